@@ -1,0 +1,1 @@
+"""Data files the Scratch programs import as lists."""
