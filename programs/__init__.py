@@ -1,1 +1,5 @@
-"""Python-described Scratch programs, their NumPy references, and the data they train on."""
+"""Scratch programs written in the Python DSL; PROGRAMS maps each name to its module."""
+
+PROGRAMS: dict[str, str] = {
+    "apple_orange": "programs.apple_orange",
+}

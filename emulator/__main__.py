@@ -1,0 +1,5 @@
+"""`python -m emulator`: the command line."""
+
+from emulator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""The command line: parses subcommands and hands them to the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from emulator.errors import EmulatorError, InputFileError, ProgramError
+from emulator.loading import load_target, program_module, program_parser
+from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.runtime.state import Say
+from emulator.values import bubble_text
+
+EXIT_RUN_STOPPED = 1  # the run stopped early: an unsupported block, the step limit
+EXIT_BAD_INPUT = 2  # a file or option the user gave cannot be used
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scratch-emu", description="Run and debug Scratch 3 programs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a program or project and print what it says")
+    _add_target(run)
+    run.add_argument("--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)")
+    run.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    run.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
+    run.add_argument("--answer", action="append", default=[], metavar="TEXT",
+                     help="an answer for 'ask and wait' (repeat for several)")
+    run.add_argument("--turbo", action=argparse.BooleanOptionalAction, default=False,
+                     help="turbo mode: redraws do not end a frame (default: off, as in the editor)")
+    export = sub.add_parser("export", help="write a program or project as an .sb3 file")
+    _add_target(export)
+    export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
+    lut = sub.add_parser("lut", help="the exp/log lookup tables")
+    lut.add_argument("--report", action="store_true", help="print the tables' error against exact math")
+    return parser
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="TARGET",
+                        help="a program name from programs/, a .py file, an .sb3 or a project.json")
+
+
+def _program_params(args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
+    module = program_module(args.target)
+    parser = program_parser(module, f"scratch-emu {args.command} {args.target}")
+    try:
+        params, unknown = parser.parse_known_args(extra)
+    except SystemExit as exc:
+        raise InputFileError(f"{args.target}: bad program options {' '.join(extra)}") from exc
+    if unknown:
+        raise InputFileError(f"unknown option(s) for {args.target}: {' '.join(unknown)}")
+    return vars(params)
+
+
+def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu run TARGET."""
+    project, module = load_target(args.target, _program_params(args, extra))
+    runtime = Runtime(project, seed=args.seed, turbo=args.turbo, answers=args.answer)
+    out = sys.stderr if args.dump_state == "-" else sys.stdout
+
+    def show(say: Say) -> None:
+        text = bubble_text(say.text)
+        if text:
+            print(text, file=out, flush=True)
+
+    runtime.on_say = show
+    runtime.green_flag()
+    status = 0
+    try:
+        runtime.run(max_blocks=args.max_steps)
+    except StepLimitReached as exc:
+        print(f"scratch-emu: {exc}", file=sys.stderr)
+        status = EXIT_RUN_STOPPED
+    if module is not None and hasattr(module, "after_run"):
+        module.after_run(runtime, args)
+    if args.dump_state:
+        _write_state(runtime, args.dump_state)
+    return status
+
+
+def _write_state(runtime: Runtime, dest: str) -> None:
+    from emulator.state_json import dump_state
+
+    text = json.dumps(dump_state(runtime), ensure_ascii=False, indent=1)
+    if dest == "-":
+        print(text)
+        return
+    try:
+        with open(dest, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    except OSError as exc:
+        raise InputFileError(f"{dest}: cannot write the state: {exc.strerror}") from exc
+
+
+def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu export TARGET -o OUT.sb3."""
+    from emulator.sb3 import save_sb3
+
+    project, _ = load_target(args.target, _program_params(args, extra))
+    try:
+        save_sb3(project, args.output)
+    except OSError as exc:
+        raise InputFileError(f"{args.output}: cannot write: {exc.strerror}") from exc
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu lut --report."""
+    from lut.report import error_report, format_report
+
+    print(format_report(error_report()))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "export": cmd_export, "lut": cmd_lut}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the scratch-emu command."""
+    args, extra = _parser().parse_known_args(argv)
+    try:
+        return COMMANDS[args.command](args, extra)
+    except KeyboardInterrupt:
+        print("scratch-emu: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except ProgramError as exc:
+        print(f"scratch-emu: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except EmulatorError as exc:
+        print(f"scratch-emu: stopped: {exc}", file=sys.stderr)
+        return EXIT_RUN_STOPPED

@@ -1,0 +1,44 @@
+"""What a run reports to observers (trace recorder, debugger): writes, misses, non-finite values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from emulator.values import Value
+
+if TYPE_CHECKING:
+    from emulator.runtime.state import ListCell, VarCell
+    from emulator.runtime.thread import Thread
+
+
+class RunHooks:
+    """Base observer: every method does nothing; override the ones you need.
+
+    The runtime calls these only when hooks are attached, so a plain run pays nothing.
+    `block_id` is the block that did it; list indices are 1-based as in Scratch.
+    """
+
+    def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
+        """A variable was set or changed."""
+
+    def on_list_write(
+        self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int, old: Value, new: Value
+    ) -> None:
+        """A list item was replaced, added, inserted or deleted (op names which; index is 1-based)."""
+
+    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+        """Every item of a list was deleted."""
+
+    def on_list_miss(
+        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+    ) -> None:
+        """A read ("read") or write ("write") fell outside the list: Scratch gave "" or dropped it."""
+
+    def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
+        """NaN or an infinity was stored into `what` (a variable or list name)."""
+
+    def on_say(self, thread: Thread, block_id: str, kind: str, text: Value) -> None:
+        """A say or think bubble was shown."""
+
+    def on_finish(self) -> None:
+        """The run ended: no thread is left, or it was stopped."""

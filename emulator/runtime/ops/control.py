@@ -1,0 +1,181 @@
+"""control_* blocks: loops, conditionals, waits and stop, as the sequencer in scratch-vm runs them."""
+
+from __future__ import annotations
+
+from emulator.project import Block
+from emulator.runtime.interpreter import Linker, statement
+from emulator.runtime.nodes import Run
+from emulator.runtime.thread import DONE, END_TURN, JUMP, NEXT, YIELD, Frame, Thread
+from emulator.values import js_number, repeat_count, to_boolean, to_number
+
+
+@statement("control_repeat")
+def control_repeat(b: Linker, block: Block) -> Run:
+    times, body = b.input(block, "TIMES"), b.branch(block)
+
+    def run(t: Thread, f: Frame) -> int:
+        # The count input is evaluated on every pass, but only the first value counts.
+        n = times(t)
+        if f.state is None:
+            f.state = repeat_count(n)
+        f.state -= 1
+        if f.state >= 0:
+            t.push(f, body, True)
+            return JUMP
+        return NEXT
+
+    return run
+
+
+@statement("control_forever")
+def control_forever(b: Linker, block: Block) -> Run:
+    body = b.branch(block)
+
+    def run(t: Thread, f: Frame) -> int:
+        t.push(f, body, True)
+        return JUMP
+
+    return run
+
+
+@statement("control_repeat_until")
+def control_repeat_until(b: Linker, block: Block) -> Run:
+    condition, body = b.input(block, "CONDITION"), b.branch(block)
+
+    def run(t: Thread, f: Frame) -> int:
+        if to_boolean(condition(t)):
+            return NEXT
+        t.push(f, body, True)
+        return JUMP
+
+    return run
+
+
+@statement("control_while")
+def control_while(b: Linker, block: Block) -> Run:
+    condition, body = b.input(block, "CONDITION"), b.branch(block)
+
+    def run(t: Thread, f: Frame) -> int:
+        if not to_boolean(condition(t)):
+            return NEXT
+        t.push(f, body, True)
+        return JUMP
+
+    return run
+
+
+@statement("control_for_each")
+def control_for_each(b: Linker, block: Block) -> Run:
+    get, value, body = b.variable(block), b.input(block, "VALUE"), b.branch(block)
+    rt, block_id = b.rt, block.id
+
+    def run(t: Thread, f: Frame) -> int:
+        # The hidden legacy "for each" casts with Number(), not Scratch's cast: NaN stays NaN.
+        limit = js_number(value(t))
+        if f.state is None:
+            f.state = 0.0
+        if f.state < limit:
+            f.state += 1.0
+            cell = get()
+            cell.value = f.state
+            if rt.hooks is not None:
+                rt.report_var(t, block_id, cell, f.state)
+            t.push(f, body, True)
+            return JUMP
+        return NEXT
+
+    return run
+
+
+@statement("control_if")
+def control_if(b: Linker, block: Block) -> Run:
+    condition, body = b.input(block, "CONDITION"), b.branch(block)
+
+    def run(t: Thread, f: Frame) -> int:
+        if to_boolean(condition(t)) and body is not None:
+            t.push(f, body, False)
+            return JUMP
+        return NEXT
+
+    return run
+
+
+@statement("control_if_else")
+def control_if_else(b: Linker, block: Block) -> Run:
+    condition = b.input(block, "CONDITION")
+    body, other = b.branch(block, "SUBSTACK"), b.branch(block, "SUBSTACK2")
+
+    def run(t: Thread, f: Frame) -> int:
+        chosen = body if to_boolean(condition(t)) else other
+        if chosen is None:
+            return NEXT
+        t.push(f, chosen, False)
+        return JUMP
+
+    return run
+
+
+@statement("control_all_at_once")
+def control_all_at_once(b: Linker, block: Block) -> Run:
+    body = b.branch(block)
+
+    def run(t: Thread, f: Frame) -> int:
+        if body is None:
+            return NEXT
+        t.push(f, body, False)
+        return JUMP
+
+    return run
+
+
+@statement("control_wait")
+def control_wait(b: Linker, block: Block) -> Run:
+    duration, rt = b.input(block, "DURATION"), b.rt
+
+    def run(t: Thread, f: Frame) -> int:
+        seconds = duration(t)
+        if f.state is None:
+            # Every wait, even wait 0, yields at least once and asks for a redraw; the clock it
+            # reads is frozen within a frame.
+            f.state = (rt.now_ms, max(0.0, 1000.0 * to_number(seconds)))
+            rt.redraw_requested = True
+            return YIELD
+        started, ms = f.state
+        if rt.now_ms - started >= ms:
+            return NEXT
+        t.idle = True
+        return YIELD
+
+    return run
+
+
+@statement("control_wait_until")
+def control_wait_until(b: Linker, block: Block) -> Run:
+    condition = b.input(block, "CONDITION")
+
+    def run(t: Thread, f: Frame) -> int:
+        if to_boolean(condition(t)):
+            return NEXT
+        t.idle = True
+        return YIELD
+
+    return run
+
+
+@statement("control_stop")
+def control_stop(b: Linker, block: Block) -> Run:
+    option, rt = str(b.field(block, "STOP_OPTION")), b.rt
+
+    def run(t: Thread, f: Frame) -> int:
+        if option == "all":
+            rt.stop_all()
+            return END_TURN
+        if option in ("other scripts in sprite", "other scripts in stage"):
+            rt.stop_for_target(t.target, except_thread=t)
+            return NEXT
+        if option == "this script":
+            t.stop_this_script()
+            return END_TURN if t.status == DONE else JUMP
+        return NEXT  # any other option does nothing
+
+    return run

@@ -1,0 +1,245 @@
+"""data_* blocks: variables and lists, with Scratch's 1-based, drop-what-is-out-of-range rules."""
+
+from __future__ import annotations
+
+from emulator.project import Block
+from emulator.runtime.interpreter import Linker, reporter, statement
+from emulator.runtime.nodes import Reporter, Run
+from emulator.runtime.thread import NEXT, Frame, Thread
+from emulator.values import (
+    LIST_ALL,
+    LIST_INVALID,
+    LIST_ITEM_LIMIT,
+    Value,
+    compare,
+    list_contents,
+    to_list_index,
+    to_number,
+)
+
+# ## Variables
+
+
+@reporter("data_variable")
+def data_variable(b: Linker, block: Block) -> Reporter:
+    get = b.variable(block)
+    return lambda t: get().value
+
+
+@statement("data_setvariableto")
+def data_setvariableto(b: Linker, block: Block) -> Run:
+    get, value, rt, block_id = b.variable(block), b.input(block, "VALUE"), b.rt, block.id
+
+    def run(t: Thread, f: Frame) -> int:
+        # Scratch stores the value as it is: a literal "10" stays the string "10".
+        v = value(t)
+        cell = get()
+        cell.value = v
+        if rt.hooks is not None:
+            rt.report_var(t, block_id, cell, v)
+        return NEXT
+
+    return run
+
+
+@statement("data_changevariableby")
+def data_changevariableby(b: Linker, block: Block) -> Run:
+    get, delta, rt, block_id = b.variable(block), b.input(block, "VALUE"), b.rt, block.id
+
+    def run(t: Thread, f: Frame) -> int:
+        d = delta(t)
+        cell = get()
+        v = to_number(cell.value) + to_number(d)
+        cell.value = v
+        if rt.hooks is not None:
+            rt.report_var(t, block_id, cell, v)
+        return NEXT
+
+    return run
+
+
+@statement("data_showvariable")
+@statement("data_hidevariable")
+@statement("data_showlist")
+@statement("data_hidelist")
+def data_show_or_hide(b: Linker, block: Block) -> Run:
+    # Monitors are not emulated; showing or hiding one changes no state.
+    return lambda t, f: NEXT
+
+
+# ## List reporters
+
+
+@reporter("data_listcontents")
+def data_listcontents(b: Linker, block: Block) -> Reporter:
+    get = b.list(block)
+    return lambda t: list_contents(get().items)
+
+
+@reporter("data_itemoflist")
+def data_itemoflist(b: Linker, block: Block) -> Reporter:
+    get, index, rt, block_id = b.list(block), b.input(block, "INDEX"), b.rt, block.id
+
+    def report(t: Thread) -> Value:
+        i = index(t)
+        cell = get()
+        items = cell.items
+        # Fast path: a float index inside the list floors to an item (NaN fails both tests).
+        if type(i) is float and 1.0 <= i < len(items) + 1:
+            return items[int(i) - 1]
+        k = to_list_index(i, len(items), False, rt.rng)
+        if k == LIST_INVALID:
+            # Scratch answers "" for an item that is not there.
+            if rt.hooks is not None:
+                rt.hooks.on_list_miss(t, block_id, cell, "read", i, len(items))
+            return ""
+        return items[k - 1]
+
+    return report
+
+
+@reporter("data_itemnumoflist")
+def data_itemnumoflist(b: Linker, block: Block) -> Reporter:
+    get, item = b.list(block), b.input(block, "ITEM")
+
+    def report(t: Thread) -> Value:
+        x = item(t)
+        for k, candidate in enumerate(get().items, 1):
+            if compare(candidate, x) == 0:
+                return float(k)
+        return 0.0
+
+    return report
+
+
+@reporter("data_lengthoflist")
+def data_lengthoflist(b: Linker, block: Block) -> Reporter:
+    get = b.list(block)
+    return lambda t: float(len(get().items))
+
+
+@reporter("data_listcontainsitem")
+def data_listcontainsitem(b: Linker, block: Block) -> Reporter:
+    get, item = b.list(block), b.input(block, "ITEM")
+
+    def report(t: Thread) -> Value:
+        x = item(t)
+        return any(compare(candidate, x) == 0 for candidate in get().items)
+
+    return report
+
+
+# ## List writes
+
+
+@statement("data_addtolist")
+def data_addtolist(b: Linker, block: Block) -> Run:
+    get, item, rt, block_id = b.list(block), b.input(block, "ITEM"), b.rt, block.id
+
+    def run(t: Thread, f: Frame) -> int:
+        x = item(t)
+        cell = get()
+        items = cell.items
+        # Scratch silently ignores an add once a list holds 200,000 items.
+        if len(items) < LIST_ITEM_LIMIT:
+            items.append(x)
+            if rt.hooks is not None:
+                rt.report_list(t, block_id, cell, "add", len(items), "", x)
+        elif rt.hooks is not None:
+            rt.hooks.on_list_miss(t, block_id, cell, "write", float(len(items) + 1), len(items))
+        return NEXT
+
+    return run
+
+
+@statement("data_deleteoflist")
+def data_deleteoflist(b: Linker, block: Block) -> Run:
+    get, index, rt, block_id = b.list(block), b.input(block, "INDEX"), b.rt, block.id
+
+    def run(t: Thread, f: Frame) -> int:
+        i = index(t)
+        cell = get()
+        items = cell.items
+        k = to_list_index(i, len(items), True, rt.rng)
+        if k == LIST_ALL:
+            old = items[:]
+            items.clear()
+            if rt.hooks is not None:
+                rt.hooks.on_list_clear(t, block_id, cell, old)
+        elif k == LIST_INVALID:
+            if rt.hooks is not None:
+                rt.hooks.on_list_miss(t, block_id, cell, "write", i, len(items))
+        else:
+            old_item = items.pop(k - 1)
+            if rt.hooks is not None:
+                rt.report_list(t, block_id, cell, "delete", k, old_item, "")
+        return NEXT
+
+    return run
+
+
+@statement("data_deletealloflist")
+def data_deletealloflist(b: Linker, block: Block) -> Run:
+    get, rt, block_id = b.list(block), b.rt, block.id
+
+    def run(t: Thread, f: Frame) -> int:
+        cell = get()
+        old = cell.items[:]
+        cell.items.clear()
+        if rt.hooks is not None:
+            rt.hooks.on_list_clear(t, block_id, cell, old)
+        return NEXT
+
+    return run
+
+
+@statement("data_insertatlist")
+def data_insertatlist(b: Linker, block: Block) -> Run:
+    get, rt, block_id = b.list(block), b.rt, block.id
+    item, index = b.input(block, "ITEM"), b.input(block, "INDEX")
+
+    def run(t: Thread, f: Frame) -> int:
+        x, i = item(t), index(t)
+        cell = get()
+        items = cell.items
+        # The valid range is 1..length+1, so "last" (and length+1) appends.
+        k = to_list_index(i, len(items) + 1, False, rt.rng)
+        if k == LIST_INVALID or k > LIST_ITEM_LIMIT:
+            if rt.hooks is not None:
+                rt.hooks.on_list_miss(t, block_id, cell, "write", i, len(items))
+            return NEXT
+        items.insert(k - 1, x)
+        if len(items) > LIST_ITEM_LIMIT:
+            items.pop()  # Scratch drops the last item to stay within the limit
+        if rt.hooks is not None:
+            rt.report_list(t, block_id, cell, "insert", k, "", x)
+        return NEXT
+
+    return run
+
+
+@statement("data_replaceitemoflist")
+def data_replaceitemoflist(b: Linker, block: Block) -> Run:
+    get, rt, block_id = b.list(block), b.rt, block.id
+    index, item = b.input(block, "INDEX"), b.input(block, "ITEM")
+
+    def run(t: Thread, f: Frame) -> int:
+        i, x = index(t), item(t)
+        cell = get()
+        items = cell.items
+        if type(i) is float and 1.0 <= i < len(items) + 1:
+            k = int(i)
+        else:
+            k = to_list_index(i, len(items), False, rt.rng)
+            if k == LIST_INVALID:
+                # Scratch silently drops a replace outside the list.
+                if rt.hooks is not None:
+                    rt.hooks.on_list_miss(t, block_id, cell, "write", i, len(items))
+                return NEXT
+        if rt.hooks is not None:
+            rt.report_list(t, block_id, cell, "replace", k, items[k - 1], x)
+        items[k - 1] = x
+        return NEXT
+
+    return run
+

@@ -1,0 +1,68 @@
+"""event_* blocks: broadcast and broadcast-and-wait (hats are started by the scheduler)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from emulator.project import BROADCAST, Block, Primitive
+from emulator.runtime.interpreter import Linker, statement
+from emulator.runtime.nodes import Run
+from emulator.runtime.thread import END_TURN, NEXT, YIELD, YIELD_TICK, Frame, Thread
+from emulator.values import to_string
+
+
+def _message(b: Linker, block: Block) -> Callable[[Thread], str | None]:
+    """The broadcast's message name as the stage knows it, or None when there is none."""
+    rt = b.rt
+    inp = block.inputs.get("BROADCAST_INPUT")
+    slot = inp.slot if inp is not None else None
+    menu_id: str | None = None
+    if isinstance(slot, Primitive) and slot.kind == BROADCAST:
+        menu_id = slot.ref_id
+    elif isinstance(slot, str) and b.blocks.get(slot) is not None and b.blocks[slot].shadow:
+        menu_id = b.field_id(b.blocks[slot], "BROADCAST_OPTION")
+    else:
+        value = b.input(block, "BROADCAST_INPUT")
+        # A reporter in the slot: its text is matched by name, ignoring case.
+        return lambda t: rt.broadcast_by_name(to_string(value(t)))
+    # A menu names its message by id only; an id the stage lacks broadcasts nothing.
+    name = rt.broadcast_by_id(menu_id)
+    return lambda t: name
+
+
+@statement("event_broadcast")
+def event_broadcast(b: Linker, block: Block) -> Run:
+    message, rt = _message(b, block), b.rt
+
+    def run(t: Thread, f: Frame) -> int:
+        name = message(t)
+        if name is not None:
+            rt.start_broadcast(name)
+        return NEXT
+
+    return run
+
+
+@statement("event_broadcastandwait")
+def event_broadcastandwait(b: Linker, block: Block) -> Run:
+    message, rt = _message(b, block), b.rt
+
+    def run(t: Thread, f: Frame) -> int:
+        if f.state is None:
+            name = message(t)
+            if name is None:
+                return NEXT
+            f.state = rt.start_broadcast(name)
+            if not f.state:
+                return NEXT
+        # Still waiting while any started thread is in the thread list; a receiver restarted by
+        # another broadcast is a new thread, so the wait ends.
+        started = f.state
+        if not any(rt.has_thread(s) for s in started):
+            return NEXT
+        if all(rt.is_waiting(s) for s in started):
+            t.status = YIELD_TICK
+            return END_TURN
+        return YIELD
+
+    return run
