@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import random
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 import emulator.runtime.ops  # noqa: F401  (registers every block handler)
 from emulator.errors import ProgramError
 from emulator.project import Block, Project
+from emulator.rng import JsRandom
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.interpreter import Linker
 from emulator.runtime.nodes import Stmt
@@ -60,7 +60,7 @@ class Runtime:
         hooks: RunHooks | None = None,
     ) -> None:
         self.project = project
-        self.rng = random.Random(seed)
+        self.rng = JsRandom(seed)  # the same generator the VM oracle installs as Math.random
         self.turbo = turbo
         self.hooks = hooks
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
