@@ -423,8 +423,8 @@ def build(**params: Any) -> Project:
         b["init_network"]()
         n.epoch_loss.delete_all()
         n.epoch_accuracy.delete_all()
+        n.phase.set("train")  # the mark: weights initialised, nothing learned yet
         b["run_test"]()
-        n.phase.set("train")
         n.epoch.set(0)
         with repeat(n.EPOCH_COUNT):
             n.epoch.change(1)

@@ -74,6 +74,7 @@ class Runtime:
         self.answer: Value = ""
         self.answers = deque(answers)
         self.on_say: Callable[[Say], None] | None = None
+        self.on_frame: Callable[[], None] | None = None  # called after every frame (progress displays)
         self.active_thread: Thread | None = None
         self._waking: dict[int, Callable[[], bool]] = {}
         self._pause: Pause | None = None
@@ -335,6 +336,8 @@ class Runtime:
                 break  # every thread only re-checked a wait: further ticks would repeat it
         self.now_ms = (self.frame_count + 1) * FRAME_MS
         self.frame_count += 1
+        if self.on_frame is not None:
+            self.on_frame()
 
     def _tick(self, first_tick: bool) -> Iterator[tuple[Thread, Stmt]]:
         """Give every thread one turn; threads started during the tick run in it too."""
