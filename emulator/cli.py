@@ -6,12 +6,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from emulator.errors import EmulatorError, InputFileError, ProgramError
 from emulator.loading import load_target, program_module, program_parser
+from emulator.progress import RunProgress
+from emulator.runtime.nodes import Stmt
 from emulator.runtime.scheduler import Runtime, StepLimitReached
-from emulator.runtime.state import Say
+from emulator.runtime.state import Say, Snapshot, snapshot
+from emulator.runtime.thread import Thread
 from emulator.values import bubble_text
 
 EXIT_RUN_STOPPED = 1  # the run stopped early: an unsupported block, the step limit
@@ -58,7 +62,8 @@ def _program_params(args: argparse.Namespace, extra: list[str]) -> dict[str, Any
 
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu run TARGET."""
-    project, module = load_target(args.target, _program_params(args, extra))
+    params = _program_params(args, extra)
+    project, module = load_target(args.target, params)
     runtime = Runtime(project, seed=args.seed, turbo=args.turbo, answers=args.answer)
     out = sys.stderr if args.dump_state == "-" else sys.stdout
 
@@ -69,17 +74,39 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
 
     runtime.on_say = show
     runtime.green_flag()
-    status = 0
-    try:
-        runtime.run(max_blocks=args.max_steps)
-    except StepLimitReached as exc:
-        print(f"scratch-emu: {exc}", file=sys.stderr)
-        status = EXIT_RUN_STOPPED
-    if module is not None and hasattr(module, "after_run"):
-        module.after_run(runtime, args)
+    status, marked = 0, None
+    program_progress = getattr(module, "progress", None)
+    with RunProgress(runtime, (lambda rt: program_progress(rt, params)) if program_progress else None) as shown:
+        try:
+            marked = _run_to_mark(runtime, module, args.max_steps)
+            runtime.run(max_blocks=args.max_steps)
+        except StepLimitReached as exc:
+            print(f"scratch-emu: {exc}", file=sys.stderr)
+            status = EXIT_RUN_STOPPED
+    if hasattr(module, "summary"):
+        print(module.summary(runtime, marked, params), file=out)
+        print(f"emulator: {runtime.blocks:,} blocks in {shown.seconds:.1f} s "
+              f"({runtime.blocks / max(shown.seconds, 1e-9) / 1e6:.2f} M blocks/s)", file=out)
     if args.dump_state:
         _write_state(runtime, args.dump_state)
     return status
+
+
+def _run_to_mark(runtime: Runtime, module: ModuleType | None, max_steps: int | None) -> Snapshot | None:
+    """Run to the program's mark (e.g. the start of training) and snapshot the state there."""
+    if module is None or not hasattr(module, "mark"):
+        return None
+    reached = module.mark(runtime)
+    limit = max_steps if max_steps is not None else -1
+
+    def pause(thread: Thread, stmt: Stmt) -> bool:
+        if 0 <= limit < runtime.blocks + stmt.cost:
+            raise StepLimitReached(f"stopped after {runtime.blocks:,} blocks (--max-steps {limit:,})")
+        return bool(reached(thread, stmt))
+
+    if runtime.run_until(pause) is None:
+        return None
+    return snapshot(runtime.targets)
 
 
 def _write_state(runtime: Runtime, dest: str) -> None:

@@ -2,5 +2,5 @@
 
 PROGRAMS: dict[str, str] = {
     "apple_orange": "programs.apple_orange",
-    "day3": "programs.day3_mlp",
+    "day3": "programs.day3",
 }

@@ -30,12 +30,12 @@ from programs.day3_layout import DEFAULT_LAYERS, Layout, parse_layers
 VARIANTS = ("fixed", "buggy")
 DEFAULTS: dict[str, Any] = {
     "variant": "fixed",
-    "epochs": 1,
+    "epochs": 5,
     "train": 600,
     "test": 100,
     "layers": DEFAULT_LAYERS,
-    "lr": 0.1,
-    "init": 0.5,
+    "lr": 0.5,
+    "init": 1.0,
     "seed": 0,
     "math": "lut",
 }

@@ -1,0 +1,103 @@
+"""`scratch-emu run day3`: the day3 program with its mark, progress line and reference summary."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+
+from emulator.runtime.scheduler import Pause, Runtime
+from emulator.runtime.state import Snapshot
+from emulator.values import compare, to_number
+from programs import day3_reference
+from programs.data.mnist14.load import as_arrays
+from programs.day3_layout import Layout, Slice
+from programs.day3_mlp import DEFAULTS, add_arguments, build
+
+__all__ = ["add_arguments", "build", "mark", "progress", "slices", "summary"]
+
+
+def slices(params: dict[str, Any]) -> list[Slice]:
+    """The named slices of the program's lists for these parameters."""
+    return Layout(tuple(params.get("layers", DEFAULTS["layers"]))).slices()
+
+
+def mark(runtime: Runtime) -> Pause:
+    """Pauses where training starts: the weights are initialised and nothing has been learned."""
+    phase = runtime.stage.variable(None, "phase")
+    return lambda thread, stmt: phase.value == "train"
+
+
+def progress(runtime: Runtime, params: dict[str, Any]) -> tuple[float, float, str]:
+    """(samples done, samples in all, a line about the epoch and the running loss)."""
+    p = {**DEFAULTS, **params}
+    var = runtime.stage.variable
+    epoch, sample = to_number(var(None, "epoch").value), to_number(var(None, "sample").value)
+    done = max(0.0, (epoch - 1) * p["train"] + sample - 1) if epoch > 0 else 0.0
+    loss = to_number(var(None, "loss_sum").value) / max(1.0, sample - 1)
+    return done, float(p["epochs"] * p["train"]), f"epoch {epoch:g}/{p['epochs']} loss {loss:.3f}"
+
+
+def _list_floats(runtime: Runtime, name: str) -> list[float]:
+    return [to_number(v) for v in runtime.stage.list(None, name).items]
+
+
+def _reference(params: dict[str, Any], initial: np.ndarray) -> day3_reference.History:
+    tx, ty = as_arrays("train")
+    sx, sy = as_arrays("test")
+    data = {"train_x": tx[: params["train"]], "train_y": ty[: params["train"]],
+            "test_x": sx[: params["test"]], "test_y": sy[: params["test"]]}
+    mode = "lut" if params["math"] == "lut" else "exact"
+    return day3_reference.train(Layout(tuple(params["layers"])), initial, data, params["epochs"], params["lr"], mode)
+
+
+def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -> str:
+    """Accuracy and loss per epoch beside the reference's, and how much of each slice changed."""
+    p = {**DEFAULTS, **params}
+    lines = [f"day3 ({p['variant']}): layers {'-'.join(map(str, p['layers']))}, lr {p['lr']:g}, "
+             f"init +-{p['init']:g}, {p['train']} train / {p['test']} test samples, {p['epochs']} epoch(s), "
+             f"{p['math']} exp/log"]
+    if marked is None:
+        return "\n".join([*lines, "(the run stopped before training started)"])
+    initial = list(next(v for (t, _), v in marked.lists.items() if _ == _weights_id(runtime)))
+    ref = _reference(p, np.array([to_number(v) for v in initial]))
+    lines += _epoch_table(runtime, ref)
+    lines += _slice_table(runtime, initial, ref, p)
+    return "\n".join(lines)
+
+
+def _weights_id(runtime: Runtime) -> str:
+    return runtime.stage.list(None, "weights").id
+
+
+def _epoch_table(runtime: Runtime, ref: day3_reference.History) -> list[str]:
+    acc, loss = _list_floats(runtime, "epoch_accuracy"), _list_floats(runtime, "epoch_loss")
+    rows = ["", "epoch  test accuracy (emulator / reference)  mean loss (emulator / reference)"]
+    for e, ref_acc in enumerate(ref.accuracy):
+        emu_acc = f"{acc[e]:.3f}" if e < len(acc) else "-"
+        emu_loss = f"{loss[e - 1]:.4f}" if 0 < e <= len(loss) else "-"
+        ref_loss = f"{ref.mean_loss[e - 1]:.4f}" if e > 0 else "-"
+        rows.append(f"{e:>5}  {emu_acc:>8} / {ref_acc:<8.3f}{'':19}{emu_loss:>8} / {ref_loss}")
+    return rows
+
+
+def _slice_table(runtime: Runtime, initial: list[Any], ref: day3_reference.History, p: dict[str, Any]) -> list[str]:
+    final = runtime.stage.list(None, "weights").items
+    rows = ["", "slice of weights  items changed since initialisation   (reference)"]
+    start = np.array([to_number(v) for v in initial])
+    for s in slices(p):
+        if s.list_name != "weights":
+            continue
+        changed = sum(compare(a, b) != 0 for a, b in zip(initial[s.start - 1 : s.end], final[s.start - 1 : s.end], strict=True))
+        ref_changed = int(np.count_nonzero(ref.weights[s.start - 1 : s.end] != start[s.start - 1 : s.end]))
+        rows.append(f"{s.name:<4} {'x'.join(map(str, s.shape)):>7}  {changed:>6}/{s.size:<6}"
+                    f"{'':22}({ref_changed}/{s.size})")
+    return rows
+
+
+def parse(argv: list[str]) -> dict[str, Any]:
+    """Parameters from command-line words, for tests and scripts."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return vars(parser.parse_args(argv))
