@@ -76,6 +76,7 @@ def run_in_vm(
     max_frames: int = 3000,
     answers: list[str] | None = None,
     *,
+    seed: int = 0,
     frame_budget: int | None = None,
     timeout: float | None = None,
 ) -> list[dict]:
@@ -84,8 +85,11 @@ def run_in_vm(
     Returns one dict per project, in order: ``{"ok": True, "frames": int, "finished": bool,
     "state": STATE}`` or ``{"ok": False, "error": str}``. STATE is still encoded; pass it to
     :func:`decode_state`. ``answers`` are given in order to "ask and wait" (each project gets
-    the whole list). ``frame_budget`` overrides the runner's per-frame work budget (blocks executed per frame).
-    Raises :class:`OracleError` when the VM is unavailable or the runner fails as a whole.
+    the whole list). ``seed`` seeds Math.random (V8's xorshift128+, as ``emulator.rng.JsRandom``)
+    afresh for each project. ``frame_budget`` overrides the work budget of a frame (default
+    250000 units: one per block plus one per reporter evaluated). run_vm.js documents the
+    virtual clock. Raises :class:`OracleError` when the VM is unavailable or the runner fails
+    as a whole.
     """
     reason = vm_unavailable_reason()
     if reason is not None:
@@ -94,6 +98,7 @@ def run_in_vm(
         "projects": list(projects),
         "turbo": bool(turbo),
         "max_frames": int(max_frames),
+        "seed": str(int(seed)),
     }
     if answers is not None:
         request["ask_answers"] = [str(a) for a in answers]

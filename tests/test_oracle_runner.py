@@ -305,6 +305,25 @@ def p_ask_answer() -> dict:
     return make_project(st, stage_vars={"a": 0})
 
 
+def p_random() -> dict:
+    st = Blocks("st")
+    whole = st.add("operator_random", {"FROM": [1, [4, "1"]], "TO": [1, [4, "1000000"]]})
+    frac = st.add("operator_random", {"FROM": [1, [4, "0"]], "TO": [1, [4, "1.0"]]})
+    st.flag_script(
+        st.repeat("3", st.add_to_list("R", obscured(whole)), st.add_to_list("R", obscured(frac)))
+    )
+    # Say and clone make ids inside the VM: they must not draw from the seeded generator.
+    sp = Blocks("sp")
+    menu = sp.add(
+        "control_create_clone_of_menu", fields={"CLONE_OPTION": ["_myself_", None]}, shadow=True
+    )
+    sp.flag_script(
+        sp.add("looks_say", {"MESSAGE": [1, [10, "hi"]]}),
+        sp.add("control_create_clone_of", {"CLONE_OPTION": [1, menu]}),
+    )
+    return make_project(st, sp, stage_lists={"R": []})
+
+
 def p_broken() -> dict:
     project = make_project(Blocks("st"))
     del project["targets"]
@@ -322,14 +341,20 @@ CASES = {
     "wait_again": p_wait_then_set,
     "sprites": p_sprite_locals_and_broadcast,
     "ask": p_ask_answer,
+    "random": p_random,
     "broken": p_broken,
 }
+
+
+SEED = 12345
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, dict]:
     names = list(CASES)
-    out = run_in_vm([CASES[n]() for n in names], turbo=True, max_frames=300, answers=["Ada"])
+    out = run_in_vm(
+        [CASES[n]() for n in names], turbo=True, max_frames=300, answers=["Ada"], seed=SEED
+    )
     return dict(zip(names, out, strict=True))
 
 
@@ -406,6 +431,17 @@ def test_sprite_locals_without_clones_or_broadcasts(results: dict[str, dict]) ->
 
 def test_ask_gets_answer(results: dict[str, dict]) -> None:
     assert ok_state(results["ask"])["variables"]["a"] == "Ada"
+
+
+def test_pick_random_uses_the_seeded_generator(results: dict[str, dict]) -> None:
+    from emulator.rng import JsRandom
+
+    rng = JsRandom(SEED)
+    expected = []
+    for _ in range(3):
+        expected.append(float(1 + math.floor(rng.random() * 1000000)))
+        expected.append(rng.random() * 1.0)
+    assert ok_state(results["random"])["lists"]["R"] == expected
 
 
 def test_broken_project_reports_schema_error(results: dict[str, dict]) -> None:

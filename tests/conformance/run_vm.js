@@ -5,13 +5,14 @@
  *
  * Input (stdin): ONE JSON object
  *   {
- *     "projects": [<project.json object>, ...],   required
- *     "turbo": true,                               optional, default true
- *     "max_frames": 3000,                          optional, default 3000
- *     "ask_answers": ["...", ...],                 optional, answers to "ask and wait", in order
- *     "frame_budget": 10000                        optional, work budget of one frame (see below)
+ *     "projects": [<project.json object>, ...],  required
+ *     "turbo": true,                              optional, default true
+ *     "max_frames": 3000,                         optional, default 3000
+ *     "ask_answers": ["...", ...],                optional, answers to "ask and wait", in order
+ *     "seed": 0,                                  optional, default 0; an integer or a decimal string
+ *     "frame_budget": 250000                      optional, blocks of work per frame (see below)
  *   }
- *   Every project gets its own copy of ask_answers.
+ *   Every project gets its own copy of ask_answers and its own generator.
  *
  * Output (stdout): ONE JSON array, one entry per project, in order:
  *   {"ok": true, "frames": n, "finished": bool, "state": STATE}
@@ -25,47 +26,61 @@
  * {"$n": "Infinity" | "-Infinity" | "NaN" | "-0"}, and undefined as
  * {"$undefined": true}; list items are encoded the same way.
  * "says" holds every runtime 'SAY' event in order, with the raw message value
- * (before the bubble's number formatting and length cut). Besides the looks
- * say/think blocks, "ask and wait" on a visible sprite also emits one with the
- * question and one with "" when it is answered or stopped.
+ * (before the bubble's number formatting and length cut); "target" is the
+ * sprite's name, also for a clone. Besides the looks say/think blocks, "ask
+ * and wait" on a visible sprite emits one with the question and one with ""
+ * when it is answered or stopped.
+ * "frames" counts runtime._step() calls; "finished" is whether no thread was
+ * left (so false when max_frames ran out first).
  *
  * How a project is run:
  *   a fresh VirtualMachine per project, so nothing is left over from the
- *   previous one (a new VM plus loadProject costs about 1 ms, reusing one VM
+ *   previous one (a new VM plus loadProject costs about 1 ms; reusing one VM
  *   would save half of that; loading the VM's modules, about 0.4 s, is paid
- *   once per process, so batch many projects into one call), the project is
- *   checked with the VM's own validator (scratch-parser) so a schema error is
- *   reported as such, then loadProject, setCompatibilityMode(true) (30 fps,
- *   like the editor), setTurboMode(turbo), green flag, and runtime._step() is
- *   called until no thread is left or max_frames frames have run.
+ *   once per process, so batch many projects into one call). The project is
+ *   checked with the VM's own validator (scratch-parser) first, so a schema
+ *   error is reported as such (loadProject would go on to try Scratch 2 and
+ *   1.4 formats and report those failures instead). Then loadProject,
+ *   setCompatibilityMode(true) (30 fps, like the editor), setTurboMode(turbo),
+ *   green flag, and runtime._step() is called until no thread is left or
+ *   max_frames frames have run.
  *
  * Deterministic clock (nothing depends on the wall clock):
  *   - The green flag is clicked at virtual time 0: runtime.currentMSecs = 0,
- *     so the project timer starts at 0.
+ *     so the project timer starts at 0. (In the editor the flag also resets
+ *     the timer to the last frame's currentMSecs, between two frames.)
  *   - Frame n (n = 1, 2, ...) runs with runtime.currentMSecs =
  *     floor(n * 1000 / 30), whole milliseconds like the Date.now() it replaces
  *     (33, 66, 100, 133, ...): 1000/30 ms per frame on average, with no drift
  *     and no floating-point dust (n * (1000/30) in doubles would make
  *     `wait 1` from frame 1 see 999.9999999999999 ms in frame 31).
- *     It does not move within a frame. `wait`, `timer`, `reset timer` and
- *     "when timer >" all read currentMSecs, so `wait 1` started in frame 1
- *     ends in frame 31, and `timer` reads 0.033 in frame 1.
- *   - Real time spent working is replaced by a count of executed blocks:
- *     every call of the VM's execute() (one stack block, with its reporter
- *     inputs; a loop block or a waiting block counts each time it is
- *     re-executed; hats started by a broadcast count too) is one work unit.
+ *     It does not move within a frame. `wait`, `timer`, "when timer >" and
+ *     glide all read currentMSecs, so `wait 1` started in frame 1 ends in
+ *     frame 31, and `timer` reads 0.033 in frame 1.
+ *   - Real time spent working is replaced by a count of work units: each
+ *     execute() of a block costs 1 plus 1 per reporter block evaluated for its
+ *     inputs (shadow literals are free). Loop blocks and waiting blocks cost
+ *     again each time they are re-executed; a hat costs 1 when its thread
+ *     starts, plus its reporters.
  *     The sequencer's WORK_TIME (75 % of a frame) becomes `frame_budget`
- *     units: a frame starts another tick only while fewer than frame_budget
- *     blocks have executed in it. The other stop conditions are unchanged: no
- *     thread left, no active thread, or (when not in turbo mode) a redraw
- *     request; headless, only `wait` (and pen) request a redraw.
+ *     units, default 250000 (0.1 us of virtual time per block, about the VM's
+ *     real speed for simple blocks): a frame starts another tick only while
+ *     fewer than frame_budget units were used in it. The other stop conditions
+ *     are unchanged: no thread left, no active thread, or (when not in turbo
+ *     mode) a redraw request; headless, only `wait` (and pen) request one.
  *     The warp timer of "run without screen refresh" (WARP_TIME, 500 ms = 20
  *     frame budgets) becomes 20 * frame_budget units: a warp thread yields at
  *     its next loop end, yield or procedure call once more than that many
- *     blocks have executed since its turn began; the frame budget is then
- *     spent too, so the frame ends after that tick (as in real time).
- *   - Every other VM timer (glide's) reads currentMSecs, so glide measures
- *     frame time like `wait`.
+ *     units were used since its turn began; the frame budget is then spent
+ *     too, so the frame ends after that tick, as in real time.
+ *   - Two shortcuts skip work that cannot change anything. A tick in which
+ *     every block run was a re-check that keeps its thread waiting (`wait`
+ *     whose time is not up, `wait until` false, `broadcast and wait` still
+ *     waiting, glide not finished) ends the frame: the VM would repeat that
+ *     same tick until the budget is spent. Such a re-check in warp mode jumps
+ *     the work count to the end of the warp budget, where the VM would
+ *     busy-wait. Re-checks that evaluate `pick random` or `item of list`
+ *     (which may draw a random number) get no shortcut.
  *   - setTimeout is virtual while a project runs: a timer (e.g. from "say for
  *     secs") set at currentMSecs t with delay d fires before the first frame
  *     whose currentMSecs >= t + d; promise callbacks are then drained before
@@ -73,7 +88,13 @@
  *   - ask_answers: a question asked during frame n is answered (runtime event
  *     'ANSWER', as the GUI does) before frame n + 1. When the answers run out,
  *     the question stays open.
- * Math.random is not touched: "pick random" is not deterministic.
+ *
+ * Randomness: while a project runs, Math.random is V8's own algorithm
+ * (xorshift128+, 52 high bits into [0, 1)) seeded through splitmix64 with
+ * `seed`. Only the blocks' randomness draws from it (pick random, item
+ * (random) of list, random position/direction/costume): the VM's internal ids
+ * (targets, clones, say bubbles), which also used Math.random, come from a
+ * counter instead.
  */
 'use strict';
 
@@ -81,7 +102,7 @@ const path = require('path');
 
 const VM_DIR = path.join(__dirname, 'node_modules', '@scratch', 'scratch-vm');
 const FRAME_MS = 1000 / 30;
-const DEFAULT_FRAME_BUDGET = 10000;
+const DEFAULT_FRAME_BUDGET = 250000;
 const WARP_BUDGET_FRAMES = 20; // Sequencer.WARP_TIME / (0.75 * 1000 / 30)
 
 // The VM logs to stdout; our stdout carries only the JSON result.
@@ -119,7 +140,8 @@ let Thread;
 let validateProject;
 
 function loadVmModules () {
-    installVirtualTime(require.resolve(path.join(VM_DIR, 'src', 'engine', 'execute.js')));
+    installDeterministicUid(require.resolve(path.join(VM_DIR, 'src', 'util', 'uid.js')));
+    installCountingExecute(require.resolve(path.join(VM_DIR, 'src', 'engine', 'execute.js')));
     // The package's bundled Node entry (dist/node) does not load under Node 20,
     // while its sources do: require them by path.
     VirtualMachine = require(path.join(VM_DIR, 'src', 'index.js'));
@@ -134,8 +156,23 @@ function loadVmModules () {
 
 // -------------------------------------------------------------- virtual time
 
-// Number of execute() calls so far (never reset): the work clock.
-const work = {units: 0, frameBudget: DEFAULT_FRAME_BUDGET};
+// Work done so far, counted in blocks (never reset). It replaces real time for
+// the frame budget and the warp timer.
+const work = {
+    units: 0,
+    frameBudget: DEFAULT_FRAME_BUDGET,
+    // Whether every block run in the current tick only re-checked a wait.
+    tickIdle: false
+};
+
+// Blocks whose re-check can leave the thread waiting without changing anything
+// (within a frame the clock is frozen, so a glide re-check moves nowhere).
+const WAIT_OPCODES = new Set([
+    'control_wait', 'control_wait_until', 'event_broadcastandwait',
+    'motion_glidesecstoxy', 'motion_glideto'
+]);
+// Reporters that may call Math.random: a `wait until` that evaluates one is not idle.
+const RANDOM_REPORTERS = new Set(['operator_random', 'data_itemoflist']);
 
 const clock = {
     runtime: null,
@@ -153,7 +190,7 @@ const frameClock = {now: () => (clock.runtime ? clock.runtime.currentMSecs : 0)}
 
 /**
  * A stand-in for util/timer.js that measures work units: elapsed "time" is 0
- * until `limit` is passed, then Infinity.
+ * while the budget lasts, then Infinity.
  * @param {function(): number} limit - the budget in units
  * @param {boolean} inclusive - whether exactly `limit` units are still within it
  * @returns {object} the timer
@@ -161,6 +198,9 @@ const frameClock = {now: () => (clock.runtime ? clock.runtime.currentMSecs : 0)}
 function makeWorkTimer (limit, inclusive) {
     let startUnits = work.units;
     return {
+        get startUnits () {
+            return startUnits;
+        },
         start () {
             startUnits = work.units;
         },
@@ -173,16 +213,91 @@ function makeWorkTimer (limit, inclusive) {
     };
 }
 
-function installVirtualTime (execPath) {
-    // Count executed blocks: sequencer.js and runtime.js take execute() from
-    // the module cache, so replace it there before they are loaded.
+function warpBudget () {
+    return WARP_BUDGET_FRAMES * work.frameBudget;
+}
+
+/**
+ * The sequencer's WORK_TIME timer. Besides the budget it ends the frame after
+ * a tick in which every block run only re-checked a wait that goes on
+ * waiting (and no thread ended): the VM would repeat that same tick until the
+ * budget is spent, and nothing can change before the next frame.
+ * @param {Runtime} runtime - the runtime whose sequencer uses the timer
+ * @returns {object} the timer
+ */
+function makeFrameTimer (runtime) {
+    const budget = makeWorkTimer(() => work.frameBudget, false);
+    let checks = 0;
+    let threadCount = 0;
+    return {
+        start () {
+            checks = 0;
+            budget.start();
+        },
+        timeElapsed () {
+            const idleTickRan = checks > 0 && work.tickIdle && runtime.threads.length === threadCount;
+            checks++;
+            threadCount = runtime.threads.length;
+            work.tickIdle = true;
+            return idleTickRan ? Infinity : budget.timeElapsed();
+        },
+        time: frameClock.now
+    };
+}
+
+function blockCost (cached) {
+    // The block itself plus every reporter evaluated for it (shadows are not).
+    if (!cached || !Array.isArray(cached._ops)) return 1;
+    return 1 + cached._ops.length - (cached._definedBlockFunction ? 1 : 0);
+}
+
+function installCountingExecute (execPath) {
+    // sequencer.js and runtime.js take execute() from the module cache:
+    // replace it there before they are loaded.
     const realExecute = require(execPath);
     const countingExecute = function (sequencer, thread) {
-        work.units++;
-        return realExecute(sequencer, thread);
+        const blockId = thread.peekStack();
+        const frame = thread.peekStackFrame();
+        const context = frame ? frame.executionContext : null;
+        const recheck = !!context && (context.timer !== undefined || context.startedThreads !== undefined);
+        const container = thread.blockContainer;
+        realExecute(sequencer, thread);
+
+        let cached = container && container._cache._executeCached[blockId];
+        if (!cached && sequencer.runtime.flyoutBlocks) {
+            cached = sequencer.runtime.flyoutBlocks._cache._executeCached[blockId];
+        }
+        work.units += blockCost(cached);
+
+        let idle = false;
+        if (cached && WAIT_OPCODES.has(cached.opcode) &&
+            (thread.status === Thread.STATUS_YIELD || thread.status === Thread.STATUS_YIELD_TICK)) {
+            const pure = cached._ops.every(op => !RANDOM_REPORTERS.has(op.opcode)) &&
+                !(cached.opcode === 'motion_glideto' && cached._argValues.TO === '_random_');
+            idle = pure && (recheck || cached.opcode === 'control_wait_until');
+        }
+        if (!idle) {
+            work.tickIdle = false;
+        } else if (frame && frame.warpMode && thread.warpTimer) {
+            // In warp mode the VM re-runs this same check until the warp timer
+            // runs out: skip to that point.
+            work.units = Math.max(work.units, thread.warpTimer.startUnits + warpBudget() + 1);
+        }
     };
     Object.assign(countingExecute, realExecute);
     require.cache[execPath].exports = countingExecute;
+}
+
+function installDeterministicUid (uidPath) {
+    // The VM makes ids for targets, clones and say bubbles with Math.random;
+    // give them their own sequence so that Math.random serves only the
+    // blocks' own randomness (pick random, item (random) of list, ...).
+    require(uidPath);
+    let count = 0;
+    require.cache[uidPath].exports = function uid () {
+        count++;
+        return `vm-uid-${count}`;
+    };
 }
 
 function installVmTimers () {
@@ -198,13 +313,50 @@ function installVmTimers () {
             return this._workWarpTimer || null;
         },
         set (value) {
-            this._workWarpTimer = value ?
-                makeWorkTimer(() => WARP_BUDGET_FRAMES * work.frameBudget, true) :
-                value;
+            this._workWarpTimer = value ? makeWorkTimer(warpBudget, true) : value;
         }
     });
 }
 
+// ------------------------------------------------------------------- random
+
+const MASK64 = (1n << 64n) - 1n;
+
+function splitmix64 (x) {
+    const next = (x + 0x9E3779B97F4A7C15n) & MASK64;
+    let z = next;
+    z = ((z ^ (z >> 30n)) * 0xBF58476D1CE4E5B9n) & MASK64;
+    z = ((z ^ (z >> 27n)) * 0x94D049BB133111EBn) & MASK64;
+    return [next, z ^ (z >> 31n)];
+}
+
+/**
+ * Math.random's algorithm in V8 (xorshift128+, 52 high bits made into a
+ * double in [0, 1)), seeded through splitmix64, so a run is repeatable.
+ * @param {bigint} seed - any integer, taken modulo 2**64
+ * @returns {function(): number} the generator
+ */
+function seededRandom (seed) {
+    const [x, first] = splitmix64(BigInt.asUintN(64, seed));
+    let s0 = first;
+    let s1 = splitmix64(x)[1];
+    if (s0 === 0n && s1 === 0n) s1 = 1n;
+    const view = new DataView(new ArrayBuffer(8));
+    return function random () {
+        let t = s0;
+        const u = s1;
+        s0 = u;
+        t ^= (t << 23n) & MASK64;
+        t ^= t >> 17n;
+        t ^= u;
+        t ^= u >> 26n;
+        s1 = t;
+        view.setBigUint64(0, (s0 >> 12n) | 0x3FF0000000000000n);
+        return view.getFloat64(0) - 1;
+    };
+}
+
+const realRandom = Math.random;
 const realSetTimeout = global.setTimeout;
 const realClearTimeout = global.clearTimeout;
 
@@ -335,7 +487,7 @@ async function runProject (project, options) {
         // Frame time is set by the stepping loop below.
     };
     work.frameBudget = options.frameBudget;
-    runtime.sequencer.timer = makeWorkTimer(() => work.frameBudget, false);
+    runtime.sequencer.timer = makeFrameTimer(runtime);
 
     try {
         await vm.loadProject(json);
@@ -360,6 +512,7 @@ async function runProject (project, options) {
     let frames = 0;
     global.setTimeout = virtualSetTimeout;
     global.clearTimeout = virtualClearTimeout;
+    Math.random = seededRandom(options.seed);
     try {
         runtime.currentMSecs = 0;
         vm.greenFlag();
@@ -383,6 +536,7 @@ async function runProject (project, options) {
     } finally {
         global.setTimeout = realSetTimeout;
         global.clearTimeout = realClearTimeout;
+        Math.random = realRandom;
     }
     const finished = runtime.threads.length === 0;
     const state = collectState(runtime, says.slice());
@@ -404,7 +558,16 @@ async function main () {
         process.exitCode = 2;
         return;
     }
+    let seed = 0n;
+    try {
+        if (request.seed !== undefined) seed = BigInt(request.seed);
+    } catch (e) {
+        writeResult(`${JSON.stringify({error: `bad input: seed ${JSON.stringify(request.seed)} is not an integer`})}\n`);
+        process.exitCode = 2;
+        return;
+    }
     const options = {
+        seed,
         turbo: request.turbo === undefined ? true : !!request.turbo,
         maxFrames: Number.isFinite(request.max_frames) ? Math.max(0, Math.floor(request.max_frames)) : 3000,
         answers: Array.isArray(request.ask_answers) ? request.ask_answers.map(String) : [],
