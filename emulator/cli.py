@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")
     _add_target(export)
     export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
+    explain = sub.add_parser("explain", help="run under the debugger and explain what went wrong")
+    _add_target(explain)
+    explain.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    explain.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
+                         help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)")
+    explain.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    explain.add_argument("--answer", action="append", default=[], metavar="TEXT")
     lut = sub.add_parser("lut", help="the exp/log lookup tables")
     lut.add_argument("--report", action="store_true", help="print the tables' error against exact math")
     return parser
@@ -51,6 +58,8 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
 def _program_params(args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
     module = program_module(args.target)
     parser = program_parser(module, f"scratch-emu {args.command} {args.target}")
+    if args.command == "explain" and hasattr(module, "EXPLAIN_DEFAULTS"):
+        parser.set_defaults(**module.EXPLAIN_DEFAULTS)
     try:
         params, unknown = parser.parse_known_args(extra)
     except SystemExit as exc:
@@ -136,6 +145,24 @@ def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu explain TARGET."""
+    from emulator.debug.explain import explain, render_text
+    from emulator.debug.session import DebugSession
+    from emulator.debug.slices import parse_slice
+
+    try:
+        slices = [parse_slice(text) for text in args.slice]
+    except ValueError as exc:
+        raise InputFileError(str(exc)) from exc
+    session = DebugSession(args.target, _program_params(args, extra), seed=args.seed, answers=tuple(args.answer),
+                           slices=slices)
+    with RunProgress(session.runtime):
+        report = explain(session)
+    print(json.dumps(report, indent=1, default=str) if args.json else render_text(report))
+    return 0
+
+
 def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu lut --report."""
     from lut.report import error_report, format_report
@@ -144,7 +171,7 @@ def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "export": cmd_export, "lut": cmd_lut}
+COMMANDS = {"run": cmd_run, "export": cmd_export, "explain": cmd_explain, "lut": cmd_lut}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,7 +15,8 @@ from programs.data.mnist14.load import as_arrays
 from programs.day3_layout import Layout, Slice
 from programs.day3_mlp import DEFAULTS, add_arguments, build
 
-__all__ = ["add_arguments", "build", "mark", "progress", "slices", "summary"]
+__all__ = ["EXPLAIN_DEFAULTS", "OFFSET_PROBES", "add_arguments", "build", "layer_map", "mark", "progress",
+           "reference_lists", "slices", "summary"]
 
 
 def slices(params: dict[str, Any]) -> list[Slice]:
@@ -101,3 +102,54 @@ def parse(argv: list[str]) -> dict[str, Any]:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     return vars(parser.parse_args(argv))
+
+
+# ## What the debugger needs to know
+
+
+EXPLAIN_DEFAULTS = {"epochs": 1, "train": 20, "test": 10}
+"""explain needs only a few samples to show where gradients go."""
+
+OFFSET_PROBES = {
+    "get_weight_offset": ("weights", "p_layer", "p_offset"),
+    "get_activation_offset": ("activations", "p_layer", "p_offset"),
+    "get_delta_offset": ("deltas", "p_layer", "p_offset"),
+}
+"""The program's offset finders: custom block -> (list, argument variable, result variable)."""
+
+
+def reference_lists(params: dict[str, Any], initial: dict[str, list[Any]]) -> dict[str, list[float]]:
+    """The reference's `weights` after the same training from the same initial weights."""
+    p = {**DEFAULTS, **params}
+    ref = _reference(p, np.array([to_number(v) for v in initial["weights"]]))
+    return {"weights": [float(x) for x in ref.weights]}
+
+
+def layer_map(offsets: dict[str, dict[int, float]], sizes: list[int], lengths: dict[str, int]) -> list[dict[str, Any]]:
+    """Each layer's sizes and item ranges as the program computed them, checked against list lengths."""
+    rows = []
+    for layer, size in enumerate(sizes, start=1):
+        ranges: dict[str, tuple[int, int] | None] = {"activations": _range(offsets, "activations", layer, size)}
+        if layer >= 2:
+            n_in = sizes[layer - 2]
+            w = offsets.get("weights", {}).get(layer)
+            ranges["weights"] = None if w is None else (int(w) + 1, int(w) + n_in * size)
+            ranges["biases"] = None if w is None else (int(w) + n_in * size + 1, int(w) + n_in * size + size)
+            ranges["deltas"] = _range(offsets, "deltas", layer, size)
+        problems = [f"{name} of layer {layer} are items {r[0]}..{r[1]} but `{_list_of(name)}` has "
+                    f"{lengths.get(_list_of(name), 0)} items"
+                    for name, r in ranges.items() if r is not None and r[1] > lengths.get(_list_of(name), 0)]
+        text = f"layer {layer} ({size}): " + ", ".join(
+            f"{name} {'not computed' if r is None else f'{r[0]}..{r[1]}'}" for name, r in ranges.items())
+        rows.append({"layer": layer, "size": size, **{k: (list(v) if v else None) for k, v in ranges.items()},
+                     "problems": problems, "text": text + ("  <-- " + "; ".join(problems) if problems else "")})
+    return rows
+
+
+def _range(offsets: dict[str, dict[int, float]], list_name: str, layer: int, size: int) -> tuple[int, int] | None:
+    off = offsets.get(list_name, {}).get(layer)
+    return None if off is None else (int(off) + 1, int(off) + size)
+
+
+def _list_of(name: str) -> str:
+    return "weights" if name == "biases" else name

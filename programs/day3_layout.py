@@ -9,23 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emulator.debug.slices import Slice
+
 DEFAULT_LAYERS = (196, 20, 8, 4, 10)
-
-
-@dataclass(frozen=True)
-class Slice:
-    """A named, shaped run of items in one list: items start..end (1-based, inclusive)."""
-
-    list_name: str
-    name: str
-    start: int
-    end: int
-    shape: tuple[int, ...]
-
-    @property
-    def size(self) -> int:
-        """How many items the slice holds."""
-        return self.end - self.start + 1
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,266 @@
+"""What a run revealed, gathered through the runtime's hooks: out-of-range accesses, NaN, clamps, coverage."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from emulator.debug.provenance import Provenance, variables_read
+from emulator.project import VARIABLE, Block, Primitive, Target
+from emulator.runtime.hooks import RunHooks
+from emulator.values import Value, compare, to_number
+
+if TYPE_CHECKING:
+    from emulator.runtime.state import ListCell, VarCell
+    from emulator.runtime.thread import Thread
+
+INDEXED_OPCODES = frozenset({"data_itemoflist", "data_replaceitemoflist", "data_insertatlist", "data_deleteoflist"})
+
+
+@dataclass
+class Miss:
+    """Out-of-range reads (Scratch gave "") or dropped writes of one list by one block."""
+
+    list_name: str
+    kind: str
+    target: str
+    block_id: str
+    count: int = 0
+    first_index: float = math.inf
+    last_index: float = -math.inf
+    length: int = 0
+    first_block_count: int = 0
+    index_from: list[tuple[str, str]] = field(default_factory=list)  # (block id, variable) behind the index
+
+
+@dataclass
+class NonFinite:
+    """NaN or an infinity stored by one block."""
+
+    target: str
+    block_id: str
+    what: str
+    count: int = 0
+    first: float = 0.0
+
+
+@dataclass
+class Clamp:
+    """A `set x to LIMIT` that runs when x passed a limit: a lookup-table argument clamped."""
+
+    target: str
+    block_id: str
+    variable: str
+    limit: Value
+    procedure: str | None
+    count: int = 0
+
+
+@dataclass
+class Watch:
+    """Stop when a variable is written, or when items start..end of a list are."""
+
+    name: str
+    start: int = 0
+    end: int = 0
+    is_list: bool = False
+
+    def matches_list(self, list_name: str, index: int) -> bool:
+        """Whether a write to item `index` of `list_name` is watched."""
+        return self.is_list and list_name == self.name and self.start <= index <= self.end
+
+
+class Findings(RunHooks):
+    """The hooks the debugger attaches: records what explain and the inspector report."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self._blocks = {t.name: dict(t.blocks) for t in targets}
+        self.provenance = Provenance()
+        self.misses: dict[tuple[str, str, str, str], Miss] = {}
+        self.nonfinite: dict[tuple[str, str, str], NonFinite] = {}
+        self.clamps: dict[tuple[str, str], Clamp] = {c.target_block: c.clamp for c in find_clamps(targets)}
+        self.written: dict[str, bytearray] | None = None  # per list name, since the mark
+        self.watches: list[Watch] = []
+        self.watch_hit: str | None = None
+        self.probes: dict[tuple[str, str], tuple[str, str, str]] = {}  # (target, block) -> (list, arg, result)
+        self.offsets: dict[str, dict[int, float]] = {}
+        self.block_count = lambda: 0
+        self._reads: dict[tuple[str, str], list[str]] = {}
+        self._values: dict[str, Value] = {}
+
+    # ## Marking and probing
+
+    def start_coverage(self) -> None:
+        """Count list writes from now on (the mark)."""
+        self.written = {}
+
+    def probe_offsets(self, procedure_blocks: dict[tuple[str, str], tuple[str, str, str]]) -> None:
+        """Record what offset procedures return: (target, block) -> (list, argument var, result var)."""
+        self.probes = procedure_blocks
+
+    # ## Hooks
+
+    def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
+        key = (thread.target.name, block_id)
+        reads = self._reads.get(key)
+        if reads is None:
+            reads = self._reads[key] = self._variables_behind(thread.target.name, block_id, cell.name)
+        self.provenance.record(cell.name, block_id, reads)
+        self._values[cell.name] = value
+        clamp = self.clamps.get(key)
+        if clamp is not None:
+            clamp.count += 1
+        probe = self.probes.get(key)
+        if probe is not None and probe[2] == cell.name:
+            layer = to_number(self._values.get(probe[1], 0.0))
+            self.offsets.setdefault(probe[0], {})[int(layer)] = to_number(value)
+        if self.watches and any(not w.is_list and w.name == cell.name for w in self.watches):
+            self.watch_hit = f"{cell.name} set to {value!r} by block {block_id}"
+
+    def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
+                      old: Value, new: Value) -> None:
+        if self.written is not None and op != "delete":
+            bits = self.written.setdefault(cell.name, bytearray())
+            if len(bits) < index:
+                bits.extend(bytes(index - len(bits)))
+            bits[index - 1] = 1
+        if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
+            self.watch_hit = f"{cell.name}[{index}] {op}: {old!r} -> {new!r} by block {block_id}"
+
+    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+        if self.written is not None:
+            self.written[cell.name] = bytearray()
+
+    def on_list_miss(self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value,
+                     length: int) -> None:
+        key = (thread.target.name, block_id, cell.name, kind)
+        miss = self.misses.get(key)
+        if miss is None:
+            miss = self.misses[key] = Miss(cell.name, kind, thread.target.name, block_id,
+                                           first_block_count=self.block_count())
+            miss.index_from = self._index_origins(thread.target.name, block_id)
+        i = to_number(index)
+        miss.count += 1
+        miss.first_index = min(miss.first_index, i)
+        miss.last_index = max(miss.last_index, i)
+        miss.length = length
+
+    def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
+        key = (thread.target.name, block_id, what)
+        found = self.nonfinite.get(key)
+        if found is None:
+            found = self.nonfinite[key] = NonFinite(thread.target.name, block_id, what, first=value)
+        found.count += 1
+
+    # ## Helpers
+
+    def _variables_behind(self, target: str, block_id: str, written: str) -> list[str]:
+        block = self._blocks[target].get(block_id)
+        if block is None:
+            return []
+        reads = variables_read(self._blocks[target], block)
+        if block.opcode == "data_changevariableby":
+            reads.append(written)  # change by reads the old value too
+        return reads
+
+    def _index_origins(self, target: str, block_id: str) -> list[tuple[str, str]]:
+        block = self._blocks[target].get(block_id)
+        if block is None or block.opcode not in INDEXED_OPCODES:
+            return []
+        reads = variables_read(self._blocks[target], block, ("INDEX",))
+        return [(o.block_id, o.variable) for o in self.provenance.origins(reads)]
+
+
+@dataclass
+class _Found:
+    target_block: tuple[str, str]
+    clamp: Clamp
+
+
+def find_clamps(targets: list[Target]) -> list[_Found]:
+    """`if x < L then set x to L` (or >): the shape of a lookup table's argument clamp."""
+    found = []
+    for target in targets:
+        procedures = procedure_of_blocks(target)
+        for block in target.blocks.values():
+            clamp = _clamp_in(target, block)
+            if clamp is not None:
+                variable, limit, set_id = clamp
+                found.append(_Found((target.name, set_id),
+                                    Clamp(target.name, set_id, variable, limit, procedures.get(set_id))))
+    return found
+
+
+def _clamp_in(target: Target, block: Block) -> tuple[str, Value, str] | None:
+    if block.opcode != "control_if":
+        return None
+    condition = _block_at(target, block, "CONDITION")
+    body = _block_at(target, block, "SUBSTACK")
+    if condition is None or body is None or body.opcode != "data_setvariableto" or body.next is not None:
+        return None
+    if condition.opcode not in ("operator_lt", "operator_gt"):
+        return None
+    compared = _variable_name(target, condition, "OPERAND1")
+    limit = _literal(condition, "OPERAND2")
+    field = body.fields.get("VARIABLE")
+    if compared is None or limit is None or field is None or field.value != compared:
+        return None
+    value = _literal(body, "VALUE")
+    if value is None or compare(value, limit) != 0:
+        return None
+    return compared, limit, body.id
+
+
+def _block_at(target: Target, block: Block, name: str) -> Block | None:
+    inp = block.inputs.get(name)
+    if inp is None or not isinstance(inp.slot, str):
+        return None
+    return target.blocks.get(inp.slot)
+
+
+def _variable_name(target: Target, block: Block, name: str) -> str | None:
+    inp = block.inputs.get(name)
+    if inp is None:
+        return None
+    if isinstance(inp.slot, Primitive) and inp.slot.kind == VARIABLE:
+        return str(inp.slot.value)
+    inner = _block_at(target, block, name)
+    if inner is not None and inner.opcode == "data_variable":
+        return str(inner.fields["VARIABLE"].value)
+    return None
+
+
+def _literal(block: Block, name: str) -> Value:
+    inp = block.inputs.get(name)
+    if inp is not None and isinstance(inp.slot, Primitive) and inp.slot.kind != VARIABLE:
+        return inp.slot.value
+    return None
+
+
+def procedure_of_blocks(target: Target) -> dict[str, str]:
+    """Block id -> the proccode of the custom block definition it sits in (blocks outside any: absent)."""
+    roots: dict[str, str | None] = {}
+    result: dict[str, str] = {}
+    for block_id in target.blocks:
+        chain, current = [], block_id
+        while current is not None and current not in roots:
+            chain.append(current)
+            parent = target.blocks[current].parent if current in target.blocks else None
+            if parent is None:
+                roots[current] = _proccode_of_definition(target, target.blocks.get(current))
+                break
+            current = parent
+        root = roots.get(current) if current is not None else None
+        for b in chain:
+            roots[b] = root
+            if root is not None:
+                result[b] = root
+    return result
+
+
+def _proccode_of_definition(target: Target, block: Block | None) -> str | None:
+    if block is None or block.opcode != "procedures_definition":
+        return None
+    proto = _block_at(target, block, "custom_block")
+    return str(proto.mutation.get("proccode")) if proto is not None and proto.mutation else None
