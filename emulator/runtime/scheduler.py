@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 import emulator.runtime.ops  # noqa: F401  (registers every block handler)
@@ -13,6 +12,7 @@ from emulator.rng import JsRandom
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.interpreter import Linker
 from emulator.runtime.nodes import Stmt
+from emulator.runtime.questions import Questions
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
 from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Thread
 from emulator.values import Value, js_lower
@@ -30,6 +30,13 @@ RESTARTING_HATS = frozenset(
 )
 
 Pause = Callable[[Thread, Stmt], bool]
+
+
+def frame_time_ms(frame: int) -> float:
+    """The clock in frame `frame` (1, 2, ...): whole milliseconds since the flag, as Date.now() gives."""
+    # n * (1000 / 30) in doubles drifts: `wait 1` from frame 51 would see 999.99... ms after 30
+    # frames and take 31. Whole milliseconds, as the VM reads them, never drift.
+    return float(frame * 1000 // 30)
 
 
 class StepLimitReached(ProgramError):
@@ -65,14 +72,13 @@ class Runtime:
         self.hooks = hooks
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
         self.frame_count = 0
-        self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs
+        self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs; the flag is at 0
         self.timer_start_ms = 0.0
         self.redraw_requested = False
         self.threads: list[Thread] = []
         self.says: list[Say] = []
         self.bubbles: dict[str, int] = {}  # target name -> index in says of its current bubble
-        self.answer: Value = ""
-        self.answers = deque(answers)
+        self.questions = Questions(answers, lambda t, b, text: self.say(t, b, "say", text))
         self.on_say: Callable[[Say], None] | None = None
         self.on_frame: Callable[[], None] | None = None  # called after every frame (progress displays)
         self.active_thread: Thread | None = None
@@ -131,6 +137,7 @@ class Runtime:
     def green_flag(self) -> list[Thread]:
         """Click the green flag: stop everything, reset the timer, start the flag scripts."""
         self.stop_all()
+        self.questions.answer = ""  # PROJECT_START resets the answer
         self.timer_start_ms = self.now_ms
         return self.start_hats("event_whenflagclicked")
 
@@ -193,6 +200,7 @@ class Runtime:
             self.active_thread.stop()
         self.threads = []
         self._waking.clear()
+        self.questions.clear()
 
     def stop_for_target(self, target: RuntimeTarget, except_thread: Thread | None) -> None:
         """Stop the other threads of one target."""
@@ -200,6 +208,7 @@ class Runtime:
             if thread is not except_thread and thread.target is target:
                 thread.stop()
                 self._waking.pop(id(thread), None)
+        self.questions.clear_target(target)
 
     # ## Output, questions and waits outside the tick loop
 
@@ -220,23 +229,9 @@ class Runtime:
             del self.bubbles[target.name]
 
     def ask(self, thread: Thread, block_id: str, question: Value) -> None:
-        """Ask and wait: a visible sprite says the question; the answer arrives next frame."""
-        if not self.answers:
-            raise ProgramError(
-                f"{thread.target.name}: 'ask and wait' (block {block_id!r}) needs an answer; "
-                "none is left (give --answer TEXT)"
-            )
-        speaks = thread.target.visible and not thread.target.is_stage
-        if speaks:
-            self.say(thread, block_id, "say", question)
-
-        def wake() -> bool:
-            self.answer = self.answers.popleft()
-            if speaks:
-                self.say(thread, block_id, "say", "")
-            return True
-
-        self.wait_outside(thread, wake)
+        """Ask and wait: the thread waits until its question, queued behind others, is answered."""
+        asked = self.questions.ask(thread, block_id, question)
+        self.wait_outside(thread, lambda: asked.answered)
 
     def wait_outside(self, thread: Thread, wake: Callable[[], bool]) -> None:
         """Park a thread until `wake()` is true at the start of a frame (a promise in scratch-vm)."""
@@ -244,6 +239,7 @@ class Runtime:
         self._waking[id(thread)] = wake
 
     def _wake_threads(self) -> None:
+        self.questions.answer_next()
         for thread in self.threads:
             wake = self._waking.get(id(thread))
             if wake is not None and thread.status == WAITING and wake():
@@ -320,6 +316,8 @@ class Runtime:
 
     def _frame(self) -> Iterator[tuple[Thread, Stmt]]:
         """One frame: ticks until a redraw (unless turbo), the work budget, or no active thread."""
+        self.frame_count += 1
+        self.now_ms = frame_time_ms(self.frame_count)
         self._wake_threads()
         self.redraw_requested = False
         start = self.blocks
@@ -334,8 +332,6 @@ class Runtime:
             first_tick = False
             if not progress:
                 break  # every thread only re-checked a wait: further ticks would repeat it
-        self.now_ms = (self.frame_count + 1) * FRAME_MS
-        self.frame_count += 1
         if self.on_frame is not None:
             self.on_frame()
 
@@ -352,9 +348,10 @@ class Runtime:
             if thread.status == RUNNING and thread.frames:
                 self.active_thread = thread
                 thread.idle = False
+                start = self.blocks
                 yield from self._turn(thread)
                 thread.warp_start = -1
-                progress = progress or not thread.idle
+                progress = progress or not _only_rechecked_a_wait(thread, self.blocks - start)
             if thread.status == RUNNING and thread.frames:
                 active += 1
             else:
@@ -417,6 +414,13 @@ class Runtime:
                 return top.warp and self.blocks - thread.warp_start <= WARP_BLOCKS
             top.advance()
         return True
+
+
+def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:
+    """Whether a turn did nothing but re-check an unfinished wait (so another tick would repeat it)."""
+    # A turn that ran blocks before reaching its wait may have changed what another thread, earlier
+    # in the tick, waits for: scratch-vm's next tick would see that change within the same frame.
+    return thread.idle and bool(thread.frames) and used == thread.frames[-1].node.cost  # type: ignore[union-attr]
 
 
 def _hat_message(hat: Block) -> str:

@@ -17,14 +17,15 @@ def procedures_call(b: Linker, block: Block) -> Run:
         # No prototype with this proccode in the calling target: the call does nothing.
         return lambda t, f: NEXT
     names, ids, defaults, warp = prototype
-    given = [(arg_id, b.input(block, arg_id)) for arg_id in block.inputs]
+    # An input with an empty slot is no argument at all: the VM skips it, so the default applies.
+    given = [(arg_id, b.input(block, arg_id)) for arg_id, inp in block.inputs.items() if inp.slot is not None]
     definition = b.definition(proccode)
     rt = b.rt
 
     def run(t: Thread, f: Frame) -> int:
+        values = {arg_id: get(t) for arg_id, get in given}  # evaluated on every execution, as in the VM
         if f.state is not None:
             return NEXT  # back from the procedure (it ran "stop this script")
-        values = {arg_id: get(t) for arg_id, get in given}
         params: dict[str, Value] = {}
         for name, arg_id, default in zip(names, ids, defaults, strict=False):
             params[name] = values.get(arg_id, default)  # duplicate names: the last one wins

@@ -28,7 +28,7 @@ def sensing_resettimer(b: Linker, block: Block) -> Run:
 @reporter("sensing_answer")
 def sensing_answer(b: Linker, block: Block) -> Reporter:
     rt = b.rt
-    return lambda t: rt.answer
+    return lambda t: rt.questions.answer
 
 
 @statement("sensing_askandwait")
