@@ -106,10 +106,21 @@ def to_number(v: Value) -> float:
         # Scratch treats NaN as 0 when a number is needed: 0 + (0/0) == 0.
         return 0.0 if v != v else v
     if type(v) is str:
-        n = float(v) if _is_decimal(v) else _unusual_number(v)  # inlined: the hot path
-        return 0.0 if n != n else n
+        # Lists and literals hold numbers as text ("196", "0.1"), so the same strings are cast
+        # again and again: remember the casts of short strings.
+        n = _CAST_CACHE.get(v)
+        if n is None:
+            n = float(v) if _is_decimal(v) else _unusual_number(v)
+            n = 0.0 if n != n else n
+            if len(v) <= 32 and len(_CAST_CACHE) < _CAST_CACHE_LIMIT:
+                _CAST_CACHE[v] = n
+        return n
     n = js_number(v)
     return 0.0 if n != n else n
+
+
+_CAST_CACHE: dict[str, float] = {}
+_CAST_CACHE_LIMIT = 1 << 16
 
 
 def to_boolean(v: Value) -> bool:

@@ -86,8 +86,8 @@ class Findings(RunHooks):
         self.probes: dict[tuple[str, str], tuple[str, str, str]] = {}  # (target, block) -> (list, arg, result)
         self.offsets: dict[str, dict[int, float]] = {}
         self.block_count = lambda: 0
-        self._reads: dict[tuple[str, str], list[str]] = {}
-        self._values: dict[str, Value] = {}
+        self._reads: dict[str, dict[str, tuple[str, ...]]] = {t.name: {} for t in targets}
+        self._watched_blocks = {block_id for _, block_id in self.clamps}
 
     # ## Marking and probing
 
@@ -98,25 +98,32 @@ class Findings(RunHooks):
     def probe_offsets(self, procedure_blocks: dict[tuple[str, str], tuple[str, str, str]]) -> None:
         """Record what offset procedures return: (target, block) -> (list, argument var, result var)."""
         self.probes = procedure_blocks
+        self._watched_blocks = {block_id for _, block_id in self.clamps} | {b for _, b in procedure_blocks}
 
     # ## Hooks
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-        key = (thread.target.name, block_id)
-        reads = self._reads.get(key)
+        target = thread.target.name
+        reads = self._reads[target].get(block_id)
         if reads is None:
-            reads = self._reads[key] = self._variables_behind(thread.target.name, block_id, cell.name)
+            reads = self._reads[target][block_id] = self._variables_behind(target, block_id, cell.name)
         self.provenance.record(cell.name, block_id, reads)
-        self._values[cell.name] = value
+        if block_id in self._watched_blocks:
+            self._watched_block(thread, block_id, cell, value)
+        if self.watches:
+            for w in self.watches:
+                if not w.is_list and w.name == cell.name:
+                    self.watch_hit = f"{cell.name} set to {value!r} by block {block_id}"
+
+    def _watched_block(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
+        key = (thread.target.name, block_id)
         clamp = self.clamps.get(key)
         if clamp is not None:
             clamp.count += 1
         probe = self.probes.get(key)
         if probe is not None and probe[2] == cell.name:
-            layer = to_number(self._values.get(probe[1], 0.0))
+            layer = to_number(thread.target.variable(None, probe[1]).value)
             self.offsets.setdefault(probe[0], {})[int(layer)] = to_number(value)
-        if self.watches and any(not w.is_list and w.name == cell.name for w in self.watches):
-            self.watch_hit = f"{cell.name} set to {value!r} by block {block_id}"
 
     def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
                       old: Value, new: Value) -> None:
@@ -155,14 +162,14 @@ class Findings(RunHooks):
 
     # ## Helpers
 
-    def _variables_behind(self, target: str, block_id: str, written: str) -> list[str]:
+    def _variables_behind(self, target: str, block_id: str, written: str) -> tuple[str, ...]:
         block = self._blocks[target].get(block_id)
         if block is None:
-            return []
+            return ()
         reads = variables_read(self._blocks[target], block)
         if block.opcode == "data_changevariableby":
-            reads.append(written)  # change by reads the old value too
-        return reads
+            reads.insert(0, written)  # change by reads the old value too
+        return tuple(dict.fromkeys(reads))
 
     def _index_origins(self, target: str, block_id: str) -> list[tuple[str, str]]:
         block = self._blocks[target].get(block_id)

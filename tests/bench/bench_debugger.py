@@ -1,0 +1,55 @@
+"""Benchmark: how much slower day3 runs under the debugger (hooks attached; breakpoints checked) than plain."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from emulator.debug.session import DebugSession
+from emulator.runtime.scheduler import Runtime
+from programs.day3_mlp import build
+
+
+def plain(params: dict) -> tuple[float, int]:
+    """Seconds and blocks for a run with nothing attached."""
+    runtime = Runtime(build(**params))
+    runtime.green_flag()
+    start = time.perf_counter()
+    runtime.run()
+    return time.perf_counter() - start, runtime.blocks
+
+
+def debugged(params: dict, with_breakpoint_checks: bool) -> float:
+    """Seconds for the same run with the debugger's hooks (and, optionally, its pause checks)."""
+    session = DebugSession("day3", params, start=False)
+    session.runtime.green_flag()
+    session.set_mark()
+    if with_breakpoint_checks:
+        session.toggle_breakpoint("no-such-block")
+    start = time.perf_counter()
+    if with_breakpoint_checks:
+        session.continue_()
+    else:
+        session.runtime.run_until(None)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Print the three timings and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--train", type=int, default=60)
+    parser.add_argument("--test", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    params = {"variant": "buggy", "epochs": 1, "train": args.train, "test": args.test}
+    base, blocks = min(plain(params) for _ in range(args.repeats))
+    hooks = min(debugged(params, False) for _ in range(args.repeats))
+    checks = min(debugged(params, True) for _ in range(args.repeats))
+    print(f"day3 buggy, {args.train} train / {args.test} test samples, {blocks:,} blocks (best of {args.repeats}):")
+    print(f"  plain run                          {base:6.2f} s  {blocks / base / 1e6:5.2f} M blocks/s")
+    print(f"  hooks attached (explain)           {hooks:6.2f} s  {hooks / base:4.2f}x")
+    print(f"  hooks + breakpoint checks (continue) {checks:4.2f} s  {checks / base:4.2f}x")
+
+
+if __name__ == "__main__":
+    main()
