@@ -7,6 +7,8 @@ import sys
 from array import array
 from collections.abc import Callable
 
+from emulator import jsmath
+
 Value = float | str | bool | None
 """A Scratch value. None stands for JS `undefined` (an input missing from the project JSON)."""
 
@@ -407,53 +409,16 @@ def random_between(a: Value, b: Value, rng: random.Random) -> float:
 # ## mathop: every option of operator_mathop
 
 
-def _sin(x: float) -> float:
-    return math.sin(x) if math.isfinite(x) else _NAN
-
-
-def _cos(x: float) -> float:
-    return math.cos(x) if math.isfinite(x) else _NAN
-
-
-def _tan(x: float) -> float:
-    return math.tan(x) if math.isfinite(x) else _NAN
-
-
-def _asin(x: float) -> float:
-    return math.asin(x) if -1 <= x <= 1 else _NAN
-
-
-def _acos(x: float) -> float:
-    return math.acos(x) if -1 <= x <= 1 else _NAN
-
-
-def _atan(x: float) -> float:
-    return math.atan(x)
-
-
-def _log(x: float) -> float:
-    """Math.log: log(0) is -Infinity and log of a negative is NaN."""
-    if x == 0:
-        return -_INF
-    return math.log(x) if x > 0 else _NAN
-
-
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return _INF
+# Scratch computes with V8's Math functions (fdlibm ports), which differ from the platform libm
+# in the last bit for a few percent of inputs; jsmath reproduces them bit for bit.
+_sin, _cos, _tan = jsmath.sin, jsmath.cos, jsmath.tan
+_asin, _acos, _atan = jsmath.asin, jsmath.acos, jsmath.atan
+_log, _exp, _sqrt = jsmath.log, jsmath.exp, jsmath.sqrt
 
 
 def _pow10(x: float) -> float:
-    try:
-        return math.pow(10.0, x)
-    except OverflowError:
-        return _INF
-
-
-def _sqrt(x: float) -> float:
-    return math.sqrt(x) if x >= 0 or x != x else _NAN  # sqrt(-0) is -0
+    """Math.pow(10, x): 10 ^ -5 is 0.000009999999999999999 in Scratch."""
+    return jsmath.pow(10.0, x)
 
 
 def _ceil(x: float) -> float:

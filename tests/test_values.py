@@ -180,16 +180,9 @@ def test_vector_numeric_operators(row: int, result: object, expected: float) -> 
     assert_same_float(result(), expected)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="V8 pow differs from libm in the last bit; bit-exact math is a later change"
-)
 def test_vector_40_ten_to_the_minus_5_is_v8_pow() -> None:
+    """10 ^ -5 is V8's pow, one ulp below libm's 1e-05."""
     assert_same_float(mathop("10 ^", -5.0), 0.000009999999999999999)
-
-
-def test_ten_to_the_minus_5_is_within_an_ulp_for_now() -> None:
-    """Until V8's pow is ported, 10 ^ -5 is libm's answer, one ulp from V8's."""
-    assert math.ulp(1e-5) >= abs(mathop("10 ^", -5.0) - 0.000009999999999999999)
 
 
 @pytest.mark.parametrize(
