@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
                          help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)")
     explain.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
     explain.add_argument("--answer", action="append", default=[], metavar="TEXT")
+    debug = sub.add_parser("debug", help="open the terminal inspector (Textual) on a program or project")
+    _add_target(debug)
+    debug.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
+                       help="name a slice of a list (repeatable)")
+    debug.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    debug.add_argument("--answer", action="append", default=[], metavar="TEXT")
     lut = sub.add_parser("lut", help="the exp/log lookup tables")
     lut.add_argument("--report", action="store_true", help="print the tables' error against exact math")
     return parser
@@ -148,6 +154,15 @@ def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu explain TARGET."""
     from emulator.debug.explain import explain, render_text
+
+    session = _session(args, extra)
+    with RunProgress(session.runtime):
+        report = explain(session)
+    print(json.dumps(report, indent=1, default=str) if args.json else render_text(report))
+    return 0
+
+
+def _session(args: argparse.Namespace, extra: list[str]) -> Any:
     from emulator.debug.session import DebugSession
     from emulator.debug.slices import parse_slice
 
@@ -155,11 +170,15 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
         slices = [parse_slice(text) for text in args.slice]
     except ValueError as exc:
         raise InputFileError(str(exc)) from exc
-    session = DebugSession(args.target, _program_params(args, extra), seed=args.seed, answers=tuple(args.answer),
-                           slices=slices)
-    with RunProgress(session.runtime):
-        report = explain(session)
-    print(json.dumps(report, indent=1, default=str) if args.json else render_text(report))
+    return DebugSession(args.target, _program_params(args, extra), seed=args.seed,
+                        answers=tuple(args.answer), slices=slices)
+
+
+def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu debug TARGET."""
+    from emulator.tui.app import run_app
+
+    run_app(_session(args, extra))
     return 0
 
 
@@ -171,7 +190,7 @@ def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "export": cmd_export, "explain": cmd_explain, "lut": cmd_lut}
+COMMANDS = {"run": cmd_run, "export": cmd_export, "explain": cmd_explain, "debug": cmd_debug, "lut": cmd_lut}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
