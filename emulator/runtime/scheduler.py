@@ -85,6 +85,7 @@ class Runtime:
         self._waking: dict[int, Callable[[], bool]] = {}
         self._pause: Pause | None = None
         self._runner: Iterator[tuple[Thread, Stmt]] | None = None
+        self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
         self.targets = self._make_targets(project)
         self.broadcasts = self._referenced_broadcasts(project)
         self.scripts: list[Script] = []
@@ -288,27 +289,51 @@ class Runtime:
         self.run_until(None)
 
     def run_until(self, pause: Pause | None) -> tuple[Thread, Stmt] | None:
-        """Run until `pause(thread, block)` holds before a block runs; None when the run ended."""
+        """Run until `pause(thread, block)` holds before a block runs; None when the run ended.
+
+        When paused, the block paused at runs first without being tested, so a predicate that
+        still holds there does not pin the run in place.
+        """
         self._pause = pause
         if self._runner is None:
             self._runner = self._frames()
         try:
-            return next(self._runner)
+            self.paused_at = next(self._runner)
         except StopIteration:
             self._runner = None
+            self.paused_at = None
             if self.hooks is not None:
                 self.hooks.on_finish()
-            return None
+        return self.paused_at
 
     def step(self, count: int = 1) -> tuple[Thread, Stmt] | None:
         """Run `count` blocks and pause before the next one; None when the run ended."""
-        remaining = [count]
+        if count <= 0 and self.paused_at is not None:
+            return self.paused_at
+        # A paused block is the first of the `count` to run; it is not shown to the predicate.
+        remaining = [count - 1 if self.paused_at is not None else count]
 
         def countdown(thread: Thread, stmt: Stmt) -> bool:
             remaining[0] -= 1
             return remaining[0] < 0
 
         return self.run_until(countdown)
+
+    def preview_inputs(self, thread: Thread, stmt: Stmt) -> list[tuple[str, Value]]:
+        """The values of a block's inputs (a paused one's, say), evaluated without changing the run."""
+        rng_state, hooks = self.rng.getstate(), self.hooks
+        known = [(t, set(t.variables), set(t.lists)) for t in self.targets]
+        self.hooks = None  # reads outside a list would be reported as the program's
+        try:
+            return [(name, report(thread)) for name, report in stmt.inputs]
+        finally:
+            self.hooks = hooks
+            self.rng.setstate(rng_state)  # "pick random" and item "random" draw from it
+            for target, variables, lists in known:  # lookups create missing variables and lists
+                for var_id in set(target.variables) - variables:
+                    del target.variables[var_id]
+                for list_id in set(target.lists) - lists:
+                    del target.lists[list_id]
 
     def _frames(self) -> Iterator[tuple[Thread, Stmt]]:
         while self.threads:
