@@ -122,3 +122,75 @@ def scratch_strings() -> st.SearchStrategy[str]:
 def scratch_values() -> st.SearchStrategy[Value]:
     """Any Scratch value: float, string, bool or None (JS undefined)."""
     return st.one_of(floats_any(), scratch_strings(), st.booleans(), st.none())
+
+
+# ## day3 MLP parameters
+
+# Learning rates as the command line or a test passes them; Scratch reads "0.1" and 0.1 as one number.
+DAY3_LEARNING_RATES = ["0.01", "0.05", "0.1", "0.25", "0.5", "1", "1.5", "2"]
+DAY3_INIT_SCALES = ["0.1", "0.5", "1", "2"]
+
+
+@st.composite
+def mlp_layers(
+    draw: st.DrawFn,
+    min_layers: int = 2,
+    max_layers: int = 5,
+    max_size: int = 12,
+    min_outputs: int = 1,
+) -> tuple[int, ...]:
+    """Layer sizes, input first: min_layers..max_layers layers of 1..max_size neurons."""
+    count = draw(st.integers(min_layers, max_layers))
+    sizes = draw(st.lists(st.integers(1, max_size), min_size=count - 1, max_size=count - 1))
+    return (*sizes, draw(st.integers(min_outputs, max_size)))
+
+
+def learning_rates() -> st.SearchStrategy[str | float]:
+    """A positive learning rate: a decimal string or a float in 0.01..2."""
+    return st.one_of(st.sampled_from(DAY3_LEARNING_RATES), st.floats(0.01, 2.0))
+
+
+def init_scales() -> st.SearchStrategy[str | float]:
+    """The half-width of the initial weights' range: a decimal string or a float in 0.05..3."""
+    return st.one_of(st.sampled_from(DAY3_INIT_SCALES), st.floats(0.05, 3.0))
+
+
+@st.composite
+def binary_samples(
+    draw: st.DrawFn, inputs: int, outputs: int, min_size: int, max_size: int
+) -> tuple[list[str], list[str]]:
+    """Images as "0"/"1" strings of `inputs` pixels, and their labels as digit strings below `outputs`."""
+    count = draw(st.integers(min_size, max_size))
+    image = st.text(alphabet="01", min_size=inputs, max_size=inputs)
+    label = st.integers(0, outputs - 1).map(str)
+    return (
+        draw(st.lists(image, min_size=count, max_size=count)),
+        draw(st.lists(label, min_size=count, max_size=count)),
+    )
+
+
+@st.composite
+def day3_params(
+    draw: st.DrawFn,
+    layers: st.SearchStrategy[tuple[int, ...]] | None = None,
+    epochs: tuple[int, int] = (1, 2),
+    train: tuple[int, int] = (1, 4),
+    test: tuple[int, int] = (1, 3),
+) -> dict[str, object]:
+    """Keyword arguments for programs.day3_mlp.build with their own data, plus the runtime's "seed"."""
+    sizes = draw(layers if layers is not None else mlp_layers())
+    train_images, train_labels = draw(binary_samples(sizes[0], sizes[-1], *train))
+    test_images, test_labels = draw(binary_samples(sizes[0], sizes[-1], *test))
+    return {
+        "layers": sizes,
+        "epochs": draw(st.integers(*epochs)),
+        "train": len(train_images),
+        "test": len(test_images),
+        "lr": draw(learning_rates()),
+        "init": draw(init_scales()),
+        "seed": draw(st.integers(0, 2**32 - 1)),
+        "train_images": train_images,
+        "train_labels": train_labels,
+        "test_images": test_images,
+        "test_labels": test_labels,
+    }
