@@ -92,7 +92,7 @@ def loss(outputs: list[np.ndarray], label: int, mode: str) -> float:
 def accuracy(layout: Layout, weights: np.ndarray, images: np.ndarray, labels: np.ndarray, mode: str) -> float:
     """Share of samples whose first largest output is their label."""
     if len(labels) == 0:
-        return 0.0
+        return float("nan")  # the program divides 0 correct by 0 samples: NaN in Scratch
     correct = sum(int(np.argmax(forward(layout, weights, x, mode)[-1]) == y) for x, y in zip(images, labels, strict=True))
     return correct / len(labels)
 
@@ -118,6 +118,6 @@ def train(layout: Layout, weights: np.ndarray, data: dict[str, np.ndarray], epoc
             total += loss(outputs, int(y), mode)
             deltas = backward(layout, history.weights, outputs, int(y))
             history.weights = update(layout, history.weights, outputs, deltas, lr)
-        history.mean_loss.append(total / len(data["train_y"]) if len(data["train_y"]) else 0.0)
+        history.mean_loss.append(total / len(data["train_y"]) if len(data["train_y"]) else float("nan"))
         history.accuracy.append(accuracy(layout, history.weights, data["test_x"], data["test_y"], mode))
     return history
