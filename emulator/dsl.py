@@ -17,6 +17,7 @@ the DSL source line that made it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -30,8 +31,10 @@ from emulator.project import (
     INPUT_NO_SHADOW,
     INPUT_OBSCURED,
     INPUT_SHADOW,
+    INTEGER,
     LIST,
     MATH_NUMBER,
+    POSITIVE_NUMBER,
     TEXT,
     VARIABLE,
     WHOLE_NUMBER,
@@ -48,17 +51,25 @@ from emulator.values import Value, number_to_string
 
 Operand = "Expr | float | int | str | bool"
 
-# The shadow each input slot gets, as the Scratch editor makes them: number, whole number, text.
-NUMBER_SLOTS = frozenset({"NUM", "NUM1", "NUM2", "TIMES", "DURATION", "SECS", "FROM", "TO"})
-WHOLE_SLOTS = frozenset({"LETTER", "INDEX"})
+# The shadow the Scratch editor puts in each number slot (as scratch-vm's sb2_specmap lists them);
+# every other slot gets a text shadow.
+SLOT_KINDS = {
+    "NUM": MATH_NUMBER, "NUM1": MATH_NUMBER, "NUM2": MATH_NUMBER, "FROM": MATH_NUMBER, "TO": MATH_NUMBER,
+    "SECS": MATH_NUMBER, "DURATION": POSITIVE_NUMBER, "TIMES": WHOLE_NUMBER, "LETTER": WHOLE_NUMBER,
+    "INDEX": INTEGER,
+}
+OPCODE_SLOT_KINDS = {("data_changevariableby", "VALUE"): MATH_NUMBER}
 BOOLEAN_SLOTS = frozenset({"CONDITION", "OPERAND"})
 BOOLEAN_OPERAND_OPCODES = frozenset({"operator_and", "operator_or", "operator_not"})
 
+# Frames to look past for the line that wrote a block: this module, and the `with` machinery.
+_OWN_FILES = frozenset({__file__, contextlib.__file__})
+
 
 def _source_line() -> str | None:
-    """'path:line' of the first caller outside this module."""
+    """'path:line' of the first caller outside this module (and outside contextlib's `with`)."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename == __file__:
+    while frame is not None and frame.f_code.co_filename in _OWN_FILES:
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:
         return None
@@ -514,7 +525,7 @@ class Procedure:
     def __init__(self, owner: TargetBuilder, proccode: str, arg_names: Sequence[str], warp: bool) -> None:
         self.owner, self.proccode, self.warp = owner, proccode, warp
         self.arg_names = list(arg_names)
-        kinds = [part[1] for part in proccode.split("%")[1:] if part[:1] in ("s", "b", "n")]
+        kinds = [part[0] for part in proccode.split("%")[1:] if part[:1] in ("s", "b", "n")]
         if len(kinds) != len(self.arg_names):
             raise ValueError(f"{proccode!r} has {len(kinds)} argument slots but {len(arg_names)} names")
         self.arg_kinds = kinds
@@ -550,6 +561,8 @@ class Procedure:
                  fields={"VALUE": Field(n)}, boolean=k == "b")
             for n, k in zip(self.arg_names, self.arg_kinds, strict=True)
         ]
+        for arg in args:
+            arg.source = None  # each use takes the line of the block it is dropped into
         with _sequence(owner, definition.id, None) as seq:
             seq.last = definition.id
             yield args
@@ -628,23 +641,29 @@ class TargetBuilder:
             parent.opcode in BOOLEAN_OPERAND_OPCODES and name.startswith("OPERAND"))
         if isinstance(value, _BroadcastName):
             return Input(INPUT_SHADOW, Primitive(BROADCAST, value.name, self.program.broadcast_id(value.name)))
-        shadow = None if boolean else Primitive(_slot_kind(name), "")
-        if isinstance(value, Var):
-            return Input(INPUT_OBSCURED, Primitive(VARIABLE, value.name, value.id), shadow)
-        if isinstance(value, ScratchList):
-            return Input(INPUT_OBSCURED, Primitive(LIST, value.name, value.id), shadow)
-        if isinstance(value, Expr):
-            block_id = self._materialize(value, parent.id)
-            if boolean:
-                return Input(INPUT_NO_SHADOW, block_id)
-            return Input(INPUT_OBSCURED, block_id, shadow)
-        if boolean and isinstance(value, bool):
+        kind = _slot_kind(parent.opcode, name)
+        slot = self._reporter_slot(parent, value)
+        if slot is None and boolean and isinstance(value, bool):
             # A Python True/False in a boolean slot: build the always-true/false comparison.
-            return Input(INPUT_NO_SHADOW, self._materialize(_compare("operator_equals", 1, 1 if value else 0), parent.id))
-        return Input(INPUT_SHADOW, Primitive(_slot_kind(name), literal_text(value)))
+            slot = self._materialize(_compare("operator_equals", 1, 1 if value else 0), parent)
+        if slot is None:
+            return Input(INPUT_SHADOW, Primitive(kind, literal_text(value)))
+        # A boolean slot has no shadow: a reporter in it is saved as [2, reporter].
+        return Input(INPUT_NO_SHADOW, slot) if boolean else Input(INPUT_OBSCURED, slot, Primitive(kind, ""))
 
-    def _materialize(self, expr: Expr, parent: str) -> str:
-        spec = self.new_block(expr.opcode, parent=parent, source=expr.source)
+    def _reporter_slot(self, parent: _BlockSpec, value: Any) -> str | Primitive | None:
+        """What a reporter value puts in a slot: a variable or list primitive, or a new block's id."""
+        if isinstance(value, Var):
+            return Primitive(VARIABLE, value.name, value.id)
+        if isinstance(value, ScratchList):
+            return Primitive(LIST, value.name, value.id)
+        if isinstance(value, Expr):
+            return self._materialize(value, parent)
+        return None
+
+    def _materialize(self, expr: Expr, parent: _BlockSpec) -> str:
+        # An argument reporter is made once by define(); it comes from the line that uses it.
+        spec = self.new_block(expr.opcode, parent=parent.id, source=expr.source or parent.source)
         spec.fields.update(expr.fields)
         for name, value in expr.inputs.items():
             spec.inputs[name] = self.input_for(spec, name, value)
@@ -665,12 +684,8 @@ class TargetBuilder:
                       blocks, self.layer_order, extra)
 
 
-def _slot_kind(name: str) -> int:
-    if name in NUMBER_SLOTS:
-        return MATH_NUMBER
-    if name in WHOLE_SLOTS:
-        return WHOLE_NUMBER
-    return TEXT
+def _slot_kind(opcode: str, name: str) -> int:
+    return OPCODE_SLOT_KINDS.get((opcode, name)) or SLOT_KINDS.get(name, TEXT)
 
 
 def _initial(value: Any) -> Value:
