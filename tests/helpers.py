@@ -83,20 +83,21 @@ class Blocks:
         )
         return block_id
 
-    def _set(self, block_id: str, **changes: Any) -> None:
+    def update(self, block_id: str, **changes: Any) -> None:
+        """Replace some attributes of a block (blocks are frozen)."""
         self.blocks[block_id] = replace(self.blocks[block_id], **changes)
 
     def chain(self, *ids: str) -> str:
         """Link blocks with next/parent; returns the first id."""
         for a, b in itertools.pairwise(ids):
-            self._set(a, next=b)
-            self._set(b, parent=a)
+            self.update(a, next=b)
+            self.update(b, parent=a)
         return ids[0]
 
     def script(self, hat: str, *ids: str) -> str:
         """A top-level script starting with the hat block `hat` (an id)."""
         self.chain(hat, *ids)
-        self._set(hat, top_level=True, x=0.0, y=0.0)
+        self.update(hat, top_level=True, x=0.0, y=0.0)
         return hat
 
     def flag_script(self, *ids: str, hat_id: str | None = None) -> str:

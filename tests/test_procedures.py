@@ -277,3 +277,15 @@ def test_recursion_100000_deep_in_warp_needs_no_python_recursion() -> None:
 def test_recursion_100000_deep_without_warp_in_turbo() -> None:
     """The same depth without warp (one tick per call) also completes."""
     assert run_project(deep_recursion(warp=False).build(), turbo=True)["variables"]["depth"] == 100_000.0
+
+
+def test_prototype_defaults_a_null_reports_0_and_a_missing_one_is_undefined() -> None:
+    """A null default reports 0 (the reporters' null rule); past the end of the defaults it is undefined."""
+    b = Blocks()
+    define(b, "f %s %s", ["a", "c"], ["id1", "id2"],
+           [b.set_var("a", argument(b, "a")), b.set_var("c", argument(b, "c"))])
+    proto = next(bid for bid, blk in b.blocks.items() if blk.opcode == "procedures_prototype")
+    mutation = dict(b.blocks[proto].mutation or {}, argumentdefaults="[null]")
+    b.update(proto, mutation=mutation)
+    b.flag_script(b.add("procedures_call", {}, mutation=call_mutation("f %s %s", ["id1", "id2"])))
+    assert run_project(project(b, variables={"a": "", "c": ""}))["variables"] == {"a": 0.0, "c": None}

@@ -292,9 +292,18 @@ def _parse_prototype(block: Block, target: str) -> tuple[list[str], list[str], l
     if isinstance(warp, str):
         # The VM JSON.parses a string warp flag: exactly "true" or "false".
         warp = warp == "true"
-    defaults = [float(d) if isinstance(d, int | float) and not isinstance(d, bool) else d for d in defaults]
-    defaults += [""] * (len(ids) - len(defaults))
+    defaults = [_default(d) for d in defaults]
+    defaults += [None] * (len(ids) - len(defaults))  # paramDefaults[i] is undefined past the end
     return [str(n) for n in names], [str(i) for i in ids], defaults, bool(warp)
+
+
+def _default(d: Any) -> Value:
+    """An argument default from the prototype's JSON, as the argument reporter will give it."""
+    if d is None:
+        return 0.0  # the argument reporters answer 0 for a null param
+    if isinstance(d, int | float) and not isinstance(d, bool):
+        return float(d)
+    return d  # type: ignore[no-any-return]
 
 
 def _is_menu(block: Block) -> bool:

@@ -376,7 +376,7 @@ class Runtime:
                 start = self.blocks
                 yield from self._turn(thread)
                 thread.warp_start = -1
-                progress = progress or not _only_rechecked_a_wait(thread, self.blocks - start)
+                progress = progress or not thread.idle or not _only_rechecked_a_wait(thread, self.blocks - start)
             if thread.status == RUNNING and thread.frames:
                 active += 1
             else:
@@ -394,8 +394,7 @@ class Runtime:
             return
         while True:
             frame = frames[-1]
-            node = frame.node
-            assert node is not None
+            node: Stmt = frame.node  # type: ignore[assignment]  # never None here: _unwind saw to it
             warp = frame.warp
             if warp and thread.warp_start < 0:
                 thread.warp_start = self.blocks
@@ -405,11 +404,12 @@ class Runtime:
             self.blocks += node.cost
             action = node.run(thread, frame)
             if action == 0:  # NEXT
-                frame.node = node.next
+                node = node.next  # type: ignore[assignment]
+                frame.node = node
                 frame.is_loop = False
                 frame.params = None
                 frame.state = None
-                if frame.node is not None:
+                if node is not None:
                     continue
             elif action == 1:  # YIELD: the same block runs again
                 if warp:
@@ -442,10 +442,10 @@ class Runtime:
 
 
 def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:
-    """Whether a turn did nothing but re-check an unfinished wait (so another tick would repeat it)."""
+    """Whether an idle turn (one that ended on an unfinished wait) did nothing but re-check it."""
     # A turn that ran blocks before reaching its wait may have changed what another thread, earlier
     # in the tick, waits for: scratch-vm's next tick would see that change within the same frame.
-    return thread.idle and bool(thread.frames) and used == thread.frames[-1].node.cost  # type: ignore[union-attr]
+    return bool(thread.frames) and used == thread.frames[-1].node.cost  # type: ignore[union-attr]
 
 
 def _hat_message(hat: Block) -> str:
