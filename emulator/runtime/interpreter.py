@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from emulator.runtime.thread import Frame, Thread
 
 StatementBuilder = Callable[["Linker", Block], Run]
+Prototype = tuple[list[str], list[str], list[Value], bool]
+"""A custom block's argument names, ids and defaults, and its warp flag."""
 ReporterBuilder = Callable[["Linker", Block], Reporter]
 
 STATEMENTS: dict[str, StatementBuilder] = {}
@@ -252,7 +255,7 @@ class Linker:
 
     # ## Procedures
 
-    def prototype(self, proccode: str) -> tuple[list[str], list[str], list[Value], bool] | None:
+    def prototype(self, proccode: str) -> Prototype | None:
         """(names, ids, defaults, warp) of the first prototype with this proccode in this target."""
         for block in self._in_js_order():
             if block.opcode == "procedures_prototype" and _proccode(block) == proccode:
@@ -270,7 +273,7 @@ class Linker:
                 return self.chain(block.id)
         return None
 
-    def _in_js_order(self) -> list[Block]:
+    def _in_js_order(self) -> builtins.list[Block]:
         from emulator.project import js_key_order
 
         return [self.blocks[k] for k in js_key_order(self.blocks)]
@@ -280,7 +283,7 @@ def _proccode(block: Block) -> str | None:
     return str(block.mutation.get("proccode")) if block.mutation else None
 
 
-def _parse_prototype(block: Block, target: str) -> tuple[list[str], list[str], list[Value], bool]:
+def _parse_prototype(block: Block, target: str) -> Prototype:
     mutation: dict[str, Any] = dict(block.mutation or {})
     try:
         names = json.loads(mutation.get("argumentnames", "[]"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 
 import emulator.runtime.ops  # noqa: F401  (registers every block handler)
 from emulator.errors import ProgramError
@@ -360,7 +360,7 @@ class Runtime:
         if self.on_frame is not None:
             self.on_frame()
 
-    def _tick(self, first_tick: bool) -> Iterator[tuple[Thread, Stmt]]:
+    def _tick(self, first_tick: bool) -> Generator[tuple[Thread, Stmt], None, tuple[int, bool]]:
         """Give every thread one turn; threads started during the tick run in it too."""
         threads = self.threads  # stop all replaces the list; this tick goes on with the old one
         active, stopped, progress = 0, False, False

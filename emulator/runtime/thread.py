@@ -58,7 +58,7 @@ class Thread:
         self.script_id = script_id
         self.frames = [Frame(first, False)]
         self.status = RUNNING
-        self.warp_start = -1.0  # block count when the warp timer started; -1 when not running
+        self.warp_start = -1  # block count when the warp timer started; -1 when not running
         self.idle = False  # the last yield was a wait that has not finished
 
     def push(self, frame: Frame, node: Stmt | None, is_loop: bool) -> None:
