@@ -51,6 +51,28 @@ def _parser() -> argparse.ArgumentParser:
                        help="name a slice of a list (repeatable)")
     debug.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
     debug.add_argument("--answer", action="append", default=[], metavar="TEXT")
+    record = sub.add_parser("record", help="run a program and record every variable and list write to a trace file")
+    _add_target(record)
+    record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
+    record.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    record.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
+    record.add_argument("--answer", action="append", default=[], metavar="TEXT")
+    record.add_argument("--turbo", action=argparse.BooleanOptionalAction, default=False)
+    record.add_argument("--lists", metavar="A,B", help="record only these lists (default: every list)")
+    record.add_argument("--vars", metavar="X,Y", help="record only these variables (default: every variable)")
+    record.add_argument("--snapshot-every", type=int, default=None, metavar="K",
+                        help="a full snapshot every K events (default 50,000)")
+    replay = sub.add_parser("replay", help="read a trace: its summary, the state at an event, who wrote an item")
+    replay.add_argument("trace", metavar="TRACE")
+    replay.add_argument("--at", type=int, metavar="N", help="print the state after N events (default: the end)")
+    replay.add_argument("--who", metavar="NAME[INDEX]",
+                        help="who last wrote it before --at: a variable, LIST[I], LIST[A..B] or a slice name (W1)")
+    replay.add_argument("--events", metavar="A..B", help="print events A to B")
+    diff = sub.add_parser("diff", help="compare two traces, or a trace with a live run of a program")
+    diff.add_argument("trace", metavar="A.trace")
+    diff.add_argument("other", metavar="B.trace|TARGET",
+                      help="a second trace, or a program to run now (its options default to A's)")
+    diff.add_argument("--seed", type=int, default=None, help="seed of the live run (default: A's)")
     lut = sub.add_parser("lut", help="the exp/log lookup tables")
     lut.add_argument("--report", action="store_true", help="print the tables' error against exact math")
     return parser
@@ -182,6 +204,141 @@ def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu record TARGET -o OUT.trace."""
+    from emulator.trace.recorder import DEFAULT_CHUNK_EVENTS, record_run
+
+    params = _program_params(args, extra)
+    project, module = load_target(args.target, params)
+    program_progress = getattr(module, "progress", None)
+    slices = getattr(module, "slices", None)
+    try:
+        sink = open(args.output, "wb")  # noqa: SIM115  (closed below, after the run)
+    except OSError as exc:
+        raise InputFileError(f"{args.output}: cannot write: {exc.strerror}") from exc
+    with sink:
+        ending = record_run(
+            project, sink, program=args.target, params=params, seed=args.seed, turbo=args.turbo,
+            answers=args.answer, max_steps=args.max_steps, slices=slices(params) if slices else (),
+            chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS, lists=_names(args.lists),
+            variables=_names(args.vars),
+            progress=lambda rt: RunProgress(rt, (lambda r: program_progress(r, params)) if program_progress else None))
+        size = sink.tell()
+    print(f"wrote {args.output}: {ending.events:,} events over {ending.step:,} steps, {size:,} bytes "
+          f"({size / max(ending.events, 1):.2f} bytes per event); run {ending.reason}")
+    return EXIT_RUN_STOPPED if ending.reason == "step limit" else 0
+
+
+def _names(text: str | None) -> list[str] | None:
+    return None if text is None else [name for name in text.split(",") if name]
+
+
+def cmd_replay(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu replay TRACE [--at N] [--who NAME[INDEX]] [--events A..B]."""
+    from emulator.trace import render
+    from emulator.trace.replay import Trace
+
+    _no_extra(args, extra)
+    trace = Trace.open(args.trace)
+    print("\n".join(render.header_lines(trace, args.trace)))
+    at = trace.event_count if args.at is None else args.at
+    if not 0 <= at <= trace.event_count:
+        raise InputFileError(f"--at {at}: the trace has events 0..{trace.event_count:,}")
+    if args.events:
+        start, stop = _range(args.events, "--events")
+        print("\n".join(render.event_line(e) for e in trace.events(start, stop + 1)))
+    if args.at is not None:
+        print("\n".join(render.state_lines(trace.state_at(at), trace.header.slices)))
+    if args.who:
+        name, items = _who(trace, args.who)
+        try:
+            event = trace.last_write_before(at, name, items)
+        except KeyError as exc:
+            raise InputFileError(f"--who {args.who}: {exc.args[0]}") from exc
+        print("\n".join(render.who_lines(event, args.who, at)))
+    return 0
+
+
+def _who(trace: Any, text: str) -> tuple[str, int | tuple[int, int] | None]:
+    """'weights[17]', 'weights[1..3920]', a slice name such as 'W1', or a variable name."""
+    if text.endswith("]") and "[" in text:
+        name, inner = text[:-1].split("[", 1)
+        if inner.isdigit():
+            return name, int(inner)
+        return name, _range(inner, f"--who {text}")
+    for s in trace.header.slices:
+        if s.name == text:
+            return s.list_name, (s.start, s.end)
+    return text, None
+
+
+def _range(text: str, option: str) -> tuple[int, int]:
+    parts = text.replace("..", "-").split("-")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise InputFileError(f"{option}: want A..B (whole numbers), got {text!r}")
+    return int(parts[0]), int(parts[1])
+
+
+def _no_extra(args: argparse.Namespace, extra: list[str]) -> None:
+    if extra:
+        raise InputFileError(f"{args.command}: unknown option(s) {' '.join(extra)}")
+
+
+def cmd_diff(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu diff A.trace B.trace, or diff A.trace TARGET [program options]."""
+    from emulator.trace import render
+    from emulator.trace.diff import diff
+    from emulator.trace.replay import Trace
+
+    a = Trace.open(args.trace)
+    if _is_trace(args.other):
+        _no_extra(args, extra)
+        b, name_b = Trace.open(args.other), args.other
+    else:
+        b, name_b = _live_trace(args, extra, a), f"a live run of {args.other}"
+    print("\n".join(render.diff_lines(diff(a, b), args.trace, name_b)))
+    return 0
+
+
+def _is_trace(path: str) -> bool:
+    from emulator.trace.format import MAGIC
+
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return path.endswith(".trace")  # a missing trace: let Trace.open name the problem
+
+
+def _live_trace(args: argparse.Namespace, extra: list[str], base: Any) -> Any:
+    """Run TARGET now, recording in memory; its options default to those the trace was recorded with."""
+    import io
+
+    from emulator.trace.recorder import record_run
+    from emulator.trace.replay import Trace
+
+    module = program_module(args.other)
+    parser = program_parser(module, f"scratch-emu diff {args.trace} {args.other}")
+    known = {action.dest for action in parser._actions}
+    parser.set_defaults(**{k: v for k, v in base.header.params.items() if k in known})
+    try:
+        params, unknown = parser.parse_known_args(extra)
+    except SystemExit as exc:
+        raise InputFileError(f"{args.other}: bad program options {' '.join(extra)}") from exc
+    if unknown:
+        raise InputFileError(f"unknown option(s) for {args.other}: {' '.join(unknown)}")
+    project, module = load_target(args.other, vars(params))
+    slices = getattr(module, "slices", None)
+    options = base.header.options
+    sink = io.BytesIO()
+    record_run(project, sink, program=args.other, params=vars(params),
+               seed=base.header.seed if args.seed is None else args.seed, turbo=bool(options.get("turbo")),
+               answers=options.get("answers") or (), max_steps=options.get("max_steps"),
+               slices=slices(vars(params)) if slices else (), lists=options.get("lists"),
+               variables=options.get("vars"), progress=RunProgress)
+    return Trace.from_bytes(sink.getvalue(), f"a live run of {args.other}")
+
+
 def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu lut --report."""
     from lut.report import error_report, format_report
@@ -190,7 +347,8 @@ def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "export": cmd_export, "explain": cmd_explain, "debug": cmd_debug, "lut": cmd_lut}
+COMMANDS = {"run": cmd_run, "export": cmd_export, "explain": cmd_explain, "debug": cmd_debug, "lut": cmd_lut,
+            "record": cmd_record, "replay": cmd_replay, "diff": cmd_diff}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,342 @@
+"""Records a run through its hooks: every variable and list write, and a snapshot of the state every K events.
+
+The recorder decides what to record and when to cut a chunk; format.py decides the bytes.
+`Tee` lets it run beside another observer (the debugger's Findings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import numpy as np
+
+from emulator.project import Project
+from emulator.runtime.hooks import RunHooks
+from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.trace.events import (
+    ADD,
+    CLEAR,
+    DELETE,
+    ENGINE,
+    FORMAT_VERSION,
+    INSERT,
+    REPLACE,
+    SET,
+    BlockInfo,
+    CellInfo,
+    Ending,
+    Header,
+    Site,
+    SliceInfo,
+    ThreadInfo,
+)
+from emulator.trace.format import TraceWriter
+from emulator.values import Value
+
+if TYPE_CHECKING:
+    from emulator.runtime.state import ListCell, VarCell
+    from emulator.runtime.thread import Thread
+
+# Measured (tests/bench/bench_trace.py): rebuilding any state = one snapshot + at most this many
+# events, about 25 ms at 50,000; the snapshots it costs are small beside the events.
+DEFAULT_CHUNK_EVENTS = 50_000
+LIST_OPS = {"add": ADD, "insert": INSERT, "replace": REPLACE, "delete": DELETE}
+ROOT = Path(__file__).resolve().parents[2]
+
+Cell = Any  # a VarCell or a ListCell
+
+
+class Tee(RunHooks):
+    """Passes every report to several observers, in order."""
+
+    def __init__(self, *observers: RunHooks) -> None:
+        self.observers = observers
+
+    def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
+        for o in self.observers:
+            o.on_var_set(thread, block_id, cell, value)
+
+    def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
+                      old: Value, new: Value) -> None:
+        for o in self.observers:
+            o.on_list_write(thread, block_id, cell, op, index, old, new)
+
+    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+        for o in self.observers:
+            o.on_list_clear(thread, block_id, cell, old)
+
+    def on_list_miss(self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value,
+                     length: int) -> None:
+        for o in self.observers:
+            o.on_list_miss(thread, block_id, cell, kind, index, length)
+
+    def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
+        for o in self.observers:
+            o.on_nonfinite(thread, block_id, what, value)
+
+    def on_say(self, thread: Thread, block_id: str, kind: str, text: Value) -> None:
+        for o in self.observers:
+            o.on_say(thread, block_id, kind, text)
+
+    def on_finish(self) -> None:
+        for o in self.observers:
+            o.on_finish()
+
+
+class Recorder(RunHooks):
+    """Hooks that write a trace of one runtime's writes to a binary sink."""
+
+    def __init__(self, runtime: Runtime, sink: BinaryIO, *, program: str = "", params: dict[str, Any] | None = None,
+                 seed: int = 0, options: dict[str, Any] | None = None, slices: Iterable[Any] = (),
+                 chunk_events: int = DEFAULT_CHUNK_EVENTS, lists: Iterable[str] | None = None,
+                 variables: Iterable[str] | None = None) -> None:
+        self.runtime = runtime
+        self.chunk_events = max(1, chunk_events)
+        self._lists = None if lists is None else set(lists)
+        self._vars = None if variables is None else set(variables)
+        self._cells: dict[int, int] = {}  # id(cell) -> cell index; -1 when not recorded
+        self._cell_objs: list[Cell] = []
+        self._cell_rows: list[CellInfo] = []
+        self._blocks: dict[tuple[str, str], int] = {}
+        self._threads: dict[tuple[str, str], int] = {}
+        self._sites: dict[tuple[Any, str, Any, Any], int] = {}
+        self._site_rows: list[Site] = []
+        self._new: dict[str, list[Any]] = {"cells": [], "blocks": [], "threads": [], "sites": []}
+        self._dirty: set[int] = set()
+        self._reset_buffers()
+        self.finished = False
+        self.closed = False
+        header = self._header(program, params or {}, seed, options or {}, slices)
+        self.writer = TraceWriter(sink, header)
+        self._new["cells"].clear()
+        self._new["blocks"].clear()
+        self._snapshot(None, every_list=True)
+
+    # ## Tables
+
+    def _header(self, program: str, params: dict[str, Any], seed: int, options: dict[str, Any],
+                slices: Iterable[Any]) -> Header:
+        for target in self.runtime.targets:
+            for cell in [*target.variables.values(), *target.lists.values()]:
+                self._cell(cell)
+        project = self.runtime.project
+        for target in project.targets:
+            for block in target.blocks.values():
+                self._block(target.name, block.id, block.opcode, block.source)
+        options = {**options, "chunk_events": self.chunk_events,
+                   "lists": sorted(self._lists) if self._lists is not None else None,
+                   "vars": sorted(self._vars) if self._vars is not None else None}
+        return Header(FORMAT_VERSION, portable_path(program), project_sha256(project), ENGINE, seed,
+                      _plain(params), _plain(options), tuple(self._cell_rows),
+                      tuple(BlockInfo(*row) for row in self._new["blocks"]),
+                      tuple(SliceInfo(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in slices))
+
+    def _cell(self, cell: Cell) -> int:
+        index = self._cells.get(id(cell))
+        if index is not None:
+            return index
+        is_list = hasattr(cell, "items")
+        wanted = self._lists if is_list else self._vars
+        if wanted is not None and cell.name not in wanted:
+            self._cells[id(cell)] = -1
+            self._cell_objs.append(cell)  # kept alive so its id is not reused
+            return -1
+        index = self._cells[id(cell)] = len(self._cell_rows)
+        self._cell_objs.append(cell)
+        row = CellInfo(cell.owner, cell.id, cell.name, is_list)
+        self._cell_rows.append(row)
+        self._new["cells"].append(row)
+        return index
+
+    def _block(self, target: str, block_id: str, opcode: str = "?", source: str | None = None) -> int:
+        index = self._blocks.get((target, block_id))
+        if index is None:
+            index = self._blocks[(target, block_id)] = len(self._blocks)
+            self._new["blocks"].append([target, block_id, opcode, portable_source(source)])
+        return index
+
+    def _site(self, thread: Thread, block_id: str, cell: Cell, kind: int, key: tuple[Any, str, Any, Any]) -> int:
+        cell_index = self._cell(cell)
+        if cell_index < 0:
+            self._sites[key] = -1
+            return -1
+        script = (thread.target.name, thread.script_id)
+        if script not in self._threads:
+            self._threads[script] = len(self._threads)
+            self._new["threads"].append(ThreadInfo(*script))
+        site = Site(self._threads[script], self._block(thread.target.name, block_id), cell_index, kind)
+        index = self._sites[key] = len(self._site_rows)
+        self._site_rows.append(site)
+        self._new["sites"].append(site)
+        return index
+
+    # ## Hooks: the hot path appends to plain lists; chunks are cut every chunk_events events
+
+    def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
+        key = (thread, block_id, cell, SET)
+        site = self._sites.get(key)
+        if site is None:
+            site = self._site(thread, block_id, cell, SET, key)
+        if site >= 0:
+            self._site_buf.append(site)
+            self._step_buf.append(self.runtime.blocks)
+            self._value_buf.append(value)
+            if len(self._site_buf) >= self.chunk_events:
+                self._cut(None)
+
+    def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
+                      old: Value, new: Value) -> None:
+        key = (thread, block_id, cell, op)
+        site = self._sites.get(key)
+        if site is None:
+            site = self._site(thread, block_id, cell, LIST_OPS[op], key)
+        if site >= 0:
+            self._site_buf.append(site)
+            self._step_buf.append(self.runtime.blocks)
+            self._item_buf.append(index)
+            if op != "delete":
+                self._value_buf.append(new)
+            if len(self._site_buf) >= self.chunk_events:
+                # The runtime reports a replace before it stores it; the snapshot must include it.
+                self._cut((cell, index, new) if op == "replace" else None)
+
+    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+        key = (thread, block_id, cell, CLEAR)
+        site = self._sites.get(key)
+        if site is None:
+            site = self._site(thread, block_id, cell, CLEAR, key)
+        if site >= 0:
+            self._site_buf.append(site)
+            self._step_buf.append(self.runtime.blocks)
+            if len(self._site_buf) >= self.chunk_events:
+                self._cut(None)
+
+    def on_finish(self) -> None:
+        self.finished = True
+
+    # ## Chunks
+
+    def _reset_buffers(self) -> None:
+        self._site_buf: list[int] = []
+        self._step_buf: list[int] = []
+        self._item_buf: list[int] = []
+        self._value_buf: list[Value] = []
+
+    def _write_tables(self) -> None:
+        new = self._new
+        if any(new.values()):
+            self.writer.tables(new["cells"], [BlockInfo(*row) for row in new["blocks"]], new["threads"], new["sites"])
+            for rows in new.values():
+                rows.clear()
+
+    def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
+        """Write the buffered events as a chunk, then a snapshot of the state after them."""
+        if not self._site_buf:
+            return
+        self._write_tables()
+        sites = np.array(self._site_buf, dtype=np.int64)
+        steps = np.array(self._step_buf, dtype=np.int64)
+        self.writer.events_chunk(sites, steps, self._item_buf, self._value_buf)
+        self._dirty.update(self._site_rows[s].cell for s in np.unique(sites).tolist())
+        self._reset_buffers()
+        self._snapshot(pending)
+
+    def _snapshot(self, pending: tuple[Cell, int, Value] | None, every_list: bool = False) -> None:
+        variables: dict[int, Value] = {}
+        lists: dict[int, list[Value] | None] = {}
+        for index, (row, cell) in enumerate(zip(self._cell_rows, self._recorded(), strict=True)):
+            if not row.is_list:
+                variables[index] = cell.value
+            elif every_list or index in self._dirty:
+                lists[index] = list(cell.items)
+            else:
+                lists[index] = None
+        if pending is not None:
+            cell, item, value = pending
+            items = lists[self._cells[id(cell)]]
+            if items is not None:
+                items[item - 1] = value
+        self._dirty.clear()
+        self.writer.snapshot(self.runtime.blocks, variables, lists)
+
+    def _recorded(self) -> list[Cell]:
+        return [cell for cell in self._cell_objs if self._cells[id(cell)] >= 0]
+
+    def close(self, reason: str | None = None) -> Ending:
+        """Write what is buffered and the end chunk; `reason` defaults to "finished" or "stopped"."""
+        if not self.closed:
+            self._cut(None)
+            self._write_tables()
+            self.closed = True
+            self.ending = Ending(self.writer.events, self.runtime.blocks, self.finished,
+                                 reason or ("finished" if self.finished else "stopped"))
+            self.writer.end(self.ending)
+        return self.ending
+
+
+# ## Portable header content
+
+
+def portable_path(path: str) -> str:
+    """A path as the header keeps it: relative to the project when inside it, else just the file name."""
+    if not path or os.sep not in path and "/" not in path:
+        return path
+    full = Path(path).resolve()
+    try:
+        return full.relative_to(ROOT).as_posix()
+    except ValueError:
+        return full.name
+
+
+def portable_source(source: str | None) -> str | None:
+    """'path:line' with the path made portable."""
+    if source is None or ":" not in source:
+        return source
+    path, line = source.rsplit(":", 1)
+    return f"{portable_path(path)}:{line}"
+
+
+def project_sha256(project: Project) -> str:
+    """sha256 of the project.json this project saves as (keys sorted, no spaces)."""
+    from emulator.sb3 import project_to_json
+
+    text = json.dumps(project_to_json(project), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(obj: Any) -> Any:
+    """JSON-ready: tuples as lists, anything unusual as its text."""
+    return json.loads(json.dumps(obj, default=str))
+
+
+# ## Recording a whole run
+
+
+def record_run(project: Project, sink: BinaryIO, *, program: str = "", params: dict[str, Any] | None = None,
+               seed: int = 0, turbo: bool = False, answers: Sequence[str] = (), max_steps: int | None = None,
+               slices: Iterable[Any] = (), chunk_events: int = DEFAULT_CHUNK_EVENTS,
+               lists: Iterable[str] | None = None, variables: Iterable[str] | None = None,
+               progress: Callable[[Runtime], AbstractContextManager[Any]] | None = None) -> Ending:
+    """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink."""
+    runtime = Runtime(project, seed=seed, turbo=turbo, answers=answers)
+    options = {"turbo": turbo, "answers": list(answers), "max_steps": max_steps}
+    recorder = Recorder(runtime, sink, program=program, params=params, seed=seed, options=options,
+                        slices=slices, chunk_events=chunk_events, lists=lists, variables=variables)
+    runtime.hooks = recorder
+    runtime.green_flag()
+    reason = None
+    try:
+        with progress(runtime) if progress is not None else nullcontext():
+            runtime.run(max_blocks=max_steps)
+    except StepLimitReached:
+        reason = "step limit"
+    except KeyboardInterrupt:
+        recorder.close("interrupted")
+        raise
+    return recorder.close(reason)
