@@ -86,8 +86,9 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
 def _program_params(args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
     module = program_module(args.target)
     parser = program_parser(module, f"scratch-emu {args.command} {args.target}")
-    if args.command == "explain" and hasattr(module, "EXPLAIN_DEFAULTS"):
-        parser.set_defaults(**module.EXPLAIN_DEFAULTS)
+    defaults = getattr(module, "EXPLAIN_DEFAULTS", None)
+    if args.command == "explain" and defaults:
+        parser.set_defaults(**defaults)
     try:
         params, unknown = parser.parse_known_args(extra)
     except SystemExit as exc:
@@ -120,8 +121,9 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
         except StepLimitReached as exc:
             print(f"scratch-emu: {exc}", file=sys.stderr)
             status = EXIT_RUN_STOPPED
-    if hasattr(module, "summary"):
-        print(module.summary(runtime, marked, params), file=out)
+    summary = getattr(module, "summary", None)
+    if summary is not None:
+        print(summary(runtime, marked, params), file=out)
         print(f"emulator: {runtime.blocks:,} blocks in {shown.seconds:.1f} s "
               f"({runtime.blocks / max(shown.seconds, 1e-9) / 1e6:.2f} M blocks/s)", file=out)
     if args.dump_state:

@@ -1,16 +1,22 @@
 """Scratch 3.0 value semantics: every cast, comparison, printing and operator quirk lives here."""
 
 import math
-import random
 import re
 import sys
 from array import array
 from collections.abc import Callable
+from typing import Protocol
 
 from emulator import jsmath
 
 Value = float | str | bool | None
 """A Scratch value. None stands for JS `undefined` (an input missing from the project JSON)."""
+
+class RandomSource(Protocol):
+    """Anything with random() in [0, 1): the run's seeded generator, or a fixed one for previews."""
+
+    def random(self) -> float: ...
+
 
 LIST_ALL = -1
 LIST_INVALID = 0
@@ -325,11 +331,11 @@ def _js_floor(x: float) -> float:
     return float(math.floor(x))
 
 
-def _random_index(length: int, rng: random.Random) -> int:
+def _random_index(length: int, rng: RandomSource) -> int:
     return 1 + math.floor(rng.random() * length)
 
 
-def to_list_index(index: Value, length: int, accept_all: bool, rng: random.Random) -> int:
+def to_list_index(index: Value, length: int, accept_all: bool, rng: RandomSource) -> int:
     """Cast.toListIndex: a 1-based index, LIST_ALL or LIST_INVALID."""
     if isinstance(index, str):
         # The special words are case-sensitive: "LAST" and "ALL" are read as numbers (0).
@@ -393,7 +399,7 @@ def repeat_count(v: Value) -> float:
     return js_round(to_number(v))
 
 
-def random_between(a: Value, b: Value, rng: random.Random) -> float:
+def random_between(a: Value, b: Value, rng: RandomSource) -> float:
     """operator_random: an integer when both raw inputs look like ints, otherwise a float."""
     n_from = to_number(a)
     n_to = to_number(b)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
@@ -234,6 +233,13 @@ class DebugSession:
         for block in _blocks_under(p.stmt.block, p.stmt.target.source.blocks):
             if block.opcode in LIST_ACCESS_OPCODES:
                 return self._access(p.thread, block)
+        return None
+
+    def list_access_at(self, thread: Thread, stmt: Stmt) -> ListAccess | None:
+        """The list item a block would read or write if it ran now in this thread (for conditions mid-run)."""
+        for block in _blocks_under(stmt.block, stmt.target.source.blocks):
+            if block.opcode in LIST_ACCESS_OPCODES:
+                return self._access(thread, block)
         return None
 
     def _access(self, thread: Thread, block: Block) -> ListAccess:
