@@ -16,8 +16,10 @@ from emulator.dsl import (
     say,
     say_for,
     think,
+    random,
     timer,
     wait,
+    wait_until,
 )
 from emulator.errors import ProgramError
 from emulator.runtime.interpreter import UnsupportedBlock
@@ -487,3 +489,54 @@ def test_an_unsupported_reporter_stops_the_run_when_evaluated() -> None:
     with pytest.raises(UnsupportedBlock) as caught:
         runtime.run()
     assert (caught.value.opcode, caught.value.block_id) == ("motion_xposition", x_position)
+
+
+# ## Input evaluation order
+
+
+def two_draws_joined(reversed_inputs: bool, seed: int) -> str:
+    """join (pick random 1 to 9) (pick random 1 to 9), its inputs stored in either order."""
+    b = Blocks()
+    draws = [[3, b.add("operator_random", {"FROM": [1, [4, "1"]], "TO": [1, [4, "9"]]}), [10, ""]] for _ in "12"]
+    inputs = {"STRING1": draws[0], "STRING2": draws[1]}
+    if reversed_inputs:
+        inputs = dict(reversed(inputs.items()))
+    b.flag_script(b.set_var("v", [3, b.add("operator_join", inputs), [10, ""]]))
+    return run_project(project(b, variables={"v": 0}), seed=seed)["variables"]["v"]
+
+
+def test_inputs_are_evaluated_in_project_json_key_order() -> None:
+    """A block whose inputs are stored STRING2 first evaluates STRING2 first: the first draw lands there."""
+    forward = two_draws_joined(reversed_inputs=False, seed=5)
+    assert forward[0] != forward[1]  # this seed draws two different digits, so order shows
+    assert two_draws_joined(reversed_inputs=True, seed=5) == forward[::-1]
+
+
+def random_wait_until(warp: bool) -> Program:
+    """`wait until <(pick random 1 to 20) = 1>`, in a warp block or not, beside a logging thread."""
+    prog = Program("p")
+    log = prog.stage.list("log")
+    sprite = prog.sprite("S")
+    lucky = sprite.procedure("lucky", warp=warp)
+    with lucky.define():
+        wait_until(random(1, 20) == 1)
+    with sprite.when_flag_clicked():
+        lucky()
+        log.add("lucky")
+    with sprite.when_flag_clicked():
+        log.add("other")
+    return prog
+
+
+def test_a_wait_until_that_draws_random_numbers_is_rechecked_every_tick() -> None:
+    """Re-checking a condition with `pick random` is work, not idling: the frame keeps ticking."""
+    state = run_project(random_wait_until(warp=False).build(), seed=1)
+    assert state["lists"]["log"] == ["other", "lucky"]
+    assert state["frames"] == 1
+
+
+def test_in_warp_a_random_wait_until_spins_without_yielding() -> None:
+    """In warp the re-check repeats at once until the draw succeeds: no yield, no other thread first."""
+    state = run_project(random_wait_until(warp=True).build(), seed=1)
+    assert state["lists"]["log"] == ["lucky", "other"]
+    assert state["frames"] == 1

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
 from emulator.project import BROADCAST, LIST, VARIABLE, Block, Input, Primitive, Slot
+from emulator.runtime.input_order import InputOrder, draws_random, input_order
 from emulator.runtime.nodes import Reporter, Run, Stmt
 from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
 from emulator.values import Value, list_contents
@@ -79,6 +80,7 @@ class Linker:
         self._stmts: dict[str, Stmt] = {}
         self._reporters = 0
         self._top_inputs: list[tuple[str, Reporter]] | None = None
+        self._orders: dict[str, InputOrder | None] = {}
 
     # ## Stack blocks
 
@@ -145,10 +147,22 @@ class Linker:
         top, self._top_inputs = self._top_inputs, None  # inputs of inputs are not listed
         inp = block.inputs.get(name)
         fn = self._slot(inp.slot) if inp is not None else _constant(None)
+        order = self._input_order(block)
+        if order is not None and name in order.names:
+            fn = order.wrap(name, fn)
         self._top_inputs = top
         if top is not None:
             top.append((name, fn))
         return fn
+
+    def _input_order(self, block: Block) -> InputOrder | None:
+        if block.id not in self._orders:
+            self._orders[block.id] = input_order(block, self.blocks)
+        return self._orders[block.id]
+
+    def draws_random(self, block: Block) -> bool:
+        """Whether evaluating the block's inputs may draw a random number (so re-running them is work)."""
+        return draws_random(block, self.blocks)
 
     def constant(self, block: Block, name: str) -> tuple[bool, Value]:
         """(True, value) when an input is a literal, so a builder can fold it."""

@@ -131,6 +131,8 @@ def control_all_at_once(b: Linker, block: Block) -> Run:
 @statement("control_wait")
 def control_wait(b: Linker, block: Block) -> Run:
     duration, rt = b.input(block, "DURATION"), b.rt
+    # A re-check that draws random numbers is not idle: repeating it changes the rng.
+    idle = not b.draws_random(block)
 
     def run(t: Thread, f: Frame) -> int:
         seconds = duration(t)
@@ -143,7 +145,7 @@ def control_wait(b: Linker, block: Block) -> Run:
         started, ms = f.state
         if rt.now_ms - started >= ms:
             return NEXT
-        t.idle = True
+        t.idle = idle
         return YIELD
 
     return run
@@ -152,11 +154,12 @@ def control_wait(b: Linker, block: Block) -> Run:
 @statement("control_wait_until")
 def control_wait_until(b: Linker, block: Block) -> Run:
     condition = b.input(block, "CONDITION")
+    idle = not b.draws_random(block)  # a condition with "pick random" may come true on a re-check
 
     def run(t: Thread, f: Frame) -> int:
         if to_boolean(condition(t)):
             return NEXT
-        t.idle = True
+        t.idle = idle
         return YIELD
 
     return run

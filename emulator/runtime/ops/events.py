@@ -48,8 +48,8 @@ def event_broadcastandwait(b: Linker, block: Block) -> Run:
     message, rt = _message(b, block), b.rt
 
     def run(t: Thread, f: Frame) -> int:
+        name = message(t)  # a reporter in the slot runs on every execution, as the VM's inputs do
         if f.state is None:
-            name = message(t)
             if name is None:
                 return NEXT
             f.state = rt.start_broadcast(name)

@@ -1,0 +1,71 @@
+"""Evaluating a block's inputs in its project.json key order, where that order can be seen at all."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from emulator.project import Block, Slot
+from emulator.runtime.nodes import Reporter
+from emulator.values import Value
+
+# Reporters whose result depends on when they run relative to each other: each draws from the
+# run's random number generator ("pick random", and "item (random) of list").
+RNG_REPORTERS = frozenset({"operator_random", "data_itemoflist"})
+_NOT_REPORTERS = frozenset({"SUBSTACK", "SUBSTACK2", "custom_block"})  # C-block mouths, the prototype
+
+
+class InputOrder:
+    """A block's rng-drawing inputs, evaluated together in JSON key order by whichever is asked first.
+
+    scratch-vm evaluates every input of a block before the block runs, in the key order of its
+    `inputs` object (execute.js). A handler here asks for its inputs in its own order, which is
+    the editor's order; only a hand-written project can store them otherwise, and only inputs that
+    draw random numbers can tell. For those blocks the first input a handler asks for evaluates
+    all of them in JSON order and the others hand back what it computed. A block's inputs are
+    evaluated without yielding, so one set of values per block suffices.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.reporters: dict[str, Reporter] = {}
+        self.values: dict[str, Value] = {}
+
+    def wrap(self, name: str, report: Reporter) -> Reporter:
+        """The reporter a handler gets for this input."""
+        leads = not self.reporters
+        self.reporters[name] = report
+        values = self.values
+        if not leads:
+            return lambda t: values[name]
+
+        def lead(t: object) -> Value:
+            for other in self.names:
+                other_report = self.reporters.get(other)
+                if other_report is not None:
+                    values[other] = other_report(t)  # type: ignore[arg-type]
+            return values[name]
+
+        return lead  # type: ignore[return-value]
+
+
+def input_order(block: Block, blocks: Mapping[str, Block]) -> InputOrder | None:
+    """An InputOrder for a block with two or more rng-drawing inputs; None when order cannot matter."""
+    names = [name for name, inp in block.inputs.items()
+             if name not in _NOT_REPORTERS and _draws(inp.slot, blocks, set())]
+    return InputOrder(names) if len(names) > 1 else None
+
+
+def draws_random(block: Block, blocks: Mapping[str, Block]) -> bool:
+    """Whether evaluating a block's inputs may draw a random number."""
+    return any(_draws(inp.slot, blocks, set()) for name, inp in block.inputs.items() if name not in _NOT_REPORTERS)
+
+
+def _draws(slot: Slot, blocks: Mapping[str, Block], seen: set[str]) -> bool:
+    """Whether the reporter in a slot, or any reporter inside it, draws from the rng."""
+    if not isinstance(slot, str) or slot in seen or slot not in blocks:
+        return False
+    seen.add(slot)
+    block = blocks[slot]
+    if block.opcode in RNG_REPORTERS:
+        return True
+    return any(_draws(inp.slot, blocks, seen) for inp in block.inputs.values())
