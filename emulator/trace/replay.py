@@ -317,7 +317,7 @@ class Trace:
             return (int(hits[found[-1]]) if found.size else None), wanted
         for j, kind in zip(hits[::-1].tolist(), kinds[::-1].tolist(), strict=True):
             k = int(block.item[j])
-            if kind == CLEAR or any(a <= k <= b for a, b in wanted):
+            if kind == CLEAR or (kind != DELETE and any(a <= k <= b for a, b in wanted)):
                 return j, wanted
             if kind in (INSERT, DELETE):
                 wanted = _moved_back(wanted, k, kind)
