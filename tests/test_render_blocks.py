@@ -13,9 +13,8 @@ def _sprite() -> Target:
     weights = prog.stage.list("weights", [1, 2, 3])
     sprite = prog.sprite("S")
     scale = sprite.procedure("scale %s by %b", ["amount", "flag"], warp=True)
-    with scale.define() as (amount, flag):
-        with if_(flag):
-            x.change(amount)
+    with scale.define() as (amount, flag), if_(flag):
+        x.change(amount)
     with sprite.when_flag_clicked():
         x.set(weights[x + 1])
         with repeat(3):

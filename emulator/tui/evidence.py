@@ -1,0 +1,69 @@
+"""The run's evidence as rows for the inspector, gathered by explain's own helpers (one logic, two views)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.debug import explain
+from emulator.debug.session import DebugSession
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of evidence: out-of-range accesses, NaN/Infinity, or lookup-table clamps, by one block."""
+
+    kind: str  # "read", "write", "nonfinite", "clamp"
+    subject: str  # the list or variable
+    count: int
+    where: str  # items, first value or limit
+    target: str
+    block_id: str
+    text: str  # explain's sentence about it
+
+    def matches(self, query: str) -> bool:
+        """Whether every word of the query occurs somewhere in the event (case-insensitive)."""
+        haystack = f"{self.kind} {self.subject} {self.where} {self.block_id} {self.text}".lower()
+        return all(word in haystack for word in query.lower().split())
+
+
+KIND_TITLES = {"read": "read outside", "write": "write dropped", "nonfinite": "NaN/Inf", "clamp": "clamp"}
+KIND_FILTERS = ("all", "out of range", "nonfinite", "clamp")
+
+
+def events(session: DebugSession) -> list[Event]:
+    """Every finding so far, first seen first: out-of-range groups, non-finite stores, clamps."""
+    out = []
+    findings = session.findings
+    for miss in explain._sorted_misses(session):
+        row = explain._miss_row(session, miss)
+        span = f"{row['first_index']}..{row['last_index']} of {row['length']}"
+        out.append(Event(miss.kind, miss.list_name, miss.count, span, miss.target, miss.block_id,
+                         explain._miss_line(row)))
+    for n in list(findings.nonfinite.values()):
+        row = explain._nonfinite_row(session, n)
+        out.append(Event("nonfinite", n.what, n.count, row["first"], n.target, n.block_id,
+                         f"{n.what} was set to {row['first']} {n.count} time(s)"))
+    for c in list(findings.clamps.values()):
+        if c.count:
+            out.append(Event("clamp", c.variable, c.count, f"-> {c.limit}", c.target, c.block_id,
+                             f"{c.variable} clamped to {c.limit} in {c.procedure}: {c.count:,} times"))
+    return out
+
+
+def filtered(rows: list[Event], kind: str, query: str) -> list[Event]:
+    """The events of a kind filter ("all", "out of range", ...) that match the search words."""
+    def kind_ok(e: Event) -> bool:
+        return kind == "all" or (kind == "out of range" and e.kind in ("read", "write")) or e.kind == kind
+
+    return [e for e in rows if kind_ok(e) and e.matches(query)]
+
+
+def layer_map(session: DebugSession) -> list[dict[str, Any]]:
+    """explain's layer map: each layer's item ranges as the program computed them, with problems."""
+    return explain._layer_map(session)
+
+
+def layer_sizes(session: DebugSession) -> list[int]:
+    """The program's `layer_size` list, if it has one."""
+    return explain._layer_sizes(session.runtime.stage)
