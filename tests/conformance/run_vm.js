@@ -544,6 +544,40 @@ async function runProject (project, options) {
     return {ok: true, frames, finished, state};
 }
 
+/**
+ * The run options of a request (every field optional, defaults as documented
+ * at the top of this file).
+ * @param {object} request - the parsed request
+ * @returns {{options: ?object, error: ?string}} the options, or why the request is bad
+ */
+function parseOptions (request) {
+    let seed = 0n;
+    try {
+        if (request.seed !== undefined) seed = BigInt(request.seed);
+    } catch (e) {
+        return {options: null, error: `bad input: seed ${JSON.stringify(request.seed)} is not an integer`};
+    }
+    const options = {
+        seed,
+        turbo: request.turbo === undefined ? true : !!request.turbo,
+        maxFrames: Number.isFinite(request.max_frames) ? Math.max(0, Math.floor(request.max_frames)) : 3000,
+        answers: Array.isArray(request.ask_answers) ? request.ask_answers.map(String) : [],
+        frameBudget: Number.isFinite(request.frame_budget) && request.frame_budget >= 1 ?
+            Math.floor(request.frame_budget) : DEFAULT_FRAME_BUDGET
+    };
+    return {options, error: null};
+}
+
+let prepared = false;
+
+/** Load the VM's modules and install the virtual clock, once per process. */
+function prepareVm () {
+    if (prepared) return;
+    loadVmModules();
+    installVmTimers();
+    prepared = true;
+}
+
 async function main () {
     let request;
     try {
@@ -558,25 +592,14 @@ async function main () {
         process.exitCode = 2;
         return;
     }
-    let seed = 0n;
-    try {
-        if (request.seed !== undefined) seed = BigInt(request.seed);
-    } catch (e) {
-        writeResult(`${JSON.stringify({error: `bad input: seed ${JSON.stringify(request.seed)} is not an integer`})}\n`);
+    const {options, error} = parseOptions(request);
+    if (error) {
+        writeResult(`${JSON.stringify({error})}\n`);
         process.exitCode = 2;
         return;
     }
-    const options = {
-        seed,
-        turbo: request.turbo === undefined ? true : !!request.turbo,
-        maxFrames: Number.isFinite(request.max_frames) ? Math.max(0, Math.floor(request.max_frames)) : 3000,
-        answers: Array.isArray(request.ask_answers) ? request.ask_answers.map(String) : [],
-        frameBudget: Number.isFinite(request.frame_budget) && request.frame_budget >= 1 ?
-            Math.floor(request.frame_budget) : DEFAULT_FRAME_BUDGET
-    };
 
-    loadVmModules();
-    installVmTimers();
+    prepareVm();
 
     const results = [];
     for (const project of request.projects) {
@@ -591,12 +614,17 @@ async function main () {
     writeResult(`${JSON.stringify(results)}\n`, () => process.exit(0));
 }
 
-// A stray rejection from inside the VM must not lose the other results.
-process.on('unhandledRejection', reason => {
-    process.stderr.write(`run_vm.js: unhandled rejection: ${errorText(reason)}\n`);
-});
+if (require.main === module) {
+    // A stray rejection from inside the VM must not lose the other results.
+    process.on('unhandledRejection', reason => {
+        process.stderr.write(`run_vm.js: unhandled rejection: ${errorText(reason)}\n`);
+    });
 
-main().catch(e => {
-    process.stderr.write(`run_vm.js: ${e && e.stack ? e.stack : e}\n`);
-    process.exit(1);
-});
+    main().catch(e => {
+        process.stderr.write(`run_vm.js: ${e && e.stack ? e.stack : e}\n`);
+        process.exit(1);
+    });
+} else {
+    // tests/conformance/serve_vm.js runs projects one request at a time with these.
+    module.exports = {VM_DIR, errorText, parseOptions, prepareVm, runProject, writeResult};
+}

@@ -1,0 +1,5 @@
+"""fuzz_found cases."""
+
+from tests.conformance.cases import CaseList
+
+CASES = CaseList()
