@@ -331,6 +331,24 @@ def test_a_warp_loop_yields_once_its_500_ms_of_work_are_used(monkeypatch: pytest
     assert state["frames"] > 1
 
 
+def test_broadcast_and_wait_inside_warp_spins_out_the_warp_timer_each_turn() -> None:
+    """In warp, a broadcast-and-wait re-checks until the warp timer ends, yields, and resumes when done."""
+    prog, log = logging_program()
+    sprite = prog.sprite("S")
+    waiter = sprite.procedure("waiter", warp=True)
+    with waiter.define():
+        log.add("a")
+        broadcast_and_wait("m")
+        log.add("b")
+    with sprite.when_flag_clicked():
+        waiter()
+    with sprite.when_i_receive("m"), repeat(3):
+        log.add("r")
+    state = run_project(prog.build())
+    assert state["lists"]["log"] == ["a", "r", "r", "r", "b"]
+    assert state["frames"] == 5  # each spin uses a whole frame's work budget
+
+
 # ## Broadcasts
 
 

@@ -46,6 +46,7 @@ def event_broadcast(b: Linker, block: Block) -> Run:
 @statement("event_broadcastandwait")
 def event_broadcastandwait(b: Linker, block: Block) -> Run:
     message, rt = _message(b, block), b.rt
+    idle = not b.draws_random(block)  # a re-check that draws random numbers is work
 
     def run(t: Thread, f: Frame) -> int:
         name = message(t)  # a reporter in the slot runs on every execution, as the VM's inputs do
@@ -60,6 +61,8 @@ def event_broadcastandwait(b: Linker, block: Block) -> Run:
         started = f.state
         if not any(rt.has_thread(s) for s in started):
             return NEXT
+        # Still waiting: a re-check like a wait's (in warp it would spin until the warp timer ends).
+        t.idle = idle
         if all(rt.is_waiting(s) for s in started):
             t.status = YIELD_TICK
             return END_TURN
