@@ -249,7 +249,7 @@ async def test_heatmap_modes_show_value_change_and_coverage() -> None:
         heatmap = app.query_one(Heatmap)
         shown = {}
         for mode in ("value", "change", "written"):
-            assert app.heatmap_mode == mode
+            assert app.painter.heatmap_mode == mode
             assert heatmap.cells is not None
             shown[mode] = ([s.text for s in heatmap.render_line(0)], heatmap.cells.summary)
             await press(app, pilot, "m")
@@ -335,12 +335,37 @@ async def test_a_200000_item_list_scrolls_to_its_end() -> None:
         prog.stage.var("x", 0).set(1)
     app = DebuggerApp(DebugSession(prog.build()))
     async with app.run_test(size=SIZE) as pilot:
-        app.show_list("big")
+        app.painter.show_list("big")
         table = app.query_one(ListTable)
         table.focus()
         await press(app, pilot, "end")
         assert table.cursor == 199_999
         assert "200000" in "".join(s.text for s in table.render_line(table.cursor - table.scroll_offset.y))
+
+
+@drive
+async def test_the_palette_shows_a_slice_by_name() -> None:
+    """ctrl+p, then part of a slice's name: the heatmap shows that slice."""
+    session = day3()
+    app = DebuggerApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "ctrl+p")
+        app.screen.query_one(Input).value = "Slice W2"
+        await pilot.pause(0.3)  # the palette searches in the background
+        await press(app, pilot, "enter")
+        heatmap = app.query_one(Heatmap)
+        assert heatmap.slice is not None and heatmap.slice.name == "W2"
+
+
+@drive
+async def test_question_mark_shows_the_keys() -> None:
+    """? opens the help screen listing every key; Escape closes it."""
+    app = DebuggerApp(day3())
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await press(app, pilot, "escape")
+        assert type(app.screen).__name__ == "Screen"
 
 
 # ## Screen-independent pieces

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,17 +14,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
-from emulator.debug.findings import procedure_of_blocks
 from emulator.debug.session import DebugSession
 from emulator.errors import EmulatorError, ProgramError
 from emulator.runtime.scheduler import Runtime
-from emulator.tui import evidence
 from emulator.tui.block_view import BlockView
+from emulator.tui.commands import palette_commands
 from emulator.tui.events_view import EventsView, LayerMapView
-from emulator.tui.heatmap import MODE_TITLES, MODES, Heatmap, picture_slice
-from emulator.tui.lists_view import ListTable, list_cells, marked_items
+from emulator.tui.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.lists_view import ListTable
 from emulator.tui.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
+from emulator.tui.painter import Painter
 from emulator.tui.picture_view import InputPicture
 from emulator.tui.prompts import HelpScreen, Prompt
 from emulator.tui.script_view import ScriptView
@@ -40,7 +39,7 @@ from emulator.tui.session_actions import (
     watch_text,
 )
 from emulator.tui.status_bar import StatusBar
-from emulator.tui.variables_view import VariablesView, step_of
+from emulator.tui.variables_view import VariablesView
 
 LIVE_REFRESH_S = 0.3  # while running, panes repaint about three times a second
 
@@ -98,12 +97,8 @@ class DebuggerApp(App[None]):
         self.running = False
         self.state = "paused"
         self.rate: float | None = None
-        self.heatmap_mode = MODES[0]
-        self.slice_index = 0
-        self.list_name: str | None = None
-        self.follow_access = True
+        self.painter = Painter(self, session)
         self.search_query = ""
-        self._procedures: dict[str, dict[str, str]] = {}
         self._ticker: Timer | None = None
         self._tick_at = (0.0, 0)
         self._mark_condition: Callable[[Runtime], bool] | None = None
@@ -185,6 +180,11 @@ class DebuggerApp(App[None]):
             return
         self.post_message(RunStopped(paused, command))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A bug of ours in the engine must not leave the screen "running" for ever.
+        if event.worker.group == "engine" and event.state == WorkerState.ERROR:
+            self.post_message(RunFailed(f"internal error: {event.worker.error!r}"))
+
     def action_pause(self) -> None:
         if self.running:
             self.session.request_pause()
@@ -226,70 +226,15 @@ class DebuggerApp(App[None]):
         if now > then:
             self.rate = (blocks - before) / (now - then)
         self._tick_at = (now, blocks)
-        # A dict may grow under us (the engine creating a variable); the next tick repaints.
-        with contextlib.suppress(RuntimeError):
-            self._refresh_data(new_pause=False)
+        self.painter.running()
         self._status()
 
     # ## Painting
 
     def refresh_panes(self, *, new_pause: bool) -> None:
         """Repaint every pane from the session (after a pause)."""
-        session = self.session
-        paused = session.paused
-        script = self.query_one(ScriptView)
-        if paused is not None and paused.stmt is not None:
-            script.show_block(paused.stmt.target.source, paused.stmt.block.id, current=True)
-        elif paused is not None and paused.finished:
-            script.clear_current()
-        script.set_breakpoints(session.breakpoints)
-        self.query_one(BlockView).show(session)
-        self._refresh_data(new_pause=new_pause)
+        self.painter.paused(new_pause=new_pause)
         self._status()
-
-    def _refresh_data(self, *, new_pause: bool) -> None:
-        session = self.session
-        procedure = self._procedure()
-        self.query_one(VariablesView).show(session, new_pause=new_pause, step=step_of(procedure),
-                                           procedure=procedure)
-        self._refresh_list(access=session.list_access() if not self.running else None)
-        self._refresh_slices()
-        self.query_one(EventsView).show(evidence.events(session))
-        self.query_one(LayerMapView).show(evidence.layer_map(session))
-
-    def _refresh_list(self, access: Any) -> None:
-        cells = list_cells(self.session)
-        if access is not None and self.follow_access:
-            self.list_name = access.list_name
-        cell = next((c for c in cells if c.name == self.list_name), None)
-        if cell is None:
-            # Nothing chosen or touched yet: the list the named slices cut up, else any non-empty one.
-            wanted = self.session.slices[0].list_name if self.session.slices else None
-            cell = next((c for c in cells if c.name == wanted), None) or next(
-                (c for c in cells if c.items), cells[0] if cells else None)
-            self.list_name = cell.name if cell is not None else None
-        written = (self.session.findings.written or {}).get(cell.name) if cell is not None else None
-        if cell is not None and written is None and self.session.findings.written is not None:
-            written = bytearray()
-        marked = marked_items(self.session, cell) if cell is not None else None
-        self.query_one(ListTable).show(cell, marked, written, access)
-
-    def _refresh_slices(self) -> None:
-        session = self.session
-        slices = session.slices
-        s = slices[self.slice_index % len(slices)] if slices else None
-        items, marked, written = self._slice_data(s.list_name if s else None)
-        self.query_one(Heatmap).show(s, self.heatmap_mode, items, marked, written)
-        picture = picture_slice(slices, evidence.layer_sizes(session))
-        self.query_one(InputPicture).show(picture, self._slice_data(picture.list_name)[0] if picture else [])
-
-    def _slice_data(self, list_name: str | None) -> tuple[list[Any], list[Any] | None, bytearray | None]:
-        cell = next((c for c in list_cells(self.session) if c.name == list_name), None)
-        if cell is None:
-            return [], None, None
-        coverage = self.session.findings.written
-        written = None if coverage is None else coverage.get(cell.name, bytearray())
-        return cell.items, marked_items(self.session, cell), written
 
     def _status(self) -> None:
         session = self.session
@@ -298,17 +243,7 @@ class DebuggerApp(App[None]):
         if self._range_condition is not None:
             marks.append("x: out-of-range")
         marks.append("marked" if session.marked is not None else "mark pending")
-        self.query_one(StatusBar).show(session, state=self.state, rate=self.rate if self.running else None,
-                                       marks=" · ".join(marks))
-
-    def _procedure(self) -> str | None:
-        paused = self.session.paused
-        if paused is None or paused.stmt is None:
-            return None
-        target = paused.stmt.target.source
-        if target.name not in self._procedures:
-            self._procedures[target.name] = procedure_of_blocks(target)
-        return self._procedures[target.name].get(paused.stmt.block.id)
+        self.painter.status(self.state, self.rate if self.running else None, marks)
 
     # ## Breakpoints, watches, conditions
 
@@ -392,71 +327,20 @@ class DebuggerApp(App[None]):
     # ## Lists and slices
 
     def action_mode(self) -> None:
-        self.heatmap_mode = MODES[(MODES.index(self.heatmap_mode) + 1) % len(MODES)]
-        self._refresh_slices()
-        self.notify(f"heatmap: {MODE_TITLES[self.heatmap_mode]}", timeout=2)
+        mode = self.painter.next_mode()
+        self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
 
     def action_slice(self, delta: int) -> None:
-        if self.session.slices:
-            self.slice_index = (self.slice_index + delta) % len(self.session.slices)
-            self._refresh_slices()
+        self.painter.show_slice(self.painter.slice_index + delta)
 
     def action_next_list(self) -> None:
-        names = [c.name for c in list_cells(self.session)]
-        if names:
-            at = names.index(self.list_name) if self.list_name in names else -1
-            self.show_list(names[(at + 1) % len(names)])
-
-    def show_list(self, name: str) -> None:
-        """Show a list in the list table (and stop following the paused block's list)."""
-        self.list_name, self.follow_access = name, False
-        self._refresh_list(access=None)
-
-    def show_slice(self, index: int) -> None:
-        """Show the slice with this index in the heatmap."""
-        self.slice_index = index
-        self._refresh_slices()
-
-    def set_mode(self, mode: str) -> None:
-        """Set the heatmap mode."""
-        self.heatmap_mode = mode
-        self._refresh_slices()
+        self.painter.next_list()
 
     # ## Palette, help, quit
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        session = self.session
-        for i, s in enumerate(session.slices):
-            yield SystemCommand(f"Slice {s.name}", f"heatmap of {s.list_name} items {s.start}..{s.end}",
-                                partial(self.show_slice, i))
-        for cell in list_cells(session):
-            yield SystemCommand(f"List {cell.name}", f"show `{cell.name}` in the list table",
-                                partial(self.show_list, cell.name))
-        for mode in MODES:
-            yield SystemCommand(f"Heatmap: {MODE_TITLES[mode]}", "colour the slice by this", partial(self.set_mode, mode))
-        yield SystemCommand("Follow the paused block's list", "the list table jumps to the item the block touches",
-                            self._follow)
-        yield SystemCommand("Set the mark here", "changes and coverage count from this block", self._mark_here)
-        yield SystemCommand("Break on out-of-range list access", "toggle (x)", self.action_break_out_of_range)
-        yield SystemCommand("Clear breakpoints", "remove every breakpoint", self._clear_breakpoints)
-        yield SystemCommand("Clear watches", "remove every watchpoint", self._clear_watches)
-
-    def _follow(self) -> None:
-        self.follow_access = True
-        self.refresh_panes(new_pause=False)
-
-    def _mark_here(self) -> None:
-        self.session.set_mark()
-        self.refresh_panes(new_pause=False)
-
-    def _clear_breakpoints(self) -> None:
-        self.session.breakpoints.clear()
-        self.refresh_panes(new_pause=False)
-
-    def _clear_watches(self) -> None:
-        self.session.findings.watches.clear()
-        self._status()
+        yield from palette_commands(self)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.KEYS_HELP))
