@@ -46,7 +46,7 @@ async def measure(items: int, pages: int) -> tuple[float, float, float, int]:
     app = DebuggerApp(DebugSession(big_list_program(items)))
     async with app.run_test(size=(160, 48)) as pilot:
         table = app.query_one(ListTable)
-        app.show_list("big")
+        app.painter.show_list("big")
         table.focus()
         await pilot.pause()
         height = table.scrollable_content_region.height
