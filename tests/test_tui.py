@@ -371,6 +371,16 @@ async def test_question_mark_shows_the_keys() -> None:
 # ## Screen-independent pieces
 
 
+def test_the_runtime_and_the_debug_core_never_import_textual() -> None:
+    """The inspector only watches: the engine, the debugger core and explain run without Textual."""
+    import subprocess
+    import sys
+
+    code = ("import sys, emulator.runtime.scheduler, emulator.debug.session, emulator.debug.explain, "
+            "emulator.render_blocks; print(any(m.split('.')[0] == 'textual' for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
 def test_variables_group_by_the_authors_prefixes() -> None:
     """p_, u_, step locals (the current step's first), UPPER constants, then the rest."""
     names = ["p_x", "u_k", "s1_i", "s2_z", "s2_j", "LEARNING_RATE", "epoch"]

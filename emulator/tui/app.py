@@ -41,7 +41,7 @@ from emulator.tui.session_actions import (
 from emulator.tui.status_bar import StatusBar
 from emulator.tui.variables_view import VariablesView
 
-LIVE_REFRESH_S = 0.3  # while running, panes repaint about three times a second
+LIVE_REFRESH_S = 0.5  # while running, panes repaint twice a second: each repaint takes the GIL from the engine
 
 
 class DebuggerApp(App[None]):

@@ -20,7 +20,7 @@ from emulator.tui.text import show_value
 from emulator.values import Value, compare, to_number
 
 MODES = ("value", "change", "written")
-MODE_TITLES = {"value": "value", "change": "change since the mark", "written": "never written since the mark"}
+MODE_TITLES = {"value": "value", "change": "change since mark", "written": "never written since mark"}
 
 BACKGROUND = Color.from_rgb(20, 20, 20)
 UNCHANGED = Color.from_rgb(55, 55, 55)
