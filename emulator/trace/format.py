@@ -100,7 +100,7 @@ class TraceWriter:
                                      "threads": [[t.target, t.script] for t in threads],
                                      "sites": [[s.thread, s.block, s.cell, s.kind] for s in sites]}))
 
-    def events_chunk(self, sites: np.ndarray, steps: np.ndarray, items: Sequence[int],
+    def events_chunk(self, sites: np.ndarray, steps: np.ndarray, items: np.ndarray | Sequence[int],
                      values: Sequence[Value]) -> None:
         """`len(sites)` events: steps per event, items of the indexed ones, values of the valued ones."""
         step0 = int(steps[0]) if steps.size else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -105,7 +106,9 @@ class Recorder(RunHooks):
         self._cell_rows: list[CellInfo] = []
         self._blocks: dict[tuple[str, str], int] = {}
         self._threads: dict[tuple[str, str], int] = {}
-        self._sites: dict[tuple[Any, str, Any, Any], int] = {}
+        self._sites: dict[tuple[Any, str, Any, int], int] = {}
+        self._last_var: dict[str, tuple[Any, Any, int]] = {}
+        self._last_list: dict[str, tuple[Any, Any, int, str]] = {}
         self._site_rows: list[Site] = []
         self._new: dict[str, list[Any]] = {"cells": [], "blocks": [], "threads": [], "sites": []}
         self._dirty: set[int] = set()
@@ -161,7 +164,7 @@ class Recorder(RunHooks):
             self._new["blocks"].append([target, block_id, opcode, portable_source(source)])
         return index
 
-    def _site(self, thread: Thread, block_id: str, cell: Cell, kind: int, key: tuple[Any, str, Any, Any]) -> int:
+    def _site(self, thread: Thread, block_id: str, cell: Cell, kind: int, key: tuple[Any, str, Any, int]) -> int:
         cell_index = self._cell(cell)
         if cell_index < 0:
             self._sites[key] = -1
@@ -176,15 +179,17 @@ class Recorder(RunHooks):
         self._new["sites"].append(site)
         return index
 
-    # ## Hooks: the hot path appends to plain lists; chunks are cut every chunk_events events
+    # ## Hooks: the hot path appends to flat buffers; chunks are cut every chunk_events events
+
+    # A block writes one cell in one way, so the last (thread, cell, site) seen per block id answers
+    # almost every lookup with two identity checks; anything else takes the slow path.
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-        key = (thread, block_id, cell, SET)
-        site = self._sites.get(key)
-        if site is None:
-            site = self._site(thread, block_id, cell, SET, key)
-        if site >= 0:
-            self._site_buf.append(site)
+        entry = self._last_var.get(block_id)
+        if entry is None or entry[0] is not thread or entry[1] is not cell:
+            entry = self._last_var[block_id] = (thread, cell, self._lookup(thread, block_id, cell, SET))
+        if entry[2] >= 0:
+            self._site_buf.append(entry[2])
             self._step_buf.append(self.runtime.blocks)
             self._value_buf.append(value)
             if len(self._site_buf) >= self.chunk_events:
@@ -192,12 +197,11 @@ class Recorder(RunHooks):
 
     def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
                       old: Value, new: Value) -> None:
-        key = (thread, block_id, cell, op)
-        site = self._sites.get(key)
-        if site is None:
-            site = self._site(thread, block_id, cell, LIST_OPS[op], key)
-        if site >= 0:
-            self._site_buf.append(site)
+        entry = self._last_list.get(block_id)
+        if entry is None or entry[0] is not thread or entry[1] is not cell or entry[3] != op:
+            entry = self._last_list[block_id] = (thread, cell, self._lookup(thread, block_id, cell, LIST_OPS[op]), op)
+        if entry[2] >= 0:
+            self._site_buf.append(entry[2])
             self._step_buf.append(self.runtime.blocks)
             self._item_buf.append(index)
             if op != "delete":
@@ -207,15 +211,17 @@ class Recorder(RunHooks):
                 self._cut((cell, index, new) if op == "replace" else None)
 
     def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
-        key = (thread, block_id, cell, CLEAR)
-        site = self._sites.get(key)
-        if site is None:
-            site = self._site(thread, block_id, cell, CLEAR, key)
+        site = self._lookup(thread, block_id, cell, CLEAR)
         if site >= 0:
             self._site_buf.append(site)
             self._step_buf.append(self.runtime.blocks)
             if len(self._site_buf) >= self.chunk_events:
                 self._cut(None)
+
+    def _lookup(self, thread: Thread, block_id: str, cell: Cell, kind: int) -> int:
+        key = (thread, block_id, cell, kind)
+        site = self._sites.get(key)
+        return self._site(thread, block_id, cell, kind, key) if site is None else site
 
     def on_finish(self) -> None:
         self.finished = True
@@ -223,9 +229,9 @@ class Recorder(RunHooks):
     # ## Chunks
 
     def _reset_buffers(self) -> None:
-        self._site_buf: list[int] = []
-        self._step_buf: list[int] = []
-        self._item_buf: list[int] = []
+        self._site_buf = array("q")
+        self._step_buf = array("q")
+        self._item_buf = array("q")
         self._value_buf: list[Value] = []
 
     def _write_tables(self) -> None:
@@ -240,9 +246,9 @@ class Recorder(RunHooks):
         if not self._site_buf:
             return
         self._write_tables()
-        sites = np.array(self._site_buf, dtype=np.int64)
-        steps = np.array(self._step_buf, dtype=np.int64)
-        self.writer.events_chunk(sites, steps, self._item_buf, self._value_buf)
+        sites = np.frombuffer(self._site_buf, dtype=np.int64)
+        steps = np.frombuffer(self._step_buf, dtype=np.int64)
+        self.writer.events_chunk(sites, steps, np.frombuffer(self._item_buf, dtype=np.int64), self._value_buf)
         self._dirty.update(self._site_rows[s].cell for s in np.unique(sites).tolist())
         self._reset_buffers()
         self._snapshot(pending)
