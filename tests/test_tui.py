@@ -427,8 +427,9 @@ def golden_snap_compare(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> A
     return snap_compare
 
 
-def test_main_screen_in_the_forward_pass(golden_snap_compare: Any) -> None:
+def test_main_screen_in_the_forward_pass(golden_snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole screen, paused at a breakpoint in s2_forward_layer's inner loop after the mark."""
+    monkeypatch.chdir(Path(__file__).parent.parent)  # blocks name their DSL line relative to here
     session = day3()
     session.run_to_mark()
     _, inner = block_saying(session, "change [s2_z v] by")
