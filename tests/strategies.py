@@ -1,8 +1,11 @@
 """Hypothesis strategies for Scratch values, shared by every test module."""
 
+import functools
+import math
+
 from hypothesis import strategies as st
 
-from emulator.values import Value
+from emulator.values import Value, number_to_string
 
 # Characters JS trims, and look-alikes it does not (U+0085, U+200B, U+001C) that Python would.
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -193,4 +196,179 @@ def day3_params(
         "train_labels": train_labels,
         "test_images": test_images,
         "test_labels": test_labels,
+    }
+
+
+# ## Random programs for the differential fuzzer (tests/test_fuzz_vm.py)
+#
+# Programs are plain data (tuples, lists, dicts), so Hypothesis can shrink them and a failure's repr
+# can be pasted into tests/conformance/cases/fuzz_found.py; tests/conformance/cases/_fuzz.py turns
+# them into project.json. Expressions: ("lit", text), ("var", name), ("contents", list),
+# ("arg", name, kind), (opcode, *operands) for operators and list reporters, ("mathop", op, x).
+
+FUZZ_TEXTS = [
+    "", " ", "0x1A", "1e3", "-0", "Infinity", "-Infinity", "abc", "ABC", "1.0", "0", "1", "2", "3",
+    "-1", "0.1", "0.2", "2.5", "-2.5", "007", "true", "false", "NaN", "1e308", "5e-324", "\t3 ",
+    "last", "all", "random", "a", "B", "\U0001F600", "0.5", "-0.4", "100", "1e21", "1e-7",
+]
+FUZZ_VARIABLES = ("a", "b", "c")
+FUZZ_LISTS = ("L", "M")
+FUZZ_INDICES = ["1", "2", "3", "0", "-1", "1.5", "2.9", "0.99", "last", "all", "random", "any", "LAST", "",
+                " 2 ", "10", "Infinity", "0x2", "1e0"]
+FUZZ_REPEAT_COUNTS = ["0", "1", "2", "3", "2.5", "-1", "abc", "1e0", " 2 "]
+FUZZ_NUMBER_OPS = ("operator_add", "operator_subtract", "operator_multiply", "operator_divide",
+                   "operator_mod", "operator_random")
+FUZZ_TEXT_OPS = ("operator_join", "operator_letter_of", "operator_contains")
+FUZZ_COMPARISONS = ("operator_lt", "operator_equals", "operator_gt")
+FUZZ_MATHOPS = ("abs", "floor", "ceiling", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "ln", "log",
+                "e ^", "10 ^")
+
+
+@functools.cache
+def fuzz_literals() -> st.SearchStrategy[tuple[str, str]]:
+    """A literal as the editor stores it (text), biased to the tricky spellings."""
+    numbers = floats_any().filter(math.isfinite).map(lambda x: ("lit", number_to_string(x)))
+    return st.one_of(st.sampled_from(FUZZ_TEXTS).map(lambda t: ("lit", t)), numbers)
+
+
+# Every strategy is built once (per parameter set): building them afresh inside each draw costs
+# Hypothesis more time in validation than the VM takes to run the program.
+_ONE_IN_FOUR = st.integers(0, 3)
+_EXPRESSION_KINDS = st.sampled_from(["number", "text", "compare", "logic", "unary", "list", "arg-outside"])
+_NUMBER_OPS = st.sampled_from(FUZZ_NUMBER_OPS)
+_TEXT_OPS = st.sampled_from(FUZZ_TEXT_OPS)
+_COMPARISONS = st.sampled_from(FUZZ_COMPARISONS)
+_LOGIC_OPS = st.sampled_from(["operator_and", "operator_or", "operator_not"])
+_UNARY_OPS = st.sampled_from(["operator_round", "operator_length", "mathop"])
+_MATHOPS = st.sampled_from(FUZZ_MATHOPS)
+_LIST_REPORTERS = st.sampled_from(["data_itemoflist", "data_lengthoflist", "data_itemnumoflist",
+                                   "data_listcontainsitem", "contents"])
+_LIST_NAMES = st.sampled_from(FUZZ_LISTS)
+_VARIABLE_NAMES = st.sampled_from(FUZZ_VARIABLES)
+_OUTSIDE_ARGS = st.tuples(st.just("arg"), st.sampled_from(["x", "y"]), st.sampled_from(["s", "b"]))
+_INDEX_WORDS = st.sampled_from(FUZZ_INDICES).map(lambda t: ("lit", t))
+_REPEAT_COUNTS = st.sampled_from(FUZZ_REPEAT_COUNTS).map(lambda t: ("lit", t))
+_STATEMENT_COUNT = st.integers(1, 4)
+_SIMPLE_STATEMENTS = ["set", "change", "add", "insert", "replace", "delete", "deleteall", "say"]
+
+
+@functools.cache
+def _leaves(args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[tuple]:
+    leaves = [fuzz_literals(), _VARIABLE_NAMES.map(lambda v: ("var", v))]
+    if args:
+        leaves.append(st.sampled_from(args).map(lambda a: ("arg", a[0], a[1])))
+    return st.one_of(*leaves)
+
+
+@functools.cache
+def _expressions(depth: int, args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[tuple]:
+    return fuzz_expressions(depth, args)
+
+
+@functools.cache
+def _indices(depth: int, args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[tuple]:
+    return fuzz_indices(depth, args)
+
+
+@functools.cache
+def _statements(depth: int, args: tuple[tuple[str, str], ...],
+                procedures: tuple[tuple[str, ...], ...]) -> st.SearchStrategy[list[tuple]]:
+    return fuzz_statements(depth, args, procedures)
+
+
+@functools.cache
+def _statement_kinds(nested: bool, calls: bool) -> st.SearchStrategy[str]:
+    return st.sampled_from(_SIMPLE_STATEMENTS + (["repeat", "if"] if nested else []) + (["call"] if calls else []))
+
+
+@st.composite
+def fuzz_expressions(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str], ...] = ()) -> tuple:
+    """A reporter expression over literals, variables, list items and (inside a custom block) arguments."""
+    if depth <= 0 or draw(_ONE_IN_FOUR) == 0:
+        return draw(_leaves(args))
+    sub = _expressions(depth - 1, args)
+    kind = draw(_EXPRESSION_KINDS)
+    if kind in ("number", "text", "compare"):
+        ops = {"number": _NUMBER_OPS, "text": _TEXT_OPS, "compare": _COMPARISONS}[kind]
+        return (draw(ops), draw(sub), draw(sub))
+    if kind == "logic":
+        op = draw(_LOGIC_OPS)
+        return (op, draw(sub)) if op == "operator_not" else (op, draw(sub), draw(sub))
+    if kind == "unary":
+        op = draw(_UNARY_OPS)
+        return ("mathop", draw(_MATHOPS), draw(sub)) if op == "mathop" else (op, draw(sub))
+    if kind == "list":
+        lst, op = draw(_LIST_NAMES), draw(_LIST_REPORTERS)
+        if op == "data_itemoflist":
+            return (op, lst, draw(_indices(depth - 1, args)))
+        if op in ("data_itemnumoflist", "data_listcontainsitem"):
+            return (op, lst, draw(sub))
+        return (op, lst) if op == "data_lengthoflist" else ("contents", lst)
+    return draw(_OUTSIDE_ARGS)
+
+
+@st.composite
+def fuzz_indices(draw: st.DrawFn, depth: int = 1, args: tuple[tuple[str, str], ...] = ()) -> tuple:
+    """A list index: mostly the special words and awkward numbers, sometimes any expression."""
+    if draw(_ONE_IN_FOUR) > 0:
+        return draw(_INDEX_WORDS)
+    return draw(_expressions(depth, args))
+
+
+@st.composite
+def fuzz_statements(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str], ...] = (),
+                    procedures: tuple[tuple[str, ...], ...] = ()) -> list[tuple]:
+    """A short block sequence: set/change, list writes, repeat, if/else, say, custom block calls."""
+    expr, index = _expressions(2, args), _indices(1, args)
+    kinds = _statement_kinds(depth > 0, bool(procedures))
+    out: list[tuple] = []
+    for _ in range(draw(_STATEMENT_COUNT)):
+        kind = draw(kinds)
+        if kind in ("set", "change"):
+            out.append((kind, draw(_VARIABLE_NAMES), draw(expr)))
+        elif kind == "add":
+            out.append(("add", draw(_LIST_NAMES), draw(expr)))
+        elif kind in ("insert", "replace"):
+            out.append((kind, draw(_LIST_NAMES), draw(index), draw(expr)))
+        elif kind == "delete":
+            out.append(("delete", draw(_LIST_NAMES), draw(index)))
+        elif kind == "deleteall":
+            out.append(("deleteall", draw(_LIST_NAMES)))
+        elif kind == "say":
+            out.append(("say", draw(expr)))
+        elif kind == "repeat":
+            out.append(("repeat", draw(_REPEAT_COUNTS), draw(_statements(depth - 1, args, procedures))))
+        elif kind == "if":
+            body = _statements(depth - 1, args, procedures)
+            out.append(("if", draw(expr), draw(body), draw(st.none() | body)))
+        else:
+            number = draw(st.integers(0, len(procedures) - 1))
+            out.append(("call", number, [draw(st.none() | expr) for _ in procedures[number]]))
+    return out
+
+
+_INITIAL_VALUES = st.one_of(fuzz_literals().map(lambda lit: lit[1]), st.booleans(),
+                            st.integers(-5, 5).map(float), st.sampled_from([0.1, 2.5, -0.5, 1e21]))
+_ARG_KINDS = st.lists(st.sampled_from(["s", "b"]), max_size=2)
+_WHERE = st.sampled_from(["stage", "sprite"])
+
+
+@st.composite
+def fuzz_programs(draw: st.DrawFn) -> dict:
+    """A small project: three stage variables, two lists, up to two custom blocks and two flag scripts."""
+    procedures: list[dict] = []
+    for _ in range(draw(st.integers(0, 2))):
+        kinds = tuple(draw(_ARG_KINDS))
+        args = tuple((f"x{j}" if k == "s" else f"y{j}", k) for j, k in enumerate(kinds))
+        # A block may call only the blocks before it: no recursion, so every program ends.
+        body = draw(_statements(1, args, tuple(p["kinds"] for p in procedures)))
+        procedures.append({"kinds": kinds, "warp": draw(st.booleans()), "body": body})
+    known = tuple(p["kinds"] for p in procedures)
+    scripts = [(draw(_WHERE), draw(_statements(2, (), known))) for _ in range(draw(st.integers(1, 2)))]
+    return {
+        "variables": {v: draw(_INITIAL_VALUES) for v in FUZZ_VARIABLES},
+        "lists": {name: draw(st.lists(_INITIAL_VALUES, max_size=4)) for name in FUZZ_LISTS},
+        "procedures": procedures,
+        "scripts": scripts,
+        "seed": draw(st.integers(0, 2**32 - 1)),
     }

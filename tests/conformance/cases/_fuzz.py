@@ -1,0 +1,137 @@
+"""Turn a fuzzer program (plain data from tests/strategies.py fuzz_programs) into project.json.
+
+The same translation builds the fuzzer's projects and the permanent cases in fuzz_found.py, so a
+program pasted from a Hypothesis failure rebuilds the exact project that failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conformance.cases import _json as J
+
+# The shadow kind each input gets, as the editor writes it.
+NUMBER_INPUTS = frozenset({"NUM", "NUM1", "NUM2", "FROM", "TO", "TIMES"})
+WHOLE_INPUTS = frozenset({"LETTER", "INDEX"})
+BOOLEAN_OPS = frozenset({"operator_and", "operator_or", "operator_not"})
+
+# Operand input names of each binary reporter.
+OPERANDS: dict[str, tuple[str, ...]] = {
+    "operator_add": ("NUM1", "NUM2"), "operator_subtract": ("NUM1", "NUM2"),
+    "operator_multiply": ("NUM1", "NUM2"), "operator_divide": ("NUM1", "NUM2"),
+    "operator_mod": ("NUM1", "NUM2"), "operator_random": ("FROM", "TO"),
+    "operator_join": ("STRING1", "STRING2"), "operator_letter_of": ("LETTER", "STRING"),
+    "operator_contains": ("STRING1", "STRING2"), "operator_lt": ("OPERAND1", "OPERAND2"),
+    "operator_equals": ("OPERAND1", "OPERAND2"), "operator_gt": ("OPERAND1", "OPERAND2"),
+    "operator_and": ("OPERAND1", "OPERAND2"), "operator_or": ("OPERAND1", "OPERAND2"),
+    "operator_not": ("OPERAND",), "operator_round": ("NUM",), "operator_length": ("STRING",),
+}
+
+
+class _Compiler:
+    def __init__(self, blocks: J.Blocks, procedures: list[dict[str, Any]]) -> None:
+        self.b = blocks
+        self.procedures = procedures
+
+    # ## Expressions
+
+    def input(self, expr: tuple | None, slot: str, boolean: bool = False) -> list[Any]:
+        """The project.json input for an expression in a slot of the given name."""
+        if expr is None:
+            return J.boolean(None) if boolean else [1, [10, ""]]
+        shadow = None if boolean else [4 if slot in NUMBER_INPUTS else 6 if slot in WHOLE_INPUTS else 10, ""]
+        tag = expr[0]
+        if tag == "lit":
+            return [1, [shadow[0] if shadow else 10, expr[1]]]
+        if tag == "var":
+            ref = [12, expr[1], f"var-{expr[1]}"]
+            return [2, ref] if boolean else [3, ref, shadow]
+        if tag == "contents":
+            ref = [13, expr[1], f"list-{expr[1]}"]
+            return [2, ref] if boolean else [3, ref, shadow]
+        block = self.reporter(expr)
+        return J.boolean(block) if boolean else [3, block, shadow]
+
+    def reporter(self, expr: tuple) -> str:
+        tag, b = expr[0], self.b
+        if tag == "arg":
+            return J.arg(b, expr[1], expr[2])
+        if tag == "mathop":
+            return b.add("operator_mathop", {"NUM": self.input(expr[2], "NUM")}, {"OPERATOR": [expr[1], None]})
+        if tag in OPERANDS:
+            boolean = tag in BOOLEAN_OPS
+            names = OPERANDS[tag]
+            return b.add(tag, {n: self.input(e, n, boolean) for n, e in zip(names, expr[1:], strict=True)})
+        field = {"LIST": [expr[1], f"list-{expr[1]}"]}
+        if tag == "data_itemoflist":
+            return b.add(tag, {"INDEX": self.input(expr[2], "INDEX")}, field)
+        if tag in ("data_itemnumoflist", "data_listcontainsitem"):
+            return b.add(tag, {"ITEM": self.input(expr[2], "ITEM")}, field)
+        if tag == "data_lengthoflist":
+            return b.add(tag, {}, field)
+        raise ValueError(f"unknown fuzz expression {expr!r}")
+
+    # ## Statements
+
+    def statements(self, stmts: list[tuple]) -> list[str]:
+        return [self.statement(s) for s in stmts]
+
+    def substack(self, stmts: list[tuple] | None) -> list[Any]:
+        ids = self.statements(stmts or [])
+        return J.substack(self.b.chain(*ids) if ids else None)
+
+    def statement(self, stmt: tuple) -> str:
+        tag, b = stmt[0], self.b
+        if tag in ("set", "change"):
+            opcode = "data_setvariableto" if tag == "set" else "data_changevariableby"
+            return b.add(opcode, {"VALUE": self.input(stmt[2], "VALUE")}, {"VARIABLE": [stmt[1], f"var-{stmt[1]}"]})
+        if tag == "say":
+            return b.add("looks_say", {"MESSAGE": self.input(stmt[1], "MESSAGE")})
+        if tag == "repeat":
+            return b.add("control_repeat", {"TIMES": self.input(stmt[1], "TIMES"), "SUBSTACK": self.substack(stmt[2])})
+        if tag == "if":
+            inputs = {"CONDITION": self.input(stmt[1], "CONDITION", boolean=True), "SUBSTACK": self.substack(stmt[2])}
+            if stmt[3] is None:
+                return b.add("control_if", inputs)
+            return b.add("control_if_else", {**inputs, "SUBSTACK2": self.substack(stmt[3])})
+        if tag == "call":
+            kinds = self.procedures[stmt[1]]["kinds"]
+            args = {f"p{stmt[1]}-arg{j}": self.input(e, "ARG", boolean=k == "b")
+                    for j, (k, e) in enumerate(zip(kinds, stmt[2], strict=True))}
+            return J.call(b, proccode(stmt[1], kinds), args)
+        field = {"LIST": [stmt[1], f"list-{stmt[1]}"]}
+        if tag == "add":
+            return b.add("data_addtolist", {"ITEM": self.input(stmt[2], "ITEM")}, field)
+        if tag == "insert":
+            return b.add("data_insertatlist", {"ITEM": self.input(stmt[3], "ITEM"),
+                                               "INDEX": self.input(stmt[2], "INDEX")}, field)
+        if tag == "replace":
+            return b.add("data_replaceitemoflist", {"INDEX": self.input(stmt[2], "INDEX"),
+                                                    "ITEM": self.input(stmt[3], "ITEM")}, field)
+        if tag == "delete":
+            return b.add("data_deleteoflist", {"INDEX": self.input(stmt[2], "INDEX")}, field)
+        if tag == "deleteall":
+            return b.add("data_deletealloflist", {}, field)
+        raise ValueError(f"unknown fuzz statement {stmt!r}")
+
+
+def proccode(index: int, kinds: tuple[str, ...] | list[str]) -> str:
+    """The proccode of custom block `index`: "p0 %s %b"."""
+    return " ".join([f"p{index}", *(f"%{k}" for k in kinds)])
+
+
+def build_project(program: dict[str, Any]) -> dict[str, Any]:
+    """The project.json of a fuzzer program: stage data, custom blocks and scripts on the stage or sprite S."""
+    stage, sprite = J.Blocks("st"), J.Blocks("sp")
+    procedures = program["procedures"]
+    for owner in (stage, sprite):
+        compiler = _Compiler(owner, procedures)
+        for i, proc in enumerate(procedures):
+            args = [(f"p{i}-arg{j}", f"x{j}" if k == "s" else f"y{j}", k) for j, k in enumerate(proc["kinds"])]
+            J.define(owner, proccode(i, proc["kinds"]), args, *compiler.statements(proc["body"]),
+                     warp="true" if proc["warp"] else "false")
+    for where, body in program["scripts"]:
+        owner = stage if where == "stage" else sprite
+        owner.flag(*_Compiler(owner, procedures).statements(body))
+    return J.project(stage, J.Sprite("S", sprite), variables=dict(program["variables"]),
+                     lists={k: list(v) for k, v in program["lists"].items()})

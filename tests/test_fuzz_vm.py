@@ -1,0 +1,78 @@
+"""Differential fuzzing: random small programs end in the emulator exactly as in the official Scratch VM.
+
+Opt-in (needs Node): ``python -m pytest -m oracle tests/test_fuzz_vm.py``. One VM process serves
+every example, so Hypothesis can run and shrink them one at a time. The number of examples is
+SCRATCH_FUZZ_EXAMPLES (default 200); the rate is printed at the end (``-s`` to see it). Every
+mismatch found is kept for ever: as an @example below and as a golden case in
+tests/conformance/cases/fuzz_found.py.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+from emulator.state_json import decode_state as decode_emulator_state
+from tests import strategies
+from tests.conformance.cases._emulate import first_difference, run_emulator
+from tests.conformance.cases._fuzz import build_project
+from tests.conformance.cases.fuzz_found import FOUND
+from tests.conformance.vm_server import VmServer
+from tests.oracle import decode_state as decode_vm_state
+from tests.oracle import vm_unavailable_reason
+
+_REASON = vm_unavailable_reason()
+
+pytestmark = [
+    pytest.mark.oracle,
+    pytest.mark.skipif(_REASON is not None, reason=_REASON or ""),
+]
+
+EXAMPLES = int(os.environ.get("SCRATCH_FUZZ_EXAMPLES", "200"))
+MAX_FRAMES = 30  # fuzzed programs are loop-bounded; turbo runs them in a frame or two
+
+_stats = {"examples": 0, "seconds": 0.0}
+
+
+@pytest.fixture(scope="module")
+def vm() -> Iterator[VmServer]:
+    started = time.perf_counter()
+    with VmServer(timeout=120.0) as server:
+        yield server
+    _stats["seconds"] = time.perf_counter() - started
+    if _stats["examples"]:
+        rate = _stats["examples"] / _stats["seconds"]
+        print(f"\nfuzz: {_stats['examples']} examples in {_stats['seconds']:.1f} s = {rate:.1f} examples/s")
+
+
+def check_agrees(vm: VmServer, program: dict[str, Any]) -> None:
+    """Run one program in both; fail with the first difference."""
+    _stats["examples"] += 1
+    project = build_project(program)
+    seed = program["seed"]
+    result = vm.run(project, turbo=True, seed=seed, max_frames=MAX_FRAMES)
+    assert result["ok"], f"the VM could not run a generated program: {result.get('error')}"
+    ours = run_emulator(project, turbo=True, seed=seed, max_frames=MAX_FRAMES)
+    difference = first_difference(decode_vm_state(result["state"]), decode_emulator_state(ours["state"]))
+    assert difference is None, f"the emulator differs from the VM at {difference}"
+    assert (ours["finished"], ours["frames"]) == (result["finished"], result["frames"])
+
+
+def _with_found_examples(test: Any) -> Any:
+    for program in reversed(list(FOUND.values())):
+        test = example(program=program)(test)
+    return test
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(program=strategies.fuzz_programs())
+@_with_found_examples
+def test_random_programs_match_vm(vm: VmServer, program: dict[str, Any]) -> None:
+    """Any small program of variables, list writes, loops, ifs, custom blocks and says ends the same in both."""
+    check_agrees(vm, program)
