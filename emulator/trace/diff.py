@@ -72,7 +72,7 @@ def diff(a: Trace, b: Trace) -> DiffReport:
 def _block_keys(trace: Trace) -> list[tuple[object, ...]]:
     """Each block's id-free name: (target, source, opcode, occurrence), or (target, id) without a source."""
     seen: dict[tuple[object, ...], int] = {}
-    keys = []
+    keys: list[tuple[object, ...]] = []
     for block in trace.tables.blocks:
         if block.source is None:
             keys.append((block.target, block.id))
@@ -86,7 +86,7 @@ def _block_keys(trace: Trace) -> list[tuple[object, ...]]:
 def _site_keys(trace: Trace) -> list[tuple[object, ...]]:
     blocks = _block_keys(trace)
     by_id = {(b.target, b.id): k for b, k in zip(trace.tables.blocks, blocks, strict=True)}
-    keys = []
+    keys: list[tuple[object, ...]] = []
     for site in trace.tables.sites:
         thread, cell = trace.tables.threads[site.thread], trace.tables.cells[site.cell]
         script = by_id.get((thread.target, thread.script), (thread.target, thread.script))
@@ -109,7 +109,7 @@ def _columns(trace: Trace, start: int, stop: int) -> tuple[np.ndarray, ...]:
         values += block.values[i:end]
         n += end - i
     cols = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else (np.zeros(0),) * 4
-    return (*cols, np.array(values + [None], dtype=object)[:-1])
+    return (*cols, np.array([*values, None], dtype=object)[:-1])
 
 
 def first_divergence(a: Trace, b: Trace) -> Divergence | None:

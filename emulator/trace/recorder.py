@@ -129,9 +129,9 @@ class Recorder(RunHooks):
             for cell in [*target.variables.values(), *target.lists.values()]:
                 self._cell(cell)
         project = self.runtime.project
-        for target in project.targets:
-            for block in target.blocks.values():
-                self._block(target.name, block.id, block.opcode, block.source)
+        for source in project.targets:
+            for block in source.blocks.values():
+                self._block(source.name, block.id, block.opcode, block.source)
         options = {**options, "chunk_events": self.chunk_events,
                    "lists": sorted(self._lists) if self._lists is not None else None,
                    "vars": sorted(self._vars) if self._vars is not None else None}
@@ -291,7 +291,7 @@ class Recorder(RunHooks):
 
 def portable_path(path: str) -> str:
     """A path as the header keeps it: relative to the project when inside it, else just the file name."""
-    if not path or os.sep not in path and "/" not in path:
+    if not path or (os.sep not in path and "/" not in path):
         return path
     full = Path(path).resolve()
     try:

@@ -124,9 +124,9 @@ def diff_lines(report: DiffReport, name_a: str, name_b: str) -> list[str]:
         for side, event in (("A", d.a), ("B", d.b)):
             if event is not None:
                 lines.append(f"  {side}: {event_line(event)}")
-        block = (d.a or d.b).block if (d.a or d.b) is not None else None
-        if block is not None:
-            lines.append(f"  at {source_text(block)}")
+        first = d.a or d.b
+        if first is not None:
+            lines.append(f"  at {source_text(first.block)}")
     changed = [c for c in report.lists if c.differ]
     lines.append("at the end: " + (f"{len(report.variables)} variables differ" if report.variables
                                    else "every variable matches"))

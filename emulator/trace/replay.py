@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,12 +33,19 @@ from emulator.trace.events import (
     Tables,
     ThreadInfo,
 )
-from emulator.trace.format import ChunkReader, EventBlock, TraceError, header_from_json, read_snapshot
+from emulator.trace.format import (
+    ChunkReader,
+    EventBlock,
+    TraceError,
+    header_from_json,
+    read_snapshot,
+)
 from emulator.values import LIST_ITEM_LIMIT, Value
 
+T = TypeVar("T")
 CACHE_CHUNKS = 4  # decoded chunks kept: a cursor moving about one boundary never decodes twice
 
-Undo = tuple[int, int, int, object]  # (kind, cell, item, what the event overwrote)
+Undo = tuple[int, int, int, Any]  # (kind, cell, item, what the event overwrote)
 
 
 class Live:
@@ -75,7 +83,7 @@ class Trace:
         self._site_cell = np.array([s.cell for s in self.tables.sites] or [0], dtype=np.int64)
         self._kinds = [s.kind for s in self.tables.sites]
         self._cells = [s.cell for s in self.tables.sites]
-        self._cache: OrderedDict[tuple[str, int], object] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int], Any] = OrderedDict()
 
     # ## Opening
 
@@ -175,13 +183,13 @@ class Trace:
     def events_block(self, i: int) -> EventBlock:
         """Events chunk number i, decoded (cached)."""
         chunk = self.event_chunks[i]
-        return self._cached(("events", chunk.offset), lambda: EventBlock(self.reader, chunk, self._site_kind))  # type: ignore[return-value]
+        return self._cached(("events", chunk.offset), lambda: EventBlock(self.reader, chunk, self._site_kind))
 
-    def _cached(self, key: tuple[str, int], make: object) -> object:
+    def _cached(self, key: tuple[str, int], make: Callable[[], T]) -> T:
         if key in self._cache:
             self._cache.move_to_end(key)
-            return self._cache[key]
-        value = make()  # type: ignore[operator]
+            return self._cache[key]  # type: ignore[no-any-return]
+        value = make()
         self._cache[key] = value
         if len(self._cache) > CACHE_CHUNKS:
             self._cache.popitem(last=False)
@@ -189,14 +197,17 @@ class Trace:
 
     def _snapshot(self, chunk: ChunkInfo) -> Live:
         """The state a snapshot holds, as fresh mutable lists."""
-        variables, lists, refs = self._cached(("snapshot", chunk.offset), lambda: read_snapshot(self.reader, chunk))  # type: ignore[misc]
+        variables, lists, refs = self._snapshot_data(chunk)
         full = {cell: list(items) for cell, items in lists.items()}
         for cell, offset in refs.items():
             source = self._by_offset.get(offset)
             if source is None or source.kind != "snapshot":
                 raise self.reader.fail(chunk.offset, "damaged snapshot chunk (refers to a missing snapshot)")
-            full[cell] = list(self._cached(("snapshot", offset), lambda s=source: read_snapshot(self.reader, s))[1][cell])  # type: ignore[index]
+            full[cell] = list(self._snapshot_data(source)[1][cell])
         return Live(dict(variables), full)
+
+    def _snapshot_data(self, chunk: ChunkInfo) -> tuple[dict[int, Value], dict[int, list[Value]], dict[int, int]]:
+        return self._cached(("snapshot", chunk.offset), lambda: read_snapshot(self.reader, chunk))
 
     # ## Events
 
@@ -291,7 +302,9 @@ class Trace:
         """
         cell = self.cell(name)
         sites = self.sites_of(cell)
-        wanted = None if items is None else [(items, items)] if isinstance(items, int) else [tuple(items)]
+        wanted: list[tuple[int, int]] | None = None
+        if items is not None:
+            wanted = [(items, items)] if isinstance(items, int) else [(items[0], items[1])]
         n = min(n, self.event_count)
         for i in range(bisect.bisect_right(self._firsts, n - 1) - 1, -1, -1):
             block = self.events_block(i)
@@ -374,19 +387,19 @@ def _apply(live: Live, block: EventBlock, lo: int, hi: int, kinds: list[int], ce
 def _undo(live: Live, entry: Undo) -> None:
     kind, cell, k, old = entry
     if kind == SET:
-        live.variables[cell] = old  # type: ignore[assignment]
+        live.variables[cell] = old
     elif kind == REPLACE:
-        live.lists[cell][k - 1] = old  # type: ignore[assignment]
+        live.lists[cell][k - 1] = old
     elif kind == ADD:
         live.lists[cell].pop()
     elif kind == INSERT:
         del live.lists[cell][k - 1]
         if old is not None:
-            live.lists[cell].append(old[0])  # type: ignore[index]
+            live.lists[cell].append(old[0])
     elif kind == DELETE:
-        live.lists[cell].insert(k - 1, old)  # type: ignore[arg-type]
+        live.lists[cell].insert(k - 1, old)
     elif kind == CLEAR:
-        live.lists[cell][:] = old  # type: ignore[assignment]
+        live.lists[cell][:] = old
 
 
 class Cursor:
