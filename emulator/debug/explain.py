@@ -27,10 +27,10 @@ def explain(session: DebugSession) -> dict[str, Any]:
         "blocks": session.runtime.blocks,
         "slices": [_slice_row(s, initial, final, reference) for s in session.slices],
         "never_written": _never_written(session, final),
-        "out_of_range": [_miss_row(session, m) for m in _sorted_misses(session)],
-        "nonfinite": [_nonfinite_row(session, n) for n in session.findings.nonfinite.values()],
+        "out_of_range": [miss_row(session, m) for m in sorted_misses(session)],
+        "nonfinite": [nonfinite_row(session, n) for n in session.findings.nonfinite.values()],
         "clamps": [_clamp_row(session, c) for c in session.findings.clamps.values() if c.count],
-        "layer_map": _layer_map(session),
+        "layer_map": layer_map(session),
     }
     report["verdict"] = verdict(report)
     return report
@@ -83,7 +83,7 @@ def _never_written(session: DebugSession, final: dict[str, list[Value]]) -> list
     return rows
 
 
-def _sorted_misses(session: DebugSession) -> list[Miss]:
+def sorted_misses(session: DebugSession) -> list[Miss]:
     return sorted(session.findings.misses.values(), key=lambda m: m.first_block_count)
 
 
@@ -97,7 +97,7 @@ def _number(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
-def _miss_row(session: DebugSession, m: Miss) -> dict[str, Any]:
+def miss_row(session: DebugSession, m: Miss) -> dict[str, Any]:
     row = {"list": m.list_name, "kind": m.kind, "first_index": _number(m.first_index),
            "last_index": _number(m.last_index), "length": m.length, "count": m.count,
            **_block_row(session, m.target, m.block_id)}
@@ -105,7 +105,7 @@ def _miss_row(session: DebugSession, m: Miss) -> dict[str, Any]:
     return row
 
 
-def _nonfinite_row(session: DebugSession, n: Any) -> dict[str, Any]:
+def nonfinite_row(session: DebugSession, n: Any) -> dict[str, Any]:
     return {"what": n.what, "count": n.count, "first": repr(n.first), **_block_row(session, n.target, n.block_id)}
 
 
@@ -114,16 +114,16 @@ def _clamp_row(session: DebugSession, c: Any) -> dict[str, Any]:
             **_block_row(session, c.target, c.block_id)}
 
 
-def _layer_map(session: DebugSession) -> list[dict[str, Any]]:
+def layer_map(session: DebugSession) -> list[dict[str, Any]]:
     fn = getattr(session.module, "layer_map", None)
     if fn is None:
         return []
     lengths = {c.name: len(c.items) for t in session.runtime.targets for c in t.lists.values()}
-    sizes = _layer_sizes(session.runtime.stage)
+    sizes = layer_sizes(session.runtime.stage)
     return list(fn(session.findings.offsets, sizes, lengths))
 
 
-def _layer_sizes(stage: RuntimeTarget) -> list[int]:
+def layer_sizes(stage: RuntimeTarget) -> list[int]:
     cell = stage.find_list(None, "layer_size")
     return [int(to_number(v)) for v in cell.items] if cell is not None else []
 
@@ -140,7 +140,7 @@ def verdict(report: dict[str, Any]) -> list[str]:
     for row in report["layer_map"]:
         lines.extend(f"Layer map: {p}." for p in row.get("problems", []))
     for m in report["out_of_range"]:
-        lines.append(_miss_line(m))
+        lines.append(miss_line(m))
     for n in report["nonfinite"]:
         lines.append(f"{n['what']} was set to {n['first']} {n['count']} time(s) by {_where(n)}.")
     if not lines:
@@ -161,7 +161,7 @@ def _stuck_line(s: dict[str, Any]) -> str:
             "a vanishing (or zero) gradient, not a plumbing bug.")
 
 
-def _miss_line(m: dict[str, Any]) -> str:
+def miss_line(m: dict[str, Any]) -> str:
     what = "reads past the end of" if m["kind"] == "read" else "writes dropped outside"
     if m["first_index"] < 1:
         what = "reads before the start of" if m["kind"] == "read" else "writes dropped before the start of"

@@ -35,13 +35,13 @@ def events(session: DebugSession) -> list[Event]:
     """Every finding so far, first seen first: out-of-range groups, non-finite stores, clamps."""
     out = []
     findings = session.findings
-    for miss in explain._sorted_misses(session):
-        row = explain._miss_row(session, miss)
+    for miss in explain.sorted_misses(session):
+        row = explain.miss_row(session, miss)
         span = f"{row['first_index']}..{row['last_index']} of {row['length']}"
         out.append(Event(miss.kind, miss.list_name, miss.count, span, miss.target, miss.block_id,
-                         explain._miss_line(row)))
+                         explain.miss_line(row)))
     for n in list(findings.nonfinite.values()):
-        row = explain._nonfinite_row(session, n)
+        row = explain.nonfinite_row(session, n)
         out.append(Event("nonfinite", n.what, n.count, row["first"], n.target, n.block_id,
                          f"{n.what} was set to {row['first']} {n.count} time(s)"))
     for c in list(findings.clamps.values()):
@@ -61,9 +61,9 @@ def filtered(rows: list[Event], kind: str, query: str) -> list[Event]:
 
 def layer_map(session: DebugSession) -> list[dict[str, Any]]:
     """explain's layer map: each layer's item ranges as the program computed them, with problems."""
-    return explain._layer_map(session)
+    return explain.layer_map(session)
 
 
 def layer_sizes(session: DebugSession) -> list[int]:
     """The program's `layer_size` list, if it has one."""
-    return explain._layer_sizes(session.runtime.stage)
+    return explain.layer_sizes(session.runtime.stage)
