@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="read a trace: its summary, the state at an event, who wrote an item")
     replay.add_argument("trace", metavar="TRACE")
     replay.add_argument("--at", type=int, metavar="N", help="print the state after N events (default: the end)")
+    replay.add_argument("--at-step", type=int, metavar="S", help="print the state after every event up to step S")
     replay.add_argument("--who", metavar="NAME[INDEX]",
                         help="who last wrote it before --at: a variable, LIST[I], LIST[A..B] or a slice name (W1)")
     replay.add_argument("--events", metavar="A..B", help="print events A to B")
@@ -244,12 +245,14 @@ def cmd_replay(args: argparse.Namespace, extra: list[str]) -> int:
     trace = Trace.open(args.trace)
     print("\n".join(render.header_lines(trace, args.trace)))
     at = trace.event_count if args.at is None else args.at
+    if args.at_step is not None:
+        at = trace.event_at_step(args.at_step)
     if not 0 <= at <= trace.event_count:
         raise InputFileError(f"--at {at}: the trace has events 0..{trace.event_count:,}")
     if args.events:
         start, stop = _range(args.events, "--events")
         print("\n".join(render.event_line(e) for e in trace.events(start, stop + 1)))
-    if args.at is not None:
+    if args.at is not None or args.at_step is not None:
         print("\n".join(render.state_lines(trace.state_at(at), trace.header.slices)))
     if args.who:
         name, items = _who(trace, args.who)

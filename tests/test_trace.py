@@ -429,6 +429,19 @@ def test_cli_record_writes_a_trace_that_replays(tmp_path: Path, capsys: pytest.C
     assert "events over" in capsys.readouterr().out
     assert main(["replay", str(out), "--at", "3"]) == 0
     assert "state after 3 events" in capsys.readouterr().out
+    assert main(["replay", str(out), "--at-step", "0"]) == 0
+    assert "state after 0 events" in capsys.readouterr().out
+
+
+def test_record_only_the_named_lists_and_variables(tmp_path: Path) -> None:
+    """--lists and --vars keep only those cells: in the tables, the events and the snapshots."""
+    out = tmp_path / "some.trace"
+    assert main(["record", "apple_orange", "-o", str(out), "--lists", "none_such", "--vars", "price"]) == 0
+    trace = Trace.open(out)
+    assert {c.name for c in trace.tables.cells} == {"price"}
+    assert trace.event_count > 0 and all(e.cell.name == "price" for e in trace.events())
+    assert set(trace.state_at(trace.event_count).variables) == {"price"}
+    assert trace.header.options["vars"] == ["price"]
 
 
 @pytest.mark.parametrize("argv", [
