@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.dsl import (
     Expr,
+    broadcast_and_wait,
     else_,
     forever,
     if_,
@@ -450,3 +451,79 @@ def _clone_broadcast() -> dict:
     sp.flag(sp.add("control_create_clone_of", {"CLONE_OPTION": [1, menu]}), sp.broadcast("go"))
     sp.receive("go", sp.change("got", J.number("1")))
     return J.project(None, J.Sprite("S", sp), variables={"got": 0}, broadcasts={"msg-go": "go"})
+
+
+# ## inputs re-evaluated on every pass, stops from inside custom blocks
+
+
+def _wait_duration_first_value(c: Ctx) -> None:
+    d = c.stage.var("d", "0.1")
+    with c.stage.when_flag_clicked(), repeat("3"):
+        d.set("5")
+    wait(d)
+    c.out.add(Expr("sensing_timer"))
+
+
+_case("wait_duration_read_once", "wait reads its duration the first time: a later change does not extend it",
+      ("5 wait",), _wait_duration_first_value, timing=True)
+
+
+def _repeat_until_side_effects(c: Ctx) -> None:
+    with repeat_until(_gt(Expr("operator_random", {"FROM": "1", "TO": "10"}), "7")):
+        c.out.add("pass")
+
+
+_case("repeat_until_reevaluates", "repeat until re-evaluates its condition (a random draw) before every pass",
+      ("5 repeat until", "3 random"), _repeat_until_side_effects, seed=41)
+
+
+def _stop_other_from_procedure(c: Ctx) -> None:
+    halt = c.sprite.procedure("halt others")
+    with halt.define():
+        stop("other scripts in sprite")
+        c.out.add("inside after stop")
+    with c.sprite.when_flag_clicked(), repeat("6"):
+        c.out.add("loop")
+    with repeat("2"):
+        c.out.add("main")
+    halt()
+    c.out.add("main after halt")
+
+
+_case("stop_other_from_custom_block", "stop other scripts in sprite inside a custom block spares its own thread",
+      ("5 stop other", "6 call"), _stop_other_from_procedure)
+
+
+def _stop_this_in_warp_loop(c: Ctx) -> None:
+    find = c.sprite.procedure("find %s", ["target"], warp=True)
+    with find.define() as (target,):
+        i = c.stage.var("i", 0)
+        i.set("0")
+        with repeat("100"):
+            i.change("1")
+            with if_(Expr("operator_equals", {"OPERAND1": i, "OPERAND2": target}, boolean=True)):
+                c.out.add(i)
+                stop("this script")
+    find("7")
+    find("3")
+    c.out.add("done")
+
+
+_case("stop_this_script_in_warp_loop", "stop this script returns from a warp block out of a loop", ("5 stop this", "6 stop this"),
+      _stop_this_in_warp_loop)
+
+
+def _nested_broadcast_and_wait(c: Ctx) -> None:
+    c.out.add("start")
+    broadcast_and_wait("outer")
+    c.out.add("end")
+    with c.sprite.when_i_receive("outer"):
+        c.out.add("outer in")
+        broadcast_and_wait("inner")
+        c.out.add("outer out")
+    with c.stage.when_i_receive("inner"), repeat("2"):
+        c.out.add("inner")
+
+
+_case("nested_broadcast_and_wait", "a receiver that itself broadcasts and waits", ("7 broadcast and wait", "5 block yield"),
+      _nested_broadcast_and_wait)
