@@ -44,12 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
                          help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)")
     explain.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    explain.add_argument("--mark", metavar="VAR=VALUE",
+                       help="count changes and coverage from when VAR (a stage variable) equals VALUE")
     explain.add_argument("--answer", action="append", default=[], metavar="TEXT")
     debug = sub.add_parser("debug", help="open the terminal inspector (Textual) on a program or project")
     _add_target(debug)
     debug.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
                        help="name a slice of a list (repeatable)")
     debug.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    debug.add_argument("--mark", metavar="VAR=VALUE",
+                       help="count changes and coverage from when VAR (a stage variable) equals VALUE")
     debug.add_argument("--answer", action="append", default=[], metavar="TEXT")
     record = sub.add_parser("record", help="run a program and record every variable and list write to a trace file")
     _add_target(record)
@@ -195,8 +199,14 @@ def _session(args: argparse.Namespace, extra: list[str]) -> Any:
         slices = [parse_slice(text) for text in args.slice]
     except ValueError as exc:
         raise InputFileError(str(exc)) from exc
+    mark = None
+    if args.mark:
+        if "=" not in args.mark:
+            raise InputFileError(f"--mark wants VAR=VALUE, got {args.mark!r}")
+        name, value = args.mark.split("=", 1)
+        mark = (name, value)
     return DebugSession(args.target, _program_params(args, extra), seed=args.seed,
-                        answers=tuple(args.answer), slices=slices)
+                        answers=tuple(args.answer), slices=slices, mark=mark)
 
 
 def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:

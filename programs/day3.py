@@ -45,12 +45,23 @@ def _list_floats(runtime: Runtime, name: str) -> list[float]:
 
 
 def _reference(params: dict[str, Any], initial: np.ndarray) -> day3_reference.History:
+    mode = "lut" if params["math"] == "lut" else "exact"
+    return day3_reference.train(Layout(tuple(params["layers"])), initial, reference_data(params),
+                                params["epochs"], params["lr"], mode)
+
+
+def reference_data(params: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The samples the program trains and tests on, as arrays: given lists, or the mnist14 files."""
+    if "train_images" in params:
+        def pixels(images: list[str]) -> np.ndarray:
+            return np.array([[float(c) for c in image] for image in images]).reshape(len(images), -1)
+
+        return {"train_x": pixels(params["train_images"]), "train_y": np.array([int(y) for y in params["train_labels"]]),
+                "test_x": pixels(params["test_images"]), "test_y": np.array([int(y) for y in params["test_labels"]])}
     tx, ty = as_arrays("train")
     sx, sy = as_arrays("test")
-    data = {"train_x": tx[: params["train"]], "train_y": ty[: params["train"]],
+    return {"train_x": tx[: params["train"]], "train_y": ty[: params["train"]],
             "test_x": sx[: params["test"]], "test_y": sy[: params["test"]]}
-    mode = "lut" if params["math"] == "lut" else "exact"
-    return day3_reference.train(Layout(tuple(params["layers"])), initial, data, params["epochs"], params["lr"], mode)
 
 
 def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -> str:

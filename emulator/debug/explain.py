@@ -90,7 +90,8 @@ def sorted_misses(session: DebugSession) -> list[Miss]:
 def _block_row(session: DebugSession, target: str, block_id: str) -> dict[str, Any]:
     found = session.project.target(target).blocks.get(block_id)
     return {"block_id": block_id, "opcode": found.opcode if found else None,
-            "source": found.source if found else None}
+            "source": found.source if found else None,
+            "procedure": session.procedures.get(target, {}).get(block_id)}
 
 
 def _number(x: float) -> float | int:
@@ -139,6 +140,9 @@ def verdict(report: dict[str, Any]) -> list[str]:
         lines.append(_stuck_line(s))
     for row in report["layer_map"]:
         lines.extend(f"Layer map: {p}." for p in row.get("problems", []))
+    common = _common_origin(report["out_of_range"])
+    if common:
+        lines.append(common)
     for m in report["out_of_range"]:
         lines.append(miss_line(m))
     for n in report["nonfinite"]:
@@ -147,6 +151,26 @@ def verdict(report: dict[str, Any]) -> list[str]:
         lines.append("Every named slice changed, no list access fell outside its list, and no NaN or "
                      "Infinity was stored.")
     return lines
+
+
+def _common_origin(misses: list[dict[str, Any]]) -> str | None:
+    """The custom block every out-of-range index was computed in, when there is one."""
+    if not misses:
+        return None
+    shared = set.intersection(*({(o["procedure"], o["source"]) for o in m["index_from"] if o["procedure"]}
+                                for m in misses))
+    procedures = sorted({p for p, _ in shared})
+    if len(procedures) != 1:
+        return None
+    lines = ", ".join(sorted({src for _, src in shared if src}, key=_line_number))
+    where = f" ({lines})" if lines else ""
+    return (f"Every out-of-range index was computed from what custom block {procedures[0]!r} returned"
+            f"{where}: start there.")
+
+
+def _line_number(source: str) -> int:
+    tail = source.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _stuck_line(s: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from emulator.runtime.nodes import Stmt
 from emulator.runtime.scheduler import Runtime
 from emulator.runtime.state import Snapshot, snapshot
 from emulator.runtime.thread import Thread
-from emulator.values import LIST_INVALID, Value, to_list_index
+from emulator.values import LIST_INVALID, Value, compare, to_list_index
 
 LIST_ACCESS_OPCODES = {"data_itemoflist": "read", "data_replaceitemoflist": "write",
                        "data_insertatlist": "write", "data_deleteoflist": "write"}
@@ -58,7 +58,7 @@ class DebugSession:
 
     def __init__(self, target: str | Project, params: dict[str, Any] | None = None, *, seed: int = 0,
                  turbo: bool = False, answers: tuple[str, ...] = (), slices: list[Slice] | None = None,
-                 start: bool = True) -> None:
+                 mark: tuple[str, str] | None = None, start: bool = True) -> None:
         self.params = dict(params or {})
         if isinstance(target, Project):
             self.project, self.module = target, None
@@ -71,8 +71,10 @@ class DebugSession:
         self.breakpoints: set[str] = set()
         self.conditions: list[Callable[[Runtime], bool]] = []
         self.marked: Snapshot | None = None
+        self.mark_when = mark  # (variable, value): the mark, for programs that do not define one
         self.paused: Paused | None = None
         self._pause_requested = threading.Event()
+        self.procedures = {t.name: procedure_of_blocks(t) for t in self.project.targets}
         self._probe_offsets()
         if start:
             self.runtime.green_flag()
@@ -89,7 +91,7 @@ class DebugSession:
             return
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
         for target in self.project.targets:
-            for block_id, proccode in procedure_of_blocks(target).items():
+            for block_id, proccode in self.procedures[target.name].items():
                 if proccode in probes:
                     list_name, arg, result = probes[proccode]
                     wanted[(target.name, block_id)] = (list_name, arg, result)
@@ -177,13 +179,21 @@ class DebugSession:
         return self._go(None)
 
     def run_to_mark(self) -> Paused:
-        """Run to the program's mark (the start of training), take the snapshot, and start coverage."""
-        mark = getattr(self.module, "mark", None)
-        if mark is not None:
-            reached = mark(self.runtime)
+        """Run to the mark (the program's, e.g. the start of training, or --mark VAR=VALUE), snapshot there,
+        and count coverage from then on. With no mark, the mark is the start."""
+        reached = self._mark_predicate()
+        if reached is not None:
             self._go(lambda t, s: "mark" if reached(t, s) else None, skip_current=False)
         self.set_mark()
         return self.paused or Paused("mark", None, None)
+
+    def _mark_predicate(self) -> Callable[[Thread, Stmt], bool] | None:
+        if self.mark_when is not None:
+            name, wanted = self.mark_when
+            cell = self.runtime.stage.variable(None, name)
+            return lambda t, s: compare(cell.value, wanted) == 0
+        mark = getattr(self.module, "mark", None)
+        return mark(self.runtime) if mark is not None else None
 
     def set_mark(self) -> None:
         """Changes and coverage count from now."""
