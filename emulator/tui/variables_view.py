@@ -7,15 +7,13 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from emulator.debug.session import DebugSession
 from emulator.tui.line_view import LineView
+from emulator.tui.state_source import Key, StateSource
 from emulator.tui.text import show_value
 from emulator.values import Value
 
 _STEP = re.compile(r"^(s\d+)_")
 NAME_WIDTH = 16
-
-Key = tuple[str, str]  # (target name, variable id)
 
 
 def group_of(name: str) -> str:
@@ -61,22 +59,22 @@ class VariablesView(LineView):
         self.at_pause: dict[Key, str] = {}
         self.changed: set[Key] = set()
 
-    def show(self, session: DebugSession, *, new_pause: bool, step: str | None,
+    def show(self, source: StateSource, *, new_pause: bool, step: str | None,
              procedure: str | None) -> None:
-        """Rebuild the rows; `new_pause` moves the baseline that changes are measured from."""
-        values = _values(session)
+        """Rebuild the rows from a live session or a replayed trace; `new_pause` moves the baseline of changes."""
+        values = source.variable_values()
         shown = {key: show_value(v) for key, (_, v) in values.items()}
         self.changed = {k for k, text in shown.items() if k in self.at_pause and self.at_pause[k] != text}
         if new_pause:
             self.at_pause = shown
-        self.rows = self._rows(session, values, shown, step, procedure)
+        self.rows = self._rows(source, values, shown, step, procedure)
         self.rows_changed()
         self.border_subtitle = f"{len(self.changed)} changed" if self.changed else ""
 
-    def _rows(self, session: DebugSession, values: dict[Key, tuple[str, Value]], shown: dict[Key, str],
+    def _rows(self, source: StateSource, values: dict[Key, tuple[str, Value]], shown: dict[Key, str],
               step: str | None, procedure: str | None) -> list[Text]:
         rows: list[Text] = []
-        args = session.procedure_arguments()
+        args = source.procedure_arguments()
         if args:
             rows.append(_heading(f"arguments of {procedure or 'this call'}"))
             rows += [_row(name, show_value(v), False) for name, v in args.items()]
@@ -87,7 +85,7 @@ class VariablesView(LineView):
             rows.append(_heading(GROUP_TITLES.get(group, f"{group} step locals")))
             for name in names:
                 for key in by_name[name]:
-                    label = name if key[0] == session.runtime.stage.name else f"{key[0]}.{name}"
+                    label = name if key[0] == source.stage_name else f"{key[0]}.{name}"
                     rows.append(_row(label, shown[key], key in self.changed))
         return rows
 
@@ -101,15 +99,6 @@ class VariablesView(LineView):
 
     def row(self, index: int) -> Text:
         return self.rows[index].copy()
-
-
-def _values(session: DebugSession) -> dict[Key, tuple[str, Value]]:
-    out: dict[Key, tuple[str, Value]] = {}
-    for target in session.runtime.targets:
-        # list() first: a running engine may add a variable a block names but nobody declared.
-        for cell in list(target.variables.values()):
-            out[(target.name, cell.id)] = (cell.name, cell.value)
-    return out
 
 
 def _heading(title: str) -> Text:
