@@ -23,28 +23,8 @@ from tests.oracle import decode_state as decode_vm_state
 
 # Cases the emulator gets wrong: "module.case" -> what differs. Each is a strict xfail, so a fix
 # that makes one pass fails the suite until its entry is removed here.
-_RECONCILE = (
-    "the VM (15.1.1) repairs dangling references when it loads a project "
-    "(Target.reconcileVariableReferences): an id no target declares is remapped to the stage's "
-    "variable/list/message of that name and type, or created on the stage; "
-)
 KNOWN_EMULATOR_BUGS: dict[str, str] = {
-    "variables.unknown_id_prefers_local_name": _RECONCILE
-    + "so the stage's x is set, while the emulator looks the name up when the block runs and sets the sprite's x",
-    "variables.unknown_variable_created_locally": _RECONCILE
-    + "so 'fresh' and 'other' are stage variables; the emulator creates them on the sprite",
-    "variables.unknown_list_created": _RECONCILE + "so the list 'made' is the stage's; the emulator makes it local",
-    "variables.name_lookup_is_case_sensitive": _RECONCILE + "so 'X' is created on the stage; the emulator makes it local",
-    "variables.name_lookup_matches_type": _RECONCILE + "so scalar 'x' and list 'y' are created on the stage",
-    "broadcasts.menu_id_missing_from_stage": _RECONCILE
-    + "so the undeclared menu id becomes message 'go' and the broadcast is received; the emulator drops it",
-    "broadcasts.menu_id_differs_from_hat_id": _RECONCILE
-    + "so the menu's id becomes a second message 'go' and the receiver runs; the emulator drops the broadcast",
-    "broadcasts.unreferenced_message_dropped": _RECONCILE
-    + "so the hat with a null id is tied to message 'lonely', which then survives the load; the emulator "
-    "deletes 'lonely' and the computed broadcast finds nothing",
-    "broadcasts.broadcast_empty_name": "the VM's lookupBroadcastMsg ignores an empty computed name (it is falsy), "
-    "so broadcast ('') starts nothing; the emulator starts 'when I receive []'",
+    # Deliberate: a scripted run with no answer left stops with a clear error instead of waiting forever.
     "ask_answer.answers_run_out": "when 'ask and wait' has no answer left the emulator raises ProgramError; "
     "the VM leaves the question open and the run goes on until max_frames",
     "control.clone_copies_locals": "the emulator has no clone blocks (control_create_clone_of, "

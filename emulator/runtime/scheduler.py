@@ -9,6 +9,7 @@ import emulator.runtime.ops  # noqa: F401  (registers every block handler)
 from emulator.errors import ProgramError
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
+from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.interpreter import Linker
 from emulator.runtime.nodes import Stmt
@@ -66,7 +67,8 @@ class Runtime:
         answers: Iterable[str] = (),
         hooks: RunHooks | None = None,
     ) -> None:
-        self.project = project
+        # Loading repairs dangling references as the official VM does; the caller's project is untouched.
+        project = self.project = reconcile_references(project)
         self.rng = JsRandom(seed)  # the same generator the VM oracle installs as Math.random
         self.turbo = turbo
         self.hooks = hooks
@@ -173,6 +175,8 @@ class Runtime:
 
     def broadcast_by_name(self, text: str) -> str | None:
         """The stage's message whose name equals the text, ignoring case."""
+        if not text:
+            return None  # lookupBroadcastMsg ignores an empty name: it is falsy in JavaScript
         wanted = js_lower(text)
         for name in self.broadcasts.values():
             if js_lower(name) == wanted:
