@@ -413,15 +413,15 @@ def test_broadcast_to_an_unknown_name_does_nothing() -> None:
     assert log_of(prog.build()) == ["A"]
 
 
-def test_a_menu_id_missing_from_the_stage_broadcasts_does_nothing() -> None:
-    """A broadcast menu names its message by id only: an id the stage lacks broadcasts nothing."""
+def test_a_menu_id_missing_from_the_stage_broadcasts_is_repaired_by_name() -> None:
+    """VM 15 repairs a menu id no target declares on load: it becomes the stage message of that name."""
     b = Blocks()
     b.script(b.add("event_whenbroadcastreceived", {}, {"BROADCAST_OPTION": ["m", "m-id"]}),
              b.add_to("log", [1, [10, "R"]]))
     b.flag_script(b.add("event_broadcast", {"BROADCAST_INPUT": [1, [11, "m", "missing-id"]]}),
                   b.add_to("log", [1, [10, "A"]]))
     state = run_project(project(b, lists={"log": []}, broadcasts={"m-id": "m"}))
-    assert state["lists"]["log"] == ["A"]
+    assert state["lists"]["log"] == ["A", "R"]
 
 
 def test_broadcast_and_wait_with_no_receiver_does_not_yield() -> None:
