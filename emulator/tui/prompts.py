@@ -36,9 +36,9 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "close")]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, keys: list[tuple[str, str]], title: str = "scratch-emu debug") -> None:
         super().__init__()
-        self.keys = keys
+        self.keys, self.title_text = keys, title
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 3))
@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
         for key, what in self.keys:
             table.add_row(key, what)
         with Vertical(id="help"):
-            yield Label("[b]scratch-emu debug: keys[/b]  (Escape closes)")
+            yield Label(f"[b]{self.title_text}: keys[/b]  (Escape closes)")
             yield Static(table)
 
     def action_close(self) -> None:

@@ -1,0 +1,258 @@
+"""ReplayApp: the inspector over a recorded trace; keys move through time, the panes show the state there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from emulator.project import Project
+from emulator.trace.replay import Trace
+from emulator.tui.event_log import EventLog
+from emulator.tui.heatmap import MODE_TITLES, MODES, Heatmap
+from emulator.tui.lists_view import ListTable
+from emulator.tui.picture_view import InputPicture
+from emulator.tui.prompts import HelpScreen, Prompt
+from emulator.tui.replay_moves import (
+    Watched,
+    next_stop,
+    next_write,
+    parse_goto,
+    parse_watched,
+    previous_stop,
+    previous_write,
+    sample_stops,
+)
+from emulator.tui.replay_painter import ReplayPainter
+from emulator.tui.replay_state import ReplayState, program_project
+from emulator.tui.script_view import ScriptView
+from emulator.tui.timeline import Timeline
+from emulator.tui.variables_view import VariablesView
+from emulator.tui.write_view import WriteView
+
+JUMP = 1_000  # events moved by shift+arrow and PgUp/PgDn
+TUI = Path(__file__).parent
+
+
+class ReplayApp(App[None]):
+    """Time travel over a trace: a timeline, the write and its block, variables, lists and slices as they were."""
+
+    CSS_PATH = [TUI / "debugger.tcss", TUI / "replay.tcss"]
+    TITLE = "scratch-emu replay"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "◀ write"),
+        Binding("right", "move(1)", "write ▶"),
+        Binding("shift+left,pageup", f"move({-JUMP})", f"-{JUMP:,}", show=False),
+        Binding("shift+right,pagedown", f"move({JUMP})", f"+{JUMP:,}", show=False),
+        Binding("home", "go(0)", "start", show=False),
+        Binding("end", "go(-1)", "end", show=False),
+        Binding("left_square_bracket,comma", "sample(-1)", "◀ sample"),
+        Binding("right_square_bracket,full_stop", "sample(1)", "sample ▶"),
+        Binding("g", "goto", "go to"),
+        Binding("r", "watch_back", "last write of"),
+        Binding("R", "watched(1)", "next write of"),
+        Binding("less_than_sign", "watched(-1)", "previous write of it", show=False),
+        Binding("greater_than_sign", "watched(1)", "next write of it", show=False),
+        Binding("m", "mode", "heatmap mode"),
+        Binding("M", "mark", "mark here", show=False),
+        Binding("left_curly_bracket", "slice(-1)", "slice", show=False),
+        Binding("right_curly_bracket", "slice(1)", "next slice", show=False),
+        Binding("l", "next_list", "list"),
+        Binding("escape", "timeline", "timeline", show=False),
+        Binding("question_mark", "help", "help"),
+        Binding("q", "quit", "quit"),
+    ]
+    KEYS_HELP: ClassVar[list[tuple[str, str]]] = [
+        ("← →", "one write back / forward (each write is one block that wrote)"),
+        ("shift+← → / PgUp PgDn", f"{JUMP:,} writes back / forward"),
+        ("Home / End", "the start (no write yet) / the end of the trace"),
+        ("[ ] or , .", "the previous / next write to `sample` (or snapshot, when the trace has no `sample`)"),
+        ("g", "go to: N (after N writes), #N (just after write #N), sN or step N (the state at that step)"),
+        ("r", "go back to the last write of: LIST[I], LIST[A..B], a slice (W1) or a variable"),
+        ("R / >  ·  <", "the next / previous write of what r asked for"),
+        ("m", "heatmap mode: value / change since the mark / written since the mark"),
+        ("M", "set the mark here (it starts just before the first `sample` write)"),
+        ("{ }", "previous / next named slice"),
+        ("l", "next list in the list table (it follows the current write's item)"),
+        ("Tab", "next pane; arrows, PgUp/PgDn, Home/End move inside it; Escape back to the timeline"),
+        ("Enter", "in the writes pane: replay to the write under the cursor"),
+        ("ctrl+p", "command palette: lists, slices, modes, the mark"),
+        ("q", "quit"),
+    ]
+
+    def __init__(self, trace: Trace, project: Project | None = None, *, name: str = "") -> None:
+        super().__init__()
+        self.trace = trace
+        self.state = ReplayState(trace, project)
+        stops_name, stops = sample_stops(trace)
+        self.painter = ReplayPainter(self, self.state, stops_name, stops)
+        self.watched: Watched | None = None
+        self.sub_title = describe_trace(trace, name)
+
+    # ## Layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Timeline(id="timeline")
+        with Horizontal(id="top"):
+            yield ScriptView(id="script")
+            with Vertical(id="side"):
+                yield WriteView(id="write")
+                yield VariablesView(id="variables")
+        with Horizontal(id="bottom"):
+            yield ListTable(id="list")
+            yield Heatmap(id="heatmap")
+            yield InputPicture(id="picture")
+            yield EventLog(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for pane_id, title in (("write", "the write"), ("variables", "variables"), ("timeline", "timeline")):
+            self.query_one(f"#{pane_id}").border_title = title
+        self.query_one(Timeline).focus()
+        self.painter.moved()
+
+    # ## Moving
+
+    @property
+    def position(self) -> int:
+        """How many events the state shown has had applied."""
+        return self.state.position
+
+    def go(self, n: int) -> None:
+        """Show the state after n events."""
+        self.state.go(n)
+        self.painter.moved()
+
+    def action_move(self, delta: int) -> None:
+        self.go(self.position + delta)
+
+    def action_go(self, n: int) -> None:
+        self.go(n if n >= 0 else self.trace.event_count)
+
+    def action_sample(self, direction: int) -> None:
+        painter = self.painter
+        stop = (next_stop if direction > 0 else previous_stop)(painter.stops, self.position)
+        if stop is None:
+            self.notify(f"no {painter.stops_name} stop {'after' if direction > 0 else 'before'} here", timeout=2)
+            return
+        self.go(stop)
+
+    def on_timeline_seek(self, message: Timeline.Seek) -> None:
+        self.go(message.position)
+
+    def on_event_log_go(self, message: EventLog.Go) -> None:
+        self.go(message.position)
+
+    def action_timeline(self) -> None:
+        self.query_one(Timeline).focus()
+
+    # ## Go to, and writes of something
+
+    def action_goto(self) -> None:
+        self.push_screen(Prompt("go to: N (after N writes), #N (just after write #N), sN or step N",
+                                f"{self.position}"), self._goto)
+
+    def _goto(self, text: str | None) -> None:
+        if not text:
+            return
+        try:
+            self.go(parse_goto(self.trace, text))
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+
+    def action_watch_back(self) -> None:
+        self._ask_watched(lambda: self.action_watched(-1))
+
+    def action_watched(self, direction: int) -> None:
+        """Go to the previous (-1) or next (1) write of what was asked for; ask first if nothing was."""
+        watched = self.watched
+        if watched is None:
+            self._ask_watched(lambda: self.action_watched(direction))
+            return
+        find = next_write if direction > 0 else previous_write
+        found = find(self.trace, self.position, watched)
+        if found is None:
+            where = "after" if direction > 0 else "before"
+            self.notify(f"no write of {watched.text} {where} the current write", severity="warning")
+            return
+        self.go(found)
+
+    def _ask_watched(self, then: Callable[[], None]) -> None:
+        previous = self.watched.text if self.watched is not None else ""
+        prompt = Prompt("the last write of: LIST[I], LIST[A..B], a slice (W1) or a variable",
+                        "weights[17]", previous)
+        self.push_screen(prompt, partial(self._watched, then))
+
+    def _watched(self, then: Callable[[], None], text: str | None) -> None:
+        if not text:
+            return
+        try:
+            self.watched = parse_watched(self.trace, text)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        then()
+
+    # ## Lists, slices, the mark
+
+    def action_mode(self) -> None:
+        mode = self.painter.next_mode()
+        self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
+
+    def action_slice(self, delta: int) -> None:
+        self.painter.show_slice(self.painter.slice_index + delta)
+
+    def action_next_list(self) -> None:
+        self.painter.next_list()
+
+    def action_mark(self) -> None:
+        self.set_mark(self.position)
+
+    def set_mark(self, n: int) -> None:
+        """Changes and writes count from the state after n events."""
+        self.state.set_mark(n)
+        self.painter.moved()
+        self.notify(f"mark after {self.state.mark:,} events", timeout=2)
+
+    # ## Palette, help
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        painter = self.painter
+        for i, s in enumerate(self.state.slices):
+            yield SystemCommand(f"Slice {s.name}", f"heatmap of {s.list_name} items {s.start}..{s.end}",
+                                partial(painter.show_slice, i))
+        for cell in self.state.list_cells():
+            yield SystemCommand(f"List {cell.name}", f"show `{cell.name}` in the list table",
+                                partial(painter.show_list, cell.name))
+        for mode in MODES:
+            yield SystemCommand(f"Heatmap: {MODE_TITLES[mode]}", "colour the slice by this",
+                                partial(painter.set_mode, mode))
+        yield SystemCommand("Set the mark here", "changes and writes count from here", self.action_mark)
+        yield SystemCommand("Set the mark at the start", "changes and writes count from the first event",
+                            partial(self.set_mark, 0))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.KEYS_HELP, "scratch-emu replay"))
+
+
+def describe_trace(trace: Trace, name: str) -> str:
+    """'day3-buggy.trace · day3 (epochs=1 layers=196,20,8,4,10 ...) · seed 0'."""
+    h = trace.header
+    params = " ".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in sorted(h.params.items()))
+    parts = [Path(name).name] if name else []
+    parts += [f"{h.program or '(unnamed)'}" + (f" ({params})" if params else ""), f"seed {h.seed}"]
+    return " · ".join(parts)
+
+
+def run_replay(trace: Trace, name: str) -> None:
+    """Open the inspector on a trace (the `scratch-emu replay TRACE` command)."""
+    ReplayApp(trace, program_project(trace), name=name).run()

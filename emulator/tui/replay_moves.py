@@ -1,0 +1,129 @@
+"""Where the replay keys go, from the trace alone: 'go to', by sample, and back or forward to a write of something."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from emulator.trace.events import CLEAR
+from emulator.trace.replay import Trace
+from emulator.tui.replay_state import SAMPLE
+
+_STEP = re.compile(r"^(?:s|step)\s*(\d+)$")
+_EVENT = re.compile(r"^(#?)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Watched:
+    """Something to find writes of: a variable, a whole list, one item, or a run of items (a slice)."""
+
+    text: str  # as the user wrote it
+    name: str
+    items: int | tuple[int, int] | None
+
+    @property
+    def bounds(self) -> tuple[int, int] | None:
+        """The items as a closed range (None: any write to the variable or list)."""
+        if self.items is None:
+            return None
+        return (self.items, self.items) if isinstance(self.items, int) else self.items
+
+
+def parse_goto(trace: Trace, text: str) -> int:
+    """A position from 'N' (after N events), '#N' (just after event #N), 'sN' or 'step N'; ValueError if not."""
+    plain = text.strip().lower().replace(",", "").replace("_", "")
+    step = _STEP.match(plain)
+    if step:
+        return trace.event_at_step(int(step.group(1)))
+    event = _EVENT.match(plain.replace(" ", ""))
+    if event is None:
+        raise ValueError(f"go to {text!r}: want N (after N events), #N (event N), or sN / step N")
+    n = int(event.group(2)) + (1 if event.group(1) else 0)
+    if not 0 <= n <= trace.event_count:
+        raise ValueError(f"go to {text!r}: the trace has events 0..{trace.event_count - 1:,}")
+    return n
+
+
+def parse_watched(trace: Trace, text: str) -> Watched:
+    """'weights[17]', 'weights[1..3920]', a slice name such as 'W1', or a variable or list name."""
+    text = text.strip()
+    name, items = _watched(trace, text)
+    try:
+        trace.cell(name)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+    return Watched(text, name, items)
+
+
+def _watched(trace: Trace, text: str) -> tuple[str, int | tuple[int, int] | None]:
+    if text.endswith("]") and "[" in text:
+        name, inner = text[:-1].split("[", 1)
+        parts = inner.replace("..", "-").split("-")
+        if len(parts) == 1 and parts[0].strip().isdigit():
+            return name.strip(), int(parts[0])
+        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+            a, b = sorted(int(p) for p in parts)
+            return name.strip(), (a, b)
+        raise ValueError(f"{text!r}: want LIST[I] or LIST[A..B] with whole numbers")
+    for s in trace.header.slices:
+        if s.name == text:
+            return s.list_name, (s.start, s.end)
+    return text, None
+
+
+def previous_write(trace: Trace, position: int, watched: Watched) -> int | None:
+    """The position just after the last write of it before the current write (event position - 1)."""
+    if position < 2:
+        return None
+    event = trace.last_write_before(position - 1, watched.name, watched.items)
+    return event.index + 1 if event is not None else None
+
+
+def next_write(trace: Trace, position: int, watched: Watched) -> int | None:
+    """The position just after the next write of it not yet applied (items as the write numbered them)."""
+    sites = trace.sites_of(trace.cell(watched.name))
+    clears = [s for s in sites.tolist() if trace.tables.sites[s].kind == CLEAR]
+    bounds = watched.bounds
+    for i, chunk in enumerate(trace.event_chunks):
+        if chunk.first + chunk.count <= position:
+            continue
+        block = trace.events_block(i)
+        lo = max(0, position - chunk.first)
+        site = block.site[lo:]
+        hit = np.isin(site, sites)
+        if bounds is not None:
+            item = block.item[lo:]
+            hit &= ((item >= bounds[0]) & (item <= bounds[1])) | np.isin(site, clears)
+        found = np.flatnonzero(hit)
+        if found.size:
+            return chunk.first + lo + int(found[0]) + 1
+    return None
+
+
+# ## Samples
+
+
+def sample_stops(trace: Trace) -> tuple[str, list[int]]:
+    """Where by-sample stepping stops: just after each write to `sample`, else at each snapshot."""
+    try:
+        writes = [e.index + 1 for e in trace.writes_to(SAMPLE)]
+    except KeyError:
+        writes = []
+    if writes:
+        return "sample", writes
+    return "snapshot", sorted(set(trace.snapshot_positions) | {0, trace.event_count})
+
+
+def previous_stop(stops: list[int], position: int) -> int | None:
+    """The last stop before a position."""
+    i = bisect.bisect_left(stops, position)
+    return stops[i - 1] if i > 0 else None
+
+
+def next_stop(stops: list[int], position: int) -> int | None:
+    """The first stop after a position."""
+    i = bisect.bisect_right(stops, position)
+    return stops[i] if i < len(stops) else None

@@ -1,0 +1,70 @@
+"""ReplayPainter: repaints every replay pane from a ReplayState after a move; list, slice and mode are DataPanes'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from emulator.tui.data_panes import DataPanes
+from emulator.tui.event_log import EventLog
+from emulator.tui.replay_state import ReplayState
+from emulator.tui.script_view import ScriptView
+from emulator.tui.text import show_value
+from emulator.tui.timeline import Timeline
+from emulator.tui.variables_view import VariablesView, step_of
+from emulator.tui.write_view import WriteView
+
+SHOWN_VARIABLES = ("epoch", "sample")  # program variables the timeline's caption names when the trace has them
+
+
+class ReplayPainter(DataPanes):
+    """The panes' view of a replay; the app calls `moved` after every move."""
+
+    def __init__(self, app: App[Any], state: ReplayState, stops_name: str, stops: list[int]) -> None:
+        super().__init__(app, state)
+        self.state = state
+        self.stops_name, self.stops = stops_name, stops
+
+    def moved(self) -> None:
+        """Repaint every pane for the state now shown."""
+        state = self.state
+        event = state.current()
+        procedure = state.procedure()
+        self.timeline()
+        self.app.query_one(WriteView).show(event, state.overwritten, state.project, procedure)
+        self.script()
+        # Without the program, the written variable's own prefix tells which step's locals to list first.
+        step = step_of(procedure) or (step_of(event.cell.name) if event is not None else None)
+        self.app.query_one(VariablesView).show(state, new_pause=True, step=step, procedure=procedure)
+        self.list_table(state.access())
+        self.slices()
+        self.app.query_one(EventLog).show(state.trace, state.position)
+
+    def timeline(self) -> None:
+        """The bar and its line of numbers."""
+        state = self.state
+        trace = state.trace
+        done = sum(1 for s in self.stops if s <= state.position)
+        values = {name: value for name, value in state.variable_values().values() if name in SHOWN_VARIABLES}
+        parts = [f"[b]after {state.position:,}[/b] of {trace.event_count:,} events",
+                 f"step {state.step():,} of {trace.final_step:,}",
+                 f"{self.stops_name} stop {done} of {len(self.stops)}",
+                 *(f"{name} {show_value(values[name])}" for name in SHOWN_VARIABLES if name in values),
+                 f"[magenta]M[/] mark after {state.mark:,}"]
+        self.app.query_one(Timeline).show(state.position, trace.event_count, mark=state.mark, ticks=self.stops,
+                                          caption=" · ".join(parts))
+
+    def script(self) -> None:
+        """The script holding the block that wrote, with that block marked (only with the program at hand)."""
+        state, view = self.state, self.app.query_one(ScriptView)
+        event = state.current()
+        if state.project is None or event is None:
+            view.clear_current()
+            view.border_title = "script" if state.project is not None else "script (the program is not at hand)"
+            return
+        try:
+            target = state.project.target(event.block.target)
+        except KeyError:
+            return
+        view.show_block(target, event.block.id, current=True)
