@@ -66,8 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--vars", metavar="X,Y", help="record only these variables (default: every variable)")
     record.add_argument("--snapshot-every", type=int, default=None, metavar="K",
                         help="a full snapshot every K events (default 50,000)")
-    replay = sub.add_parser("replay", help="read a trace: its summary, the state at an event, who wrote an item")
+    replay = sub.add_parser("replay", help="open the inspector on a trace to move through time; or, with an "
+                                           "option, print its summary, the state at an event, who wrote an item")
     replay.add_argument("trace", metavar="TRACE")
+    replay.add_argument("--summary", action="store_true",
+                        help="print what the trace is instead of opening the inspector (the default when "
+                             "the output is not a terminal)")
     replay.add_argument("--at", type=int, metavar="N", help="print the state after N events (default: the end)")
     replay.add_argument("--at-step", type=int, metavar="S", help="print the state after every event up to step S")
     replay.add_argument("--who", metavar="NAME[INDEX]",
@@ -247,12 +251,18 @@ def _names(text: str | None) -> list[str] | None:
 
 
 def cmd_replay(args: argparse.Namespace, extra: list[str]) -> int:
-    """scratch-emu replay TRACE [--at N] [--who NAME[INDEX]] [--events A..B]."""
+    """scratch-emu replay TRACE: the inspector; with --summary, --at N, --who NAME[INDEX], --events A..B: text."""
     from emulator.trace import render
     from emulator.trace.replay import Trace
 
     _no_extra(args, extra)
     trace = Trace.open(args.trace)
+    queries = (args.at, args.at_step, args.who, args.events)
+    if all(q is None for q in queries) and not args.summary and sys.stdout.isatty():
+        from emulator.tui.replay_app import run_replay
+
+        run_replay(trace, args.trace)
+        return 0
     print("\n".join(render.header_lines(trace, args.trace)))
     at = trace.event_count if args.at is None else args.at
     if args.at_step is not None:
