@@ -203,8 +203,9 @@ def day3_params(
 #
 # Programs are plain data (tuples, lists, dicts), so Hypothesis can shrink them and a failure's repr
 # can be pasted into tests/conformance/cases/fuzz_found.py; tests/conformance/cases/_fuzz.py turns
-# them into project.json. Expressions: ("lit", text), ("var", name), ("contents", list),
-# ("arg", name, kind), (opcode, *operands) for operators and list reporters, ("mathop", op, x).
+# them into project.json. Expressions: ("lit", text), ("num", a JSON number), ("var", name),
+# ("contents", list), ("arg", name, kind), ("timer",), (opcode, *operands) for operators and list
+# reporters, ("mathop", op, x). Loops that could run for ever are bounded by construction.
 
 FUZZ_TEXTS = [
     "", " ", "0x1A", "1e3", "-0", "Infinity", "-Infinity", "abc", "ABC", "1.0", "0", "1", "2", "3",
@@ -216,6 +217,9 @@ FUZZ_LISTS = ("L", "M")
 FUZZ_INDICES = ["1", "2", "3", "0", "-1", "1.5", "2.9", "0.99", "last", "all", "random", "any", "LAST", "",
                 " 2 ", "10", "Infinity", "0x2", "1e0"]
 FUZZ_REPEAT_COUNTS = ["0", "1", "2", "3", "2.5", "-1", "abc", "1e0", " 2 "]
+FUZZ_WAITS = ["0", "0.05", "-1", "", "0.1"]
+FUZZ_MESSAGES = ("m1", "m2")
+FUZZ_STOPS = ("this script", "other scripts in sprite", "other scripts in stage", "all")
 FUZZ_NUMBER_OPS = ("operator_add", "operator_subtract", "operator_multiply", "operator_divide",
                    "operator_mod", "operator_random")
 FUZZ_TEXT_OPS = ("operator_join", "operator_letter_of", "operator_contains")
@@ -225,10 +229,13 @@ FUZZ_MATHOPS = ("abs", "floor", "ceiling", "sqrt", "sin", "cos", "tan", "asin", 
 
 
 @functools.cache
-def fuzz_literals() -> st.SearchStrategy[tuple[str, str]]:
-    """A literal as the editor stores it (text), biased to the tricky spellings."""
-    numbers = floats_any().filter(math.isfinite).map(lambda x: ("lit", number_to_string(x)))
-    return st.one_of(st.sampled_from(FUZZ_TEXTS).map(lambda t: ("lit", t)), numbers)
+def fuzz_literals() -> st.SearchStrategy[tuple]:
+    """A literal as the editor stores it (text), biased to the tricky spellings; sometimes a JSON number."""
+    finite = floats_any().filter(math.isfinite)
+    # -0 cannot travel: the VM's runner re-serialises the project, and JSON.stringify(-0) is "0".
+    json_numbers = finite.filter(lambda x: x != 0 or math.copysign(1.0, x) > 0).map(lambda x: ("num", x))
+    return st.one_of(st.sampled_from(FUZZ_TEXTS).map(lambda t: ("lit", t)),
+                     finite.map(lambda x: ("lit", number_to_string(x))), json_numbers)
 
 
 # Every strategy is built once (per parameter set): building them afresh inside each draw costs
@@ -249,12 +256,16 @@ _OUTSIDE_ARGS = st.tuples(st.just("arg"), st.sampled_from(["x", "y"]), st.sample
 _INDEX_WORDS = st.sampled_from(FUZZ_INDICES).map(lambda t: ("lit", t))
 _REPEAT_COUNTS = st.sampled_from(FUZZ_REPEAT_COUNTS).map(lambda t: ("lit", t))
 _STATEMENT_COUNT = st.integers(1, 4)
-_SIMPLE_STATEMENTS = ["set", "change", "add", "insert", "replace", "delete", "deleteall", "say"]
+_SIMPLE_STATEMENTS = ["set", "change", "add", "insert", "replace", "delete", "deleteall", "say", "wait",
+                      "say_for", "stop"]
+_WAITS = st.sampled_from(FUZZ_WAITS).map(lambda t: ("lit", t))
+_MESSAGES = st.sampled_from(FUZZ_MESSAGES)
+_STOPS = st.sampled_from(FUZZ_STOPS)
 
 
 @functools.cache
 def _leaves(args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[tuple]:
-    leaves = [fuzz_literals(), _VARIABLE_NAMES.map(lambda v: ("var", v))]
+    leaves = [fuzz_literals(), _VARIABLE_NAMES.map(lambda v: ("var", v)), st.just(("timer",))]
     if args:
         leaves.append(st.sampled_from(args).map(lambda a: ("arg", a[0], a[1])))
     return st.one_of(*leaves)
@@ -271,14 +282,18 @@ def _indices(depth: int, args: tuple[tuple[str, str], ...]) -> st.SearchStrategy
 
 
 @functools.cache
-def _statements(depth: int, args: tuple[tuple[str, str], ...],
-                procedures: tuple[tuple[str, ...], ...]) -> st.SearchStrategy[list[tuple]]:
-    return fuzz_statements(depth, args, procedures)
+def _statements(depth: int, args: tuple[tuple[str, str], ...], procedures: tuple[tuple[str, ...], ...],
+                broadcasts: bool = True) -> st.SearchStrategy[list[tuple]]:
+    return fuzz_statements(depth, args, procedures, broadcasts)
 
 
 @functools.cache
-def _statement_kinds(nested: bool, calls: bool) -> st.SearchStrategy[str]:
-    return st.sampled_from(_SIMPLE_STATEMENTS + (["repeat", "if"] if nested else []) + (["call"] if calls else []))
+def _statement_kinds(nested: bool, calls: bool, broadcasts: bool) -> st.SearchStrategy[str]:
+    kinds = list(_SIMPLE_STATEMENTS)
+    kinds += ["repeat", "if", "repeat_until"] if nested else []
+    kinds += ["call"] if calls else []
+    kinds += ["broadcast", "wait_until"] if broadcasts else []
+    return st.sampled_from(kinds)
 
 
 @st.composite
@@ -317,10 +332,13 @@ def fuzz_indices(draw: st.DrawFn, depth: int = 1, args: tuple[tuple[str, str], .
 
 @st.composite
 def fuzz_statements(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str], ...] = (),
-                    procedures: tuple[tuple[str, ...], ...] = ()) -> list[tuple]:
-    """A short block sequence: set/change, list writes, repeat, if/else, say, custom block calls."""
+                    procedures: tuple[tuple[str, ...], ...] = (), broadcasts: bool = True) -> list[tuple]:
+    """A short block sequence: set/change, list writes, loops, if/else, say, waits, stops, calls, broadcasts.
+
+    Receivers get no broadcasts (`broadcasts=False`), so no message can restart itself for ever.
+    """
     expr, index = _expressions(2, args), _indices(1, args)
-    kinds = _statement_kinds(depth > 0, bool(procedures))
+    kinds = _statement_kinds(depth > 0, bool(procedures), broadcasts)
     out: list[tuple] = []
     for _ in range(draw(_STATEMENT_COUNT)):
         kind = draw(kinds)
@@ -337,10 +355,23 @@ def fuzz_statements(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str]
         elif kind == "say":
             out.append(("say", draw(expr)))
         elif kind == "repeat":
-            out.append(("repeat", draw(_REPEAT_COUNTS), draw(_statements(depth - 1, args, procedures))))
+            out.append(("repeat", draw(_REPEAT_COUNTS), draw(_statements(depth - 1, args, procedures, broadcasts))))
+        elif kind == "repeat_until":
+            out.append(("repeat_until", draw(expr), draw(_statements(depth - 1, args, procedures, broadcasts))))
         elif kind == "if":
-            body = _statements(depth - 1, args, procedures)
+            body = _statements(depth - 1, args, procedures, broadcasts)
             out.append(("if", draw(expr), draw(body), draw(st.none() | body)))
+        elif kind == "wait":
+            out.append(("wait", draw(_WAITS)))
+        elif kind == "say_for":
+            out.append(("say_for", draw(expr), draw(_WAITS)))
+        elif kind == "stop":
+            out.append(("stop", draw(_STOPS)))
+        elif kind == "wait_until":
+            out.append(("wait_until", draw(expr)))
+        elif kind == "broadcast":
+            message = draw(st.one_of(_MESSAGES.map(lambda m: ("menu", m)), expr))
+            out.append(("broadcast", message, draw(st.booleans())))
         else:
             number = draw(st.integers(0, len(procedures) - 1))
             out.append(("call", number, [draw(st.none() | expr) for _ in procedures[number]]))
@@ -355,7 +386,7 @@ _WHERE = st.sampled_from(["stage", "sprite"])
 
 @st.composite
 def fuzz_programs(draw: st.DrawFn) -> dict:
-    """A small project: three stage variables, two lists, up to two custom blocks and two flag scripts."""
+    """A small project: three stage variables, two lists, up to two custom blocks, two flag scripts, two receivers."""
     procedures: list[dict] = []
     for _ in range(draw(st.integers(0, 2))):
         kinds = tuple(draw(_ARG_KINDS))
@@ -365,10 +396,14 @@ def fuzz_programs(draw: st.DrawFn) -> dict:
         procedures.append({"kinds": kinds, "warp": draw(st.booleans()), "body": body})
     known = tuple(p["kinds"] for p in procedures)
     scripts = [(draw(_WHERE), draw(_statements(2, (), known))) for _ in range(draw(st.integers(1, 2)))]
+    receivers = [(draw(_WHERE), draw(_MESSAGES), draw(_statements(1, (), (), False)))
+                 for _ in range(draw(st.integers(0, 2)))]
     return {
         "variables": {v: draw(_INITIAL_VALUES) for v in FUZZ_VARIABLES},
         "lists": {name: draw(st.lists(_INITIAL_VALUES, max_size=4)) for name in FUZZ_LISTS},
         "procedures": procedures,
         "scripts": scripts,
+        "receivers": receivers,
         "seed": draw(st.integers(0, 2**32 - 1)),
+        "turbo": draw(st.booleans()),
     }

@@ -18,6 +18,7 @@ from emulator.state_json import decode_state as decode_emulator_state
 from tests.conformance.cases import MODULES, Case, all_cases, project_sha256
 from tests.conformance.cases._emulate import first_difference, run_emulator
 from tests.conformance.cases._rules import RULES, UNSUPPORTED
+from tests.conformance.cases.fuzz_found import OPEN as OPEN_FUZZ_FINDINGS
 from tests.conformance.record import RECORD_COMMAND, golden_path
 from tests.oracle import decode_state as decode_vm_state
 
@@ -30,6 +31,7 @@ KNOWN_EMULATOR_BUGS: dict[str, str] = {
     "control.clone_copies_locals": "the emulator has no clone blocks (control_create_clone_of, "
     "control_start_as_clone, control_delete_this_clone)",
     "control.clone_receives_broadcast": "the emulator has no clone blocks (control_create_clone_of)",
+    **{f"fuzz_found.{name}": what for name, what in OPEN_FUZZ_FINDINGS.items()},
 }
 
 CASES: list[tuple[str, Case]] = list(all_cases())

@@ -41,7 +41,7 @@ class _Compiler:
             return J.boolean(None) if boolean else [1, [10, ""]]
         shadow = None if boolean else [4 if slot in NUMBER_INPUTS else 6 if slot in WHOLE_INPUTS else 10, ""]
         tag = expr[0]
-        if tag == "lit":
+        if tag in ("lit", "num"):
             return [1, [shadow[0] if shadow else 10, expr[1]]]
         if tag == "var":
             ref = [12, expr[1], f"var-{expr[1]}"]
@@ -56,6 +56,8 @@ class _Compiler:
         tag, b = expr[0], self.b
         if tag == "arg":
             return J.arg(b, expr[1], expr[2])
+        if tag == "timer":
+            return b.add("sensing_timer")
         if tag == "mathop":
             return b.add("operator_mathop", {"NUM": self.input(expr[2], "NUM")}, {"OPERATOR": [expr[1], None]})
         if tag in OPERANDS:
@@ -89,6 +91,38 @@ class _Compiler:
             return b.add("looks_say", {"MESSAGE": self.input(stmt[1], "MESSAGE")})
         if tag == "repeat":
             return b.add("control_repeat", {"TIMES": self.input(stmt[1], "TIMES"), "SUBSTACK": self.substack(stmt[2])})
+        if tag == "repeat_until":
+            # Bounded: repeat until <c or (k > 5)> { change k by 1; ... } ends within 6 passes.
+            bound = b.op("operator_gt", OPERAND1=J.var("k"), OPERAND2=J.text("5"))
+            cond = b.add("operator_or", {"OPERAND1": self.input(stmt[1], "OPERAND1", boolean=True),
+                                         "OPERAND2": J.boolean(bound)})
+            body = [b.change("k", J.number("1")), *self.statements(stmt[2])]
+            return b.add("control_repeat_until", {"CONDITION": J.boolean(cond), "SUBSTACK": J.substack(b.chain(*body))})
+        if tag == "wait_until":
+            # Bounded: wait until <c or (timer > 0.1)>.
+            bound = b.op("operator_gt", OPERAND1=J.reporter(b.add("sensing_timer")), OPERAND2=J.text("0.1"))
+            cond = b.add("operator_or", {"OPERAND1": self.input(stmt[1], "OPERAND1", boolean=True),
+                                         "OPERAND2": J.boolean(bound)})
+            return b.add("control_wait_until", {"CONDITION": J.boolean(cond)})
+        if tag == "wait":
+            return b.add("control_wait", {"DURATION": [1, [5, stmt[1][1]]]})
+        if tag == "say_for":
+            return b.add("looks_sayforsecs", {"MESSAGE": self.input(stmt[1], "MESSAGE"),
+                                              "SECS": [1, [4, stmt[2][1]]]})
+        if tag == "stop":
+            mutation = {"tagName": "mutation", "children": [],
+                        "hasnext": "true" if stmt[1].startswith("other") else "false"}
+            return b.add("control_stop", {}, {"STOP_OPTION": [stmt[1], None]}, mutation=mutation)
+        if tag == "broadcast":
+            opcode = "event_broadcastandwait" if stmt[2] else "event_broadcast"
+            message = stmt[1]
+            if message[0] == "menu":
+                return b.add(opcode, {"BROADCAST_INPUT": [1, [11, message[1], f"msg-{message[1]}"]]})
+            if message[0] in ("lit", "num"):
+                # Text cannot be typed into the menu: a reporter is dropped on it instead.
+                message = ("operator_join", message, ("lit", ""))
+            slot = self.input(message, "BROADCAST_INPUT")
+            return b.add(opcode, {"BROADCAST_INPUT": [3, slot[1], [11, "m1", "msg-m1"]]})
         if tag == "if":
             inputs = {"CONDITION": self.input(stmt[1], "CONDITION", boolean=True), "SUBSTACK": self.substack(stmt[2])}
             if stmt[3] is None:
@@ -133,5 +167,9 @@ def build_project(program: dict[str, Any]) -> dict[str, Any]:
     for where, body in program["scripts"]:
         owner = stage if where == "stage" else sprite
         owner.flag(*_Compiler(owner, procedures).statements(body))
-    return J.project(stage, J.Sprite("S", sprite), variables=dict(program["variables"]),
-                     lists={k: list(v) for k, v in program["lists"].items()})
+    for where, message, body in program.get("receivers", []):
+        owner = stage if where == "stage" else sprite
+        owner.receive(message, *_Compiler(owner, procedures).statements(body))
+    messages = {f"msg-{m}": m for m in ("m1", "m2")}
+    return J.project(stage, J.Sprite("S", sprite), variables={**program["variables"], "k": 0},
+                     lists={k: list(v) for k, v in program["lists"].items()}, broadcasts=messages)
