@@ -303,6 +303,20 @@ async def test_enter_in_the_writes_pane_replays_to_that_write() -> None:
 
 
 @drive
+async def test_a_click_on_the_timeline_seeks() -> None:
+    """A click half way along the bar shows the state half way through the trace (to a column's width)."""
+    app = app_on(with_program=False)
+    async with app.run_test(size=SIZE) as pilot:
+        timeline = app.query_one("#timeline")
+        bar = timeline.content_region
+        middle = (bar.width - 1) // 2
+        await pilot.click("#timeline", offset=(bar.x - timeline.region.x + middle, bar.y - timeline.region.y))
+        await pilot.pause()
+        per_column = trace().event_count / (bar.width - 1)
+        assert abs(app.position - middle * per_column) <= per_column
+
+
+@drive
 async def test_question_mark_shows_the_replay_keys() -> None:
     """? lists the keys; Escape closes the list."""
     app = app_on()
