@@ -303,6 +303,18 @@ async def test_enter_in_the_writes_pane_replays_to_that_write() -> None:
 
 
 @drive
+async def test_bad_answers_are_refused_and_nothing_moves() -> None:
+    """An unknown name, a malformed item, an event past the end: a notification each, the position kept."""
+    app = app_on(with_program=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "right")
+        for key, text in (("r", "no_such[3]"), ("r", "weights[abc]"), ("g", "99999999"), ("g", "[b]soon")):
+            await answer(app, pilot, key, text)
+            assert app.position == 1 and type(app.screen).__name__ == "Screen"
+        assert len(app._notifications) == 4
+
+
+@drive
 async def test_a_click_on_the_timeline_seeks() -> None:
     """A click half way along the bar shows the state half way through the trace (to a column's width)."""
     app = app_on(with_program=False)

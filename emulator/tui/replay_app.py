@@ -166,7 +166,7 @@ class ReplayApp(App[None]):
         try:
             self.go(parse_goto(self.trace, text))
         except ValueError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
 
     def action_watch_back(self) -> None:
         self._ask_watched(lambda: self.action_watched(-1))
@@ -181,7 +181,7 @@ class ReplayApp(App[None]):
         found = find(self.trace, self.position, watched)
         if found is None:
             where = "after" if direction > 0 else "before"
-            self.notify(f"no write of {watched.text} {where} the current write", severity="warning")
+            self.notify(f"no write of {watched.text} {where} the current write", severity="warning", markup=False)
             return
         self.go(found)
 
@@ -197,7 +197,7 @@ class ReplayApp(App[None]):
         try:
             self.watched = parse_watched(self.trace, text)
         except ValueError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         then()
 

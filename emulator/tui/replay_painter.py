@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.app import App
 
 from emulator.tui.data_panes import DataPanes
@@ -50,7 +51,7 @@ class ReplayPainter(DataPanes):
         parts = [f"[b]after {state.position:,}[/b] of {trace.event_count:,} events",
                  f"step {state.step():,} of {trace.final_step:,}",
                  f"{self.stops_name} stop {done} of {len(self.stops)}",
-                 *(f"{name} {show_value(values[name])}" for name in SHOWN_VARIABLES if name in values),
+                 *(f"{name} {escape(show_value(values[name]))}" for name in SHOWN_VARIABLES if name in values),
                  f"[magenta]M[/] mark after {state.mark:,}"]
         self.app.query_one(Timeline).show(state.position, trace.event_count, mark=state.mark, ticks=self.stops,
                                           caption=" · ".join(parts))
