@@ -3,8 +3,8 @@
 Opt-in (needs Node): ``python -m pytest -m oracle tests/test_fuzz_vm.py``. One VM process serves
 every example, so Hypothesis can run and shrink them one at a time. The number of examples is
 SCRATCH_FUZZ_EXAMPLES (default 200); the rate is printed at the end (``-s`` to see it). Every
-mismatch found is kept for ever: as an @example below and as a golden case in
-tests/conformance/cases/fuzz_found.py. While its bug is open, the fuzzer passes over a mismatch in
+mismatch found is kept for ever as a golden case in tests/conformance/cases/fuzz_found.py (a strict
+xfail of tests/test_conformance.py while its bug is open, an @example here once it is fixed). While its bug is open, the fuzzer passes over a mismatch in
 a program that has the bug's trigger (fuzz_found.OPEN_TRIGGERS), and goes on looking for others.
 """
 
@@ -69,11 +69,10 @@ def disagreement(vm: VmServer, program: dict[str, Any]) -> str | None:
 
 
 def _with_found_examples(test: Any) -> Any:
+    # Open bugs are pinned as strict xfails by tests/test_conformance.py; fixed ones are replayed here.
     for name, program in reversed(list(FOUND.items())):
-        pinned = example(program=program)
-        if name in OPEN:
-            pinned = pinned.xfail(raises=AssertionError, reason=OPEN[name])
-        test = pinned(test)
+        if name not in OPEN:
+            test = example(program=program)(test)
     return test
 
 
@@ -85,7 +84,6 @@ def _with_found_examples(test: Any) -> Any:
 def test_random_programs_match_vm(vm: VmServer, program: dict[str, Any]) -> None:
     """Any small program of variables, list writes, loops, ifs, custom blocks, says and broadcasts ends the same."""
     difference = disagreement(vm, program)
-    pinned = any(program == found for found in FOUND.values())
-    if difference is not None and not pinned and any(trigger(program) for trigger in OPEN_TRIGGERS.values()):
-        reject()  # a known, open bug (see fuzz_found.OPEN), pinned by its own example and case
+    if difference is not None and any(trigger(program) for trigger in OPEN_TRIGGERS.values()):
+        reject()  # a known, open bug (fuzz_found.OPEN), pinned by its golden cases
     assert difference is None, difference

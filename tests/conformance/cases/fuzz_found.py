@@ -1,7 +1,7 @@
 """Programs the differential fuzzer (tests/test_fuzz_vm.py) found the emulator getting wrong, kept as golden cases.
 
-Each entry is the program Hypothesis printed (the first as found, the rest minimised by hand to show
-the difference in the state). OPEN names the ones whose bug is not fixed yet, with what differs;
+Each group starts with the program Hypothesis printed, followed by variants minimised by hand to
+show the difference in the state, and a control that both agree on. OPEN names the ones whose bug is not fixed yet, with what differs;
 tests/test_conformance.py marks those cases as strict xfails and tests/test_fuzz_vm.py pins them as
 expected failures, and while a bug is open the fuzzer passes over programs matching its trigger.
 """
@@ -17,9 +17,18 @@ from tests.conformance.cases._fuzz import build_project
 CASES = CaseList()
 
 
-def _program(scripts: list, receivers: list, turbo: bool, lists: dict | None = None) -> dict[str, Any]:
-    return {"variables": {"a": "", "b": "", "c": ""}, "lists": lists or {"L": [], "M": []}, "procedures": [],
+def _program(scripts: list, receivers: list, turbo: bool, procedures: list | None = None) -> dict[str, Any]:
+    return {"variables": {"a": "", "b": "", "c": ""}, "lists": {"L": [], "M": []}, "procedures": procedures or [],
             "scripts": scripts, "receivers": receivers, "seed": 0, "turbo": turbo}
+
+
+def _warp_block(*body: tuple) -> list[dict[str, Any]]:
+    return [{"kinds": (), "warp": True, "body": list(body)}]
+
+
+_BUBBLE = ("say_for", ("lit", "hi"), ("lit", "0"))
+_WWW = ("repeat", ("lit", "3"), [("add", "L", ("lit", "w"))])
+_BBBB_AFTER_A_FRAME = ("stage", [("wait", ("lit", "0")), ("repeat", ("lit", "4"), [("add", "L", ("lit", "b"))])])
 
 
 FOUND: dict[str, dict[str, Any]] = {
@@ -39,6 +48,17 @@ FOUND: dict[str, dict[str, Any]] = {
     "say_for_then_block_in_waited_receiver": _program(
         [("stage", [("broadcast", ("menu", "m1"), True), ("add", "L", ("timer",))])],
         [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0")), ("set", "a", ("lit", "x"))])], turbo=False),
+    # Found after 9,587 examples: the frame counts differ (VM 3, emulator 2).
+    "warp_lost_after_say_for": _program(
+        [("stage", [("call", 0, [])])], [], turbo=False,
+        procedures=_warp_block(("say_for", ("lit", ""), ("lit", "0")), ("wait", ("lit", "0")))),
+    # The loop after the bubble yields in the VM (w b w b w b b); the emulator stays in warp (w w w b b b b).
+    "warp_lost_after_say_for_interleave": _program(
+        [("sprite", [("call", 0, [])]), _BBBB_AFTER_A_FRAME], [], turbo=False, procedures=_warp_block(_BUBBLE, _WWW)),
+    # Control: inside an if, the frames below the bubble keep warp in both (w w w b b b b).
+    "warp_kept_after_say_for_in_if": _program(
+        [("sprite", [("call", 0, [])]), _BBBB_AFTER_A_FRAME], [], turbo=False,
+        procedures=_warp_block(("if", ("operator_equals", ("lit", "1"), ("lit", "1")), [_BUBBLE, _WWW], None))),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -46,6 +66,9 @@ DESCRIPTIONS: dict[str, str] = {
     "say_for_ends_waited_receiver_timer": "the waiter of a receiver ending in say-for-secs resumes in frame 2",
     "say_for_ends_waited_receiver_turbo": "the same in turbo with a 0.05 s bubble: the waiter resumes in frame 3",
     "say_for_then_block_in_waited_receiver": "a block after the timed bubble: the waiter resumes in frame 2 in both",
+    "warp_lost_after_say_for": "a warp block: say for 0 secs, then wait 0 (frames)",
+    "warp_lost_after_say_for_interleave": "after say for secs in a warp block's body, its loop yields every pass",
+    "warp_kept_after_say_for_in_if": "the same bubble and loop inside an if keep warp",
 }
 
 _PROMISE_LAST = (
@@ -55,11 +78,20 @@ _PROMISE_LAST = (
     "the thread as it wakes it, the waiter yields a whole tick and resumes one frame later"
 )
 
+_WARP_AFTER_PROMISE = (
+    "when a promise block (say/think for secs) in a warp custom block's own body resolves, the VM pushes "
+    "the next block on a new stack frame that copies its warp mode from the frame below, the caller's: "
+    "the rest of the body runs without warp (its loops yield every pass, its wait 0 ends the frame); "
+    "the emulator stays in warp (inside an if or loop of the body both keep warp)"
+)
+
 # Open bugs: case name -> what differs.
 OPEN: dict[str, str] = {
     "say_for_ends_waited_receiver": _PROMISE_LAST,
     "say_for_ends_waited_receiver_timer": _PROMISE_LAST,
     "say_for_ends_waited_receiver_turbo": _PROMISE_LAST,
+    "warp_lost_after_say_for": _WARP_AFTER_PROMISE,
+    "warp_lost_after_say_for_interleave": _WARP_AFTER_PROMISE,
 }
 
 
@@ -86,9 +118,14 @@ def _timed_bubble_in_waited_receiver(program: dict[str, Any]) -> bool:
     return waits and any(s[0] == "say_for" for s in _statements(receivers))
 
 
+def _timed_bubble_in_warp_body(program: dict[str, Any]) -> bool:
+    return any(p["warp"] and any(s[0] == "say_for" for s in p["body"]) for p in program["procedures"])
+
+
 # While a bug is open, the fuzzer passes over a mismatch in a program that has its trigger.
 OPEN_TRIGGERS: dict[str, Callable[[dict[str, Any]], bool]] = {
     _PROMISE_LAST: _timed_bubble_in_waited_receiver,
+    _WARP_AFTER_PROMISE: _timed_bubble_in_warp_body,
 }
 
 for _name, _program_data in FOUND.items():
