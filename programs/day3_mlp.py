@@ -146,7 +146,7 @@ def _offset_finders(sp: TargetBuilder, n: _Net, variant: str) -> dict[str, Any]:
     with get_delta_offset.define():
         # Deltas are stored output layer first, so a layer's deltas come after every later layer's.
         n.p_offset.set(0)
-        n.u_k.set(n.p_layer if variant == "buggy" else n.p_layer + 1)  # THE line the variants differ in
+        n.u_k.set(n.p_layer if variant == "buggy" else n.p_layer + 1)  # buggy: counts p_layer itself
         with repeat(n.LAYER_COUNT - n.u_k + 1):
             n.p_offset.change(n.layer_size[n.u_k])
             n.u_k.change(1)
