@@ -19,31 +19,39 @@ def procedures_call(b: Linker, block: Block) -> Run:
     names, ids, defaults, warp = prototype
     # An input with an empty slot is no argument at all: the VM skips it, so the default applies.
     given = [(arg_id, b.input(block, arg_id)) for arg_id, inp in block.inputs.items() if inp.slot is not None]
+    getters = [get for _, get in given]
+    slots = _param_slots(names, ids, defaults, [arg_id for arg_id, _ in given])
     definition = b.definition(proccode)
     rt = b.rt
 
     def run(t: Thread, f: Frame) -> int:
-        values = {arg_id: get(t) for arg_id, get in given}  # evaluated on every execution, as in the VM
+        values = [get(t) for get in getters]  # every input, every execution, as the VM evaluates them
         if f.state is not None:
             return NEXT  # back from the procedure (it ran "stop this script")
-        params: dict[str, Value] = {}
-        for name, arg_id, default in zip(names, ids, defaults, strict=False):
-            params[name] = values.get(arg_id, default)  # duplicate names: the last one wins
-        f.params = params
+        # Params are keyed by name, so with duplicate names the last one wins.
+        f.params = {name: values[i] if i >= 0 else default for name, i, default in slots}
         f.state = True
         if definition is None:
             return NEXT
-        recursive = t.is_recursive_call(proccode)
-        t.frames.append(Frame(definition, f.warp))
+        recursive = not warp and t.is_recursive_call(proccode)
+        frame = Frame(definition, f.warp)
+        t.frames.append(frame)
         if f.warp and rt.warp_expired(t):
             return YIELD
         if warp:
-            t.frames[-1].warp = True
+            frame.warp = True
         elif recursive:
             return YIELD  # each recursive call in normal mode costs a tick
         return JUMP
 
     return run
+
+
+def _param_slots(names: list[str], ids: list[str], defaults: list[Value],
+                 given: list[str]) -> list[tuple[str, int, Value]]:
+    """(name, index of the call's value or -1, default) for each argument of the prototype."""
+    return [(name, given.index(arg_id) if arg_id in given else -1, default)
+            for name, arg_id, default in zip(names, ids, defaults, strict=False)]
 
 
 @reporter("argument_reporter_string_number")
