@@ -287,8 +287,28 @@ def test_wait_0_inside_warp_completes_at_once() -> None:
     assert state["frames"] == 1
 
 
-def test_everything_called_from_a_warp_procedure_runs_in_warp() -> None:
-    """A non-warp procedure called from a warp one runs in warp; warp ends when the outer returns."""
+def test_section_5_warp_example_aaaiiiA_then_bbbb() -> None:
+    """The warp example of section 5: warp outer (aaa) calls non-warp inner (iii), then A; then bbbb."""
+    prog, log = logging_program()
+    sprite = prog.sprite("S")
+    inner = sprite.procedure("inner", warp=False)
+    outer = sprite.procedure("outer", warp=True)
+    with inner.define(), repeat(3):
+        log.add("i")
+    with outer.define():
+        with repeat(3):
+            log.add("a")
+        inner()
+        log.add("A")
+    with sprite.when_flag_clicked():
+        outer()
+    with sprite.when_flag_clicked(), repeat(4):
+        log.add("b")
+    assert "".join(log_of(prog.build())) == "aaaiiiAbbbb"
+
+
+def test_warp_ends_when_the_warp_procedure_returns() -> None:
+    """Warp ends when the warp procedure returns: the caller's own loop yields again (c, b interleave)."""
     prog, log = logging_program()
     sprite = prog.sprite("S")
     inner = sprite.procedure("inner", warp=False)
