@@ -346,10 +346,17 @@ def test_hooks_hear_when_nan_or_infinity_is_stored() -> None:
 
 
 def test_on_finish_is_called_once_when_the_run_ends() -> None:
-    """on_finish comes last, once."""
-    calls = hooked_run(three_sets())
-    assert calls[-1] == ("finish",)
-    assert calls.count(("finish",)) == 1
+    """on_finish comes last, once, even if the ended run is asked to go on; a new flag click ends anew."""
+    hooks = RecordingHooks()
+    runtime = started(three_sets(), hooks=hooks)
+    runtime.run()
+    runtime.run()
+    assert runtime.step(1) is None
+    assert hooks.calls[-1] == ("finish",)
+    assert hooks.calls.count(("finish",)) == 1
+    runtime.green_flag()
+    runtime.run()
+    assert hooks.calls.count(("finish",)) == 2
 
 
 def test_with_no_hooks_attached_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:

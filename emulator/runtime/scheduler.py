@@ -88,6 +88,7 @@ class Runtime:
         self._pause: Pause | None = None
         self._runner: Iterator[tuple[Thread, Stmt]] | None = None
         self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
+        self._finish_reported = False
         self.targets = self._make_targets(project)
         self.broadcasts = self._referenced_broadcasts(project)
         self.scripts: list[Script] = []
@@ -157,6 +158,7 @@ class Runtime:
 
     def _start(self, script: Script, restart: bool) -> Thread:
         self.blocks += 1  # the hat itself runs as the thread starts
+        self._finish_reported = False
         thread = Thread(script.target, script.hat.id, script.first)
         for i, existing in enumerate(self.threads):
             if existing.script_id == script.hat.id and existing.target is script.target:
@@ -306,8 +308,9 @@ class Runtime:
         except StopIteration:
             self._runner = None
             self.paused_at = None
-            if self.hooks is not None:
+            if self.hooks is not None and not self._finish_reported:
                 self.hooks.on_finish()
+            self._finish_reported = True  # once per run, however often it is resumed after its end
         return self.paused_at
 
     def step(self, count: int = 1) -> tuple[Thread, Stmt] | None:
