@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from emulator.project import Block, Slot
 from emulator.runtime.nodes import Reporter
 from emulator.values import Value
+
+if TYPE_CHECKING:
+    from emulator.runtime.thread import Thread
 
 # Reporters whose result depends on when they run relative to each other: each draws from the
 # run's random number generator ("pick random", and "item (random) of list").
@@ -15,37 +19,45 @@ _NOT_REPORTERS = frozenset({"SUBSTACK", "SUBSTACK2", "custom_block"})  # C-block
 
 
 class InputOrder:
-    """A block's rng-drawing inputs, evaluated together in JSON key order by whichever is asked first.
+    """A block's rng-drawing inputs, evaluated in JSON key order even if its handler asks otherwise.
 
     scratch-vm evaluates every input of a block before the block runs, in the key order of its
     `inputs` object (execute.js). A handler here asks for its inputs in its own order, which is
     the editor's order; only a hand-written project can store them otherwise, and only inputs that
-    draw random numbers can tell. For those blocks the first input a handler asks for evaluates
-    all of them in JSON order and the others hand back what it computed. A block's inputs are
-    evaluated without yielding, so one set of values per block suffices.
+    may draw random numbers can tell. While the handler asks in JSON order, its inputs are handed
+    out untouched, so the usual block pays nothing. From the first input asked out of order, the
+    rest are evaluated together, in JSON order, by that input, and the others hand back what it
+    computed. A block's inputs are evaluated without yielding, so one set of values suffices.
     """
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
+        self.in_order = 0  # how many inputs were asked for in JSON order before the first that was not
+        self.group: list[str] = []
         self.reporters: dict[str, Reporter] = {}
         self.values: dict[str, Value] = {}
 
     def wrap(self, name: str, report: Reporter) -> Reporter:
-        """The reporter a handler gets for this input."""
-        leads = not self.reporters
+        """The reporter a handler gets for this input (asked for in the order it will call them)."""
+        if not self.group and name == self.names[self.in_order]:
+            self.in_order += 1
+            return report
+        leads = not self.group
+        if leads:
+            self.group = self.names[self.in_order:]
         self.reporters[name] = report
         values = self.values
-        if not leads:
-            return lambda t: values[name]
+        return self._lead(name) if leads else lambda t: values[name]
 
-        def lead(t: object) -> Value:
-            for other in self.names:
-                other_report = self.reporters.get(other)
-                if other_report is not None:
-                    values[other] = other_report(t)  # type: ignore[arg-type]
+    def _lead(self, name: str) -> Reporter:
+        group, reporters, values = self.group, self.reporters, self.values
+
+        def lead(t: Thread) -> Value:
+            for other in group:
+                values[other] = reporters[other](t)
             return values[name]
 
-        return lead  # type: ignore[return-value]
+        return lead
 
 
 def input_order(block: Block, blocks: Mapping[str, Block]) -> InputOrder | None:
