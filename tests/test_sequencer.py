@@ -11,6 +11,7 @@ from emulator.dsl import (
     if_,
     join,
     repeat,
+    say_for,
     stop,
     timer,
     wait,
@@ -473,6 +474,58 @@ def test_broadcast_and_wait_ends_early_when_its_receiver_is_restarted() -> None:
         wait(0.1)
         log.add("R-out")
     assert log_of(prog.build()) == ["start", "R-in", "R-in", "end-bw", "R-out"]
+
+
+def test_a_thread_woken_at_its_scripts_end_counts_as_running_until_its_turn() -> None:
+    """A receiver whose last block was `say for 0 secs` is still running when woken, so broadcast and
+    wait sees it active (no extra frame) and resumes in the same frame the receiver ends."""
+    prog, log = logging_program()
+    sprite = prog.sprite("S")
+    with sprite.when_flag_clicked():
+        broadcast_and_wait("m")
+        log.add(timer())
+    with sprite.when_i_receive("m"):
+        say_for("x", 0)
+    state = run_project(prog.build())
+    assert state["lists"]["log"] == [0.066]
+    assert state["frames"] == 2
+
+
+def test_after_a_timed_bubble_a_warp_blocks_own_body_runs_without_warp() -> None:
+    """Resuming after `say for secs` pushes a new stack entry that copies the caller's warp, not the
+    warp block's: the rest of that body's loop yields every pass (w b w b w b b)."""
+    prog, log = logging_program()
+    sprite = prog.sprite("S")
+    fast = sprite.procedure("fast", warp=True)
+    with fast.define():
+        say_for("hi", 0)
+        with repeat(3):
+            log.add("w")
+    with sprite.when_flag_clicked():
+        fast()
+    with sprite.when_flag_clicked():
+        wait(0)
+        with repeat(4):
+            log.add("b")
+    assert "".join(log_of(prog.build())) == "wbwbwbb"
+
+
+def test_inside_an_if_a_timed_bubble_keeps_warp() -> None:
+    """When the bubble sits in a branch, the new entry copies the warp block's own entry: warp stays."""
+    prog, log = logging_program()
+    sprite = prog.sprite("S")
+    fast = sprite.procedure("fast", warp=True)
+    with fast.define(), if_(True):
+        say_for("hi", 0)
+        with repeat(3):
+            log.add("w")
+    with sprite.when_flag_clicked():
+        fast()
+    with sprite.when_flag_clicked():
+        wait(0)
+        with repeat(4):
+            log.add("b")
+    assert "".join(log_of(prog.build())) == "wwwbbbb"
 
 
 # ## Stop

@@ -9,13 +9,13 @@ import emulator.runtime.ops  # noqa: F401  (registers every block handler)
 from emulator.errors import ProgramError
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
-from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.interpreter import Linker
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.questions import Questions
+from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
-from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Thread
+from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Frame, Thread
 from emulator.values import Value, js_lower
 
 # Virtual time. scratch-vm measures real time; here time is counted, so runs are reproducible.
@@ -252,8 +252,7 @@ class Runtime:
             if wake is not None and thread.status == WAITING and wake():
                 del self._waking[id(thread)]
                 thread.status = RUNNING
-                thread.frames[-1].advance()
-                self._unwind(thread)
+                _step_past_wait(thread)
 
     # ## Reports to hooks
 
@@ -446,6 +445,26 @@ class Runtime:
                 return top.warp and self.blocks - thread.warp_start <= WARP_BLOCKS
             top.advance()
         return True
+
+
+def _step_past_wait(thread: Thread) -> None:
+    """Move a thread past the block it waited on outside the tick loop (execute.js handlePromise)."""
+    frames = thread.frames
+    while True:
+        popped = frames.pop()
+        after = popped.node.next if popped.node is not None else None
+        if after is not None:
+            # pushStack: a new entry that copies its warp mode from the entry below. So after a
+            # timed bubble in a warp block's own body, the rest of that body runs without warp.
+            frames.append(Frame(after, frames[-1].warp if frames else False))
+            return
+        if not frames:
+            # An empty entry: the thread still counts as running (to a broadcast and wait, say)
+            # until its next turn ends it.
+            frames.append(Frame(None, False))
+            return
+        if frames[-1].is_loop:
+            return  # the loop block runs again on the thread's next turn, with no yield first
 
 
 def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:
