@@ -118,6 +118,20 @@ def test_vector_83_stop_all_ends_threads_before_the_stopper_too() -> None:
     assert log_of(prog.build()) == ["loop", "after"]
 
 
+def test_a_thread_that_restarts_itself_then_stops_all_runs_its_new_copy_at_once() -> None:
+    """After `stop all` the tick looks at the stopper's slot again (stepThreads' i--): if the thread
+    had restarted itself there by broadcasting, the fresh copy runs in the same tick."""
+    prog, log = logging_program()
+    sprite = prog.sprite("S")
+    with sprite.when_i_receive("m"):
+        log.add("r")
+        broadcast("m")
+        stop("all")
+    with sprite.when_flag_clicked():
+        broadcast("m")
+    assert log_of(prog.build()) == ["r", "r"]
+
+
 def wait_zero_loop(count: int) -> Project:
     prog = Program("p")
     x = prog.stage.var("x", 0)

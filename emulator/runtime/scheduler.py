@@ -383,6 +383,10 @@ class Runtime:
                 yield from self._turn(thread)
                 thread.warp_start = -1
                 progress = progress or not thread.idle or not _only_rechecked_a_wait(thread, self.blocks - start)
+                if thread.killed:
+                    # stepThreads' `i--` for a killed thread: this slot is looked at again, and if
+                    # the thread restarted itself there before `stop all`, its new copy runs now.
+                    i -= 1
             if thread.status == RUNNING and thread.frames:
                 active += 1
             else:

@@ -51,7 +51,7 @@ class Frame:
 class Thread:
     """A running script: a stack of frames on one target."""
 
-    __slots__ = ("frames", "idle", "script_id", "status", "target", "warp_start")
+    __slots__ = ("frames", "idle", "killed", "script_id", "status", "target", "warp_start")
 
     def __init__(self, target: RuntimeTarget, script_id: str, first: Stmt | None) -> None:
         self.target = target
@@ -60,6 +60,7 @@ class Thread:
         self.status = RUNNING
         self.warp_start = -1  # block count when the warp timer started; -1 when not running
         self.idle = False  # the last yield was a wait that has not finished
+        self.killed = False  # stopped by stop all or stop other scripts
 
     def push(self, frame: Frame, node: Stmt | None, is_loop: bool) -> None:
         """Start a branch of the block on `frame` (scratch-vm stepToBranch)."""
@@ -93,9 +94,10 @@ class Thread:
             self.status = DONE
 
     def stop(self) -> None:
-        """End this thread now."""
+        """End this thread now (scratch-vm _stopThread: retired and marked killed)."""
         self.frames.clear()
         self.status = DONE
+        self.killed = True
 
     @property
     def current(self) -> Stmt | None:
