@@ -13,7 +13,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from emulator.project import BROADCAST, LIST, VARIABLE, Block, Field, Input, ListVar, Primitive, Project, Target, Variable
+from emulator.project import (
+    BROADCAST,
+    LIST,
+    VARIABLE,
+    Block,
+    Field,
+    Input,
+    ListVar,
+    Primitive,
+    Project,
+    Target,
+    Variable,
+)
 
 SCALAR, LIST_TYPE, BROADCAST_TYPE = "", "list", "broadcast_msg"
 FIELD_TYPES = {"VARIABLE": SCALAR, "LIST": LIST_TYPE, "BROADCAST_OPTION": BROADCAST_TYPE}
