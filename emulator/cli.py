@@ -39,22 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_target(export)
     export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
     explain = sub.add_parser("explain", help="run under the debugger and explain what went wrong")
-    _add_target(explain)
     explain.add_argument("--json", action="store_true", help="print the findings as one JSON object")
-    explain.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
-                         help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)")
-    explain.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
-    explain.add_argument("--mark", metavar="VAR=VALUE",
-                       help="count changes and coverage from when VAR (a stage variable) equals VALUE")
-    explain.add_argument("--answer", action="append", default=[], metavar="TEXT")
+    _add_session_options(explain)
     debug = sub.add_parser("debug", help="open the terminal inspector (Textual) on a program or project")
-    _add_target(debug)
-    debug.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
-                       help="name a slice of a list (repeatable)")
-    debug.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
-    debug.add_argument("--mark", metavar="VAR=VALUE",
-                       help="count changes and coverage from when VAR (a stage variable) equals VALUE")
-    debug.add_argument("--answer", action="append", default=[], metavar="TEXT")
+    _add_session_options(debug)
     record = sub.add_parser("record", help="run a program and record every variable and list write to a trace file")
     _add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
@@ -85,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     lut = sub.add_parser("lut", help="the exp/log lookup tables")
     lut.add_argument("--report", action="store_true", help="print the tables' error against exact math")
     return parser
+
+
+def _add_session_options(parser: argparse.ArgumentParser) -> None:
+    """TARGET and the options of a debugger session (explain, debug)."""
+    _add_target(parser)
+    parser.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
+                        help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    parser.add_argument("--mark", metavar="VAR=VALUE",
+                        help="count changes and coverage from when VAR (a stage variable) equals VALUE")
+    parser.add_argument("--answer", action="append", default=[], metavar="TEXT",
+                        help="an answer for 'ask and wait' (repeat for several)")
 
 
 def _add_target(parser: argparse.ArgumentParser) -> None:

@@ -19,6 +19,18 @@ APPLE_ORANGE = ["price: 715", "dApple: 2.2", "dApple_num: 110", "dOrange: 3.3000
                 "dOrange_num: 165", "dTax: 650"]
 
 
+FOREVER_PROGRAM = (
+    "from emulator.dsl import Program, forever\n"
+    "def build():\n"
+    "    p = Program('loop')\n"
+    "    x = p.stage.var('x', 0)\n"
+    "    with p.sprite('S').when_flag_clicked():\n"
+    "        with forever():\n"
+    "            x.change(1)\n"
+    "    return p.build()\n"
+)
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     out, err = capsys.readouterr()
@@ -130,16 +142,7 @@ def test_unsupported_block_stops_with_its_opcode_and_id(tmp_path: Path, capsys: 
 def test_max_steps_stops_a_forever_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--max-steps ends a run that would never finish, with a message and status 1."""
     program = tmp_path / "loop.py"
-    program.write_text(
-        "from emulator.dsl import Program, forever\n"
-        "def build():\n"
-        "    p = Program('loop')\n"
-        "    x = p.stage.var('x', 0)\n"
-        "    with p.sprite('S').when_flag_clicked():\n"
-        "        with forever():\n"
-        "            x.change(1)\n"
-        "    return p.build()\n"
-    )
+    program.write_text(FOREVER_PROGRAM)
     status, _, err = run_cli(capsys, "run", str(program), "--max-steps", "1000")
     assert status == 1 and "--max-steps 1,000" in err
 
@@ -154,16 +157,7 @@ def test_unknown_target_and_bad_program_options(capsys: pytest.CaptureFixture[st
 def test_ctrl_c_stops_cleanly_with_130(tmp_path: Path) -> None:
     """SIGINT during a long run ends it with status 130 and no traceback."""
     program = tmp_path / "loop.py"
-    program.write_text(
-        "from emulator.dsl import Program, forever\n"
-        "def build():\n"
-        "    p = Program('loop')\n"
-        "    x = p.stage.var('x', 0)\n"
-        "    with p.sprite('S').when_flag_clicked():\n"
-        "        with forever():\n"
-        "            x.change(1)\n"
-        "    return p.build()\n"
-    )
+    program.write_text(FOREVER_PROGRAM)
     proc = subprocess.Popen([sys.executable, "-m", "emulator", "run", str(program)], stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     time.sleep(1.5)
