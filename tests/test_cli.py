@@ -121,7 +121,7 @@ BAD_INPUTS = {
 def test_bad_input_is_one_line_and_status_2(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every bad input gets one line on stderr naming the file, exit status 2, and no traceback."""
     path = BAD_INPUTS[case](tmp_path)
-    status, out, err = run_cli(capsys, "run", str(path))
+    status, _, err = run_cli(capsys, "run", str(path))
     assert status == 2, err
     assert len(err.strip().splitlines()) == 1 and Path(path).name in err and "Traceback" not in err
     if case in ("block cycle", "missing block"):

@@ -14,7 +14,18 @@ from typing import Any
 
 import pytest
 
-from emulator.dsl import Expr, Program, broadcast_and_wait, else_, if_, join, mathop, repeat, repeat_until, say
+from emulator.dsl import (
+    Expr,
+    Program,
+    broadcast_and_wait,
+    else_,
+    if_,
+    join,
+    mathop,
+    repeat,
+    repeat_until,
+    say,
+)
 from emulator.project import Project
 from emulator.sb3 import project_to_json
 from emulator.state_json import decode_state as decode_emulator_state
