@@ -466,3 +466,34 @@ def test_cli_errors_are_one_line_and_exit_2(argv: list[str], tmp_path: Path, cap
     assert main([a.format(**{k: str(v) for k, v in paths.items()}) for a in argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("scratch-emu: error: "), err
+
+
+def _sb3_trace(tmp_path: Path, variant: str) -> Trace:
+    """A day3 run loaded from an exported .sb3, so its blocks carry no DSL source line."""
+    from emulator.sb3 import load_project, save_sb3
+    from programs.day3_mlp import build
+
+    path = tmp_path / f"{variant}.sb3"
+    save_sb3(build(variant=variant, epochs=1, train=1, test=1), path)
+    sink = io.BytesIO()
+    record_run(load_project(path), sink, program=path.name)
+    return Trace.from_bytes(sink.getvalue())
+
+
+def test_diff_of_sb3_traces_finds_the_differing_block(tmp_path: Path) -> None:
+    """Without DSL lines, blocks are matched by opcode occurrence: the runs part at the `set u_k` block."""
+    buggy, fixed = _sb3_trace(tmp_path, "buggy"), _sb3_trace(tmp_path, "fixed")
+    d = diff(buggy, fixed).divergence
+    assert d is not None and d.a is not None and d.b is not None
+    assert d.a.block.source is None and d.a.block.opcode == "data_setvariableto" and d.a.cell.name == "u_k"
+    assert d.a.value != d.b.value
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`scratch-emu replay ... | head -1` ends with no traceback."""
+    import subprocess
+    import sys
+
+    cmd = f"{sys.executable} -m emulator replay {TRACES / 'day3-buggy.trace'} --events 0..5000 | head -1"
+    done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.count("\n") == 1 and "Traceback" not in done.stderr

@@ -70,13 +70,11 @@ def diff(a: Trace, b: Trace) -> DiffReport:
 
 
 def _block_keys(trace: Trace) -> list[tuple[object, ...]]:
-    """Each block's id-free name: (target, source, opcode, occurrence), or (target, id) without a source."""
+    """Each block's id-free name: (target, source, opcode, occurrence); an .sb3's blocks have no source,
+    so there it is (target, opcode, occurrence): one extra block shifts only its own opcode's count."""
     seen: dict[tuple[object, ...], int] = {}
     keys: list[tuple[object, ...]] = []
     for block in trace.tables.blocks:
-        if block.source is None:
-            keys.append((block.target, block.id))
-            continue
         base = (block.target, block.source, block.opcode)
         seen[base] = seen.get(base, -1) + 1
         keys.append((*base, seen[base]))
