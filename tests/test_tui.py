@@ -437,3 +437,24 @@ def test_main_screen_in_the_forward_pass(golden_snap_compare: Any, monkeypatch: 
     session.continue_()
     session.step()
     assert golden_snap_compare(DebuggerApp(session), terminal_size=SIZE)
+
+
+def test_an_sb3_with_no_names_stops_at_the_dropped_write(tmp_path: Path) -> None:
+    """On the exported buggy day3 .sb3 (no slices, no DSL lines), x then c stops at the first access
+    outside `deltas`."""
+    from emulator.sb3 import save_sb3
+    from programs.day3_mlp import build
+
+    path = tmp_path / "day3.sb3"
+    save_sb3(build(variant="buggy", epochs=1, train=1, test=1), path)
+    asyncio.run(_stop_at_dropped_write(str(path)))
+
+
+async def _stop_at_dropped_write(path: str) -> None:
+    session = DebugSession(path)
+    app = DebuggerApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "x", "c")
+        access = session.list_access()
+        assert access is not None and access.list_name == "deltas" and not access.in_range
+        assert session.slices == [] and session.source_of(session.paused.stmt.id) is None  # type: ignore[union-attr]
