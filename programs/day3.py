@@ -11,9 +11,8 @@ from emulator.runtime.scheduler import Pause, Runtime
 from emulator.runtime.state import Snapshot
 from emulator.values import compare, to_number
 from programs import day3_reference
-from programs.data.mnist14.load import as_arrays
 from programs.day3_layout import Layout, Slice
-from programs.day3_mlp import DEFAULTS, add_arguments, build
+from programs.day3_mlp import DEFAULTS, add_arguments, build, program_data
 
 __all__ = ["EXPLAIN_DEFAULTS", "OFFSET_PROBES", "add_arguments", "build", "layer_map", "mark", "progress",
            "reference_lists", "slices", "summary"]
@@ -51,17 +50,18 @@ def _reference(params: dict[str, Any], initial: np.ndarray) -> day3_reference.Hi
 
 
 def reference_data(params: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The samples the program trains and tests on, as arrays: given lists, or the mnist14 files."""
-    if "train_images" in params:
-        def pixels(images: list[str]) -> np.ndarray:
-            return np.array([[float(c) for c in image] for image in images]).reshape(len(images), -1)
+    """The samples the program trains and tests on (the very lists it was built with), as arrays."""
+    p = {**DEFAULTS, **params}
+    data = program_data(p, Layout(tuple(p["layers"])))
 
-        return {"train_x": pixels(params["train_images"]), "train_y": np.array([int(y) for y in params["train_labels"]]),
-                "test_x": pixels(params["test_images"]), "test_y": np.array([int(y) for y in params["test_labels"]])}
-    tx, ty = as_arrays("train")
-    sx, sy = as_arrays("test")
-    return {"train_x": tx[: params["train"]], "train_y": ty[: params["train"]],
-            "test_x": sx[: params["test"]], "test_y": sy[: params["test"]]}
+    def pixels(images: list[str]) -> np.ndarray:
+        return np.array([[float(c) for c in image] for image in images]).reshape(len(images), p["layers"][0])
+
+    def labels(items: list[str]) -> np.ndarray:
+        return np.array([int(y) for y in items], dtype=np.int64)
+
+    return {"train_x": pixels(data["train_images"]), "train_y": labels(data["train_labels"]),
+            "test_x": pixels(data["test_images"]), "test_y": labels(data["test_labels"])}
 
 
 def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -> str:

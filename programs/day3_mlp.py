@@ -407,7 +407,7 @@ def build(**params: Any) -> Project:
     """The program with its data; params as add_arguments names them (see DEFAULTS)."""
     p = {**DEFAULTS, **params}
     layout = Layout(tuple(p["layers"]))
-    data = _data(p, layout)
+    data = program_data(p, layout)
     prog = Program(f"day3_{p['variant']}")
     n = _Net(prog.stage, data, p)
     sp = prog.sprite("Network")
@@ -442,7 +442,7 @@ def build(**params: Any) -> Project:
     return prog.build()
 
 
-def _data(p: dict[str, Any], layout: Layout) -> dict[str, list[str]]:
+def program_data(p: dict[str, Any], layout: Layout) -> dict[str, list[str]]:
     """The training and test lists: given ones (tests), or the mnist14 files cut to size."""
     if "train_images" in p:
         return {k: [str(x) for x in p[k]] for k in ("train_images", "train_labels", "test_images", "test_labels")}

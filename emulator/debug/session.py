@@ -233,7 +233,7 @@ class DebugSession:
         p = self.paused
         if p is None or p.stmt is None or p.thread is None:
             return []
-        return self._evaluate(p.thread, [(name, fn) for name, fn in p.stmt.inputs])
+        return self.runtime.preview_inputs(p.thread, p.stmt)
 
     def list_access(self) -> ListAccess | None:
         """The list item the paused block reads or writes (the first such, when several)."""
@@ -256,22 +256,12 @@ class DebugSession:
         linker = self.runtime.linkers[thread.target.name]
         field = block.fields["LIST"]
         cell = thread.target.list(field.ref_id, str(field.value))
-        [(_, index)] = self._evaluate(thread, [("INDEX", linker.input(block, "INDEX"))])
+        [(_, index)] = self.runtime.preview(thread, [("INDEX", linker.input(block, "INDEX"))])
         items = cell.items
         size = len(items) + (1 if block.opcode == "data_insertatlist" else 0)
         resolved = to_list_index(index, size, block.opcode == "data_deleteoflist", _Frozen())
         value = items[resolved - 1] if 1 <= resolved <= len(items) else ""
         return ListAccess(cell.name, LIST_ACCESS_OPCODES[block.opcode], index, resolved, len(items), value)
-
-    def _evaluate(self, thread: Thread, reporters: list[tuple[str, Callable[[Thread], Value]]]) -> list[tuple[str, Value]]:
-        rt = self.runtime
-        state, hooks = rt.rng.getstate(), rt.hooks
-        rt.hooks = None
-        try:
-            return [(name, fn(thread)) for name, fn in reporters]
-        finally:
-            rt.rng.setstate(state)
-            rt.hooks = hooks
 
     def procedure_arguments(self) -> dict[str, Value]:
         """The current custom block's arguments (innermost call)."""

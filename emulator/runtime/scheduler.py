@@ -11,7 +11,7 @@ from emulator.project import Block, Project
 from emulator.rng import JsRandom
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.interpreter import Linker
-from emulator.runtime.nodes import Stmt
+from emulator.runtime.nodes import Reporter, Stmt
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
@@ -327,11 +327,15 @@ class Runtime:
 
     def preview_inputs(self, thread: Thread, stmt: Stmt) -> list[tuple[str, Value]]:
         """The values of a block's inputs (a paused one's, say), evaluated without changing the run."""
+        return self.preview(thread, stmt.inputs)
+
+    def preview(self, thread: Thread, reporters: Iterable[tuple[str, Reporter]]) -> list[tuple[str, Value]]:
+        """Evaluate named reporters on a thread without changing the run."""
         rng_state, hooks = self.rng.getstate(), self.hooks
         known = [(t, set(t.variables), set(t.lists)) for t in self.targets]
         self.hooks = None  # reads outside a list would be reported as the program's
         try:
-            return [(name, report(thread)) for name, report in stmt.inputs]
+            return [(name, report(thread)) for name, report in reporters]
         finally:
             self.hooks = hooks
             self.rng.setstate(rng_state)  # "pick random" and item "random" draw from it
