@@ -1,7 +1,8 @@
 """Every program in programs/ (and a few written here) ends in the official Scratch VM exactly as in the emulator.
 
 Opt-in, like every check that needs Node: ``python -m pytest -m oracle tests/test_programs_vm.py``.
-Each program is exported with project_to_json and run in one long-lived VM process with the same
+Each program is exported to an .sb3 as `scratch-emu export` writes it (save_sb3), and the project.json
+inside that file runs in one long-lived VM process with the same
 seed as the emulator (day3 draws its initial weights with pick random). States are compared
 exactly, item by item, without building a diff of the 20,001-item lookup tables.
 """
@@ -9,7 +10,10 @@ exactly, item by item, without building a diff of the 20,001-item lookup tables.
 from __future__ import annotations
 
 import importlib
+import json
+import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +31,7 @@ from emulator.dsl import (
     say,
 )
 from emulator.project import Project
-from emulator.sb3 import project_to_json
+from emulator.sb3 import save_sb3
 from emulator.state_json import decode_state as decode_emulator_state
 from programs import PROGRAMS
 from tests.conformance.cases._emulate import first_difference, run_emulator
@@ -150,10 +154,17 @@ def vm() -> Iterator[VmServer]:
         yield server
 
 
+def exported(built: Any, path: Path) -> dict[str, Any]:
+    """The project.json of the .sb3 that export writes for a program."""
+    save_sb3(built, path)
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("project.json"))
+
+
 @pytest.mark.parametrize("name", list(BUILDS))
-def test_program_matches_vm(name: str, vm: VmServer) -> None:
+def test_program_matches_vm(name: str, vm: VmServer, tmp_path: Path) -> None:
     """The VM and the emulator end with the same variables, lists and bubbles, in the same frame."""
-    project = project_to_json(BUILDS[name]())
+    project = exported(BUILDS[name](), tmp_path / f"{name}.sb3")
     result = vm.run(project, turbo=False, seed=SEED, max_frames=MAX_FRAMES)
     assert result["ok"], result.get("error")
     assert result["finished"], f"{name} did not finish within {MAX_FRAMES} frames in the VM"
