@@ -13,10 +13,8 @@ from typing import Any
 from emulator.errors import EmulatorError, InputFileError, ProgramError
 from emulator.loading import load_target, program_module, program_parser
 from emulator.progress import RunProgress
-from emulator.runtime.nodes import Stmt
 from emulator.runtime.scheduler import Runtime, StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
-from emulator.runtime.thread import Thread
 from emulator.values import bubble_text
 
 EXIT_RUN_STOPPED = 1  # the run stopped early: an unsupported block, the step limit
@@ -94,17 +92,25 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
 
 
 def _program_params(args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
-    module = program_module(args.target)
-    parser = program_parser(module, f"scratch-emu {args.command} {args.target}")
-    defaults = getattr(module, "EXPLAIN_DEFAULTS", None)
-    if args.command == "explain" and defaults:
-        parser.set_defaults(**defaults)
+    defaults = None
+    if args.command == "explain":
+        defaults = getattr(program_module(args.target), "EXPLAIN_DEFAULTS", None)
+    return _parse_program_options(args.target, f"scratch-emu {args.command} {args.target}", extra, defaults)
+
+
+def _parse_program_options(target: str, prog: str, extra: list[str],
+                           defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A program's own options from the words after its name (unknown words are bad input)."""
+    parser = program_parser(program_module(target), prog)
+    if defaults:
+        known = {action.dest for action in parser._actions}
+        parser.set_defaults(**{k: v for k, v in defaults.items() if k in known})
     try:
         params, unknown = parser.parse_known_args(extra)
     except SystemExit as exc:
-        raise InputFileError(f"{args.target}: bad program options {' '.join(extra)}") from exc
+        raise InputFileError(f"{target}: bad program options {' '.join(extra)}") from exc
     if unknown:
-        raise InputFileError(f"unknown option(s) for {args.target}: {' '.join(unknown)}")
+        raise InputFileError(f"unknown option(s) for {target}: {' '.join(unknown)}")
     return vars(params)
 
 
@@ -145,15 +151,7 @@ def _run_to_mark(runtime: Runtime, module: ModuleType | None, max_steps: int | N
     """Run to the program's mark (e.g. the start of training) and snapshot the state there."""
     if module is None or not hasattr(module, "mark"):
         return None
-    reached = module.mark(runtime)
-    limit = max_steps if max_steps is not None else -1
-
-    def pause(thread: Thread, stmt: Stmt) -> bool:
-        if 0 <= limit < runtime.blocks + stmt.cost:
-            raise StepLimitReached(f"stopped after {runtime.blocks:,} blocks (--max-steps {limit:,})")
-        return bool(reached(thread, stmt))
-
-    if runtime.run_until(pause) is None:
+    if runtime.run_until(module.mark(runtime), max_steps) is None:
         return None
     return snapshot(runtime.targets)
 
@@ -343,17 +341,9 @@ def _live_trace(args: argparse.Namespace, extra: list[str], base: Any) -> Any:
     from emulator.trace.recorder import record_run
     from emulator.trace.replay import Trace
 
-    module = program_module(args.other)
-    parser = program_parser(module, f"scratch-emu diff {args.trace} {args.other}")
-    known = {action.dest for action in parser._actions}
-    parser.set_defaults(**{k: v for k, v in base.header.params.items() if k in known})
-    try:
-        params, unknown = parser.parse_known_args(extra)
-    except SystemExit as exc:
-        raise InputFileError(f"{args.other}: bad program options {' '.join(extra)}") from exc
-    if unknown:
-        raise InputFileError(f"unknown option(s) for {args.other}: {' '.join(unknown)}")
-    project, module = load_target(args.other, vars(params))
+    params = _parse_program_options(args.other, f"scratch-emu diff {args.trace} {args.other}", extra,
+                                    dict(base.header.params))
+    project, module = load_target(args.other, params)
     slices = getattr(module, "slices", None)
     options = base.header.options
     sink = io.BytesIO()

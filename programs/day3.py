@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from emulator.runtime.scheduler import Pause, Runtime
-from emulator.runtime.state import Snapshot
+from emulator.runtime.state import Snapshot, lists_by_name
 from emulator.values import compare, to_number
 from programs import day3_reference
 from programs.day3_layout import Layout, Slice
@@ -72,15 +72,11 @@ def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -
              f"{p['math']} exp/log"]
     if marked is None:
         return "\n".join([*lines, "(the run stopped before training started)"])
-    initial = list(next(v for (t, _), v in marked.lists.items() if _ == _weights_id(runtime)))
+    initial = lists_by_name(runtime.targets, marked)["weights"]
     ref = _reference(p, np.array([to_number(v) for v in initial]))
     lines += _epoch_table(runtime, ref)
     lines += _slice_table(runtime, initial, ref, p)
     return "\n".join(lines)
-
-
-def _weights_id(runtime: Runtime) -> str:
-    return runtime.stage.list(None, "weights").id
 
 
 def _epoch_table(runtime: Runtime, ref: day3_reference.History) -> list[str]:

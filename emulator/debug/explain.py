@@ -7,7 +7,7 @@ from typing import Any
 from emulator.debug.findings import Miss
 from emulator.debug.session import DebugSession
 from emulator.debug.slices import Slice
-from emulator.runtime.state import RuntimeTarget
+from emulator.runtime.state import RuntimeTarget, lists_by_name
 from emulator.values import Value, compare, to_number
 
 # A reference change below this is a vanishing gradient, not a lost one (weights are O(1)).
@@ -37,11 +37,7 @@ def explain(session: DebugSession) -> dict[str, Any]:
 
 
 def _lists_at_mark(session: DebugSession) -> dict[str, list[Value]]:
-    marked = session.marked
-    if marked is None:
-        return {}
-    names = {(t.name, c.id): c.name for t in session.runtime.targets for c in t.lists.values()}
-    return {names[key]: items for key, items in marked.lists.items() if key in names}
+    return lists_by_name(session.runtime.targets, session.marked) if session.marked is not None else {}
 
 
 def _reference(session: DebugSession, initial: dict[str, list[Value]]) -> dict[str, list[float]] | None:

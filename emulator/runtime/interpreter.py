@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
-from emulator.project import BROADCAST, LIST, VARIABLE, Block, Input, Primitive, Slot
+from emulator.project import LIST, VARIABLE, Block, Primitive, Slot
 from emulator.runtime.input_order import InputOrder, draws_random, input_order
 from emulator.runtime.nodes import Reporter, Run, Stmt
 from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
@@ -204,12 +204,7 @@ class Linker:
         """A getter for the list a field names (resolved now when it exists)."""
         f = block.fields.get(name)
         list_id, list_name = (f.ref_id, str(f.value)) if f is not None else (None, "")
-        target = self.target
-        cell = target.find_list(list_id, list_name)
-        if cell is not None:
-            return lambda: cell
-        # Scratch creates a missing list on the running target when the block first runs.
-        return lambda: target.list(list_id, list_name)
+        return self._list_getter(list_id, list_name)
 
     def _variable_getter(self, var_id: str | None, name: str) -> Callable[[], VarCell]:
         target = self.target
@@ -237,15 +232,14 @@ class Linker:
             self._reporters += 1
             get_list = self._list_getter(p.ref_id, str(p.value))
             return lambda t: list_contents(get_list().items)
-        if p.kind == BROADCAST:
-            return _constant(p.value)
-        return _constant(p.value)
+        return _constant(p.value)  # a literal, or a broadcast menu's name
 
     def _list_getter(self, list_id: str | None, name: str) -> Callable[[], ListCell]:
         target = self.target
         cell = target.find_list(list_id, name)
         if cell is not None:
             return lambda: cell
+        # Scratch creates a missing list on the running target when the block first runs.
         return lambda: target.list(list_id, name)
 
     def reporter(self, block_id: str) -> Reporter:
@@ -347,8 +341,3 @@ def _unsupported_reporter(block: Block, target: str) -> Reporter:
         raise UnsupportedBlock(block.opcode, block.id, target)
 
     return report
-
-
-def first_input_slot(inp: Input | None) -> Slot:
-    """The slot an input runs, or None."""
-    return inp.slot if inp is not None else None

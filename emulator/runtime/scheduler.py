@@ -285,20 +285,17 @@ class Runtime:
 
     def run(self, max_blocks: int | None = None) -> None:
         """Run until no thread is left (or raise StepLimitReached after max_blocks blocks)."""
-        if max_blocks is not None:
-            limit = max_blocks
-            hit = self.run_until(lambda t, s: self.blocks + s.cost > limit)
-            if hit is not None:
-                raise StepLimitReached(f"stopped after {self.blocks:,} blocks (--max-steps {limit:,})")
-            return
-        self.run_until(None)
+        self.run_until(None, max_blocks)
 
-    def run_until(self, pause: Pause | None) -> tuple[Thread, Stmt] | None:
+    def run_until(self, pause: Pause | None, max_blocks: int | None = None) -> tuple[Thread, Stmt] | None:
         """Run until `pause(thread, block)` holds before a block runs; None when the run ended.
 
         When paused, the block paused at runs first without being tested, so a predicate that
-        still holds there does not pin the run in place.
+        still holds there does not pin the run in place. With max_blocks, raise StepLimitReached
+        rather than run a block past that count.
         """
+        if max_blocks is not None:
+            pause = self._limited(pause, max_blocks)
         self._pause = pause
         if self._runner is None:
             self._runner = self._frames()
@@ -311,6 +308,14 @@ class Runtime:
                 self.hooks.on_finish()
             self._finish_reported = True  # once per run, however often it is resumed after its end
         return self.paused_at
+
+    def _limited(self, pause: Pause | None, limit: int) -> Pause:
+        def limited(thread: Thread, stmt: Stmt) -> bool:
+            if self.blocks + stmt.cost > limit:
+                raise StepLimitReached(f"stopped after {self.blocks:,} blocks (--max-steps {limit:,})")
+            return pause is not None and pause(thread, stmt)
+
+        return limited
 
     def step(self, count: int = 1) -> tuple[Thread, Stmt] | None:
         """Run `count` blocks and pause before the next one; None when the run ended."""

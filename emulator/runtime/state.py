@@ -128,6 +128,12 @@ def snapshot(targets: list[RuntimeTarget]) -> Snapshot:
     return snap
 
 
+def lists_by_name(targets: list[RuntimeTarget], snap: Snapshot) -> dict[str, list[Value]]:
+    """A snapshot's lists keyed by their names (as the running targets name them)."""
+    names = {(t.name, c.id): c.name for t in targets for c in t.lists.values()}
+    return {names[key]: items for key, items in snap.lists.items() if key in names}
+
+
 def restore(targets: list[RuntimeTarget], snap: Snapshot) -> None:
     """Put back the data a snapshot holds, in place."""
     for t in targets:
