@@ -18,7 +18,6 @@ writes and reads "" (0) back, so W1 and B1 never change.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from typing import Any
 
 from emulator.dsl import Program, TargetBuilder, Var, else_, if_, join, mathop, random, repeat, say
@@ -454,11 +453,3 @@ def program_data(p: dict[str, Any], layout: Layout) -> dict[str, list[str]]:
         raise ValueError(f"--train is at most {len(train_images)} and --test at most {len(test_images)}")
     return {"train_images": train_images[: p["train"]], "train_labels": train_labels[: p["train"]],
             "test_images": test_images[: p["test"]], "test_labels": test_labels[: p["test"]]}
-
-
-def changed_items(before: Sequence[Any], after: Sequence[Any]) -> list[bool]:
-    """Per item, whether Scratch would call the two values different (so "0" and 0 are the same)."""
-    from emulator.values import compare
-
-    return [compare(a, b) != 0 for a, b in zip(before, after, strict=True)]
-

@@ -180,10 +180,6 @@ class Linker:
                 return True, next(iter(inner.fields.values())).value
         return False, None
 
-    def has_input(self, block: Block, name: str) -> bool:
-        """Whether the block has this input at all."""
-        return name in block.inputs
-
     def field(self, block: Block, name: str) -> Value:
         """A field's value; a missing field is undefined (None)."""
         f = block.fields.get(name)
