@@ -13,6 +13,7 @@ Kept as its author wrote it, because these choices are the point:
 Variants: `fixed`, and `buggy`, which differs in ONE block of get_delta_offset: it counts the
 layer's own size, so hidden layer 1's deltas land past the end of `deltas`. Scratch drops those
 writes and reads "" (0) back, so W1 and B1 never change.
+Try it: `scratch-emu run day3 --variant buggy`, then `scratch-emu explain day3 --variant buggy`.
 """
 
 from __future__ import annotations
