@@ -7,8 +7,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from emulator.errors import EmulatorError, InputFileError, ProgramError
 from emulator.loading import load_target, program_module, program_parser
@@ -23,83 +24,165 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scratch-emu", description="Run and debug Scratch 3 programs.")
+    parser = argparse.ArgumentParser(
+        prog="scratch-emu", description="Run and debug Scratch 3 programs."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a program or project and print what it says")
     _add_target(run)
-    run.add_argument("--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)")
+    run.add_argument(
+        "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
+    )
     run.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
     run.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
-    run.add_argument("--answer", action="append", default=[], metavar="TEXT",
-                     help="an answer for 'ask and wait' (repeat for several)")
-    run.add_argument("--turbo", action=argparse.BooleanOptionalAction, default=False,
-                     help="turbo mode: redraws do not end a frame (default: off, as in the editor)")
+    run.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="an answer for 'ask and wait' (repeat for several)",
+    )
+    run.add_argument(
+        "--turbo",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="turbo mode: redraws do not end a frame (default: off, as in the editor)",
+    )
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")
     _add_target(export)
     export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
     explain = sub.add_parser("explain", help="run under the debugger and explain what went wrong")
-    explain.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    explain.add_argument(
+        "--json", action="store_true", help="print the findings as one JSON object"
+    )
     _add_session_options(explain)
-    debug = sub.add_parser("debug", help="open the terminal inspector (Textual) on a program or project")
+    debug = sub.add_parser(
+        "debug", help="open the terminal inspector (Textual) on a program or project"
+    )
     _add_session_options(debug)
-    record = sub.add_parser("record", help="run a program and record every variable and list write to a trace file")
+    record = sub.add_parser(
+        "record", help="run a program and record every variable and list write to a trace file"
+    )
     _add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
     record.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
     record.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
     record.add_argument("--answer", action="append", default=[], metavar="TEXT")
     record.add_argument("--turbo", action=argparse.BooleanOptionalAction, default=False)
-    record.add_argument("--lists", metavar="A,B", help="record only these lists (default: every list)")
-    record.add_argument("--vars", metavar="X,Y", help="record only these variables (default: every variable)")
-    record.add_argument("--snapshot-every", type=int, default=None, metavar="K",
-                        help="a full snapshot every K events (default 50,000)")
-    replay = sub.add_parser("replay", help="open the inspector on a trace to move through time; or, with an "
-                                           "option, print its summary, the state at an event, who wrote an item")
+    record.add_argument(
+        "--lists", metavar="A,B", help="record only these lists (default: every list)"
+    )
+    record.add_argument(
+        "--vars", metavar="X,Y", help="record only these variables (default: every variable)"
+    )
+    record.add_argument(
+        "--snapshot-every",
+        type=int,
+        default=None,
+        metavar="K",
+        help="a full snapshot every K events (default 50,000)",
+    )
+    replay = sub.add_parser(
+        "replay",
+        help="open the inspector on a trace to move through time; or, with an "
+        "option, print its summary, the state at an event, who wrote an item",
+    )
     replay.add_argument("trace", metavar="TRACE")
-    replay.add_argument("--summary", action="store_true",
-                        help="print what the trace is instead of opening the inspector (the default when "
-                             "the output is not a terminal)")
-    replay.add_argument("--at", type=int, metavar="N", help="print the state after N events (default: the end)")
-    replay.add_argument("--at-step", type=int, metavar="S", help="print the state after every event up to step S")
-    replay.add_argument("--who", metavar="NAME[INDEX]",
-                        help="who last wrote it before --at: a variable, LIST[I], LIST[A..B] or a slice name (W1)")
+    replay.add_argument(
+        "--summary",
+        action="store_true",
+        help="print what the trace is instead of opening the inspector (the default when "
+        "the output is not a terminal)",
+    )
+    replay.add_argument(
+        "--at", type=int, metavar="N", help="print the state after N events (default: the end)"
+    )
+    replay.add_argument(
+        "--at-step", type=int, metavar="S", help="print the state after every event up to step S"
+    )
+    replay.add_argument(
+        "--who",
+        metavar="NAME[INDEX]",
+        help="who last wrote it before --at: a variable, LIST[I], LIST[A..B] or a slice name (W1)",
+    )
     replay.add_argument("--events", metavar="A..B", help="print events A to B")
-    diff = sub.add_parser("diff", help="compare two traces, or a trace with a live run of a program")
+    diff = sub.add_parser(
+        "diff", help="compare two traces, or a trace with a live run of a program"
+    )
     diff.add_argument("trace", metavar="A.trace")
-    diff.add_argument("other", metavar="B.trace|TARGET",
-                      help="a second trace, or a program to run now (its options default to A's)")
+    diff.add_argument(
+        "other",
+        metavar="B.trace|TARGET",
+        help="a second trace, or a program to run now (its options default to A's)",
+    )
     diff.add_argument("--seed", type=int, default=None, help="seed of the live run (default: A's)")
-    lut = sub.add_parser("lut", help="the exp/log lookup tables")
-    lut.add_argument("--report", action="store_true", help="print the tables' error against exact math")
+    for name, command in extra_commands().items():
+        command.add_arguments(sub.add_parser(name, help=command.HELP))
     return parser
+
+
+class ExtraCommand(Protocol):
+    """A subcommand another package adds through the `scratch_emu.commands` entry points."""
+
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Declare the subcommand's options."""
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Carry it out; the exit status."""
+
+
+def extra_commands() -> dict[str, ExtraCommand]:
+    """Subcommands from installed packages (the lookup tables' `lut`, for one), by name."""
+    return {ep.name: ep.load() for ep in entry_points(group="scratch_emu.commands")}
 
 
 def _add_session_options(parser: argparse.ArgumentParser) -> None:
     """TARGET and the options of a debugger session (explain, debug)."""
     _add_target(parser)
-    parser.add_argument("--slice", action="append", default=[], metavar="LIST:START-END[:SHAPE][:NAME]",
-                        help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)")
+    parser.add_argument(
+        "--slice",
+        action="append",
+        default=[],
+        metavar="LIST:START-END[:SHAPE][:NAME]",
+        help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
-    parser.add_argument("--mark", metavar="VAR=VALUE",
-                        help="count changes and coverage from when VAR (a stage variable) equals VALUE")
-    parser.add_argument("--answer", action="append", default=[], metavar="TEXT",
-                        help="an answer for 'ask and wait' (repeat for several)")
+    parser.add_argument(
+        "--mark",
+        metavar="VAR=VALUE",
+        help="count changes and coverage from when VAR (a stage variable) equals VALUE",
+    )
+    parser.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="an answer for 'ask and wait' (repeat for several)",
+    )
 
 
 def _add_target(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", metavar="TARGET",
-                        help="a program name from programs/, a .py file, an .sb3 or a project.json")
+    parser.add_argument(
+        "target",
+        metavar="TARGET",
+        help="a program name from programs/, a .py file, an .sb3 or a project.json",
+    )
 
 
 def _program_params(args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
     defaults = None
     if args.command == "explain":
         defaults = getattr(program_module(args.target), "EXPLAIN_DEFAULTS", None)
-    return _parse_program_options(args.target, f"scratch-emu {args.command} {args.target}", extra, defaults)
+    return _parse_program_options(
+        args.target, f"scratch-emu {args.command} {args.target}", extra, defaults
+    )
 
 
-def _parse_program_options(target: str, prog: str, extra: list[str],
-                           defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+def _parse_program_options(
+    target: str, prog: str, extra: list[str], defaults: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A program's own options from the words after its name (unknown words are bad input)."""
     parser = program_parser(program_module(target), prog)
     if defaults:
@@ -130,7 +213,9 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     runtime.green_flag()
     status, marked = 0, None
     program_progress = getattr(module, "progress", None)
-    with RunProgress(runtime, (lambda rt: program_progress(rt, params)) if program_progress else None) as shown:
+    with RunProgress(
+        runtime, (lambda rt: program_progress(rt, params)) if program_progress else None
+    ) as shown:
         try:
             marked = _run_to_mark(runtime, module, args.max_steps)
             runtime.run(max_blocks=args.max_steps)
@@ -140,14 +225,19 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     summary = getattr(module, "summary", None)
     if summary is not None:
         print(summary(runtime, marked, params), file=out)
-        print(f"emulator: {runtime.blocks:,} blocks in {shown.seconds:.1f} s "
-              f"({runtime.blocks / max(shown.seconds, 1e-9) / 1e6:.2f} M blocks/s)", file=out)
+        print(
+            f"emulator: {runtime.blocks:,} blocks in {shown.seconds:.1f} s "
+            f"({runtime.blocks / max(shown.seconds, 1e-9) / 1e6:.2f} M blocks/s)",
+            file=out,
+        )
     if args.dump_state:
         _write_state(runtime, args.dump_state)
     return status
 
 
-def _run_to_mark(runtime: Runtime, module: ModuleType | None, max_steps: int | None) -> Snapshot | None:
+def _run_to_mark(
+    runtime: Runtime, module: ModuleType | None, max_steps: int | None
+) -> Snapshot | None:
     """Run to the program's mark (e.g. the start of training) and snapshot the state there."""
     if module is None or not hasattr(module, "mark"):
         return None
@@ -208,8 +298,14 @@ def _session(args: argparse.Namespace, extra: list[str]) -> Any:
             raise InputFileError(f"--mark wants VAR=VALUE, got {args.mark!r}")
         name, value = args.mark.split("=", 1)
         mark = (name, value)
-    return DebugSession(args.target, _program_params(args, extra), seed=args.seed,
-                        answers=tuple(args.answer), slices=slices, mark=mark)
+    return DebugSession(
+        args.target,
+        _program_params(args, extra),
+        seed=args.seed,
+        answers=tuple(args.answer),
+        slices=slices,
+        mark=mark,
+    )
 
 
 def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
@@ -234,14 +330,27 @@ def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
         raise InputFileError(f"{args.output}: cannot write: {exc.strerror}") from exc
     with sink:
         ending = record_run(
-            project, sink, program=args.target, params=params, seed=args.seed, turbo=args.turbo,
-            answers=args.answer, max_steps=args.max_steps, slices=slices(params) if slices else (),
-            chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS, lists=_names(args.lists),
+            project,
+            sink,
+            program=args.target,
+            params=params,
+            seed=args.seed,
+            turbo=args.turbo,
+            answers=args.answer,
+            max_steps=args.max_steps,
+            slices=slices(params) if slices else (),
+            chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS,
+            lists=_names(args.lists),
             variables=_names(args.vars),
-            progress=lambda rt: RunProgress(rt, (lambda r: program_progress(r, params)) if program_progress else None))
+            progress=lambda rt: RunProgress(
+                rt, (lambda r: program_progress(r, params)) if program_progress else None
+            ),
+        )
         size = sink.tell()
-    print(f"wrote {args.output}: {ending.events:,} events over {ending.step:,} steps, {size:,} bytes "
-          f"({size / max(ending.events, 1):.2f} bytes per event); run {ending.reason}")
+    print(
+        f"wrote {args.output}: {ending.events:,} events over {ending.step:,} steps, {size:,} bytes "
+        f"({size / max(ending.events, 1):.2f} bytes per event); run {ending.reason}"
+    )
     return EXIT_RUN_STOPPED if ending.reason == "step limit" else 0
 
 
@@ -341,36 +450,48 @@ def _live_trace(args: argparse.Namespace, extra: list[str], base: Any) -> Any:
     from emulator.trace.recorder import record_run
     from emulator.trace.replay import Trace
 
-    params = _parse_program_options(args.other, f"scratch-emu diff {args.trace} {args.other}", extra,
-                                    dict(base.header.params))
+    params = _parse_program_options(
+        args.other, f"scratch-emu diff {args.trace} {args.other}", extra, dict(base.header.params)
+    )
     project, module = load_target(args.other, params)
     slices = getattr(module, "slices", None)
     options = base.header.options
     sink = io.BytesIO()
-    record_run(project, sink, program=args.other, params=vars(params),
-               seed=base.header.seed if args.seed is None else args.seed, turbo=bool(options.get("turbo")),
-               answers=options.get("answers") or (), max_steps=options.get("max_steps"),
-               slices=slices(vars(params)) if slices else (), lists=options.get("lists"),
-               variables=options.get("vars"), progress=RunProgress)
+    record_run(
+        project,
+        sink,
+        program=args.other,
+        params=vars(params),
+        seed=base.header.seed if args.seed is None else args.seed,
+        turbo=bool(options.get("turbo")),
+        answers=options.get("answers") or (),
+        max_steps=options.get("max_steps"),
+        slices=slices(vars(params)) if slices else (),
+        lists=options.get("lists"),
+        variables=options.get("vars"),
+        progress=RunProgress,
+    )
     return Trace.from_bytes(sink.getvalue(), f"a live run of {args.other}")
 
 
-def cmd_lut(args: argparse.Namespace, extra: list[str]) -> int:
-    """scratch-emu lut --report."""
-    from lut.report import error_report, format_report
-
-    print(format_report(error_report()))
-    return 0
-
-
-COMMANDS = {"run": cmd_run, "export": cmd_export, "explain": cmd_explain, "debug": cmd_debug, "lut": cmd_lut,
-            "record": cmd_record, "replay": cmd_replay, "diff": cmd_diff}
+COMMANDS = {
+    "run": cmd_run,
+    "export": cmd_export,
+    "explain": cmd_explain,
+    "debug": cmd_debug,
+    "record": cmd_record,
+    "replay": cmd_replay,
+    "diff": cmd_diff,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the scratch-emu command."""
     args, extra = _parser().parse_known_args(argv)
     try:
+        if args.command not in COMMANDS:
+            _no_extra(args, extra)
+            return extra_commands()[args.command].run(args)
         return COMMANDS[args.command](args, extra)
     except KeyboardInterrupt:
         print("scratch-emu: interrupted", file=sys.stderr)

@@ -54,8 +54,15 @@ Operand = "Expr | float | int | str | bool"
 # The shadow the Scratch editor puts in each number slot (as scratch-vm's sb2_specmap lists them);
 # every other slot gets a text shadow.
 SLOT_KINDS = {
-    "NUM": MATH_NUMBER, "NUM1": MATH_NUMBER, "NUM2": MATH_NUMBER, "FROM": MATH_NUMBER, "TO": MATH_NUMBER,
-    "SECS": MATH_NUMBER, "DURATION": POSITIVE_NUMBER, "TIMES": WHOLE_NUMBER, "LETTER": WHOLE_NUMBER,
+    "NUM": MATH_NUMBER,
+    "NUM1": MATH_NUMBER,
+    "NUM2": MATH_NUMBER,
+    "FROM": MATH_NUMBER,
+    "TO": MATH_NUMBER,
+    "SECS": MATH_NUMBER,
+    "DURATION": POSITIVE_NUMBER,
+    "TIMES": WHOLE_NUMBER,
+    "LETTER": WHOLE_NUMBER,
     "INDEX": INTEGER,
 }
 OPCODE_SLOT_KINDS = {("data_changevariableby", "VALUE"): MATH_NUMBER}
@@ -86,8 +93,13 @@ class Expr:
 
     __hash__ = object.__hash__
 
-    def __init__(self, opcode: str, inputs: dict[str, Any] | None = None,
-                 fields: dict[str, Field] | None = None, boolean: bool = False) -> None:
+    def __init__(
+        self,
+        opcode: str,
+        inputs: dict[str, Any] | None = None,
+        fields: dict[str, Field] | None = None,
+        boolean: bool = False,
+    ) -> None:
         self.opcode = opcode
         self.inputs = inputs or {}
         self.fields = fields or {}
@@ -178,7 +190,9 @@ class Var(Expr):
 
     def change(self, delta: Any) -> None:
         """change [var] by (delta)."""
-        _statement("data_changevariableby", {"VALUE": delta}, {"VARIABLE": Field(self.name, self.id)})
+        _statement(
+            "data_changevariableby", {"VALUE": delta}, {"VARIABLE": Field(self.name, self.id)}
+        )
 
     def show(self) -> None:
         """show variable [var]."""
@@ -438,10 +452,18 @@ class _BlockSpec:
 
     def freeze(self, x: float | None, y: float | None) -> Block:
         return Block(
-            id=self.id, opcode=self.opcode, next=self.next, parent=self.parent,
-            inputs=dict(self.inputs), fields=dict(self.fields), shadow=self.shadow,
-            top_level=self.top_level, x=x if self.top_level else None,
-            y=y if self.top_level else None, mutation=self.mutation, source=self.source,
+            id=self.id,
+            opcode=self.opcode,
+            next=self.next,
+            parent=self.parent,
+            inputs=dict(self.inputs),
+            fields=dict(self.fields),
+            shadow=self.shadow,
+            top_level=self.top_level,
+            x=x if self.top_level else None,
+            y=y if self.top_level else None,
+            mutation=self.mutation,
+            source=self.source,
         )
 
 
@@ -460,7 +482,9 @@ _SEQUENCES: list[_Sequence] = []
 
 def _current() -> _Sequence:
     if not _SEQUENCES:
-        raise SyntaxError("a Scratch statement must be written inside a script (e.g. when_flag_clicked)")
+        raise SyntaxError(
+            "a Scratch statement must be written inside a script (e.g. when_flag_clicked)"
+        )
     return _SEQUENCES[-1]
 
 
@@ -474,8 +498,12 @@ def _sequence(target: TargetBuilder, parent: str | None, slot: str | None) -> It
         _SEQUENCES.pop()
 
 
-def _statement(opcode: str, inputs: dict[str, Any], fields: dict[str, Field] | None = None,
-               mutation: dict[str, Any] | None = None) -> _BlockSpec:
+def _statement(
+    opcode: str,
+    inputs: dict[str, Any],
+    fields: dict[str, Field] | None = None,
+    mutation: dict[str, Any] | None = None,
+) -> _BlockSpec:
     seq = _current()
     spec = seq.target.new_block(opcode, parent=seq.last or seq.parent, source=_source_line())
     spec.fields.update(fields or {})
@@ -522,21 +550,31 @@ def literal_text(value: Any) -> Value:
 class Procedure:
     """A custom block: `with proc.define() as args:` writes its body; `proc(...)` calls it."""
 
-    def __init__(self, owner: TargetBuilder, proccode: str, arg_names: Sequence[str], warp: bool) -> None:
+    def __init__(
+        self, owner: TargetBuilder, proccode: str, arg_names: Sequence[str], warp: bool
+    ) -> None:
         self.owner, self.proccode, self.warp = owner, proccode, warp
         self.arg_names = list(arg_names)
         kinds = [part[0] for part in proccode.split("%")[1:] if part[:1] in ("s", "b", "n")]
         if len(kinds) != len(self.arg_names):
-            raise ValueError(f"{proccode!r} has {len(kinds)} argument slots but {len(arg_names)} names")
+            raise ValueError(
+                f"{proccode!r} has {len(kinds)} argument slots but {len(arg_names)} names"
+            )
         self.arg_kinds = kinds
         self.arg_ids = [owner.new_id("arg") for _ in self.arg_names]
 
     def _mutation(self, with_names: bool) -> dict[str, Any]:
-        mutation: dict[str, Any] = {"tagName": "mutation", "children": [], "proccode": self.proccode,
-                                    "argumentids": json.dumps(self.arg_ids)}
+        mutation: dict[str, Any] = {
+            "tagName": "mutation",
+            "children": [],
+            "proccode": self.proccode,
+            "argumentids": json.dumps(self.arg_ids),
+        }
         if with_names:
             mutation["argumentnames"] = json.dumps(self.arg_names)
-            mutation["argumentdefaults"] = json.dumps(["false" if k == "b" else "" for k in self.arg_kinds])
+            mutation["argumentdefaults"] = json.dumps(
+                ["false" if k == "b" else "" for k in self.arg_kinds]
+            )
         mutation["warp"] = "true" if self.warp else "false"
         return mutation
 
@@ -546,19 +584,26 @@ class Procedure:
         owner = self.owner
         definition = owner.new_block("procedures_definition", parent=None, source=_source_line())
         definition.top_level = True
-        proto = owner.new_block("procedures_prototype", parent=definition.id, source=definition.source)
+        proto = owner.new_block(
+            "procedures_prototype", parent=definition.id, source=definition.source
+        )
         proto.shadow = True
         proto.mutation = self._mutation(with_names=True)
         definition.inputs["custom_block"] = Input(INPUT_SHADOW, proto.id)
         for arg_id, name, kind in zip(self.arg_ids, self.arg_names, self.arg_kinds, strict=True):
-            opcode = "argument_reporter_boolean" if kind == "b" else "argument_reporter_string_number"
+            opcode = (
+                "argument_reporter_boolean" if kind == "b" else "argument_reporter_string_number"
+            )
             reporter = owner.new_block(opcode, parent=proto.id, source=definition.source)
             reporter.shadow = True
             reporter.fields["VALUE"] = Field(name)
             proto.inputs[arg_id] = Input(INPUT_SHADOW, reporter.id)
         args = [
-            Expr("argument_reporter_boolean" if k == "b" else "argument_reporter_string_number",
-                 fields={"VALUE": Field(n)}, boolean=k == "b")
+            Expr(
+                "argument_reporter_boolean" if k == "b" else "argument_reporter_string_number",
+                fields={"VALUE": Field(n)},
+                boolean=k == "b",
+            )
             for n, k in zip(self.arg_names, self.arg_kinds, strict=True)
         ]
         for arg in args:
@@ -569,17 +614,26 @@ class Procedure:
 
     def __call__(self, *args: Any) -> None:
         if len(args) != len(self.arg_ids):
-            raise TypeError(f"{self.proccode!r} takes {len(self.arg_ids)} arguments, got {len(args)}")
+            raise TypeError(
+                f"{self.proccode!r} takes {len(self.arg_ids)} arguments, got {len(args)}"
+            )
         spec = _statement("procedures_call", {}, mutation=self._mutation(with_names=False))
         for arg_id, kind, value in zip(self.arg_ids, self.arg_kinds, args, strict=True):
-            spec.inputs[arg_id] = _current().target.input_for(spec, arg_id, value, boolean=kind == "b")
+            spec.inputs[arg_id] = _current().target.input_for(
+                spec, arg_id, value, boolean=kind == "b"
+            )
 
 
 class TargetBuilder:
     """The stage or a sprite being built: variables, lists, scripts and custom blocks."""
 
     def __init__(self, program: Program, name: str, is_stage: bool, layer_order: int) -> None:
-        self.program, self.name, self.is_stage, self.layer_order = program, name, is_stage, layer_order
+        self.program, self.name, self.is_stage, self.layer_order = (
+            program,
+            name,
+            is_stage,
+            layer_order,
+        )
         self.variables: dict[str, Variable] = {}
         self.lists: dict[str, ListVar] = {}
         self.specs: dict[str, _BlockSpec] = {}
@@ -611,7 +665,9 @@ class TargetBuilder:
     def when_i_receive(self, message: str) -> Iterator[None]:
         """when I receive [message]."""
         message_id = self.program.broadcast_id(message)
-        with self._hat("event_whenbroadcastreceived", {"BROADCAST_OPTION": Field(message, message_id)}):
+        with self._hat(
+            "event_whenbroadcastreceived", {"BROADCAST_OPTION": Field(message, message_id)}
+        ):
             yield
 
     @contextmanager
@@ -637,10 +693,16 @@ class TargetBuilder:
 
     def input_for(self, parent: _BlockSpec, name: str, value: Any, boolean: bool = False) -> Input:
         """The project.json input for a Python value, expression or literal, in a given slot."""
-        boolean = boolean or name in BOOLEAN_SLOTS or (
-            parent.opcode in BOOLEAN_OPERAND_OPCODES and name.startswith("OPERAND"))
+        boolean = (
+            boolean
+            or name in BOOLEAN_SLOTS
+            or (parent.opcode in BOOLEAN_OPERAND_OPCODES and name.startswith("OPERAND"))
+        )
         if isinstance(value, _BroadcastName):
-            return Input(INPUT_SHADOW, Primitive(BROADCAST, value.name, self.program.broadcast_id(value.name)))
+            return Input(
+                INPUT_SHADOW,
+                Primitive(BROADCAST, value.name, self.program.broadcast_id(value.name)),
+            )
         kind = _slot_kind(parent.opcode, name)
         slot = self._reporter_slot(parent, value)
         if slot is None and boolean and isinstance(value, bool):
@@ -649,7 +711,11 @@ class TargetBuilder:
         if slot is None:
             return Input(INPUT_SHADOW, Primitive(kind, literal_text(value)))
         # A boolean slot has no shadow: a reporter in it is saved as [2, reporter].
-        return Input(INPUT_NO_SHADOW, slot) if boolean else Input(INPUT_OBSCURED, slot, Primitive(kind, ""))
+        return (
+            Input(INPUT_NO_SHADOW, slot)
+            if boolean
+            else Input(INPUT_OBSCURED, slot, Primitive(kind, ""))
+        )
 
     def _reporter_slot(self, parent: _BlockSpec, value: Any) -> str | Primitive | None:
         """What a reporter value puts in a slot: a variable or list primitive, or a new block's id."""
@@ -677,11 +743,29 @@ class TargetBuilder:
             if spec.top_level:
                 x += 400.0
         broadcasts = dict(self.program.broadcasts) if self.is_stage else {}
-        extra: dict[str, Any] = {} if self.is_stage else {"visible": True, "x": 0, "y": 0, "size": 100,
-                                                          "direction": 90, "draggable": False,
-                                                          "rotationStyle": "all around"}
-        return Target(self.name, self.is_stage, dict(self.variables), dict(self.lists), broadcasts,
-                      blocks, self.layer_order, extra)
+        extra: dict[str, Any] = (
+            {}
+            if self.is_stage
+            else {
+                "visible": True,
+                "x": 0,
+                "y": 0,
+                "size": 100,
+                "direction": 90,
+                "draggable": False,
+                "rotationStyle": "all around",
+            }
+        )
+        return Target(
+            self.name,
+            self.is_stage,
+            dict(self.variables),
+            dict(self.lists),
+            broadcasts,
+            blocks,
+            self.layer_order,
+            extra,
+        )
 
 
 def _slot_kind(opcode: str, name: str) -> int:
@@ -728,4 +812,6 @@ class Program:
 
     def build(self) -> Project:
         """The finished Project."""
-        return Project(targets=(self.stage.build(), *(s.build() for s in self.sprites)), name=self.name)
+        return Project(
+            targets=(self.stage.build(), *(s.build() for s in self.sprites)), name=self.name
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,13 +17,12 @@ from emulator.sb3 import load_project
 PROJECT_SUFFIXES = (".sb3", ".json")
 
 
+PROGRAM_ENTRY_POINTS = "scratch_emu.programs"
+
+
 def program_names() -> dict[str, str]:
-    """Program name -> module name, from the programs package when it is installed."""
-    try:
-        programs = importlib.import_module("programs")
-    except ImportError:
-        return {}
-    return dict(getattr(programs, "PROGRAMS", {}))
+    """Program name -> module name, from the installed packages' `scratch_emu.programs` entry points."""
+    return {ep.name: ep.value for ep in entry_points(group=PROGRAM_ENTRY_POINTS)}
 
 
 def program_module(target: str) -> ModuleType | None:
@@ -44,7 +44,9 @@ def program_module(target: str) -> ModuleType | None:
         return module
     if path.suffix.lower() not in PROJECT_SUFFIXES and not path.exists():
         known = ", ".join(sorted(names)) or "none installed"
-        raise InputFileError(f"{target}: not a program name ({known}), a .py file, an .sb3 or a project.json")
+        raise InputFileError(
+            f"{target}: not a program name ({known}), a .py file, an .sb3 or a project.json"
+        )
     return None
 
 
@@ -56,7 +58,9 @@ def program_parser(module: ModuleType | None, prog: str) -> argparse.ArgumentPar
     return parser
 
 
-def load_target(target: str, params: dict[str, Any] | None = None) -> tuple[Project, ModuleType | None]:
+def load_target(
+    target: str, params: dict[str, Any] | None = None
+) -> tuple[Project, ModuleType | None]:
     """The Project a target names, built with `params` when it is a program."""
     module = program_module(target)
     if module is None:

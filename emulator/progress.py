@@ -20,8 +20,9 @@ REFRESH_SECONDS = 0.25
 class RunProgress:
     """Shows progress on stderr while a runtime runs (only when stderr is a terminal)."""
 
-    def __init__(self, runtime: Runtime, program: ProgramProgress | None = None,
-                 enabled: bool | None = None) -> None:
+    def __init__(
+        self, runtime: Runtime, program: ProgramProgress | None = None, enabled: bool | None = None
+    ) -> None:
         self.runtime = runtime
         self.program = program
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
@@ -34,9 +35,15 @@ class RunProgress:
     def __enter__(self) -> RunProgress:
         self._start, self._start_blocks = time.perf_counter(), self.runtime.blocks
         if self.enabled:
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                      TimeElapsedColumn(), TextColumn("{task.fields[detail]}"),
-                                      console=Console(stderr=True), transient=True)
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[detail]}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self._progress.start()
             self._task = self._progress.add_task("running", total=None, detail="")
             self.runtime.on_frame = self._update
@@ -51,17 +58,22 @@ class RunProgress:
         detail = f"{self.runtime.blocks:,} blocks, {rate / 1e6:.2f} M blocks/s"
         if self.program is not None:
             done, total, text = self.program(self.runtime)
-            self._progress.update(self._task, completed=done, total=total or None, description=text, detail=detail)
+            self._progress.update(
+                self._task, completed=done, total=total or None, description=text, detail=detail
+            )
         else:
-            self._progress.update(self._task, description=f"frame {self.runtime.frame_count:,}", detail=detail)
+            self._progress.update(
+                self._task, description=f"frame {self.runtime.frame_count:,}", detail=detail
+            )
 
     @property
     def seconds(self) -> float:
         """Wall-clock time since the display started."""
         return time.perf_counter() - self._start
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._progress is not None:
             self._progress.stop()
         self.runtime.on_frame = None

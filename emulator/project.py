@@ -11,7 +11,9 @@ from emulator.values import Value
 # Compact primitive kinds of project.json inputs (sb3.js: 38-90).
 MATH_NUMBER, POSITIVE_NUMBER, WHOLE_NUMBER, INTEGER, ANGLE, COLOUR, TEXT = 4, 5, 6, 7, 8, 9, 10
 BROADCAST, VARIABLE, LIST = 11, 12, 13
-LITERAL_KINDS = frozenset({MATH_NUMBER, POSITIVE_NUMBER, WHOLE_NUMBER, INTEGER, ANGLE, COLOUR, TEXT})
+LITERAL_KINDS = frozenset(
+    {MATH_NUMBER, POSITIVE_NUMBER, WHOLE_NUMBER, INTEGER, ANGLE, COLOUR, TEXT}
+)
 REFERENCE_KINDS = frozenset({BROADCAST, VARIABLE, LIST})
 
 # Input kinds: a shadow alone, a block with no shadow, a block over an obscured shadow.
@@ -146,7 +148,9 @@ class Project:
 
 
 def _is_array_index(key: str) -> bool:
-    return key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+    return (
+        key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+    )
 
 
 def js_key_order(keys: Mapping[str, Any] | list[str]) -> list[str]:

@@ -157,7 +157,16 @@ def script_top(blocks: Blocks, block_id: str) -> str:
 def scripts(blocks: Blocks) -> list[str]:
     """The top block ids of every script, hats and definitions first, in project order."""
     tops = [b.id for b in blocks.values() if b.top_level and not b.shadow]
-    return sorted(tops, key=lambda i: 0 if blocks[i].opcode in HATS else 1 if blocks[i].opcode == "procedures_definition" else 2)
+    return sorted(
+        tops,
+        key=lambda i: (
+            0
+            if blocks[i].opcode in HATS
+            else 1
+            if blocks[i].opcode == "procedures_definition"
+            else 2
+        ),
+    )
 
 
 # ## Single blocks
@@ -173,7 +182,9 @@ def render_block(blocks: Blocks, block_id: str) -> str:
         return "define " + _prototype(blocks, block)
     if opcode == "procedures_call":
         return _call(blocks, block)
-    template = HATS.get(opcode) or STACK.get(opcode) or C_BLOCKS.get(opcode) or REPORTERS.get(opcode)
+    template = (
+        HATS.get(opcode) or STACK.get(opcode) or C_BLOCKS.get(opcode) or REPORTERS.get(opcode)
+    )
     if template is None:
         return _fallback(blocks, block)
     return _fill(blocks, block, template)
@@ -272,6 +283,10 @@ def _json_list(raw: object) -> list[str]:
 def _fallback(blocks: Blocks, block: Block) -> str:
     """A block without a template: its opcode, then its inputs and fields in order."""
     parts = [block.opcode]
-    parts += [render_input(blocks, block, name) for name in block.inputs if not name.startswith("SUBSTACK")]
+    parts += [
+        render_input(blocks, block, name)
+        for name in block.inputs
+        if not name.startswith("SUBSTACK")
+    ]
     parts += [f"[{_escape(str(f.value))} v]" for f in block.fields.values()]
     return " ".join(parts)

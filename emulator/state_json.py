@@ -32,7 +32,9 @@ def decode_value(value: Any) -> Value:
     if isinstance(value, dict):
         if value.get("$undefined"):
             return None
-        return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}[value["$n"]]
+        return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}[
+            value["$n"]
+        ]
     if isinstance(value, bool | str):
         return value
     return float(value)
@@ -49,7 +51,9 @@ def dump_state(runtime: Runtime) -> dict[str, Any]:
     """{"variables", "lists", "sprites": {name: {"variables", "lists"}}, "says": [...]}."""
     state = _target_data(runtime.stage)
     state["sprites"] = {t.name: _target_data(t) for t in runtime.targets[1:]}
-    state["says"] = [{"target": s.target, "type": s.kind, "text": encode_value(s.text)} for s in runtime.says]
+    state["says"] = [
+        {"target": s.target, "type": s.kind, "text": encode_value(s.text)} for s in runtime.says
+    ]
     return state
 
 

@@ -12,6 +12,7 @@ from emulator import jsmath
 Value = float | str | bool | None
 """A Scratch value. None stands for JS `undefined` (an input missing from the project JSON)."""
 
+
 class RandomSource(Protocol):
     """Anything with random() in [0, 1): the run's seeded generator, or a fixed one for previews."""
 

@@ -1,4 +1,4 @@
-"""Writes exp.txt, log.txt and meta.json (`python -m lut.generate`); log entry 1 is ln(0.00005), finite for ln 0: the log of the midpoint of the [0, 0.0001) it serves."""
+"""Writes exp.txt, log.txt and meta.json (`python -m emulator.lut.generate`); log entry 1 is ln(0.00005), finite for ln 0: the log of the midpoint of the [0, 0.0001) it serves."""
 
 import argparse
 import hashlib
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal, localcontext
 from pathlib import Path
 
-from lut.jsnum import js_number_to_string
+from emulator.lut.jsnum import js_number_to_string
 
 LUT_DIR = Path(__file__).resolve().parent
 
@@ -132,7 +132,7 @@ def meta(exp_sha: str, log_sha: str) -> dict:
         },
     }
     return {
-        "about": "Scratch lookup tables for exp and natural log; regenerate: python -m lut.generate",
+        "about": "Scratch lookup tables for exp and natural log; regenerate: python -m emulator.lut.generate",
         "format": "one item per line, '\\n' between items and none after the last; each item is "
         "the double as JavaScript's String(x) prints it",
         "values": "entry k holds f(x_k) correctly rounded to a double (decimal arithmetic at "
@@ -161,7 +161,7 @@ def write(out_dir: Path) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m lut.generate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m emulator.lut.generate", description=__doc__)
     parser.add_argument(
         "--out", type=Path, default=LUT_DIR, help="directory to write (default: lut/)"
     )

@@ -1,11 +1,12 @@
-"""Measures how far the table lookups (lut.tables) are from exact exp, log and sigmoid; `python -m lut.report`."""
+"""Measures how far the table lookups (lut.tables) are from exact exp, log and sigmoid; `python -m emulator.lut.report`."""
 
+import argparse
 from collections.abc import Callable
 
 import numpy as np
 
-from lut.generate import ERROR_BOUNDS, EXP_LO, EXP_SIZE, EXP_STEP, LOG_SIZE, LOG_STEP
-from lut.tables import exp_index, log_index, lookup_exp, lookup_log, lookup_sigmoid
+from emulator.lut.generate import ERROR_BOUNDS, EXP_LO, EXP_SIZE, EXP_STEP, LOG_SIZE, LOG_STEP
+from emulator.lut.tables import exp_index, log_index, lookup_exp, lookup_log, lookup_sigmoid
 
 EVEN_SAMPLES = 2_000_001
 NEAR_ZERO_SAMPLES = 100_001
@@ -185,6 +186,22 @@ def format_report(d: dict) -> str:
         if "note" in section:
             lines.append(f"  note: {section['note']}")
     return "\n".join(lines)
+
+
+HELP = "the exp/log lookup tables"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """`scratch-emu lut --report`."""
+    parser.add_argument(
+        "--report", action="store_true", help="print the tables' error against exact math"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the error report (the only thing the subcommand does)."""
+    main()
+    return 0
 
 
 def main() -> None:

@@ -41,18 +41,36 @@ def _layers(sprite: TargetBuilder, stage: TargetBuilder) -> dict[str, Any]:
     return blocks
 
 
-def build(apple: float = 100, apple_num: float = 2, orange: float = 150, orange_num: float = 3,
-          tax: float = 1.1) -> Project:
+def build(
+    apple: float = 100,
+    apple_num: float = 2,
+    orange: float = 150,
+    orange_num: float = 3,
+    tax: float = 1.1,
+) -> Project:
     """The program; the defaults are the textbook's numbers."""
     prog = Program("apple_orange")
     stage = prog.stage
     sprite = prog.sprite("Shop")
     b = _layers(sprite, stage)
     p = b["p"]
-    v = {name: stage.var(name, 0) for name in (
-        "apple_price", "orange_price", "all_price", "price",
-        "dapple_price", "dorange_price", "dall_price",
-        "dapple", "dapple_num", "dorange", "dorange_num", "dtax")}
+    v = {
+        name: stage.var(name, 0)
+        for name in (
+            "apple_price",
+            "orange_price",
+            "all_price",
+            "price",
+            "dapple_price",
+            "dorange_price",
+            "dall_price",
+            "dapple",
+            "dapple_num",
+            "dorange",
+            "dorange_num",
+            "dtax",
+        )
+    }
 
     def call(step: Any, x: Any, y: Any, out: Any) -> None:
         p["p_x"].set(x)

@@ -7,15 +7,25 @@ from typing import Any
 
 import numpy as np
 
+from emulator.programs import day3_reference
+from emulator.programs.day3_layout import Layout, Slice
+from emulator.programs.day3_mlp import DEFAULTS, add_arguments, build, program_data
 from emulator.runtime.scheduler import Pause, Runtime
 from emulator.runtime.state import Snapshot, lists_by_name
 from emulator.values import compare, to_number
-from programs import day3_reference
-from programs.day3_layout import Layout, Slice
-from programs.day3_mlp import DEFAULTS, add_arguments, build, program_data
 
-__all__ = ["EXPLAIN_DEFAULTS", "OFFSET_PROBES", "add_arguments", "build", "layer_map", "mark", "progress",
-           "reference_lists", "slices", "summary"]
+__all__ = [
+    "EXPLAIN_DEFAULTS",
+    "OFFSET_PROBES",
+    "add_arguments",
+    "build",
+    "layer_map",
+    "mark",
+    "progress",
+    "reference_lists",
+    "slices",
+    "summary",
+]
 
 
 def slices(params: dict[str, Any]) -> list[Slice]:
@@ -45,8 +55,14 @@ def _list_floats(runtime: Runtime, name: str) -> list[float]:
 
 def _reference(params: dict[str, Any], initial: np.ndarray) -> day3_reference.History:
     mode = "lut" if params["math"] == "lut" else "exact"
-    return day3_reference.train(Layout(tuple(params["layers"])), initial, reference_data(params),
-                                params["epochs"], params["lr"], mode)
+    return day3_reference.train(
+        Layout(tuple(params["layers"])),
+        initial,
+        reference_data(params),
+        params["epochs"],
+        params["lr"],
+        mode,
+    )
 
 
 def reference_data(params: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -55,21 +71,29 @@ def reference_data(params: dict[str, Any]) -> dict[str, np.ndarray]:
     data = program_data(p, Layout(tuple(p["layers"])))
 
     def pixels(images: list[str]) -> np.ndarray:
-        return np.array([[float(c) for c in image] for image in images]).reshape(len(images), p["layers"][0])
+        return np.array([[float(c) for c in image] for image in images]).reshape(
+            len(images), p["layers"][0]
+        )
 
     def labels(items: list[str]) -> np.ndarray:
         return np.array([int(y) for y in items], dtype=np.int64)
 
-    return {"train_x": pixels(data["train_images"]), "train_y": labels(data["train_labels"]),
-            "test_x": pixels(data["test_images"]), "test_y": labels(data["test_labels"])}
+    return {
+        "train_x": pixels(data["train_images"]),
+        "train_y": labels(data["train_labels"]),
+        "test_x": pixels(data["test_images"]),
+        "test_y": labels(data["test_labels"]),
+    }
 
 
 def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -> str:
     """Accuracy and loss per epoch beside the reference's, and how much of each slice changed."""
     p = {**DEFAULTS, **params}
-    lines = [f"day3 ({p['variant']}): layers {'-'.join(map(str, p['layers']))}, lr {p['lr']:g}, "
-             f"init +-{p['init']:g}, {p['train']} train / {p['test']} test samples, {p['epochs']} epoch(s), "
-             f"{p['math']} exp/log"]
+    lines = [
+        f"day3 ({p['variant']}): layers {'-'.join(map(str, p['layers']))}, lr {p['lr']:g}, "
+        f"init +-{p['init']:g}, {p['train']} train / {p['test']} test samples, {p['epochs']} epoch(s), "
+        f"{p['math']} exp/log"
+    ]
     if marked is None:
         return "\n".join([*lines, "(the run stopped before training started)"])
     initial = lists_by_name(runtime.targets, marked)["weights"]
@@ -90,17 +114,26 @@ def _epoch_table(runtime: Runtime, ref: day3_reference.History) -> list[str]:
     return rows
 
 
-def _slice_table(runtime: Runtime, initial: list[Any], ref: day3_reference.History, p: dict[str, Any]) -> list[str]:
+def _slice_table(
+    runtime: Runtime, initial: list[Any], ref: day3_reference.History, p: dict[str, Any]
+) -> list[str]:
     final = runtime.stage.list(None, "weights").items
     rows = ["", "slice of weights  items changed since initialisation   (reference)"]
     start = np.array([to_number(v) for v in initial])
     for s in slices(p):
         if s.list_name != "weights":
             continue
-        changed = sum(compare(a, b) != 0 for a, b in zip(initial[s.start - 1 : s.end], final[s.start - 1 : s.end], strict=True))
-        ref_changed = int(np.count_nonzero(ref.weights[s.start - 1 : s.end] != start[s.start - 1 : s.end]))
-        rows.append(f"{s.name:<4} {'x'.join(map(str, s.shape)):>7}  {changed:>6}/{s.size:<6}"
-                    f"{'':22}({ref_changed}/{s.size})")
+        changed = sum(
+            compare(a, b) != 0
+            for a, b in zip(initial[s.start - 1 : s.end], final[s.start - 1 : s.end], strict=True)
+        )
+        ref_changed = int(
+            np.count_nonzero(ref.weights[s.start - 1 : s.end] != start[s.start - 1 : s.end])
+        )
+        rows.append(
+            f"{s.name:<4} {'x'.join(map(str, s.shape)):>7}  {changed:>6}/{s.size:<6}"
+            f"{'':22}({ref_changed}/{s.size})"
+        )
     return rows
 
 
@@ -125,35 +158,57 @@ OFFSET_PROBES = {
 """The program's offset finders: custom block -> (list, argument variable, result variable)."""
 
 
-def reference_lists(params: dict[str, Any], initial: dict[str, list[Any]]) -> dict[str, list[float]]:
+def reference_lists(
+    params: dict[str, Any], initial: dict[str, list[Any]]
+) -> dict[str, list[float]]:
     """The reference's `weights` after the same training from the same initial weights."""
     p = {**DEFAULTS, **params}
     ref = _reference(p, np.array([to_number(v) for v in initial["weights"]]))
     return {"weights": [float(x) for x in ref.weights]}
 
 
-def layer_map(offsets: dict[str, dict[int, float]], sizes: list[int], lengths: dict[str, int]) -> list[dict[str, Any]]:
+def layer_map(
+    offsets: dict[str, dict[int, float]], sizes: list[int], lengths: dict[str, int]
+) -> list[dict[str, Any]]:
     """Each layer's sizes and item ranges as the program computed them, checked against list lengths."""
     rows = []
     for layer, size in enumerate(sizes, start=1):
-        ranges: dict[str, tuple[int, int] | None] = {"activations": _range(offsets, "activations", layer, size)}
+        ranges: dict[str, tuple[int, int] | None] = {
+            "activations": _range(offsets, "activations", layer, size)
+        }
         if layer >= 2:
             n_in = sizes[layer - 2]
             w = offsets.get("weights", {}).get(layer)
             ranges["weights"] = None if w is None else (int(w) + 1, int(w) + n_in * size)
-            ranges["biases"] = None if w is None else (int(w) + n_in * size + 1, int(w) + n_in * size + size)
+            ranges["biases"] = (
+                None if w is None else (int(w) + n_in * size + 1, int(w) + n_in * size + size)
+            )
             ranges["deltas"] = _range(offsets, "deltas", layer, size)
-        problems = [f"{name} of layer {layer} are items {r[0]}..{r[1]} but `{_list_of(name)}` has "
-                    f"{lengths.get(_list_of(name), 0)} items"
-                    for name, r in ranges.items() if r is not None and r[1] > lengths.get(_list_of(name), 0)]
+        problems = [
+            f"{name} of layer {layer} are items {r[0]}..{r[1]} but `{_list_of(name)}` has "
+            f"{lengths.get(_list_of(name), 0)} items"
+            for name, r in ranges.items()
+            if r is not None and r[1] > lengths.get(_list_of(name), 0)
+        ]
         text = f"layer {layer} ({size}): " + ", ".join(
-            f"{name} {'not computed' if r is None else f'{r[0]}..{r[1]}'}" for name, r in ranges.items())
-        rows.append({"layer": layer, "size": size, **{k: (list(v) if v else None) for k, v in ranges.items()},
-                     "problems": problems, "text": text + ("  <-- " + "; ".join(problems) if problems else "")})
+            f"{name} {'not computed' if r is None else f'{r[0]}..{r[1]}'}"
+            for name, r in ranges.items()
+        )
+        rows.append(
+            {
+                "layer": layer,
+                "size": size,
+                **{k: (list(v) if v else None) for k, v in ranges.items()},
+                "problems": problems,
+                "text": text + ("  <-- " + "; ".join(problems) if problems else ""),
+            }
+        )
     return rows
 
 
-def _range(offsets: dict[str, dict[int, float]], list_name: str, layer: int, size: int) -> tuple[int, int] | None:
+def _range(
+    offsets: dict[str, dict[int, float]], list_name: str, layer: int, size: int
+) -> tuple[int, int] | None:
     off = offsets.get(list_name, {}).get(layer)
     return None if off is None else (int(off) + 1, int(off) + size)
 

@@ -66,11 +66,20 @@ class Layout:
             out.append(Slice("weights", f"B{k}", b + 1, b + n_out, (n_out,)))
         for layer in range(1, self.layer_count + 1):
             a = self.activation_offset(layer)
-            out.append(Slice("activations", f"A{layer - 1}", a + 1, a + self.sizes[layer - 1],
-                             (self.sizes[layer - 1],)))
+            out.append(
+                Slice(
+                    "activations",
+                    f"A{layer - 1}",
+                    a + 1,
+                    a + self.sizes[layer - 1],
+                    (self.sizes[layer - 1],),
+                )
+            )
         for k, layer in enumerate(range(2, self.layer_count + 1), start=1):
             d = self.delta_offset(layer)
-            out.append(Slice("deltas", f"D{k}", d + 1, d + self.sizes[layer - 1], (self.sizes[layer - 1],)))
+            out.append(
+                Slice("deltas", f"D{k}", d + 1, d + self.sizes[layer - 1], (self.sizes[layer - 1],))
+            )
         return out
 
 

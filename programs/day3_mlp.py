@@ -22,10 +22,10 @@ import argparse
 from typing import Any
 
 from emulator.dsl import Program, TargetBuilder, Var, else_, if_, join, mathop, random, repeat, say
+from emulator.lut.tables import load_exp, load_log
+from emulator.programs.data.mnist14.load import load_split
+from emulator.programs.day3_layout import DEFAULT_LAYERS, Layout, parse_layers
 from emulator.project import Project
-from lut.tables import load_exp, load_log
-from programs.data.mnist14.load import load_split
-from programs.day3_layout import DEFAULT_LAYERS, Layout, parse_layers
 
 VARIANTS = ("fixed", "buggy")
 DEFAULTS: dict[str, Any] = {

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lut.tables import lookup_exp, lookup_log
-from programs.day3_layout import Layout
+from emulator.lut.tables import lookup_exp, lookup_log
+from emulator.programs.day3_layout import Layout
 
 MODES = ("lut", "exact")
 
@@ -56,7 +56,9 @@ def _softmax(z: np.ndarray, mode: str) -> np.ndarray:
     return e / total
 
 
-def backward(layout: Layout, weights: np.ndarray, outputs: list[np.ndarray], label: int) -> list[np.ndarray]:
+def backward(
+    layout: Layout, weights: np.ndarray, outputs: list[np.ndarray], label: int
+) -> list[np.ndarray]:
     """Deltas of layers 2..L (index 0 is layer 2), from softmax + cross-entropy at the output."""
     target = np.zeros(layout.sizes[-1])
     target[label] = 1.0
@@ -72,8 +74,13 @@ def backward(layout: Layout, weights: np.ndarray, outputs: list[np.ndarray], lab
     return [deltas[layer] for layer in range(2, layout.layer_count + 1)]
 
 
-def update(layout: Layout, weights: np.ndarray, outputs: list[np.ndarray], deltas: list[np.ndarray],
-           lr: float) -> np.ndarray:
+def update(
+    layout: Layout,
+    weights: np.ndarray,
+    outputs: list[np.ndarray],
+    deltas: list[np.ndarray],
+    lr: float,
+) -> np.ndarray:
     """The flat weights after one SGD step: w = w - lr * (a_i * delta_j), b = b - lr * delta_j."""
     new = weights.copy()
     for layer in range(2, layout.layer_count + 1):
@@ -89,11 +96,16 @@ def loss(outputs: list[np.ndarray], label: int, mode: str) -> float:
     return float(0.0 - _log(np.array([outputs[-1][label]]), mode)[0])
 
 
-def accuracy(layout: Layout, weights: np.ndarray, images: np.ndarray, labels: np.ndarray, mode: str) -> float:
+def accuracy(
+    layout: Layout, weights: np.ndarray, images: np.ndarray, labels: np.ndarray, mode: str
+) -> float:
     """Share of samples whose first largest output is their label."""
     if len(labels) == 0:
         return float("nan")  # the program divides 0 correct by 0 samples: NaN in Scratch
-    correct = sum(int(np.argmax(forward(layout, weights, x, mode)[-1]) == y) for x, y in zip(images, labels, strict=True))
+    correct = sum(
+        int(np.argmax(forward(layout, weights, x, mode)[-1]) == y)
+        for x, y in zip(images, labels, strict=True)
+    )
     return correct / len(labels)
 
 
@@ -106,8 +118,14 @@ class History:
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-def train(layout: Layout, weights: np.ndarray, data: dict[str, np.ndarray], epochs: int, lr: float,
-          mode: str = "lut") -> History:
+def train(
+    layout: Layout,
+    weights: np.ndarray,
+    data: dict[str, np.ndarray],
+    epochs: int,
+    lr: float,
+    mode: str = "lut",
+) -> History:
     """Train sample by sample, in order, testing before training and after every epoch."""
     history = History(weights=np.array(weights, dtype=np.float64))
     history.accuracy.append(accuracy(layout, history.weights, data["test_x"], data["test_y"], mode))
@@ -118,6 +136,10 @@ def train(layout: Layout, weights: np.ndarray, data: dict[str, np.ndarray], epoc
             total += loss(outputs, int(y), mode)
             deltas = backward(layout, history.weights, outputs, int(y))
             history.weights = update(layout, history.weights, outputs, deltas, lr)
-        history.mean_loss.append(total / len(data["train_y"]) if len(data["train_y"]) else float("nan"))
-        history.accuracy.append(accuracy(layout, history.weights, data["test_x"], data["test_y"], mode))
+        history.mean_loss.append(
+            total / len(data["train_y"]) if len(data["train_y"]) else float("nan")
+        )
+        history.accuracy.append(
+            accuracy(layout, history.weights, data["test_x"], data["test_y"], mode)
+        )
     return history

@@ -70,16 +70,25 @@ class Blocks:
         self.blocks: dict[str, Block] = {}
         self._ids = itertools.count(1)
 
-    def add(self, opcode: str, inputs: dict[str, list[Any]] | None = None,
-            fields: dict[str, list[Any]] | None = None, *, id: str | None = None,
-            shadow: bool = False, mutation: dict[str, Any] | None = None) -> str:
+    def add(
+        self,
+        opcode: str,
+        inputs: dict[str, list[Any]] | None = None,
+        fields: dict[str, list[Any]] | None = None,
+        *,
+        id: str | None = None,
+        shadow: bool = False,
+        mutation: dict[str, Any] | None = None,
+    ) -> str:
         """Add one block; returns its id."""
         block_id = id or f"{self.prefix}{next(self._ids)}"
         self.blocks[block_id] = Block(
-            id=block_id, opcode=opcode,
+            id=block_id,
+            opcode=opcode,
             inputs={k: _input(v) for k, v in (inputs or {}).items()},
             fields={k: Field(*v) for k, v in (fields or {}).items()},
-            shadow=shadow, mutation=mutation,
+            shadow=shadow,
+            mutation=mutation,
         )
         return block_id
 
@@ -118,12 +127,21 @@ def var(name: str) -> list[Any]:
     return [3, [12, name, f"var-{name}"], [10, ""]]
 
 
-def target(name: str, blocks: Blocks | None = None, *, is_stage: bool = False, layer: int = 0,
-           variables: dict[str, Any] | None = None, lists: dict[str, list[Any]] | None = None,
-           broadcasts: dict[str, str] | None = None, visible: bool = True) -> Target:
+def target(
+    name: str,
+    blocks: Blocks | None = None,
+    *,
+    is_stage: bool = False,
+    layer: int = 0,
+    variables: dict[str, Any] | None = None,
+    lists: dict[str, list[Any]] | None = None,
+    broadcasts: dict[str, str] | None = None,
+    visible: bool = True,
+) -> Target:
     """A target whose variable and list ids are "var-<name>" and "list-<name>"."""
     return Target(
-        name=name, is_stage=is_stage,
+        name=name,
+        is_stage=is_stage,
         variables={f"var-{n}": Variable(f"var-{n}", n, v) for n, v in (variables or {}).items()},
         lists={f"list-{n}": ListVar(f"list-{n}", n, tuple(v)) for n, v in (lists or {}).items()},
         broadcasts=dict(broadcasts or {}),
@@ -133,7 +151,9 @@ def target(name: str, blocks: Blocks | None = None, *, is_stage: bool = False, l
     )
 
 
-def project(stage: Blocks | None = None, *sprites: tuple[str, Blocks], **stage_data: Any) -> Project:
+def project(
+    stage: Blocks | None = None, *sprites: tuple[str, Blocks], **stage_data: Any
+) -> Project:
     """A project: stage blocks and data, then sprites (name, blocks) with layers 1, 2, ..."""
     targets = [target("Stage", stage, is_stage=True, **stage_data)]
     targets += [target(name, blocks, layer=i) for i, (name, blocks) in enumerate(sprites, 1)]

@@ -208,24 +208,97 @@ def day3_params(
 # reporters, ("mathop", op, x). Loops that could run for ever are bounded by construction.
 
 FUZZ_TEXTS = [
-    "", " ", "0x1A", "1e3", "-0", "Infinity", "-Infinity", "abc", "ABC", "1.0", "0", "1", "2", "3",
-    "-1", "0.1", "0.2", "2.5", "-2.5", "007", "true", "false", "NaN", "1e308", "5e-324", "\t3 ",
-    "last", "all", "random", "a", "B", "\U0001F600", "0.5", "-0.4", "100", "1e21", "1e-7",
+    "",
+    " ",
+    "0x1A",
+    "1e3",
+    "-0",
+    "Infinity",
+    "-Infinity",
+    "abc",
+    "ABC",
+    "1.0",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "0.1",
+    "0.2",
+    "2.5",
+    "-2.5",
+    "007",
+    "true",
+    "false",
+    "NaN",
+    "1e308",
+    "5e-324",
+    "\t3 ",
+    "last",
+    "all",
+    "random",
+    "a",
+    "B",
+    "\U0001f600",
+    "0.5",
+    "-0.4",
+    "100",
+    "1e21",
+    "1e-7",
 ]
 FUZZ_VARIABLES = ("a", "b", "c")
 FUZZ_LISTS = ("L", "M")
-FUZZ_INDICES = ["1", "2", "3", "0", "-1", "1.5", "2.9", "0.99", "last", "all", "random", "any", "LAST", "",
-                " 2 ", "10", "Infinity", "0x2", "1e0"]
+FUZZ_INDICES = [
+    "1",
+    "2",
+    "3",
+    "0",
+    "-1",
+    "1.5",
+    "2.9",
+    "0.99",
+    "last",
+    "all",
+    "random",
+    "any",
+    "LAST",
+    "",
+    " 2 ",
+    "10",
+    "Infinity",
+    "0x2",
+    "1e0",
+]
 FUZZ_REPEAT_COUNTS = ["0", "1", "2", "3", "2.5", "-1", "abc", "1e0", " 2 "]
 FUZZ_WAITS = ["0", "0.05", "-1", "", "0.1"]
 FUZZ_MESSAGES = ("m1", "m2")
 FUZZ_STOPS = ("this script", "other scripts in sprite", "other scripts in stage", "all")
-FUZZ_NUMBER_OPS = ("operator_add", "operator_subtract", "operator_multiply", "operator_divide",
-                   "operator_mod", "operator_random")
+FUZZ_NUMBER_OPS = (
+    "operator_add",
+    "operator_subtract",
+    "operator_multiply",
+    "operator_divide",
+    "operator_mod",
+    "operator_random",
+)
 FUZZ_TEXT_OPS = ("operator_join", "operator_letter_of", "operator_contains")
 FUZZ_COMPARISONS = ("operator_lt", "operator_equals", "operator_gt")
-FUZZ_MATHOPS = ("abs", "floor", "ceiling", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "ln", "log",
-                "e ^", "10 ^")
+FUZZ_MATHOPS = (
+    "abs",
+    "floor",
+    "ceiling",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "ln",
+    "log",
+    "e ^",
+    "10 ^",
+)
 
 
 @functools.cache
@@ -233,31 +306,56 @@ def fuzz_literals() -> st.SearchStrategy[tuple]:
     """A literal as the editor stores it (text), biased to the tricky spellings; sometimes a JSON number."""
     finite = floats_any().filter(math.isfinite)
     # -0 cannot travel: the VM's runner re-serialises the project, and JSON.stringify(-0) is "0".
-    json_numbers = finite.filter(lambda x: x != 0 or math.copysign(1.0, x) > 0).map(lambda x: ("num", x))
-    return st.one_of(st.sampled_from(FUZZ_TEXTS).map(lambda t: ("lit", t)),
-                     finite.map(lambda x: ("lit", number_to_string(x))), json_numbers)
+    json_numbers = finite.filter(lambda x: x != 0 or math.copysign(1.0, x) > 0).map(
+        lambda x: ("num", x)
+    )
+    return st.one_of(
+        st.sampled_from(FUZZ_TEXTS).map(lambda t: ("lit", t)),
+        finite.map(lambda x: ("lit", number_to_string(x))),
+        json_numbers,
+    )
 
 
 # Every strategy is built once (per parameter set): building them afresh inside each draw costs
 # Hypothesis more time in validation than the VM takes to run the program.
 _ONE_IN_FOUR = st.integers(0, 3)
-_EXPRESSION_KINDS = st.sampled_from(["number", "text", "compare", "logic", "unary", "list", "arg-outside"])
+_EXPRESSION_KINDS = st.sampled_from(
+    ["number", "text", "compare", "logic", "unary", "list", "arg-outside"]
+)
 _NUMBER_OPS = st.sampled_from(FUZZ_NUMBER_OPS)
 _TEXT_OPS = st.sampled_from(FUZZ_TEXT_OPS)
 _COMPARISONS = st.sampled_from(FUZZ_COMPARISONS)
 _LOGIC_OPS = st.sampled_from(["operator_and", "operator_or", "operator_not"])
 _UNARY_OPS = st.sampled_from(["operator_round", "operator_length", "mathop"])
 _MATHOPS = st.sampled_from(FUZZ_MATHOPS)
-_LIST_REPORTERS = st.sampled_from(["data_itemoflist", "data_lengthoflist", "data_itemnumoflist",
-                                   "data_listcontainsitem", "contents"])
+_LIST_REPORTERS = st.sampled_from(
+    [
+        "data_itemoflist",
+        "data_lengthoflist",
+        "data_itemnumoflist",
+        "data_listcontainsitem",
+        "contents",
+    ]
+)
 _LIST_NAMES = st.sampled_from(FUZZ_LISTS)
 _VARIABLE_NAMES = st.sampled_from(FUZZ_VARIABLES)
 _OUTSIDE_ARGS = st.tuples(st.just("arg"), st.sampled_from(["x", "y"]), st.sampled_from(["s", "b"]))
 _INDEX_WORDS = st.sampled_from(FUZZ_INDICES).map(lambda t: ("lit", t))
 _REPEAT_COUNTS = st.sampled_from(FUZZ_REPEAT_COUNTS).map(lambda t: ("lit", t))
 _STATEMENT_COUNT = st.integers(1, 4)
-_SIMPLE_STATEMENTS = ["set", "change", "add", "insert", "replace", "delete", "deleteall", "say", "wait",
-                      "say_for", "stop"]
+_SIMPLE_STATEMENTS = [
+    "set",
+    "change",
+    "add",
+    "insert",
+    "replace",
+    "delete",
+    "deleteall",
+    "say",
+    "wait",
+    "say_for",
+    "stop",
+]
 _WAITS = st.sampled_from(FUZZ_WAITS).map(lambda t: ("lit", t))
 _MESSAGES = st.sampled_from(FUZZ_MESSAGES)
 _STOPS = st.sampled_from(FUZZ_STOPS)
@@ -282,8 +380,12 @@ def _indices(depth: int, args: tuple[tuple[str, str], ...]) -> st.SearchStrategy
 
 
 @functools.cache
-def _statements(depth: int, args: tuple[tuple[str, str], ...], procedures: tuple[tuple[str, ...], ...],
-                broadcasts: bool = True) -> st.SearchStrategy[list[tuple]]:
+def _statements(
+    depth: int,
+    args: tuple[tuple[str, str], ...],
+    procedures: tuple[tuple[str, ...], ...],
+    broadcasts: bool = True,
+) -> st.SearchStrategy[list[tuple]]:
     return fuzz_statements(depth, args, procedures, broadcasts)
 
 
@@ -297,7 +399,9 @@ def _statement_kinds(nested: bool, calls: bool, broadcasts: bool) -> st.SearchSt
 
 
 @st.composite
-def fuzz_expressions(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str], ...] = ()) -> tuple:
+def fuzz_expressions(
+    draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str], ...] = ()
+) -> tuple:
     """A reporter expression over literals, variables, list items and (inside a custom block) arguments."""
     if depth <= 0 or draw(_ONE_IN_FOUR) == 0:
         return draw(_leaves(args))
@@ -331,8 +435,13 @@ def fuzz_indices(draw: st.DrawFn, depth: int = 1, args: tuple[tuple[str, str], .
 
 
 @st.composite
-def fuzz_statements(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str], ...] = (),
-                    procedures: tuple[tuple[str, ...], ...] = (), broadcasts: bool = True) -> list[tuple]:
+def fuzz_statements(
+    draw: st.DrawFn,
+    depth: int = 2,
+    args: tuple[tuple[str, str], ...] = (),
+    procedures: tuple[tuple[str, ...], ...] = (),
+    broadcasts: bool = True,
+) -> list[tuple]:
     """A short block sequence: set/change, list writes, loops, if/else, say, waits, stops, calls, broadcasts.
 
     Receivers get no broadcasts (`broadcasts=False`), so no message can restart itself for ever.
@@ -355,9 +464,21 @@ def fuzz_statements(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str]
         elif kind == "say":
             out.append(("say", draw(expr)))
         elif kind == "repeat":
-            out.append(("repeat", draw(_REPEAT_COUNTS), draw(_statements(depth - 1, args, procedures, broadcasts))))
+            out.append(
+                (
+                    "repeat",
+                    draw(_REPEAT_COUNTS),
+                    draw(_statements(depth - 1, args, procedures, broadcasts)),
+                )
+            )
         elif kind == "repeat_until":
-            out.append(("repeat_until", draw(expr), draw(_statements(depth - 1, args, procedures, broadcasts))))
+            out.append(
+                (
+                    "repeat_until",
+                    draw(expr),
+                    draw(_statements(depth - 1, args, procedures, broadcasts)),
+                )
+            )
         elif kind == "if":
             body = _statements(depth - 1, args, procedures, broadcasts)
             out.append(("if", draw(expr), draw(body), draw(st.none() | body)))
@@ -378,8 +499,12 @@ def fuzz_statements(draw: st.DrawFn, depth: int = 2, args: tuple[tuple[str, str]
     return out
 
 
-_INITIAL_VALUES = st.one_of(fuzz_literals().map(lambda lit: lit[1]), st.booleans(),
-                            st.integers(-5, 5).map(float), st.sampled_from([0.1, 2.5, -0.5, 1e21]))
+_INITIAL_VALUES = st.one_of(
+    fuzz_literals().map(lambda lit: lit[1]),
+    st.booleans(),
+    st.integers(-5, 5).map(float),
+    st.sampled_from([0.1, 2.5, -0.5, 1e21]),
+)
 _ARG_KINDS = st.lists(st.sampled_from(["s", "b"]), max_size=2)
 _WHERE = st.sampled_from(["stage", "sprite"])
 
@@ -395,9 +520,13 @@ def fuzz_programs(draw: st.DrawFn) -> dict:
         body = draw(_statements(1, args, tuple(p["kinds"] for p in procedures)))
         procedures.append({"kinds": kinds, "warp": draw(st.booleans()), "body": body})
     known = tuple(p["kinds"] for p in procedures)
-    scripts = [(draw(_WHERE), draw(_statements(2, (), known))) for _ in range(draw(st.integers(1, 2)))]
-    receivers = [(draw(_WHERE), draw(_MESSAGES), draw(_statements(1, (), (), False)))
-                 for _ in range(draw(st.integers(0, 2)))]
+    scripts = [
+        (draw(_WHERE), draw(_statements(2, (), known))) for _ in range(draw(st.integers(1, 2)))
+    ]
+    receivers = [
+        (draw(_WHERE), draw(_MESSAGES), draw(_statements(1, (), (), False)))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
     return {
         "variables": {v: draw(_INITIAL_VALUES) for v in FUZZ_VARIABLES},
         "lists": {name: draw(st.lists(_INITIAL_VALUES, max_size=4)) for name in FUZZ_LISTS},

@@ -44,9 +44,15 @@ def test_vector_58_set_variable_stores_the_literal_as_json_holds_it() -> None:
         b.set_var("number_slot", [1, [4, "10"]]),
         b.set_var("number", [1, [4, 10]]),
         b.add("data_setvariableto", {}, {"VARIABLE": ["missing", "var-missing"]}),
-        b=b, variables={"text": 0, "number_slot": 0, "number": 0, "missing": 0},
+        b=b,
+        variables={"text": 0, "number_slot": 0, "number": 0, "missing": 0},
     )
-    assert state["variables"] == {"text": "10", "number_slot": "10", "number": 10.0, "missing": None}
+    assert state["variables"] == {
+        "text": "10",
+        "number_slot": "10",
+        "number": 10.0,
+        "missing": None,
+    }
 
 
 def test_vector_59_change_by_casts_text_to_a_number() -> None:
@@ -57,9 +63,11 @@ def test_vector_59_change_by_casts_text_to_a_number() -> None:
 
 
 def test_vector_60_infinity_changed_by_minus_infinity_stores_nan() -> None:
-    """"Infinity" + "-Infinity" is NaN, and `change by` stores it."""
+    """ "Infinity" + "-Infinity" is NaN, and `change by` stores it."""
     b = Blocks()
-    change = b.add("data_changevariableby", {"VALUE": [1, [4, "-Infinity"]]}, {"VARIABLE": ["v", "var-v"]})
+    change = b.add(
+        "data_changevariableby", {"VALUE": [1, [4, "-Infinity"]]}, {"VARIABLE": ["v", "var-v"]}
+    )
     assert math.isnan(one_script(change, b=b, variables={"v": "Infinity"})["variables"]["v"])
 
 
@@ -68,8 +76,13 @@ def test_vector_61_a_boolean_variable_changed_by_1_is_2() -> None:
     b = Blocks()
     less = b.add("operator_lt", {"OPERAND1": [1, [10, "1"]], "OPERAND2": [1, [10, "2"]]})
     change = b.add("data_changevariableby", {"VALUE": [1, [4, "1"]]}, {"VARIABLE": ["w", "var-w"]})
-    state = one_script(b.set_var("v", [3, less, [10, ""]]), b.set_var("w", [3, less, [10, ""]]), change,
-                       b=b, variables={"v": 0, "w": 0})
+    state = one_script(
+        b.set_var("v", [3, less, [10, ""]]),
+        b.set_var("w", [3, less, [10, ""]]),
+        change,
+        b=b,
+        variables={"v": 0, "w": 0},
+    )
     assert state["variables"] == {"v": True, "w": 2.0}
 
 
@@ -98,7 +111,9 @@ def list_reads(items: list[object], opcode: str, slot: str, values: list[object]
     """What a list reporter gives for each input value, read into a list `out`."""
     b = Blocks()
     reads = [
-        b.add_to("out", [3, b.add(opcode, {slot: [1, [10, v]]}, {"LIST": ["L", "list-L"]}), [10, ""]])
+        b.add_to(
+            "out", [3, b.add(opcode, {slot: [1, [10, v]]}, {"LIST": ["L", "list-L"]}), [10, ""]]
+        )
         for v in values
     ]
     return one_script(*reads, b=b, lists={"L": items, "out": []})["lists"]["out"]
@@ -115,8 +130,13 @@ def test_vector_63_item_indices_floor_and_know_last() -> None:
 
 
 def test_item_index_special_words_are_lowercase_only() -> None:
-    """"LAST" is no special word: it casts to 0, so the item is ""; "0x2" is 2."""
-    assert list_reads(ABC, "data_itemoflist", "INDEX", ["LAST", "0x2", "", "Infinity"]) == ["", "b", "", ""]
+    """ "LAST" is no special word: it casts to 0, so the item is ""; "0x2" is 2."""
+    assert list_reads(ABC, "data_itemoflist", "INDEX", ["LAST", "0x2", "", "Infinity"]) == [
+        "",
+        "b",
+        "",
+        "",
+    ]
 
 
 def test_vector_64_an_item_keeps_its_type() -> None:
@@ -130,8 +150,13 @@ def test_vector_65_item_number_ignores_case() -> None:
 
 
 def test_vector_66_item_number_compares_numbers_and_booleans() -> None:
-    """"true" finds the boolean true at 3; "2.0" finds the number 2 at 2; "1.0" finds "1"."""
-    assert list_reads(MIXED, "data_itemnumoflist", "ITEM", ["true", "2.0", "TRUE", "1.0"]) == [3.0, 2.0, 3.0, 1.0]
+    """ "true" finds the boolean true at 3; "2.0" finds the number 2 at 2; "1.0" finds "1"."""
+    assert list_reads(MIXED, "data_itemnumoflist", "ITEM", ["true", "2.0", "TRUE", "1.0"]) == [
+        3.0,
+        2.0,
+        3.0,
+        1.0,
+    ]
 
 
 def test_vector_67_list_contains_ignores_case_but_not_whitespace() -> None:
@@ -141,14 +166,20 @@ def test_vector_67_list_contains_ignores_case_but_not_whitespace() -> None:
 
 def test_list_contains_compares_numbers() -> None:
     """["1", 2, true, "x"] contains "2", "1.0" and "TRUE"; "0" matches nothing."""
-    assert list_reads(MIXED, "data_listcontainsitem", "ITEM", ["2", "1.0", "TRUE", "0"]) == [True, True, True, False]
+    assert list_reads(MIXED, "data_listcontainsitem", "ITEM", ["2", "1.0", "TRUE", "0"]) == [
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
 def list_contents(items: list[object]) -> object:
     b = Blocks()
     contents = b.add("data_listcontents", {}, {"LIST": ["L", "list-L"]})
-    return one_script(b.set_var("v", [3, contents, [10, ""]]), b=b, lists={"L": items},
-                      variables={"v": 0})["variables"]["v"]
+    return one_script(
+        b.set_var("v", [3, contents, [10, ""]]), b=b, lists={"L": items}, variables={"v": 0}
+    )["variables"]["v"]
 
 
 def test_vector_68_the_list_reporter_joins_single_characters_without_spaces() -> None:
@@ -168,8 +199,12 @@ def test_vector_69_the_join_rule_looks_at_js_types() -> None:
 def test_a_list_reporter_in_an_input_slot_reports_its_contents() -> None:
     """A list dropped into a slot ([13, name, id]) gives the same text as the list reporter."""
     b = Blocks()
-    state = one_script(b.set_var("v", [3, [13, "L", "list-L"], [10, ""]]), b=b,
-                       lists={"L": ["x", "y"]}, variables={"v": 0})
+    state = one_script(
+        b.set_var("v", [3, [13, "L", "list-L"], [10, ""]]),
+        b=b,
+        lists={"L": ["x", "y"]},
+        variables={"v": 0},
+    )
     assert state["variables"]["v"] == "xy"
 
 
@@ -228,7 +263,9 @@ def test_vector_72_add_keeps_the_js_type() -> None:
     """`add (1 = 1)` adds the boolean true; `add "007"` adds the string "007"."""
     b = Blocks()
     equal = b.add("operator_equals", {"OPERAND1": [1, [10, "1"]], "OPERAND2": [1, [10, "1"]]})
-    state = one_script(b.add_to("L", [3, equal, [10, ""]]), b.add_to("L", [1, [10, "007"]]), b=b, lists={"L": []})
+    state = one_script(
+        b.add_to("L", [3, equal, [10, ""]]), b.add_to("L", [1, [10, "007"]]), b=b, lists={"L": []}
+    )
     assert state["lists"]["L"] == [True, "007"]
 
 
@@ -283,9 +320,17 @@ def repeat_times(times: list[object]) -> float:
     return one_script(loop, b=b, variables={"n": 0})["variables"]["n"]
 
 
-@pytest.mark.parametrize(("times", "count"), [
-    ("2.5", 3), ("2.4", 2), ("0.5", 1), ("-0.5", 0), ("abc", 0), ("true", 0),
-])
+@pytest.mark.parametrize(
+    ("times", "count"),
+    [
+        ("2.5", 3),
+        ("2.4", 2),
+        ("0.5", 1),
+        ("-0.5", 0),
+        ("abc", 0),
+        ("true", 0),
+    ],
+)
 def test_vector_74_repeat_rounds_its_count(times: str, count: int) -> None:
     """repeat runs Math.round(toNumber(n)) times: half rounds up, text that is not a number is 0."""
     assert repeat_times([4, times]) == count
@@ -315,10 +360,16 @@ def test_if_and_if_else_with_empty_branches_and_empty_conditions() -> None:
         b.add("control_if", {}),
         b.add("control_if_else", {}),
         b.add("control_if", {"CONDITION": [2, b.add("operator_not", {})]}),
-        b.add("control_if_else", {"CONDITION": [2, b.add("operator_not", {})],
-                                  "SUBSTACK2": [2, b.set_var("never", [1, [10, "!"]])]}),
+        b.add(
+            "control_if_else",
+            {
+                "CONDITION": [2, b.add("operator_not", {})],
+                "SUBSTACK2": [2, b.set_var("never", [1, [10, "!"]])],
+            },
+        ),
         b.set_var("b", [1, [10, "y"]]),
-        b=b, variables={"a": 0, "b": 0, "never": 0},
+        b=b,
+        variables={"a": 0, "b": 0, "never": 0},
     )
     assert state["variables"] == {"a": "x", "b": "y", "never": 0.0}
 
@@ -330,7 +381,10 @@ def test_if_tests_the_truth_of_a_text_value() -> None:
     for text in ["0", "FALSE", "", " ", "0.0", "null"]:
         hit = b.add_to("out", [1, [10, text]])
         condition = [2, var("x")[1]]  # a variable reporter dropped into the boolean slot
-        blocks += [b.set_var("x", [1, [10, text]]), b.add("control_if", {"CONDITION": condition, "SUBSTACK": [2, hit]})]
+        blocks += [
+            b.set_var("x", [1, [10, text]]),
+            b.add("control_if", {"CONDITION": condition, "SUBSTACK": [2, hit]}),
+        ]
     state = one_script(*blocks, b=b, variables={"x": 0}, lists={"out": []})
     assert state["lists"]["out"] == [" ", "0.0", "null"]
 
@@ -421,12 +475,19 @@ def test_a_question_is_shown_as_text() -> None:
 def test_a_hidden_sprite_asks_without_a_bubble() -> None:
     """A sprite hidden when it asks shows no say bubble."""
     b = Blocks()
-    b.flag_script(b.add("sensing_askandwait", {"QUESTION": [1, [10, "q"]]}),
-                  b.set_var("a", [3, b.add("sensing_answer"), [10, ""]]))
+    b.flag_script(
+        b.add("sensing_askandwait", {"QUESTION": [1, [10, "q"]]}),
+        b.set_var("a", [3, b.add("sensing_answer"), [10, ""]]),
+    )
     from emulator.project import Project
     from tests.helpers import target
 
-    hidden = Project(targets=(target("Stage", is_stage=True, variables={"a": 0}), target("S", b, layer=1, visible=False)))
+    hidden = Project(
+        targets=(
+            target("Stage", is_stage=True, variables={"a": 0}),
+            target("S", b, layer=1, visible=False),
+        )
+    )
     state = run_project(hidden, answers=["yes"])
     assert state["variables"]["a"] == "yes"
     assert state["says"] == []
@@ -475,7 +536,10 @@ def test_an_unsupported_block_never_reached_is_harmless() -> None:
     """An unsupported block in a branch that is not taken, or a script never started, changes nothing."""
     b = Blocks()
     move = b.add("motion_movesteps", {"STEPS": [1, [4, "10"]]})
-    b.script(b.add("event_whenkeypressed", {}, {"KEY_OPTION": ["space", None]}), b.add("motion_turnright", {}))
+    b.script(
+        b.add("event_whenkeypressed", {}, {"KEY_OPTION": ["space", None]}),
+        b.add("motion_turnright", {}),
+    )
     b.flag_script(b.add("control_if", {"SUBSTACK": [2, move]}), b.set_var("done", [1, [10, "yes"]]))
     assert run_project(project(b, variables={"done": 0}))["variables"]["done"] == "yes"
 
@@ -497,7 +561,10 @@ def test_an_unsupported_reporter_stops_the_run_when_evaluated() -> None:
 def two_draws_joined(reversed_inputs: bool, seed: int) -> str:
     """join (pick random 1 to 9) (pick random 1 to 9), its inputs stored in either order."""
     b = Blocks()
-    draws = [[3, b.add("operator_random", {"FROM": [1, [4, "1"]], "TO": [1, [4, "9"]]}), [10, ""]] for _ in "12"]
+    draws = [
+        [3, b.add("operator_random", {"FROM": [1, [4, "1"]], "TO": [1, [4, "9"]]}), [10, ""]]
+        for _ in "12"
+    ]
     inputs = {"STRING1": draws[0], "STRING2": draws[1]}
     if reversed_inputs:
         inputs = dict(reversed(inputs.items()))

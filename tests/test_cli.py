@@ -15,8 +15,14 @@ import pytest
 
 from emulator.cli import main
 
-APPLE_ORANGE = ["price: 715", "dApple: 2.2", "dApple_num: 110", "dOrange: 3.3000000000000003",
-                "dOrange_num: 165", "dTax: 650"]
+APPLE_ORANGE = [
+    "price: 715",
+    "dApple: 2.2",
+    "dApple_num: 110",
+    "dOrange: 3.3000000000000003",
+    "dOrange_num: 165",
+    "dTax: 650",
+]
 
 
 FOREVER_PROGRAM = (
@@ -49,12 +55,17 @@ def test_dump_state_shape(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_cli(capsys, "run", "apple_orange", "--dump-state", "-")
     state = json.loads(out)
     assert status == 0 and set(state) == {"variables", "lists", "sprites", "says"}
-    assert state["variables"]["dtax"] == 650 and state["sprites"]["Shop"] == {"variables": {}, "lists": {}}
+    assert state["variables"]["dtax"] == 650 and state["sprites"]["Shop"] == {
+        "variables": {},
+        "lists": {},
+    }
     assert state["says"][0] == {"target": "Shop", "type": "say", "text": "price: 715"}
     assert err.splitlines() == APPLE_ORANGE
 
 
-def test_dump_state_tags_values_json_cannot_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dump_state_tags_values_json_cannot_hold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """NaN, infinities and -0 are written as {"$n": ...}; literal text stays text."""
     program = tmp_path / "specials.py"
     program.write_text(
@@ -74,8 +85,13 @@ def test_dump_state_tags_values_json_cannot_hold(tmp_path: Path, capsys: pytest.
     dump = tmp_path / "state.json"
     assert run_cli(capsys, "run", str(program), "--dump-state", str(dump))[0] == 0
     variables = json.loads(dump.read_text())["variables"]
-    assert variables == {"nan": {"$n": "NaN"}, "inf": {"$n": "Infinity"}, "minf": {"$n": "-Infinity"},
-                         "mzero": {"$n": "-0"}, "text": "10"}
+    assert variables == {
+        "nan": {"$n": "NaN"},
+        "inf": {"$n": "Infinity"},
+        "minf": {"$n": "-Infinity"},
+        "mzero": {"$n": "-0"},
+        "text": "10",
+    }
 
 
 def test_export_then_run_the_sb3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,8 +110,16 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def _project(blocks: dict) -> bytes:
-    stage = {"isStage": True, "name": "Stage", "variables": {}, "lists": {}, "broadcasts": {},
-             "blocks": {}, "costumes": [], "sounds": []}
+    stage = {
+        "isStage": True,
+        "name": "Stage",
+        "variables": {},
+        "lists": {},
+        "broadcasts": {},
+        "blocks": {},
+        "costumes": [],
+        "sounds": [],
+    }
     sprite = dict(stage, isStage=False, name="S", blocks=blocks)
     return json.dumps({"targets": [stage, sprite], "meta": {"semver": "3.0.0"}}).encode()
 
@@ -104,21 +128,66 @@ BAD_INPUTS = {
     "missing file": lambda d: d / "nope.sb3",
     "not a zip": lambda d: (d / "x.sb3").write_bytes(b"\x00\x01garbage") and d / "x.sb3",
     "zip without project.json": lambda d: _zip(d / "empty.sb3", {"other.txt": b"hi"}),
-    "invalid JSON": lambda d: (d / "bad.json").write_text("{\"targets\": [") and d / "bad.json",
-    "not Scratch 3": lambda d: (d / "s2.json").write_text('{"objName": "Stage", "children": []}') and d / "s2.json",
-    "block cycle": lambda d: _zip(d / "cycle.sb3", {"project.json": _project({
-        "a": {"opcode": "looks_say", "next": "b", "parent": None, "inputs": {}, "fields": {}, "shadow": False,
-              "topLevel": True, "x": 0, "y": 0},
-        "b": {"opcode": "looks_say", "next": "a", "parent": "a", "inputs": {}, "fields": {}, "shadow": False,
-              "topLevel": False}})}),
-    "missing block": lambda d: _zip(d / "dangling.sb3", {"project.json": _project({
-        "a": {"opcode": "looks_say", "next": "ghost", "parent": None, "inputs": {}, "fields": {},
-              "shadow": False, "topLevel": True, "x": 0, "y": 0}})}),
+    "invalid JSON": lambda d: (d / "bad.json").write_text('{"targets": [') and d / "bad.json",
+    "not Scratch 3": lambda d: (
+        (d / "s2.json").write_text('{"objName": "Stage", "children": []}') and d / "s2.json"
+    ),
+    "block cycle": lambda d: _zip(
+        d / "cycle.sb3",
+        {
+            "project.json": _project(
+                {
+                    "a": {
+                        "opcode": "looks_say",
+                        "next": "b",
+                        "parent": None,
+                        "inputs": {},
+                        "fields": {},
+                        "shadow": False,
+                        "topLevel": True,
+                        "x": 0,
+                        "y": 0,
+                    },
+                    "b": {
+                        "opcode": "looks_say",
+                        "next": "a",
+                        "parent": "a",
+                        "inputs": {},
+                        "fields": {},
+                        "shadow": False,
+                        "topLevel": False,
+                    },
+                }
+            )
+        },
+    ),
+    "missing block": lambda d: _zip(
+        d / "dangling.sb3",
+        {
+            "project.json": _project(
+                {
+                    "a": {
+                        "opcode": "looks_say",
+                        "next": "ghost",
+                        "parent": None,
+                        "inputs": {},
+                        "fields": {},
+                        "shadow": False,
+                        "topLevel": True,
+                        "x": 0,
+                        "y": 0,
+                    }
+                }
+            )
+        },
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_is_one_line_and_status_2(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_line_and_status_2(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Every bad input gets one line on stderr naming the file, exit status 2, and no traceback."""
     path = BAD_INPUTS[case](tmp_path)
     status, _, err = run_cli(capsys, "run", str(path))
@@ -128,12 +197,30 @@ def test_bad_input_is_one_line_and_status_2(case: str, tmp_path: Path, capsys: p
         assert "'a'" in err or "'b'" in err or "ghost" in err
 
 
-def test_unsupported_block_stops_with_its_opcode_and_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unsupported_block_stops_with_its_opcode_and_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A project with a block the emulator lacks loads, and stops when it reaches it, naming it."""
-    hat = {"opcode": "event_whenflagclicked", "next": "m", "parent": None, "inputs": {}, "fields": {},
-           "shadow": False, "topLevel": True, "x": 0, "y": 0}
-    move = {"opcode": "motion_movesteps", "next": None, "parent": "h", "inputs": {"STEPS": [1, [4, "10"]]},
-            "fields": {}, "shadow": False, "topLevel": False}
+    hat = {
+        "opcode": "event_whenflagclicked",
+        "next": "m",
+        "parent": None,
+        "inputs": {},
+        "fields": {},
+        "shadow": False,
+        "topLevel": True,
+        "x": 0,
+        "y": 0,
+    }
+    move = {
+        "opcode": "motion_movesteps",
+        "next": None,
+        "parent": "h",
+        "inputs": {"STEPS": [1, [4, "10"]]},
+        "fields": {},
+        "shadow": False,
+        "topLevel": False,
+    }
     path = _zip(tmp_path / "move.sb3", {"project.json": _project({"h": hat, "m": move})})
     status, _, err = run_cli(capsys, "run", str(path))
     assert status == 1 and "motion_movesteps" in err and "'m'" in err
@@ -158,8 +245,12 @@ def test_ctrl_c_stops_cleanly_with_130(tmp_path: Path) -> None:
     """SIGINT during a long run ends it with status 130 and no traceback."""
     program = tmp_path / "loop.py"
     program.write_text(FOREVER_PROGRAM)
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "run", str(program)], stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "run", str(program)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=20)

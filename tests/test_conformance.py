@@ -42,7 +42,9 @@ def golden(module: str) -> dict[str, Any]:
     """A module's recorded golden document."""
     path = golden_path(module)
     if not path.is_file():
-        pytest.fail(f"{path.name} is missing: run `{RECORD_COMMAND} {module}` (needs Node) and commit it")
+        pytest.fail(
+            f"{path.name} is missing: run `{RECORD_COMMAND} {module}` (needs Node) and commit it"
+        )
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -63,19 +65,26 @@ def test_case_matches_vm(module: str, case: Case) -> None:
     assert recorded is not None, f"case {case.id!r} has no golden: {stale}"
     project = case.project()
     assert doc["projects_sha256"].get(case.id) == project_sha256(project), (
-        f"case {case.id!r} changed since its golden was recorded: {stale}")
+        f"case {case.id!r} changed since its golden was recorded: {stale}"
+    )
     assert recorded["params"] == case.params(), f"the parameters of {case.id!r} changed: {stale}"
 
-    result = run_emulator(project, turbo=case.turbo, answers=case.answers, seed=case.seed,
-                          max_frames=case.max_frames)
+    result = run_emulator(
+        project, turbo=case.turbo, answers=case.answers, seed=case.seed, max_frames=case.max_frames
+    )
     expected = decode_vm_state(recorded["state"])
     actual = decode_emulator_state(result["state"])
     difference = first_difference(expected, actual)
-    assert difference is None, f"{case.description}: the emulator differs from the VM at {difference}"
-    assert result["finished"] == recorded["finished"], "the VM and the emulator disagree on whether it ended"
+    assert difference is None, (
+        f"{case.description}: the emulator differs from the VM at {difference}"
+    )
+    assert result["finished"] == recorded["finished"], (
+        "the VM and the emulator disagree on whether it ended"
+    )
     if case.timing:
         assert result["frames"] == recorded["frames"], (
-            f"{case.description}: {result['frames']} frames in the emulator, {recorded['frames']} in the VM")
+            f"{case.description}: {result['frames']} frames in the emulator, {recorded['frames']} in the VM"
+        )
 
 
 def test_goldens_hold_only_current_cases() -> None:
@@ -83,7 +92,9 @@ def test_goldens_hold_only_current_cases() -> None:
     for module in MODULES:
         ids = {c.id for m, c in CASES if m == module}
         orphans = sorted(set(golden(module)["cases"]) - ids)
-        assert not orphans, f"{golden_path(module).name} holds removed cases {orphans}: run `{RECORD_COMMAND} {module}`"
+        assert not orphans, (
+            f"{golden_path(module).name} holds removed cases {orphans}: run `{RECORD_COMMAND} {module}`"
+        )
 
 
 def _opcodes(value: Any, found: set[str]) -> set[str]:

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from emulator.programs import day3_reference as reference
+from emulator.programs.data.mnist14.load import load_split
+from emulator.programs.day3 import mark
+from emulator.programs.day3_layout import Layout, Slice
+from emulator.programs.day3_mlp import build
 from emulator.runtime.scheduler import Runtime
 from emulator.values import Value, compare, js_number, to_number
-from programs import day3_reference as reference
-from programs.data.mnist14.load import load_split
-from programs.day3 import mark
-from programs.day3_layout import Layout, Slice
-from programs.day3_mlp import build
 from tests import strategies
 
 HEAVY = settings(max_examples=40, deadline=None)

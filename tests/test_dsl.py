@@ -87,20 +87,23 @@ def test_every_block_records_the_dsl_line_that_made_it() -> None:
         assert line.isdigit()
 
 
-@pytest.mark.parametrize(("opcode", "marker"), [
-    ("procedures_definition", "define"),
-    ("procedures_prototype", "define"),
-    ("control_if", "if loud"),
-    ("looks_say", "say joined"),
-    ("operator_join", "say joined"),
-    ("event_whenflagclicked", "hat"),
-    ("control_repeat", "repeat"),
-    ("data_changevariableby", "change"),
-    ("data_addtolist", "add"),
-    ("operator_multiply", "add"),
-    ("procedures_call", "call"),
-    ("operator_equals", "call"),  # the Python True given for %b
-])
+@pytest.mark.parametrize(
+    ("opcode", "marker"),
+    [
+        ("procedures_definition", "define"),
+        ("procedures_prototype", "define"),
+        ("control_if", "if loud"),
+        ("looks_say", "say joined"),
+        ("operator_join", "say joined"),
+        ("event_whenflagclicked", "hat"),
+        ("control_repeat", "repeat"),
+        ("data_changevariableby", "change"),
+        ("data_addtolist", "add"),
+        ("operator_multiply", "add"),
+        ("procedures_call", "call"),
+        ("operator_equals", "call"),  # the Python True given for %b
+    ],
+)
 def test_a_block_comes_from_its_own_line(opcode: str, marker: str) -> None:
     """Hats and C blocks written with `with` point at the `with` line, not at contextlib."""
     assert only(sample_program(), opcode).source.endswith(f":{line_of(marker)}")  # type: ignore[union-attr]
@@ -109,7 +112,9 @@ def test_a_block_comes_from_its_own_line(opcode: str, marker: str) -> None:
 def test_an_argument_reporter_comes_from_the_line_that_uses_it() -> None:
     """The reporters define() hands out are placed where they are used; so is their source line."""
     project = sample_program()
-    used = [b for b in blocks_of(project) if b.opcode.startswith("argument_reporter") and not b.shadow]
+    used = [
+        b for b in blocks_of(project) if b.opcode.startswith("argument_reporter") and not b.shadow
+    ]
     lines = sorted(int(b.source.rsplit(":", 1)[1]) for b in used)  # type: ignore[union-attr]
     assert lines == [line_of("set text"), line_of("if loud"), line_of("say joined")]
 
@@ -124,7 +129,9 @@ def test_set_variable_stores_a_number_as_text() -> None:
     with prog.sprite("S").when_flag_clicked():
         v.set(10)
     project = prog.build()
-    assert only(project, "data_setvariableto").inputs["VALUE"] == Input(INPUT_SHADOW, Primitive(TEXT, "10"))
+    assert only(project, "data_setvariableto").inputs["VALUE"] == Input(
+        INPUT_SHADOW, Primitive(TEXT, "10")
+    )
     assert run_project(project)["variables"]["v"] == "10"
 
 
@@ -137,7 +144,12 @@ def test_numbers_are_written_as_javascript_prints_them() -> None:
         items.add(2.0)
         items.add(0.1 + 0.2)
         items.add(True)
-    assert run_project(prog.build())["lists"]["items"] == ["1e+21", "2", "0.30000000000000004", "true"]
+    assert run_project(prog.build())["lists"]["items"] == [
+        "1e+21",
+        "2",
+        "0.30000000000000004",
+        "true",
+    ]
 
 
 def test_operator_inputs_get_number_shadows_holding_text() -> None:
@@ -148,7 +160,9 @@ def test_operator_inputs_get_number_shadows_holding_text() -> None:
         w.set(v + 10)
     add = only(prog.build(), "operator_add")
     assert add.inputs["NUM2"] == Input(INPUT_SHADOW, Primitive(MATH_NUMBER, "10"))
-    assert add.inputs["NUM1"] == Input(INPUT_OBSCURED, Primitive(VARIABLE, "v", v.id), Primitive(MATH_NUMBER, ""))
+    assert add.inputs["NUM1"] == Input(
+        INPUT_OBSCURED, Primitive(VARIABLE, "v", v.id), Primitive(MATH_NUMBER, "")
+    )
 
 
 def test_each_slot_gets_the_editors_shadow_kind() -> None:
@@ -250,7 +264,9 @@ def test_a_reporter_in_a_boolean_slot_has_no_shadow() -> None:
             pass
         with if_(v):
             pass
-    conditions = [b.inputs["CONDITION"] for b in blocks_of(prog.build()) if b.opcode == "control_if"]
+    conditions = [
+        b.inputs["CONDITION"] for b in blocks_of(prog.build()) if b.opcode == "control_if"
+    ]
     assert all(c.kind == INPUT_NO_SHADOW and c.shadow is None for c in conditions)
 
 
@@ -278,7 +294,9 @@ def test_a_procedure_with_string_and_boolean_arguments() -> None:
     assert json.loads(proto.mutation["argumentnames"]) == ["name", "shout"]
     assert json.loads(proto.mutation["argumentdefaults"]) == ["", "false"]
     assert proto.mutation["warp"] == "false"
-    reporters = sorted(b.opcode for b in blocks_of(project) if b.shadow and b.opcode.startswith("argument"))
+    reporters = sorted(
+        b.opcode for b in blocks_of(project) if b.shadow and b.opcode.startswith("argument")
+    )
     assert reporters == ["argument_reporter_boolean", "argument_reporter_string_number"]
     assert run_project(project)["lists"]["log"] == ["Ada!", "Bob"]
 

@@ -12,8 +12,8 @@ import pytest
 from emulator.cli import main
 from emulator.debug.explain import explain
 from emulator.debug.session import DebugSession
+from emulator.programs.day3_mlp import build
 from emulator.sb3 import save_sb3
-from programs.day3_mlp import build
 
 SMALL = {"epochs": 1, "train": 20, "test": 10}
 
@@ -68,9 +68,12 @@ def test_buggy_out_of_range_and_layer_map(buggy: dict[str, Any]) -> None:
     misses = buggy["out_of_range"]
     assert {m["list"] for m in misses} == {"deltas"}
     assert {m["kind"] for m in misses} == {"read", "write"}
-    assert all(m["first_index"] == 43 and m["last_index"] == 62 and m["length"] == 42 for m in misses)
+    assert all(
+        m["first_index"] == 43 and m["last_index"] == 62 and m["length"] == 42 for m in misses
+    )
     assert [row["problems"] for row in buggy["layer_map"] if row["problems"]] == [
-        ["deltas of layer 2 are items 43..62 but `deltas` has 42 items"]]
+        ["deltas of layer 2 are items 43..62 but `deltas` has 42 items"]
+    ]
 
 
 def test_buggy_verdict_calls_it_a_plumbing_bug(buggy: dict[str, Any]) -> None:
@@ -89,8 +92,15 @@ def test_fixed_is_clean(fixed: dict[str, Any]) -> None:
 
 def test_zero_gradient_is_told_from_a_lost_one() -> None:
     """With blank input images W1's true gradient is zero: the verdict says vanishing, not plumbing."""
-    blank = {"train_images": ["0" * 196] * 3, "train_labels": ["1", "2", "3"],
-             "test_images": ["0" * 196], "test_labels": ["4"], "epochs": 1, "train": 3, "test": 1}
+    blank = {
+        "train_images": ["0" * 196] * 3,
+        "train_labels": ["1", "2", "3"],
+        "test_images": ["0" * 196],
+        "test_labels": ["4"],
+        "epochs": 1,
+        "train": 3,
+        "test": 1,
+    }
     report = explain(DebugSession("day3", {"variant": "fixed", **blank}))
     w1 = next(line for line in report["verdict"] if line.startswith("W1"))
     assert "vanishing" in w1 and "not a plumbing bug" in w1
@@ -100,10 +110,27 @@ def test_zero_gradient_is_told_from_a_lost_one() -> None:
 def test_cli_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     """`explain --json` prints one object with slices, never_written and out_of_range rows."""
     report = explain_json(capsys, "day3", "--variant", "buggy", "--train", "3", "--test", "1")
-    assert set(report["slices"][0]) >= {"list", "name", "start", "end", "changed", "total", "max_abs_change",
-                                        "reference_max_abs_change"}
-    assert set(report["out_of_range"][0]) >= {"list", "kind", "first_index", "last_index", "length", "count",
-                                              "block_id", "opcode", "source"}
+    assert set(report["slices"][0]) >= {
+        "list",
+        "name",
+        "start",
+        "end",
+        "changed",
+        "total",
+        "max_abs_change",
+        "reference_max_abs_change",
+    }
+    assert set(report["out_of_range"][0]) >= {
+        "list",
+        "kind",
+        "first_index",
+        "last_index",
+        "length",
+        "count",
+        "block_id",
+        "opcode",
+        "source",
+    }
     assert report["never_written"] and set(report["never_written"][0]) == {"list", "start", "end"}
 
 
@@ -111,7 +138,9 @@ def test_sb3_with_no_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     """On an .sb3 (no slices, no DSL lines) explain still finds the out-of-range accesses and unwritten items."""
     path = tmp_path / "buggy.sb3"
     save_sb3(build(variant="buggy", epochs=1, train=2, test=1), path)
-    report = explain_json(capsys, str(path), "--slice", "weights:1-3920:196x20:W1", "--mark", "phase=train")
+    report = explain_json(
+        capsys, str(path), "--slice", "weights:1-3920:196x20:W1", "--mark", "phase=train"
+    )
     assert report["out_of_range"] and all(m["source"] is None for m in report["out_of_range"])
     assert {"list": "deltas", "start": 1, "end": 10} in report["never_written"]
     assert report["slices"][0]["name"] == "W1" and report["slices"][0]["changed"] == 0

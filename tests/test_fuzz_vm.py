@@ -36,7 +36,9 @@ pytestmark = [
 ]
 
 EXAMPLES = int(os.environ.get("SCRATCH_FUZZ_EXAMPLES", "200"))
-MAX_FRAMES = 60  # fuzzed programs are bounded: their loops run a few times, their waits 0.1 s at most
+MAX_FRAMES = (
+    60  # fuzzed programs are bounded: their loops run a few times, their waits 0.1 s at most
+)
 
 _stats = {"examples": 0, "exempt": 0, "seconds": 0.0}
 
@@ -49,8 +51,10 @@ def vm() -> Iterator[VmServer]:
     _stats["seconds"] = time.perf_counter() - started
     if _stats["examples"]:
         rate = _stats["examples"] / _stats["seconds"]
-        print(f"\nfuzz: {_stats['examples']} examples in {_stats['seconds']:.1f} s = {rate:.1f} examples/s; "
-              f"{_stats['exempt']} mismatches passed over as known open bugs")
+        print(
+            f"\nfuzz: {_stats['examples']} examples in {_stats['seconds']:.1f} s = {rate:.1f} examples/s; "
+            f"{_stats['exempt']} mismatches passed over as known open bugs"
+        )
 
 
 def disagreement(vm: VmServer, program: dict[str, Any]) -> str | None:
@@ -61,12 +65,16 @@ def disagreement(vm: VmServer, program: dict[str, Any]) -> str | None:
     result = vm.run(project, turbo=turbo, seed=seed, max_frames=MAX_FRAMES)
     assert result["ok"], f"the VM could not run a generated program: {result.get('error')}"
     ours = run_emulator(project, turbo=turbo, seed=seed, max_frames=MAX_FRAMES)
-    difference = first_difference(decode_vm_state(result["state"]), decode_emulator_state(ours["state"]))
+    difference = first_difference(
+        decode_vm_state(result["state"]), decode_emulator_state(ours["state"])
+    )
     if difference is not None:
         return f"the emulator differs from the VM at {difference}"
     if (ours["finished"], ours["frames"]) != (result["finished"], result["frames"]):
-        return (f"finished/frames: emulator {ours['finished']}/{ours['frames']}, "
-                f"VM {result['finished']}/{result['frames']}")
+        return (
+            f"finished/frames: emulator {ours['finished']}/{ours['frames']}, "
+            f"VM {result['finished']}/{result['frames']}"
+        )
     return None
 
 
@@ -79,8 +87,15 @@ def _with_found_examples(test: Any) -> Any:
 
 
 # filter_too_much: replaying a saved failure of an open bug rejects every shrink that keeps its trigger.
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(program=strategies.fuzz_programs())
 @_with_found_examples
 def test_random_programs_match_vm(vm: VmServer, program: dict[str, Any]) -> None:

@@ -263,7 +263,9 @@ def test_pow_near_the_c_library(x: float, y: float) -> None:
     assert _close(jsmath.atan2(y, x), math.atan2(y, x))
 
 
-@pytest.mark.parametrize("option", ["sin", "cos", "tan", "asin", "acos", "atan", "ln", "log", "e ^", "10 ^"])
+@pytest.mark.parametrize(
+    "option", ["sin", "cos", "tan", "asin", "acos", "atan", "ln", "log", "e ^", "10 ^"]
+)
 def test_values_mathop_matches_the_vm_bit_for_bit(option: str) -> None:
     """values.mathop, the block Scratch runs, gives the official VM's recorded answer for every input."""
     from emulator.values import mathop

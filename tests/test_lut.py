@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lut import generate, tables
-from lut.jsnum import js_number_to_string
-from lut.report import error_report, format_report
+from emulator.lut import generate, tables
+from emulator.lut.jsnum import js_number_to_string
+from emulator.lut.report import error_report, format_report
 
 LUT_DIR = Path(generate.__file__).parent
 EXP_ITEMS = tables.load_exp()

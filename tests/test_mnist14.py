@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from programs.data.mnist14 import load, make
-from programs.data.mnist14.readme import label_table
+from emulator.programs.data.mnist14 import load, make
+from emulator.programs.data.mnist14.readme import label_table
 
 SIZES = {"train": 600, "test": 100}
 
@@ -58,7 +58,7 @@ def test_readme_states_the_label_counts() -> None:
     text = (load.DATA_DIR / "README.md").read_text()
     counts = {name: load.as_arrays(name)[1] for name in SIZES}
     assert label_table(counts) in text
-    assert "CC BY-SA 3.0" in text and "python -m programs.data.mnist14.make" in text
+    assert "CC BY-SA 3.0" in text and "python -m emulator.programs.data.mnist14.make" in text
 
 
 def test_unknown_split_is_refused() -> None:

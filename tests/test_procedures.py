@@ -9,22 +9,46 @@ from emulator.project import Field
 from tests.helpers import Blocks, project, run_project
 
 
-def prototype_mutation(proccode: str, names: list[str], ids: list[str], defaults: list[str],
-                       warp: str = "false") -> dict[str, object]:
-    return {"tagName": "mutation", "children": [], "proccode": proccode, "argumentids": json.dumps(ids),
-            "argumentnames": json.dumps(names), "argumentdefaults": json.dumps(defaults), "warp": warp}
+def prototype_mutation(
+    proccode: str, names: list[str], ids: list[str], defaults: list[str], warp: str = "false"
+) -> dict[str, object]:
+    return {
+        "tagName": "mutation",
+        "children": [],
+        "proccode": proccode,
+        "argumentids": json.dumps(ids),
+        "argumentnames": json.dumps(names),
+        "argumentdefaults": json.dumps(defaults),
+        "warp": warp,
+    }
 
 
 def call_mutation(proccode: str, ids: list[str]) -> dict[str, object]:
-    return {"tagName": "mutation", "children": [], "proccode": proccode, "argumentids": json.dumps(ids),
-            "warp": "false"}
+    return {
+        "tagName": "mutation",
+        "children": [],
+        "proccode": proccode,
+        "argumentids": json.dumps(ids),
+        "warp": "false",
+    }
 
 
-def define(b: Blocks, proccode: str, names: list[str], ids: list[str], body: list[str],
-           defaults: list[str] | None = None) -> None:
+def define(
+    b: Blocks,
+    proccode: str,
+    names: list[str],
+    ids: list[str],
+    body: list[str],
+    defaults: list[str] | None = None,
+) -> None:
     """A definition hat with its prototype (argument reporters as shadows), then the body."""
-    reporters = {arg_id: [1, b.add("argument_reporter_string_number", {}, {"VALUE": [name, None]}, shadow=True)]
-                 for name, arg_id in zip(names, ids, strict=True)}
+    reporters = {
+        arg_id: [
+            1,
+            b.add("argument_reporter_string_number", {}, {"VALUE": [name, None]}, shadow=True),
+        ]
+        for name, arg_id in zip(names, ids, strict=True)
+    }
     mutation = prototype_mutation(proccode, names, ids, defaults or [""] * len(ids))
     proto = b.add("procedures_prototype", reporters, shadow=True, mutation=mutation)
     b.script(b.add("procedures_definition", {"custom_block": [1, proto]}), *body)
@@ -42,7 +66,10 @@ def test_vector_75_argument_reporters_outside_a_procedure_give_the_number_0() ->
     """Outside any call, both argument reporters give the number 0, not ""."""
     b = Blocks()
     b.flag_script(b.set_var("s", argument(b, "x")), b.set_var("b", argument(b, "y", boolean=True)))
-    assert run_project(project(b, variables={"s": "", "b": ""}))["variables"] == {"s": 0.0, "b": 0.0}
+    assert run_project(project(b, variables={"s": "", "b": ""}))["variables"] == {
+        "s": 0.0,
+        "b": 0.0,
+    }
 
 
 def argument_named(name: str) -> Expr:
@@ -71,13 +98,24 @@ def test_vector_76_an_empty_boolean_argument_is_the_string_false() -> None:
     """A %b argument left empty in the call is the string "false" (its default), which tests false."""
     b = Blocks()
     flag = b.add("argument_reporter_boolean", {}, {"VALUE": ["flag", None]}, shadow=True)
-    proto = b.add("procedures_prototype", {"id1": [1, flag]}, shadow=True,
-                  mutation=prototype_mutation("check %b", ["flag"], ["id1"], ["false"]))
+    proto = b.add(
+        "procedures_prototype",
+        {"id1": [1, flag]},
+        shadow=True,
+        mutation=prototype_mutation("check %b", ["flag"], ["id1"], ["false"]),
+    )
     hit = b.add_to("out", [1, [10, "true branch"]])
-    b.script(b.add("procedures_definition", {"custom_block": [1, proto]}),
-             b.add_to("out", argument(b, "flag", boolean=True)),
-             b.add("control_if", {"CONDITION": [2, b.add("argument_reporter_boolean", {}, {"VALUE": ["flag", None]})],
-                                  "SUBSTACK": [2, hit]}))
+    b.script(
+        b.add("procedures_definition", {"custom_block": [1, proto]}),
+        b.add_to("out", argument(b, "flag", boolean=True)),
+        b.add(
+            "control_if",
+            {
+                "CONDITION": [2, b.add("argument_reporter_boolean", {}, {"VALUE": ["flag", None]})],
+                "SUBSTACK": [2, hit],
+            },
+        ),
+    )
     b.flag_script(b.add("procedures_call", {}, mutation=call_mutation("check %b", ["id1"])))
     assert run_project(project(b, lists={"out": []}))["lists"]["out"] == ["false"]
 
@@ -102,8 +140,11 @@ def test_duplicate_argument_names_the_last_one_wins() -> None:
     """Params are keyed by name: with two arguments named x, the later one is what x reports."""
     b = Blocks()
     define(b, "dup %s %s", ["x", "x"], ["id1", "id2"], [b.set_var("v", argument(b, "x"))])
-    call = b.add("procedures_call", {"id1": [1, [10, "first"]], "id2": [1, [10, "second"]]},
-                 mutation=call_mutation("dup %s %s", ["id1", "id2"]))
+    call = b.add(
+        "procedures_call",
+        {"id1": [1, [10, "first"]], "id2": [1, [10, "second"]]},
+        mutation=call_mutation("dup %s %s", ["id1", "id2"]),
+    )
     b.flag_script(call)
     assert run_project(project(b, variables={"v": 0}))["variables"]["v"] == "second"
 
@@ -111,11 +152,22 @@ def test_duplicate_argument_names_the_last_one_wins() -> None:
 def test_a_missing_or_empty_argument_input_uses_the_default() -> None:
     """An argument with no input, or an input with an empty slot, gets the prototype's default."""
     b = Blocks()
-    define(b, "f %s %s", ["a", "c"], ["id1", "id2"],
-           [b.set_var("a", argument(b, "a")), b.set_var("c", argument(b, "c"))], defaults=["dflt", "other"])
-    call = b.add("procedures_call", {"id2": [1, None]}, mutation=call_mutation("f %s %s", ["id1", "id2"]))
+    define(
+        b,
+        "f %s %s",
+        ["a", "c"],
+        ["id1", "id2"],
+        [b.set_var("a", argument(b, "a")), b.set_var("c", argument(b, "c"))],
+        defaults=["dflt", "other"],
+    )
+    call = b.add(
+        "procedures_call", {"id2": [1, None]}, mutation=call_mutation("f %s %s", ["id1", "id2"])
+    )
     b.flag_script(call)
-    assert run_project(project(b, variables={"a": 0, "c": 0}))["variables"] == {"a": "dflt", "c": "other"}
+    assert run_project(project(b, variables={"a": 0, "c": 0}))["variables"] == {
+        "a": "dflt",
+        "c": "other",
+    }
 
 
 def test_a_call_with_no_matching_prototype_does_nothing() -> None:
@@ -135,9 +187,13 @@ def test_a_call_with_no_matching_prototype_does_nothing() -> None:
 def test_a_prototype_with_no_definition_makes_the_call_a_no_op() -> None:
     """A prototype alone (no definition hat) gives the call nothing to run."""
     b = Blocks()
-    b.add("procedures_prototype", {}, shadow=True, mutation=prototype_mutation("lonely", [], [], []))
-    b.flag_script(b.add("procedures_call", {}, mutation=call_mutation("lonely", [])),
-                  b.set_var("v", [1, [10, "after"]]))
+    b.add(
+        "procedures_prototype", {}, shadow=True, mutation=prototype_mutation("lonely", [], [], [])
+    )
+    b.flag_script(
+        b.add("procedures_call", {}, mutation=call_mutation("lonely", [])),
+        b.set_var("v", [1, [10, "after"]]),
+    )
     assert run_project(project(b, variables={"v": 0}))["variables"]["v"] == "after"
 
 
@@ -180,7 +236,11 @@ def test_stop_this_script_returns_from_the_innermost_call_only() -> None:
     with sprite.when_flag_clicked():
         outer()
         out.add("top continues")
-    assert run_project(prog.build())["lists"]["out"] == ["inner", "outer continues", "top continues"]
+    assert run_project(prog.build())["lists"]["out"] == [
+        "inner",
+        "outer continues",
+        "top continues",
+    ]
 
 
 # ## Recursion: vector 78
@@ -276,16 +336,27 @@ def test_recursion_100000_deep_in_warp_needs_no_python_recursion() -> None:
 
 def test_recursion_100000_deep_without_warp_in_turbo() -> None:
     """The same depth without warp (one tick per call) also completes."""
-    assert run_project(deep_recursion(warp=False).build(), turbo=True)["variables"]["depth"] == 100_000.0
+    assert (
+        run_project(deep_recursion(warp=False).build(), turbo=True)["variables"]["depth"]
+        == 100_000.0
+    )
 
 
 def test_prototype_defaults_a_null_reports_0_and_a_missing_one_is_undefined() -> None:
     """A null default reports 0 (the reporters' null rule); past the end of the defaults it is undefined."""
     b = Blocks()
-    define(b, "f %s %s", ["a", "c"], ["id1", "id2"],
-           [b.set_var("a", argument(b, "a")), b.set_var("c", argument(b, "c"))])
+    define(
+        b,
+        "f %s %s",
+        ["a", "c"],
+        ["id1", "id2"],
+        [b.set_var("a", argument(b, "a")), b.set_var("c", argument(b, "c"))],
+    )
     proto = next(bid for bid, blk in b.blocks.items() if blk.opcode == "procedures_prototype")
     mutation = dict(b.blocks[proto].mutation or {}, argumentdefaults="[null]")
     b.update(proto, mutation=mutation)
     b.flag_script(b.add("procedures_call", {}, mutation=call_mutation("f %s %s", ["id1", "id2"])))
-    assert run_project(project(b, variables={"a": "", "c": ""}))["variables"] == {"a": 0.0, "c": None}
+    assert run_project(project(b, variables={"a": "", "c": ""}))["variables"] == {
+        "a": 0.0,
+        "c": None,
+    }

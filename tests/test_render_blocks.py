@@ -86,15 +86,24 @@ def test_script_top_walks_up_from_a_nested_block() -> None:
 def test_scripts_lists_hats_before_definitions() -> None:
     """Hat scripts come first, then custom block definitions."""
     target = _sprite()
-    assert [target.blocks[t].opcode for t in scripts(target.blocks)] == ["event_whenflagclicked", "procedures_definition"]
+    assert [target.blocks[t].opcode for t in scripts(target.blocks)] == [
+        "event_whenflagclicked",
+        "procedures_definition",
+    ]
 
 
 def test_an_unknown_opcode_still_renders() -> None:
     """A block without a template shows its opcode, inputs and fields rather than failing."""
     from emulator.project import Block, Field, Input, Primitive
 
-    blocks = {"a": Block("a", "motion_movesteps", inputs={"STEPS": Input(1, Primitive(4, "10"))},
-                         fields={"STYLE": Field("fast")})}
+    blocks = {
+        "a": Block(
+            "a",
+            "motion_movesteps",
+            inputs={"STEPS": Input(1, Primitive(4, "10"))},
+            fields={"STYLE": Field("fast")},
+        )
+    }
     assert render_block(blocks, "a") == "motion_movesteps (10) [fast v]"
 
 

@@ -344,7 +344,9 @@ def test_warp_ends_when_the_warp_procedure_returns() -> None:
     assert "".join(log_of(prog.build())) == "aaaiiiAcbcbbb"
 
 
-def test_a_warp_loop_yields_once_its_500_ms_of_work_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warp_loop_yields_once_its_500_ms_of_work_are_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A warp loop longer than the warp timer yields at a loop end and goes on in a later tick."""
     # Shrink the clock (warp timer = 20 frame budgets, as in the VM) so the loop can be short.
     monkeypatch.setattr(scheduler, "WORK_BLOCKS", 500)
@@ -451,10 +453,14 @@ def test_broadcast_to_an_unknown_name_does_nothing() -> None:
 def test_a_menu_id_missing_from_the_stage_broadcasts_is_repaired_by_name() -> None:
     """VM 15 repairs a menu id no target declares on load: it becomes the stage message of that name."""
     b = Blocks()
-    b.script(b.add("event_whenbroadcastreceived", {}, {"BROADCAST_OPTION": ["m", "m-id"]}),
-             b.add_to("log", [1, [10, "R"]]))
-    b.flag_script(b.add("event_broadcast", {"BROADCAST_INPUT": [1, [11, "m", "missing-id"]]}),
-                  b.add_to("log", [1, [10, "A"]]))
+    b.script(
+        b.add("event_whenbroadcastreceived", {}, {"BROADCAST_OPTION": ["m", "m-id"]}),
+        b.add_to("log", [1, [10, "R"]]),
+    )
+    b.flag_script(
+        b.add("event_broadcast", {"BROADCAST_INPUT": [1, [11, "m", "missing-id"]]}),
+        b.add_to("log", [1, [10, "A"]]),
+    )
     state = run_project(project(b, lists={"log": []}, broadcasts={"m-id": "m"}))
     assert state["lists"]["log"] == ["A", "R"]
 

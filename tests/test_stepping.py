@@ -240,13 +240,17 @@ class RecordingHooks(RunHooks):
     def on_var_set(self, thread: Any, block_id: str, cell: Any, value: Any) -> None:
         self.calls.append(("var", cell.name, value, block_id))
 
-    def on_list_write(self, thread: Any, block_id: str, cell: Any, op: str, index: int, old: Any, new: Any) -> None:
+    def on_list_write(
+        self, thread: Any, block_id: str, cell: Any, op: str, index: int, old: Any, new: Any
+    ) -> None:
         self.calls.append(("list", cell.name, op, index, old, new, block_id))
 
     def on_list_clear(self, thread: Any, block_id: str, cell: Any, old: list[Any]) -> None:
         self.calls.append(("clear", cell.name, old, block_id))
 
-    def on_list_miss(self, thread: Any, block_id: str, cell: Any, kind: str, index: Any, length: int) -> None:
+    def on_list_miss(
+        self, thread: Any, block_id: str, cell: Any, kind: str, index: Any, length: int
+    ) -> None:
         self.calls.append(("miss", cell.name, kind, index, length, block_id))
 
     def on_nonfinite(self, thread: Any, block_id: str, what: str, value: float) -> None:
@@ -274,9 +278,13 @@ def test_hooks_receive_variable_writes_with_the_block_that_made_them() -> None:
         v.set("abc")
         v.change(2)
     proj = prog.build()
-    set_id, = block_ids(proj, "data_setvariableto")
-    change_id, = block_ids(proj, "data_changevariableby")
-    assert hooked_run(proj) == [("var", "v", "abc", set_id), ("var", "v", 2.0, change_id), ("finish",)]
+    (set_id,) = block_ids(proj, "data_setvariableto")
+    (change_id,) = block_ids(proj, "data_changevariableby")
+    assert hooked_run(proj) == [
+        ("var", "v", "abc", set_id),
+        ("var", "v", 2.0, change_id),
+        ("finish",),
+    ]
 
 
 def test_hooks_receive_list_writes_with_index_old_and_new() -> None:
@@ -310,10 +318,10 @@ def test_hooks_receive_out_of_range_reads_and_dropped_writes() -> None:
         items.delete(0)
         items.insert("all", "x")
     proj = prog.build()
-    read_id, = block_ids(proj, "data_itemoflist")
-    replace_id, = block_ids(proj, "data_replaceitemoflist")
-    delete_id, = block_ids(proj, "data_deleteoflist")
-    insert_id, = block_ids(proj, "data_insertatlist")
+    (read_id,) = block_ids(proj, "data_itemoflist")
+    (replace_id,) = block_ids(proj, "data_replaceitemoflist")
+    (delete_id,) = block_ids(proj, "data_deleteoflist")
+    (insert_id,) = block_ids(proj, "data_insertatlist")
     calls = [c for c in hooked_run(proj) if c[0] == "miss"]
     assert calls == [
         ("miss", "L", "read", "5", 2, read_id),
@@ -329,8 +337,11 @@ def test_hooks_receive_an_add_dropped_at_the_list_limit() -> None:
     items = prog.stage.list("L", ["x"] * 200_000)
     with prog.sprite("S").when_flag_clicked():
         items.add("y")
-    add_id, = block_ids(prog.build(), "data_addtolist")
-    assert hooked_run(prog.build()) == [("miss", "L", "write", 200_001.0, 200_000, add_id), ("finish",)]
+    (add_id,) = block_ids(prog.build(), "data_addtolist")
+    assert hooked_run(prog.build()) == [
+        ("miss", "L", "write", 200_001.0, 200_000, add_id),
+        ("finish",),
+    ]
 
 
 def test_hooks_hear_when_nan_or_infinity_is_stored() -> None:
@@ -361,13 +372,21 @@ def test_on_finish_is_called_once_when_the_run_ends() -> None:
 
 def test_with_no_hooks_attached_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     """A run without hooks calls no hook and no report helper (the fast path stays fast)."""
+
     def fail(*args: object) -> None:
         raise AssertionError("a report was made with no hooks attached")
 
     for name in ("report_var", "report_list"):
         monkeypatch.setattr(Runtime, name, fail)
-    for name in ("on_var_set", "on_list_write", "on_list_clear", "on_list_miss", "on_nonfinite", "on_say",
-                 "on_finish"):
+    for name in (
+        "on_var_set",
+        "on_list_write",
+        "on_list_clear",
+        "on_list_miss",
+        "on_nonfinite",
+        "on_say",
+        "on_finish",
+    ):
         monkeypatch.setattr(RunHooks, name, fail)
     prog = Program("p")
     v, items = prog.stage.var("v", 0), prog.stage.list("L", ["a"])

@@ -52,7 +52,9 @@ class Seen(RunHooks):
     def on_var_set(self, thread: Any, block_id: str, cell: Any, value: Any) -> None:
         self.writes.append(("set", cell.name, 0, value))
 
-    def on_list_write(self, thread: Any, block_id: str, cell: Any, op: str, index: int, old: Any, new: Any) -> None:
+    def on_list_write(
+        self, thread: Any, block_id: str, cell: Any, op: str, index: int, old: Any, new: Any
+    ) -> None:
         self.writes.append((op, cell.name, index, None if op == "delete" else new))
 
     def on_list_clear(self, thread: Any, block_id: str, cell: Any, old: Any) -> None:
@@ -124,7 +126,9 @@ class Script:
     def __init__(self, chunk_events: int, initial: tuple[Any, ...] = ()) -> None:
         blocks = Blocks()
         blocks.flag_script(blocks.set_var("x", [1, [10, "0"]]), hat_id="hat")
-        self.runtime = Runtime(project(blocks, variables={"x": 0.0, "y": "a"}, lists={"L": list(initial), "M": []}))
+        self.runtime = Runtime(
+            project(blocks, variables={"x": 0.0, "y": "a"}, lists={"L": list(initial), "M": []})
+        )
         self.runtime.green_flag()
         self.thread = self.runtime.threads[0]
         self.sink = io.BytesIO()
@@ -138,7 +142,10 @@ class Script:
         self.last_set: dict[str, list[int | None]] = {"x": [None], "y": [None]}
 
     def snapshot(self) -> dict[str, Any]:
-        return {**{n: c.value for n, c in self.vars.items()}, **{n: list(c.items) for n, c in self.lists.items()}}
+        return {
+            **{n: c.value for n, c in self.vars.items()},
+            **{n: list(c.items) for n, c in self.lists.items()},
+        }
 
     def apply(self, op: str, name: str, where: float, value: Any) -> None:
         """One write, in the order the runtime makes it: the store, then the hook (a replace reports first)."""
@@ -158,7 +165,9 @@ class Script:
             self.last_set[k].append(sets[k])
         self.states.append(self.snapshot())
 
-    def _list_op(self, op: str, cell: Any, writers: list[int | None], where: float, value: Any, n: int) -> None:
+    def _list_op(
+        self, op: str, cell: Any, writers: list[int | None], where: float, value: Any, n: int
+    ) -> None:
         rec, t, items = self.recorder, self.thread, cell.items
         k = 1 + int(where * len(items))
         if op in ("replace", "delete") and not items:
@@ -191,8 +200,12 @@ class Script:
         return Trace.from_bytes(self.sink.getvalue())
 
 
-ops = st.tuples(st.sampled_from(["set", "add", "insert", "replace", "delete", "clear"]),
-                st.booleans(), st.floats(0, 0.999), scratch_values())
+ops = st.tuples(
+    st.sampled_from(["set", "add", "insert", "replace", "delete", "clear"]),
+    st.booleans(),
+    st.floats(0, 0.999),
+    scratch_values(),
+)
 
 
 def play(script: Script, steps: list[tuple[str, bool, float, Any]]) -> None:
@@ -201,13 +214,41 @@ def play(script: Script, steps: list[tuple[str, bool, float, Any]]) -> None:
         script.apply(op, name, where, value)
 
 
-@pytest.mark.parametrize("value", [0.0, -0.0, 1.5, -7.0, 2.0**40, NAN, INF, -INF, 5e-324, "", "0", "hello", "\ud83d",
-                                   True, False, None])
+@pytest.mark.parametrize(
+    "value",
+    [
+        0.0,
+        -0.0,
+        1.5,
+        -7.0,
+        2.0**40,
+        NAN,
+        INF,
+        -INF,
+        5e-324,
+        "",
+        "0",
+        "hello",
+        "\ud83d",
+        True,
+        False,
+        None,
+    ],
+)
 def test_every_value_keeps_its_type(value: Any) -> None:
     """A value written to a variable and to a list reads back identical: same type, same bits."""
     script = Script(chunk_events=2)
-    play(script, [("set", True, 0, value), ("add", True, 0, value), ("set", True, 0, 0.1), ("insert", True, 0, value),
-                  ("replace", True, 0.5, value), ("set", False, 0, value)])
+    play(
+        script,
+        [
+            ("set", True, 0, value),
+            ("add", True, 0, value),
+            ("set", True, 0, 0.1),
+            ("insert", True, 0, value),
+            ("replace", True, 0.5, value),
+            ("set", False, 0, value),
+        ],
+    )
     trace = script.trace()
     for n, state in enumerate(script.states):
         got = trace.state_at(n)
@@ -219,8 +260,19 @@ def test_every_value_keeps_its_type(value: Any) -> None:
 
 def small_trace() -> bytes:
     script = Script(chunk_events=3, initial=("i1", 2.0))
-    play(script, [("set", True, 0, 1.0), ("add", True, 0, "v"), ("insert", True, 0.2, 3.5), ("replace", True, 0.9, True),
-                  ("delete", True, 0.1, None), ("set", False, 0, "s"), ("clear", True, 0, None), ("add", False, 0, 9.0)])
+    play(
+        script,
+        [
+            ("set", True, 0, 1.0),
+            ("add", True, 0, "v"),
+            ("insert", True, 0.2, 3.5),
+            ("replace", True, 0.9, True),
+            ("delete", True, 0.1, None),
+            ("set", False, 0, "s"),
+            ("clear", True, 0, None),
+            ("add", False, 0, 9.0),
+        ],
+    )
     return script.trace().reader.data
 
 
@@ -263,9 +315,14 @@ def test_a_flipped_byte_is_reported_with_its_chunk_offset() -> None:
 class CursorMachine(RuleBasedStateMachine):
     """Seeking, stepping forward and stepping back always show the state a replay from the start shows."""
 
-    @initialize(steps=st.lists(ops, max_size=40), chunk=st.integers(1, 6),
-                initial=st.lists(scratch_values(), max_size=3))
-    def record(self, steps: list[tuple[str, bool, float, Any]], chunk: int, initial: list[Any]) -> None:
+    @initialize(
+        steps=st.lists(ops, max_size=40),
+        chunk=st.integers(1, 6),
+        initial=st.lists(scratch_values(), max_size=3),
+    )
+    def record(
+        self, steps: list[tuple[str, bool, float, Any]], chunk: int, initial: list[Any]
+    ) -> None:
         self.script = Script(chunk, tuple(initial))
         play(self.script, steps)
         self.trace = self.script.trace()
@@ -292,7 +349,12 @@ class CursorMachine(RuleBasedStateMachine):
             assert event.index == before - 1 and self.cursor.position == before - 1
 
     @precondition(lambda self: hasattr(self, "trace"))
-    @rule(item=st.integers(1, 8), width=st.integers(0, 3), name=st.sampled_from(["L", "M"]), at=st.integers(0, 100))
+    @rule(
+        item=st.integers(1, 8),
+        width=st.integers(0, 3),
+        name=st.sampled_from(["L", "M"]),
+        at=st.integers(0, 100),
+    )
     def who_wrote(self, item: int, width: int, name: str, at: int) -> None:
         n = at % (self.trace.event_count + 1)
         writers = self.script.writers[name][n]
@@ -322,19 +384,33 @@ class CursorMachine(RuleBasedStateMachine):
         for _ in range(n):
             replayed.forward()
         assert replayed.state() == here or same_state(
-            {**replayed.state().variables, **replayed.state().lists}, {**here.variables, **here.lists})
+            {**replayed.state().variables, **replayed.state().lists},
+            {**here.variables, **here.lists},
+        )
 
 
-CursorMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=25, deadline=None,
-                                           suppress_health_check=[HealthCheck.too_slow])
+CursorMachine.TestCase.settings = settings(
+    max_examples=60,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 test_cursor_matches_replay_from_the_start = CursorMachine.TestCase
 
 
 def test_who_wrote_follows_items_across_a_delete() -> None:
     """After deleting item 3 of a range 2..3, the item now at 3 is the old item 4: its writer answers, not item 3's."""
     script = Script(chunk_events=100, initial=(0.0, 0.0, 0.0, 0.0))
-    play(script, [("replace", True, 0.0, 1.0), ("replace", True, 0.25, 2.0), ("replace", True, 0.75, 4.0),
-                  ("replace", True, 0.5, 3.0), ("delete", True, 0.5, None)])
+    play(
+        script,
+        [
+            ("replace", True, 0.0, 1.0),
+            ("replace", True, 0.25, 2.0),
+            ("replace", True, 0.75, 4.0),
+            ("replace", True, 0.5, 3.0),
+            ("delete", True, 0.5, None),
+        ],
+    )
     trace = script.trace()
     assert trace.state_at(5).lists["L"] == (1.0, 2.0, 4.0)
     assert trace.last_write_before(5, "L", (2, 3)).index == 2  # type: ignore[union-attr]
@@ -349,7 +425,11 @@ def test_writes_to_lists_every_write_to_an_item(steps: list[tuple[str, bool, flo
     play(script, steps)
     trace = script.trace()
     for item in range(1, 4):
-        want = [e.index for e in trace.events() if e.cell.name == "L" and e.item == item and e.kind_name != "clear"]
+        want = [
+            e.index
+            for e in trace.events()
+            if e.cell.name == "L" and e.item == item and e.kind_name != "clear"
+        ]
         assert [e.index for e in trace.writes_to("L", item)] == want
 
 
@@ -372,7 +452,9 @@ def test_recorder_runs_alongside_the_debugger_findings() -> None:
     record_run(every_kind_program(), plain)
     teed = [e.value for e in Trace.from_bytes(buf.getvalue()).events()]
     alone = [e.value for e in Trace.from_bytes(plain.getvalue()).events()]
-    assert len(teed) == len(alone) and all(same_value(a, b) for a, b in zip(teed, alone, strict=True))
+    assert len(teed) == len(alone) and all(
+        same_value(a, b) for a, b in zip(teed, alone, strict=True)
+    )
     assert session.findings.nonfinite  # Findings saw the Infinity and NaN writes too
 
 
@@ -405,7 +487,9 @@ def test_shipped_trace_replays_to_its_own_snapshots() -> None:
         while cursor.position < snap.first:
             cursor.forward()
         live = trace._snapshot(snap)
-        assert same_state({**cursor.live.variables, **cursor.live.lists}, {**live.variables, **live.lists})
+        assert same_state(
+            {**cursor.live.variables, **cursor.live.lists}, {**live.variables, **live.lists}
+        )
 
 
 # ## The command line
@@ -422,7 +506,9 @@ def test_cli_replay_and_diff_print_what_they_found(capsys: pytest.CaptureFixture
     assert "first divergence at event" in out and "u_k" in out and "n.u_k.set(" in out
 
 
-def test_cli_record_writes_a_trace_that_replays(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_record_writes_a_trace_that_replays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """record then replay a small program from the command line."""
     out = tmp_path / "ao.trace"
     assert main(["record", "apple_orange", "-o", str(out), "--snapshot-every", "5"]) == 0
@@ -436,7 +522,10 @@ def test_cli_record_writes_a_trace_that_replays(tmp_path: Path, capsys: pytest.C
 def test_record_only_the_named_lists_and_variables(tmp_path: Path) -> None:
     """--lists and --vars keep only those cells: in the tables, the events and the snapshots."""
     out = tmp_path / "some.trace"
-    assert main(["record", "apple_orange", "-o", str(out), "--lists", "none_such", "--vars", "price"]) == 0
+    assert (
+        main(["record", "apple_orange", "-o", str(out), "--lists", "none_such", "--vars", "price"])
+        == 0
+    )
     trace = Trace.open(out)
     assert {c.name for c in trace.tables.cells} == {"price"}
     assert trace.event_count > 0 and all(e.cell.name == "price" for e in trace.events())
@@ -444,23 +533,32 @@ def test_record_only_the_named_lists_and_variables(tmp_path: Path) -> None:
     assert trace.header.options["vars"] == ["price"]
 
 
-@pytest.mark.parametrize("argv", [
-    ["replay", "{missing}"],
-    ["replay", "{damaged}"],
-    ["replay", "{cut}"],
-    ["replay", "{good}", "--at", "999999999"],
-    ["replay", "{good}", "--who", "no_such_list[3]"],
-    ["replay", "{good}", "--events", "a..b"],
-    ["diff", "{good}", "{damaged}"],
-    ["diff", "{missing}", "{good}"],
-])
-def test_cli_errors_are_one_line_and_exit_2(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replay", "{missing}"],
+        ["replay", "{damaged}"],
+        ["replay", "{cut}"],
+        ["replay", "{good}", "--at", "999999999"],
+        ["replay", "{good}", "--who", "no_such_list[3]"],
+        ["replay", "{good}", "--events", "a..b"],
+        ["diff", "{good}", "{damaged}"],
+        ["diff", "{missing}", "{good}"],
+    ],
+)
+def test_cli_errors_are_one_line_and_exit_2(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A missing, damaged or cut file, or a bad option, is one line on stderr and exit status 2."""
     data = (TRACES / "day3-buggy.trace").read_bytes()
     damaged = bytearray(data)
     damaged[len(data) // 2] ^= 0xFF
-    paths = {"missing": tmp_path / "missing.trace", "damaged": tmp_path / "damaged.trace",
-             "cut": tmp_path / "cut.trace", "good": TRACES / "day3-buggy.trace"}
+    paths = {
+        "missing": tmp_path / "missing.trace",
+        "damaged": tmp_path / "damaged.trace",
+        "cut": tmp_path / "cut.trace",
+        "good": TRACES / "day3-buggy.trace",
+    }
     paths["damaged"].write_bytes(bytes(damaged))
     paths["cut"].write_bytes(data[:100])
     assert main([a.format(**{k: str(v) for k, v in paths.items()}) for a in argv]) == 2
@@ -470,8 +568,8 @@ def test_cli_errors_are_one_line_and_exit_2(argv: list[str], tmp_path: Path, cap
 
 def _sb3_trace(tmp_path: Path, variant: str) -> Trace:
     """A day3 run loaded from an exported .sb3, so its blocks carry no DSL source line."""
+    from emulator.programs.day3_mlp import build
     from emulator.sb3 import load_project, save_sb3
-    from programs.day3_mlp import build
 
     path = tmp_path / f"{variant}.sb3"
     save_sb3(build(variant=variant, epochs=1, train=1, test=1), path)
@@ -485,7 +583,11 @@ def test_diff_of_sb3_traces_finds_the_differing_block(tmp_path: Path) -> None:
     buggy, fixed = _sb3_trace(tmp_path, "buggy"), _sb3_trace(tmp_path, "fixed")
     d = diff(buggy, fixed).divergence
     assert d is not None and d.a is not None and d.b is not None
-    assert d.a.block.source is None and d.a.block.opcode == "data_setvariableto" and d.a.cell.name == "u_k"
+    assert (
+        d.a.block.source is None
+        and d.a.block.opcode == "data_setvariableto"
+        and d.a.cell.name == "u_k"
+    )
     assert d.a.value != d.b.value
 
 

@@ -15,6 +15,7 @@ from textual.widgets import Input
 from emulator.debug.session import DebugSession
 from emulator.debug.slices import Slice
 from emulator.dsl import Program, forever
+from emulator.programs.day3_layout import Layout
 from emulator.project import Project
 from emulator.render_blocks import render_script, script_top
 from emulator.tui.app import DebuggerApp
@@ -24,7 +25,6 @@ from emulator.tui.lists_view import ListTable
 from emulator.tui.script_view import ScriptView
 from emulator.tui.session_actions import add_watch, find_text
 from emulator.tui.variables_view import group_variables
-from programs.day3_layout import Layout
 
 SIZE = (160, 50)
 DAY3 = {"variant": "buggy", "epochs": 1, "train": 3, "test": 2}
@@ -340,7 +340,9 @@ async def test_a_200000_item_list_scrolls_to_its_end() -> None:
         table.focus()
         await press(app, pilot, "end")
         assert table.cursor == 199_999
-        assert "200000" in "".join(s.text for s in table.render_line(table.cursor - table.scroll_offset.y))
+        assert "200000" in "".join(
+            s.text for s in table.render_line(table.cursor - table.scroll_offset.y)
+        )
 
 
 @drive
@@ -376,23 +378,40 @@ def test_the_runtime_and_the_debug_core_never_import_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, emulator.runtime.scheduler, emulator.debug.session, emulator.debug.explain, "
-            "emulator.render_blocks; print(any(m.split('.')[0] == 'textual' for m in sys.modules))")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    code = (
+        "import sys, emulator.runtime.scheduler, emulator.debug.session, emulator.debug.explain, "
+        "emulator.render_blocks; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "False"
+    )
 
 
 def test_variables_group_by_the_authors_prefixes() -> None:
     """p_, u_, step locals (the current step's first), UPPER constants, then the rest."""
     names = ["p_x", "u_k", "s1_i", "s2_z", "s2_j", "LEARNING_RATE", "epoch"]
     assert group_variables(names, "s2_") == [
-        ("s2_", ["s2_z", "s2_j"]), ("p_", ["p_x"]), ("u_", ["u_k"]), ("other", ["epoch"]),
-        ("UPPER", ["LEARNING_RATE"]), ("s1_", ["s1_i"])]
+        ("s2_", ["s2_z", "s2_j"]),
+        ("p_", ["p_x"]),
+        ("u_", ["u_k"]),
+        ("other", ["epoch"]),
+        ("UPPER", ["LEARNING_RATE"]),
+        ("s1_", ["s1_i"]),
+    ]
 
 
 def test_the_input_picture_is_a0_as_14x14() -> None:
     """With a first layer of 196, A0 (activations 1..196) is drawn as a 14x14 picture."""
     picture = picture_slice(Layout((196, 20, 10)).slices(), [196, 20, 10])
-    assert picture is not None and (picture.name, picture.start, picture.end, picture.shape) == ("A0", 1, 196, (14, 14))
+    assert picture is not None and (picture.name, picture.start, picture.end, picture.shape) == (
+        "A0",
+        1,
+        196,
+        (14, 14),
+    )
     assert picture_slice(Layout((10, 4)).slices(), [10, 4]) is None
 
 
@@ -403,7 +422,10 @@ def test_watch_text_takes_a_variable_or_a_list_range() -> None:
     assert add_watch(session, "i") is None
     assert add_watch(session, "nothing") == "no variable or list called 'nothing'"
     watches = session.findings.watches
-    assert [(w.name, w.start, w.end, w.is_list) for w in watches] == [("data", 3, 5, True), ("i", 0, 0, False)]
+    assert [(w.name, w.start, w.end, w.is_list) for w in watches] == [
+        ("data", 3, 5, True),
+        ("i", 0, 0, False),
+    ]
 
 
 def test_scripts_found_by_search_exist() -> None:
@@ -423,11 +445,15 @@ def golden_snap_compare(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> A
     """snap_compare, keeping its SVGs under tests/golden/tui (update with --snapshot-update)."""
     from pytest_textual_snapshot import SVGImageExtension
 
-    monkeypatch.setattr(SVGImageExtension, "dirname", classmethod(lambda cls, *, test_location: str(GOLDEN)))
+    monkeypatch.setattr(
+        SVGImageExtension, "dirname", classmethod(lambda cls, *, test_location: str(GOLDEN))
+    )
     return snap_compare
 
 
-def test_main_screen_in_the_forward_pass(golden_snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_screen_in_the_forward_pass(
+    golden_snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The whole screen, paused at a breakpoint in s2_forward_layer's inner loop after the mark."""
     monkeypatch.chdir(Path(__file__).parent.parent)  # blocks name their DSL line relative to here
     session = day3()
@@ -442,8 +468,8 @@ def test_main_screen_in_the_forward_pass(golden_snap_compare: Any, monkeypatch: 
 def test_an_sb3_with_no_names_stops_at_the_dropped_write(tmp_path: Path) -> None:
     """On the exported buggy day3 .sb3 (no slices, no DSL lines), x then c stops at the first access
     outside `deltas`."""
+    from emulator.programs.day3_mlp import build
     from emulator.sb3 import save_sb3
-    from programs.day3_mlp import build
 
     path = tmp_path / "day3.sb3"
     save_sb3(build(variant="buggy", epochs=1, train=1, test=1), path)

@@ -84,7 +84,11 @@ def shown_write(app: ReplayApp) -> str:
 
 def shown_variables(app: ReplayApp) -> dict[str, str]:
     """name -> value as the variables pane shows them (group headings left out)."""
-    rows = [row.plain.split(None, 1) for row in app.query_one(VariablesView).rows if not row.plain.startswith("──")]
+    rows = [
+        row.plain.split(None, 1)
+        for row in app.query_one(VariablesView).rows
+        if not row.plain.startswith("──")
+    ]
     return {name: value.strip() for name, value in rows}
 
 
@@ -109,7 +113,11 @@ async def test_the_app_opens_at_event_0() -> None:
         assert "no write yet" in shown_write(app)
         first = trace().state_at(0).variables
         assert shown_variables(app) == {name: show_value(v) for name, v in first.items()}
-        assert "day3" in app.sub_title and "seed 0" in app.sub_title and "variant=buggy" in app.sub_title
+        assert (
+            "day3" in app.sub_title
+            and "seed 0" in app.sub_title
+            and "variant=buggy" in app.sub_title
+        )
 
 
 @drive
@@ -137,7 +145,9 @@ async def test_g_goes_to_an_event_and_the_variables_are_the_traces_state_there()
         state = trace().state_at(40_000)
         assert shown_variables(app) == {name: show_value(v) for name, v in state.variables.items()}
         table = app.query_one(ListTable)
-        assert table.cell is not None and list(table.cell.items) == list(state.lists[table.cell.name])
+        assert table.cell is not None and list(table.cell.items) == list(
+            state.lists[table.cell.name]
+        )
         await answer(app, pilot, "g", "#39999")  # just after event #39,999: the same place
         assert app.position == 40_000
         await answer(app, pilot, "g", "step 100000")
@@ -170,7 +180,11 @@ async def test_reverse_watch_from_the_end_finds_the_last_writes_to_w2_and_w1() -
         last_w2 = t.last_write_before(t.event_count, "weights", W2)
         assert last_w2 is not None
         current = app.state.current()
-        assert current is not None and current.index == last_w2.index and W2[0] <= current.item <= W2[1]
+        assert (
+            current is not None
+            and current.index == last_w2.index
+            and W2[0] <= current.item <= W2[1]
+        )
         assert f"weights[{current.item}] = " in shown_write(app)
 
         await press(pilot, "end")
@@ -200,7 +214,11 @@ async def test_r_again_goes_further_back_and_shift_r_forward() -> None:
         await press(pilot, "less_than_sign")
         before = app.state.current()
         assert before is not None and before.item == 17 and before.index < last.index
-        between = [e for e in t.events(before.index + 1, last.index) if e.cell.name == "weights" and e.item == 17]
+        between = [
+            e
+            for e in t.events(before.index + 1, last.index)
+            if e.cell.name == "weights" and e.item == 17
+        ]
         assert between == []
         await press(pilot, "R")
         assert app.state.current() == last
@@ -232,9 +250,15 @@ async def test_the_change_heatmap_early_differs_from_the_end() -> None:
     """W2 by change since the mark: nothing changed at the first sample, everything by the end."""
     app = app_on()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "right_curly_bracket", "right_curly_bracket", "m")  # W1 -> B1 -> W2, change mode
+        await press(
+            pilot, "right_curly_bracket", "right_curly_bracket", "m"
+        )  # W1 -> B1 -> W2, change mode
         heatmap = app.query_one(Heatmap)
-        assert heatmap.slice is not None and heatmap.slice.name == "W2" and app.painter.heatmap_mode == "change"
+        assert (
+            heatmap.slice is not None
+            and heatmap.slice.name == "W2"
+            and app.painter.heatmap_mode == "change"
+        )
         await press(pilot, "right_square_bracket")
         early = heatmap_text(app)
         await press(pilot, "end")
@@ -308,7 +332,12 @@ async def test_bad_answers_are_refused_and_nothing_moves() -> None:
     app = app_on(with_program=False)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "right")
-        for key, text in (("r", "no_such[3]"), ("r", "weights[abc]"), ("g", "99999999"), ("g", "[b]soon")):
+        for key, text in (
+            ("r", "no_such[3]"),
+            ("r", "weights[abc]"),
+            ("g", "99999999"),
+            ("g", "[b]soon"),
+        ):
             await answer(app, pilot, key, text)
             assert app.position == 1 and type(app.screen).__name__ == "Screen"
         assert len(app._notifications) == 4
@@ -322,7 +351,9 @@ async def test_a_click_on_the_timeline_seeks() -> None:
         timeline = app.query_one("#timeline")
         bar = timeline.content_region
         middle = (bar.width - 1) // 2
-        await pilot.click("#timeline", offset=(bar.x - timeline.region.x + middle, bar.y - timeline.region.y))
+        await pilot.click(
+            "#timeline", offset=(bar.x - timeline.region.x + middle, bar.y - timeline.region.y)
+        )
         await pilot.pause()
         per_column = trace().event_count / (bar.width - 1)
         assert abs(app.position - middle * per_column) <= per_column
@@ -352,7 +383,9 @@ def test_moving_by_one_and_seeking_give_the_traces_state() -> None:
         state.go(n)
         expected = t.state_at(n)
         assert {name: v for name, v in state.variable_values().values()} == dict(expected.variables)
-        assert {c.name: c.items for c in state.list_cells()} == {k: list(v) for k, v in expected.lists.items()}
+        assert {c.name: c.items for c in state.list_cells()} == {
+            k: list(v) for k, v in expected.lists.items()
+        }
 
 
 def test_the_overwritten_value_is_the_one_before_the_write() -> None:
@@ -401,7 +434,11 @@ def test_next_and_previous_write_agree_with_the_events() -> None:
     t = trace()
     b1 = parse_watched(t, "B1")
     start = 20_000
-    matching = [e.index for e in t.events(start, 60_000) if e.cell.name == "weights" and 3921 <= e.item <= 3940]
+    matching = [
+        e.index
+        for e in t.events(start, 60_000)
+        if e.cell.name == "weights" and 3921 <= e.item <= 3940
+    ]
     assert next_write(t, start, b1) == matching[0] + 1
     assert previous_write(t, matching[1] + 1, b1) == matching[0] + 1
     assert previous_write(t, 1, b1) is None
@@ -441,15 +478,18 @@ def test_replay_with_no_options_opens_the_inspector(monkeypatch: pytest.MonkeyPa
     import emulator.tui.replay_app as replay_app
 
     opened: list[tuple[int, str]] = []
-    monkeypatch.setattr(replay_app, "run_replay", lambda t, name: opened.append((t.event_count, name)))
+    monkeypatch.setattr(
+        replay_app, "run_replay", lambda t, name: opened.append((t.event_count, name))
+    )
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     path = str(TRACES / "day3-buggy.trace")
     assert main(["replay", path]) == 0
     assert opened == [(trace().event_count, path)]
 
 
-def test_replay_summary_and_queries_still_print(capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replay_summary_and_queries_still_print(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--summary and the query options print text as before, even on a terminal."""
     import sys
 
@@ -459,4 +499,3 @@ def test_replay_summary_and_queries_still_print(capsys: pytest.CaptureFixture[st
     assert "137,912 events" in capsys.readouterr().out
     assert main(["replay", path, "--who", "W1"]) == 0
     assert "last written before event" in capsys.readouterr().out
-

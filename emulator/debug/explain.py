@@ -37,29 +37,44 @@ def explain(session: DebugSession) -> dict[str, Any]:
 
 
 def _lists_at_mark(session: DebugSession) -> dict[str, list[Value]]:
-    return lists_by_name(session.runtime.targets, session.marked) if session.marked is not None else {}
+    return (
+        lists_by_name(session.runtime.targets, session.marked) if session.marked is not None else {}
+    )
 
 
-def _reference(session: DebugSession, initial: dict[str, list[Value]]) -> dict[str, list[float]] | None:
+def _reference(
+    session: DebugSession, initial: dict[str, list[Value]]
+) -> dict[str, list[float]] | None:
     fn = getattr(session.module, "reference_lists", None)
     return fn(session.params, initial) if fn is not None and initial else None
 
 
-def _slice_row(s: Slice, initial: dict[str, list[Value]], final: dict[str, list[Value]],
-               reference: dict[str, list[float]] | None) -> dict[str, Any]:
+def _slice_row(
+    s: Slice,
+    initial: dict[str, list[Value]],
+    final: dict[str, list[Value]],
+    reference: dict[str, list[float]] | None,
+) -> dict[str, Any]:
     before = initial.get(s.list_name, [])[s.start - 1 : s.end]
     after = final.get(s.list_name, [])[s.start - 1 : s.end]
     pairs = list(zip(before, after, strict=False))
     changes = [abs(to_number(b) - to_number(a)) for a, b in pairs]
     row: dict[str, Any] = {
-        "list": s.list_name, "name": s.name, "start": s.start, "end": s.end, "shape": list(s.shape),
-        "changed": sum(compare(a, b) != 0 for a, b in pairs), "total": s.size,
-        "max_abs_change": max(changes, default=0.0), "reference_max_abs_change": None,
+        "list": s.list_name,
+        "name": s.name,
+        "start": s.start,
+        "end": s.end,
+        "shape": list(s.shape),
+        "changed": sum(compare(a, b) != 0 for a, b in pairs),
+        "total": s.size,
+        "max_abs_change": max(changes, default=0.0),
+        "reference_max_abs_change": None,
     }
     if reference is not None and s.list_name in reference:
         ref = reference[s.list_name][s.start - 1 : s.end]
-        row["reference_max_abs_change"] = max((abs(r - to_number(a)) for a, r in zip(before, ref, strict=False)),
-                                              default=0.0)
+        row["reference_max_abs_change"] = max(
+            (abs(r - to_number(a)) for a, r in zip(before, ref, strict=False)), default=0.0
+        )
     return row
 
 
@@ -85,9 +100,12 @@ def sorted_misses(session: DebugSession) -> list[Miss]:
 
 def _block_row(session: DebugSession, target: str, block_id: str) -> dict[str, Any]:
     found = session.project.target(target).blocks.get(block_id)
-    return {"block_id": block_id, "opcode": found.opcode if found else None,
-            "source": found.source if found else None,
-            "procedure": session.procedures.get(target, {}).get(block_id)}
+    return {
+        "block_id": block_id,
+        "opcode": found.opcode if found else None,
+        "source": found.source if found else None,
+        "procedure": session.procedures.get(target, {}).get(block_id),
+    }
 
 
 def _number(x: float) -> float | int:
@@ -95,20 +113,38 @@ def _number(x: float) -> float | int:
 
 
 def miss_row(session: DebugSession, m: Miss) -> dict[str, Any]:
-    row = {"list": m.list_name, "kind": m.kind, "first_index": _number(m.first_index),
-           "last_index": _number(m.last_index), "length": m.length, "count": m.count,
-           **_block_row(session, m.target, m.block_id)}
-    row["index_from"] = [dict(_block_row(session, m.target, b), variable=v) for b, v in m.index_from]
+    row = {
+        "list": m.list_name,
+        "kind": m.kind,
+        "first_index": _number(m.first_index),
+        "last_index": _number(m.last_index),
+        "length": m.length,
+        "count": m.count,
+        **_block_row(session, m.target, m.block_id),
+    }
+    row["index_from"] = [
+        dict(_block_row(session, m.target, b), variable=v) for b, v in m.index_from
+    ]
     return row
 
 
 def nonfinite_row(session: DebugSession, n: Any) -> dict[str, Any]:
-    return {"what": n.what, "count": n.count, "first": repr(n.first), **_block_row(session, n.target, n.block_id)}
+    return {
+        "what": n.what,
+        "count": n.count,
+        "first": repr(n.first),
+        **_block_row(session, n.target, n.block_id),
+    }
 
 
 def _clamp_row(session: DebugSession, c: Any) -> dict[str, Any]:
-    return {"variable": c.variable, "limit": c.limit, "procedure": c.procedure, "count": c.count,
-            **_block_row(session, c.target, c.block_id)}
+    return {
+        "variable": c.variable,
+        "limit": c.limit,
+        "procedure": c.procedure,
+        "count": c.count,
+        **_block_row(session, c.target, c.block_id),
+    }
 
 
 def layer_map(session: DebugSession) -> list[dict[str, Any]]:
@@ -144,8 +180,10 @@ def verdict(report: dict[str, Any]) -> list[str]:
     for n in report["nonfinite"]:
         lines.append(f"{n['what']} was set to {n['first']} {n['count']} time(s) by {_where(n)}.")
     if not lines:
-        lines.append("Every named slice changed, no list access fell outside its list, and no NaN or "
-                     "Infinity was stored.")
+        lines.append(
+            "Every named slice changed, no list access fell outside its list, and no NaN or "
+            "Infinity was stored."
+        )
     return lines
 
 
@@ -153,15 +191,21 @@ def _common_origin(misses: list[dict[str, Any]]) -> str | None:
     """The custom block every out-of-range index was computed in, when there is one."""
     if not misses:
         return None
-    shared = set.intersection(*({(o["procedure"], o["source"]) for o in m["index_from"] if o["procedure"]}
-                                for m in misses))
+    shared = set.intersection(
+        *(
+            {(o["procedure"], o["source"]) for o in m["index_from"] if o["procedure"]}
+            for m in misses
+        )
+    )
     procedures = sorted({p for p, _ in shared})
     if len(procedures) != 1:
         return None
     lines = ", ".join(sorted({src for _, src in shared if src}, key=_line_number))
     where = f" ({lines})" if lines else ""
-    return (f"Every out-of-range index was computed from what custom block {procedures[0]!r} returned"
-            f"{where}: start there.")
+    return (
+        f"Every out-of-range index was computed from what custom block {procedures[0]!r} returned"
+        f"{where}: start there."
+    )
 
 
 def _line_number(source: str) -> int:
@@ -173,24 +217,38 @@ def _stuck_line(s: dict[str, Any]) -> str:
     name = f"{s['name']} ({s['list']} items {s['start']}..{s['end']})"
     ref = s["reference_max_abs_change"]
     if ref is None:
-        return f"{name}: no item changed since the mark (no reference to say whether it should have)."
+        return (
+            f"{name}: no item changed since the mark (no reference to say whether it should have)."
+        )
     if ref > TINY_CHANGE:
-        return (f"{name}: no item changed, but the reference changes it by up to {ref:.3g} from the same "
-                "start and samples: the gradient is lost on its way (a plumbing bug), not vanishing.")
-    return (f"{name}: no item changed, and the reference changes it by at most {ref:.3g} too: "
-            "a vanishing (or zero) gradient, not a plumbing bug.")
+        return (
+            f"{name}: no item changed, but the reference changes it by up to {ref:.3g} from the same "
+            "start and samples: the gradient is lost on its way (a plumbing bug), not vanishing."
+        )
+    return (
+        f"{name}: no item changed, and the reference changes it by at most {ref:.3g} too: "
+        "a vanishing (or zero) gradient, not a plumbing bug."
+    )
 
 
 def miss_line(m: dict[str, Any]) -> str:
     what = "reads past the end of" if m["kind"] == "read" else "writes dropped outside"
     if m["first_index"] < 1:
-        what = "reads before the start of" if m["kind"] == "read" else "writes dropped before the start of"
+        what = (
+            "reads before the start of"
+            if m["kind"] == "read"
+            else "writes dropped before the start of"
+        )
     effect = 'each gave "" (0)' if m["kind"] == "read" else "Scratch ignored them"
-    line = (f"{m['count']:,} {what} `{m['list']}` (items {m['first_index']}..{m['last_index']}, "
-            f"length {m['length']}) by {_where(m)}; {effect}.")
+    line = (
+        f"{m['count']:,} {what} `{m['list']}` (items {m['first_index']}..{m['last_index']}, "
+        f"length {m['length']}) by {_where(m)}; {effect}."
+    )
     origins = [o for o in m["index_from"] if o["source"]]
     if origins:
-        chain = "; ".join(f"{o['variable']} from {o['opcode']} at {o['source']}" for o in origins[:8])
+        chain = "; ".join(
+            f"{o['variable']} from {o['opcode']} at {o['source']}" for o in origins[:8]
+        )
         line += f" The index came from: {chain}."
     return line
 
@@ -210,9 +268,11 @@ def render_text(report: dict[str, Any]) -> str:
         out += ["", "slices (changed since the mark; largest change; reference's largest change)"]
         for s in report["slices"]:
             ref = s["reference_max_abs_change"]
-            out.append(f"  {s['list']:<12} {s['name']:<6} {s['start']:>6}..{s['end']:<6} "
-                       f"{s['changed']:>6}/{s['total']:<6} {s['max_abs_change']:<10.3g} "
-                       f"{'-' if ref is None else format(ref, '.3g')}")
+            out.append(
+                f"  {s['list']:<12} {s['name']:<6} {s['start']:>6}..{s['end']:<6} "
+                f"{s['changed']:>6}/{s['total']:<6} {s['max_abs_change']:<10.3g} "
+                f"{'-' if ref is None else format(ref, '.3g')}"
+            )
     if report["never_written"]:
         out += ["", "never written since the mark"]
         out += [f"  {r['list']} items {r['start']}..{r['end']}" for r in report["never_written"]]
@@ -221,6 +281,9 @@ def render_text(report: dict[str, Any]) -> str:
         out += [f"  {r['text']}" for r in report["layer_map"]]
     if report["clamps"]:
         out += ["", "lookup-table clamps"]
-        out += [f"  {c['variable']} -> {c['limit']} in {c['procedure']}: {c['count']:,} times" for c in report["clamps"]]
+        out += [
+            f"  {c['variable']} -> {c['limit']} in {c['procedure']}: {c['count']:,} times"
+            for c in report["clamps"]
+        ]
     out += ["", "verdict"] + [f"  - {line}" for line in report["verdict"]]
     return "\n".join(out)

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from emulator.runtime.state import ListCell, VarCell
     from emulator.runtime.thread import Thread
 
-INDEXED_OPCODES = frozenset({"data_itemoflist", "data_replaceitemoflist", "data_insertatlist", "data_deleteoflist"})
+INDEXED_OPCODES = frozenset(
+    {"data_itemoflist", "data_replaceitemoflist", "data_insertatlist", "data_deleteoflist"}
+)
 
 
 @dataclass
@@ -31,7 +33,9 @@ class Miss:
     last_index: float = -math.inf
     length: int = 0
     first_block_count: int = 0
-    index_from: list[tuple[str, str]] = field(default_factory=list)  # (block id, variable) behind the index
+    index_from: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (block id, variable) behind the index
 
 
 @dataclass
@@ -79,11 +83,15 @@ class Findings(RunHooks):
         self.provenance = Provenance()
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self.nonfinite: dict[tuple[str, str, str], NonFinite] = {}
-        self.clamps: dict[tuple[str, str], Clamp] = {c.target_block: c.clamp for c in find_clamps(targets)}
+        self.clamps: dict[tuple[str, str], Clamp] = {
+            c.target_block: c.clamp for c in find_clamps(targets)
+        }
         self.written: dict[str, bytearray] | None = None  # per list name, since the mark
         self.watches: list[Watch] = []
         self.watch_hit: str | None = None
-        self.probes: dict[tuple[str, str], tuple[str, str, str]] = {}  # (target, block) -> (list, arg, result)
+        self.probes: dict[
+            tuple[str, str], tuple[str, str, str]
+        ] = {}  # (target, block) -> (list, arg, result)
         self.offsets: dict[str, dict[int, float]] = {}
         self.block_count = lambda: 0
         self._reads: dict[str, dict[str, tuple[str, ...]]] = {t.name: {} for t in targets}
@@ -98,7 +106,9 @@ class Findings(RunHooks):
     def probe_offsets(self, procedure_blocks: dict[tuple[str, str], tuple[str, str, str]]) -> None:
         """Record what offset procedures return: (target, block) -> (list, argument var, result var)."""
         self.probes = procedure_blocks
-        self._watched_blocks = {block_id for _, block_id in self.clamps} | {b for _, b in procedure_blocks}
+        self._watched_blocks = {block_id for _, block_id in self.clamps} | {
+            b for _, b in procedure_blocks
+        }
 
     # ## Hooks
 
@@ -106,7 +116,9 @@ class Findings(RunHooks):
         target = thread.target.name
         reads = self._reads[target].get(block_id)
         if reads is None:
-            reads = self._reads[target][block_id] = self._variables_behind(target, block_id, cell.name)
+            reads = self._reads[target][block_id] = self._variables_behind(
+                target, block_id, cell.name
+            )
         self.provenance.record(cell.name, block_id, reads)
         if block_id in self._watched_blocks:
             self._watched_block(thread, block_id, cell, value)
@@ -125,8 +137,16 @@ class Findings(RunHooks):
             layer = to_number(thread.target.variable(None, probe[1]).value)
             self.offsets.setdefault(probe[0], {})[int(layer)] = to_number(value)
 
-    def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
-                      old: Value, new: Value) -> None:
+    def on_list_write(
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        op: str,
+        index: int,
+        old: Value,
+        new: Value,
+    ) -> None:
         if self.written is not None and op != "delete":
             bits = self.written.setdefault(cell.name, bytearray())
             if len(bits) < index:
@@ -135,17 +155,21 @@ class Findings(RunHooks):
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
             self.watch_hit = f"{cell.name}[{index}] {op}: {old!r} -> {new!r} by block {block_id}"
 
-    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+    def on_list_clear(
+        self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
+    ) -> None:
         if self.written is not None:
             self.written[cell.name] = bytearray()
 
-    def on_list_miss(self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value,
-                     length: int) -> None:
+    def on_list_miss(
+        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+    ) -> None:
         key = (thread.target.name, block_id, cell.name, kind)
         miss = self.misses.get(key)
         if miss is None:
-            miss = self.misses[key] = Miss(cell.name, kind, thread.target.name, block_id,
-                                           first_block_count=self.block_count())
+            miss = self.misses[key] = Miss(
+                cell.name, kind, thread.target.name, block_id, first_block_count=self.block_count()
+            )
             miss.index_from = self._index_origins(thread.target.name, block_id)
         i = to_number(index)
         miss.count += 1
@@ -194,8 +218,12 @@ def find_clamps(targets: list[Target]) -> list[_Found]:
             clamp = _clamp_in(target, block)
             if clamp is not None:
                 variable, limit, set_id = clamp
-                found.append(_Found((target.name, set_id),
-                                    Clamp(target.name, set_id, variable, limit, procedures.get(set_id))))
+                found.append(
+                    _Found(
+                        (target.name, set_id),
+                        Clamp(target.name, set_id, variable, limit, procedures.get(set_id)),
+                    )
+                )
     return found
 
 
@@ -204,7 +232,12 @@ def _clamp_in(target: Target, block: Block) -> tuple[str, Value, str] | None:
         return None
     condition = _block_at(target, block, "CONDITION")
     body = _block_at(target, block, "SUBSTACK")
-    if condition is None or body is None or body.opcode != "data_setvariableto" or body.next is not None:
+    if (
+        condition is None
+        or body is None
+        or body.opcode != "data_setvariableto"
+        or body.next is not None
+    ):
         return None
     if condition.opcode not in ("operator_lt", "operator_gt"):
         return None

@@ -21,7 +21,9 @@ class Origin(NamedTuple):
     variable: str
 
 
-def variables_read(blocks: dict[str, Block], block: Block, inputs: tuple[str, ...] | None = None) -> list[str]:
+def variables_read(
+    blocks: dict[str, Block], block: Block, inputs: tuple[str, ...] | None = None
+) -> list[str]:
     """Names of the variables a block's inputs read (all inputs, or the named ones), each once."""
     names: list[str] = []
     todo = [block.inputs[n] for n in (inputs or tuple(block.inputs)) if n in block.inputs]

@@ -17,8 +17,12 @@ from emulator.runtime.state import Snapshot, snapshot
 from emulator.runtime.thread import Thread
 from emulator.values import LIST_INVALID, Value, compare, to_list_index
 
-LIST_ACCESS_OPCODES = {"data_itemoflist": "read", "data_replaceitemoflist": "write",
-                       "data_insertatlist": "write", "data_deleteoflist": "write"}
+LIST_ACCESS_OPCODES = {
+    "data_itemoflist": "read",
+    "data_replaceitemoflist": "write",
+    "data_insertatlist": "write",
+    "data_deleteoflist": "write",
+}
 
 
 @dataclass(frozen=True)
@@ -56,16 +60,27 @@ class Paused:
 class DebugSession:
     """The debugger without a screen; the CLI's explain and the Textual inspector are views of it."""
 
-    def __init__(self, target: str | Project, params: dict[str, Any] | None = None, *, seed: int = 0,
-                 turbo: bool = False, answers: tuple[str, ...] = (), slices: list[Slice] | None = None,
-                 mark: tuple[str, str] | None = None, start: bool = True) -> None:
+    def __init__(
+        self,
+        target: str | Project,
+        params: dict[str, Any] | None = None,
+        *,
+        seed: int = 0,
+        turbo: bool = False,
+        answers: tuple[str, ...] = (),
+        slices: list[Slice] | None = None,
+        mark: tuple[str, str] | None = None,
+        start: bool = True,
+    ) -> None:
         self.params = dict(params or {})
         if isinstance(target, Project):
             self.project, self.module = target, None
         else:
             self.project, self.module = load_target(target, self.params)
         self.findings = Findings(list(self.project.targets))
-        self.runtime = Runtime(self.project, seed=seed, turbo=turbo, answers=answers, hooks=self.findings)
+        self.runtime = Runtime(
+            self.project, seed=seed, turbo=turbo, answers=answers, hooks=self.findings
+        )
         self.findings.block_count = lambda: self.runtime.blocks
         self.slices = list(slices or []) + self._program_slices()
         self.breakpoints: set[str] = set()
@@ -99,7 +114,9 @@ class DebugSession:
 
     # ## Running
 
-    def _predicate(self, extra: Callable[[Thread, Stmt], str | None] | None) -> Callable[[Thread, Stmt], bool]:
+    def _predicate(
+        self, extra: Callable[[Thread, Stmt], str | None] | None
+    ) -> Callable[[Thread, Stmt], bool]:
         findings, breakpoints, requested = self.findings, self.breakpoints, self._pause_requested
         conditions, runtime = self.conditions, self.runtime
         why: list[str] = []
@@ -126,7 +143,9 @@ class DebugSession:
 
         return pause
 
-    def _go(self, extra: Callable[[Thread, Stmt], str | None] | None = None, skip_current: bool = True) -> Paused:
+    def _go(
+        self, extra: Callable[[Thread, Stmt], str | None] | None = None, skip_current: bool = True
+    ) -> Paused:
         start = self.paused.stmt if self.paused is not None and skip_current else None
         predicate = self._predicate(extra)
         first = [start is not None]
@@ -160,7 +179,11 @@ class DebugSession:
         if current is None or current.stmt is None or current.thread is None:
             return self.step()
         thread, call, depth = current.thread, current.stmt, len(current.thread.frames)
-        return self._go(lambda t, s: "step" if t is thread and len(t.frames) <= depth and s is not call else None)
+        return self._go(
+            lambda t, s: (
+                "step" if t is thread and len(t.frames) <= depth and s is not call else None
+            )
+        )
 
     def step_out(self) -> Paused:
         """Run until the custom block we are in returns to its caller."""
@@ -172,7 +195,11 @@ class DebugSession:
         if depth < 0:
             return self.continue_()
         call = thread.frames[depth].node
-        return self._go(lambda t, s: "step" if t is thread and len(t.frames) <= depth + 1 and s is not call else None)
+        return self._go(
+            lambda t, s: (
+                "step" if t is thread and len(t.frames) <= depth + 1 and s is not call else None
+            )
+        )
 
     def continue_(self) -> Paused:
         """Run until a breakpoint, watchpoint, condition or pause request, or the end."""
@@ -261,7 +288,9 @@ class DebugSession:
         size = len(items) + (1 if block.opcode == "data_insertatlist" else 0)
         resolved = to_list_index(index, size, block.opcode == "data_deleteoflist", _Frozen())
         value = items[resolved - 1] if 1 <= resolved <= len(items) else ""
-        return ListAccess(cell.name, LIST_ACCESS_OPCODES[block.opcode], index, resolved, len(items), value)
+        return ListAccess(
+            cell.name, LIST_ACCESS_OPCODES[block.opcode], index, resolved, len(items), value
+        )
 
     def procedure_arguments(self) -> dict[str, Value]:
         """The current custom block's arguments (innermost call)."""

@@ -28,7 +28,11 @@ def parse_slice(text: str) -> Slice:
         raise ValueError(f"a slice is LIST:START-END[:SHAPE][:NAME], got {text!r}")
     try:
         start, end = (int(p) for p in parts[1].split("-", 1))
-        shape = tuple(int(d) for d in parts[2].split("x")) if len(parts) > 2 and parts[2] else (end - start + 1,)
+        shape = (
+            tuple(int(d) for d in parts[2].split("x"))
+            if len(parts) > 2 and parts[2]
+            else (end - start + 1,)
+        )
     except ValueError as exc:
         raise ValueError(f"a slice is LIST:START-END[:SHAPE][:NAME], got {text!r}") from exc
     if not 1 <= start <= end:

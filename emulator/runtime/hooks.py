@@ -22,11 +22,20 @@ class RunHooks:
         """A variable was set or changed."""
 
     def on_list_write(
-        self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int, old: Value, new: Value
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        op: str,
+        index: int,
+        old: Value,
+        new: Value,
     ) -> None:
         """A list item was replaced, added, inserted or deleted (op names which; index is 1-based)."""
 
-    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+    def on_list_clear(
+        self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
+    ) -> None:
         """Every item of a list was deleted."""
 
     def on_list_miss(

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 # Reporters whose result depends on when they run relative to each other: each draws from the
 # run's random number generator ("pick random", and "item (random) of list").
 RNG_REPORTERS = frozenset({"operator_random", "data_itemoflist"})
-_NOT_REPORTERS = frozenset({"SUBSTACK", "SUBSTACK2", "custom_block"})  # C-block mouths, the prototype
+_NOT_REPORTERS = frozenset(
+    {"SUBSTACK", "SUBSTACK2", "custom_block"}
+)  # C-block mouths, the prototype
 
 
 class InputOrder:
@@ -32,7 +34,9 @@ class InputOrder:
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
-        self.in_order = 0  # how many inputs were asked for in JSON order before the first that was not
+        self.in_order = (
+            0  # how many inputs were asked for in JSON order before the first that was not
+        )
         self.group: list[str] = []
         self.reporters: dict[str, Reporter] = {}
         self.values: dict[str, Value] = {}
@@ -44,7 +48,7 @@ class InputOrder:
             return report
         leads = not self.group
         if leads:
-            self.group = self.names[self.in_order:]
+            self.group = self.names[self.in_order :]
         self.reporters[name] = report
         values = self.values
         return self._lead(name) if leads else lambda t: values[name]
@@ -62,14 +66,21 @@ class InputOrder:
 
 def input_order(block: Block, blocks: Mapping[str, Block]) -> InputOrder | None:
     """An InputOrder for a block with two or more rng-drawing inputs; None when order cannot matter."""
-    names = [name for name, inp in block.inputs.items()
-             if name not in _NOT_REPORTERS and _draws(inp.slot, blocks, set())]
+    names = [
+        name
+        for name, inp in block.inputs.items()
+        if name not in _NOT_REPORTERS and _draws(inp.slot, blocks, set())
+    ]
     return InputOrder(names) if len(names) > 1 else None
 
 
 def draws_random(block: Block, blocks: Mapping[str, Block]) -> bool:
     """Whether evaluating a block's inputs may draw a random number."""
-    return any(_draws(inp.slot, blocks, set()) for name, inp in block.inputs.items() if name not in _NOT_REPORTERS)
+    return any(
+        _draws(inp.slot, blocks, set())
+        for name, inp in block.inputs.items()
+        if name not in _NOT_REPORTERS
+    )
 
 
 def _draws(slot: Slot, blocks: Mapping[str, Block], seen: set[str]) -> bool:

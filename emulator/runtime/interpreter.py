@@ -91,7 +91,9 @@ class Linker:
         seen: set[str] = set()
         while block_id is not None:
             if block_id in seen:
-                raise ProgramError(f"{self.target.name}: block {block_id!r} is in a cycle of next links")
+                raise ProgramError(
+                    f"{self.target.name}: block {block_id!r} is in a cycle of next links"
+                )
             seen.add(block_id)
             done = block_id in self._stmts
             stmt = self.stmt(block_id)
@@ -294,7 +296,9 @@ def _parse_prototype(block: Block, target: str) -> Prototype:
         ids = json.loads(mutation.get("argumentids", "[]"))
         defaults = json.loads(mutation.get("argumentdefaults", "[]"))
     except (TypeError, ValueError) as exc:
-        raise ProgramError(f"{target}: custom block {block.id!r} has a malformed mutation: {exc}") from exc
+        raise ProgramError(
+            f"{target}: custom block {block.id!r} has a malformed mutation: {exc}"
+        ) from exc
     warp = mutation.get("warp", False)
     if isinstance(warp, str):
         # The VM JSON.parses a string warp flag: exactly "true" or "false".

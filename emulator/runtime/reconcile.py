@@ -61,7 +61,9 @@ class _Stage:
 def reconcile_references(project: Project) -> Project:
     """The project as the official VM holds it after loading: every referenced id declared somewhere."""
     stage_target = project.stage
-    stage = _Stage(dict(stage_target.variables), dict(stage_target.lists), dict(stage_target.broadcasts))
+    stage = _Stage(
+        dict(stage_target.variables), dict(stage_target.lists), dict(stage_target.broadcasts)
+    )
     fixes: dict[str, dict[str, tuple[str, str]]] = {}
     for target in project.targets:
         fixes[target.name] = _repairs(project, target, stage)
@@ -71,7 +73,9 @@ def reconcile_references(project: Project) -> Project:
     for target in project.targets:
         blocks = {i: _fix_block(b, fixes[target.name]) for i, b in target.blocks.items()}
         if target.is_stage:
-            target = replace(target, variables=stage.variables, lists=stage.lists, broadcasts=stage.broadcasts)
+            target = replace(
+                target, variables=stage.variables, lists=stage.lists, broadcasts=stage.broadcasts
+            )
         targets.append(replace(target, blocks=blocks))
     return replace(project, targets=tuple(targets))
 
@@ -110,7 +114,9 @@ def _repairs(project: Project, target: Target, stage: _Stage) -> dict[str, tuple
         if same_name:
             repairs[ref_id] = (same_name[0], name)
         elif (kind, name) in created:
-            repairs[ref_id] = created[(kind, name)]  # two dangling refs to "score" meant one variable
+            repairs[ref_id] = created[
+                (kind, name)
+            ]  # two dangling refs to "score" meant one variable
         else:
             fresh = unused_name(name, _all_names(project, stage, kind))
             stage.create(ref_id, fresh, kind)
@@ -143,13 +149,18 @@ def _fix_block(block: Block, repairs: dict[str, tuple[str, str]]) -> Block:
     if not repairs:
         return block
     fields = {n: _fix_field(n, f, repairs) for n, f in block.fields.items()}
-    inputs = {n: Input(i.kind, _fix_slot(i.slot, repairs), _fix_slot(i.shadow, repairs)) for n, i in block.inputs.items()}
+    inputs = {
+        n: Input(i.kind, _fix_slot(i.slot, repairs), _fix_slot(i.shadow, repairs))
+        for n, i in block.inputs.items()
+    }
     if fields == dict(block.fields) and inputs == dict(block.inputs):
         return block
     return replace(block, fields=fields, inputs=inputs)
 
 
-def _repaired(ref_id: str | None, repairs: dict[str, tuple[str, str]]) -> tuple[str | None, str] | None:
+def _repaired(
+    ref_id: str | None, repairs: dict[str, tuple[str, str]]
+) -> tuple[str | None, str] | None:
     found = repairs.get(_key(ref_id))
     if found is None:
         return None
@@ -163,7 +174,9 @@ def _fix_field(name: str, f: Field, repairs: dict[str, tuple[str, str]]) -> Fiel
     return f if found is None else Field(found[1], found[0])
 
 
-def _fix_slot(slot: str | Primitive | None, repairs: dict[str, tuple[str, str]]) -> str | Primitive | None:
+def _fix_slot(
+    slot: str | Primitive | None, repairs: dict[str, tuple[str, str]]
+) -> str | Primitive | None:
     if isinstance(slot, Primitive) and slot.kind in PRIMITIVE_TYPES:
         found = _repaired(slot.ref_id, repairs)
         if found is not None:

@@ -26,8 +26,13 @@ WARP_BLOCKS = int(500.0 / MS_PER_BLOCK)  # warp mode yields once its timer passe
 
 # Hats that restart a thread already running their script instead of starting a second one.
 RESTARTING_HATS = frozenset(
-    {"event_whenflagclicked", "event_whenbroadcastreceived", "event_whenthisspriteclicked",
-     "event_whenstageclicked", "event_whenbackdropswitchesto"}
+    {
+        "event_whenflagclicked",
+        "event_whenbroadcastreceived",
+        "event_whenthisspriteclicked",
+        "event_whenstageclicked",
+        "event_whenbackdropswitchesto",
+    }
 )
 
 Pause = Callable[[Thread, Stmt], bool]
@@ -82,7 +87,9 @@ class Runtime:
         self.bubbles: dict[str, int] = {}  # target name -> index in says of its current bubble
         self.questions = Questions(answers, lambda t, b, text: self.say(t, b, "say", text))
         self.on_say: Callable[[Say], None] | None = None
-        self.on_frame: Callable[[], None] | None = None  # called after every frame (progress displays)
+        self.on_frame: Callable[[], None] | None = (
+            None  # called after every frame (progress displays)
+        )
         self.active_thread: Thread | None = None
         self._waking: dict[int, Callable[[], bool]] = {}
         self._pause: Pause | None = None
@@ -264,7 +271,14 @@ class Runtime:
             self.hooks.on_nonfinite(thread, block_id, cell.name, value)
 
     def report_list(
-        self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int, old: Value, new: Value
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        op: str,
+        index: int,
+        old: Value,
+        new: Value,
     ) -> None:
         """Tell the hooks a list item was written."""
         assert self.hooks is not None
@@ -287,7 +301,9 @@ class Runtime:
         """Run until no thread is left (or raise StepLimitReached after max_blocks blocks)."""
         self.run_until(None, max_blocks)
 
-    def run_until(self, pause: Pause | None, max_blocks: int | None = None) -> tuple[Thread, Stmt] | None:
+    def run_until(
+        self, pause: Pause | None, max_blocks: int | None = None
+    ) -> tuple[Thread, Stmt] | None:
         """Run until `pause(thread, block)` holds before a block runs; None when the run ended.
 
         When paused, the block paused at runs first without being tested, so a predicate that
@@ -312,7 +328,9 @@ class Runtime:
     def _limited(self, pause: Pause | None, limit: int) -> Pause:
         def limited(thread: Thread, stmt: Stmt) -> bool:
             if self.blocks + stmt.cost > limit:
-                raise StepLimitReached(f"stopped after {self.blocks:,} blocks (--max-steps {limit:,})")
+                raise StepLimitReached(
+                    f"stopped after {self.blocks:,} blocks (--max-steps {limit:,})"
+                )
             return pause is not None and pause(thread, stmt)
 
         return limited
@@ -334,7 +352,9 @@ class Runtime:
         """The values of a block's inputs (a paused one's, say), evaluated without changing the run."""
         return self.preview(thread, stmt.inputs)
 
-    def preview(self, thread: Thread, reporters: Iterable[tuple[str, Reporter]]) -> list[tuple[str, Value]]:
+    def preview(
+        self, thread: Thread, reporters: Iterable[tuple[str, Reporter]]
+    ) -> list[tuple[str, Value]]:
         """Evaluate named reporters on a thread without changing the run."""
         rng_state, hooks = self.rng.getstate(), self.hooks
         known = [(t, set(t.variables), set(t.lists)) for t in self.targets]
@@ -391,7 +411,11 @@ class Runtime:
                 start = self.blocks
                 yield from self._turn(thread)
                 thread.warp_start = -1
-                progress = progress or not thread.idle or not _only_rechecked_a_wait(thread, self.blocks - start)
+                progress = (
+                    progress
+                    or not thread.idle
+                    or not _only_rechecked_a_wait(thread, self.blocks - start)
+                )
                 if thread.killed:
                     # stepThreads' `i--` for a killed thread: this slot is looked at again, and if
                     # the thread restarted itself there before `stop all`, its new copy runs now.

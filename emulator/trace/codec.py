@@ -21,7 +21,9 @@ from emulator.values import Value
 # Value tags, one byte per value.
 TAG_FLOAT = 0  # a new float, in the "fresh" column
 TAG_INT = 1  # a float with an integer value in int32 range (not -0), in the "ints" column
-TAG_REF = 2  # a float equal (bit for bit) to an earlier non-integer float; "refs" holds the distance
+TAG_REF = (
+    2  # a float equal (bit for bit) to an earlier non-integer float; "refs" holds the distance
+)
 TAG_STR = 3
 TAG_TRUE = 4
 TAG_FALSE = 5
@@ -42,8 +44,14 @@ class Columns:
     def add(self, name: str, array: np.ndarray, shuffle: bool = False) -> None:
         """Append a column; `shuffle` stores its bytes plane by plane (high bytes of numbers compress well)."""
         array = np.ascontiguousarray(array)
-        data = array.view(np.uint8).reshape(-1, array.itemsize).T.tobytes() if shuffle and array.itemsize > 1 else array.tobytes()
-        self.cols.append([name, array.dtype.str, int(array.size), bool(shuffle and array.itemsize > 1)])
+        data = (
+            array.view(np.uint8).reshape(-1, array.itemsize).T.tobytes()
+            if shuffle and array.itemsize > 1
+            else array.tobytes()
+        )
+        self.cols.append(
+            [name, array.dtype.str, int(array.size), bool(shuffle and array.itemsize > 1)]
+        )
         self.parts.append(data)
 
     def add_uint(self, name: str, array: np.ndarray) -> None:
@@ -52,7 +60,9 @@ class Columns:
 
     def pack(self, meta: dict[str, Any]) -> bytes:
         """The payload: meta (with the column list) and the columns."""
-        head = json.dumps({**meta, "cols": self.cols}, sort_keys=True, separators=(",", ":")).encode()
+        head = json.dumps(
+            {**meta, "cols": self.cols}, sort_keys=True, separators=(",", ":")
+        ).encode()
         return _META_LEN.pack(len(head)) + head + b"".join(self.parts)
 
 
@@ -99,7 +109,11 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
     tags = np.fromiter(map(_TYPE_TAG.__getitem__, map(type, values)), np.uint8, n)
     floats = objects[tags == TAG_FLOAT].astype(np.float64)
     float_pos = np.flatnonzero(tags == TAG_FLOAT)
-    whole = (floats == np.trunc(floats)) & (np.abs(floats) <= _INT32_MAX) & ~((floats == 0) & np.signbit(floats))
+    whole = (
+        (floats == np.trunc(floats))
+        & (np.abs(floats) <= _INT32_MAX)
+        & ~((floats == 0) & np.signbit(floats))
+    )
     tags[float_pos[whole]] = TAG_INT
     other = floats[~whole]
     distance = _back_references(other.view(np.uint64))
@@ -107,7 +121,9 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
     bools = np.flatnonzero(tags == TAG_TRUE)
     tags[bools[~objects[bools].astype(bool)]] = TAG_FALSE
     table: dict[str, int] = {}
-    string_ids = np.fromiter((table.setdefault(s, len(table)) for s in objects[tags == TAG_STR]), np.int64)
+    string_ids = np.fromiter(
+        (table.setdefault(s, len(table)) for s in objects[tags == TAG_STR]), np.int64
+    )
     cols.add(prefix + "tags", tags)
     cols.add(prefix + "ints", floats[whole].astype(np.int32), shuffle=True)
     cols.add_uint(prefix + "refs", distance[distance > 0])

@@ -62,8 +62,14 @@ def diff(a: Trace, b: Trace) -> DiffReport:
     """The first divergence and the end-of-run differences of two traces."""
     end_a, end_b = a.state_at(a.event_count), b.state_at(b.event_count)
     slices = a.header.slices or b.header.slices
-    return DiffReport(a.event_count, b.event_count, first_divergence(a, b), _variables(end_a, end_b),
-                      _list_counts(end_a, end_b), _slice_counts(end_a, end_b, slices))
+    return DiffReport(
+        a.event_count,
+        b.event_count,
+        first_divergence(a, b),
+        _variables(end_a, end_b),
+        _list_counts(end_a, end_b),
+        _slice_counts(end_a, end_b, slices),
+    )
 
 
 # ## The first divergence
@@ -103,10 +109,14 @@ def _columns(trace: Trace, start: int, stop: int) -> tuple[np.ndarray, ...]:
         tags = block.tags[i:end]
         # A repeated float may be stored as a reference or afresh: compare floats as floats.
         cls = np.where(tags <= codec.TAG_REF, codec.TAG_FLOAT, tags)
-        parts.append((block.site[i:end], block.item[i:end], cls, block.floats[i:end].view(np.uint64)))
+        parts.append(
+            (block.site[i:end], block.item[i:end], cls, block.floats[i:end].view(np.uint64))
+        )
         values += block.values[i:end]
         n += end - i
-    cols = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else (np.zeros(0),) * 4
+    cols = (
+        tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else (np.zeros(0),) * 4
+    )
     return (*cols, np.array([*values, None], dtype=object)[:-1])
 
 
@@ -120,9 +130,16 @@ def first_divergence(a: Trace, b: Trace) -> Divergence | None:
         stop = min(common, start + WINDOW)
         sa, ia, ca, fa, va = _columns(a, start, stop)
         sb, ib, cb, fb, vb = _columns(b, start, stop)
-        differ = (map_a[sa] != map_b[sb]) | (ia != ib) | (ca != cb) | ((ca == codec.TAG_FLOAT) & (fa != fb))
+        differ = (
+            (map_a[sa] != map_b[sb])
+            | (ia != ib)
+            | (ca != cb)
+            | ((ca == codec.TAG_FLOAT) & (fa != fb))
+        )
         strings = np.flatnonzero((ca == codec.TAG_STR) & (cb == codec.TAG_STR))
-        differ[strings] |= np.array([x != y for x, y in zip(va[strings], vb[strings], strict=True)], dtype=bool)
+        differ[strings] |= np.array(
+            [x != y for x, y in zip(va[strings], vb[strings], strict=True)], dtype=bool
+        )
         hits = np.flatnonzero(differ)
         if hits.size:
             n = start + int(hits[0])
@@ -132,7 +149,12 @@ def first_divergence(a: Trace, b: Trace) -> Divergence | None:
     if a.event_count == b.event_count:
         return None
     n = common
-    return Divergence(n, a.event(n) if n < a.event_count else None, b.event(n) if n < b.event_count else None, False)
+    return Divergence(
+        n,
+        a.event(n) if n < a.event_count else None,
+        b.event(n) if n < b.event_count else None,
+        False,
+    )
 
 
 # ## The end of the run
@@ -152,19 +174,30 @@ def _differ(xs: Sequence[Value], ys: Sequence[Value]) -> int:
 
 
 def _variables(a: State, b: State) -> tuple[tuple[str, Value, Value], ...]:
-    return tuple((name, a.variables[name], b.variables[name]) for name in a.variables
-                 if name in b.variables and not same_value(a.variables[name], b.variables[name]))
+    return tuple(
+        (name, a.variables[name], b.variables[name])
+        for name in a.variables
+        if name in b.variables and not same_value(a.variables[name], b.variables[name])
+    )
 
 
 def _list_counts(a: State, b: State) -> tuple[ItemCount, ...]:
-    return tuple(ItemCount(name, _differ(a.lists[name], b.lists[name]), len(a.lists[name]), len(b.lists[name]))
-                 for name in a.lists if name in b.lists)
+    return tuple(
+        ItemCount(
+            name, _differ(a.lists[name], b.lists[name]), len(a.lists[name]), len(b.lists[name])
+        )
+        for name in a.lists
+        if name in b.lists
+    )
 
 
 def _slice_counts(a: State, b: State, slices: Sequence[SliceInfo]) -> tuple[ItemCount, ...]:
     out = []
     for s in slices:
         if s.list_name in a.lists and s.list_name in b.lists:
-            xs, ys = a.lists[s.list_name][s.start - 1 : s.end], b.lists[s.list_name][s.start - 1 : s.end]
+            xs, ys = (
+                a.lists[s.list_name][s.start - 1 : s.end],
+                b.lists[s.list_name][s.start - 1 : s.end],
+            )
             out.append(ItemCount(s.name, _differ(xs, ys), len(xs), len(ys)))
     return tuple(out)

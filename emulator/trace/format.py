@@ -49,7 +49,13 @@ MAGIC = b"\x89SCRTRC\n"
 PREAMBLE = struct.Struct("<8sI")
 CHUNK_MAGIC = b"TRCK"
 CHUNK = struct.Struct("<4sBBHIIQIQII")
-CHUNK_KINDS = {ord("H"): "header", ord("T"): "tables", ord("S"): "snapshot", ord("E"): "events", ord("Z"): "end"}
+CHUNK_KINDS = {
+    ord("H"): "header",
+    ord("T"): "tables",
+    ord("S"): "snapshot",
+    ord("E"): "events",
+    ord("Z"): "end",
+}
 KIND_CODES = {name: code for code, name in CHUNK_KINDS.items()}
 CODEC_STORED, CODEC_ZLIB = 0, 1
 ZLIB_LEVEL = 6  # measured on day3: level 9 saves 2 % for 3x the time; zstandard saves 1-3 %, not worth a dependency
@@ -74,7 +80,9 @@ class TraceWriter:
         self.level = level
         self.offset = 0
         self.events = 0
-        self._stored_at: dict[int, int] = {}  # list cell -> offset of the snapshot holding its items
+        self._stored_at: dict[
+            int, int
+        ] = {}  # list cell -> offset of the snapshot holding its items
         self._write(PREAMBLE.pack(MAGIC, FORMAT_VERSION))
         self._chunk("header", _json(header_json(header)))
 
@@ -85,23 +93,51 @@ class TraceWriter:
     def _chunk(self, kind: str, raw: bytes, first: int = 0, count: int = 0, step: int = 0) -> int:
         payload = zlib.compress(raw, self.level) if self.level > 0 else raw
         codec_id = CODEC_ZLIB if self.level > 0 else CODEC_STORED
-        start = CHUNK.pack(CHUNK_MAGIC, KIND_CODES[kind], codec_id, 0, len(payload), len(raw), first, count,
-                           step, zlib.crc32(payload), 0)[:40]
+        start = CHUNK.pack(
+            CHUNK_MAGIC,
+            KIND_CODES[kind],
+            codec_id,
+            0,
+            len(payload),
+            len(raw),
+            first,
+            count,
+            step,
+            zlib.crc32(payload),
+            0,
+        )[:40]
         at = self.offset
         self._write(start + struct.pack("<I", zlib.crc32(start)) + payload)
         self.sink.flush()
         return at
 
-    def tables(self, cells: Sequence[CellInfo] = (), blocks: Sequence[BlockInfo] = (),
-               threads: Sequence[ThreadInfo] = (), sites: Sequence[Site] = ()) -> None:
+    def tables(
+        self,
+        cells: Sequence[CellInfo] = (),
+        blocks: Sequence[BlockInfo] = (),
+        threads: Sequence[ThreadInfo] = (),
+        sites: Sequence[Site] = (),
+    ) -> None:
         """Add entries to the tables; later chunks may refer to them."""
-        self._chunk("tables", _json({"cells": [list(asdict(c).values()) for c in cells],
-                                     "blocks": [list(asdict(b).values()) for b in blocks],
-                                     "threads": [[t.target, t.script] for t in threads],
-                                     "sites": [[s.thread, s.block, s.cell, s.kind] for s in sites]}))
+        self._chunk(
+            "tables",
+            _json(
+                {
+                    "cells": [list(asdict(c).values()) for c in cells],
+                    "blocks": [list(asdict(b).values()) for b in blocks],
+                    "threads": [[t.target, t.script] for t in threads],
+                    "sites": [[s.thread, s.block, s.cell, s.kind] for s in sites],
+                }
+            ),
+        )
 
-    def events_chunk(self, sites: np.ndarray, steps: np.ndarray, items: np.ndarray | Sequence[int],
-                     values: Sequence[Value]) -> None:
+    def events_chunk(
+        self,
+        sites: np.ndarray,
+        steps: np.ndarray,
+        items: np.ndarray | Sequence[int],
+        values: Sequence[Value],
+    ) -> None:
         """`len(sites)` events: steps per event, items of the indexed ones, values of the valued ones."""
         step0 = int(steps[0]) if steps.size else 0
         cols = codec.Columns()
@@ -113,16 +149,24 @@ class TraceWriter:
         self._chunk("events", cols.pack({"v_strings": strings}), self.events, n, step0)
         self.events += n
 
-    def snapshot(self, step: int, variables: dict[int, Value], lists: dict[int, list[Value] | None]) -> None:
+    def snapshot(
+        self, step: int, variables: dict[int, Value], lists: dict[int, list[Value] | None]
+    ) -> None:
         """The recorded cells after every event so far; a list given as None is unchanged since it was last stored."""
-        stored = {c: items for c, items in lists.items() if items is not None or c not in self._stored_at}
+        stored = {
+            c: items for c, items in lists.items() if items is not None or c not in self._stored_at
+        }
         flat: list[Value] = list(variables.values())
         for items in stored.values():
             flat.extend(items or ())
         cols = codec.Columns()
         strings = codec.encode_values(cols, "v_", flat)
-        meta = {"vars": list(variables), "lists": [[c, len(items or ())] for c, items in stored.items()],
-                "refs": [[c, self._stored_at[c]] for c in lists if c not in stored], "v_strings": strings}
+        meta = {
+            "vars": list(variables),
+            "lists": [[c, len(items or ())] for c, items in stored.items()],
+            "refs": [[c, self._stored_at[c]] for c in lists if c not in stored],
+            "v_strings": strings,
+        }
         at = self._chunk("snapshot", cols.pack(meta), self.events, 0, step)
         for c in stored:
             self._stored_at[c] = at
@@ -144,8 +188,13 @@ def header_json(header: Header) -> dict[str, Any]:
 def header_from_json(data: dict[str, Any]) -> Header:
     """The Header header_json wrote."""
     return Header(
-        format_version=data["format_version"], program=data["program"], program_sha256=data["program_sha256"],
-        engine=data["engine"], seed=data["seed"], params=data["params"], options=data["options"],
+        format_version=data["format_version"],
+        program=data["program"],
+        program_sha256=data["program_sha256"],
+        engine=data["engine"],
+        seed=data["seed"],
+        params=data["params"],
+        options=data["options"],
         cells=tuple(CellInfo(*row) for row in data["cells"]),
         blocks=tuple(BlockInfo(*row) for row in data["blocks"]),
         slices=tuple(SliceInfo(a, b, c, d, tuple(e)) for a, b, c, d, e in data.get("slices", [])),
@@ -162,7 +211,9 @@ class ChunkReader:
         self.data = data
         self.name = name
         self.chunks: list[ChunkInfo] = []
-        self.truncated_at: int | None = None  # where the last whole chunk ends, if a partial one follows
+        self.truncated_at: int | None = (
+            None  # where the last whole chunk ends, if a partial one follows
+        )
         self._codecs: dict[int, int] = {}
         self._scan()
 
@@ -178,7 +229,10 @@ class ChunkReader:
         if magic != MAGIC:
             raise self.fail(0, "not a trace (no trace preamble)")
         if version != FORMAT_VERSION:
-            raise self.fail(8, f"trace format version {version} (this scratch-emu reads version {FORMAT_VERSION})")
+            raise self.fail(
+                8,
+                f"trace format version {version} (this scratch-emu reads version {FORMAT_VERSION})",
+            )
         pos = PREAMBLE.size
         while pos < len(data):
             if pos + CHUNK.size > len(data):
@@ -192,8 +246,9 @@ class ChunkReader:
             pos += CHUNK.size + info.length
 
     def _chunk_at(self, pos: int) -> ChunkInfo | None:
-        magic, kind, codec_id, _flags, length, _raw, first, count, step, payload_crc, header_crc = \
+        magic, kind, codec_id, _flags, length, _raw, first, count, step, payload_crc, header_crc = (
             CHUNK.unpack_from(self.data, pos)
+        )
         if magic != CHUNK_MAGIC:
             raise self.fail(pos, "damaged chunk (no chunk marker)")
         if zlib.crc32(self.data[pos : pos + 40]) != header_crc:
@@ -275,7 +330,9 @@ def _objects(values: list[Value]) -> np.ndarray:
     return out
 
 
-def read_snapshot(reader: ChunkReader, chunk: ChunkInfo) -> tuple[dict[int, Value], dict[int, list[Value]], dict[int, int]]:
+def read_snapshot(
+    reader: ChunkReader, chunk: ChunkInfo
+) -> tuple[dict[int, Value], dict[int, list[Value]], dict[int, int]]:
     """A snapshot's variables and stored lists by cell, and for unchanged lists the offset of the snapshot that holds them."""
     meta, cols = reader.columns(chunk)
     try:

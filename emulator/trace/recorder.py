@@ -63,17 +63,28 @@ class Tee(RunHooks):
         for o in self.observers:
             o.on_var_set(thread, block_id, cell, value)
 
-    def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
-                      old: Value, new: Value) -> None:
+    def on_list_write(
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        op: str,
+        index: int,
+        old: Value,
+        new: Value,
+    ) -> None:
         for o in self.observers:
             o.on_list_write(thread, block_id, cell, op, index, old, new)
 
-    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+    def on_list_clear(
+        self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
+    ) -> None:
         for o in self.observers:
             o.on_list_clear(thread, block_id, cell, old)
 
-    def on_list_miss(self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value,
-                     length: int) -> None:
+    def on_list_miss(
+        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+    ) -> None:
         for o in self.observers:
             o.on_list_miss(thread, block_id, cell, kind, index, length)
 
@@ -93,10 +104,20 @@ class Tee(RunHooks):
 class Recorder(RunHooks):
     """Hooks that write a trace of one runtime's writes to a binary sink."""
 
-    def __init__(self, runtime: Runtime, sink: BinaryIO, *, program: str = "", params: dict[str, Any] | None = None,
-                 seed: int = 0, options: dict[str, Any] | None = None, slices: Iterable[Any] = (),
-                 chunk_events: int = DEFAULT_CHUNK_EVENTS, lists: Iterable[str] | None = None,
-                 variables: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        sink: BinaryIO,
+        *,
+        program: str = "",
+        params: dict[str, Any] | None = None,
+        seed: int = 0,
+        options: dict[str, Any] | None = None,
+        slices: Iterable[Any] = (),
+        chunk_events: int = DEFAULT_CHUNK_EVENTS,
+        lists: Iterable[str] | None = None,
+        variables: Iterable[str] | None = None,
+    ) -> None:
         self.runtime = runtime
         self.chunk_events = max(1, chunk_events)
         self._lists = None if lists is None else set(lists)
@@ -123,8 +144,14 @@ class Recorder(RunHooks):
 
     # ## Tables
 
-    def _header(self, program: str, params: dict[str, Any], seed: int, options: dict[str, Any],
-                slices: Iterable[Any]) -> Header:
+    def _header(
+        self,
+        program: str,
+        params: dict[str, Any],
+        seed: int,
+        options: dict[str, Any],
+        slices: Iterable[Any],
+    ) -> Header:
         for target in self.runtime.targets:
             for cell in [*target.variables.values(), *target.lists.values()]:
                 self._cell(cell)
@@ -132,13 +159,24 @@ class Recorder(RunHooks):
         for source in project.targets:
             for block in source.blocks.values():
                 self._block(source.name, block.id, block.opcode, block.source)
-        options = {**options, "chunk_events": self.chunk_events,
-                   "lists": sorted(self._lists) if self._lists is not None else None,
-                   "vars": sorted(self._vars) if self._vars is not None else None}
-        return Header(FORMAT_VERSION, portable_path(program), project_sha256(project), ENGINE, seed,
-                      _plain(params), _plain(options), tuple(self._cell_rows),
-                      tuple(BlockInfo(*row) for row in self._new["blocks"]),
-                      tuple(SliceInfo(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in slices))
+        options = {
+            **options,
+            "chunk_events": self.chunk_events,
+            "lists": sorted(self._lists) if self._lists is not None else None,
+            "vars": sorted(self._vars) if self._vars is not None else None,
+        }
+        return Header(
+            FORMAT_VERSION,
+            portable_path(program),
+            project_sha256(project),
+            ENGINE,
+            seed,
+            _plain(params),
+            _plain(options),
+            tuple(self._cell_rows),
+            tuple(BlockInfo(*row) for row in self._new["blocks"]),
+            tuple(SliceInfo(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in slices),
+        )
 
     def _cell(self, cell: Cell) -> int:
         index = self._cells.get(id(cell))
@@ -157,14 +195,18 @@ class Recorder(RunHooks):
         self._new["cells"].append(row)
         return index
 
-    def _block(self, target: str, block_id: str, opcode: str = "?", source: str | None = None) -> int:
+    def _block(
+        self, target: str, block_id: str, opcode: str = "?", source: str | None = None
+    ) -> int:
         index = self._blocks.get((target, block_id))
         if index is None:
             index = self._blocks[(target, block_id)] = len(self._blocks)
             self._new["blocks"].append([target, block_id, opcode, portable_source(source)])
         return index
 
-    def _site(self, thread: Thread, block_id: str, cell: Cell, kind: int, key: tuple[Any, str, Any, int]) -> int:
+    def _site(
+        self, thread: Thread, block_id: str, cell: Cell, kind: int, key: tuple[Any, str, Any, int]
+    ) -> int:
         cell_index = self._cell(cell)
         if cell_index < 0:
             self._sites[key] = -1
@@ -173,7 +215,9 @@ class Recorder(RunHooks):
         if script not in self._threads:
             self._threads[script] = len(self._threads)
             self._new["threads"].append(ThreadInfo(*script))
-        site = Site(self._threads[script], self._block(thread.target.name, block_id), cell_index, kind)
+        site = Site(
+            self._threads[script], self._block(thread.target.name, block_id), cell_index, kind
+        )
         index = self._sites[key] = len(self._site_rows)
         self._site_rows.append(site)
         self._new["sites"].append(site)
@@ -187,7 +231,11 @@ class Recorder(RunHooks):
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         entry = self._last_var.get(block_id)
         if entry is None or entry[0] is not thread or entry[1] is not cell:
-            entry = self._last_var[block_id] = (thread, cell, self._lookup(thread, block_id, cell, SET))
+            entry = self._last_var[block_id] = (
+                thread,
+                cell,
+                self._lookup(thread, block_id, cell, SET),
+            )
         if entry[2] >= 0:
             self._site_buf.append(entry[2])
             self._step_buf.append(self.runtime.blocks)
@@ -195,11 +243,24 @@ class Recorder(RunHooks):
             if len(self._site_buf) >= self.chunk_events:
                 self._cut(None)
 
-    def on_list_write(self, thread: Thread, block_id: str, cell: ListCell, op: str, index: int,
-                      old: Value, new: Value) -> None:
+    def on_list_write(
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        op: str,
+        index: int,
+        old: Value,
+        new: Value,
+    ) -> None:
         entry = self._last_list.get(block_id)
         if entry is None or entry[0] is not thread or entry[1] is not cell or entry[3] != op:
-            entry = self._last_list[block_id] = (thread, cell, self._lookup(thread, block_id, cell, LIST_OPS[op]), op)
+            entry = self._last_list[block_id] = (
+                thread,
+                cell,
+                self._lookup(thread, block_id, cell, LIST_OPS[op]),
+                op,
+            )
         if entry[2] >= 0:
             self._site_buf.append(entry[2])
             self._step_buf.append(self.runtime.blocks)
@@ -210,7 +271,9 @@ class Recorder(RunHooks):
                 # The runtime reports a replace before it stores it; the snapshot must include it.
                 self._cut((cell, index, new) if op == "replace" else None)
 
-    def on_list_clear(self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]) -> None:
+    def on_list_clear(
+        self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
+    ) -> None:
         site = self._lookup(thread, block_id, cell, CLEAR)
         if site >= 0:
             self._site_buf.append(site)
@@ -237,7 +300,12 @@ class Recorder(RunHooks):
     def _write_tables(self) -> None:
         new = self._new
         if any(new.values()):
-            self.writer.tables(new["cells"], [BlockInfo(*row) for row in new["blocks"]], new["threads"], new["sites"])
+            self.writer.tables(
+                new["cells"],
+                [BlockInfo(*row) for row in new["blocks"]],
+                new["threads"],
+                new["sites"],
+            )
             for rows in new.values():
                 rows.clear()
 
@@ -248,7 +316,9 @@ class Recorder(RunHooks):
         self._write_tables()
         sites = np.frombuffer(self._site_buf, dtype=np.int64)
         steps = np.frombuffer(self._step_buf, dtype=np.int64)
-        self.writer.events_chunk(sites, steps, np.frombuffer(self._item_buf, dtype=np.int64), self._value_buf)
+        self.writer.events_chunk(
+            sites, steps, np.frombuffer(self._item_buf, dtype=np.int64), self._value_buf
+        )
         self._dirty.update(self._site_rows[s].cell for s in np.unique(sites).tolist())
         self._reset_buffers()
         self._snapshot(pending)
@@ -280,8 +350,12 @@ class Recorder(RunHooks):
             self._cut(None)
             self._write_tables()
             self.closed = True
-            self.ending = Ending(self.writer.events, self.runtime.blocks, self.finished,
-                                 reason or ("finished" if self.finished else "stopped"))
+            self.ending = Ending(
+                self.writer.events,
+                self.runtime.blocks,
+                self.finished,
+                reason or ("finished" if self.finished else "stopped"),
+            )
             self.writer.end(self.ending)
         return self.ending
 
@@ -312,7 +386,9 @@ def project_sha256(project: Project) -> str:
     """sha256 of the project.json this project saves as (keys sorted, no spaces)."""
     from emulator.sb3 import project_to_json
 
-    text = json.dumps(project_to_json(project), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    text = json.dumps(
+        project_to_json(project), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -324,16 +400,37 @@ def _plain(obj: Any) -> Any:
 # ## Recording a whole run
 
 
-def record_run(project: Project, sink: BinaryIO, *, program: str = "", params: dict[str, Any] | None = None,
-               seed: int = 0, turbo: bool = False, answers: Sequence[str] = (), max_steps: int | None = None,
-               slices: Iterable[Any] = (), chunk_events: int = DEFAULT_CHUNK_EVENTS,
-               lists: Iterable[str] | None = None, variables: Iterable[str] | None = None,
-               progress: Callable[[Runtime], AbstractContextManager[Any]] | None = None) -> Ending:
+def record_run(
+    project: Project,
+    sink: BinaryIO,
+    *,
+    program: str = "",
+    params: dict[str, Any] | None = None,
+    seed: int = 0,
+    turbo: bool = False,
+    answers: Sequence[str] = (),
+    max_steps: int | None = None,
+    slices: Iterable[Any] = (),
+    chunk_events: int = DEFAULT_CHUNK_EVENTS,
+    lists: Iterable[str] | None = None,
+    variables: Iterable[str] | None = None,
+    progress: Callable[[Runtime], AbstractContextManager[Any]] | None = None,
+) -> Ending:
     """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink."""
     runtime = Runtime(project, seed=seed, turbo=turbo, answers=answers)
     options = {"turbo": turbo, "answers": list(answers), "max_steps": max_steps}
-    recorder = Recorder(runtime, sink, program=program, params=params, seed=seed, options=options,
-                        slices=slices, chunk_events=chunk_events, lists=lists, variables=variables)
+    recorder = Recorder(
+        runtime,
+        sink,
+        program=program,
+        params=params,
+        seed=seed,
+        options=options,
+        slices=slices,
+        chunk_events=chunk_events,
+        lists=lists,
+        variables=variables,
+    )
     runtime.hooks = recorder
     runtime.green_flag()
     reason = None

@@ -45,16 +45,22 @@ def header_lines(trace: Trace, name: str) -> list[str]:
     params = " ".join(f"{k}={_param(v)}" for k, v in sorted(h.params.items()))
     cells = trace.tables.cells
     every = h.options.get("chunk_events")
-    lines = [f"trace {name}: format {h.format_version}, engine {h.engine}",
-             f"program {h.program or '(unnamed)'} (project sha256 {h.program_sha256[:16]}...), seed {h.seed}",
-             f"params: {params or '(none)'}",
-             f"{trace.event_count:,} events, {trace.final_step:,} steps; {len(trace.event_chunks)} event chunks, "
-             f"{len(trace.snapshots)} snapshots (every {every:,} events)" if every else f"{trace.event_count:,} events",
-             f"recorded: {sum(not c.is_list for c in cells)} variables, {sum(c.is_list for c in cells)} lists"
-             + (f"; slices {', '.join(s.name for s in h.slices)}" if h.slices else "")]
+    lines = [
+        f"trace {name}: format {h.format_version}, engine {h.engine}",
+        f"program {h.program or '(unnamed)'} (project sha256 {h.program_sha256[:16]}...), seed {h.seed}",
+        f"params: {params or '(none)'}",
+        f"{trace.event_count:,} events, {trace.final_step:,} steps; {len(trace.event_chunks)} event chunks, "
+        f"{len(trace.snapshots)} snapshots (every {every:,} events)"
+        if every
+        else f"{trace.event_count:,} events",
+        f"recorded: {sum(not c.is_list for c in cells)} variables, {sum(c.is_list for c in cells)} lists"
+        + (f"; slices {', '.join(s.name for s in h.slices)}" if h.slices else ""),
+    ]
     if trace.reader.truncated_at is not None:
-        lines.append(f"cut short: the file ends inside a chunk at byte {trace.reader.truncated_at:,}; "
-                     f"read up to its last whole chunk")
+        lines.append(
+            f"cut short: the file ends inside a chunk at byte {trace.reader.truncated_at:,}; "
+            f"read up to its last whole chunk"
+        )
     elif trace.ending is None:
         lines.append("cut short: no end chunk (the run was killed while recording)")
     else:
@@ -69,8 +75,12 @@ def _param(value: object) -> str:
 def event_line(event: Event) -> str:
     """'#1,234 step 56,789  Network/b140 data_setvariableto  u_k = 5  (programs/day3_mlp.py:149)'."""
     if event.cell.is_list:
-        where = event.cell.name if event.kind_name == "clear" else f"{event.cell.name}[{event.item}]"
-        what = f"{event.kind_name} {where}" + ("" if event.value is None else f" = {value_text(event.value)}")
+        where = (
+            event.cell.name if event.kind_name == "clear" else f"{event.cell.name}[{event.item}]"
+        )
+        what = f"{event.kind_name} {where}" + (
+            "" if event.value is None else f" = {value_text(event.value)}"
+        )
     else:
         what = f"{event.cell.name} = {value_text(event.value)}"
     b = event.block
@@ -90,32 +100,53 @@ def state_lines(state: State, slices: Sequence[SliceInfo] = ()) -> list[str]:
         lines.append("slices:")
         for s in shown:
             items = state.lists[s.list_name][s.start - 1 : s.end]
-            lines.append(f"  {s.name:<4} {s.list_name}[{s.start}..{s.end}] {'x'.join(map(str, s.shape))}: "
-                         f"{_list_summary(items)}")
+            lines.append(
+                f"  {s.name:<4} {s.list_name}[{s.start}..{s.end}] {'x'.join(map(str, s.shape))}: "
+                f"{_list_summary(items)}"
+            )
     return lines
 
 
 def _list_summary(items: Sequence[Value]) -> str:
-    numbers = [float(v) for v in items if isinstance(v, float) and not isinstance(v, bool) and math.isfinite(v)]
-    stats = (f"  numbers {len(numbers):,}: min {number_to_string(min(numbers))} max {number_to_string(max(numbers))} "
-             f"mean {number_to_string(sum(numbers) / len(numbers))}") if numbers else ""
-    preview = ", ".join(value_text(v) for v in items[:LIST_PREVIEW]) + (", ..." if len(items) > LIST_PREVIEW else "")
+    numbers = [
+        float(v)
+        for v in items
+        if isinstance(v, float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
+    stats = (
+        (
+            f"  numbers {len(numbers):,}: min {number_to_string(min(numbers))} max {number_to_string(max(numbers))} "
+            f"mean {number_to_string(sum(numbers) / len(numbers))}"
+        )
+        if numbers
+        else ""
+    )
+    preview = ", ".join(value_text(v) for v in items[:LIST_PREVIEW]) + (
+        ", ..." if len(items) > LIST_PREVIEW else ""
+    )
     return f"{len(items):,} items{stats}  [{preview}]"
 
 
 def who_lines(event: Event | None, what: str, before: int) -> list[str]:
     """The answer to "who last wrote X before event N"."""
     if event is None:
-        return [f"{what}: no recorded write before event {before:,} (it still has its initial value)"]
-    return [f"{what}: last written before event {before:,} by",
-            f"  {event_line(event)}",
-            f"  block {event.block.id} ({event.block.opcode}) in {event.thread.target}, script {event.thread.script}",
-            f"  source {source_text(event.block)}"]
+        return [
+            f"{what}: no recorded write before event {before:,} (it still has its initial value)"
+        ]
+    return [
+        f"{what}: last written before event {before:,} by",
+        f"  {event_line(event)}",
+        f"  block {event.block.id} ({event.block.opcode}) in {event.thread.target}, script {event.thread.script}",
+        f"  source {source_text(event.block)}",
+    ]
 
 
 def diff_lines(report: DiffReport, name_a: str, name_b: str) -> list[str]:
     """The first divergence and what differs at the end."""
-    lines = [f"A = {name_a} ({report.events_a:,} events)", f"B = {name_b} ({report.events_b:,} events)"]
+    lines = [
+        f"A = {name_a} ({report.events_a:,} events)",
+        f"B = {name_b} ({report.events_b:,} events)",
+    ]
     d = report.divergence
     if d is None:
         lines.append("no divergence: every event matches (block, script, variable or item, value)")
@@ -128,10 +159,18 @@ def diff_lines(report: DiffReport, name_a: str, name_b: str) -> list[str]:
         if first is not None:
             lines.append(f"  at {source_text(first.block)}")
     changed = [c for c in report.lists if c.differ]
-    lines.append("at the end: " + (f"{len(report.variables)} variables differ" if report.variables
-                                   else "every variable matches"))
-    lines += [f"  var   {name:<14} {value_text(x)} in A, {value_text(y)} in B"
-              for name, x, y in report.variables[:VARIABLES_SHOWN]]
+    lines.append(
+        "at the end: "
+        + (
+            f"{len(report.variables)} variables differ"
+            if report.variables
+            else "every variable matches"
+        )
+    )
+    lines += [
+        f"  var   {name:<14} {value_text(x)} in A, {value_text(y)} in B"
+        for name, x, y in report.variables[:VARIABLES_SHOWN]
+    ]
     if len(report.variables) > VARIABLES_SHOWN:
         lines.append(f"  ... and {len(report.variables) - VARIABLES_SHOWN} more")
     lines += [f"  list  {_count(c)}" for c in changed] or ["  every list matches"]
@@ -144,8 +183,10 @@ def _difference(d: Divergence) -> str:
         return f"{'A' if d.a is None else 'B'} ends after {d.index:,} events; the other goes on"
     if d.same_write:
         return f"{_written(d.a)}: {value_text(d.a.value)} in A, {value_text(d.b.value)} in B"
-    return (f"A writes {_written(d.a)} = {value_text(d.a.value)}, "
-            f"B writes {_written(d.b)} = {value_text(d.b.value)}")
+    return (
+        f"A writes {_written(d.a)} = {value_text(d.a.value)}, "
+        f"B writes {_written(d.b)} = {value_text(d.b.value)}"
+    )
 
 
 def _written(event: Event) -> str:

@@ -65,8 +65,10 @@ class Trace:
         self.reader = reader
         chunks = reader.chunks
         if not chunks or chunks[0].kind != "header":
-            raise reader.fail(len(reader.data) if not chunks else chunks[0].offset,
-                              "not a whole trace (its header chunk is missing or cut short)")
+            raise reader.fail(
+                len(reader.data) if not chunks else chunks[0].offset,
+                "not a whole trace (its header chunk is missing or cut short)",
+            )
         self.header: Header = self._header(chunks[0])
         self.tables = self._tables(chunks[0])
         self.event_chunks = [c for c in chunks if c.kind == "events"]
@@ -128,11 +130,16 @@ class Trace:
         expected = 0
         for chunk in self.event_chunks:
             if chunk.first != expected:
-                raise self.reader.fail(chunk.offset, f"events chunk out of order (starts at event {chunk.first:,}, "
-                                                     f"expected {expected:,})")
+                raise self.reader.fail(
+                    chunk.offset,
+                    f"events chunk out of order (starts at event {chunk.first:,}, "
+                    f"expected {expected:,})",
+                )
             expected += chunk.count
         if not self.snapshots or self.snapshots[0].first != 0:
-            raise self.reader.fail(self.reader.chunks[0].offset, "not a whole trace (no snapshot of the initial state)")
+            raise self.reader.fail(
+                self.reader.chunks[0].offset, "not a whole trace (no snapshot of the initial state)"
+            )
 
     @property
     def truncated(self) -> bool:
@@ -157,10 +164,16 @@ class Trace:
     def cell(self, name: str, is_list: bool | None = None) -> int:
         """The cell a name means: 'name' or 'owner:name' (the stage's when several targets have it)."""
         cells = self.tables.cells
-        matches = [i for i, c in enumerate(cells) if (is_list is None or c.is_list == is_list)
-                   and (c.name == name or f"{c.owner}:{c.name}" == name)]
+        matches = [
+            i
+            for i, c in enumerate(cells)
+            if (is_list is None or c.is_list == is_list)
+            and (c.name == name or f"{c.owner}:{c.name}" == name)
+        ]
         if len(matches) > 1:
-            exact = [i for i in matches if self.label(i) == name] or [i for i in matches if cells[i].owner == cells[0].owner]
+            exact = [i for i in matches if self.label(i) == name] or [
+                i for i in matches if cells[i].owner == cells[0].owner
+            ]
             matches = exact or matches
         if not matches:
             kind = "list" if is_list else "variable" if is_list is False else "variable or list"
@@ -169,7 +182,11 @@ class Trace:
 
     def sites_of(self, cell: int) -> np.ndarray:
         """The site numbers that write a cell."""
-        return np.flatnonzero(self._site_cell == cell) if self.tables.sites else np.zeros(0, dtype=np.int64)
+        return (
+            np.flatnonzero(self._site_cell == cell)
+            if self.tables.sites
+            else np.zeros(0, dtype=np.int64)
+        )
 
     # ## Chunks
 
@@ -183,7 +200,9 @@ class Trace:
     def events_block(self, i: int) -> EventBlock:
         """Events chunk number i, decoded (cached)."""
         chunk = self.event_chunks[i]
-        return self._cached(("events", chunk.offset), lambda: EventBlock(self.reader, chunk, self._site_kind))
+        return self._cached(
+            ("events", chunk.offset), lambda: EventBlock(self.reader, chunk, self._site_kind)
+        )
 
     def _cached(self, key: tuple[str, int], make: Callable[[], T]) -> T:
         if key in self._cache:
@@ -202,11 +221,15 @@ class Trace:
         for cell, offset in refs.items():
             source = self._by_offset.get(offset)
             if source is None or source.kind != "snapshot":
-                raise self.reader.fail(chunk.offset, "damaged snapshot chunk (refers to a missing snapshot)")
+                raise self.reader.fail(
+                    chunk.offset, "damaged snapshot chunk (refers to a missing snapshot)"
+                )
             full[cell] = list(self._snapshot_data(source)[1][cell])
         return Live(dict(variables), full)
 
-    def _snapshot_data(self, chunk: ChunkInfo) -> tuple[dict[int, Value], dict[int, list[Value]], dict[int, int]]:
+    def _snapshot_data(
+        self, chunk: ChunkInfo
+    ) -> tuple[dict[int, Value], dict[int, list[Value]], dict[int, int]]:
         return self._cached(("snapshot", chunk.offset), lambda: read_snapshot(self.reader, chunk))
 
     # ## Events
@@ -219,8 +242,16 @@ class Trace:
     def _event(self, block: EventBlock, i: int) -> Event:
         t = self.tables
         site = t.sites[int(block.site[i])]
-        return Event(block.first + i, int(block.step[i]), site.kind, t.threads[site.thread], t.blocks[site.block],
-                     t.cells[site.cell], int(block.item[i]), block.values[i])
+        return Event(
+            block.first + i,
+            int(block.step[i]),
+            site.kind,
+            t.threads[site.thread],
+            t.blocks[site.block],
+            t.cells[site.cell],
+            int(block.item[i]),
+            block.values[i],
+        )
 
     def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         """Events start..stop-1 in order."""
@@ -260,8 +291,10 @@ class Trace:
             try:
                 _apply(live, block, i, end, self._kinds, self._cells, undo)
             except (IndexError, KeyError) as exc:
-                raise TraceError(f"{self.reader.name}: event {n:,}..{n + end - i:,} does not fit the state it "
-                                 f"applies to ({exc}): the trace is damaged") from None
+                raise TraceError(
+                    f"{self.reader.name}: event {n:,}..{n + end - i:,} does not fit the state it "
+                    f"applies to ({exc}): the trace is damaged"
+                ) from None
             n += end - i
 
     def state_at(self, n: int) -> State:
@@ -272,8 +305,12 @@ class Trace:
     def freeze(self, live: Live, n: int) -> State:
         """A frozen copy of a live state, with names for keys."""
         step = self.event(n - 1).step if n > 0 else self.snapshots[0].step
-        return State(n, step, {self.label(c): v for c, v in live.variables.items()},
-                     {self.label(c): tuple(items) for c, items in live.lists.items()})
+        return State(
+            n,
+            step,
+            {self.label(c): v for c, v in live.variables.items()},
+            {self.label(c): tuple(items) for c, items in live.lists.items()},
+        )
 
     def cursor(self, n: int = 0) -> Cursor:
         """A cursor at event n, for stepping."""
@@ -294,7 +331,9 @@ class Trace:
             for j in np.flatnonzero(mask).tolist():
                 yield self._event(block, j)
 
-    def last_write_before(self, n: int, name: str, items: int | tuple[int, int] | None = None) -> Event | None:
+    def last_write_before(
+        self, n: int, name: str, items: int | tuple[int, int] | None = None
+    ) -> Event | None:
         """The last event before event n that wrote the variable, or the value now at a list item (or any in start..end).
 
         Inserts and deletes move items: an item now at 17 may have been written at 16 before a later
@@ -319,7 +358,9 @@ class Trace:
                 return self._event(block, found)
         return None
 
-    def _last_hit(self, block: EventBlock, hits: np.ndarray, wanted: list[tuple[int, int]]) -> tuple[int | None, list[tuple[int, int]]]:
+    def _last_hit(
+        self, block: EventBlock, hits: np.ndarray, wanted: list[tuple[int, int]]
+    ) -> tuple[int | None, list[tuple[int, int]]]:
         kinds = self._site_kind[block.site[hits]]
         if not np.isin(kinds, [INSERT, DELETE, CLEAR]).any():
             item = block.item[hits]
@@ -352,11 +393,20 @@ def _moved_back(wanted: list[tuple[int, int]], k: int, kind: int) -> list[tuple[
     return out
 
 
-def _apply(live: Live, block: EventBlock, lo: int, hi: int, kinds: list[int], cells: list[int],
-           undo: list[Undo] | None) -> None:
+def _apply(
+    live: Live,
+    block: EventBlock,
+    lo: int,
+    hi: int,
+    kinds: list[int],
+    cells: list[int],
+    undo: list[Undo] | None,
+) -> None:
     """Apply a run of one chunk's events, keeping what each overwrote when undo is a list."""
     variables, lists = live.variables, live.lists
-    for s, k, v in zip(block.site[lo:hi].tolist(), block.item[lo:hi].tolist(), block.values[lo:hi], strict=True):
+    for s, k, v in zip(
+        block.site[lo:hi].tolist(), block.item[lo:hi].tolist(), block.values[lo:hi], strict=True
+    ):
         kind, cell = kinds[s], cells[s]
         old: object = None
         if kind == SET:

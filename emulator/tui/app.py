@@ -41,7 +41,9 @@ from emulator.tui.session_actions import (
 from emulator.tui.status_bar import StatusBar
 from emulator.tui.variables_view import VariablesView
 
-LIVE_REFRESH_S = 0.5  # while running, panes repaint twice a second: each repaint takes the GIL from the engine
+LIVE_REFRESH_S = (
+    0.5  # while running, panes repaint twice a second: each repaint takes the GIL from the engine
+)
 
 
 class DebuggerApp(App[None]):
@@ -127,7 +129,11 @@ class DebuggerApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for pane_id, title in (("block", "block"), ("variables", "variables"), ("events", "events")):
+        for pane_id, title in (
+            ("block", "block"),
+            ("variables", "variables"),
+            ("events", "events"),
+        ):
             self.query_one(f"#{pane_id}").border_title = title
         self._ticker = self.set_interval(self.live_refresh_s, self._live, pause=True)
         session = self.session
@@ -253,11 +259,16 @@ class DebuggerApp(App[None]):
     def on_breakpoint_toggled(self, message: BreakpointToggled) -> None:
         now_set = self.session.toggle_breakpoint(message.block_id)
         self.query_one(ScriptView).set_breakpoints(self.session.breakpoints)
-        self.notify(f"breakpoint {'set on' if now_set else 'cleared from'} block {message.block_id}", timeout=2)
+        self.notify(
+            f"breakpoint {'set on' if now_set else 'cleared from'} block {message.block_id}",
+            timeout=2,
+        )
         self._status()
 
     def action_watch(self) -> None:
-        self.push_screen(Prompt("watch: a variable NAME, or LIST:START-END", "weights:3941-4100"), self._watch)
+        self.push_screen(
+            Prompt("watch: a variable NAME, or LIST:START-END", "weights:3941-4100"), self._watch
+        )
 
     def _watch(self, text: str | None) -> None:
         if not text:
@@ -286,7 +297,9 @@ class DebuggerApp(App[None]):
     def action_current(self) -> None:
         paused = self.session.paused
         if paused is not None and paused.stmt is not None:
-            self.query_one(ScriptView).show_block(paused.stmt.target.source, paused.stmt.block.id, current=True)
+            self.query_one(ScriptView).show_block(
+                paused.stmt.target.source, paused.stmt.block.id, current=True
+            )
             self.query_one(ScriptView).focus()
 
     def on_jump_to_block(self, message: JumpToBlock) -> None:
@@ -299,7 +312,10 @@ class DebuggerApp(App[None]):
         script.focus()
 
     def action_search(self) -> None:
-        self.push_screen(Prompt("search the scripts", "text, e.g. get_delta_offset", self.search_query), self._search)
+        self.push_screen(
+            Prompt("search the scripts", "text, e.g. get_delta_offset", self.search_query),
+            self._search,
+        )
 
     def _search(self, text: str | None) -> None:
         if not text:
@@ -314,7 +330,9 @@ class DebuggerApp(App[None]):
     def _search_position(self) -> tuple[str, str] | None:
         script = self.query_one(ScriptView)
         block = script.block_under_cursor
-        return (script.target.name, block) if script.target is not None and block is not None else None
+        return (
+            (script.target.name, block) if script.target is not None and block is not None else None
+        )
 
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)

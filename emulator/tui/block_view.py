@@ -31,7 +31,10 @@ def describe(session: DebugSession) -> Group | Text:
     block = paused.stmt.block
     blocks = paused.stmt.target.source.blocks
     head = Text("▶ ", style="bold yellow").append(render_block(blocks, block.id), style="bold")
-    where = Text(f"{block.opcode} · block {block.id}" + (f" · {block.source}" if block.source else ""), style="dim")
+    where = Text(
+        f"{block.opcode} · block {block.id}" + (f" · {block.source}" if block.source else ""),
+        style="dim",
+    )
     parts: list[Text | Table] = [head, where]
     inputs = session.inputs()
     if inputs:
@@ -41,7 +44,10 @@ def describe(session: DebugSession) -> Group | Text:
         parts += [Text("list item", style="bold underline"), access_text(access)]
     args = session.procedure_arguments()
     if args:
-        parts += [Text("arguments of this call", style="bold underline"), _table(list(args.items()))]
+        parts += [
+            Text("arguments of this call", style="bold underline"),
+            _table(list(args.items())),
+        ]
     return Group(*parts)
 
 
@@ -58,8 +64,14 @@ def access_text(access: ListAccess) -> Text:
     """`weights[3945] read → 0.5 (of 4194)`; out of range in red, with what Scratch does instead."""
     index = show_value(access.index)
     if access.in_range:
-        return Text(f"{access.list_name}[{index}] {access.kind} → {show_value(access.value)}  "
-                    f"(item {access.resolved} of {access.length})", style="green")
+        return Text(
+            f"{access.list_name}[{index}] {access.kind} → {show_value(access.value)}  "
+            f"(item {access.resolved} of {access.length})",
+            style="green",
+        )
     effect = 'reads "" (0)' if access.kind == "read" else "Scratch drops the write"
-    return Text(f"{access.list_name}[{index}] {access.kind} OUT OF RANGE: the list has {access.length} items; "
-                f"{effect}", style="bold red")
+    return Text(
+        f"{access.list_name}[{index}] {access.kind} OUT OF RANGE: the list has {access.length} items; "
+        f"{effect}",
+        style="bold red",
+    )

@@ -19,18 +19,37 @@ def palette_commands(app: DebuggerApp) -> Iterable[SystemCommand]:
     """Every command, named so that typing part of a list's or slice's name finds it."""
     session, painter = app.session, app.painter
     for i, s in enumerate(session.slices):
-        yield SystemCommand(f"Slice {s.name}", f"heatmap of {s.list_name} items {s.start}..{s.end}",
-                            partial(painter.show_slice, i))
+        yield SystemCommand(
+            f"Slice {s.name}",
+            f"heatmap of {s.list_name} items {s.start}..{s.end}",
+            partial(painter.show_slice, i),
+        )
     for cell in list_cells(session):
-        yield SystemCommand(f"List {cell.name}", f"show `{cell.name}` in the list table",
-                            partial(painter.show_list, cell.name))
+        yield SystemCommand(
+            f"List {cell.name}",
+            f"show `{cell.name}` in the list table",
+            partial(painter.show_list, cell.name),
+        )
     for mode in MODES:
-        yield SystemCommand(f"Heatmap: {MODE_TITLES[mode]}", "colour the slice by this", partial(painter.set_mode, mode))
-    yield SystemCommand("Follow the paused block's list", "the list table jumps to the item the block touches",
-                        partial(_follow, app))
-    yield SystemCommand("Set the mark here", "changes and coverage count from this block", partial(_mark_here, app))
-    yield SystemCommand("Break on out-of-range list access", "toggle (x)", app.action_break_out_of_range)
-    yield SystemCommand("Clear breakpoints", "remove every breakpoint", partial(_clear_breakpoints, app))
+        yield SystemCommand(
+            f"Heatmap: {MODE_TITLES[mode]}",
+            "colour the slice by this",
+            partial(painter.set_mode, mode),
+        )
+    yield SystemCommand(
+        "Follow the paused block's list",
+        "the list table jumps to the item the block touches",
+        partial(_follow, app),
+    )
+    yield SystemCommand(
+        "Set the mark here", "changes and coverage count from this block", partial(_mark_here, app)
+    )
+    yield SystemCommand(
+        "Break on out-of-range list access", "toggle (x)", app.action_break_out_of_range
+    )
+    yield SystemCommand(
+        "Clear breakpoints", "remove every breakpoint", partial(_clear_breakpoints, app)
+    )
     yield SystemCommand("Clear watches", "remove every watchpoint", partial(_clear_watches, app))
 
 

@@ -36,7 +36,8 @@ class DataPanes:
             slices = self.source.slices
             wanted = slices[0].list_name if slices else None
             cell = next((c for c in cells if c.name == wanted), None) or next(
-                (c for c in cells if c.items), cells[0] if cells else None)
+                (c for c in cells if c.items), cells[0] if cells else None
+            )
             self.list_name = cell.name if cell is not None else None
         _, marked, written = self._list_data(cell.name if cell is not None else None)
         self.app.query_one(ListTable).show(cell, marked, written, access)
@@ -59,7 +60,9 @@ class DataPanes:
         """The heatmap of the chosen slice in the chosen mode, and the input picture."""
         slices = self.source.slices
         s = slices[self.slice_index % len(slices)] if slices else None
-        items, marked, written = self._list_data(s.list_name if s else None, coverage=self.heatmap_mode == "written")
+        items, marked, written = self._list_data(
+            s.list_name if s else None, coverage=self.heatmap_mode == "written"
+        )
         self.app.query_one(Heatmap).show(s, self.heatmap_mode, items, marked, written)
         picture = picture_slice(slices, self.source.layer_sizes())
         items = self._list_data(picture.list_name, coverage=False)[0] if picture is not None else []
@@ -80,8 +83,9 @@ class DataPanes:
         self.set_mode(MODES[(MODES.index(self.heatmap_mode) + 1) % len(MODES)])
         return self.heatmap_mode
 
-    def _list_data(self, list_name: str | None, *, coverage: bool = True) -> tuple[list[Any], list[Any] | None,
-                                                                                 bytearray | None]:
+    def _list_data(
+        self, list_name: str | None, *, coverage: bool = True
+    ) -> tuple[list[Any], list[Any] | None, bytearray | None]:
         """A list's items, its items at the mark, and which were written since (None: no mark, or not asked)."""
         cell = next((c for c in self.source.list_cells() if c.name == list_name), None)
         if cell is None:

@@ -56,7 +56,13 @@ class EventsView(Vertical):
         table.clear()
         for e in self.shown:
             style = "red" if e.kind in ("read", "write", "nonfinite") else "yellow"
-            table.add_row(Text(KIND_TITLES[e.kind], style=style), e.subject, f"{e.count:,}", e.where, e.block_id)
+            table.add_row(
+                Text(KIND_TITLES[e.kind], style=style),
+                e.subject,
+                f"{e.count:,}",
+                e.where,
+                e.block_id,
+            )
         self.border_subtitle = f"{len(self.shown)} of {len(self.rows)} · f: {self.kind}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -92,7 +98,12 @@ class LayerMapView(Static):
     def show(self, rows: list[dict[str, Any]]) -> None:
         """Draw the rows."""
         if not rows:
-            self.update(Text("no layer map (the program has none, or no offset was computed yet)", style="dim"))
+            self.update(
+                Text(
+                    "no layer map (the program has none, or no offset was computed yet)",
+                    style="dim",
+                )
+            )
             return
         text = Text()
         for i, row in enumerate(rows):

@@ -27,7 +27,12 @@ class Event:
         return all(word in haystack for word in query.lower().split())
 
 
-KIND_TITLES = {"read": "read outside", "write": "write dropped", "nonfinite": "NaN/Inf", "clamp": "clamp"}
+KIND_TITLES = {
+    "read": "read outside",
+    "write": "write dropped",
+    "nonfinite": "NaN/Inf",
+    "clamp": "clamp",
+}
 KIND_FILTERS = ("all", "out of range", "nonfinite", "clamp")
 
 
@@ -38,23 +43,55 @@ def events(session: DebugSession) -> list[Event]:
     for miss in explain.sorted_misses(session):
         row = explain.miss_row(session, miss)
         span = f"{row['first_index']}..{row['last_index']} of {row['length']}"
-        out.append(Event(miss.kind, miss.list_name, miss.count, span, miss.target, miss.block_id,
-                         explain.miss_line(row)))
+        out.append(
+            Event(
+                miss.kind,
+                miss.list_name,
+                miss.count,
+                span,
+                miss.target,
+                miss.block_id,
+                explain.miss_line(row),
+            )
+        )
     for n in list(findings.nonfinite.values()):
         row = explain.nonfinite_row(session, n)
-        out.append(Event("nonfinite", n.what, n.count, row["first"], n.target, n.block_id,
-                         f"{n.what} was set to {row['first']} {n.count} time(s)"))
+        out.append(
+            Event(
+                "nonfinite",
+                n.what,
+                n.count,
+                row["first"],
+                n.target,
+                n.block_id,
+                f"{n.what} was set to {row['first']} {n.count} time(s)",
+            )
+        )
     for c in list(findings.clamps.values()):
         if c.count:
-            out.append(Event("clamp", c.variable, c.count, f"-> {c.limit}", c.target, c.block_id,
-                             f"{c.variable} clamped to {c.limit} in {c.procedure}: {c.count:,} times"))
+            out.append(
+                Event(
+                    "clamp",
+                    c.variable,
+                    c.count,
+                    f"-> {c.limit}",
+                    c.target,
+                    c.block_id,
+                    f"{c.variable} clamped to {c.limit} in {c.procedure}: {c.count:,} times",
+                )
+            )
     return out
 
 
 def filtered(rows: list[Event], kind: str, query: str) -> list[Event]:
     """The events of a kind filter ("all", "out of range", ...) that match the search words."""
+
     def kind_ok(e: Event) -> bool:
-        return kind == "all" or (kind == "out of range" and e.kind in ("read", "write")) or e.kind == kind
+        return (
+            kind == "all"
+            or (kind == "out of range" and e.kind in ("read", "write"))
+            or e.kind == kind
+        )
 
     return [e for e in rows if kind_ok(e) and e.matches(query)]
 

@@ -20,7 +20,11 @@ from emulator.tui.text import show_value
 from emulator.values import Value, compare, to_number
 
 MODES = ("value", "change", "written")
-MODE_TITLES = {"value": "value", "change": "change since mark", "written": "never written since mark"}
+MODE_TITLES = {
+    "value": "value",
+    "change": "change since mark",
+    "written": "never written since mark",
+}
 
 BACKGROUND = Color.from_rgb(20, 20, 20)
 UNCHANGED = Color.from_rgb(55, 55, 55)
@@ -44,7 +48,9 @@ class Cells:
     items: list[int]  # the 1-based list item behind each cell
     summary: str
     transposed: bool
-    marks: list[bool] | None = None  # changed / written: drawn as filled, the rest as dots (readable as text)
+    marks: list[bool] | None = (
+        None  # changed / written: drawn as filled, the rest as dots (readable as text)
+    )
 
 
 LEVELS = 48  # brightness steps per sign: finer than the eye tells apart in a terminal cell
@@ -75,15 +81,24 @@ def grey(t: float) -> Color:
     return _GREYS[int(255 * max(0.0, min(1.0, t)))]
 
 
-def slice_cells(s: Slice, mode: str, items: Sequence[Value], marked: Sequence[Value] | None,
-                written: bytearray | None) -> Cells:
+def slice_cells(
+    s: Slice,
+    mode: str,
+    items: Sequence[Value],
+    marked: Sequence[Value] | None,
+    written: bytearray | None,
+) -> Cells:
     """Colour every item of the slice for a mode; items past the list's end are black."""
     indices = list(range(s.start, s.end + 1))
     live = list(items[s.start - 1 : s.end])  # one copy of the window: the engine may be appending
     values = live + [None] * (len(indices) - len(live))
     rows, cols = (s.shape[0], s.shape[1]) if len(s.shape) == 2 else (1, s.size)
     colors, summary = _colors(mode, indices, values, marked, written)
-    marks = None if mode == "value" else [c not in (UNCHANGED, NEVER_WRITTEN, NO_COVERAGE, MISSING) for c in colors]
+    marks = (
+        None
+        if mode == "value"
+        else [c not in (UNCHANGED, NEVER_WRITTEN, NO_COVERAGE, MISSING) for c in colors]
+    )
     transposed = rows > cols
     if transposed:
         order = [r * cols + c for c in range(cols) for r in range(rows)]
@@ -93,8 +108,13 @@ def slice_cells(s: Slice, mode: str, items: Sequence[Value], marked: Sequence[Va
     return Cells(rows, cols, colors, indices, summary, transposed, marks)
 
 
-def _colors(mode: str, indices: list[int], values: list[Value], marked: Sequence[Value] | None,
-            written: bytearray | None) -> tuple[list[Color], str]:
+def _colors(
+    mode: str,
+    indices: list[int],
+    values: list[Value],
+    marked: Sequence[Value] | None,
+    written: bytearray | None,
+) -> tuple[list[Color], str]:
     if mode == "value":
         return _value_colors(values)
     if mode == "change":
@@ -114,16 +134,24 @@ def _value_colors(values: list[Value]) -> tuple[list[Color], str]:
     numbers = [None if v is None else to_number(v) for v in values]
     finite = [x for x in numbers if x is not None and math.isfinite(x)]
     scale = max((abs(x) for x in finite), default=0.0) or 1.0
-    colors = [MISSING if x is None else NONFINITE if not math.isfinite(x) else diverging(x / scale)
-              for x in numbers]
+    colors = [
+        MISSING if x is None else NONFINITE if not math.isfinite(x) else diverging(x / scale)
+        for x in numbers
+    ]
     if not finite:
         return colors, "no items"
     return colors, f"min {min(finite):.4g} · max {max(finite):.4g}"
 
 
 def _change_colors(values: list[Value], before: list[Value]) -> tuple[list[Color], str]:
-    deltas = [None if a is None or b is None else to_number(a) - to_number(b) for a, b in zip(values, before, strict=True)]
-    same = [a is not None and b is not None and compare(a, b) == 0 for a, b in zip(values, before, strict=True)]
+    deltas = [
+        None if a is None or b is None else to_number(a) - to_number(b)
+        for a, b in zip(values, before, strict=True)
+    ]
+    same = [
+        a is not None and b is not None and compare(a, b) == 0
+        for a, b in zip(values, before, strict=True)
+    ]
     scale = max((abs(d) for d in deltas if d is not None and math.isfinite(d)), default=0.0) or 1.0
     colors = []
     for d, unchanged in zip(deltas, same, strict=True):
@@ -171,9 +199,19 @@ def picture_lines(s: Slice, items: Sequence[Value]) -> list[list[Segment]]:
     values = [to_number(v) for v in window] + [0.0] * (s.size - len(window))
     lines = []
     for r in range(side):
-        row = [max(0.0, min(1.0, v)) if math.isfinite(v) else 0.0 for v in values[r * side : (r + 1) * side]]
-        lines.append([Segment(SHADES[min(len(SHADES) - 1, int(v * len(SHADES)))] * 2, Style(color=grey(0.25 + 0.75 * v)))
-                      for v in row])
+        row = [
+            max(0.0, min(1.0, v)) if math.isfinite(v) else 0.0
+            for v in values[r * side : (r + 1) * side]
+        ]
+        lines.append(
+            [
+                Segment(
+                    SHADES[min(len(SHADES) - 1, int(v * len(SHADES)))] * 2,
+                    Style(color=grey(0.25 + 0.75 * v)),
+                )
+                for v in row
+            ]
+        )
     return lines
 
 
@@ -187,8 +225,10 @@ class Heatmap(ScrollView, can_focus=True):
     """A slice as cells two to a character (▀: upper cell in front, lower behind); arrows move a cell cursor."""
 
     BINDINGS = [
-        Binding("up", "move(0, -1)", show=False), Binding("down", "move(0, 1)", show=False),
-        Binding("left", "move(-1, 0)", show=False), Binding("right", "move(1, 0)", show=False),
+        Binding("up", "move(0, -1)", show=False),
+        Binding("down", "move(0, 1)", show=False),
+        Binding("left", "move(-1, 0)", show=False),
+        Binding("right", "move(1, 0)", show=False),
     ]
     DEFAULT_CSS = "Heatmap { overflow: auto auto; }"
 
@@ -202,8 +242,14 @@ class Heatmap(ScrollView, can_focus=True):
         self.values: Sequence[Value] = ()
         self.marked: Sequence[Value] | None = None
 
-    def show(self, s: Slice | None, mode: str, items: Sequence[Value], marked: Sequence[Value] | None,
-             written: bytearray | None) -> None:
+    def show(
+        self,
+        s: Slice | None,
+        mode: str,
+        items: Sequence[Value],
+        marked: Sequence[Value] | None,
+        written: bytearray | None,
+    ) -> None:
         """Colour a slice for a mode and repaint."""
         self.slice, self.mode, self.values, self.marked = s, mode, items, marked
         self.cells = slice_cells(s, mode, items, marked, written) if s is not None else None
@@ -222,7 +268,9 @@ class Heatmap(ScrollView, can_focus=True):
         self.border_title = f"{s.name} {shape} · {MODE_TITLES[self.mode]}"
         # Focused, the subtitle follows the cell cursor: which item, its value, its value at the mark.
         where = f"{s.list_name} {s.start}..{s.end}"
-        self.border_subtitle = self._cursor_text() if self.has_focus else f"{where} · {cells.summary}"
+        self.border_subtitle = (
+            self._cursor_text() if self.has_focus else f"{where} · {cells.summary}"
+        )
 
     def on_focus(self) -> None:
         self._retitle()
@@ -252,7 +300,9 @@ class Heatmap(ScrollView, can_focus=True):
 
     def watch_cell_cursor(self) -> None:
         col, row = self.cell_cursor
-        self.scroll_to_region(Region(col, row // 2, 1, 1), animate=False, force=True, immediate=True)
+        self.scroll_to_region(
+            Region(col, row // 2, 1, 1), animate=False, force=True, immediate=True
+        )
         self._retitle()
         self.refresh()
 
@@ -268,7 +318,10 @@ class Heatmap(ScrollView, can_focus=True):
         if cells is None or line * 2 >= cells.rows:
             return Strip.blank(width, self.rich_style)
         cursor = self.cell_cursor if self.has_focus else None
-        segments = [self._pair(cells, line * 2, col, cursor) for col in range(scroll_x, min(cells.cols, scroll_x + width))]
+        segments = [
+            self._pair(cells, line * 2, col, cursor)
+            for col in range(scroll_x, min(cells.cols, scroll_x + width))
+        ]
         return Strip(segments).extend_cell_length(width, self.rich_style)
 
     def _pair(self, cells: Cells, row: int, col: int, cursor: tuple[int, int] | None) -> Segment:
@@ -279,7 +332,9 @@ class Heatmap(ScrollView, can_focus=True):
         if cells.marks is None:
             return Segment("▀", Style(color=top[0], bgcolor=bottom[0]))
         # Marked cells (changed, written) are filled and the rest are dots, so text captures show them too.
-        glyph = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): "·"}[(top[1], bottom[1])]
+        glyph = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): "·"}[
+            (top[1], bottom[1])
+        ]
         color = top[0] if top[1] else bottom[0] if bottom[1] else top[0]
         return Segment(glyph, Style(color=color, bgcolor=BACKGROUND))
 

@@ -66,8 +66,13 @@ class LineView(ScrollView, can_focus=True):
 
     def scroll_to_row(self, index: int, center: bool = False) -> None:
         """Scroll so that row `index` is visible (in the middle, if `center`)."""
-        self.scroll_to_region(Region(self.scroll_offset.x, index, 1, 1), animate=False, center=center,
-                              force=True, immediate=True)
+        self.scroll_to_region(
+            Region(self.scroll_offset.x, index, 1, 1),
+            animate=False,
+            center=center,
+            force=True,
+            immediate=True,
+        )
 
     def action_cursor(self, delta: int) -> None:
         self.cursor += delta

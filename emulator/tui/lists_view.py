@@ -29,12 +29,21 @@ class ListTable(LineView):
         self.written: bytearray | None = None
         self.access: ListAccess | None = None
 
-    def show(self, cell: ListCell | None, marked: list[object] | None, written: bytearray | None,
-             access: ListAccess | None) -> None:
+    def show(
+        self,
+        cell: ListCell | None,
+        marked: list[object] | None,
+        written: bytearray | None,
+        access: ListAccess | None,
+    ) -> None:
         """Point at a list (the live one, not a copy) and what to compare it with."""
         switched = cell is not self.cell
         self.cell, self.marked, self.written = cell, marked, written
-        self.access = access if access is not None and cell is not None and access.list_name == cell.name else None
+        self.access = (
+            access
+            if access is not None and cell is not None and access.list_name == cell.name
+            else None
+        )
         self.rows_changed()
         if switched:
             self.cursor = 0
@@ -51,9 +60,13 @@ class ListTable(LineView):
             return
         self.border_title = f"{self.cell.name} · {len(self.cell.items):,} items"
         if self.access is not None and not self.access.in_range:
-            self.border_subtitle = f"[b red]item {show_value(self.access.index)} is outside 1..{self.access.length}[/]"
+            self.border_subtitle = (
+                f"[b red]item {show_value(self.access.index)} is outside 1..{self.access.length}[/]"
+            )
         else:
-            self.border_subtitle = "l: next list" if self.written is None else "w = written since the mark"
+            self.border_subtitle = (
+                "l: next list" if self.written is None else "w = written since the mark"
+            )
 
     @property
     def row_count(self) -> int:

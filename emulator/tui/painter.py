@@ -49,8 +49,9 @@ class Painter(DataPanes):
         """Variables, the list table, the slices, the events and the layer map."""
         session = self.session
         procedure = self.procedure()
-        self.app.query_one(VariablesView).show(self.source, new_pause=new_pause, step=step_of(procedure),
-                                               procedure=procedure)
+        self.app.query_one(VariablesView).show(
+            self.source, new_pause=new_pause, step=step_of(procedure), procedure=procedure
+        )
         self.list_table(access)
         self.slices()
         self.app.query_one(EventsView).show(evidence.events(session))
@@ -58,7 +59,9 @@ class Painter(DataPanes):
 
     def status(self, state: str, rate: float | None, marks: list[str]) -> None:
         """The status line."""
-        self.app.query_one(StatusBar).show(self.session, state=state, rate=rate, marks=" · ".join(marks))
+        self.app.query_one(StatusBar).show(
+            self.session, state=state, rate=rate, marks=" · ".join(marks)
+        )
 
     def procedure(self) -> str | None:
         """The custom block the paused block sits in."""

@@ -73,15 +73,24 @@ class ReplayApp(App[None]):
         ("← →", "one write back / forward (each write is one block that wrote)"),
         ("shift+← → / PgUp PgDn", f"{JUMP:,} writes back / forward"),
         ("Home / End", "the start (no write yet) / the end of the trace"),
-        ("[ ] or , .", "the previous / next write to `sample` (or snapshot, when the trace has no `sample`)"),
-        ("g", "go to: N (after N writes), #N (just after write #N), sN or step N (the state at that step)"),
+        (
+            "[ ] or , .",
+            "the previous / next write to `sample` (or snapshot, when the trace has no `sample`)",
+        ),
+        (
+            "g",
+            "go to: N (after N writes), #N (just after write #N), sN or step N (the state at that step)",
+        ),
         ("r", "go back to the last write of: LIST[I], LIST[A..B], a slice (W1) or a variable"),
         ("R / >  ·  <", "the next / previous write of what r asked for"),
         ("m", "heatmap mode: value / change since the mark / written since the mark"),
         ("M", "set the mark here (it starts just before the first `sample` write)"),
         ("{ }", "previous / next named slice"),
         ("l", "next list in the list table (it follows the current write's item)"),
-        ("Tab", "next pane; arrows, PgUp/PgDn, Home/End move inside it; Escape back to the timeline"),
+        (
+            "Tab",
+            "next pane; arrows, PgUp/PgDn, Home/End move inside it; Escape back to the timeline",
+        ),
         ("Enter", "in the writes pane: replay to the write under the cursor"),
         ("ctrl+p", "command palette: lists, slices, modes, the mark"),
         ("q", "quit"),
@@ -114,7 +123,11 @@ class ReplayApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for pane_id, title in (("write", "the write"), ("variables", "variables"), ("timeline", "timeline")):
+        for pane_id, title in (
+            ("write", "the write"),
+            ("variables", "variables"),
+            ("timeline", "timeline"),
+        ):
             self.query_one(f"#{pane_id}").border_title = title
         self.query_one(Timeline).focus()
         self.painter.moved()
@@ -141,7 +154,10 @@ class ReplayApp(App[None]):
         painter = self.painter
         stop = (next_stop if direction > 0 else previous_stop)(painter.stops, self.position)
         if stop is None:
-            self.notify(f"no {painter.stops_name} stop {'after' if direction > 0 else 'before'} here", timeout=2)
+            self.notify(
+                f"no {painter.stops_name} stop {'after' if direction > 0 else 'before'} here",
+                timeout=2,
+            )
             return
         self.go(stop)
 
@@ -157,8 +173,13 @@ class ReplayApp(App[None]):
     # ## Go to, and writes of something
 
     def action_goto(self) -> None:
-        self.push_screen(Prompt("go to: N (after N writes), #N (just after write #N), sN or step N",
-                                f"{self.position}"), self._goto)
+        self.push_screen(
+            Prompt(
+                "go to: N (after N writes), #N (just after write #N), sN or step N",
+                f"{self.position}",
+            ),
+            self._goto,
+        )
 
     def _goto(self, text: str | None) -> None:
         if not text:
@@ -181,14 +202,21 @@ class ReplayApp(App[None]):
         found = find(self.trace, self.position, watched)
         if found is None:
             where = "after" if direction > 0 else "before"
-            self.notify(f"no write of {watched.text} {where} the current write", severity="warning", markup=False)
+            self.notify(
+                f"no write of {watched.text} {where} the current write",
+                severity="warning",
+                markup=False,
+            )
             return
         self.go(found)
 
     def _ask_watched(self, then: Callable[[], None]) -> None:
         previous = self.watched.text if self.watched is not None else ""
-        prompt = Prompt("the last write of: LIST[I], LIST[A..B], a slice (W1) or a variable",
-                        "weights[17]", previous)
+        prompt = Prompt(
+            "the last write of: LIST[I], LIST[A..B], a slice (W1) or a variable",
+            "weights[17]",
+            previous,
+        )
         self.push_screen(prompt, partial(self._watched, then))
 
     def _watched(self, then: Callable[[], None], text: str | None) -> None:
@@ -228,17 +256,31 @@ class ReplayApp(App[None]):
         yield from super().get_system_commands(screen)
         painter = self.painter
         for i, s in enumerate(self.state.slices):
-            yield SystemCommand(f"Slice {s.name}", f"heatmap of {s.list_name} items {s.start}..{s.end}",
-                                partial(painter.show_slice, i))
+            yield SystemCommand(
+                f"Slice {s.name}",
+                f"heatmap of {s.list_name} items {s.start}..{s.end}",
+                partial(painter.show_slice, i),
+            )
         for cell in self.state.list_cells():
-            yield SystemCommand(f"List {cell.name}", f"show `{cell.name}` in the list table",
-                                partial(painter.show_list, cell.name))
+            yield SystemCommand(
+                f"List {cell.name}",
+                f"show `{cell.name}` in the list table",
+                partial(painter.show_list, cell.name),
+            )
         for mode in MODES:
-            yield SystemCommand(f"Heatmap: {MODE_TITLES[mode]}", "colour the slice by this",
-                                partial(painter.set_mode, mode))
-        yield SystemCommand("Set the mark here", "changes and writes count from here", self.action_mark)
-        yield SystemCommand("Set the mark at the start", "changes and writes count from the first event",
-                            partial(self.set_mark, 0))
+            yield SystemCommand(
+                f"Heatmap: {MODE_TITLES[mode]}",
+                "colour the slice by this",
+                partial(painter.set_mode, mode),
+            )
+        yield SystemCommand(
+            "Set the mark here", "changes and writes count from here", self.action_mark
+        )
+        yield SystemCommand(
+            "Set the mark at the start",
+            "changes and writes count from the first event",
+            partial(self.set_mark, 0),
+        )
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.KEYS_HELP, "scratch-emu replay"))
@@ -247,7 +289,10 @@ class ReplayApp(App[None]):
 def describe_trace(trace: Trace, name: str) -> str:
     """'day3-buggy.trace · day3 (epochs=1 layers=196,20,8,4,10 ...) · seed 0'."""
     h = trace.header
-    params = " ".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in sorted(h.params.items()))
+    params = " ".join(
+        f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in sorted(h.params.items())
+    )
     parts = [Path(name).name] if name else []
     parts += [f"{h.program or '(unnamed)'}" + (f" ({params})" if params else ""), f"seed {h.seed}"]
     return " · ".join(parts)

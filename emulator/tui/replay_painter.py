@@ -16,13 +16,18 @@ from emulator.tui.timeline import Timeline
 from emulator.tui.variables_view import VariablesView, step_of
 from emulator.tui.write_view import WriteView
 
-SHOWN_VARIABLES = ("epoch", "sample")  # program variables the timeline's caption names when the trace has them
+SHOWN_VARIABLES = (
+    "epoch",
+    "sample",
+)  # program variables the timeline's caption names when the trace has them
 
 
 class ReplayPainter(DataPanes):
     """The panes' view of a replay; the app calls `moved` after every move."""
 
-    def __init__(self, app: App[Any], state: ReplayState, stops_name: str, stops: list[int]) -> None:
+    def __init__(
+        self, app: App[Any], state: ReplayState, stops_name: str, stops: list[int]
+    ) -> None:
         super().__init__(app, state)
         self.state = state
         self.stops_name, self.stops = stops_name, stops
@@ -37,7 +42,9 @@ class ReplayPainter(DataPanes):
         self.script()
         # Without the program, the written variable's own prefix tells which step's locals to list first.
         step = step_of(procedure) or (step_of(event.cell.name) if event is not None else None)
-        self.app.query_one(VariablesView).show(state, new_pause=True, step=step, procedure=procedure)
+        self.app.query_one(VariablesView).show(
+            state, new_pause=True, step=step, procedure=procedure
+        )
         self.list_table(state.access())
         self.slices()
         self.app.query_one(EventLog).show(state.trace, state.position)
@@ -47,14 +54,29 @@ class ReplayPainter(DataPanes):
         state = self.state
         trace = state.trace
         done = sum(1 for s in self.stops if s <= state.position)
-        values = {name: value for name, value in state.variable_values().values() if name in SHOWN_VARIABLES}
-        parts = [f"[b]after {state.position:,}[/b] of {trace.event_count:,} events",
-                 f"step {state.step():,} of {trace.final_step:,}",
-                 f"{self.stops_name} stop {done} of {len(self.stops)}",
-                 *(f"{name} {escape(show_value(values[name]))}" for name in SHOWN_VARIABLES if name in values),
-                 f"[magenta]M[/] mark after {state.mark:,}"]
-        self.app.query_one(Timeline).show(state.position, trace.event_count, mark=state.mark, ticks=self.stops,
-                                          caption=" · ".join(parts))
+        values = {
+            name: value
+            for name, value in state.variable_values().values()
+            if name in SHOWN_VARIABLES
+        }
+        parts = [
+            f"[b]after {state.position:,}[/b] of {trace.event_count:,} events",
+            f"step {state.step():,} of {trace.final_step:,}",
+            f"{self.stops_name} stop {done} of {len(self.stops)}",
+            *(
+                f"{name} {escape(show_value(values[name]))}"
+                for name in SHOWN_VARIABLES
+                if name in values
+            ),
+            f"[magenta]M[/] mark after {state.mark:,}",
+        ]
+        self.app.query_one(Timeline).show(
+            state.position,
+            trace.event_count,
+            mark=state.mark,
+            ticks=self.stops,
+            caption=" · ".join(parts),
+        )
 
     def script(self) -> None:
         """The script holding the block that wrote, with that block marked (only with the program at hand)."""
@@ -62,7 +84,9 @@ class ReplayPainter(DataPanes):
         event = state.current()
         if state.project is None or event is None:
             view.clear_current()
-            view.border_title = "script" if state.project is not None else "script (the program is not at hand)"
+            view.border_title = (
+                "script" if state.project is not None else "script (the program is not at hand)"
+            )
             return
         try:
             target = state.project.target(event.block.target)

@@ -46,11 +46,15 @@ class ReplayState:
         self.trace = trace
         self.project = project
         self.cursor = trace.cursor(0)
-        self._slices = [Slice(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in trace.header.slices]
+        self._slices = [
+            Slice(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in trace.header.slices
+        ]
         cells = trace.tables.cells
         self._index = {info: i for i, info in enumerate(cells)}
         # One ListCell per list for the life of the replay: the list table knows a list by its cell object.
-        self._lists = {i: ListCell(c.id, trace.label(i), [], c.owner) for i, c in enumerate(cells) if c.is_list}
+        self._lists = {
+            i: ListCell(c.id, trace.label(i), [], c.owner) for i, c in enumerate(cells) if c.is_list
+        }
         self._list_index = {cell.name: i for i, cell in self._lists.items()}
         self._procedures: dict[str, dict[str, str]] = {}
         self._chunk_items: dict[tuple[int, int], np.ndarray] = {}
@@ -140,8 +144,11 @@ class ReplayState:
 
     def variable_values(self) -> dict[Key, tuple[str, Value]]:
         variables = self.cursor.live.variables
-        return {(c.owner, c.id): (c.name, variables[i]) for i, c in enumerate(self.trace.tables.cells)
-                if not c.is_list and i in variables}
+        return {
+            (c.owner, c.id): (c.name, variables[i])
+            for i, c in enumerate(self.trace.tables.cells)
+            if not c.is_list and i in variables
+        }
 
     def procedure_arguments(self) -> dict[str, Value]:
         return {}  # a trace records variables and lists, not the arguments of custom blocks
@@ -169,7 +176,9 @@ class ReplayState:
     def _written_items(self, cell: int, lo: int, hi: int) -> list[np.ndarray]:
         """The item numbers that events lo..hi-1 wrote into a list: a whole chunk's are kept, as the mark stays put."""
         trace = self.trace
-        sites = [s for s in trace.sites_of(cell).tolist() if trace.tables.sites[s].kind in COVERED_KINDS]
+        sites = [
+            s for s in trace.sites_of(cell).tolist() if trace.tables.sites[s].kind in COVERED_KINDS
+        ]
         found = []
         for i, chunk in enumerate(trace.event_chunks):
             a, b = max(lo, chunk.first), min(hi, chunk.first + chunk.count)
@@ -199,10 +208,14 @@ class ReplayState:
         if event is None or not event.cell.is_list or event.kind == CLEAR:
             return None
         cell = self._lists[self._index[event.cell]]
-        k = min(event.item, len(cell.items))  # a delete of the last item leaves the cursor on the new last
+        k = min(
+            event.item, len(cell.items)
+        )  # a delete of the last item leaves the cursor on the new last
         if k < 1:
             return None
-        return ListAccess(cell.name, event.kind_name, float(event.item), k, len(cell.items), cell.items[k - 1])
+        return ListAccess(
+            cell.name, event.kind_name, float(event.item), k, len(cell.items), cell.items[k - 1]
+        )
 
     def procedure(self) -> str | None:
         """The custom block the current write's block sits in (known only with the program at hand)."""

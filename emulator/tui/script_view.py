@@ -41,7 +41,9 @@ class ScriptView(LineView):
         if self.target is not target or top != self.top_id:
             self.target, self.top_id = target, top
             self.lines = render_script(target.blocks, top)
-            self._width = GUTTER + max((len(INDENT) * ln.depth + len(ln.text) for ln in self.lines), default=0)
+            self._width = GUTTER + max(
+                (len(INDENT) * ln.depth + len(ln.text) for ln in self.lines), default=0
+            )
         if current:
             self.current_id = block_id
         row = self.row_of(block_id)

@@ -12,7 +12,9 @@ from emulator.runtime.scheduler import Runtime
 
 Condition = Callable[[Runtime], bool]
 
-_RANGE = re.compile(r"^\s*(?P<name>.+?)\s*[:\s]\s*(?P<start>\d+)\s*(?:(?:-|\.\.)\s*(?P<end>\d+))?\s*$")
+_RANGE = re.compile(
+    r"^\s*(?P<name>.+?)\s*[:\s]\s*(?P<start>\d+)\s*(?:(?:-|\.\.)\s*(?P<end>\d+))?\s*$"
+)
 
 
 def mark_condition(session: DebugSession) -> Condition | None:
@@ -29,7 +31,12 @@ def mark_condition(session: DebugSession) -> Condition | None:
     def at_mark(runtime: Runtime) -> bool:
         thread = runtime.active_thread
         stmt = thread.current if thread is not None else None
-        if session.marked is None and thread is not None and stmt is not None and reached(thread, stmt):
+        if (
+            session.marked is None
+            and thread is not None
+            and stmt is not None
+            and reached(thread, stmt)
+        ):
             session.set_mark()
         return False
 
@@ -73,12 +80,18 @@ def out_of_range_condition(session: DebugSession) -> Condition:
     return condition
 
 
-def find_text(session: DebugSession, text: str, after: tuple[str, str] | None) -> tuple[str, str] | None:
+def find_text(
+    session: DebugSession, text: str, after: tuple[str, str] | None
+) -> tuple[str, str] | None:
     """(target, block id) of the next block whose line contains the text, after a position, wrapping."""
     wanted = text.lower()
-    hits = [(t.name, line.block_id) for t in session.project.targets for top in scripts(t.blocks)
-            for line in render_script(t.blocks, top)
-            if line.block_id is not None and wanted in line.text.lower()]
+    hits = [
+        (t.name, line.block_id)
+        for t in session.project.targets
+        for top in scripts(t.blocks)
+        for line in render_script(t.blocks, top)
+        if line.block_id is not None and wanted in line.text.lower()
+    ]
     if not hits:
         return None
     if after in hits:
@@ -97,5 +110,7 @@ def watch_text(w: Watch) -> str:
 
 
 def describe_target(session: DebugSession) -> str:
-    params = " ".join(f"{k}={v}" for k, v in session.params.items() if not isinstance(v, (list, tuple)))
+    params = " ".join(
+        f"{k}={v}" for k, v in session.params.items() if not isinstance(v, (list, tuple))
+    )
     return f"{session.project.name}" + (f" ({params})" if params else "")

@@ -33,9 +33,17 @@ class Timeline(Widget, can_focus=True):
         self.ticks: Sequence[int] = ()
         self.caption = ""
 
-    def show(self, position: int, count: int, *, mark: int, ticks: Sequence[int], caption: str) -> None:
+    def show(
+        self, position: int, count: int, *, mark: int, ticks: Sequence[int], caption: str
+    ) -> None:
         """Where we are of how many events, the mark, the positions to tick (samples), and the line of numbers."""
-        self.position, self.count, self.mark, self.ticks, self.caption = position, count, mark, ticks, caption
+        self.position, self.count, self.mark, self.ticks, self.caption = (
+            position,
+            count,
+            mark,
+            ticks,
+            caption,
+        )
         self.refresh()
 
     def column(self, position: int, width: int) -> int:
@@ -49,7 +57,11 @@ class Timeline(Widget, can_focus=True):
         text = Text()
         for col in range(width):
             done = col < here
-            glyph = (TICK_FILLED if done else TICK_EMPTY) if col in ticks else (FILLED if done else EMPTY)
+            glyph = (
+                (TICK_FILLED if done else TICK_EMPTY)
+                if col in ticks
+                else (FILLED if done else EMPTY)
+            )
             text.append(glyph, "bold cyan" if done else "dim")
         text = text[:width]
         mark = self.column(self.mark, width)

@@ -30,10 +30,17 @@ def group_of(name: str) -> str:
     return "other"
 
 
-GROUP_TITLES = {"p_": "p_ arguments and results", "u_": "u_ utilities", "UPPER": "constants", "other": "others"}
+GROUP_TITLES = {
+    "p_": "p_ arguments and results",
+    "u_": "u_ utilities",
+    "UPPER": "constants",
+    "other": "others",
+}
 
 
-def group_variables(names: Iterable[str], current_step: str | None = None) -> list[tuple[str, list[str]]]:
+def group_variables(
+    names: Iterable[str], current_step: str | None = None
+) -> list[tuple[str, list[str]]]:
     """(group, names) in showing order: the current step's locals, p_, u_, others, constants, other steps."""
     groups: dict[str, list[str]] = {}
     for name in names:
@@ -59,20 +66,29 @@ class VariablesView(LineView):
         self.at_pause: dict[Key, str] = {}
         self.changed: set[Key] = set()
 
-    def show(self, source: StateSource, *, new_pause: bool, step: str | None,
-             procedure: str | None) -> None:
+    def show(
+        self, source: StateSource, *, new_pause: bool, step: str | None, procedure: str | None
+    ) -> None:
         """Rebuild the rows from a live session or a replayed trace; `new_pause` moves the baseline of changes."""
         values = source.variable_values()
         shown = {key: show_value(v) for key, (_, v) in values.items()}
-        self.changed = {k for k, text in shown.items() if k in self.at_pause and self.at_pause[k] != text}
+        self.changed = {
+            k for k, text in shown.items() if k in self.at_pause and self.at_pause[k] != text
+        }
         if new_pause:
             self.at_pause = shown
         self.rows = self._rows(source, values, shown, step, procedure)
         self.rows_changed()
         self.border_subtitle = f"{len(self.changed)} changed" if self.changed else ""
 
-    def _rows(self, source: StateSource, values: dict[Key, tuple[str, Value]], shown: dict[Key, str],
-              step: str | None, procedure: str | None) -> list[Text]:
+    def _rows(
+        self,
+        source: StateSource,
+        values: dict[Key, tuple[str, Value]],
+        shown: dict[Key, str],
+        step: str | None,
+        procedure: str | None,
+    ) -> list[Text]:
         rows: list[Text] = []
         args = source.procedure_arguments()
         if args:

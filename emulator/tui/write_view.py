@@ -17,14 +17,23 @@ from emulator.tui.text import show_value
 class WriteView(Static):
     """What the block wrote, what it overwrote, and where the block is in the program."""
 
-    def show(self, event: Event | None, overwritten: Overwritten | None, project: Project | None,
-             procedure: str | None) -> None:
+    def show(
+        self,
+        event: Event | None,
+        overwritten: Overwritten | None,
+        project: Project | None,
+        procedure: str | None,
+    ) -> None:
         """Describe the current write (None: the start, before any write)."""
         self.update(describe(event, overwritten, project, procedure))
 
 
-def describe(event: Event | None, overwritten: Overwritten | None, project: Project | None,
-             procedure: str | None) -> Group | Text:
+def describe(
+    event: Event | None,
+    overwritten: Overwritten | None,
+    project: Project | None,
+    procedure: str | None,
+) -> Group | Text:
     """The pane's content for one write."""
     if event is None:
         return Text("the start: no write yet (→ shows the first)", style="dim")
@@ -32,8 +41,13 @@ def describe(event: Event | None, overwritten: Overwritten | None, project: Proj
     head = Text("▶ ", style="bold yellow").append(_block_text(event, project), style="bold")
     where = f"{b.opcode} · block {b.id} · {b.target}" + (f" · in {procedure}" if procedure else "")
     # What was written comes first: a long block wraps, and the pane scrolls rather than cutting the write off.
-    parts = [Text(f"write #{event.index:,} at step {event.step:,}", style="bold underline"),
-             what_text(event, overwritten), head, Text(where, style="dim"), Text(source_text(b), style="cyan")]
+    parts = [
+        Text(f"write #{event.index:,} at step {event.step:,}", style="bold underline"),
+        what_text(event, overwritten),
+        head,
+        Text(where, style="dim"),
+        Text(source_text(b), style="cyan"),
+    ]
     return Group(*parts)
 
 
@@ -55,7 +69,9 @@ def what_text(event: Event, overwritten: Overwritten | None) -> Text:
     if event.kind == CLEAR:
         return Text(f"delete all of {name} (it had {length:,} items)")
     if event.kind == DELETE:
-        return Text(f"delete {name}[{event.item}] (it was {show_value(old)}; later items move down)")
+        return Text(
+            f"delete {name}[{event.item}] (it was {show_value(old)}; later items move down)"
+        )
     target = f"{name}[{event.item}]" if event.cell.is_list else name
     text = Text(f"{target} = {show_value(event.value)}")
     if event.kind in (ADD, INSERT):

@@ -6,8 +6,8 @@ import argparse
 import time
 
 from emulator.debug.session import DebugSession
+from emulator.programs.day3_mlp import build
 from emulator.runtime.scheduler import Runtime
-from programs.day3_mlp import build
 
 
 def plain(params: dict) -> tuple[float, int]:
@@ -45,8 +45,12 @@ def main() -> None:
     base, blocks = min(plain(params) for _ in range(args.repeats))
     hooks = min(debugged(params, False) for _ in range(args.repeats))
     checks = min(debugged(params, True) for _ in range(args.repeats))
-    print(f"day3 buggy, {args.train} train / {args.test} test samples, {blocks:,} blocks (best of {args.repeats}):")
-    print(f"  plain run                          {base:6.2f} s  {blocks / base / 1e6:5.2f} M blocks/s")
+    print(
+        f"day3 buggy, {args.train} train / {args.test} test samples, {blocks:,} blocks (best of {args.repeats}):"
+    )
+    print(
+        f"  plain run                          {base:6.2f} s  {blocks / base / 1e6:5.2f} M blocks/s"
+    )
     print(f"  hooks attached (explain)           {hooks:6.2f} s  {hooks / base:4.2f}x")
     print(f"  hooks + breakpoint checks (continue) {checks:4.2f} s  {checks / base:4.2f}x")
 

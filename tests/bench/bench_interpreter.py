@@ -52,12 +52,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     for warp in (True, False):
-        best = min((measure(args.size, args.rounds, warp, turbo=True) for _ in range(args.repeats)),
-                   key=lambda r: r[1])
+        best = min(
+            (measure(args.size, args.rounds, warp, turbo=True) for _ in range(args.repeats)),
+            key=lambda r: r[1],
+        )
         blocks, seconds = best
         mode = "warp custom block" if warp else "no warp (yield per iteration)"
-        print(f"dot product {args.size} x {args.rounds}, {mode}: {blocks:,} blocks in {seconds:.2f} s "
-              f"= {blocks / seconds / 1e6:.2f} M blocks/s (best of {args.repeats})")
+        print(
+            f"dot product {args.size} x {args.rounds}, {mode}: {blocks:,} blocks in {seconds:.2f} s "
+            f"= {blocks / seconds / 1e6:.2f} M blocks/s (best of {args.repeats})"
+        )
 
 
 if __name__ == "__main__":

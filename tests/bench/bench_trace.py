@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from emulator.programs.day3 import slices
+from emulator.programs.day3_mlp import build
 from emulator.runtime.scheduler import Runtime
 from emulator.trace.events import (
     ENGINE,
@@ -35,8 +37,6 @@ from emulator.trace.events import (
 from emulator.trace.format import TraceWriter
 from emulator.trace.recorder import DEFAULT_CHUNK_EVENTS, record_run
 from emulator.trace.replay import Trace
-from programs.day3 import slices
-from programs.day3_mlp import build
 
 # Both wall-clock and CPU seconds are printed: on a shared machine the CPU time of this process is
 # the steadier measure of what recording costs.
@@ -56,8 +56,14 @@ def recorded_seconds(params: dict, path: Path, chunk_events: int) -> tuple[float
     project = build(**params)
     wall, cpu = time.perf_counter(), time.process_time()
     with open(path, "wb") as sink:
-        ending = record_run(project, sink, program="day3", params=params, slices=slices(params),
-                            chunk_events=chunk_events)
+        ending = record_run(
+            project,
+            sink,
+            program="day3",
+            params=params,
+            slices=slices(params),
+            chunk_events=chunk_events,
+        )
     return time.perf_counter() - wall, time.process_time() - cpu, ending.events
 
 
@@ -80,15 +86,28 @@ def synthetic_trace(path: Path, events: int, chunk_events: int, seed: int = 1) -
     """Write a trace of `events` events: 80 % variable sets (counters and new floats), 20 % list replaces."""
     rng = np.random.default_rng(seed)
     n_vars, n_items = 60, 4194
-    cells = [CellInfo("Stage", f"v{i}", f"v{i}", False) for i in range(n_vars)] + [CellInfo("Stage", "w", "weights", True)]
-    header = Header(FORMAT_VERSION, "synthetic", "0" * 64, ENGINE, 0, {}, {"chunk_events": chunk_events}, tuple(cells),
-                    (BlockInfo("Stage", "b1", "data_setvariableto", None),))
+    cells = [CellInfo("Stage", f"v{i}", f"v{i}", False) for i in range(n_vars)] + [
+        CellInfo("Stage", "w", "weights", True)
+    ]
+    header = Header(
+        FORMAT_VERSION,
+        "synthetic",
+        "0" * 64,
+        ENGINE,
+        0,
+        {},
+        {"chunk_events": chunk_events},
+        tuple(cells),
+        (BlockInfo("Stage", "b1", "data_setvariableto", None),),
+    )
     variables = np.zeros(n_vars)
     weights = rng.uniform(-1, 1, n_items)
     with open(path, "wb") as sink:
         writer = TraceWriter(sink, header)
-        writer.tables(threads=[ThreadInfo("Stage", "hat")],
-                      sites=[Site(0, 0, i, SET) for i in range(n_vars)] + [Site(0, 0, n_vars, REPLACE)])
+        writer.tables(
+            threads=[ThreadInfo("Stage", "hat")],
+            sites=[Site(0, 0, i, SET) for i in range(n_vars)] + [Site(0, 0, n_vars, REPLACE)],
+        )
         writer.snapshot(0, dict(enumerate(variables.tolist())), {n_vars: weights.tolist()})
         step = 0
         for first in range(0, events, chunk_events):
@@ -101,7 +120,9 @@ def synthetic_trace(path: Path, events: int, chunk_events: int, seed: int = 1) -
             steps = step + np.cumsum(rng.integers(1, 20, n))
             step = int(steps[-1])
             writer.events_chunk(sites, steps, items.tolist(), values.tolist())
-            variables[sites[~is_list]] = values[~is_list]  # later writes win, as replay applies them
+            variables[sites[~is_list]] = values[
+                ~is_list
+            ]  # later writes win, as replay applies them
             weights[items - 1] = values[is_list]
             writer.snapshot(step, dict(enumerate(variables.tolist())), {n_vars: weights.tolist()})
         writer.end(Ending(events, step, True, "finished"))
@@ -109,11 +130,15 @@ def synthetic_trace(path: Path, events: int, chunk_events: int, seed: int = 1) -
 
 def main() -> None:
     """Print the three figures with their targets."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--variant", default="buggy")
     parser.add_argument("--train", type=int, default=600)
     parser.add_argument("--test", type=int, default=100)
-    parser.add_argument("--events", type=int, default=10_000_000, help="events in the synthetic trace")
+    parser.add_argument(
+        "--events", type=int, default=10_000_000, help="events in the synthetic trace"
+    )
     parser.add_argument("--chunk-events", type=int, default=DEFAULT_CHUNK_EVENTS)
     parser.add_argument("--seeks", type=int, default=50)
     args = parser.parse_args()
@@ -124,18 +149,26 @@ def main() -> None:
         base, base_cpu, blocks = plain_seconds(params)
         recorded, recorded_cpu, events = recorded_seconds(params, day3_path, args.chunk_events)
         size = os.path.getsize(day3_path)
-        print(f"day3 {args.variant}, 1 epoch, {args.train} train / {args.test} test samples: {blocks:,} blocks, "
-              f"{events:,} events, chunk of {args.chunk_events:,} events")
+        print(
+            f"day3 {args.variant}, 1 epoch, {args.train} train / {args.test} test samples: {blocks:,} blocks, "
+            f"{events:,} events, chunk of {args.chunk_events:,} events"
+        )
         print(f"  plain run          {base:7.2f} s wall  {base_cpu:7.2f} s CPU")
-        print(f"  recorded run       {recorded:7.2f} s wall  {recorded_cpu:7.2f} s CPU   "
-              f"{recorded / base:4.2f}x wall, {recorded_cpu / base_cpu:4.2f}x CPU   (target <= 1.5x)")
-        print(f"  trace file         {size:,} bytes = {size / events:.2f} bytes per event   (target <= 4)")
+        print(
+            f"  recorded run       {recorded:7.2f} s wall  {recorded_cpu:7.2f} s CPU   "
+            f"{recorded / base:4.2f}x wall, {recorded_cpu / base_cpu:4.2f}x CPU   (target <= 1.5x)"
+        )
+        print(
+            f"  trace file         {size:,} bytes = {size / events:.2f} bytes per event   (target <= 4)"
+        )
         start = time.perf_counter()
         trace = Trace.open(day3_path)
         opened = time.perf_counter() - start
         times = seek_times(trace, args.seeks, rng)
-        print(f"  open {opened * 1000:.0f} ms; state at a random event: median {statistics.median(times) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms over {args.seeks} seeks")
+        print(
+            f"  open {opened * 1000:.0f} ms; state at a random event: median {statistics.median(times) * 1000:.0f} ms, "
+            f"max {max(times) * 1000:.0f} ms over {args.seeks} seeks"
+        )
         start = time.perf_counter()
         synthetic_trace(synth_path, args.events, args.chunk_events)
         made = time.perf_counter() - start
@@ -143,10 +176,14 @@ def main() -> None:
         trace = Trace.open(synth_path)
         opened = time.perf_counter() - start
         times = seek_times(trace, args.seeks, rng)
-        print(f"synthetic trace: {trace.event_count:,} events, {os.path.getsize(synth_path):,} bytes "
-              f"(written in {made:.1f} s, opened in {opened * 1000:.0f} ms)")
-        print(f"  state at a random event: median {statistics.median(times) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms over {args.seeks} seeks   (target <= 100 ms)")
+        print(
+            f"synthetic trace: {trace.event_count:,} events, {os.path.getsize(synth_path):,} bytes "
+            f"(written in {made:.1f} s, opened in {opened * 1000:.0f} ms)"
+        )
+        print(
+            f"  state at a random event: median {statistics.median(times) * 1000:.0f} ms, "
+            f"max {max(times) * 1000:.0f} ms over {args.seeks} seeks   (target <= 100 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ async def measure(items: int, pages: int) -> tuple[float, float, float, int]:
 
 def main() -> None:
     """Print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--pages", type=int, default=200)
     args = parser.parse_args()

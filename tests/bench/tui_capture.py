@@ -32,7 +32,9 @@ async def capture(params: dict[str, object], size: tuple[int, int]) -> str:
 
 def main() -> None:
     """Parse the options, capture, print."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--train", type=int, default=3)
     parser.add_argument("--test", type=int, default=2)
     parser.add_argument("--width", type=int, default=160)

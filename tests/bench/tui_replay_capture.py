@@ -41,7 +41,9 @@ async def capture(path: Path, size: tuple[int, int]) -> str:
 
 def main() -> None:
     """Parse the options, capture, print."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--trace", type=Path, default=BUGGY)
     parser.add_argument("--width", type=int, default=160)
     parser.add_argument("--height", type=int, default=48)

@@ -40,8 +40,9 @@ def ensure_vm() -> None:
     reason = vm_unavailable_reason()
     if reason is not None and "node_modules" in reason and shutil.which("npm"):
         print(f"installing the Scratch VM: {INSTALL_COMMAND}", file=sys.stderr)
-        subprocess.run(["npm", "ci", "--prefix", str(CONFORMANCE_DIR), "--no-audit", "--no-fund"],
-                       check=True)
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(CONFORMANCE_DIR), "--no-audit", "--no-fund"], check=True
+        )
         reason = vm_unavailable_reason()
     if reason is not None:
         raise OracleError(reason)
@@ -60,13 +61,19 @@ def record(modules: list[str]) -> dict[str, dict[str, Any]]:
     results: list[dict[str, Any]] = [{} for _ in cases]
     with VmServer(timeout=600.0) as vm:
         for (turbo, max_frames, answers, seed), indices in batches.items():
-            answered = vm.run_many([cases[i][2] for i in indices], turbo=turbo, max_frames=max_frames,
-                                   answers=answers, seed=seed)
+            answered = vm.run_many(
+                [cases[i][2] for i in indices],
+                turbo=turbo,
+                max_frames=max_frames,
+                answers=answers,
+                seed=seed,
+            )
             for i, result in zip(indices, answered, strict=True):
                 results[i] = result
     header = {"vm": vm_version(), "node": node_version(), "regenerate": RECORD_COMMAND}
     docs: dict[str, dict[str, Any]] = {
-        m: {"format": FORMAT, "module": m, **header, "projects_sha256": {}, "cases": {}} for m in modules
+        m: {"format": FORMAT, "module": m, **header, "projects_sha256": {}, "cases": {}}
+        for m in modules
     }
     failures = []
     for (module, case, project), result in zip(cases, results, strict=True):
@@ -94,9 +101,15 @@ def render(doc: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=RECORD_COMMAND, description=__doc__.split("\n")[0])
-    parser.add_argument("modules", nargs="*", metavar="MODULE",
-                        help=f"case modules to record (default: all of {', '.join(MODULES)})")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a golden is stale")
+    parser.add_argument(
+        "modules",
+        nargs="*",
+        metavar="MODULE",
+        help=f"case modules to record (default: all of {', '.join(MODULES)})",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a golden is stale"
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -117,12 +130,16 @@ def main(argv: list[str] | None = None) -> int:
             continue
         stale += 1
         if args.check:
-            print(f"stale: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+            print(
+                f"stale: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
+            )
         else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.name}: {len(doc['cases'])} cases")
     total = sum(len(d["cases"]) for d in docs.values())
-    print(f"{total} cases in {len(docs)} modules; {stale} golden file(s) {'stale' if args.check else 'changed'}")
+    print(
+        f"{total} cases in {len(docs)} modules; {stale} golden file(s) {'stale' if args.check else 'changed'}"
+    )
     return 1 if args.check and stale else 0
 
 

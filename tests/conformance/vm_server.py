@@ -41,14 +41,25 @@ def node_version() -> str:
     node = shutil.which("node")
     if node is None:
         raise OracleError("node is not on PATH")
-    return subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [node, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
-def run_options(turbo: bool = True, max_frames: int = 3000, answers: list[str] | tuple[str, ...] = (),
-                seed: int = 0, frame_budget: int | None = None) -> dict[str, Any]:
+def run_options(
+    turbo: bool = True,
+    max_frames: int = 3000,
+    answers: list[str] | tuple[str, ...] = (),
+    seed: int = 0,
+    frame_budget: int | None = None,
+) -> dict[str, Any]:
     """The request fields run_vm.js reads, from Python arguments."""
-    options: dict[str, Any] = {"turbo": bool(turbo), "max_frames": int(max_frames),
-                               "seed": str(int(seed)), "ask_answers": [str(a) for a in answers]}
+    options: dict[str, Any] = {
+        "turbo": bool(turbo),
+        "max_frames": int(max_frames),
+        "seed": str(int(seed)),
+        "ask_answers": [str(a) for a in answers],
+    }
     if frame_budget is not None:
         options["frame_budget"] = int(frame_budget)
     return options
@@ -111,8 +122,13 @@ class VmServer:
         self._stderr = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self._lines = queue.Queue()
         proc = subprocess.Popen(
-            ["node", str(SERVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-            text=True, encoding="utf-8", cwd=str(CONFORMANCE_DIR),
+            ["node", str(SERVER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            encoding="utf-8",
+            cwd=str(CONFORMANCE_DIR),
         )
         threading.Thread(target=self._read, args=(proc.stdout, self._lines), daemon=True).start()
         self._proc = proc
@@ -155,4 +171,3 @@ class VmServer:
             proc.kill()
             proc.wait()
         return OracleError(f"{what}; stderr: {tail}" if tail else what)
-

@@ -242,4 +242,3 @@ def data_replaceitemoflist(b: Linker, block: Block) -> Run:
         return NEXT
 
     return run
-

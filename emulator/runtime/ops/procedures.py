@@ -18,14 +18,20 @@ def procedures_call(b: Linker, block: Block) -> Run:
         return lambda t, f: NEXT
     names, ids, defaults, warp = prototype
     # An input with an empty slot is no argument at all: the VM skips it, so the default applies.
-    given = [(arg_id, b.input(block, arg_id)) for arg_id, inp in block.inputs.items() if inp.slot is not None]
+    given = [
+        (arg_id, b.input(block, arg_id))
+        for arg_id, inp in block.inputs.items()
+        if inp.slot is not None
+    ]
     getters = [get for _, get in given]
     slots = _param_slots(names, ids, defaults, [arg_id for arg_id, _ in given])
     definition = b.definition(proccode)
     rt = b.rt
 
     def run(t: Thread, f: Frame) -> int:
-        values = [get(t) for get in getters]  # every input, every execution, as the VM evaluates them
+        values = [
+            get(t) for get in getters
+        ]  # every input, every execution, as the VM evaluates them
         if f.state is not None:
             return NEXT  # back from the procedure (it ran "stop this script")
         # Params are keyed by name, so with duplicate names the last one wins.
@@ -47,11 +53,14 @@ def procedures_call(b: Linker, block: Block) -> Run:
     return run
 
 
-def _param_slots(names: list[str], ids: list[str], defaults: list[Value],
-                 given: list[str]) -> list[tuple[str, int, Value]]:
+def _param_slots(
+    names: list[str], ids: list[str], defaults: list[Value], given: list[str]
+) -> list[tuple[str, int, Value]]:
     """(name, index of the call's value or -1, default) for each argument of the prototype."""
-    return [(name, given.index(arg_id) if arg_id in given else -1, default)
-            for name, arg_id, default in zip(names, ids, defaults, strict=False)]
+    return [
+        (name, given.index(arg_id) if arg_id in given else -1, default)
+        for name, arg_id, default in zip(names, ids, defaults, strict=False)
+    ]
 
 
 @reporter("argument_reporter_string_number")

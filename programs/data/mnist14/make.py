@@ -1,4 +1,4 @@
-"""Builds the 14x14 binary MNIST splits as Scratch-importable text; run `python -m programs.data.mnist14.make`."""
+"""Builds the 14x14 binary MNIST splits as Scratch-importable text; run `python -m emulator.programs.data.mnist14.make`."""
 
 import argparse
 import gzip
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from programs.data.mnist14.load import DATA_DIR, SIDE, SPLITS, load_split, split_paths
-from programs.data.mnist14.readme import label_table, readme, sha256_file
+from emulator.programs.data.mnist14.load import DATA_DIR, SIDE, SPLITS, load_split, split_paths
+from emulator.programs.data.mnist14.readme import label_table, readme, sha256_file
 
 PIXELS = 28 * 28
 INK = 128  # a pooled pixel is ink when the mean of its 2x2 block is at least this
@@ -232,7 +232,7 @@ def preview(directory: Path, name: str, count: int) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m programs.data.mnist14.make", description=__doc__
+        prog="python -m emulator.programs.data.mnist14.make", description=__doc__
     )
     parser.add_argument(
         "--idx-dir",

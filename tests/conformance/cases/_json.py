@@ -72,14 +72,26 @@ class Blocks:
         self.blocks: dict[str, Any] = {}
         self._ids = itertools.count(1)
 
-    def add(self, opcode: str, inputs: dict[str, Input] | None = None,
-            fields: dict[str, list[Any]] | None = None, *, id: str | None = None,
-            shadow: bool = False, mutation: dict[str, Any] | None = None) -> str:
+    def add(
+        self,
+        opcode: str,
+        inputs: dict[str, Input] | None = None,
+        fields: dict[str, list[Any]] | None = None,
+        *,
+        id: str | None = None,
+        shadow: bool = False,
+        mutation: dict[str, Any] | None = None,
+    ) -> str:
         """Add one block; returns its id."""
         block_id = id or f"{self.prefix}{next(self._ids)}"
         block: dict[str, Any] = {
-            "opcode": opcode, "next": None, "parent": None, "inputs": inputs or {},
-            "fields": fields or {}, "shadow": shadow, "topLevel": False,
+            "opcode": opcode,
+            "next": None,
+            "parent": None,
+            "inputs": inputs or {},
+            "fields": fields or {},
+            "shadow": shadow,
+            "topLevel": False,
         }
         if mutation is not None:
             block["mutation"] = mutation
@@ -109,8 +121,10 @@ class Blocks:
 
     def receive(self, name: str, *ids: str, message_id: str | None = None) -> str:
         """when I receive [name], then the statements."""
-        hat = self.add("event_whenbroadcastreceived",
-                       fields={"BROADCAST_OPTION": [name, message_id or f"msg-{name}"]})
+        hat = self.add(
+            "event_whenbroadcastreceived",
+            fields={"BROADCAST_OPTION": [name, message_id or f"msg-{name}"]},
+        )
         return self.script(hat, *ids)
 
     # Statements -----------------------------------------------------------------------------
@@ -122,19 +136,27 @@ class Blocks:
 
     def change(self, name: str, value: Input, var_id: str | None = None) -> str:
         """change [name] by (value)."""
-        return self.add("data_changevariableby", {"VALUE": value},
-                        {"VARIABLE": [name, var_id or f"var-{name}"]})
+        return self.add(
+            "data_changevariableby", {"VALUE": value}, {"VARIABLE": [name, var_id or f"var-{name}"]}
+        )
 
     def list_add(self, name: str, value: Input, list_id: str | None = None) -> str:
         """add (value) to [name]."""
-        return self.add("data_addtolist", {"ITEM": value}, {"LIST": [name, list_id or f"list-{name}"]})
+        return self.add(
+            "data_addtolist", {"ITEM": value}, {"LIST": [name, list_id or f"list-{name}"]}
+        )
 
     def say(self, value: Input) -> str:
         """say (value)."""
         return self.add("looks_say", {"MESSAGE": value})
 
-    def c_block(self, opcode: str, inputs: dict[str, Input], *body: str,
-                fields: dict[str, list[Any]] | None = None) -> str:
+    def c_block(
+        self,
+        opcode: str,
+        inputs: dict[str, Input],
+        *body: str,
+        fields: dict[str, list[Any]] | None = None,
+    ) -> str:
         """A C block whose mouth holds `body`."""
         first = self.chain(*body) if body else None
         return self.add(opcode, {**inputs, "SUBSTACK": substack(first)}, fields)
@@ -178,30 +200,51 @@ class Blocks:
 # ## Procedures
 
 
-def proc_mutation(proccode: str, ids: list[str], names: list[str] | None = None,
-                  defaults: list[str] | None = None, warp: Any = "false") -> dict[str, Any]:
+def proc_mutation(
+    proccode: str,
+    ids: list[str],
+    names: list[str] | None = None,
+    defaults: list[str] | None = None,
+    warp: Any = "false",
+) -> dict[str, Any]:
     """A procedures_prototype (names given) or procedures_call mutation."""
     import json
 
-    mutation: dict[str, Any] = {"tagName": "mutation", "children": [], "proccode": proccode,
-                                "argumentids": json.dumps(ids)}
+    mutation: dict[str, Any] = {
+        "tagName": "mutation",
+        "children": [],
+        "proccode": proccode,
+        "argumentids": json.dumps(ids),
+    }
     if names is not None:
         mutation["argumentnames"] = json.dumps(names)
-        mutation["argumentdefaults"] = json.dumps(defaults if defaults is not None else [""] * len(names))
+        mutation["argumentdefaults"] = json.dumps(
+            defaults if defaults is not None else [""] * len(names)
+        )
     mutation["warp"] = warp
     return mutation
 
 
-def define(blocks: Blocks, proccode: str, args: list[tuple[str, str, str]], *body: str,
-           warp: Any = "false", defaults: list[str] | None = None) -> str:
+def define(
+    blocks: Blocks,
+    proccode: str,
+    args: list[tuple[str, str, str]],
+    *body: str,
+    warp: Any = "false",
+    defaults: list[str] | None = None,
+) -> str:
     """A custom block definition; args are (id, name, "s" | "b"). Returns the definition's id."""
     proto_inputs = {}
     for arg_id, name, kind in args:
         opcode = "argument_reporter_boolean" if kind == "b" else "argument_reporter_string_number"
         proto_inputs[arg_id] = [1, blocks.add(opcode, fields={"VALUE": [name, None]}, shadow=True)]
-    mutation = proc_mutation(proccode, [a[0] for a in args], [a[1] for a in args],
-                             defaults if defaults is not None else ["false" if a[2] == "b" else "" for a in args],
-                             warp)
+    mutation = proc_mutation(
+        proccode,
+        [a[0] for a in args],
+        [a[1] for a in args],
+        defaults if defaults is not None else ["false" if a[2] == "b" else "" for a in args],
+        warp,
+    )
     proto = blocks.add("procedures_prototype", proto_inputs, shadow=True, mutation=mutation)
     definition = blocks.add("procedures_definition", {"custom_block": [1, proto]})
     return blocks.script(definition, *body)
@@ -209,7 +252,9 @@ def define(blocks: Blocks, proccode: str, args: list[tuple[str, str, str]], *bod
 
 def call(blocks: Blocks, proccode: str, args: dict[str, Input], warp: Any = "false") -> str:
     """A procedures_call block; args maps argument id -> input, in the order given."""
-    return blocks.add("procedures_call", dict(args), mutation=proc_mutation(proccode, list(args), warp=warp))
+    return blocks.add(
+        "procedures_call", dict(args), mutation=proc_mutation(proccode, list(args), warp=warp)
+    )
 
 
 def arg(blocks: Blocks, name: str, kind: str = "s") -> str:
@@ -221,9 +266,17 @@ def arg(blocks: Blocks, name: str, kind: str = "s") -> str:
 # ## Projects
 
 
-def _target(name: str, blocks: Blocks | None, *, is_stage: bool, layer: int,
-            variables: dict[str, Any] | None, lists: dict[str, list[Any]] | None,
-            broadcasts: dict[str, str] | None, prefix: str) -> dict[str, Any]:
+def _target(
+    name: str,
+    blocks: Blocks | None,
+    *,
+    is_stage: bool,
+    layer: int,
+    variables: dict[str, Any] | None,
+    lists: dict[str, list[Any]] | None,
+    broadcasts: dict[str, str] | None,
+    prefix: str,
+) -> dict[str, Any]:
     target: dict[str, Any] = {
         "isStage": is_stage,
         "name": name,
@@ -239,28 +292,80 @@ def _target(name: str, blocks: Blocks | None, *, is_stage: bool, layer: int,
         "layerOrder": layer,
     }
     if is_stage:
-        target.update({"tempo": 60, "videoTransparency": 50, "videoState": "on", "textToSpeechLanguage": None})
+        target.update(
+            {"tempo": 60, "videoTransparency": 50, "videoState": "on", "textToSpeechLanguage": None}
+        )
     else:
-        target.update({"visible": True, "x": 0, "y": 0, "size": 100, "direction": 90, "draggable": False,
-                       "rotationStyle": "all around"})
+        target.update(
+            {
+                "visible": True,
+                "x": 0,
+                "y": 0,
+                "size": 100,
+                "direction": 90,
+                "draggable": False,
+                "rotationStyle": "all around",
+            }
+        )
     return target
 
 
 class Sprite:
     """A sprite to put in a project: its blocks and local data (ids "<name>:var-<n>")."""
 
-    def __init__(self, name: str, blocks: Blocks, variables: dict[str, Any] | None = None,
-                 lists: dict[str, list[Any]] | None = None, layer: int | None = None) -> None:
-        self.name, self.blocks, self.variables, self.lists, self.layer = name, blocks, variables, lists, layer
+    def __init__(
+        self,
+        name: str,
+        blocks: Blocks,
+        variables: dict[str, Any] | None = None,
+        lists: dict[str, list[Any]] | None = None,
+        layer: int | None = None,
+    ) -> None:
+        self.name, self.blocks, self.variables, self.lists, self.layer = (
+            name,
+            blocks,
+            variables,
+            lists,
+            layer,
+        )
 
 
-def project(stage: Blocks | None = None, *sprites: Sprite, variables: dict[str, Any] | None = None,
-            lists: dict[str, list[Any]] | None = None, broadcasts: dict[str, str] | None = None) -> dict[str, Any]:
+def project(
+    stage: Blocks | None = None,
+    *sprites: Sprite,
+    variables: dict[str, Any] | None = None,
+    lists: dict[str, list[Any]] | None = None,
+    broadcasts: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """A whole project.json: the stage (ids "var-<n>", "list-<n>") and sprites on layers 1, 2, ..."""
-    targets = [_target("Stage", stage, is_stage=True, layer=0, variables=variables, lists=lists,
-                       broadcasts=broadcasts, prefix="")]
+    targets = [
+        _target(
+            "Stage",
+            stage,
+            is_stage=True,
+            layer=0,
+            variables=variables,
+            lists=lists,
+            broadcasts=broadcasts,
+            prefix="",
+        )
+    ]
     for i, s in enumerate(sprites, 1):
-        targets.append(_target(s.name, s.blocks, is_stage=False, layer=s.layer if s.layer is not None else i,
-                               variables=s.variables, lists=s.lists, broadcasts=None, prefix=f"{s.name}:"))
-    return {"targets": targets, "monitors": [], "extensions": [],
-            "meta": {"semver": "3.0.0", "vm": "0.2.0", "agent": ""}}
+        targets.append(
+            _target(
+                s.name,
+                s.blocks,
+                is_stage=False,
+                layer=s.layer if s.layer is not None else i,
+                variables=s.variables,
+                lists=s.lists,
+                broadcasts=None,
+                prefix=f"{s.name}:",
+            )
+        )
+    return {
+        "targets": targets,
+        "monitors": [],
+        "extensions": [],
+        "meta": {"semver": "3.0.0", "vm": "0.2.0", "agent": ""},
+    }

@@ -9,8 +9,11 @@ from tests.conformance.cases import _json as J
 CASES = CaseList()
 
 
-@CASES.add("receiver_runs_same_tick", "flag: A1, broadcast, A2; the receiver's R1 comes after A2 in the same tick",
-           covers=("7 broadcast no yield", "7 appended threads", "V80"))
+@CASES.add(
+    "receiver_runs_same_tick",
+    "flag: A1, broadcast, A2; the receiver's R1 comes after A2 in the same tick",
+    covers=("7 broadcast no yield", "7 appended threads", "V80"),
+)
 def _same_tick() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -24,8 +27,11 @@ def _same_tick() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_and_wait_order", "broadcast and wait: A1, R1, R2, then A2 on a later tick",
-           covers=("7 broadcast and wait", "5 block yield", "V81"))
+@CASES.add(
+    "broadcast_and_wait_order",
+    "broadcast and wait: A1, R1, R2, then A2 on a later tick",
+    covers=("7 broadcast and wait", "5 block yield", "V81"),
+)
 def _and_wait() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -40,8 +46,11 @@ def _and_wait() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_and_wait_for_loops", "broadcast and wait waits until every receiver's loop is done",
-           covers=("7 broadcast and wait",))
+@CASES.add(
+    "broadcast_and_wait_for_loops",
+    "broadcast and wait waits until every receiver's loop is done",
+    covers=("7 broadcast and wait",),
+)
 def _and_wait_loops() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -56,8 +65,11 @@ def _and_wait_loops() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_and_wait_no_receivers", "broadcast and wait with no receiver does not yield: A runs before B",
-           covers=("7 broadcast and wait",))
+@CASES.add(
+    "broadcast_and_wait_no_receivers",
+    "broadcast and wait with no receiver does not yield: A runs before B",
+    covers=("7 broadcast and wait",),
+)
 def _and_wait_nobody() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -73,8 +85,11 @@ def _and_wait_nobody() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_and_wait_restarted_receiver", "if its receiver is restarted, broadcast and wait stops waiting",
-           covers=("7 broadcast and wait restart", "7 broadcast restart", "10.13"))
+@CASES.add(
+    "broadcast_and_wait_restarted_receiver",
+    "if its receiver is restarted, broadcast and wait stops waiting",
+    covers=("7 broadcast and wait restart", "7 broadcast restart", "10.13"),
+)
 def _and_wait_restart() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -95,8 +110,11 @@ def _and_wait_restart() -> object:
     return prog.build()
 
 
-@CASES.add("receiver_restarts_itself", "a receiver broadcasting its own message finishes its slice, then restarts",
-           covers=("7 broadcast restart", "7 restart hats"))
+@CASES.add(
+    "receiver_restarts_itself",
+    "a receiver broadcasting its own message finishes its slice, then restarts",
+    covers=("7 broadcast restart", "7 restart hats"),
+)
 def _self_restart() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -115,8 +133,11 @@ def _self_restart() -> object:
     return prog.build()
 
 
-@CASES.add("receiver_restarted_by_later_thread", "a running receiver restarted from a later thread starts over in place",
-           covers=("7 broadcast restart", "7 restart hats"))
+@CASES.add(
+    "receiver_restarted_by_later_thread",
+    "a running receiver restarted from a later thread starts over in place",
+    covers=("7 broadcast restart", "7 restart hats"),
+)
 def _restart_other() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -136,8 +157,11 @@ def _restart_other() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_name_case_insensitive", "broadcast (join 'g' 'O') starts 'when I receive Go'",
-           covers=("7 broadcast name", "7 broadcast case", "10.13"))
+@CASES.add(
+    "broadcast_name_case_insensitive",
+    "broadcast (join 'g' 'O') starts 'when I receive Go'",
+    covers=("7 broadcast name", "7 broadcast case", "10.13"),
+)
 def _case_insensitive() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -151,8 +175,11 @@ def _case_insensitive() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_unknown_name", "broadcasting a computed name nobody declared does nothing",
-           covers=("7 broadcast unknown", "10.13"))
+@CASES.add(
+    "broadcast_unknown_name",
+    "broadcasting a computed name nobody declared does nothing",
+    covers=("7 broadcast unknown", "10.13"),
+)
 def _unknown() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -165,8 +192,11 @@ def _unknown() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_number_reporter", "a number in the broadcast slot is cast to text: 1 + 1 starts 'when I receive 2'",
-           covers=("7 broadcast input", "7 broadcast name"))
+@CASES.add(
+    "broadcast_number_reporter",
+    "a number in the broadcast slot is cast to text: 1 + 1 starts 'when I receive 2'",
+    covers=("7 broadcast input", "7 broadcast name"),
+)
 def _number() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -181,8 +211,11 @@ def _number() -> object:
     return prog.build()
 
 
-@CASES.add("receivers_in_layer_order", "one broadcast starts receivers topmost sprite first, stage last",
-           covers=("7 layer order", "7 broadcast no yield"))
+@CASES.add(
+    "receivers_in_layer_order",
+    "one broadcast starts receivers topmost sprite first, stage last",
+    covers=("7 layer order", "7 broadcast no yield"),
+)
 def _receiver_order() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -195,8 +228,11 @@ def _receiver_order() -> object:
     return prog.build()
 
 
-@CASES.add("broadcast_twice_same_tick", "two broadcasts in one turn restart the receiver once it has started",
-           covers=("7 broadcast restart",))
+@CASES.add(
+    "broadcast_twice_same_tick",
+    "two broadcasts in one turn restart the receiver once it has started",
+    covers=("7 broadcast restart",),
+)
 def _twice() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -212,17 +248,27 @@ def _twice() -> object:
     return prog.build()
 
 
-@CASES.add("menu_id_missing_from_stage", "a broadcast menu whose id the stage does not declare",
-           covers=("7 broadcast id", "10.13"))
+@CASES.add(
+    "menu_id_missing_from_stage",
+    "a broadcast menu whose id the stage does not declare",
+    covers=("7 broadcast id", "10.13"),
+)
 def _missing_id() -> dict:
     sp = J.Blocks("sp")
-    sp.flag(sp.list_add("log", J.text("before")), sp.broadcast("go", "undeclared-id"), sp.list_add("log", J.text("after")))
+    sp.flag(
+        sp.list_add("log", J.text("before")),
+        sp.broadcast("go", "undeclared-id"),
+        sp.list_add("log", J.text("after")),
+    )
     sp.receive("go", sp.list_add("log", J.text("received")), message_id="undeclared-id")
     return J.project(None, J.Sprite("S", sp), lists={"log": []}, broadcasts={})
 
 
-@CASES.add("menu_id_differs_from_hat_id", "a menu id unknown to the stage, while a hat names the message under another id",
-           covers=("7 broadcast id", "7 broadcast unreferenced"))
+@CASES.add(
+    "menu_id_differs_from_hat_id",
+    "a menu id unknown to the stage, while a hat names the message under another id",
+    covers=("7 broadcast id", "7 broadcast unreferenced"),
+)
 def _id_mismatch() -> dict:
     sp = J.Blocks("sp")
     sp.flag(sp.broadcast("go", "menu-id"), sp.list_add("log", J.text("sent")))
@@ -230,22 +276,34 @@ def _id_mismatch() -> dict:
     return J.project(None, J.Sprite("S", sp), lists={"log": []}, broadcasts={"hat-id": "go"})
 
 
-@CASES.add("unreferenced_message_dropped", "a stage message no hat or menu names is dropped; its name still broadcasts?",
-           covers=("7 broadcast unreferenced", "7 broadcast name"))
+@CASES.add(
+    "unreferenced_message_dropped",
+    "a stage message no hat or menu names is dropped; its name still broadcasts?",
+    covers=("7 broadcast unreferenced", "7 broadcast name"),
+)
 def _unreferenced() -> dict:
     sp = J.Blocks("sp")
     name = sp.join(J.text("lon"), J.text("ely"))
-    sp.flag(sp.add("event_broadcast", {"BROADCAST_INPUT": J.reporter(name, [11, "x", "msg-x"])}),
-            sp.list_add("log", J.text("sent")))
+    sp.flag(
+        sp.add("event_broadcast", {"BROADCAST_INPUT": J.reporter(name, [11, "x", "msg-x"])}),
+        sp.list_add("log", J.text("sent")),
+    )
     sp.receive("x", sp.list_add("log", J.text("x received")))
     hat = sp.add("event_whenbroadcastreceived", fields={"BROADCAST_OPTION": ["lonely", None]})
     sp.script(hat, sp.list_add("log", J.text("lonely received")))
-    return J.project(None, J.Sprite("S", sp), lists={"log": []},
-                     broadcasts={"msg-x": "x", "msg-lonely": "lonely"})
+    return J.project(
+        None,
+        J.Sprite("S", sp),
+        lists={"log": []},
+        broadcasts={"msg-x": "x", "msg-lonely": "lonely"},
+    )
 
 
-@CASES.add("hat_field_id_irrelevant", "a receiver's own field id does not matter, only its name",
-           covers=("7 broadcast case", "7 broadcast id"))
+@CASES.add(
+    "hat_field_id_irrelevant",
+    "a receiver's own field id does not matter, only its name",
+    covers=("7 broadcast case", "7 broadcast id"),
+)
 def _hat_id() -> dict:
     sp = J.Blocks("sp")
     sp.flag(sp.broadcast("go", "msg-go"))
@@ -253,7 +311,9 @@ def _hat_id() -> dict:
     return J.project(None, J.Sprite("S", sp), lists={"log": []}, broadcasts={"msg-go": "go"})
 
 
-@CASES.add("broadcast_empty_name", "broadcast ('') with a receiver named ''", covers=("7 broadcast name",))
+@CASES.add(
+    "broadcast_empty_name", "broadcast ('') with a receiver named ''", covers=("7 broadcast name",)
+)
 def _empty_name() -> object:
     prog = Program("case")
     log = prog.stage.list("log")

@@ -33,7 +33,13 @@ def _lt(a: Any, b: Any) -> Expr:
     return Expr("operator_lt", {"OPERAND1": a, "OPERAND2": b}, boolean=True)
 
 
-def _case(case_id: str, description: str, covers: tuple[str, ...], body: Callable[[Ctx], None], **params: Any) -> None:
+def _case(
+    case_id: str,
+    description: str,
+    covers: tuple[str, ...],
+    body: Callable[[Ctx], None],
+    **params: Any,
+) -> None:
     CASES.add(case_id, description, covers=covers, **params)(lambda: program(body))
 
 
@@ -45,19 +51,38 @@ def _count(times: Any) -> Callable[[Ctx], None]:
         n = c.stage.var("n", 0)
         with repeat(times() if callable(times) else times):
             n.change("1")
+
     return body
 
 
 for case_id, times, covers in [
-    ("repeat_2_5", "2.5", ("V74",)), ("repeat_2_4", "2.4", ("V74",)), ("repeat_0_5", "0.5", ("V74",)),
-    ("repeat_minus_0_5", "-0.5", ("V74",)), ("repeat_abc", "abc", ("V74",)), ("repeat_true_text", "true", ("V74",)),
-    ("repeat_padded_3", " 3 ", ()), ("repeat_1e1", "1e1", ()), ("repeat_minus_1", "-1", ()), ("repeat_0", "0", ()),
-    ("repeat_hex_3", "0x3", ()), ("repeat_minus_2_5", "-2.5", ()),
+    ("repeat_2_5", "2.5", ("V74",)),
+    ("repeat_2_4", "2.4", ("V74",)),
+    ("repeat_0_5", "0.5", ("V74",)),
+    ("repeat_minus_0_5", "-0.5", ("V74",)),
+    ("repeat_abc", "abc", ("V74",)),
+    ("repeat_true_text", "true", ("V74",)),
+    ("repeat_padded_3", " 3 ", ()),
+    ("repeat_1e1", "1e1", ()),
+    ("repeat_minus_1", "-1", ()),
+    ("repeat_0", "0", ()),
+    ("repeat_hex_3", "0x3", ()),
+    ("repeat_minus_2_5", "-2.5", ()),
 ]:
-    _case(case_id, f"repeat {times!r} counts Math.round(toNumber) passes", ("5 repeat", *covers), _count(times))
+    _case(
+        case_id,
+        f"repeat {times!r} counts Math.round(toNumber) passes",
+        ("5 repeat", *covers),
+        _count(times),
+    )
 
 _case("repeat_boolean_true", "repeat (1=1) runs once", ("5 repeat",), _count(lambda: true()))
-_case("repeat_joined_count", "repeat (join '2' '.5') runs 3 times", ("5 repeat",), _count(lambda: join("2", ".5")))
+_case(
+    "repeat_joined_count",
+    "repeat (join '2' '.5') runs 3 times",
+    ("5 repeat",),
+    _count(lambda: join("2", ".5")),
+)
 
 
 def _count_fixed(c: Ctx) -> None:
@@ -67,7 +92,12 @@ def _count_fixed(c: Ctx) -> None:
         passes.change("1")
 
 
-_case("repeat_count_fixed_at_start", "repeat (n) while n grows runs the first n times", ("5 repeat",), _count_fixed)
+_case(
+    "repeat_count_fixed_at_start",
+    "repeat (n) while n grows runs the first n times",
+    ("5 repeat",),
+    _count_fixed,
+)
 
 
 def _infinite_repeat(c: Ctx) -> None:
@@ -76,8 +106,14 @@ def _infinite_repeat(c: Ctx) -> None:
         n.change("1")
 
 
-_case("repeat_infinity_budget", "repeat Infinity runs until the frame budget of 2 frames is spent",
-      ("5 repeat", "7 ticks"), _infinite_repeat, turbo=True, max_frames=2)
+_case(
+    "repeat_infinity_budget",
+    "repeat Infinity runs until the frame budget of 2 frames is spent",
+    ("5 repeat", "7 ticks"),
+    _infinite_repeat,
+    turbo=True,
+    max_frames=2,
+)
 
 # ## nested loops and interleaving
 
@@ -89,8 +125,12 @@ def _nested(c: Ctx) -> None:
         c.out.add("b")
 
 
-_case("nested_loops_interleave", "repeat 3 { repeat 2 } yields after each inner pass, interleaving with another loop",
-      ("5 loop yield",), _nested)
+_case(
+    "nested_loops_interleave",
+    "repeat 3 { repeat 2 } yields after each inner pass, interleaving with another loop",
+    ("5 loop yield",),
+    _nested,
+)
 
 
 def _empty_loop_yields(c: Ctx) -> None:
@@ -101,7 +141,12 @@ def _empty_loop_yields(c: Ctx) -> None:
         c.out.add("B")
 
 
-_case("empty_loop_body_yields", "an empty repeat 1 still yields: B runs before A", ("5 loop yield",), _empty_loop_yields)
+_case(
+    "empty_loop_body_yields",
+    "an empty repeat 1 still yields: B runs before A",
+    ("5 loop yield",),
+    _empty_loop_yields,
+)
 
 
 def _zero_loop_no_yield(c: Ctx) -> None:
@@ -114,8 +159,12 @@ def _zero_loop_no_yield(c: Ctx) -> None:
         c.out.add("B")
 
 
-_case("loop_false_at_entry_no_yield", "repeat 0 and repeat until <true> do not yield: A runs before B",
-      ("5 loop yield", "5 repeat until"), _zero_loop_no_yield)
+_case(
+    "loop_false_at_entry_no_yield",
+    "repeat 0 and repeat until <true> do not yield: A runs before B",
+    ("5 loop yield", "5 repeat until"),
+    _zero_loop_no_yield,
+)
 
 
 def _many_iterations_one_frame(c: Ctx) -> None:
@@ -124,21 +173,39 @@ def _many_iterations_one_frame(c: Ctx) -> None:
         n.change("1")
 
 
-_case("loop_without_redraw_one_frame", "500 loop passes without a redraw take one frame (not turbo)", ("7 ticks",),
-      _many_iterations_one_frame, timing=True)
+_case(
+    "loop_without_redraw_one_frame",
+    "500 loop passes without a redraw take one frame (not turbo)",
+    ("7 ticks",),
+    _many_iterations_one_frame,
+    timing=True,
+)
 
 # ## if / if-else
 
 
 def _ifs(c: Ctx) -> None:
-    for cond in (join("false", ""), join("0", ""), num("0"), join(" ", ""), true(), false(), join("abc", "")):
+    for cond in (
+        join("false", ""),
+        join("0", ""),
+        num("0"),
+        join(" ", ""),
+        true(),
+        false(),
+        join("abc", ""),
+    ):
         with if_(cond):
             c.out.add("then")
         with else_():
             c.out.add("else")
 
 
-_case("if_else_conditions", "if/else on 'false', '0', 0, ' ', true, false, 'abc'", ("5 if", "1.2 toBoolean"), _ifs)
+_case(
+    "if_else_conditions",
+    "if/else on 'false', '0', 0, ' ', true, false, 'abc'",
+    ("5 if", "1.2 toBoolean"),
+    _ifs,
+)
 
 
 def _if_empty_branches(c: Ctx) -> None:
@@ -158,12 +225,17 @@ def _if_empty_branches(c: Ctx) -> None:
 _case("if_empty_branches", "empty then/else branches are no-ops", ("5 if",), _if_empty_branches)
 
 
-@CASES.add("if_empty_condition", "if with an empty condition slot and if-else with no branches at all",
-           covers=("5 if", "3 logic"))
+@CASES.add(
+    "if_empty_condition",
+    "if with an empty condition slot and if-else with no branches at all",
+    covers=("5 if", "3 logic"),
+)
 def _if_empty_condition() -> dict:
     st = J.Blocks("st")
     st.flag(
-        st.c_block("control_if", {"CONDITION": J.boolean(None)}, st.list_add("out", J.text("then"))),
+        st.c_block(
+            "control_if", {"CONDITION": J.boolean(None)}, st.list_add("out", J.text("then"))
+        ),
         st.add("control_if", {}),  # no CONDITION, no SUBSTACK
         st.add("control_if_else", {"CONDITION": J.boolean(st.equals(J.text("1"), J.text("1")))}),
         st.list_add("out", J.text("after")),
@@ -178,34 +250,59 @@ def _if_empty_condition() -> dict:
 def _while() -> dict:
     st = J.Blocks("st")
     cond = st.op("operator_lt", OPERAND1=J.var("n"), OPERAND2=J.text("3"))
-    st.flag(st.c_block("control_while", {"CONDITION": J.boolean(cond)}, st.change("n", J.number("1"))))
+    st.flag(
+        st.c_block("control_while", {"CONDITION": J.boolean(cond)}, st.change("n", J.number("1")))
+    )
     return J.project(st, variables={"n": 0})
 
 
-@CASES.add("while_empty_condition", "while with an empty condition does not run", covers=("5 while",))
+@CASES.add(
+    "while_empty_condition", "while with an empty condition does not run", covers=("5 while",)
+)
 def _while_empty() -> dict:
     st = J.Blocks("st")
-    st.flag(st.c_block("control_while", {}, st.change("n", J.number("1"))), st.set("done", J.text("yes")))
+    st.flag(
+        st.c_block("control_while", {}, st.change("n", J.number("1"))),
+        st.set("done", J.text("yes")),
+    )
     return J.project(st, variables={"n": 0, "done": 0})
 
 
 def _for_each(case_id: str, value: str) -> None:
-    @CASES.add(case_id, f"for each i in {value!r}: Number() of the count, i set to 1, 2, ...",
-               covers=("5 for each",))
+    @CASES.add(
+        case_id,
+        f"for each i in {value!r}: Number() of the count, i set to 1, 2, ...",
+        covers=("5 for each",),
+    )
     def _build() -> dict:
         st = J.Blocks("st")
-        st.flag(st.c_block("control_for_each", {"VALUE": J.text(value)}, st.list_add("out", J.var("i")),
-                           fields={"VARIABLE": ["i", "var-i"]}))
+        st.flag(
+            st.c_block(
+                "control_for_each",
+                {"VALUE": J.text(value)},
+                st.list_add("out", J.var("i")),
+                fields={"VARIABLE": ["i", "var-i"]},
+            )
+        )
         return J.project(st, variables={"i": 0}, lists={"out": []})
 
 
-for _id, _value in [("for_each_3", "3"), ("for_each_2_5", "2.5"), ("for_each_abc", "abc"), ("for_each_hex", "0x2"),
-                    ("for_each_empty", ""), ("for_each_padded", " 2 ")]:
+for _id, _value in [
+    ("for_each_3", "3"),
+    ("for_each_2_5", "2.5"),
+    ("for_each_abc", "abc"),
+    ("for_each_hex", "0x2"),
+    ("for_each_empty", ""),
+    ("for_each_padded", " 2 "),
+]:
     _for_each(_id, _value)
 
 
-@CASES.add("all_at_once_plain_branch", "all at once runs its body as a plain branch (it still yields in loops)",
-           covers=("5 all at once",))
+@CASES.add(
+    "all_at_once_plain_branch",
+    "all at once runs its body as a plain branch (it still yields in loops)",
+    covers=("5 all at once",),
+)
 def _all_at_once() -> dict:
     st = J.Blocks("st")
     inner = st.repeat(J.number("2"), st.list_add("out", J.text("a")))
@@ -226,7 +323,12 @@ def _forever_stop(c: Ctx) -> None:
             stop("this script")
 
 
-_case("forever_stop_this_script", "forever until stop this script at n > 5", ("5 forever", "5 stop this"), _forever_stop)
+_case(
+    "forever_stop_this_script",
+    "forever until stop this script at n > 5",
+    ("5 forever", "5 stop this"),
+    _forever_stop,
+)
 
 
 def _forever_budget(c: Ctx) -> None:
@@ -235,8 +337,14 @@ def _forever_budget(c: Ctx) -> None:
         n.change("1")
 
 
-_case("forever_budget", "forever runs as many passes as 3 frames' budget allows", ("5 forever", "7 ticks"),
-      _forever_budget, turbo=True, max_frames=3)
+_case(
+    "forever_budget",
+    "forever runs as many passes as 3 frames' budget allows",
+    ("5 forever", "7 ticks"),
+    _forever_budget,
+    turbo=True,
+    max_frames=3,
+)
 
 # ## wait
 
@@ -246,13 +354,25 @@ def _wait_then_set(secs: str) -> Callable[[Ctx], None]:
         done = c.stage.var("done", "no")
         wait(secs)
         done.set("yes")
+
     return body
 
 
-for case_id, secs in [("wait_1", "1"), ("wait_half", "0.5"), ("wait_0", "0"), ("wait_negative", "-1"),
-                      ("wait_text", "abc"), ("wait_tenth", "0.1")]:
-    _case(case_id, f"wait {secs!r} ends in the frame the virtual clock says", ("5 wait", "5 block yield", "7 frame rate"),
-          _wait_then_set(secs), timing=True)
+for case_id, secs in [
+    ("wait_1", "1"),
+    ("wait_half", "0.5"),
+    ("wait_0", "0"),
+    ("wait_negative", "-1"),
+    ("wait_text", "abc"),
+    ("wait_tenth", "0.1"),
+]:
+    _case(
+        case_id,
+        f"wait {secs!r} ends in the frame the virtual clock says",
+        ("5 wait", "5 block yield", "7 frame rate"),
+        _wait_then_set(secs),
+        timing=True,
+    )
 
 
 def _wait_zero_loop(c: Ctx) -> None:
@@ -262,10 +382,21 @@ def _wait_zero_loop(c: Ctx) -> None:
         wait("0")
 
 
-_case("wait_0_loop_not_turbo", "repeat 20 { change; wait 0 } takes 21 frames", ("5 wait", "V84", "5 turbo"),
-      _wait_zero_loop, timing=True)
-_case("wait_0_loop_turbo", "repeat 20 { change; wait 0 } takes 1 frame in turbo", ("5 wait", "V84", "5 turbo"),
-      _wait_zero_loop, turbo=True, timing=True)
+_case(
+    "wait_0_loop_not_turbo",
+    "repeat 20 { change; wait 0 } takes 21 frames",
+    ("5 wait", "V84", "5 turbo"),
+    _wait_zero_loop,
+    timing=True,
+)
+_case(
+    "wait_0_loop_turbo",
+    "repeat 20 { change; wait 0 } takes 1 frame in turbo",
+    ("5 wait", "V84", "5 turbo"),
+    _wait_zero_loop,
+    turbo=True,
+    timing=True,
+)
 
 
 def _wait_yields(c: Ctx) -> None:
@@ -287,7 +418,12 @@ def _wait_until_true(c: Ctx) -> None:
         c.out.add("B")
 
 
-_case("wait_until_true_no_yield", "wait until <true> does not yield: A runs before B", ("5 wait until",), _wait_until_true)
+_case(
+    "wait_until_true_no_yield",
+    "wait until <true> does not yield: A runs before B",
+    ("5 wait until",),
+    _wait_until_true,
+)
 
 
 def _wait_until_other(c: Ctx) -> None:
@@ -300,8 +436,12 @@ def _wait_until_other(c: Ctx) -> None:
         flag.set("GO")
 
 
-_case("wait_until_released_by_other", "wait until waits for another thread to set the flag", ("5 wait until", "5 block yield"),
-      _wait_until_other)
+_case(
+    "wait_until_released_by_other",
+    "wait until waits for another thread to set the flag",
+    ("5 wait until", "5 block yield"),
+    _wait_until_other,
+)
 
 
 def _wait_until_timer(c: Ctx) -> None:
@@ -309,8 +449,13 @@ def _wait_until_timer(c: Ctx) -> None:
     c.out.add(Expr("sensing_timer"))
 
 
-_case("wait_until_timer", "wait until timer > 0.2 ends in the first frame past 0.2 s", ("5 wait until", "7 frame rate"),
-      _wait_until_timer, timing=True)
+_case(
+    "wait_until_timer",
+    "wait until timer > 0.2 ends in the first frame past 0.2 s",
+    ("5 wait until", "7 frame rate"),
+    _wait_until_timer,
+    timing=True,
+)
 
 # ## repeat until
 
@@ -332,8 +477,12 @@ def _repeat_until_text(c: Ctx) -> None:
         c.out.add(s)
 
 
-_case("repeat_until_text_condition", "repeat until (s): '' and '0' are false, '00' is true",
-      ("5 repeat until", "1.2 toBoolean"), _repeat_until_text)
+_case(
+    "repeat_until_text_condition",
+    "repeat until (s): '' and '0' are false, '00' is true",
+    ("5 repeat until", "1.2 toBoolean"),
+    _repeat_until_text,
+)
 
 # ## stop
 
@@ -349,13 +498,22 @@ def _stop_other(option: str, on_stage: bool) -> Callable[[Ctx], None]:
             wait_until(_gt(c.out.length(), "2"))
             stop(option)
             c.out.add("after stop")
+
     return body
 
 
-_case("stop_other_scripts_in_sprite", "stop other scripts in sprite stops this sprite's other threads only",
-      ("5 stop other",), _stop_other("other scripts in sprite", False))
-_case("stop_other_scripts_in_stage", "stop other scripts in stage stops the stage's other threads only",
-      ("5 stop other",), _stop_other("other scripts in stage", True))
+_case(
+    "stop_other_scripts_in_sprite",
+    "stop other scripts in sprite stops this sprite's other threads only",
+    ("5 stop other",),
+    _stop_other("other scripts in sprite", False),
+)
+_case(
+    "stop_other_scripts_in_stage",
+    "stop other scripts in stage stops the stage's other threads only",
+    ("5 stop other",),
+    _stop_other("other scripts in stage", True),
+)
 
 
 def _stop_this_top_level(c: Ctx) -> None:
@@ -364,7 +522,12 @@ def _stop_this_top_level(c: Ctx) -> None:
     c.out.add("after")
 
 
-_case("stop_this_script_top_level", "stop this script at top level ends the thread", ("5 stop this",), _stop_this_top_level)
+_case(
+    "stop_this_script_top_level",
+    "stop this script at top level ends the thread",
+    ("5 stop this",),
+    _stop_this_top_level,
+)
 
 
 def _stop_all(c: Ctx) -> None:
@@ -379,7 +542,11 @@ def _stop_all(c: Ctx) -> None:
 _case("stop_all_ends_everything", "stop all ends every thread", ("5 stop all",), _stop_all)
 
 
-@CASES.add("stop_unknown_option", "a stop block with an unknown option is a no-op", covers=("5 stop unknown",))
+@CASES.add(
+    "stop_unknown_option",
+    "a stop block with an unknown option is a no-op",
+    covers=("5 stop unknown",),
+)
 def _stop_unknown() -> dict:
     st = J.Blocks("st")
     mutation = {"tagName": "mutation", "children": [], "hasnext": "true"}
@@ -403,12 +570,24 @@ def _warp_wait(secs: str) -> Callable[[Ctx], None]:
             wait(secs)
             c.out.add(Expr("sensing_timer"))
         proc()
+
     return body
 
 
-_case("warp_wait_busy_waits", "wait 0.1 inside warp busy-waits, then ends in a later frame", ("5 warp wait", "10.11"),
-      _warp_wait("0.1"), timing=True)
-_case("warp_wait_0_instant", "wait 0 inside warp completes at once", ("5 warp wait",), _warp_wait("0"), timing=True)
+_case(
+    "warp_wait_busy_waits",
+    "wait 0.1 inside warp busy-waits, then ends in a later frame",
+    ("5 warp wait", "10.11"),
+    _warp_wait("0.1"),
+    timing=True,
+)
+_case(
+    "warp_wait_0_instant",
+    "wait 0 inside warp completes at once",
+    ("5 warp wait",),
+    _warp_wait("0"),
+    timing=True,
+)
 
 
 def _warp_timer(c: Ctx) -> None:
@@ -422,32 +601,52 @@ def _warp_timer(c: Ctx) -> None:
         ticks.change("1")
 
 
-_case("warp_timer_yields_after_500ms", "a warp loop of 5.2M blocks yields once its 500 ms budget is used",
-      ("5 warp timer",), _warp_timer, turbo=True, timing=True)
+_case(
+    "warp_timer_yields_after_500ms",
+    "a warp loop of 5.2M blocks yields once its 500 ms budget is used",
+    ("5 warp timer",),
+    _warp_timer,
+    turbo=True,
+    timing=True,
+)
 
 
 # ## clones (the emulator has no clone blocks yet)
 
 
-@CASES.add("clone_copies_locals", "a clone copies its sprite's locals and runs its start-as-clone script",
-           covers=("5 clones",))
+@CASES.add(
+    "clone_copies_locals",
+    "a clone copies its sprite's locals and runs its start-as-clone script",
+    covers=("5 clones",),
+)
 def _clone_locals() -> dict:
     sp = J.Blocks("sp")
-    menu = sp.add("control_create_clone_of_menu", {}, {"CLONE_OPTION": ["_myself_", None]}, shadow=True)
-    sp.flag(sp.set("mine", J.text("original"), var_id="S:var-mine"),
-            sp.add("control_create_clone_of", {"CLONE_OPTION": [1, menu]}),
-            sp.list_add("log", J.text("after clone")))
-    sp.script(sp.add("control_start_as_clone"),
-              sp.list_add("log", J.reporter(sp.join(J.text("clone sees "), J.var("mine", "S:var-mine")))),
-              sp.add("control_delete_this_clone"))
+    menu = sp.add(
+        "control_create_clone_of_menu", {}, {"CLONE_OPTION": ["_myself_", None]}, shadow=True
+    )
+    sp.flag(
+        sp.set("mine", J.text("original"), var_id="S:var-mine"),
+        sp.add("control_create_clone_of", {"CLONE_OPTION": [1, menu]}),
+        sp.list_add("log", J.text("after clone")),
+    )
+    sp.script(
+        sp.add("control_start_as_clone"),
+        sp.list_add("log", J.reporter(sp.join(J.text("clone sees "), J.var("mine", "S:var-mine")))),
+        sp.add("control_delete_this_clone"),
+    )
     return J.project(None, J.Sprite("S", sp, variables={"mine": 0}), lists={"log": []})
 
 
-@CASES.add("clone_receives_broadcast", "a clone also receives broadcasts, after its original",
-           covers=("5 clones",))
+@CASES.add(
+    "clone_receives_broadcast",
+    "a clone also receives broadcasts, after its original",
+    covers=("5 clones",),
+)
 def _clone_broadcast() -> dict:
     sp = J.Blocks("sp")
-    menu = sp.add("control_create_clone_of_menu", {}, {"CLONE_OPTION": ["_myself_", None]}, shadow=True)
+    menu = sp.add(
+        "control_create_clone_of_menu", {}, {"CLONE_OPTION": ["_myself_", None]}, shadow=True
+    )
     sp.flag(sp.add("control_create_clone_of", {"CLONE_OPTION": [1, menu]}), sp.broadcast("go"))
     sp.receive("go", sp.change("got", J.number("1")))
     return J.project(None, J.Sprite("S", sp), variables={"got": 0}, broadcasts={"msg-go": "go"})
@@ -464,8 +663,13 @@ def _wait_duration_first_value(c: Ctx) -> None:
     c.out.add(Expr("sensing_timer"))
 
 
-_case("wait_duration_read_once", "wait reads its duration the first time: a later change does not extend it",
-      ("5 wait",), _wait_duration_first_value, timing=True)
+_case(
+    "wait_duration_read_once",
+    "wait reads its duration the first time: a later change does not extend it",
+    ("5 wait",),
+    _wait_duration_first_value,
+    timing=True,
+)
 
 
 def _repeat_until_side_effects(c: Ctx) -> None:
@@ -473,8 +677,13 @@ def _repeat_until_side_effects(c: Ctx) -> None:
         c.out.add("pass")
 
 
-_case("repeat_until_reevaluates", "repeat until re-evaluates its condition (a random draw) before every pass",
-      ("5 repeat until", "3 random"), _repeat_until_side_effects, seed=41)
+_case(
+    "repeat_until_reevaluates",
+    "repeat until re-evaluates its condition (a random draw) before every pass",
+    ("5 repeat until", "3 random"),
+    _repeat_until_side_effects,
+    seed=41,
+)
 
 
 def _stop_other_from_procedure(c: Ctx) -> None:
@@ -490,8 +699,12 @@ def _stop_other_from_procedure(c: Ctx) -> None:
     c.out.add("main after halt")
 
 
-_case("stop_other_from_custom_block", "stop other scripts in sprite inside a custom block spares its own thread",
-      ("5 stop other", "6 call"), _stop_other_from_procedure)
+_case(
+    "stop_other_from_custom_block",
+    "stop other scripts in sprite inside a custom block spares its own thread",
+    ("5 stop other", "6 call"),
+    _stop_other_from_procedure,
+)
 
 
 def _stop_this_in_warp_loop(c: Ctx) -> None:
@@ -509,8 +722,12 @@ def _stop_this_in_warp_loop(c: Ctx) -> None:
     c.out.add("done")
 
 
-_case("stop_this_script_in_warp_loop", "stop this script returns from a warp block out of a loop", ("5 stop this", "6 stop this"),
-      _stop_this_in_warp_loop)
+_case(
+    "stop_this_script_in_warp_loop",
+    "stop this script returns from a warp block out of a loop",
+    ("5 stop this", "6 stop this"),
+    _stop_this_in_warp_loop,
+)
 
 
 def _nested_broadcast_and_wait(c: Ctx) -> None:
@@ -525,5 +742,9 @@ def _nested_broadcast_and_wait(c: Ctx) -> None:
         c.out.add("inner")
 
 
-_case("nested_broadcast_and_wait", "a receiver that itself broadcasts and waits", ("7 broadcast and wait", "5 block yield"),
-      _nested_broadcast_and_wait)
+_case(
+    "nested_broadcast_and_wait",
+    "a receiver that itself broadcasts and waits",
+    ("7 broadcast and wait", "5 block yield"),
+    _nested_broadcast_and_wait,
+)

@@ -17,9 +17,18 @@ from tests.conformance.cases._fuzz import build_project
 CASES = CaseList()
 
 
-def _program(scripts: list, receivers: list, turbo: bool, procedures: list | None = None) -> dict[str, Any]:
-    return {"variables": {"a": "", "b": "", "c": ""}, "lists": {"L": [], "M": []}, "procedures": procedures or [],
-            "scripts": scripts, "receivers": receivers, "seed": 0, "turbo": turbo}
+def _program(
+    scripts: list, receivers: list, turbo: bool, procedures: list | None = None
+) -> dict[str, Any]:
+    return {
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": procedures or [],
+        "scripts": scripts,
+        "receivers": receivers,
+        "seed": 0,
+        "turbo": turbo,
+    }
 
 
 def _warp_block(*body: tuple) -> list[dict[str, Any]]:
@@ -28,37 +37,60 @@ def _warp_block(*body: tuple) -> list[dict[str, Any]]:
 
 _BUBBLE = ("say_for", ("lit", "hi"), ("lit", "0"))
 _WWW = ("repeat", ("lit", "3"), [("add", "L", ("lit", "w"))])
-_BBBB_AFTER_A_FRAME = ("stage", [("wait", ("lit", "0")), ("repeat", ("lit", "4"), [("add", "L", ("lit", "b"))])])
+_BBBB_AFTER_A_FRAME = (
+    "stage",
+    [("wait", ("lit", "0")), ("repeat", ("lit", "4"), [("add", "L", ("lit", "b"))])],
+)
 
 
 FOUND: dict[str, dict[str, Any]] = {
     # Found after 4,947 examples: the frame counts differ (VM 2, emulator 3).
     "say_for_ends_waited_receiver": _program(
         [("stage", [("broadcast", ("menu", "m1"), True), ("set", "a", ("lit", ""))])],
-        [("stage", "m1", [("say_for", ("lit", ""), ("lit", "0"))])], turbo=False),
+        [("stage", "m1", [("say_for", ("lit", ""), ("lit", "0"))])],
+        turbo=False,
+    ),
     # The same, with the waiter reading the timer: 0.066 in the VM, 0.1 in the emulator.
     "say_for_ends_waited_receiver_timer": _program(
         [("stage", [("broadcast", ("menu", "m1"), True), ("add", "L", ("timer",))])],
-        [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0"))])], turbo=False),
+        [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0"))])],
+        turbo=False,
+    ),
     # In turbo with a 0.05 s bubble: 0.1 in the VM, 0.133 in the emulator.
     "say_for_ends_waited_receiver_turbo": _program(
         [("stage", [("broadcast", ("menu", "m1"), True), ("add", "L", ("timer",))])],
-        [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0.05"))])], turbo=True),
+        [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0.05"))])],
+        turbo=True,
+    ),
     # Control: with a block after the bubble both agree (0.066).
     "say_for_then_block_in_waited_receiver": _program(
         [("stage", [("broadcast", ("menu", "m1"), True), ("add", "L", ("timer",))])],
-        [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0")), ("set", "a", ("lit", "x"))])], turbo=False),
+        [("stage", "m1", [("say_for", ("lit", "hi"), ("lit", "0")), ("set", "a", ("lit", "x"))])],
+        turbo=False,
+    ),
     # Found after 9,587 examples: the frame counts differ (VM 3, emulator 2).
     "warp_lost_after_say_for": _program(
-        [("stage", [("call", 0, [])])], [], turbo=False,
-        procedures=_warp_block(("say_for", ("lit", ""), ("lit", "0")), ("wait", ("lit", "0")))),
+        [("stage", [("call", 0, [])])],
+        [],
+        turbo=False,
+        procedures=_warp_block(("say_for", ("lit", ""), ("lit", "0")), ("wait", ("lit", "0"))),
+    ),
     # The loop after the bubble yields in the VM (w b w b w b b); the emulator stays in warp (w w w b b b b).
     "warp_lost_after_say_for_interleave": _program(
-        [("sprite", [("call", 0, [])]), _BBBB_AFTER_A_FRAME], [], turbo=False, procedures=_warp_block(_BUBBLE, _WWW)),
+        [("sprite", [("call", 0, [])]), _BBBB_AFTER_A_FRAME],
+        [],
+        turbo=False,
+        procedures=_warp_block(_BUBBLE, _WWW),
+    ),
     # Control: inside an if, the frames below the bubble keep warp in both (w w w b b b b).
     "warp_kept_after_say_for_in_if": _program(
-        [("sprite", [("call", 0, [])]), _BBBB_AFTER_A_FRAME], [], turbo=False,
-        procedures=_warp_block(("if", ("operator_equals", ("lit", "1"), ("lit", "1")), [_BUBBLE, _WWW], None))),
+        [("sprite", [("call", 0, [])]), _BBBB_AFTER_A_FRAME],
+        [],
+        turbo=False,
+        procedures=_warp_block(
+            ("if", ("operator_equals", ("lit", "1"), ("lit", "1")), [_BUBBLE, _WWW], None)
+        ),
+    ),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -79,5 +111,11 @@ OPEN: dict[str, str] = {}
 OPEN_TRIGGERS: dict[str, Callable[[dict[str, Any]], bool]] = {}
 
 for _name, _program_data in FOUND.items():
-    CASES.add(_name, DESCRIPTIONS[_name], seed=_program_data["seed"], turbo=_program_data["turbo"],
-              max_frames=60, timing=True)(lambda program=_program_data: build_project(program))
+    CASES.add(
+        _name,
+        DESCRIPTIONS[_name],
+        seed=_program_data["seed"],
+        turbo=_program_data["turbo"],
+        max_frames=60,
+        timing=True,
+    )(lambda program=_program_data: build_project(program))

@@ -23,7 +23,13 @@ def _lt(a: Any, b: Any) -> Expr:
     return Expr("operator_lt", {"OPERAND1": a, "OPERAND2": b}, boolean=True)
 
 
-def _case(case_id: str, description: str, covers: tuple[str, ...], body: Callable[[Ctx], None], **params: Any) -> None:
+def _case(
+    case_id: str,
+    description: str,
+    covers: tuple[str, ...],
+    body: Callable[[Ctx], None],
+    **params: Any,
+) -> None:
     CASES.add(case_id, description, covers=covers, **params)(lambda: program(body))
 
 
@@ -43,8 +49,12 @@ def _outside(c: Ctx) -> None:
     c.out.add(_arg("flag", boolean=True))
 
 
-_case("arg_outside_procedure", "argument reporters outside any procedure give the number 0",
-      ("6 arg outside", "V75", "10.18"), _outside)
+_case(
+    "arg_outside_procedure",
+    "argument reporters outside any procedure give the number 0",
+    ("6 arg outside", "V75", "10.18"),
+    _outside,
+)
 
 
 def _unknown_name(c: Ctx) -> None:
@@ -55,8 +65,12 @@ def _unknown_name(c: Ctx) -> None:
     f("value")
 
 
-_case("arg_unknown_name", "an argument reporter naming no argument of the call gives 0 (names are case-sensitive)",
-      ("6 arg outside", "V75"), _unknown_name)
+_case(
+    "arg_unknown_name",
+    "an argument reporter naming no argument of the call gives 0 (names are case-sensitive)",
+    ("6 arg outside", "V75"),
+    _unknown_name,
+)
 
 
 def _in_broadcast(c: Ctx) -> None:
@@ -68,8 +82,12 @@ def _in_broadcast(c: Ctx) -> None:
         c.out.add(_arg("a"))
 
 
-_case("arg_in_receiver_script", "a receiver started from inside a call does not see the call's arguments",
-      ("6 arg outside",), _in_broadcast)
+_case(
+    "arg_in_receiver_script",
+    "a receiver started from inside a call does not see the call's arguments",
+    ("6 arg outside",),
+    _in_broadcast,
+)
 
 
 def _innermost(c: Ctx) -> None:
@@ -84,7 +102,12 @@ def _innermost(c: Ctx) -> None:
     f("outer")
 
 
-_case("arg_innermost_call_only", "inside g, called from f, f's argument is not visible (0)", ("6 arg reporter",), _innermost)
+_case(
+    "arg_innermost_call_only",
+    "inside g, called from f, f's argument is not visible (0)",
+    ("6 arg reporter",),
+    _innermost,
+)
 
 
 def _types(c: Ctx) -> None:
@@ -96,8 +119,12 @@ def _types(c: Ctx) -> None:
     f("007", Expr("operator_add", {"NUM1": "1", "NUM2": "2"}), true())
 
 
-_case("arg_types_kept", "a literal argument stays text, a reporter's number and boolean keep their types",
-      ("6 arg types", "6 call"), _types)
+_case(
+    "arg_types_kept",
+    "a literal argument stays text, a reporter's number and boolean keep their types",
+    ("6 arg types", "6 call"),
+    _types,
+)
 
 
 def _no_args(c: Ctx) -> None:
@@ -110,67 +137,113 @@ def _no_args(c: Ctx) -> None:
     g("outer x")
 
 
-_case("arg_hidden_by_argless_call", "a call without arguments still hides the caller's: 0",
-      ("6 arg reporter",), _no_args)
+_case(
+    "arg_hidden_by_argless_call",
+    "a call without arguments still hides the caller's: 0",
+    ("6 arg reporter",),
+    _no_args,
+)
 
 
-@CASES.add("empty_boolean_argument", "a %b argument left out of the call is the string 'false'",
-           covers=("6 empty boolean arg", "6 defaults", "V76"))
+@CASES.add(
+    "empty_boolean_argument",
+    "a %b argument left out of the call is the string 'false'",
+    covers=("6 empty boolean arg", "6 defaults", "V76"),
+)
 def _empty_boolean() -> dict:
     sp = J.Blocks("sp")
     body = [
         sp.list_add("out", J.reporter(J.arg(sp, "b", "b"))),
         sp.list_add("out", J.reporter(sp.join(J.reporter(J.arg(sp, "b", "b")), J.text("!")))),
-        sp.c_block("control_if", {"CONDITION": J.boolean(J.arg(sp, "b", "b"))}, sp.list_add("out", J.text("then"))),
+        sp.c_block(
+            "control_if",
+            {"CONDITION": J.boolean(J.arg(sp, "b", "b"))},
+            sp.list_add("out", J.text("then")),
+        ),
     ]
     J.define(sp, "f %b", [("arg-b", "b", "b")], *body)
     sp.flag(J.call(sp, "f %b", {}), J.call(sp, "f %b", {"arg-b": J.boolean(None)}))
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("prototype_defaults", "arguments missing from the call take the prototype's defaults",
-           covers=("6 defaults",))
+@CASES.add(
+    "prototype_defaults",
+    "arguments missing from the call take the prototype's defaults",
+    covers=("6 defaults",),
+)
 def _defaults() -> dict:
     sp = J.Blocks("sp")
-    J.define(sp, "f %s %s", [("arg-a", "a", "s"), ("arg-c", "c", "s")],
-             sp.list_add("out", J.reporter(J.arg(sp, "a"))), sp.list_add("out", J.reporter(J.arg(sp, "c"))),
-             defaults=["7", "seven"])
+    J.define(
+        sp,
+        "f %s %s",
+        [("arg-a", "a", "s"), ("arg-c", "c", "s")],
+        sp.list_add("out", J.reporter(J.arg(sp, "a"))),
+        sp.list_add("out", J.reporter(J.arg(sp, "c"))),
+        defaults=["7", "seven"],
+    )
     sp.flag(J.call(sp, "f %s %s", {"arg-a": J.text("given")}))
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("duplicate_argument_names", "with two arguments named a, the last one wins",
-           covers=("6 duplicate names", "6 params by name"))
+@CASES.add(
+    "duplicate_argument_names",
+    "with two arguments named a, the last one wins",
+    covers=("6 duplicate names", "6 params by name"),
+)
 def _duplicates() -> dict:
     sp = J.Blocks("sp")
-    J.define(sp, "f %s %s", [("arg-1", "a", "s"), ("arg-2", "a", "s")],
-             sp.list_add("out", J.reporter(J.arg(sp, "a"))))
+    J.define(
+        sp,
+        "f %s %s",
+        [("arg-1", "a", "s"), ("arg-2", "a", "s")],
+        sp.list_add("out", J.reporter(J.arg(sp, "a"))),
+    )
     sp.flag(J.call(sp, "f %s %s", {"arg-1": J.text("first"), "arg-2": J.text("second")}))
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("arguments_by_name_not_order", "the call's inputs are matched to the prototype's ids, in the prototype's order",
-           covers=("6 params by name", "7 input order"))
+@CASES.add(
+    "arguments_by_name_not_order",
+    "the call's inputs are matched to the prototype's ids, in the prototype's order",
+    covers=("6 params by name", "7 input order"),
+)
 def _by_name() -> dict:
     sp = J.Blocks("sp")
-    J.define(sp, "f %s %s", [("arg-x", "x", "s"), ("arg-y", "y", "s")],
-             sp.list_add("out", J.reporter(sp.join(J.reporter(J.arg(sp, "x")), J.reporter(J.arg(sp, "y"))))))
+    J.define(
+        sp,
+        "f %s %s",
+        [("arg-x", "x", "s"), ("arg-y", "y", "s")],
+        sp.list_add(
+            "out", J.reporter(sp.join(J.reporter(J.arg(sp, "x")), J.reporter(J.arg(sp, "y"))))
+        ),
+    )
     # Inputs written y first; an extra input the prototype does not name is ignored.
-    sp.flag(J.call(sp, "f %s %s", {"arg-y": J.text("Y"), "extra": J.text("?"), "arg-x": J.text("X")}))
+    sp.flag(
+        J.call(sp, "f %s %s", {"arg-y": J.text("Y"), "extra": J.text("?"), "arg-x": J.text("X")})
+    )
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("call_without_prototype", "a call whose proccode has no prototype is a no-op; the script goes on",
-           covers=("6 no prototype",))
+@CASES.add(
+    "call_without_prototype",
+    "a call whose proccode has no prototype is a no-op; the script goes on",
+    covers=("6 no prototype",),
+)
 def _no_prototype() -> dict:
     sp = J.Blocks("sp")
-    sp.flag(sp.list_add("out", J.text("before")), J.call(sp, "missing %s", {"arg-m": J.text("x")}),
-            sp.list_add("out", J.text("after")))
+    sp.flag(
+        sp.list_add("out", J.text("before")),
+        J.call(sp, "missing %s", {"arg-m": J.text("x")}),
+        sp.list_add("out", J.text("after")),
+    )
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("call_defined_in_other_sprite", "procedures are per target: calling another sprite's block does nothing",
-           covers=("6 no prototype",))
+@CASES.add(
+    "call_defined_in_other_sprite",
+    "procedures are per target: calling another sprite's block does nothing",
+    covers=("6 no prototype",),
+)
 def _other_sprite() -> dict:
     a = J.Blocks("a")
     J.define(a, "shared", [], a.list_add("out", J.text("ran in A")))
@@ -179,8 +252,11 @@ def _other_sprite() -> dict:
     return J.project(None, J.Sprite("A", a), J.Sprite("B", b), lists={"out": []})
 
 
-@CASES.add("first_definition_wins", "with two definitions of one proccode, the first in the blocks runs",
-           covers=("6 first definition",))
+@CASES.add(
+    "first_definition_wins",
+    "with two definitions of one proccode, the first in the blocks runs",
+    covers=("6 first definition",),
+)
 def _first_definition() -> dict:
     sp = J.Blocks("sp")
     J.define(sp, "twice", [], sp.list_add("out", J.text("first")))
@@ -189,11 +265,20 @@ def _first_definition() -> dict:
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("legacy_number_argument", "a %n argument works like %s", covers=("6 call", "6 arg types"))
+@CASES.add(
+    "legacy_number_argument", "a %n argument works like %s", covers=("6 call", "6 arg types")
+)
 def _legacy_n() -> dict:
     sp = J.Blocks("sp")
-    J.define(sp, "f %n", [("arg-n", "n", "s")],
-             sp.list_add("out", J.reporter(sp.op("operator_add", NUM1=J.reporter(J.arg(sp, "n")), NUM2=J.number("1")))))
+    J.define(
+        sp,
+        "f %n",
+        [("arg-n", "n", "s")],
+        sp.list_add(
+            "out",
+            J.reporter(sp.op("operator_add", NUM1=J.reporter(J.arg(sp, "n")), NUM2=J.number("1"))),
+        ),
+    )
     sp.flag(J.call(sp, "f %n", {"arg-n": J.number("41")}))
     return J.project(None, J.Sprite("S", sp), lists={"out": []})
 
@@ -216,8 +301,12 @@ def _return(c: Ctx) -> None:
     c.out.add("end")
 
 
-_case("stop_this_script_returns", "stop this script inside a custom block returns to the caller",
-      ("6 stop this", "5 stop this", "V77"), _return)
+_case(
+    "stop_this_script_returns",
+    "stop this script inside a custom block returns to the caller",
+    ("6 stop this", "5 stop this", "V77"),
+    _return,
+)
 
 # ## recursion
 
@@ -237,22 +326,37 @@ def _fib(c: Ctx) -> None:
     fib("10")
 
 
-_case("fib_10", "recursive fib(10) with a list as the stack is 55", ("6 recursion yield", "6 call"), _fib, turbo=True)
+_case(
+    "fib_10",
+    "recursive fib(10) with a list as the stack is 55",
+    ("6 recursion yield", "6 call"),
+    _fib,
+    turbo=True,
+)
 
 
 def _factorial(warp: bool) -> Callable[[Ctx], None]:
     def body(c: Ctx) -> None:
         acc = c.stage.var("acc", 1)
         fact = c.sprite.procedure("fact %s", ["n"], warp=warp)
-        with fact.define() as (n,), if_(Expr("operator_gt", {"OPERAND1": n, "OPERAND2": "1"}, boolean=True)):
+        with (
+            fact.define() as (n,),
+            if_(Expr("operator_gt", {"OPERAND1": n, "OPERAND2": "1"}, boolean=True)),
+        ):
             acc.set(Expr("operator_multiply", {"NUM1": acc, "NUM2": n}))
             fact(Expr("operator_subtract", {"NUM1": n, "NUM2": "1"}))
         fact("20")
         c.out.add(acc)
+
     return body
 
 
-_case("factorial_20", "recursive 20! (past 2^53: rounding as doubles)", ("6 recursion yield", "10.15"), _factorial(False))
+_case(
+    "factorial_20",
+    "recursive 20! (past 2^53: rounding as doubles)",
+    ("6 recursion yield", "10.15"),
+    _factorial(False),
+)
 
 
 def _depth_ticks(warp: bool, depth: str = "50") -> Callable[[Ctx], None]:
@@ -260,21 +364,42 @@ def _depth_ticks(warp: bool, depth: str = "50") -> Callable[[Ctx], None]:
         ticks = _ticker(c, str(int(depth) + 100))
         seen = c.stage.var("seen", -1)
         down = c.sprite.procedure("down %s", ["n"], warp=warp)
-        with down.define() as (n,), if_(Expr("operator_gt", {"OPERAND1": n, "OPERAND2": "0"}, boolean=True)):
+        with (
+            down.define() as (n,),
+            if_(Expr("operator_gt", {"OPERAND1": n, "OPERAND2": "0"}, boolean=True)),
+        ):
             down(Expr("operator_subtract", {"NUM1": n, "NUM2": "1"}))
         down(depth)
         seen.set(ticks)
+
     return body
 
 
-_case("recursion_depth_50_ticks", "recursion to depth 50 costs one tick per call (another thread counts them)",
-      ("6 recursion yield", "V78"), _depth_ticks(False))
-_case("warp_recursion_depth_50_no_ticks", "the same recursion in warp costs no ticks",
-      ("6 warp recursion", "V78"), _depth_ticks(True))
-_case("deep_warp_recursion_3000", "recursion 3000 deep in warp: no stack limit", ("6 deep stack",),
-      _depth_ticks(True, "3000"))
-_case("deep_recursion_1500_ticks", "recursion 1500 deep without warp, one tick each", ("6 deep stack", "6 recursion yield"),
-      _depth_ticks(False, "1500"), turbo=True)
+_case(
+    "recursion_depth_50_ticks",
+    "recursion to depth 50 costs one tick per call (another thread counts them)",
+    ("6 recursion yield", "V78"),
+    _depth_ticks(False),
+)
+_case(
+    "warp_recursion_depth_50_no_ticks",
+    "the same recursion in warp costs no ticks",
+    ("6 warp recursion", "V78"),
+    _depth_ticks(True),
+)
+_case(
+    "deep_warp_recursion_3000",
+    "recursion 3000 deep in warp: no stack limit",
+    ("6 deep stack",),
+    _depth_ticks(True, "3000"),
+)
+_case(
+    "deep_recursion_1500_ticks",
+    "recursion 1500 deep without warp, one tick each",
+    ("6 deep stack", "6 recursion yield"),
+    _depth_ticks(False, "1500"),
+    turbo=True,
+)
 
 
 def _window(levels: int) -> Callable[[Ctx], None]:
@@ -292,12 +417,22 @@ def _window(levels: int) -> Callable[[Ctx], None]:
                 cm.__exit__(None, None, None)
         down("10")
         seen.set(ticks)
+
     return body
 
 
-_case("recursion_window_near", "a recursive call 4 ifs deep is detected: it yields", ("6 recursion window",), _window(4))
-_case("recursion_window_far", "a recursive call 8 ifs deep is past the 6-entry window: no yield",
-      ("6 recursion window",), _window(8))
+_case(
+    "recursion_window_near",
+    "a recursive call 4 ifs deep is detected: it yields",
+    ("6 recursion window",),
+    _window(4),
+)
+_case(
+    "recursion_window_far",
+    "a recursive call 8 ifs deep is past the 6-entry window: no yield",
+    ("6 recursion window",),
+    _window(8),
+)
 
 # ## warp
 
@@ -317,8 +452,12 @@ def _warp_inheritance(c: Ctx) -> None:
         c.out.add("b")
 
 
-_case("warp_inheritance", "a non-warp block called from a warp one runs in warp: a a a i i i A, then b b b b",
-      ("5 warp inherit",), _warp_inheritance)
+_case(
+    "warp_inheritance",
+    "a non-warp block called from a warp one runs in warp: a a a i i i A, then b b b b",
+    ("5 warp inherit",),
+    _warp_inheritance,
+)
 
 
 def _warp_ends_on_return(c: Ctx) -> None:
@@ -332,8 +471,12 @@ def _warp_ends_on_return(c: Ctx) -> None:
         c.out.add("b")
 
 
-_case("warp_ends_on_return", "warp lasts until the warp block returns; the caller's loop yields again",
-      ("5 warp inherit",), _warp_ends_on_return)
+_case(
+    "warp_ends_on_return",
+    "warp lasts until the warp block returns; the caller's loop yields again",
+    ("5 warp inherit",),
+    _warp_ends_on_return,
+)
 
 
 def _non_warp_yields(c: Ctx) -> None:
@@ -345,22 +488,35 @@ def _non_warp_yields(c: Ctx) -> None:
         c.out.add("b")
 
 
-_case("non_warp_procedure_yields", "a non-warp block's loop yields every pass", ("6 call", "5 loop yield"), _non_warp_yields)
+_case(
+    "non_warp_procedure_yields",
+    "a non-warp block's loop yields every pass",
+    ("6 call", "5 loop yield"),
+    _non_warp_yields,
+)
 
 
-@CASES.add("warp_read_from_prototype", "the call's warp attribute is ignored: the prototype's 'false' wins",
-           covers=("6 warp from prototype",))
+@CASES.add(
+    "warp_read_from_prototype",
+    "the call's warp attribute is ignored: the prototype's 'false' wins",
+    covers=("6 warp from prototype",),
+)
 def _warp_from_prototype() -> dict:
     sp = J.Blocks("sp")
-    J.define(sp, "loop", [], sp.repeat(J.number("3"), sp.list_add("out", J.text("l"))), warp="false")
+    J.define(
+        sp, "loop", [], sp.repeat(J.number("3"), sp.list_add("out", J.text("l"))), warp="false"
+    )
     sp.flag(J.call(sp, "loop", {}, warp="true"))
     st = J.Blocks("st")
     st.flag(st.repeat(J.number("3"), st.list_add("out", J.text("b"))))
     return J.project(st, J.Sprite("S", sp), lists={"out": []})
 
 
-@CASES.add("warp_prototype_true_call_false", "a prototype with warp 'true' warps even if the call says false",
-           covers=("6 warp from prototype",))
+@CASES.add(
+    "warp_prototype_true_call_false",
+    "a prototype with warp 'true' warps even if the call says false",
+    covers=("6 warp from prototype",),
+)
 def _warp_true() -> dict:
     sp = J.Blocks("sp")
     J.define(sp, "loop", [], sp.repeat(J.number("3"), sp.list_add("out", J.text("l"))), warp="true")
@@ -379,4 +535,9 @@ def _number_arg(c: Ctx) -> None:
     f("0x10")
 
 
-_case("argument_arithmetic_and_text", "an argument used as a number and as text", ("6 arg types", "6 call"), _number_arg)
+_case(
+    "argument_arithmetic_and_text",
+    "an argument used as a number and as text",
+    ("6 arg types", "6 call"),
+    _number_arg,
+)

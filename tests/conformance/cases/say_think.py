@@ -16,15 +16,42 @@ def _case(case_id: str, description: str, body, covers=S, **params) -> None:
     CASES.add(case_id, description, covers=covers, **params)(lambda: program(body))
 
 
-_case("say_raw_values", "say keeps the raw value: a float sum, the text '007', true, '', NaN, -0, Infinity",
-      lambda c: [say(v) for v in (Expr("operator_add", {"NUM1": "0.1", "NUM2": "0.2"}), "007", true(), "", nan(),
-                                  neg0(), inf())])
-_case("think_raw_values", "think keeps the raw value too", lambda c: [think(v) for v in (num("2.5"), "hi", "")])
-_case("say_list_reporter", "say (list) says the list's text", lambda c: say(c.stage.list("L", ("a", "b"))))
-_case("say_long_text", "a 400-character message is recorded whole (the bubble cuts at 330)",
-      lambda c: say("x" * 400))
-_case("say_number_formats", "numbers the bubble would round (toFixed(2)) are recorded raw",
-      lambda c: [say(num(x)) for x in ("0.005", "0.123456", "-3.14159", "100.0", "1e21")])
+_case(
+    "say_raw_values",
+    "say keeps the raw value: a float sum, the text '007', true, '', NaN, -0, Infinity",
+    lambda c: [
+        say(v)
+        for v in (
+            Expr("operator_add", {"NUM1": "0.1", "NUM2": "0.2"}),
+            "007",
+            true(),
+            "",
+            nan(),
+            neg0(),
+            inf(),
+        )
+    ],
+)
+_case(
+    "think_raw_values",
+    "think keeps the raw value too",
+    lambda c: [think(v) for v in (num("2.5"), "hi", "")],
+)
+_case(
+    "say_list_reporter",
+    "say (list) says the list's text",
+    lambda c: say(c.stage.list("L", ("a", "b"))),
+)
+_case(
+    "say_long_text",
+    "a 400-character message is recorded whole (the bubble cuts at 330)",
+    lambda c: say("x" * 400),
+)
+_case(
+    "say_number_formats",
+    "numbers the bubble would round (toFixed(2)) are recorded raw",
+    lambda c: [say(num(x)) for x in ("0.005", "0.123456", "-3.14159", "100.0", "1e21")],
+)
 
 
 def _say_for(c: Ctx) -> None:
@@ -33,8 +60,13 @@ def _say_for(c: Ctx) -> None:
     done.set(Expr("sensing_timer"))
 
 
-_case("say_for_secs", "say for 1 secs waits a second of virtual time", _say_for, covers=(*S, "5 block yield"),
-      timing=True)
+_case(
+    "say_for_secs",
+    "say for 1 secs waits a second of virtual time",
+    _say_for,
+    covers=(*S, "5 block yield"),
+    timing=True,
+)
 
 
 def _think_for(c: Ctx) -> None:
@@ -52,7 +84,12 @@ def _say_for_zero(c: Ctx) -> None:
     say_for("text", "abc")
 
 
-_case("say_for_zero_secs", "say for 0, -1 and 'abc' secs each still take a frame", _say_for_zero, timing=True)
+_case(
+    "say_for_zero_secs",
+    "say for 0, -1 and 'abc' secs each still take a frame",
+    _say_for_zero,
+    timing=True,
+)
 
 
 def _interrupted(c: Ctx) -> None:
@@ -63,10 +100,17 @@ def _interrupted(c: Ctx) -> None:
         c.out.add("interrupting")
 
 
-_case("say_for_then_other_threads", "another thread runs while a timed bubble waits", _interrupted, timing=True)
+_case(
+    "say_for_then_other_threads",
+    "another thread runs while a timed bubble waits",
+    _interrupted,
+    timing=True,
+)
 
 
-@CASES.add("two_speakers", "says from two sprites and a loop are recorded in execution order", covers=S)
+@CASES.add(
+    "two_speakers", "says from two sprites and a loop are recorded in execution order", covers=S
+)
 def _two() -> object:
     prog = Program("case")
     a, b = prog.sprite("A"), prog.sprite("B")
@@ -92,7 +136,9 @@ def _hidden() -> dict:
     return doc
 
 
-@CASES.add("say_missing_input", "say with no MESSAGE input says undefined", covers=(*S, "7 missing input"))
+@CASES.add(
+    "say_missing_input", "say with no MESSAGE input says undefined", covers=(*S, "7 missing input")
+)
 def _say_missing() -> dict:
     sp = J.Blocks("sp")
     sp.flag(sp.add("looks_say", {}), sp.add("looks_think", {"MESSAGE": [1, None]}))

@@ -9,8 +9,11 @@ from tests.conformance.cases import _json as J
 CASES = CaseList()
 
 
-@CASES.add("two_loops_interleave", "repeat 3 {add a} and repeat 3 {add b} interleave: ababab",
-           covers=("5 loop yield", "V79"))
+@CASES.add(
+    "two_loops_interleave",
+    "repeat 3 {add a} and repeat 3 {add b} interleave: ababab",
+    covers=("5 loop yield", "V79"),
+)
 def _ababab() -> object:
     prog = Program("case")
     log = prog.stage.var("log", "")
@@ -20,8 +23,11 @@ def _ababab() -> object:
     return prog.build()
 
 
-@CASES.add("three_loops_round_robin", "three loops of different lengths take turns; finished ones drop out",
-           covers=("5 loop yield", "7 ticks"))
+@CASES.add(
+    "three_loops_round_robin",
+    "three loops of different lengths take turns; finished ones drop out",
+    covers=("5 loop yield", "7 ticks"),
+)
 def _round_robin() -> object:
     prog = Program("case")
     log = prog.stage.var("log", "")
@@ -31,8 +37,11 @@ def _round_robin() -> object:
     return prog.build()
 
 
-@CASES.add("layer_order", "flag scripts start topmost sprite first, stage last: B, A, Stage",
-           covers=("7 layer order", "V82", "10.14"))
+@CASES.add(
+    "layer_order",
+    "flag scripts start topmost sprite first, stage last: B, A, Stage",
+    covers=("7 layer order", "V82", "10.14"),
+)
 def _layers() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -43,20 +52,31 @@ def _layers() -> object:
     return prog.build()
 
 
-@CASES.add("layer_order_not_target_order", "layerOrder, not the targets' order in the file, decides",
-           covers=("7 layer order",))
+@CASES.add(
+    "layer_order_not_target_order",
+    "layerOrder, not the targets' order in the file, decides",
+    covers=("7 layer order",),
+)
 def _layer_field() -> dict:
     blocks = {}
     for name in ("Low", "High", "Mid"):
         b = J.Blocks(name)
         b.flag(b.list_add("log", J.text(name)))
         blocks[name] = b
-    return J.project(None, J.Sprite("Low", blocks["Low"], layer=1), J.Sprite("High", blocks["High"], layer=3),
-                     J.Sprite("Mid", blocks["Mid"], layer=2), lists={"log": []})
+    return J.project(
+        None,
+        J.Sprite("Low", blocks["Low"], layer=1),
+        J.Sprite("High", blocks["High"], layer=3),
+        J.Sprite("Mid", blocks["Mid"], layer=2),
+        lists={"log": []},
+    )
 
 
-@CASES.add("script_order_key_order", "within a target, scripts start in the blocks object's key order",
-           covers=("7 script order",))
+@CASES.add(
+    "script_order_key_order",
+    "within a target, scripts start in the blocks object's key order",
+    covers=("7 script order",),
+)
 def _key_order() -> dict:
     st = J.Blocks("st")
     for name in ("first", "second", "third"):
@@ -64,8 +84,11 @@ def _key_order() -> dict:
     return J.project(st, lists={"log": []})
 
 
-@CASES.add("integer_like_ids_first", "hats with integer-like ids start first, in ascending order",
-           covers=("7 script order", "7 integer ids", "10.14"))
+@CASES.add(
+    "integer_like_ids_first",
+    "hats with integer-like ids start first, in ascending order",
+    covers=("7 script order", "7 integer ids", "10.14"),
+)
 def _integer_ids() -> dict:
     st = J.Blocks("st")
     st.flag(st.list_add("log", J.text("named z")), hat_id="z")
@@ -76,8 +99,11 @@ def _integer_ids() -> dict:
     return J.project(st, lists={"log": []})
 
 
-@CASES.add("stop_all_quirk", "after stop all, a later thread in the same tick still runs: z = '1!'",
-           covers=("7 stop all quirk", "5 stop all", "V83", "10.12"))
+@CASES.add(
+    "stop_all_quirk",
+    "after stop all, a later thread in the same tick still runs: z = '1!'",
+    covers=("7 stop all quirk", "5 stop all", "V83", "10.12"),
+)
 def _stop_all_quirk() -> object:
     prog = Program("case")
     x, z = prog.stage.var("x", 0), prog.stage.var("z", 0)
@@ -90,8 +116,11 @@ def _stop_all_quirk() -> object:
     return prog.build()
 
 
-@CASES.add("stop_all_quirk_until_yield", "the later thread runs only until its next yield",
-           covers=("7 stop all quirk", "5 stop all"))
+@CASES.add(
+    "stop_all_quirk_until_yield",
+    "the later thread runs only until its next yield",
+    covers=("7 stop all quirk", "5 stop all"),
+)
 def _stop_all_yield() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -106,8 +135,11 @@ def _stop_all_yield() -> object:
     return prog.build()
 
 
-@CASES.add("stop_all_earlier_threads_done", "threads before the stopper in the tick already ran; none run after it",
-           covers=("7 stop all quirk",))
+@CASES.add(
+    "stop_all_earlier_threads_done",
+    "threads before the stopper in the tick already ran; none run after it",
+    covers=("7 stop all quirk",),
+)
 def _stop_all_before() -> object:
     prog = Program("case")
     log = prog.stage.list("log")
@@ -121,8 +153,11 @@ def _stop_all_before() -> object:
     return prog.build()
 
 
-@CASES.add("threads_share_variables_mid_tick", "a thread sees another's write made earlier in the same tick",
-           covers=("7 ticks", "5 loop yield"))
+@CASES.add(
+    "threads_share_variables_mid_tick",
+    "a thread sees another's write made earlier in the same tick",
+    covers=("7 ticks", "5 loop yield"),
+)
 def _shared() -> object:
     prog = Program("case")
     n = prog.stage.var("n", 0)
@@ -134,8 +169,11 @@ def _shared() -> object:
     return prog.build()
 
 
-@CASES.add("many_sprites_round_robin", "five sprites each loop twice: one pass each per tick, topmost first",
-           covers=("7 layer order", "5 loop yield"))
+@CASES.add(
+    "many_sprites_round_robin",
+    "five sprites each loop twice: one pass each per tick, topmost first",
+    covers=("7 layer order", "5 loop yield"),
+)
 def _many() -> object:
     prog = Program("case")
     log = prog.stage.var("log", "")

@@ -15,7 +15,11 @@ def _case(case_id: str, description: str, body, covers=T, **params) -> None:
     CASES.add(case_id, description, covers=covers, timing=True, **params)(lambda: program(body))
 
 
-_case("timer_first_frame", "timer in the first frame is 0.033 (33 ms after the flag)", lambda c: c.out.add(timer()))
+_case(
+    "timer_first_frame",
+    "timer in the first frame is 0.033 (33 ms after the flag)",
+    lambda c: c.out.add(timer()),
+)
 
 
 def _frozen(c: Ctx) -> None:
@@ -24,8 +28,12 @@ def _frozen(c: Ctx) -> None:
     c.out.add(timer())
 
 
-_case("timer_frozen_within_frame", "100 loop passes in one frame: timer has not moved", _frozen,
-      covers=(*T, "10.11"))
+_case(
+    "timer_frozen_within_frame",
+    "100 loop passes in one frame: timer has not moved",
+    _frozen,
+    covers=(*T, "10.11"),
+)
 
 
 def _after_wait(c: Ctx) -> None:
@@ -47,7 +55,11 @@ def _reset(c: Ctx) -> None:
     c.out.add(timer())
 
 
-_case("reset_timer", "reset timer makes it 0 in this frame; one frame later it reads 0.033 or 0.034", _reset)
+_case(
+    "reset_timer",
+    "reset timer makes it 0 in this frame; one frame later it reads 0.033 or 0.034",
+    _reset,
+)
 
 
 def _per_frame(c: Ctx) -> None:
@@ -56,7 +68,9 @@ def _per_frame(c: Ctx) -> None:
         wait("0")
 
 
-_case("timer_each_frame", "wait 0 ends each frame: timer reads 33, 66, 100, 133, 166 ms", _per_frame)
+_case(
+    "timer_each_frame", "wait 0 ends each frame: timer reads 33, 66, 100, 133, 166 ms", _per_frame
+)
 _case("timer_each_frame_turbo", "in turbo wait 0 does not end the frame", _per_frame, turbo=True)
 
 
@@ -75,5 +89,9 @@ def _initial_values(c: Ctx) -> None:
     c.out.add(v)
 
 
-_case("flag_does_not_reset_variables", "the green flag leaves variables at their saved values", _initial_values,
-      covers=("7 green flag",))
+_case(
+    "flag_does_not_reset_variables",
+    "the green flag leaves variables at their saved values",
+    _initial_values,
+    covers=("7 green flag",),
+)
