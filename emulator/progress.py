@@ -11,9 +11,10 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from emulator.program import Progress as ProgramLine
 from emulator.runtime.scheduler import Runtime
 
-ProgramProgress = Callable[[Runtime], tuple[float, float, str]]
+ProgramProgress = Callable[[Runtime], ProgramLine]
 REFRESH_SECONDS = 0.25
 
 
@@ -57,9 +58,13 @@ class RunProgress:
         rate = (self.runtime.blocks - self._start_blocks) / max(now - self._start, 1e-9)
         detail = f"{self.runtime.blocks:,} blocks, {rate / 1e6:.2f} M blocks/s"
         if self.program is not None:
-            done, total, text = self.program(self.runtime)
+            line = self.program(self.runtime)
             self._progress.update(
-                self._task, completed=done, total=total or None, description=text, detail=detail
+                self._task,
+                completed=line.done,
+                total=line.total or None,
+                description=line.text,
+                detail=detail,
             )
         else:
             self._progress.update(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.dsl import Program, TargetBuilder, floor, join, say
+from emulator.program import ProgramSpec
 from emulator.project import Project
 
 
@@ -100,3 +101,6 @@ def build(
         say(join("dOrange_num: ", floor(v["dorange_num"])))
         say(join("dTax: ", v["dtax"]))
     return prog.build()
+
+
+PROGRAM = ProgramSpec(name="apple_orange", build=build)

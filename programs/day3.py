@@ -1,31 +1,33 @@
-"""`scratch-emu run day3`: the day3 program with its mark, progress line and reference summary."""
+"""`scratch-emu run day3`: the day3 program and what it declares: mark, slices, reference, layer map, progress."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from emulator.program import (
+    ItemRange,
+    LayerMap,
+    LayerRanges,
+    Mark,
+    OffsetProbe,
+    Offsets,
+    ProgramSpec,
+    Progress,
+    VariableGroup,
+)
 from emulator.programs import day3_reference
 from emulator.programs.day3_layout import Layout, Slice
 from emulator.programs.day3_mlp import DEFAULTS, add_arguments, build, program_data
-from emulator.runtime.scheduler import Pause, Runtime
+from emulator.project import Project
+from emulator.runtime.scheduler import Runtime
 from emulator.runtime.state import Snapshot, lists_by_name
 from emulator.values import compare, to_number
 
-__all__ = [
-    "EXPLAIN_DEFAULTS",
-    "OFFSET_PROBES",
-    "add_arguments",
-    "build",
-    "layer_map",
-    "mark",
-    "progress",
-    "reference_lists",
-    "slices",
-    "summary",
-]
+__all__ = ["PROGRAM", "day3_program", "progress", "reference_lists", "slices", "summary"]
 
 
 def slices(params: dict[str, Any]) -> list[Slice]:
@@ -33,20 +35,16 @@ def slices(params: dict[str, Any]) -> list[Slice]:
     return Layout(tuple(params.get("layers", DEFAULTS["layers"]))).slices()
 
 
-def mark(runtime: Runtime) -> Pause:
-    """Pauses where training starts: the weights are initialised and nothing has been learned."""
-    phase = runtime.stage.variable(None, "phase")
-    return lambda thread, stmt: phase.value == "train"
-
-
-def progress(runtime: Runtime, params: dict[str, Any]) -> tuple[float, float, str]:
-    """(samples done, samples in all, a line about the epoch and the running loss)."""
+def progress(runtime: Runtime, params: dict[str, Any]) -> Progress:
+    """Samples done of all, and a line about the epoch and the running loss."""
     p = {**DEFAULTS, **params}
     var = runtime.stage.variable
     epoch, sample = to_number(var(None, "epoch").value), to_number(var(None, "sample").value)
     done = max(0.0, (epoch - 1) * p["train"] + sample - 1) if epoch > 0 else 0.0
     loss = to_number(var(None, "loss_sum").value) / max(1.0, sample - 1)
-    return done, float(p["epochs"] * p["train"]), f"epoch {epoch:g}/{p['epochs']} loss {loss:.3f}"
+    return Progress(
+        done, float(p["epochs"] * p["train"]), f"epoch {epoch:g}/{p['epochs']} loss {loss:.3f}"
+    )
 
 
 def _list_floats(runtime: Runtime, name: str) -> list[float]:
@@ -147,17 +145,6 @@ def parse(argv: list[str]) -> dict[str, Any]:
 # ## What the debugger needs to know
 
 
-EXPLAIN_DEFAULTS = {"epochs": 1, "train": 20, "test": 10}
-"""explain needs only a few samples to show where gradients go."""
-
-OFFSET_PROBES = {
-    "get_weight_offset": ("weights", "p_layer", "p_offset"),
-    "get_activation_offset": ("activations", "p_layer", "p_offset"),
-    "get_delta_offset": ("deltas", "p_layer", "p_offset"),
-}
-"""The program's offset finders: custom block -> (list, argument variable, result variable)."""
-
-
 def reference_lists(
     params: dict[str, Any], initial: dict[str, list[Any]]
 ) -> dict[str, list[float]]:
@@ -167,51 +154,69 @@ def reference_lists(
     return {"weights": [float(x) for x in ref.weights]}
 
 
-def layer_map(
-    offsets: dict[str, dict[int, float]], sizes: list[int], lengths: dict[str, int]
-) -> list[dict[str, Any]]:
-    """Each layer's sizes and item ranges as the program computed them, checked against list lengths."""
+def layer_ranges(sizes: Sequence[int], offsets: Offsets) -> list[LayerRanges]:
+    """Each layer's activations, weights, biases and deltas, from the offsets the program computed."""
     rows = []
     for layer, size in enumerate(sizes, start=1):
-        ranges: dict[str, tuple[int, int] | None] = {
-            "activations": _range(offsets, "activations", layer, size)
-        }
+        parts = {"activations": _range(offsets, "activations", layer, size)}
         if layer >= 2:
             n_in = sizes[layer - 2]
             w = offsets.get("weights", {}).get(layer)
-            ranges["weights"] = None if w is None else (int(w) + 1, int(w) + n_in * size)
-            ranges["biases"] = (
-                None if w is None else (int(w) + n_in * size + 1, int(w) + n_in * size + size)
+            parts["weights"] = (
+                None if w is None else ItemRange("weights", int(w) + 1, int(w) + n_in * size)
             )
-            ranges["deltas"] = _range(offsets, "deltas", layer, size)
-        problems = [
-            f"{name} of layer {layer} are items {r[0]}..{r[1]} but `{_list_of(name)}` has "
-            f"{lengths.get(_list_of(name), 0)} items"
-            for name, r in ranges.items()
-            if r is not None and r[1] > lengths.get(_list_of(name), 0)
-        ]
-        text = f"layer {layer} ({size}): " + ", ".join(
-            f"{name} {'not computed' if r is None else f'{r[0]}..{r[1]}'}"
-            for name, r in ranges.items()
-        )
-        rows.append(
-            {
-                "layer": layer,
-                "size": size,
-                **{k: (list(v) if v else None) for k, v in ranges.items()},
-                "problems": problems,
-                "text": text + ("  <-- " + "; ".join(problems) if problems else ""),
-            }
-        )
+            parts["biases"] = (
+                None
+                if w is None
+                else ItemRange("weights", int(w) + n_in * size + 1, int(w) + n_in * size + size)
+            )
+            parts["deltas"] = _range(offsets, "deltas", layer, size)
+        rows.append(LayerRanges(layer, size, parts))
     return rows
 
 
-def _range(
-    offsets: dict[str, dict[int, float]], list_name: str, layer: int, size: int
-) -> tuple[int, int] | None:
+def _range(offsets: Offsets, list_name: str, layer: int, size: int) -> ItemRange | None:
     off = offsets.get(list_name, {}).get(layer)
-    return None if off is None else (int(off) + 1, int(off) + size)
+    return None if off is None else ItemRange(list_name, int(off) + 1, int(off) + size)
 
 
-def _list_of(name: str) -> str:
-    return "weights" if name == "biases" else name
+def day3_program(build: Callable[..., Project], name: str = "day3") -> ProgramSpec:
+    """day3's declarations around a build function (this package's, or that of a copy of day3_mlp.py)."""
+    return ProgramSpec(
+        name=name,
+        build=build,
+        add_arguments=add_arguments,
+        # explain needs only a few samples to show where gradients go.
+        explain_defaults={"epochs": 1, "train": 20, "test": 10},
+        slices=slices,
+        # Training starts: the weights are initialised and nothing has been learned.
+        mark=Mark("phase", "train"),
+        reference=reference_lists,
+        layer_map=LayerMap(
+            sizes_list="layer_size",
+            probes=tuple(
+                OffsetProbe(f"get_{part}_offset", list_name, "p_layer", "p_offset")
+                for part, list_name in (
+                    ("weight", "weights"),
+                    ("activation", "activations"),
+                    ("delta", "deltas"),
+                )
+            ),
+            ranges=layer_ranges,
+        ),
+        variable_groups=(
+            VariableGroup(r"s\d+_", "{prefix} step locals", per_match=True),
+            VariableGroup("p_", "p_ arguments and results"),
+            VariableGroup("u_", "u_ utilities"),
+            VariableGroup("", "others"),  # every variable no other group takes
+            VariableGroup(r"[A-Z][A-Z0-9_]*$", "constants"),
+        ),
+        status_variables=("epoch", "sample"),
+        sample_variable="sample",
+        picture="A0",
+        progress=progress,
+        summary=summary,
+    )
+
+
+PROGRAM = day3_program(build)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from emulator.debug.slices import Slice
+from emulator.slices import Slice
 
 DEFAULT_LAYERS = (196, 20, 8, 4, 10)
 

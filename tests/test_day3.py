@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from emulator.programs import day3_reference as reference
 from emulator.programs.data.mnist14.load import load_split
-from emulator.programs.day3 import mark
+from emulator.programs.day3 import PROGRAM
 from emulator.programs.day3_layout import Layout, Slice
 from emulator.programs.day3_mlp import build
 from emulator.runtime.scheduler import Runtime
@@ -46,7 +46,7 @@ def start(params: dict[str, Any]) -> Runtime:
     """The program built from params, run up to its mark: weights initialised, nothing tested or learned."""
     rt = Runtime(build(**params), seed=params["seed"])
     rt.green_flag()
-    assert rt.run_until(mark(rt)) is not None
+    assert PROGRAM.mark is not None and rt.run_until(PROGRAM.mark.reached(rt)) is not None
     return rt
 
 

@@ -9,7 +9,6 @@ exactly, item by item, without building a diff of the 20,001-item lookup tables.
 
 from __future__ import annotations
 
-import importlib
 import json
 import zipfile
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ from emulator.dsl import (
     repeat_until,
     say,
 )
-from emulator.loading import program_names
+from emulator.loading import installed_program, program_names
 from emulator.project import Project
 from emulator.sb3 import save_sb3
 from emulator.state_json import decode_state as decode_emulator_state
@@ -141,8 +140,10 @@ HERE: dict[str, Callable[[], Project]] = {
 
 
 def _builds() -> Iterator[tuple[str, Callable[[], Project]]]:
-    for name, module_name in program_names().items():
-        build = importlib.import_module(module_name).build
+    for name in program_names():
+        program = installed_program(name)
+        assert program is not None
+        build = program.build
         for params in PROGRAM_PARAMS.get(name, [{}]):
             label = "-".join([name, *(f"{k}={v}" for k, v in params.items())])
             yield label, (lambda build=build, params=params: build(**params))

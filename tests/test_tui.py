@@ -12,19 +12,20 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from emulator.debug.search import find_text
 from emulator.debug.session import DebugSession
-from emulator.debug.slices import Slice
 from emulator.dsl import Program, forever
+from emulator.programs.day3 import PROGRAM as DAY3_PROGRAM
 from emulator.programs.day3_layout import Layout
 from emulator.project import Project
 from emulator.render_blocks import render_script, script_top
-from emulator.tui.app import DebuggerApp
-from emulator.tui.events_view import EventsView, EventTable
-from emulator.tui.heatmap import Heatmap, picture_slice
-from emulator.tui.lists_view import ListTable
-from emulator.tui.script_view import ScriptView
-from emulator.tui.session_actions import add_watch, find_text
-from emulator.tui.variables_view import group_variables
+from emulator.slices import Slice
+from emulator.tui.live.app import DebuggerApp
+from emulator.tui.live.events_view import EventsView, EventTable
+from emulator.tui.shared.heatmap import Heatmap, picture_slice
+from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.script_view import ScriptView
+from emulator.tui.shared.variables_view import group_variables
 
 SIZE = (160, 50)
 DAY3 = {"variant": "buggy", "epochs": 1, "train": 3, "test": 2}
@@ -76,7 +77,7 @@ def current(session: DebugSession) -> str:
 
 def block_saying(session: DebugSession, text: str) -> tuple[str, str]:
     """(target, block id) of the first block whose line contains the text."""
-    found = find_text(session, text, None)
+    found = find_text(session.project, text, None)
     assert found is not None, text
     return found
 
@@ -390,38 +391,47 @@ def test_the_runtime_and_the_debug_core_never_import_textual() -> None:
     )
 
 
-def test_variables_group_by_the_authors_prefixes() -> None:
-    """p_, u_, step locals (the current step's first), UPPER constants, then the rest."""
-    names = ["p_x", "u_k", "s1_i", "s2_z", "s2_j", "LEARNING_RATE", "epoch"]
-    assert group_variables(names, "s2_") == [
-        ("s2_", ["s2_z", "s2_j"]),
-        ("p_", ["p_x"]),
-        ("u_", ["u_k"]),
-        ("other", ["epoch"]),
-        ("UPPER", ["LEARNING_RATE"]),
-        ("s1_", ["s1_i"]),
+def test_variables_group_by_the_groups_the_program_declares() -> None:
+    """day3's groups: the current step's locals first, p_, u_, the rest, constants, other steps."""
+    names = ["p_x", "u_k", "s1_i", "s10_q", "s2_z", "s2_j", "LEARNING_RATE", "epoch"]
+    groups = DAY3_PROGRAM.variable_groups
+    assert group_variables(names, groups, "s2_hidden_delta") == [
+        ("s2_ step locals", ["s2_z", "s2_j"]),
+        ("p_ arguments and results", ["p_x"]),
+        ("u_ utilities", ["u_k"]),
+        ("others", ["epoch"]),
+        ("constants", ["LEARNING_RATE"]),
+        ("s1_ step locals", ["s1_i"]),
+        ("s10_ step locals", ["s10_q"]),
     ]
 
 
-def test_the_input_picture_is_a0_as_14x14() -> None:
-    """With a first layer of 196, A0 (activations 1..196) is drawn as a 14x14 picture."""
-    picture = picture_slice(Layout((196, 20, 10)).slices(), [196, 20, 10])
+def test_variables_without_declared_groups_are_one_group() -> None:
+    """A program that declares no groups (an .sb3) lists every variable under one heading."""
+    assert group_variables(["b", "a"], ()) == [("variables", ["b", "a"])]
+
+
+def test_the_input_picture_is_the_declared_slice_as_a_square() -> None:
+    """The slice the program declares as its picture (day3: A0, activations 1..196) is drawn 14x14."""
+    picture = picture_slice(Layout((196, 20, 10)).slices(), "A0")
     assert picture is not None and (picture.name, picture.start, picture.end, picture.shape) == (
         "A0",
         1,
         196,
         (14, 14),
     )
-    assert picture_slice(Layout((10, 4)).slices(), [10, 4]) is None
+    assert picture_slice(Layout((10, 4)).slices(), "A0") is None
+    assert picture_slice(Layout((196, 20, 10)).slices(), None) is None
 
 
 def test_watch_text_takes_a_variable_or_a_list_range() -> None:
     """NAME watches a variable; LIST:START-END a range; anything else is refused with a reason."""
     session = DebugSession(data_program())
-    assert add_watch(session, "data:3-5") is None
-    assert add_watch(session, "i") is None
-    assert add_watch(session, "nothing") == "no variable or list called 'nothing'"
-    watches = session.findings.watches
+    session.watch("data:3-5")
+    session.watch("i")
+    with pytest.raises(ValueError, match="no variable or list called 'nothing'"):
+        session.watch("nothing")
+    watches = session.watches
     assert [(w.name, w.start, w.end, w.is_list) for w in watches] == [
         ("data", 3, 5, True),
         ("i", 0, 0, False),

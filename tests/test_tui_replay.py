@@ -17,10 +17,8 @@ from textual.widgets import Input
 from emulator.cli import main
 from emulator.trace.recorder import record_run
 from emulator.trace.replay import Trace
-from emulator.tui.heatmap import Heatmap
-from emulator.tui.lists_view import ListTable
-from emulator.tui.replay_app import ReplayApp
-from emulator.tui.replay_moves import (
+from emulator.tui.replay.app import ReplayApp
+from emulator.tui.replay.moves import (
     Watched,
     next_write,
     parse_goto,
@@ -28,11 +26,13 @@ from emulator.tui.replay_moves import (
     previous_write,
     sample_stops,
 )
-from emulator.tui.replay_state import ReplayState, program_project
-from emulator.tui.screen_text import screen_text
-from emulator.tui.script_view import ScriptView
-from emulator.tui.text import show_value
-from emulator.tui.variables_view import VariablesView
+from emulator.tui.replay.state import ReplayState, program_project
+from emulator.tui.shared.heatmap import Heatmap
+from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.screen_text import screen_text
+from emulator.tui.shared.script_view import ScriptView
+from emulator.tui.shared.text import show_value
+from emulator.tui.shared.variables_view import VariablesView
 
 TRACES = Path(__file__).parent.parent / "traces"
 SIZE = (160, 50)
@@ -454,7 +454,7 @@ def test_by_sample_falls_back_to_snapshots() -> None:
     sink = io.BytesIO()
     record_run(project, sink, program="apple_orange", chunk_events=5)
     t = Trace.from_bytes(sink.getvalue())
-    name, stops = sample_stops(t)
+    name, stops = sample_stops(t, "sample")
     assert name == "snapshot" and stops[0] == 0 and stops[-1] == t.event_count and len(stops) > 2
 
 
@@ -475,7 +475,7 @@ def test_replay_with_no_options_opens_the_inspector(monkeypatch: pytest.MonkeyPa
     """`scratch-emu replay TRACE` on a terminal opens the replay inspector on that trace."""
     import sys
 
-    import emulator.tui.replay_app as replay_app
+    import emulator.tui.replay.app as replay_app
 
     opened: list[tuple[int, str]] = []
     monkeypatch.setattr(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.debug.findings import Miss
+from emulator.debug.layer_map import layer_map
 from emulator.debug.session import DebugSession
-from emulator.debug.slices import Slice
-from emulator.runtime.state import RuntimeTarget, lists_by_name
+from emulator.runtime.state import lists_by_name
+from emulator.slices import Slice
 from emulator.values import Value, compare, to_number
 
 # A reference change below this is a vanishing gradient, not a lost one (weights are O(1)).
@@ -45,7 +46,7 @@ def _lists_at_mark(session: DebugSession) -> dict[str, list[Value]]:
 def _reference(
     session: DebugSession, initial: dict[str, list[Value]]
 ) -> dict[str, list[float]] | None:
-    fn = getattr(session.module, "reference_lists", None)
+    fn = session.program.reference if session.program is not None else None
     return fn(session.params, initial) if fn is not None and initial else None
 
 
@@ -145,20 +146,6 @@ def _clamp_row(session: DebugSession, c: Any) -> dict[str, Any]:
         "count": c.count,
         **_block_row(session, c.target, c.block_id),
     }
-
-
-def layer_map(session: DebugSession) -> list[dict[str, Any]]:
-    fn = getattr(session.module, "layer_map", None)
-    if fn is None:
-        return []
-    lengths = {c.name: len(c.items) for t in session.runtime.targets for c in t.lists.values()}
-    sizes = layer_sizes(session.runtime.stage)
-    return list(fn(session.findings.offsets, sizes, lengths))
-
-
-def layer_sizes(stage: RuntimeTarget) -> list[int]:
-    cell = stage.find_list(None, "layer_size")
-    return [int(to_number(v)) for v in cell.items] if cell is not None else []
 
 
 # ## The verdict

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from emulator.debug.provenance import Provenance, variables_read
+from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
 from emulator.runtime.hooks import RunHooks
 from emulator.values import Value, compare, to_number
@@ -70,6 +71,10 @@ class Watch:
     end: int = 0
     is_list: bool = False
 
+    def describe(self) -> str:
+        """`NAME`, or `LIST START..END`."""
+        return f"{self.name} {self.start}..{self.end}" if self.is_list else self.name
+
     def matches_list(self, list_name: str, index: int) -> bool:
         """Whether a write to item `index` of `list_name` is watched."""
         return self.is_list and list_name == self.name and self.start <= index <= self.end
@@ -89,9 +94,7 @@ class Findings(RunHooks):
         self.written: dict[str, bytearray] | None = None  # per list name, since the mark
         self.watches: list[Watch] = []
         self.watch_hit: str | None = None
-        self.probes: dict[
-            tuple[str, str], tuple[str, str, str]
-        ] = {}  # (target, block) -> (list, arg, result)
+        self.probes: dict[tuple[str, str], OffsetProbe] = {}  # (target, block) -> its probe
         self.offsets: dict[str, dict[int, float]] = {}
         self.block_count = lambda: 0
         self._reads: dict[str, dict[str, tuple[str, ...]]] = {t.name: {} for t in targets}
@@ -103,8 +106,8 @@ class Findings(RunHooks):
         """Count list writes from now on (the mark)."""
         self.written = {}
 
-    def probe_offsets(self, procedure_blocks: dict[tuple[str, str], tuple[str, str, str]]) -> None:
-        """Record what offset procedures return: (target, block) -> (list, argument var, result var)."""
+    def probe_offsets(self, procedure_blocks: dict[tuple[str, str], OffsetProbe]) -> None:
+        """Record what offset procedures return: (target, block that ends the procedure) -> its probe."""
         self.probes = procedure_blocks
         self._watched_blocks = {block_id for _, block_id in self.clamps} | {
             b for _, b in procedure_blocks
@@ -133,9 +136,9 @@ class Findings(RunHooks):
         if clamp is not None:
             clamp.count += 1
         probe = self.probes.get(key)
-        if probe is not None and probe[2] == cell.name:
-            layer = to_number(thread.target.variable(None, probe[1]).value)
-            self.offsets.setdefault(probe[0], {})[int(layer)] = to_number(value)
+        if probe is not None and probe.result == cell.name:
+            layer = to_number(thread.target.variable(None, probe.argument).value)
+            self.offsets.setdefault(probe.list_name, {})[int(layer)] = to_number(value)
 
     def on_list_write(
         self,

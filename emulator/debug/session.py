@@ -5,48 +5,46 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
-from emulator.debug.slices import Slice
+from emulator.debug.list_access import ListAccess, list_access_at, out_of_range_check
 from emulator.loading import load_target
-from emulator.project import Block, Project
+from emulator.program import Mark, OffsetProbe, ProgramSpec
+from emulator.project import Project
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.scheduler import Runtime
 from emulator.runtime.state import Snapshot, snapshot
 from emulator.runtime.thread import Thread
-from emulator.values import LIST_INVALID, Value, compare, to_list_index
+from emulator.slices import Slice, split_named_range
+from emulator.values import Value
 
-LIST_ACCESS_OPCODES = {
-    "data_itemoflist": "read",
-    "data_replaceitemoflist": "write",
-    "data_insertatlist": "write",
-    "data_deleteoflist": "write",
-}
+Condition = Callable[[Runtime], bool]
 
 
-@dataclass(frozen=True)
-class ListAccess:
-    """A list item the paused block reads or writes."""
+class PauseReason(StrEnum):
+    """Why the run stopped where it did."""
 
-    list_name: str
-    kind: str
-    index: Value
-    resolved: int  # 1-based item, or 0 when the index falls outside the list
-    length: int
-    value: Value
+    STEP = "step"
+    BREAKPOINT = "breakpoint"
+    WATCH = "watch"
+    CONDITION = "condition"
+    OUT_OF_RANGE = "out-of-range list access"
+    PAUSE = "pause"
+    MARK = "mark"
+    FINISHED = "finished"
 
-    @property
-    def in_range(self) -> bool:
-        """Whether Scratch will find the item (else it reads "" or drops the write)."""
-        return self.resolved != LIST_INVALID
+
+Reason = Callable[[Thread, Stmt], PauseReason | None]
+"""Why to pause before a block, or None to go on: a command's own stopping rule."""
 
 
 @dataclass(frozen=True)
 class Paused:
     """Where the run stopped: why, and the block about to run."""
 
-    reason: str  # "step", "breakpoint", "watch", "condition", "pause", "mark", "finished", "limit"
+    reason: PauseReason
     thread: Thread | None
     stmt: Stmt | None
     detail: str = ""
@@ -54,7 +52,7 @@ class Paused:
     @property
     def finished(self) -> bool:
         """Whether the run has ended."""
-        return self.reason == "finished"
+        return self.reason == PauseReason.FINISHED
 
 
 class DebugSession:
@@ -69,14 +67,16 @@ class DebugSession:
         turbo: bool = False,
         answers: tuple[str, ...] = (),
         slices: list[Slice] | None = None,
-        mark: tuple[str, str] | None = None,
+        mark: Mark | None = None,
+        program: ProgramSpec | None = None,
         start: bool = True,
     ) -> None:
         self.params = dict(params or {})
+        self.program: ProgramSpec | None
         if isinstance(target, Project):
-            self.project, self.module = target, None
+            self.project, self.program = target, program
         else:
-            self.project, self.module = load_target(target, self.params)
+            self.project, self.program = load_target(target, self.params)
         self.findings = Findings(list(self.project.targets))
         self.runtime = Runtime(
             self.project, seed=seed, turbo=turbo, answers=answers, hooks=self.findings
@@ -84,9 +84,12 @@ class DebugSession:
         self.findings.block_count = lambda: self.runtime.blocks
         self.slices = list(slices or []) + self._program_slices()
         self.breakpoints: set[str] = set()
-        self.conditions: list[Callable[[Runtime], bool]] = []
+        self.conditions: list[Condition] = []
+        self._mark_condition: Condition | None = None
+        self._out_of_range: Callable[[Thread, Stmt], bool] | None = None
         self.marked: Snapshot | None = None
-        self.mark_when = mark  # (variable, value): the mark, for programs that do not define one
+        # The mark asked for on the command line, else the program's own (None: the start).
+        self.mark = mark or (self.program.mark if self.program is not None else None)
         self.paused: Paused | None = None
         self._pause_requested = threading.Event()
         self.procedures = {t.name: procedure_of_blocks(t) for t in self.project.targets}
@@ -97,41 +100,40 @@ class DebugSession:
     # ## Program knowledge
 
     def _program_slices(self) -> list[Slice]:
-        fn = getattr(self.module, "slices", None)
-        return list(fn(self.params)) if fn is not None else []
+        return self.program.slices_for(self.params) if self.program is not None else []
 
     def _probe_offsets(self) -> None:
-        probes = getattr(self.module, "OFFSET_PROBES", None)
-        if not probes:
+        layer_map = self.program.layer_map if self.program is not None else None
+        if layer_map is None:
             return
-        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
+        probes = {p.procedure: p for p in layer_map.probes}
+        wanted: dict[tuple[str, str], OffsetProbe] = {}
         for target in self.project.targets:
             for block_id, proccode in self.procedures[target.name].items():
                 if proccode in probes:
-                    list_name, arg, result = probes[proccode]
-                    wanted[(target.name, block_id)] = (list_name, arg, result)
+                    wanted[(target.name, block_id)] = probes[proccode]
         self.findings.probe_offsets(wanted)
 
     # ## Running
 
-    def _predicate(
-        self, extra: Callable[[Thread, Stmt], str | None] | None
-    ) -> Callable[[Thread, Stmt], bool]:
+    def _predicate(self, extra: Reason | None) -> Callable[[Thread, Stmt], bool]:
         findings, breakpoints, requested = self.findings, self.breakpoints, self._pause_requested
         conditions, runtime = self.conditions, self.runtime
-        why: list[str] = []
+        why: list[PauseReason] = []
         self._why = why
 
         def pause(thread: Thread, stmt: Stmt) -> bool:
             if requested.is_set():
                 requested.clear()
-                why.append("pause")
+                why.append(PauseReason.PAUSE)
             elif findings.watch_hit is not None:
-                why.append("watch")
+                why.append(PauseReason.WATCH)
             elif stmt.block.id in breakpoints:
-                why.append("breakpoint")
+                why.append(PauseReason.BREAKPOINT)
             elif conditions and any(c(runtime) for c in conditions):
-                why.append("condition")
+                why.append(PauseReason.CONDITION)
+            elif self._out_of_range is not None and self._out_of_range(thread, stmt):
+                why.append(PauseReason.OUT_OF_RANGE)
             elif extra is not None:
                 reason = extra(thread, stmt)
                 if reason is None:
@@ -143,9 +145,7 @@ class DebugSession:
 
         return pause
 
-    def _go(
-        self, extra: Callable[[Thread, Stmt], str | None] | None = None, skip_current: bool = True
-    ) -> Paused:
+    def _go(self, extra: Reason | None = None, skip_current: bool = True) -> Paused:
         start = self.paused.stmt if self.paused is not None and skip_current else None
         predicate = self._predicate(extra)
         first = [start is not None]
@@ -160,18 +160,19 @@ class DebugSession:
 
         hit = self.runtime.run_until(guarded)
         if hit is None:
-            self.paused = Paused("finished", None, None)
+            self.paused = Paused(PauseReason.FINISHED, None, None)
         else:
-            reason = self._why[-1] if self._why else "step"
-            detail = self.findings.watch_hit or "" if reason == "watch" else ""
-            if reason == "watch":
+            reason = self._why[-1] if self._why else PauseReason.STEP
+            detail = self.findings.watch_hit or "" if reason == PauseReason.WATCH else ""
+            if reason == PauseReason.WATCH:
                 self.findings.watch_hit = None
             self.paused = Paused(reason, hit[0], hit[1], detail)
+        self._drop_spent_mark_condition()
         return self.paused
 
     def step(self) -> Paused:
         """Run the block we are paused at, and pause before the next one."""
-        return self._go(lambda thread, stmt: "step")
+        return self._go(lambda thread, stmt: PauseReason.STEP)
 
     def step_over(self) -> Paused:
         """Like step, but a custom block call runs to its end."""
@@ -181,7 +182,9 @@ class DebugSession:
         thread, call, depth = current.thread, current.stmt, len(current.thread.frames)
         return self._go(
             lambda t, s: (
-                "step" if t is thread and len(t.frames) <= depth and s is not call else None
+                PauseReason.STEP
+                if t is thread and len(t.frames) <= depth and s is not call
+                else None
             )
         )
 
@@ -197,7 +200,9 @@ class DebugSession:
         call = thread.frames[depth].node
         return self._go(
             lambda t, s: (
-                "step" if t is thread and len(t.frames) <= depth + 1 and s is not call else None
+                PauseReason.STEP
+                if t is thread and len(t.frames) <= depth + 1 and s is not call
+                else None
             )
         )
 
@@ -205,33 +210,56 @@ class DebugSession:
         """Run until a breakpoint, watchpoint, condition or pause request, or the end."""
         return self._go(None)
 
+    def request_pause(self) -> None:
+        """Ask a run in another thread to pause before its next block."""
+        self._pause_requested.set()
+
+    # ## The mark
+
     def run_to_mark(self) -> Paused:
         """Run to the mark (the program's, e.g. the start of training, or --mark VAR=VALUE), snapshot there,
         and count coverage from then on. With no mark, the mark is the start."""
-        reached = self._mark_predicate()
+        reached = self.mark_predicate()
         if reached is not None:
-            self._go(lambda t, s: "mark" if reached(t, s) else None, skip_current=False)
+            self._go(lambda t, s: PauseReason.MARK if reached(t, s) else None, skip_current=False)
         self.set_mark()
-        return self.paused or Paused("mark", None, None)
+        return self.paused or Paused(PauseReason.MARK, None, None)
 
-    def _mark_predicate(self) -> Callable[[Thread, Stmt], bool] | None:
-        if self.mark_when is not None:
-            name, wanted = self.mark_when
-            cell = self.runtime.stage.variable(None, name)
-            return lambda t, s: compare(cell.value, wanted) == 0
-        mark = getattr(self.module, "mark", None)
-        return mark(self.runtime) if mark is not None else None
+    def mark_predicate(self) -> Callable[[Thread, Stmt], bool] | None:
+        """Whether the run has reached the mark, before a block; None when there is no mark."""
+        return self.mark.reached(self.runtime) if self.mark is not None else None
 
     def set_mark(self) -> None:
         """Changes and coverage count from now."""
         self.marked = snapshot(self.runtime.targets)
         self.findings.start_coverage()
 
-    def request_pause(self) -> None:
-        """Ask a run in another thread to pause before its next block."""
-        self._pause_requested.set()
+    def arm_mark(self) -> None:
+        """Set the mark where the run reaches it, whichever command runs there (now, with no mark)."""
+        reached = self.mark_predicate()
+        if self.marked is not None or self._mark_condition is not None:
+            return
+        if reached is None:
+            self.set_mark()
+            return
 
-    # ## Breakpoints and watchpoints
+        def at_mark(runtime: Runtime) -> bool:
+            # Before each block, in the engine's thread: take the snapshot once, never stop the run.
+            thread = runtime.active_thread
+            stmt = thread.current if thread is not None else None
+            if self.marked is None and thread and stmt and reached(thread, stmt):
+                self.set_mark()
+            return False
+
+        self._mark_condition = at_mark
+        self.conditions.append(at_mark)
+
+    def _drop_spent_mark_condition(self) -> None:
+        if self._mark_condition is not None and self.marked is not None:
+            self.conditions.remove(self._mark_condition)
+            self._mark_condition = None
+
+    # ## Breakpoints, watchpoints and conditions
 
     def toggle_breakpoint(self, block_id: str) -> bool:
         """Add or remove a breakpoint on a block; returns whether it is now set."""
@@ -241,6 +269,28 @@ class DebugSession:
         self.breakpoints.add(block_id)
         return True
 
+    def clear_breakpoints(self) -> None:
+        """Remove every breakpoint."""
+        self.breakpoints.clear()
+
+    @property
+    def watches(self) -> tuple[Watch, ...]:
+        """The watchpoints, oldest first."""
+        return tuple(self.findings.watches)
+
+    def watch(self, text: str) -> Watch:
+        """Watch `NAME` or `LIST:START-END` (also `LIST START..END`, `LIST:N`); ValueError naming the problem."""
+        targets = self.runtime.targets
+        named = split_named_range(text)
+        if named is not None and any(t.find_list(None, named[0]) for t in targets):
+            name, (start, end) = named
+            self.watch_list(name, start, end)
+        elif any(t.find_variable(None, text) for t in targets):
+            self.watch_variable(text)
+        else:
+            raise ValueError(f"no variable or list called {text.split(':')[0]!r}")
+        return self.findings.watches[-1]
+
     def watch_variable(self, name: str) -> None:
         """Pause after any write to this variable."""
         self.findings.watches.append(Watch(name))
@@ -249,9 +299,26 @@ class DebugSession:
         """Pause after any write to items start..end of this list."""
         self.findings.watches.append(Watch(name, start, end, is_list=True))
 
-    def break_when(self, condition: Callable[[Runtime], bool]) -> None:
+    def clear_watches(self) -> None:
+        """Remove every watchpoint."""
+        self.findings.watches.clear()
+
+    def break_when(self, condition: Condition) -> None:
         """Pause before the first block at which the condition holds."""
         self.conditions.append(condition)
+
+    def remove_condition(self, condition: Condition) -> None:
+        """Stop pausing on a condition given to break_when."""
+        self.conditions.remove(condition)
+
+    @property
+    def pauses_on_out_of_range(self) -> bool:
+        """Whether the run pauses before any list access outside its list."""
+        return self._out_of_range is not None
+
+    def pause_on_out_of_range(self, on: bool) -> None:
+        """Pause (or no longer) before a block whose list item falls outside its list."""
+        self._out_of_range = out_of_range_check(self.runtime) if on else None
 
     # ## Inspecting
 
@@ -267,30 +334,7 @@ class DebugSession:
         p = self.paused
         if p is None or p.stmt is None or p.thread is None:
             return None
-        for block in _blocks_under(p.stmt.block, p.stmt.target.source.blocks):
-            if block.opcode in LIST_ACCESS_OPCODES:
-                return self._access(p.thread, block)
-        return None
-
-    def list_access_at(self, thread: Thread, stmt: Stmt) -> ListAccess | None:
-        """The list item a block would read or write if it ran now in this thread (for conditions mid-run)."""
-        for block in _blocks_under(stmt.block, stmt.target.source.blocks):
-            if block.opcode in LIST_ACCESS_OPCODES:
-                return self._access(thread, block)
-        return None
-
-    def _access(self, thread: Thread, block: Block) -> ListAccess:
-        linker = self.runtime.linkers[thread.target.name]
-        field = block.fields["LIST"]
-        cell = thread.target.list(field.ref_id, str(field.value))
-        [(_, index)] = self.runtime.preview(thread, [("INDEX", linker.input(block, "INDEX"))])
-        items = cell.items
-        size = len(items) + (1 if block.opcode == "data_insertatlist" else 0)
-        resolved = to_list_index(index, size, block.opcode == "data_deleteoflist", _Frozen())
-        value = items[resolved - 1] if 1 <= resolved <= len(items) else ""
-        return ListAccess(
-            cell.name, LIST_ACCESS_OPCODES[block.opcode], index, resolved, len(items), value
-        )
+        return list_access_at(self.runtime, p.thread, p.stmt)
 
     def procedure_arguments(self) -> dict[str, Value]:
         """The current custom block's arguments (innermost call)."""
@@ -306,25 +350,3 @@ class DebugSession:
         """The DSL line that made a block, if any."""
         found = self.project.find_block(block_id)
         return found[1].source if found else None
-
-
-class _Frozen:
-    """A random source for previews that never advances the run's own generator."""
-
-    def random(self) -> float:
-        return 0.0
-
-
-def _blocks_under(block: Block, blocks: dict[str, Block] | Any) -> list[Block]:
-    """The block and the reporter blocks in its inputs (not its branches), outermost first."""
-    out, todo = [], [block]
-    while todo:
-        b = todo.pop(0)
-        out.append(b)
-        for name, inp in b.inputs.items():
-            if name.startswith("SUBSTACK") or not isinstance(inp.slot, str):
-                continue
-            inner = blocks.get(inp.slot)
-            if inner is not None:
-                todo.append(inner)
-    return out

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emulator.slices import Slice
 from emulator.trace import codec
-from emulator.trace.events import Event, SliceInfo, State
+from emulator.trace.events import Event, State
 from emulator.trace.replay import Trace
 from emulator.values import Value
 
@@ -191,7 +192,7 @@ def _list_counts(a: State, b: State) -> tuple[ItemCount, ...]:
     )
 
 
-def _slice_counts(a: State, b: State, slices: Sequence[SliceInfo]) -> tuple[ItemCount, ...]:
+def _slice_counts(a: State, b: State, slices: Sequence[Slice]) -> tuple[ItemCount, ...]:
     out = []
     for s in slices:
         if s.list_name in a.lists and s.list_name in b.lists:

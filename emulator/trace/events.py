@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.slices import Slice
 from emulator.values import Value
 
 # ## Event kinds (one byte each on disk; the order is part of the format)
@@ -67,17 +68,6 @@ class Site:
     kind: int  # SET, ADD, ...
 
 
-@dataclass(frozen=True, slots=True)
-class SliceInfo:
-    """A named run of list items the program declares (W1 = weights 1..3920)."""
-
-    list_name: str
-    name: str
-    start: int
-    end: int
-    shape: tuple[int, ...]
-
-
 @dataclass(frozen=True)
 class Header:
     """Everything a trace says about the run before its first event."""
@@ -91,7 +81,7 @@ class Header:
     options: Mapping[str, Any]
     cells: tuple[CellInfo, ...]
     blocks: tuple[BlockInfo, ...]
-    slices: tuple[SliceInfo, ...] = ()
+    slices: tuple[Slice, ...] = ()
 
 
 @dataclass(frozen=True)

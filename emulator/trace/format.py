@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from emulator.errors import InputFileError
+from emulator.slices import Slice
 from emulator.trace import codec
 from emulator.trace.events import (
     FORMAT_VERSION,
@@ -40,7 +41,6 @@ from emulator.trace.events import (
     Ending,
     Header,
     Site,
-    SliceInfo,
     ThreadInfo,
 )
 from emulator.values import Value
@@ -197,7 +197,7 @@ def header_from_json(data: dict[str, Any]) -> Header:
         options=data["options"],
         cells=tuple(CellInfo(*row) for row in data["cells"]),
         blocks=tuple(BlockInfo(*row) for row in data["blocks"]),
-        slices=tuple(SliceInfo(a, b, c, d, tuple(e)) for a, b, c, d, e in data.get("slices", [])),
+        slices=tuple(Slice(a, b, c, d, tuple(e)) for a, b, c, d, e in data.get("slices", [])),
     )
 
 

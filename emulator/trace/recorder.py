@@ -20,6 +20,7 @@ import numpy as np
 from emulator.project import Project
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.slices import Slice
 from emulator.trace.events import (
     ADD,
     CLEAR,
@@ -34,7 +35,6 @@ from emulator.trace.events import (
     Ending,
     Header,
     Site,
-    SliceInfo,
     ThreadInfo,
 )
 from emulator.trace.format import TraceWriter
@@ -175,7 +175,7 @@ class Recorder(RunHooks):
             _plain(options),
             tuple(self._cell_rows),
             tuple(BlockInfo(*row) for row in self._new["blocks"]),
-            tuple(SliceInfo(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in slices),
+            tuple(Slice(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in slices),
         )
 
     def _cell(self, cell: Cell) -> int:

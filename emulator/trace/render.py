@@ -7,8 +7,9 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from emulator.slices import Slice
 from emulator.trace.diff import DiffReport, Divergence, ItemCount
-from emulator.trace.events import BlockInfo, Event, SliceInfo, State
+from emulator.trace.events import BlockInfo, Event, State
 from emulator.trace.replay import Trace
 from emulator.values import Value, number_to_string
 
@@ -87,7 +88,7 @@ def event_line(event: Event) -> str:
     return f"#{event.index:,} step {event.step:,}  {b.target}/{b.id} {b.opcode}  {what}  ({b.source or 'no source'})"
 
 
-def state_lines(state: State, slices: Sequence[SliceInfo] = ()) -> list[str]:
+def state_lines(state: State, slices: Sequence[Slice] = ()) -> list[str]:
     """Every variable's value and a summary of every list (and of each named slice)."""
     lines = [f"state after {state.event:,} events (step {state.step:,})", "variables:"]
     width = max((len(n) for n in state.variables), default=0)

@@ -16,8 +16,8 @@ import time
 from emulator.debug.session import DebugSession
 from emulator.dsl import Program
 from emulator.project import Project
-from emulator.tui.app import DebuggerApp
-from emulator.tui.lists_view import ListTable
+from emulator.tui.live.app import DebuggerApp
+from emulator.tui.shared.lists_view import ListTable
 
 
 def big_list_program(items: int) -> Project:

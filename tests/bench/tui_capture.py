@@ -13,8 +13,8 @@ import argparse
 import asyncio
 
 from emulator.debug.session import DebugSession
-from emulator.tui.app import DebuggerApp
-from emulator.tui.screen_text import screen_text
+from emulator.tui.live.app import DebuggerApp
+from emulator.tui.shared.screen_text import screen_text
 
 
 async def capture(params: dict[str, object], size: tuple[int, int]) -> str:

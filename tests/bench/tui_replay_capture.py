@@ -17,9 +17,9 @@ from pathlib import Path
 from textual.widgets import Input
 
 from emulator.trace.replay import Trace
-from emulator.tui.replay_app import ReplayApp
-from emulator.tui.replay_state import program_project
-from emulator.tui.screen_text import screen_text
+from emulator.tui.replay.app import ReplayApp
+from emulator.tui.replay.state import program_project
+from emulator.tui.shared.screen_text import screen_text
 
 BUGGY = Path(__file__).resolve().parents[2] / "traces" / "day3-buggy.trace"
 

@@ -8,8 +8,8 @@ from textual.message import Message
 
 from emulator.trace.events import CLEAR, DELETE, Event
 from emulator.trace.replay import Trace
-from emulator.tui.line_view import LineView
-from emulator.tui.text import show_value
+from emulator.tui.shared.line_view import LineView
+from emulator.tui.shared.text import show_value
 
 ROW_WIDTH = 46
 

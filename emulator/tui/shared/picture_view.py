@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from emulator.debug.slices import Slice
-from emulator.tui.heatmap import picture_lines
+from emulator.slices import Slice
+from emulator.tui.shared.heatmap import picture_lines
 from emulator.values import Value
 
 

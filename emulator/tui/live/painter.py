@@ -8,15 +8,17 @@ from typing import Any
 from textual.app import App
 
 from emulator.debug.findings import procedure_of_blocks
-from emulator.debug.session import DebugSession, ListAccess
-from emulator.tui import evidence
-from emulator.tui.block_view import BlockView
-from emulator.tui.data_panes import DataPanes
-from emulator.tui.events_view import EventsView, LayerMapView
-from emulator.tui.script_view import ScriptView
-from emulator.tui.state_source import SessionSource
-from emulator.tui.status_bar import StatusBar
-from emulator.tui.variables_view import VariablesView, step_of
+from emulator.debug.layer_map import layer_map
+from emulator.debug.list_access import ListAccess
+from emulator.debug.session import DebugSession
+from emulator.tui.live import evidence
+from emulator.tui.live.events_view import EventsView, LayerMapView
+from emulator.tui.live.status_bar import StatusBar
+from emulator.tui.shared.block_view import BlockView
+from emulator.tui.shared.data_panes import DataPanes
+from emulator.tui.shared.script_view import ScriptView
+from emulator.tui.shared.state_source import SessionSource
+from emulator.tui.shared.variables_view import VariablesView
 
 
 class Painter(DataPanes):
@@ -50,12 +52,12 @@ class Painter(DataPanes):
         session = self.session
         procedure = self.procedure()
         self.app.query_one(VariablesView).show(
-            self.source, new_pause=new_pause, step=step_of(procedure), procedure=procedure
+            self.source, new_pause=new_pause, current=procedure, procedure=procedure
         )
         self.list_table(access)
         self.slices()
         self.app.query_one(EventsView).show(evidence.events(session))
-        self.app.query_one(LayerMapView).show(evidence.layer_map(session))
+        self.app.query_one(LayerMapView).show(layer_map(session))
 
     def status(self, state: str, rate: float | None, marks: list[str]) -> None:
         """The status line."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,30 +16,22 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from emulator.debug.session import DebugSession
+from emulator.debug.search import find_text
+from emulator.debug.session import DebugSession, PauseReason
 from emulator.errors import EmulatorError, ProgramError
-from emulator.runtime.scheduler import Runtime
-from emulator.tui.block_view import BlockView
-from emulator.tui.commands import palette_commands
-from emulator.tui.events_view import EventsView, LayerMapView
-from emulator.tui.heatmap import MODE_TITLES, Heatmap
-from emulator.tui.lists_view import ListTable
-from emulator.tui.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
-from emulator.tui.painter import Painter
-from emulator.tui.picture_view import InputPicture
-from emulator.tui.prompts import HelpScreen, Prompt
-from emulator.tui.script_view import ScriptView
-from emulator.tui.session_actions import (
-    add_watch,
-    describe_target,
-    find_text,
-    mark_condition,
-    out_of_range_condition,
-    state_text,
-    watch_text,
-)
-from emulator.tui.status_bar import StatusBar
-from emulator.tui.variables_view import VariablesView
+from emulator.tui.live.commands import palette_commands
+from emulator.tui.live.events_view import EventsView, LayerMapView
+from emulator.tui.live.labels import describe_target, state_text
+from emulator.tui.live.painter import Painter
+from emulator.tui.live.status_bar import StatusBar
+from emulator.tui.shared.block_view import BlockView
+from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
+from emulator.tui.shared.picture_view import InputPicture
+from emulator.tui.shared.prompts import HelpScreen, Prompt
+from emulator.tui.shared.script_view import ScriptView
+from emulator.tui.shared.variables_view import VariablesView
 
 LIVE_REFRESH_S = (
     0.5  # while running, panes repaint twice a second: each repaint takes the GIL from the engine
@@ -49,7 +41,7 @@ LIVE_REFRESH_S = (
 class DebuggerApp(App[None]):
     """The inspector: script, block, variables, lists and slices, events; the session does the work."""
 
-    CSS_PATH = Path(__file__).with_name("debugger.tcss")
+    CSS_PATH = Path(__file__).parent.parent / "shared" / "debugger.tcss"
     TITLE = "scratch-emu debug"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "run('step')", "step"),
@@ -103,8 +95,6 @@ class DebuggerApp(App[None]):
         self.search_query = ""
         self._ticker: Timer | None = None
         self._tick_at = (0.0, 0)
-        self._mark_condition: Callable[[Runtime], bool] | None = None
-        self._range_condition: Callable[[Runtime], bool] | None = None
         self.sub_title = describe_target(session)
 
     # ## Layout
@@ -142,20 +132,9 @@ class DebuggerApp(App[None]):
             session.step()
         if session.paused is not None:
             self.state = state_text(session.paused)
-        self._arm_mark()
+        session.arm_mark()
         self.query_one(ScriptView).focus()
         self.refresh_panes(new_pause=True)
-
-    def _arm_mark(self) -> None:
-        """Changes and coverage count from the program's mark (day3: training starts), else from now."""
-        session = self.session
-        if session.marked is not None:
-            return
-        self._mark_condition = mark_condition(session)
-        if self._mark_condition is None:
-            session.set_mark()
-        else:
-            session.break_when(self._mark_condition)
 
     # ## Running the engine
 
@@ -199,11 +178,7 @@ class DebuggerApp(App[None]):
         self._stopped()
         paused = message.paused
         self.state = state_text(paused)
-        if paused.reason == "condition" and self._range_condition is not None:
-            access = self.session.list_access()
-            if access is not None and not access.in_range:
-                self.state = "paused (out-of-range list access)"
-        if paused.reason == "watch":
+        if paused.reason == PauseReason.WATCH:
             self.notify(paused.detail, title="watchpoint")
         elif paused.finished:
             self.notify("the run has finished")
@@ -219,9 +194,6 @@ class DebuggerApp(App[None]):
         self.running = False
         if self._ticker is not None:
             self._ticker.pause()
-        conditions = self.session.conditions
-        if self._mark_condition in conditions and self.session.marked is not None:
-            conditions.remove(self._mark_condition)
 
     def _live(self) -> None:
         """While running: measure the speed and repaint what the engine changes, a few times a second."""
@@ -245,8 +217,8 @@ class DebuggerApp(App[None]):
     def _status(self) -> None:
         session = self.session
         marks = [f"{len(session.breakpoints)} breakpoint(s)"] if session.breakpoints else []
-        marks += [watch_text(w) for w in session.findings.watches]
-        if self._range_condition is not None:
+        marks += [f"watch {w.describe()}" for w in session.watches]
+        if session.pauses_on_out_of_range:
             marks.append("x: out-of-range")
         marks.append("marked" if session.marked is not None else "mark pending")
         self.painter.status(self.state, self.rate if self.running else None, marks)
@@ -273,23 +245,22 @@ class DebuggerApp(App[None]):
     def _watch(self, text: str | None) -> None:
         if not text:
             return
-        error = add_watch(self.session, text)
-        if error:
-            self.notify(error, severity="error")
+        try:
+            watch = self.session.watch(text)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
         else:
-            self.notify(f"watching {watch_text(self.session.findings.watches[-1])}", timeout=3)
+            self.notify(f"watching {watch.describe()}", timeout=3, markup=False)
         self._status()
 
     def action_break_out_of_range(self) -> None:
         session = self.session
-        if self._range_condition is not None:
-            session.conditions.remove(self._range_condition)
-            self._range_condition = None
-            self.notify("no longer pausing on out-of-range list access", timeout=3)
-        else:
-            self._range_condition = out_of_range_condition(session)
-            session.break_when(self._range_condition)
+        on = not session.pauses_on_out_of_range
+        session.pause_on_out_of_range(on)
+        if on:
             self.notify("pausing before any list access outside its list", timeout=3)
+        else:
+            self.notify("no longer pausing on out-of-range list access", timeout=3)
         self._status()
 
     # ## Browsing
@@ -321,7 +292,7 @@ class DebuggerApp(App[None]):
         if not text:
             return
         self.search_query = text
-        found = find_text(self.session, text, self._search_position())
+        found = find_text(self.session.project, text, self._search_position())
         if found is None:
             self.notify(f"no block says {text!r}", severity="warning")
             return

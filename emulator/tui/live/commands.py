@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from emulator.tui.heatmap import MODE_TITLES, MODES
-from emulator.tui.lists_view import list_cells
+from emulator.tui.shared.heatmap import MODE_TITLES, MODES
+from emulator.tui.shared.lists_view import list_cells
 
 if TYPE_CHECKING:
-    from emulator.tui.app import DebuggerApp
+    from emulator.tui.live.app import DebuggerApp
 
 
 def palette_commands(app: DebuggerApp) -> Iterable[SystemCommand]:
@@ -64,10 +64,10 @@ def _mark_here(app: DebuggerApp) -> None:
 
 
 def _clear_breakpoints(app: DebuggerApp) -> None:
-    app.session.breakpoints.clear()
+    app.session.clear_breakpoints()
     app.refresh_panes(new_pause=False)
 
 
 def _clear_watches(app: DebuggerApp) -> None:
-    app.session.findings.watches.clear()
+    app.session.clear_watches()
     app.refresh_panes(new_pause=False)

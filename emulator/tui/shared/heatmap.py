@@ -15,8 +15,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from emulator.debug.slices import Slice
-from emulator.tui.text import show_value
+from emulator.slices import Slice
+from emulator.tui.shared.text import show_value
 from emulator.values import Value, compare, to_number
 
 MODES = ("value", "change", "written")
@@ -172,16 +172,15 @@ def _change_colors(values: list[Value], before: list[Value]) -> tuple[list[Color
 # ## Which slice is the input picture
 
 
-def picture_slice(slices: Sequence[Slice], layer_sizes: Sequence[int]) -> Slice | None:
-    """The input image: a square 2-D slice, else A0, else a 1-D slice the size of the first layer, as a square."""
+def picture_slice(slices: Sequence[Slice], declared: str | None) -> Slice | None:
+    """The input image: the slice the program declares as its picture (as a square), else a square 2-D slice."""
     for s in slices:
-        if len(s.shape) == 2 and s.shape[0] == s.shape[1] and s.list_name == "activations":
-            return s
-    first = layer_sizes[0] if layer_sizes else None
-    for s in slices:
-        if len(s.shape) == 1 and _is_square(s.size) and (s.name == "A0" or s.size == first):
+        if s.name == declared and _is_square(s.size):
             side = math.isqrt(s.size)
             return Slice(s.list_name, s.name, s.start, s.end, (side, side))
+    for s in slices:
+        if len(s.shape) == 2 and s.shape[0] == s.shape[1]:
+            return s
     return None
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from textual.app import App
 
-from emulator.debug.session import ListAccess
-from emulator.tui.heatmap import MODES, Heatmap, picture_slice
-from emulator.tui.lists_view import ListTable
-from emulator.tui.picture_view import InputPicture
-from emulator.tui.state_source import StateSource
+from emulator.debug.list_access import ListAccess
+from emulator.tui.shared.heatmap import MODES, Heatmap, picture_slice
+from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.picture_view import InputPicture
+from emulator.tui.shared.state_source import StateSource
 
 
 class DataPanes:
@@ -64,7 +64,9 @@ class DataPanes:
             s.list_name if s else None, coverage=self.heatmap_mode == "written"
         )
         self.app.query_one(Heatmap).show(s, self.heatmap_mode, items, marked, written)
-        picture = picture_slice(slices, self.source.layer_sizes())
+        picture = picture_slice(
+            slices, self.source.program.picture if self.source.program else None
+        )
         items = self._list_data(picture.list_name, coverage=False)[0] if picture is not None else []
         self.app.query_one(InputPicture).show(picture, items)
 

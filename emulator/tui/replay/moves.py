@@ -10,7 +10,6 @@ import numpy as np
 
 from emulator.trace.events import CLEAR
 from emulator.trace.replay import Trace
-from emulator.tui.replay_state import SAMPLE
 
 _STEP = re.compile(r"^(?:s|step)\s*(\d+)$")
 _EVENT = re.compile(r"^(#?)(\d+)$")
@@ -106,14 +105,15 @@ def next_write(trace: Trace, position: int, watched: Watched) -> int | None:
 # ## Samples
 
 
-def sample_stops(trace: Trace) -> tuple[str, list[int]]:
-    """Where by-sample stepping stops: just after each write to `sample`, else at each snapshot."""
-    try:
-        writes = [e.index + 1 for e in trace.writes_to(SAMPLE)]
-    except KeyError:
-        writes = []
-    if writes:
-        return "sample", writes
+def sample_stops(trace: Trace, sample_variable: str | None) -> tuple[str, list[int]]:
+    """Where by-sample stepping stops: just after each write to the sample variable, else at each snapshot."""
+    if sample_variable:
+        try:
+            writes = [e.index + 1 for e in trace.writes_to(sample_variable)]
+        except KeyError:
+            writes = []
+        if writes:
+            return sample_variable, writes
     return "snapshot", sorted(set(trace.snapshot_positions) | {0, trace.event_count})
 
 

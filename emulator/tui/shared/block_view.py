@@ -9,9 +9,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from emulator.debug.session import DebugSession, ListAccess
+from emulator.debug.list_access import ListAccess
+from emulator.debug.session import DebugSession
 from emulator.render_blocks import render_block
-from emulator.tui.text import show_value
+from emulator.tui.shared.text import show_value
 from emulator.values import Value
 
 

@@ -7,19 +7,14 @@ from typing import Any
 from rich.markup import escape
 from textual.app import App
 
-from emulator.tui.data_panes import DataPanes
-from emulator.tui.event_log import EventLog
-from emulator.tui.replay_state import ReplayState
-from emulator.tui.script_view import ScriptView
-from emulator.tui.text import show_value
-from emulator.tui.timeline import Timeline
-from emulator.tui.variables_view import VariablesView, step_of
-from emulator.tui.write_view import WriteView
-
-SHOWN_VARIABLES = (
-    "epoch",
-    "sample",
-)  # program variables the timeline's caption names when the trace has them
+from emulator.tui.replay.event_log import EventLog
+from emulator.tui.replay.state import ReplayState
+from emulator.tui.replay.timeline import Timeline
+from emulator.tui.replay.write_view import WriteView
+from emulator.tui.shared.data_panes import DataPanes
+from emulator.tui.shared.script_view import ScriptView
+from emulator.tui.shared.text import show_value
+from emulator.tui.shared.variables_view import VariablesView
 
 
 class ReplayPainter(DataPanes):
@@ -40,10 +35,10 @@ class ReplayPainter(DataPanes):
         self.timeline()
         self.app.query_one(WriteView).show(event, state.overwritten, state.project, procedure)
         self.script()
-        # Without the program, the written variable's own prefix tells which step's locals to list first.
-        step = step_of(procedure) or (step_of(event.cell.name) if event is not None else None)
+        # Without the project, the written variable's own name tells which group to list first.
+        current = procedure or (event.cell.name if event is not None else None)
         self.app.query_one(VariablesView).show(
-            state, new_pause=True, step=step, procedure=procedure
+            state, new_pause=True, current=current, procedure=procedure
         )
         self.list_table(state.access())
         self.slices()
@@ -54,20 +49,13 @@ class ReplayPainter(DataPanes):
         state = self.state
         trace = state.trace
         done = sum(1 for s in self.stops if s <= state.position)
-        values = {
-            name: value
-            for name, value in state.variable_values().values()
-            if name in SHOWN_VARIABLES
-        }
+        shown = state.program.status_variables if state.program is not None else ()
+        values = {name: value for name, value in state.variable_values().values() if name in shown}
         parts = [
             f"[b]after {state.position:,}[/b] of {trace.event_count:,} events",
             f"step {state.step():,} of {trace.final_step:,}",
             f"{self.stops_name} stop {done} of {len(self.stops)}",
-            *(
-                f"{name} {escape(show_value(values[name]))}"
-                for name in SHOWN_VARIABLES
-                if name in values
-            ),
+            *(f"{name} {escape(show_value(values[name]))}" for name in shown if name in values),
             f"[magenta]M[/] mark after {state.mark:,}",
         ]
         self.app.query_one(Timeline).show(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.debug import explain
 from emulator.debug.session import DebugSession
@@ -94,13 +93,3 @@ def filtered(rows: list[Event], kind: str, query: str) -> list[Event]:
         )
 
     return [e for e in rows if kind_ok(e) and e.matches(query)]
-
-
-def layer_map(session: DebugSession) -> list[dict[str, Any]]:
-    """explain's layer map: each layer's item ranges as the program computed them, with problems."""
-    return explain.layer_map(session)
-
-
-def layer_sizes(session: DebugSession) -> list[int]:
-    """The program's `layer_size` list, if it has one."""
-    return explain.layer_sizes(session.runtime.stage)

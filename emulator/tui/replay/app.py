@@ -15,12 +15,8 @@ from textual.widgets import Footer, Header
 
 from emulator.project import Project
 from emulator.trace.replay import Trace
-from emulator.tui.event_log import EventLog
-from emulator.tui.heatmap import MODE_TITLES, MODES, Heatmap
-from emulator.tui.lists_view import ListTable
-from emulator.tui.picture_view import InputPicture
-from emulator.tui.prompts import HelpScreen, Prompt
-from emulator.tui.replay_moves import (
+from emulator.tui.replay.event_log import EventLog
+from emulator.tui.replay.moves import (
     Watched,
     next_stop,
     next_write,
@@ -30,21 +26,25 @@ from emulator.tui.replay_moves import (
     previous_write,
     sample_stops,
 )
-from emulator.tui.replay_painter import ReplayPainter
-from emulator.tui.replay_state import ReplayState, program_project
-from emulator.tui.script_view import ScriptView
-from emulator.tui.timeline import Timeline
-from emulator.tui.variables_view import VariablesView
-from emulator.tui.write_view import WriteView
+from emulator.tui.replay.painter import ReplayPainter
+from emulator.tui.replay.state import ReplayState, program_project
+from emulator.tui.replay.timeline import Timeline
+from emulator.tui.replay.write_view import WriteView
+from emulator.tui.shared.heatmap import MODE_TITLES, MODES, Heatmap
+from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.picture_view import InputPicture
+from emulator.tui.shared.prompts import HelpScreen, Prompt
+from emulator.tui.shared.script_view import ScriptView
+from emulator.tui.shared.variables_view import VariablesView
 
 JUMP = 1_000  # events moved by shift+arrow and PgUp/PgDn
-TUI = Path(__file__).parent
+TUI = Path(__file__).parent.parent
 
 
 class ReplayApp(App[None]):
     """Time travel over a trace: a timeline, the write and its block, variables, lists and slices as they were."""
 
-    CSS_PATH = [TUI / "debugger.tcss", TUI / "replay.tcss"]
+    CSS_PATH = [TUI / "shared" / "debugger.tcss", TUI / "replay" / "replay.tcss"]
     TITLE = "scratch-emu replay"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "◀ write"),
@@ -100,7 +100,7 @@ class ReplayApp(App[None]):
         super().__init__()
         self.trace = trace
         self.state = ReplayState(trace, project)
-        stops_name, stops = sample_stops(trace)
+        stops_name, stops = sample_stops(trace, _sample_variable(self.state))
         self.painter = ReplayPainter(self, self.state, stops_name, stops)
         self.watched: Watched | None = None
         self.sub_title = describe_trace(trace, name)
@@ -301,3 +301,7 @@ def describe_trace(trace: Trace, name: str) -> str:
 def run_replay(trace: Trace, name: str) -> None:
     """Open the inspector on a trace (the `scratch-emu replay TRACE` command)."""
     ReplayApp(trace, program_project(trace), name=name).run()
+
+
+def _sample_variable(state: ReplayState) -> str | None:
+    return state.program.sample_variable if state.program is not None else None

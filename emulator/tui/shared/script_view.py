@@ -7,8 +7,8 @@ from textual.binding import Binding
 
 from emulator.project import Target
 from emulator.render_blocks import Line, render_script, script_top
-from emulator.tui.line_view import LineView
-from emulator.tui.messages import BreakpointToggled
+from emulator.tui.shared.line_view import LineView
+from emulator.tui.shared.messages import BreakpointToggled
 
 INDENT = "  "
 GUTTER = 3  # breakpoint dot, current-block arrow, a space

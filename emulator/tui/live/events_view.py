@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from emulator.tui.evidence import KIND_FILTERS, KIND_TITLES, Event, filtered
-from emulator.tui.messages import JumpToBlock
+from emulator.tui.live.evidence import KIND_FILTERS, KIND_TITLES, Event, filtered
+from emulator.tui.shared.messages import JumpToBlock
 
 
 class EventTable(DataTable[Any]):

@@ -13,21 +13,21 @@ from pathlib import Path
 import numpy as np
 
 from emulator.debug.findings import procedure_of_blocks
-from emulator.debug.session import ListAccess
-from emulator.debug.slices import Slice
+from emulator.debug.list_access import ListAccess
 from emulator.errors import EmulatorError, ProgramError
-from emulator.loading import PROJECT_SUFFIXES, load_target, program_names
+from emulator.loading import PROJECT_SUFFIXES, installed_program, load_target
+from emulator.program import ProgramSpec
 from emulator.project import Project
 from emulator.runtime.state import ListCell
 from emulator.sb3 import load_project
+from emulator.slices import Slice
 from emulator.trace.events import ADD, CLEAR, DELETE, INSERT, REPLACE, SET, Event
 from emulator.trace.recorder import project_sha256
 from emulator.trace.render import ROOT
 from emulator.trace.replay import Trace
-from emulator.tui.state_source import Key
-from emulator.values import Value, to_number
+from emulator.tui.shared.state_source import Key
+from emulator.values import Value
 
-SAMPLE = "sample"  # the variable whose writes mark where each training or test sample starts
 COVERED_KINDS = (ADD, INSERT, REPLACE)  # writes that put a value into an item
 
 
@@ -45,6 +45,7 @@ class ReplayState:
     def __init__(self, trace: Trace, project: Project | None = None) -> None:
         self.trace = trace
         self.project = project
+        self.program = trace_program(trace)
         self.cursor = trace.cursor(0)
         self._slices = [
             Slice(s.list_name, s.name, s.start, s.end, tuple(s.shape)) for s in trace.header.slices
@@ -59,7 +60,7 @@ class ReplayState:
         self._procedures: dict[str, dict[str, str]] = {}
         self._chunk_items: dict[tuple[int, int], np.ndarray] = {}
         self.overwritten: Overwritten | None = None
-        self.mark = default_mark(trace)
+        self.mark = default_mark(trace, self.program)
         self._marked: dict[int, list[Value]] | None = None
         self._rebind()
 
@@ -196,10 +197,6 @@ class ReplayState:
             found.append(items)
         return found
 
-    def layer_sizes(self) -> list[int]:
-        index = self._list_index.get("layer_size")
-        return [int(to_number(v)) for v in self._lists[index].items] if index is not None else []
-
     # ## The current write, for the panes
 
     def access(self) -> ListAccess | None:
@@ -231,16 +228,26 @@ class ReplayState:
         return self._procedures[target].get(event.block.id)
 
 
-def default_mark(trace: Trace) -> int:
-    """Where changes count from: just before the first `sample` write, else the start.
+def default_mark(trace: Trace, program: ProgramSpec | None) -> int:
+    """Where changes count from: just before the first write to the program's sample variable, else the start.
 
     In day3 that is where the live inspector's mark is too: the weights are set up and nothing is learned yet.
     """
+    if program is None or program.sample_variable is None:
+        return 0
     try:
-        first = next(trace.writes_to(SAMPLE), None)
+        first = next(trace.writes_to(program.sample_variable), None)
     except KeyError:
         return 0
     return first.index if first is not None else 0
+
+
+def trace_program(trace: Trace) -> ProgramSpec | None:
+    """The declarations of the installed program a trace names (a file the trace names is never run)."""
+    try:
+        return installed_program(trace.header.program)
+    except (ProgramError, EmulatorError, ImportError):
+        return None
 
 
 def program_project(trace: Trace) -> Project | None:
@@ -253,7 +260,7 @@ def program_project(trace: Trace) -> Project | None:
     header = trace.header
     name = header.program
     try:
-        if name in program_names():
+        if installed_program(name) is not None:
             project, _ = load_target(name, dict(header.params))
         else:
             path = Path(name) if Path(name).is_absolute() else ROOT / name

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from emulator.debug.session import DebugSession
-from emulator.debug.slices import Slice
+from emulator.program import ProgramSpec
 from emulator.runtime.state import ListCell
-from emulator.tui import evidence
-from emulator.tui.lists_view import list_cells, marked_items
+from emulator.slices import Slice
+from emulator.tui.shared.lists_view import list_cells, marked_items
 from emulator.values import Value
 
 Key = tuple[str, str]  # (target name, variable id)
@@ -48,8 +48,9 @@ class StateSource(Protocol):
         """Which items were written since the mark, one byte an item (None: no mark)."""
         ...
 
-    def layer_sizes(self) -> list[int]:
-        """The program's `layer_size` list as whole numbers, if it has one."""
+    @property
+    def program(self) -> ProgramSpec | None:
+        """What the program declares (its picture, variable groups, status variables), if known."""
         ...
 
 
@@ -88,5 +89,6 @@ class SessionSource:
         coverage = self.session.findings.written
         return None if coverage is None else coverage.get(cell.name, bytearray())
 
-    def layer_sizes(self) -> list[int]:
-        return evidence.layer_sizes(self.session)
+    @property
+    def program(self) -> ProgramSpec | None:
+        return self.session.program

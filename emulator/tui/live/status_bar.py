@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from emulator.debug.session import DebugSession
-from emulator.tui.text import show_value
+from emulator.tui.shared.text import show_value
 
 
 class StatusBar(Static):
@@ -20,7 +20,7 @@ class StatusBar(Static):
         parts = [f"[b]{state}[/]", f"thread {thread}", f"blocks {runtime.blocks:,}"]
         if rate is not None:
             parts.append(f"{rate / 1e6:.2f} M blocks/s")
-        for name in ("epoch", "sample"):
+        for name in session.program.status_variables if session.program is not None else ():
             cell = runtime.stage.find_variable(None, name)
             if cell is not None:
                 parts.append(f"{name} {show_value(cell.value)}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 
-from emulator.debug.session import DebugSession, ListAccess
+from emulator.debug.list_access import ListAccess
+from emulator.debug.session import DebugSession
 from emulator.runtime.state import ListCell
-from emulator.tui.line_view import LineView
-from emulator.tui.text import show_value
+from emulator.tui.shared.line_view import LineView
+from emulator.tui.shared.text import show_value
 from emulator.values import compare
 
 VALUE_WIDTH = 13

@@ -1,0 +1,100 @@
+"""`explain` and `debug`: run a target under the debugger, then report in text or open the inspector."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.cli.targets import add_run_options, add_target, load
+from emulator.debug.session import DebugSession
+from emulator.errors import InputFileError
+from emulator.program import Mark, ProgramSpec
+from emulator.progress import RunProgress
+
+
+def register(sub: Any) -> None:
+    """Add `explain` and `debug` to the subcommands."""
+    explain = sub.add_parser("explain", help="run under the debugger and explain what went wrong")
+    explain.add_argument(
+        "--json", action="store_true", help="print the findings as one JSON object"
+    )
+    _add_session_options(explain)
+    explain.set_defaults(handler=cmd_explain)
+    debug = sub.add_parser(
+        "debug", help="open the terminal inspector (Textual) on a program or project"
+    )
+    _add_session_options(debug)
+    debug.set_defaults(handler=cmd_debug)
+
+
+def _add_session_options(parser: argparse.ArgumentParser) -> None:
+    """TARGET and the options of a debugger session (explain, debug)."""
+    add_target(parser)
+    parser.add_argument(
+        "--slice",
+        action="append",
+        default=[],
+        metavar="LIST:START-END[:SHAPE][:NAME]",
+        help="name a slice of a list, e.g. weights:1-3920:196x20:W1 (repeatable)",
+    )
+    parser.add_argument(
+        "--mark",
+        metavar="VAR=VALUE",
+        help="count changes and coverage from when VAR (a stage variable) equals VALUE",
+    )
+    add_run_options(parser)
+
+
+def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu explain TARGET."""
+    from emulator.debug.explain import explain, render_text
+
+    session = _session(args, extra)
+    with RunProgress(session.runtime):
+        report = explain(session)
+    print(json.dumps(report, indent=1, default=str) if args.json else render_text(report))
+    return 0
+
+
+def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu debug TARGET."""
+    from emulator.tui.live.app import run_app
+
+    run_app(_session(args, extra))
+    return 0
+
+
+def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
+    from emulator.slices import parse_slice
+
+    try:
+        slices = [parse_slice(text) for text in args.slice]
+    except ValueError as exc:
+        raise InputFileError(str(exc)) from exc
+    defaults = _explain_defaults if args.command == "explain" else None
+    loaded = load(args.target, f"scratch-emu {args.command} {args.target}", extra, defaults)
+    return DebugSession(
+        loaded.project,
+        loaded.params,
+        program=loaded.program,
+        seed=args.seed,
+        turbo=args.turbo,
+        answers=tuple(args.answer),
+        slices=slices,
+        mark=_mark(args.mark),
+    )
+
+
+def _explain_defaults(program: ProgramSpec) -> Mapping[str, Any]:
+    return program.explain_defaults
+
+
+def _mark(text: str | None) -> Mark | None:
+    if text is None:
+        return None
+    if "=" not in text:
+        raise InputFileError(f"--mark wants VAR=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    return Mark(name, value)

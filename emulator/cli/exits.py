@@ -1,0 +1,6 @@
+"""The command's exit statuses."""
+
+EXIT_OK = 0
+EXIT_RUN_STOPPED = 1  # the run stopped early: an unsupported block, the step limit
+EXIT_BAD_INPUT = 2  # a file or option the user gave cannot be used
+EXIT_INTERRUPTED = 130  # Ctrl-C

@@ -1,0 +1,103 @@
+"""`run` and `export`: run a program or project and print what it says; write it as an .sb3."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from emulator.cli.exits import EXIT_RUN_STOPPED
+from emulator.cli.targets import Loaded, add_run_options, add_target, load
+from emulator.errors import InputFileError
+from emulator.progress import RunProgress
+from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.runtime.state import Say, Snapshot, snapshot
+from emulator.values import bubble_text
+
+
+def register(sub: Any) -> None:
+    """Add `run` and `export` to the subcommands."""
+    run = sub.add_parser("run", help="run a program or project and print what it says")
+    add_target(run)
+    run.add_argument(
+        "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
+    )
+    run.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
+    add_run_options(run)
+    run.set_defaults(handler=cmd_run)
+    export = sub.add_parser("export", help="write a program or project as an .sb3 file")
+    add_target(export)
+    export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
+    export.set_defaults(handler=cmd_export)
+
+
+def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu run TARGET."""
+    loaded = load(args.target, f"scratch-emu run {args.target}", extra)
+    runtime = Runtime(loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer)
+    out = sys.stderr if args.dump_state == "-" else sys.stdout
+
+    def show(say: Say) -> None:
+        text = bubble_text(say.text)
+        if text:
+            print(text, file=out, flush=True)
+
+    runtime.on_say = show
+    runtime.green_flag()
+    status, marked = 0, None
+    program = loaded.program
+    with RunProgress(runtime, program.progress_for(loaded.params) if program else None) as shown:
+        try:
+            marked = _run_to_mark(runtime, loaded, args.max_steps)
+            runtime.run(max_blocks=args.max_steps)
+        except StepLimitReached as exc:
+            print(f"scratch-emu: {exc}", file=sys.stderr)
+            status = EXIT_RUN_STOPPED
+    if program is not None and program.summary is not None:
+        print(program.summary(runtime, marked, loaded.params), file=out)
+        print(
+            f"emulator: {runtime.blocks:,} blocks in {shown.seconds:.1f} s "
+            f"({runtime.blocks / max(shown.seconds, 1e-9) / 1e6:.2f} M blocks/s)",
+            file=out,
+        )
+    if args.dump_state:
+        _write_state(runtime, args.dump_state)
+    return status
+
+
+def _run_to_mark(runtime: Runtime, loaded: Loaded, max_steps: int | None) -> Snapshot | None:
+    """Run to the program's mark (e.g. the start of training) and snapshot the state there."""
+    mark = loaded.program.mark if loaded.program is not None else None
+    if mark is None:
+        return None
+    if runtime.run_until(mark.reached(runtime), max_steps) is None:
+        return None
+    return snapshot(runtime.targets)
+
+
+def _write_state(runtime: Runtime, dest: str) -> None:
+    from emulator.state_json import dump_state
+
+    text = json.dumps(dump_state(runtime), ensure_ascii=False, indent=1)
+    if dest == "-":
+        print(text)
+        return
+    try:
+        with open(dest, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    except OSError as exc:
+        raise InputFileError(f"{dest}: cannot write the state: {exc.strerror}") from exc
+
+
+def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu export TARGET -o OUT.sb3."""
+    from emulator.sb3 import save_sb3
+
+    loaded = load(args.target, f"scratch-emu export {args.target}", extra)
+    try:
+        save_sb3(loaded.project, args.output)
+    except OSError as exc:
+        raise InputFileError(f"{args.output}: cannot write: {exc.strerror}") from exc
+    print(f"wrote {args.output}")
+    return 0

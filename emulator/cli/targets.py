@@ -1,0 +1,93 @@
+"""What every subcommand that runs something shares: TARGET, the program's own options, the run options."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.errors import InputFileError
+from emulator.loading import build_target, find_program, program_parser
+from emulator.program import ProgramSpec
+from emulator.project import Project
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A target resolved once: its project, the program that built it (None for a file), its options."""
+
+    name: str
+    project: Project
+    program: ProgramSpec | None
+    params: dict[str, Any]
+
+
+def add_target(parser: argparse.ArgumentParser) -> None:
+    """The TARGET argument."""
+    parser.add_argument(
+        "target",
+        metavar="TARGET",
+        help="an installed program's name, a .py file, an .sb3 or a project.json",
+    )
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """--seed, --answer and --turbo: how a run is set up."""
+    parser.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
+    parser.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="an answer for 'ask and wait' (repeat for several)",
+    )
+    parser.add_argument(
+        "--turbo",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="turbo mode: redraws do not end a frame (default: off, as in the editor)",
+    )
+
+
+def load(
+    target: str,
+    prog: str,
+    extra: list[str],
+    defaults: Callable[[ProgramSpec], Mapping[str, Any]] | None = None,
+) -> Loaded:
+    """Find the target, parse its program's options from the words after it, and build or load it.
+
+    `defaults` gives option defaults of the command's own from the program (explain's smaller run).
+    """
+    program = find_program(target)
+    own = defaults(program) if program is not None and defaults is not None else None
+    params = program_options(program, target, prog, extra, own)
+    return Loaded(target, build_target(target, program, params), program, params)
+
+
+def program_options(
+    program: ProgramSpec | None,
+    target: str,
+    prog: str,
+    extra: list[str],
+    defaults: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A program's own options from the words after its name (unknown words are bad input)."""
+    parser = program_parser(program, prog)
+    if defaults:
+        known = {action.dest for action in parser._actions}
+        parser.set_defaults(**{k: v for k, v in defaults.items() if k in known})
+    try:
+        params, unknown = parser.parse_known_args(extra)
+    except SystemExit as exc:
+        raise InputFileError(f"{target}: bad program options {' '.join(extra)}") from exc
+    if unknown:
+        raise InputFileError(f"unknown option(s) for {target}: {' '.join(unknown)}")
+    return vars(params)
+
+
+def no_extra(args: argparse.Namespace, extra: list[str]) -> None:
+    """Refuse words a command without program options was given."""
+    if extra:
+        raise InputFileError(f"{args.command}: unknown option(s) {' '.join(extra)}")

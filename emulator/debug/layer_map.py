@@ -1,0 +1,49 @@
+"""The layer map: where each layer's parts lie, by the offsets the program computed, checked against its lists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.program import LayerRanges
+from emulator.runtime.state import RuntimeTarget
+from emulator.values import to_number
+
+if TYPE_CHECKING:
+    from emulator.debug.session import DebugSession
+
+
+def layer_map(session: DebugSession) -> list[dict[str, Any]]:
+    """One row per layer (parts, problems, a line of text); none when the program declares no layer map."""
+    spec = session.program.layer_map if session.program is not None else None
+    if spec is None:
+        return []
+    targets = session.runtime.targets
+    lengths = {c.name: len(c.items) for t in targets for c in t.lists.values()}
+    sizes = layer_sizes(session.runtime.stage, spec.sizes_list)
+    return [_row(r, lengths) for r in spec.ranges(sizes, session.findings.offsets)]
+
+
+def layer_sizes(stage: RuntimeTarget, list_name: str) -> list[int]:
+    """The layer sizes the program keeps in a stage list (none when it has no such list)."""
+    cell = stage.find_list(None, list_name)
+    return [int(to_number(v)) for v in cell.items] if cell is not None else []
+
+
+def _row(layer: LayerRanges, lengths: dict[str, int]) -> dict[str, Any]:
+    problems = [
+        f"{part} of layer {layer.layer} are items {r.start}..{r.end} but `{r.list_name}` has "
+        f"{lengths.get(r.list_name, 0)} items"
+        for part, r in layer.parts.items()
+        if r is not None and r.end > lengths.get(r.list_name, 0)
+    ]
+    text = f"layer {layer.layer} ({layer.size}): " + ", ".join(
+        f"{part} {'not computed' if r is None else f'{r.start}..{r.end}'}"
+        for part, r in layer.parts.items()
+    )
+    return {
+        "layer": layer.layer,
+        "size": layer.size,
+        **{part: (None if r is None else [r.start, r.end]) for part, r in layer.parts.items()},
+        "problems": problems,
+        "text": text + ("  <-- " + "; ".join(problems) if problems else ""),
+    }

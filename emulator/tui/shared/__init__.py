@@ -1,0 +1,1 @@
+"""Widgets and helpers both inspectors use: script, lists, variables, heatmap, picture, text."""
