@@ -11,6 +11,7 @@ from emulator.slices import Slice
 from emulator.trace.diff import DiffReport, Divergence, ItemCount
 from emulator.trace.events import BlockInfo, Event, State
 from emulator.trace.replay import Trace
+from emulator.value_text import show_value
 from emulator.values import Value, number_to_string
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,15 +21,8 @@ VARIABLES_SHOWN = 8  # differing variables listed by diff
 
 
 def value_text(value: Value | None) -> str:
-    """A value with its type visible: numbers as Scratch prints them, strings quoted, -0 kept."""
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return "-0" if value == 0 and math.copysign(1.0, value) < 0 else number_to_string(value)
-    text = value if len(value) <= TEXT_PREVIEW else value[:TEXT_PREVIEW] + "..."
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A value with its type visible, long strings cut (the one renderer, with its width here)."""
+    return show_value(value, TEXT_PREVIEW)
 
 
 def source_text(block: BlockInfo) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from emulator.debug.session import DebugSession
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 
 
 class StatusBar(Static):

@@ -9,7 +9,7 @@ from textual.message import Message
 from emulator.trace.events import CLEAR, DELETE, Event
 from emulator.trace.replay import Trace
 from emulator.tui.shared.line_view import LineView
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 
 ROW_WIDTH = 46
 

@@ -13,8 +13,8 @@ from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
 from emulator.tui.shared.data_panes import DataPanes
 from emulator.tui.shared.script_view import ScriptView
-from emulator.tui.shared.text import show_value
 from emulator.tui.shared.variables_view import VariablesView
+from emulator.value_text import show_value
 
 
 class ReplayPainter(DataPanes):

@@ -11,7 +11,7 @@ from emulator.render_blocks import render_block
 from emulator.trace.events import ADD, CLEAR, DELETE, INSERT, Event
 from emulator.trace.render import source_text
 from emulator.tui.replay.state import Overwritten
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 
 
 class WriteView(Static):

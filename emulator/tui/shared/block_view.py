@@ -12,7 +12,7 @@ from textual.widgets import Static
 from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.render_blocks import render_block
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 from emulator.values import Value
 
 

@@ -16,7 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from emulator.slices import Slice
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 from emulator.values import Value, compare, to_number
 
 MODES = ("value", "change", "written")

@@ -9,7 +9,7 @@ from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.runtime.state import ListCell
 from emulator.tui.shared.line_view import LineView
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 from emulator.values import compare
 
 VALUE_WIDTH = 13

@@ -10,7 +10,7 @@ from rich.text import Text
 from emulator.program import VariableGroup
 from emulator.tui.shared.line_view import LineView
 from emulator.tui.shared.state_source import Key, StateSource
-from emulator.tui.shared.text import show_value
+from emulator.value_text import show_value
 from emulator.values import Value
 
 NAME_WIDTH = 16
