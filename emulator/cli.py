@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scratch-emu", description="Run and debug Scratch 3 programs."
     )
+    from emulator import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a program or project and print what it says")
     _add_target(run)
