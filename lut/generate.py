@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal, localcontext
 from pathlib import Path
 
-from emulator.lut.jsnum import js_number_to_string
+from emulator.values import number_to_string
 
 LUT_DIR = Path(__file__).resolve().parent
 
@@ -89,7 +89,7 @@ def log_values() -> list[float]:
 def table_text(values: list[float]) -> str:
     """One JS-formatted item per line, with no newline after the last one."""
     # The Scratch editor's list import can turn a trailing newline into an extra empty item.
-    return "\n".join(js_number_to_string(v) for v in values)
+    return "\n".join(number_to_string(v) for v in values)
 
 
 def sha256_of(data: bytes) -> str:
@@ -124,7 +124,7 @@ def meta(exp_sha: str, log_sha: str) -> dict:
         "file": "log.txt",
         "sha256": log_sha,
         "log0": {
-            "value": js_number_to_string(exact_log(LOG_ZERO_X)),
+            "value": number_to_string(exact_log(LOG_ZERO_X)),
             "is": "ln(0.00005), the log of half a step",
             "why": "ln 0 is -Infinity; entry 1 serves x in [0, 0.0001), so it holds the log of that "
             "interval's midpoint: finite (a loss built on it stays finite), below entry 2 "

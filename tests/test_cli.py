@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import emulator
 from emulator.cli import main
 
 APPLE_ORANGE = [
@@ -261,3 +262,11 @@ def test_lut_report_prints_the_error_figures(capsys: pytest.CaptureFixture[str])
     """`lut --report` prints the tables' error against exact exp, log and sigmoid."""
     status, out, _ = run_cli(capsys, "lut", "--report")
     assert status == 0 and "exp" in out and "log" in out and "sigmoid" in out
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version` prints `scratch-emu` and emulator.__version__, the one place the version is written."""
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"scratch-emu {emulator.__version__}\n"

@@ -141,6 +141,7 @@ def test_idx_source_round_trip(tmp_path: Path) -> None:
     assert labels == [str(v) for v in train_labels[:4]]
     assert load.load_split("test", out)[1] == [str(v) for v in test_labels]
     assert "train-images-idx3-ubyte.gz" in (out / "README.md").read_text()
+    assert "CC BY-SA 3.0" in (out / "LICENSE").read_text()
 
 
 def test_csv_source_rejects_wrong_layout(tmp_path: Path) -> None:

@@ -31,8 +31,8 @@ from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.screen_text import screen_text
 from emulator.tui.shared.script_view import ScriptView
-from emulator.value_text import show_value
 from emulator.tui.shared.variables_view import VariablesView
+from emulator.value_text import show_value
 
 TRACES = Path(__file__).parent.parent / "traces"
 SIZE = (160, 50)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from typing import Protocol
 
+from emulator import __version__
 from emulator.cli import debugging, running, traces
 from emulator.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_STOPPED
 from emulator.cli.targets import no_extra
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scratch-emu", description="Run and debug Scratch 3 programs."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in (running, debugging, traces):
         module.register(sub)

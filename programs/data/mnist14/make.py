@@ -4,6 +4,7 @@ import argparse
 import gzip
 import importlib.metadata
 import importlib.util
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,8 +197,11 @@ def write_split(directory: Path, name: str, split: Split) -> None:
 
 
 def write_all(directory: Path, source: Source) -> None:
-    """Write the four list files and the README that documents them."""
+    """Write the four list files, the README that documents them, and their licence notice."""
     directory.mkdir(parents=True, exist_ok=True)
+    if directory.resolve() != DATA_DIR:
+        # Files derived from MNIST are CC BY-SA 3.0 wherever they are written: the notice goes along.
+        shutil.copyfile(DATA_DIR / "LICENSE", directory / "LICENSE")
     write_split(directory, "train", source.train)
     write_split(directory, "test", source.test)
     text = readme(

@@ -47,7 +47,8 @@ a pooled pixel is `1` when that mean is at least 128 (the 2x2 sum at least 512),
 
 MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, and is licensed under
 CC BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/). These files are derived from
-it (downsampled and thresholded) and are shared under the same licence.
+it (downsampled and thresholded) and are shared under the same licence. `LICENSE` beside
+them states this in full; the code that makes and reads them is MIT, as is the rest of scratch-emu.
 
 ## Regenerate
 
