@@ -36,12 +36,12 @@ def differing_lines() -> set[str]:
 
 @pytest.fixture(scope="module")
 def buggy() -> dict[str, Any]:
-    return explain(DebugSession("day3", {"variant": "buggy", **SMALL}))
+    return explain(DebugSession("day3", {"variant": "buggy", **SMALL})).to_json()
 
 
 @pytest.fixture(scope="module")
 def fixed() -> dict[str, Any]:
-    return explain(DebugSession("day3", {"variant": "fixed", **SMALL}))
+    return explain(DebugSession("day3", {"variant": "fixed", **SMALL})).to_json()
 
 
 def weight_slices(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -101,7 +101,7 @@ def test_zero_gradient_is_told_from_a_lost_one() -> None:
         "train": 3,
         "test": 1,
     }
-    report = explain(DebugSession("day3", {"variant": "fixed", **blank}))
+    report = explain(DebugSession("day3", {"variant": "fixed", **blank})).to_json()
     w1 = next(line for line in report["verdict"] if line.startswith("W1"))
     assert "vanishing" in w1 and "not a plumbing bug" in w1
     assert weight_slices(report)["W1"]["reference_max_abs_change"] == 0.0

@@ -54,7 +54,7 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     session = _session(args, extra)
     with RunProgress(session.runtime):
         report = explain(session)
-    print(json.dumps(report, indent=1, default=str) if args.json else render_text(report))
+    print(json.dumps(report.to_json(), indent=1, default=str) if args.json else render_text(report))
     return 0
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from emulator.debug.report import LayerRow
 from emulator.program import LayerRanges
 from emulator.runtime.state import RuntimeTarget
 from emulator.values import to_number
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from emulator.debug.session import DebugSession
 
 
-def layer_map(session: DebugSession) -> list[dict[str, Any]]:
+def layer_map(session: DebugSession) -> list[LayerRow]:
     """One row per layer (parts, problems, a line of text); none when the program declares no layer map."""
     spec = session.program.layer_map if session.program is not None else None
     if spec is None:
@@ -29,7 +30,7 @@ def layer_sizes(stage: RuntimeTarget, list_name: str) -> list[int]:
     return [int(to_number(v)) for v in cell.items] if cell is not None else []
 
 
-def _row(layer: LayerRanges, lengths: dict[str, int]) -> dict[str, Any]:
+def _row(layer: LayerRanges, lengths: dict[str, int]) -> LayerRow:
     problems = [
         f"{part} of layer {layer.layer} are items {r.start}..{r.end} but `{r.list_name}` has "
         f"{lengths.get(r.list_name, 0)} items"
@@ -40,10 +41,6 @@ def _row(layer: LayerRanges, lengths: dict[str, int]) -> dict[str, Any]:
         f"{part} {'not computed' if r is None else f'{r.start}..{r.end}'}"
         for part, r in layer.parts.items()
     )
-    return {
-        "layer": layer.layer,
-        "size": layer.size,
-        **{part: (None if r is None else [r.start, r.end]) for part, r in layer.parts.items()},
-        "problems": problems,
-        "text": text + ("  <-- " + "; ".join(problems) if problems else ""),
-    }
+    parts = {part: (None if r is None else (r.start, r.end)) for part, r in layer.parts.items()}
+    flagged = text + ("  <-- " + "; ".join(problems) if problems else "")
+    return LayerRow(layer.layer, layer.size, parts, tuple(problems), flagged)

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from emulator.debug.report import LayerRow
 from emulator.tui.live.evidence import KIND_FILTERS, KIND_TITLES, Event, filtered
 from emulator.tui.shared.messages import JumpToBlock
 
@@ -95,7 +96,7 @@ class EventsView(Vertical):
 class LayerMapView(Static):
     """explain's layer map: each layer's ranges as the program computed them; problems in red."""
 
-    def show(self, rows: list[dict[str, Any]]) -> None:
+    def show(self, rows: list[LayerRow]) -> None:
         """Draw the rows."""
         if not rows:
             self.update(
@@ -109,5 +110,5 @@ class LayerMapView(Static):
         for i, row in enumerate(rows):
             if i:
                 text.append("\n")
-            text.append(row["text"], style="bold red" if row.get("problems") else "")
+            text.append(row.text, style="bold red" if row.problems else "")
         self.update(text)

@@ -40,32 +40,15 @@ def events(session: DebugSession) -> list[Event]:
     out = []
     findings = session.findings
     for miss in explain.sorted_misses(session):
-        row = explain.miss_row(session, miss)
-        span = f"{row['first_index']}..{row['last_index']} of {row['length']}"
+        m = explain.out_of_range_of(session, miss)
+        span = f"{m.first_index}..{m.last_index} of {m.length}"
         out.append(
-            Event(
-                miss.kind,
-                miss.list_name,
-                miss.count,
-                span,
-                miss.target,
-                miss.block_id,
-                explain.miss_line(row),
-            )
+            Event(m.kind, m.list, m.count, span, miss.target, miss.block_id, explain.miss_line(m))
         )
-    for n in list(findings.nonfinite.values()):
-        row = explain.nonfinite_row(session, n)
-        out.append(
-            Event(
-                "nonfinite",
-                n.what,
-                n.count,
-                row["first"],
-                n.target,
-                n.block_id,
-                f"{n.what} was set to {row['first']} {n.count} time(s)",
-            )
-        )
+    for found in list(findings.nonfinite.values()):
+        n = explain.nonfinite_of(session, found)
+        text = f"{n.what} was set to {n.first} {n.count} time(s)"
+        out.append(Event("nonfinite", n.what, n.count, n.first, found.target, found.block_id, text))
     for c in list(findings.clamps.values()):
         if c.count:
             out.append(
