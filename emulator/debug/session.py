@@ -7,22 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator import opcodes
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
 from emulator.debug.slices import Slice
 from emulator.loading import load_target
+from emulator.opcodes import ListIndex
 from emulator.project import Block, Project
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.scheduler import Runtime
 from emulator.runtime.state import Snapshot, snapshot
 from emulator.runtime.thread import Thread
 from emulator.values import LIST_INVALID, Value, compare, to_list_index
-
-LIST_ACCESS_OPCODES = {
-    "data_itemoflist": "read",
-    "data_replaceitemoflist": "write",
-    "data_insertatlist": "write",
-    "data_deleteoflist": "write",
-}
 
 
 @dataclass(frozen=True)
@@ -267,30 +262,27 @@ class DebugSession:
         p = self.paused
         if p is None or p.stmt is None or p.thread is None:
             return None
-        for block in _blocks_under(p.stmt.block, p.stmt.target.source.blocks):
-            if block.opcode in LIST_ACCESS_OPCODES:
-                return self._access(p.thread, block)
-        return None
+        return self.list_access_at(p.thread, p.stmt)
 
     def list_access_at(self, thread: Thread, stmt: Stmt) -> ListAccess | None:
         """The list item a block would read or write if it ran now in this thread (for conditions mid-run)."""
         for block in _blocks_under(stmt.block, stmt.target.source.blocks):
-            if block.opcode in LIST_ACCESS_OPCODES:
-                return self._access(thread, block)
+            rule = opcodes.list_access(block.opcode)
+            if rule is not None:
+                return self._access(thread, block, rule)
         return None
 
-    def _access(self, thread: Thread, block: Block) -> ListAccess:
+    def _access(self, thread: Thread, block: Block, rule: ListIndex) -> ListAccess:
         linker = self.runtime.linkers[thread.target.name]
         field = block.fields["LIST"]
         cell = thread.target.list(field.ref_id, str(field.value))
         [(_, index)] = self.runtime.preview(thread, [("INDEX", linker.input(block, "INDEX"))])
         items = cell.items
-        size = len(items) + (1 if block.opcode == "data_insertatlist" else 0)
-        resolved = to_list_index(index, size, block.opcode == "data_deleteoflist", _Frozen())
+        size = len(items) + rule.past_end
+        resolved = to_list_index(index, size, rule.accepts_all, _Frozen())
         value = items[resolved - 1] if 1 <= resolved <= len(items) else ""
-        return ListAccess(
-            cell.name, LIST_ACCESS_OPCODES[block.opcode], index, resolved, len(items), value
-        )
+        kind = "write" if rule.writes else "read"
+        return ListAccess(cell.name, kind, index, resolved, len(items), value)
 
     def procedure_arguments(self) -> dict[str, Value]:
         """The current custom block's arguments (innermost call)."""

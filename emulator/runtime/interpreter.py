@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
+from emulator.opcodes import HATS, Opcode
 from emulator.project import LIST, VARIABLE, Block, Primitive, Slot
 from emulator.runtime.input_order import InputOrder, draws_random, input_order
 from emulator.runtime.nodes import Reporter, Run, Stmt
@@ -25,20 +26,6 @@ ReporterBuilder = Callable[["Linker", Block], Reporter]
 
 STATEMENTS: dict[str, StatementBuilder] = {}
 REPORTERS: dict[str, ReporterBuilder] = {}
-HATS = frozenset(
-    {
-        "event_whenflagclicked",
-        "event_whenbroadcastreceived",
-        "event_whenkeypressed",
-        "event_whenthisspriteclicked",
-        "event_whenstageclicked",
-        "event_whenbackdropswitchesto",
-        "event_whengreaterthan",
-        "event_whentouchingobject",
-        "control_start_as_clone",
-        "procedures_definition",
-    }
-)
 
 
 class UnsupportedBlock(EmulatorError):
@@ -120,7 +107,7 @@ class Linker:
         stmt.cost = 1 + self._reporters
         stmt.inputs = tuple(self._top_inputs)
         self._reporters, self._top_inputs = saved
-        if block.opcode == "procedures_call" and block.mutation:
+        if block.opcode == Opcode.PROCEDURES_CALL and block.mutation:
             stmt.proccode = str(block.mutation.get("proccode", ""))
         return stmt
 
@@ -264,14 +251,14 @@ class Linker:
     def prototype(self, proccode: str) -> Prototype | None:
         """(names, ids, defaults, warp) of the first prototype with this proccode in this target."""
         for block in self._in_js_order():
-            if block.opcode == "procedures_prototype" and _proccode(block) == proccode:
+            if block.opcode == Opcode.PROCEDURES_PROTOTYPE and _proccode(block) == proccode:
                 return _parse_prototype(block, self.target.name)
         return None
 
     def definition(self, proccode: str) -> Stmt | None:
         """The Stmt of the first procedures_definition whose prototype has this proccode."""
         for block in self._in_js_order():
-            if block.opcode != "procedures_definition":
+            if block.opcode != Opcode.PROCEDURES_DEFINITION:
                 continue
             inp = block.inputs.get("custom_block")
             proto = self.blocks.get(inp.slot) if inp and isinstance(inp.slot, str) else None

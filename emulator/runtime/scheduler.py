@@ -7,6 +7,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 
 import emulator.runtime.ops  # noqa: F401  (registers every block handler)
 from emulator.errors import ProgramError
+from emulator.opcodes import RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
 from emulator.runtime.hooks import RunHooks
@@ -23,17 +24,6 @@ FRAME_MS = 1000.0 / 30.0  # the editor runs the VM in compatibility mode: 30 fra
 MS_PER_BLOCK = 1e-4  # one block costs 0.1 us of virtual time: about the official VM's speed
 WORK_BLOCKS = int(0.75 * FRAME_MS / MS_PER_BLOCK)  # a frame's work budget is 75 % of the frame
 WARP_BLOCKS = int(500.0 / MS_PER_BLOCK)  # warp mode yields once its timer passes 500 ms
-
-# Hats that restart a thread already running their script instead of starting a second one.
-RESTARTING_HATS = frozenset(
-    {
-        "event_whenflagclicked",
-        "event_whenbroadcastreceived",
-        "event_whenthisspriteclicked",
-        "event_whenstageclicked",
-        "event_whenbackdropswitchesto",
-    }
-)
 
 Pause = Callable[[Thread, Stmt], bool]
 
@@ -121,7 +111,9 @@ class Runtime:
             linker = Linker(self, target)
             self.linkers[target.name] = linker
             for hat in target.source.top_blocks():
-                first = linker.chain(hat.next) if hat.opcode != "procedures_definition" else None
+                first = (
+                    linker.chain(hat.next) if hat.opcode != Opcode.PROCEDURES_DEFINITION else None
+                )
                 self.scripts.append(Script(target, hat, first))
 
     @property
@@ -150,7 +142,7 @@ class Runtime:
         self.stop_all()
         self.questions.answer = ""  # PROJECT_START resets the answer
         self.timer_start_ms = self.now_ms
-        return self.start_hats("event_whenflagclicked")
+        return self.start_hats(Opcode.EVENT_WHENFLAGCLICKED)
 
     def start_hats(self, opcode: str, message: str | None = None) -> list[Thread]:
         """Start (or restart) every script under a hat of this kind, in Scratch's order."""
@@ -194,7 +186,7 @@ class Runtime:
 
     def start_broadcast(self, message: str) -> list[Thread]:
         """Start the receivers of a message; they run later in this same tick."""
-        return self.start_hats("event_whenbroadcastreceived", message)
+        return self.start_hats(Opcode.EVENT_WHENBROADCASTRECEIVED, message)
 
     def has_thread(self, thread: Thread) -> bool:
         """Whether the thread is still in the thread list."""

@@ -62,7 +62,7 @@ def data_changevariableby(b: Linker, block: Block) -> Run:
 @statement("data_hidevariable")
 @statement("data_showlist")
 @statement("data_hidelist")
-def data_show_or_hide(b: Linker, block: Block) -> Run:
+def _show_or_hide(b: Linker, block: Block) -> Run:
     # Monitors are not emulated; showing or hiding one changes no state.
     return lambda t, f: NEXT
 

@@ -65,6 +65,6 @@ def _param_slots(
 
 @reporter("argument_reporter_string_number")
 @reporter("argument_reporter_boolean")
-def argument_reporter(b: Linker, block: Block) -> Reporter:
+def _argument_reporter(b: Linker, block: Block) -> Reporter:
     name = str(b.field(block, "VALUE"))
     return lambda t: t.param(name)
