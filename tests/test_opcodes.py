@@ -5,15 +5,18 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import emulator.dsl
-import emulator.runtime.ops
 from emulator import opcodes, render_blocks
+from emulator.errors import EmulatorError
 from emulator.opcodes import SPECS, TABLE, BlockSpec, InputKind, Opcode, Shape
-from emulator.runtime.interpreter import REPORTERS, STATEMENTS
+from emulator.runtime import ops
+from emulator.runtime.ops import HANDLERS
 from tests.conformance.cases import all_cases, opcodes_in
 
 OPCODE_LIKE = re.compile(
@@ -24,11 +27,6 @@ COMPACT_PRIMITIVES = {Opcode.DATA_VARIABLE, Opcode.DATA_LISTCONTENTS}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
-def handlers() -> dict[str, object]:
-    """Every opcode the runtime has a handler for."""
-    return {**STATEMENTS, **REPORTERS}
-
-
 def _row_id(row: BlockSpec) -> str:
     return row.opcode.value
 
@@ -36,7 +34,7 @@ def _row_id(row: BlockSpec) -> str:
 @pytest.mark.parametrize("row", SPECS, ids=_row_id)
 def test_every_row_has_a_handler_or_says_why_not(row: BlockSpec) -> None:
     """A row without a handler is a hat, a menu or a custom block's part, and says why it needs none."""
-    if row.opcode in handlers():
+    if row.opcode in HANDLERS:
         assert not row.no_handler, f"{row.opcode} has a handler but claims it needs none"
         return
     assert row.no_handler, f"{row.opcode} has no handler and no reason for lacking one"
@@ -65,8 +63,8 @@ def test_every_opcode_has_a_conformance_case() -> None:
 
 def test_every_handler_is_for_an_opcode_of_the_table() -> None:
     """The runtime handles no opcode the table lacks, and no ops function is named after one."""
-    assert set(handlers()) <= set(TABLE)
-    for name, module in inspect.getmembers(emulator.runtime.ops, inspect.ismodule):
+    assert set(HANDLERS) <= set(TABLE)
+    for name, module in inspect.getmembers(ops, inspect.ismodule):
         for fn_name, _ in inspect.getmembers(module, inspect.isfunction):
             if OPCODE_LIKE.fullmatch(fn_name):
                 assert fn_name in TABLE, f"ops.{name}.{fn_name} is named after no opcode"
@@ -115,3 +113,27 @@ def test_queries_read_the_table() -> None:
     assert {Opcode.OPERATOR_RANDOM, Opcode.DATA_ITEMOFLIST} == opcodes.RANDOM_REPORTERS
     assert Opcode.PROCEDURES_DEFINITION in opcodes.HATS
     assert Opcode.EVENT_WHENKEYPRESSED not in opcodes.RESTARTING_HATS
+
+
+def test_the_registry_binds_every_handled_row() -> None:
+    """HANDLERS holds exactly the rows that need a handler, each bound to the function named after it."""
+    assert set(HANDLERS) == opcodes.HANDLED
+    for opcode, fn in HANDLERS.items():
+        module = ops.MODULES[opcode.partition("_")[0]]
+        assert getattr(module, opcode) is fn
+
+
+def test_a_row_whose_handler_is_missing_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row the ops modules do not implement is an error when the registry is built, not at run time."""
+    monkeypatch.delattr(ops.sensing, "sensing_timer")
+    with pytest.raises(EmulatorError, match="sensing_timer"):
+        ops._handler(opcodes.spec(Opcode.SENSING_TIMER))
+
+
+def test_the_linker_imports_the_registry_itself() -> None:
+    """Importing only the linker is enough for it to find every handler (no import side effect needed)."""
+    code = (
+        "from emulator.runtime import linker; print(len(linker.STATEMENTS) + len(linker.REPORTERS))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(len(opcodes.HANDLED))

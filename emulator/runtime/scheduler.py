@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator, Iterable, Iterator
 
-import emulator.runtime.ops  # noqa: F401  (registers every block handler)
 from emulator.errors import ProgramError
 from emulator.opcodes import RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
 from emulator.runtime.hooks import RunHooks
-from emulator.runtime.interpreter import Linker
+from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Reporter, Stmt
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references

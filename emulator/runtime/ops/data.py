@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, reporter, statement
 from emulator.runtime.nodes import Reporter, Run
 from emulator.runtime.thread import NEXT, Frame, Thread
 from emulator.values import (
@@ -17,18 +18,24 @@ from emulator.values import (
     to_number,
 )
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
+
 # ## Variables
 
 
-@reporter("data_variable")
-def data_variable(b: Linker, block: Block) -> Reporter:
-    get = b.variable(block)
+def data_variable(linker: Linker, block: Block) -> Reporter:
+    get = linker.variable(block)
     return lambda t: get().value
 
 
-@statement("data_setvariableto")
-def data_setvariableto(b: Linker, block: Block) -> Run:
-    get, value, rt, block_id = b.variable(block), b.input(block, "VALUE"), b.rt, block.id
+def data_setvariableto(linker: Linker, block: Block) -> Run:
+    get, value, rt, block_id = (
+        linker.variable(block),
+        linker.input(block, "VALUE"),
+        linker.rt,
+        block.id,
+    )
 
     def run(t: Thread, f: Frame) -> int:
         # Scratch stores the value as it is: a literal "10" stays the string "10".
@@ -42,9 +49,13 @@ def data_setvariableto(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_changevariableby")
-def data_changevariableby(b: Linker, block: Block) -> Run:
-    get, delta, rt, block_id = b.variable(block), b.input(block, "VALUE"), b.rt, block.id
+def data_changevariableby(linker: Linker, block: Block) -> Run:
+    get, delta, rt, block_id = (
+        linker.variable(block),
+        linker.input(block, "VALUE"),
+        linker.rt,
+        block.id,
+    )
 
     def run(t: Thread, f: Frame) -> int:
         d = delta(t)
@@ -58,27 +69,24 @@ def data_changevariableby(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_showvariable")
-@statement("data_hidevariable")
-@statement("data_showlist")
-@statement("data_hidelist")
-def _show_or_hide(b: Linker, block: Block) -> Run:
+def _show_or_hide(linker: Linker, block: Block) -> Run:
     # Monitors are not emulated; showing or hiding one changes no state.
     return lambda t, f: NEXT
+
+
+data_showvariable = data_hidevariable = data_showlist = data_hidelist = _show_or_hide
 
 
 # ## List reporters
 
 
-@reporter("data_listcontents")
-def data_listcontents(b: Linker, block: Block) -> Reporter:
-    get = b.list(block)
+def data_listcontents(linker: Linker, block: Block) -> Reporter:
+    get = linker.list(block)
     return lambda t: list_contents(get().items)
 
 
-@reporter("data_itemoflist")
-def data_itemoflist(b: Linker, block: Block) -> Reporter:
-    get, index, rt, block_id = b.list(block), b.input(block, "INDEX"), b.rt, block.id
+def data_itemoflist(linker: Linker, block: Block) -> Reporter:
+    get, index, rt, block_id = linker.list(block), linker.input(block, "INDEX"), linker.rt, block.id
 
     def report(t: Thread) -> Value:
         i = index(t)
@@ -98,9 +106,8 @@ def data_itemoflist(b: Linker, block: Block) -> Reporter:
     return report
 
 
-@reporter("data_itemnumoflist")
-def data_itemnumoflist(b: Linker, block: Block) -> Reporter:
-    get, item = b.list(block), b.input(block, "ITEM")
+def data_itemnumoflist(linker: Linker, block: Block) -> Reporter:
+    get, item = linker.list(block), linker.input(block, "ITEM")
 
     def report(t: Thread) -> Value:
         x = item(t)
@@ -112,15 +119,13 @@ def data_itemnumoflist(b: Linker, block: Block) -> Reporter:
     return report
 
 
-@reporter("data_lengthoflist")
-def data_lengthoflist(b: Linker, block: Block) -> Reporter:
-    get = b.list(block)
+def data_lengthoflist(linker: Linker, block: Block) -> Reporter:
+    get = linker.list(block)
     return lambda t: float(len(get().items))
 
 
-@reporter("data_listcontainsitem")
-def data_listcontainsitem(b: Linker, block: Block) -> Reporter:
-    get, item = b.list(block), b.input(block, "ITEM")
+def data_listcontainsitem(linker: Linker, block: Block) -> Reporter:
+    get, item = linker.list(block), linker.input(block, "ITEM")
 
     def report(t: Thread) -> Value:
         x = item(t)
@@ -132,9 +137,8 @@ def data_listcontainsitem(b: Linker, block: Block) -> Reporter:
 # ## List writes
 
 
-@statement("data_addtolist")
-def data_addtolist(b: Linker, block: Block) -> Run:
-    get, item, rt, block_id = b.list(block), b.input(block, "ITEM"), b.rt, block.id
+def data_addtolist(linker: Linker, block: Block) -> Run:
+    get, item, rt, block_id = linker.list(block), linker.input(block, "ITEM"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         x = item(t)
@@ -152,9 +156,8 @@ def data_addtolist(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_deleteoflist")
-def data_deleteoflist(b: Linker, block: Block) -> Run:
-    get, index, rt, block_id = b.list(block), b.input(block, "INDEX"), b.rt, block.id
+def data_deleteoflist(linker: Linker, block: Block) -> Run:
+    get, index, rt, block_id = linker.list(block), linker.input(block, "INDEX"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         i = index(t)
@@ -178,9 +181,8 @@ def data_deleteoflist(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_deletealloflist")
-def data_deletealloflist(b: Linker, block: Block) -> Run:
-    get, rt, block_id = b.list(block), b.rt, block.id
+def data_deletealloflist(linker: Linker, block: Block) -> Run:
+    get, rt, block_id = linker.list(block), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         cell = get()
@@ -193,10 +195,9 @@ def data_deletealloflist(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_insertatlist")
-def data_insertatlist(b: Linker, block: Block) -> Run:
-    get, rt, block_id = b.list(block), b.rt, block.id
-    item, index = b.input(block, "ITEM"), b.input(block, "INDEX")
+def data_insertatlist(linker: Linker, block: Block) -> Run:
+    get, rt, block_id = linker.list(block), linker.rt, block.id
+    item, index = linker.input(block, "ITEM"), linker.input(block, "INDEX")
 
     def run(t: Thread, f: Frame) -> int:
         x, i = item(t), index(t)
@@ -218,10 +219,9 @@ def data_insertatlist(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_replaceitemoflist")
-def data_replaceitemoflist(b: Linker, block: Block) -> Run:
-    get, rt, block_id = b.list(block), b.rt, block.id
-    index, item = b.input(block, "INDEX"), b.input(block, "ITEM")
+def data_replaceitemoflist(linker: Linker, block: Block) -> Run:
+    get, rt, block_id = linker.list(block), linker.rt, block.id
+    index, item = linker.input(block, "INDEX"), linker.input(block, "ITEM")
 
     def run(t: Thread, f: Frame) -> int:
         i, x = index(t), item(t)

@@ -1,4 +1,4 @@
-"""Turns a target's blocks into runnable form: a Stmt chain per script, a Reporter closure per input."""
+"""Links a target's blocks into runnable form: a Stmt chain per script, a Reporter closure per input."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from emulator.opcodes import HATS, Opcode
 from emulator.project import LIST, VARIABLE, Block, Primitive, Slot
 from emulator.runtime.input_order import InputOrder, draws_random, input_order
 from emulator.runtime.nodes import Reporter, Run, Stmt
+from emulator.runtime.ops import REPORTERS, STATEMENTS
 from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
 from emulator.values import Value, list_contents
 
@@ -19,13 +20,8 @@ if TYPE_CHECKING:
     from emulator.runtime.scheduler import Runtime
     from emulator.runtime.thread import Frame, Thread
 
-StatementBuilder = Callable[["Linker", Block], Run]
 Prototype = tuple[list[str], list[str], list[Value], bool]
 """A custom block's argument names, ids and defaults, and its warp flag."""
-ReporterBuilder = Callable[["Linker", Block], Reporter]
-
-STATEMENTS: dict[str, StatementBuilder] = {}
-REPORTERS: dict[str, ReporterBuilder] = {}
 
 
 class UnsupportedBlock(EmulatorError):
@@ -35,26 +31,6 @@ class UnsupportedBlock(EmulatorError):
         super().__init__(f"unsupported block {opcode!r} (block id {block_id!r} in {target!r})")
         self.opcode = opcode
         self.block_id = block_id
-
-
-def statement(opcode: str) -> Callable[[StatementBuilder], StatementBuilder]:
-    """Register a builder for a stack block, named after its opcode."""
-
-    def register(fn: StatementBuilder) -> StatementBuilder:
-        STATEMENTS[opcode] = fn
-        return fn
-
-    return register
-
-
-def reporter(opcode: str) -> Callable[[ReporterBuilder], ReporterBuilder]:
-    """Register a builder for a reporter block, named after its opcode."""
-
-    def register(fn: ReporterBuilder) -> ReporterBuilder:
-        REPORTERS[opcode] = fn
-        return fn
-
-    return register
 
 
 class Linker:
