@@ -14,7 +14,8 @@ from typing import Any, Protocol
 from emulator.errors import EmulatorError, InputFileError, ProgramError
 from emulator.loading import load_target, program_module, program_parser
 from emulator.progress import RunProgress
-from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.runtime.runtime import Runtime
+from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
 from emulator.values import bubble_text
 

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 
 ProgramProgress = Callable[[Runtime], tuple[float, float, str]]
 REFRESH_SECONDS = 0.25

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import RuntimeTarget
 from emulator.values import Value
 

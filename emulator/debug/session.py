@@ -9,12 +9,13 @@ from typing import Any
 
 from emulator import opcodes
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
+from emulator.debug.preview import preview, preview_inputs
 from emulator.debug.slices import Slice
 from emulator.loading import load_target
 from emulator.opcodes import ListIndex
 from emulator.project import Block, Project
 from emulator.runtime.nodes import Stmt
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import Snapshot, snapshot
 from emulator.runtime.thread import Thread
 from emulator.values import LIST_INVALID, Value, compare, to_list_index
@@ -255,7 +256,7 @@ class DebugSession:
         p = self.paused
         if p is None or p.stmt is None or p.thread is None:
             return []
-        return self.runtime.preview_inputs(p.thread, p.stmt)
+        return preview_inputs(self.runtime, p.thread, p.stmt)
 
     def list_access(self) -> ListAccess | None:
         """The list item the paused block reads or writes (the first such, when several)."""
@@ -276,7 +277,7 @@ class DebugSession:
         linker = self.runtime.linkers[thread.target.name]
         field = block.fields["LIST"]
         cell = thread.target.list(field.ref_id, str(field.value))
-        [(_, index)] = self.runtime.preview(thread, [("INDEX", linker.input(block, "INDEX"))])
+        [(_, index)] = preview(self.runtime, thread, [("INDEX", linker.input(block, "INDEX"))])
         items = cell.items
         size = len(items) + rule.past_end
         resolved = to_list_index(index, size, rule.accepts_all, _Frozen())

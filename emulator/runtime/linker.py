@@ -17,7 +17,7 @@ from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
 from emulator.values import Value, list_contents
 
 if TYPE_CHECKING:
-    from emulator.runtime.scheduler import Runtime
+    from emulator.runtime.runtime import Runtime
     from emulator.runtime.thread import Frame, Thread
 
 Prototype = tuple[list[str], list[str], list[Value], bool]

@@ -19,7 +19,8 @@ import numpy as np
 
 from emulator.project import Project
 from emulator.runtime.hooks import RunHooks
-from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.runtime.runtime import Runtime
+from emulator.runtime.sequencer import StepLimitReached
 from emulator.trace.events import (
     ADD,
     CLEAR,

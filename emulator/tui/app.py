@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from emulator.debug.session import DebugSession
 from emulator.errors import EmulatorError, ProgramError
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.tui.block_view import BlockView
 from emulator.tui.commands import palette_commands
 from emulator.tui.events_view import EventsView, LayerMapView

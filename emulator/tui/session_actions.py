@@ -8,7 +8,7 @@ from collections.abc import Callable
 from emulator.debug.findings import Watch
 from emulator.debug.session import DebugSession, Paused
 from emulator.render_blocks import render_script, scripts
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 
 Condition = Callable[[Runtime], bool]
 

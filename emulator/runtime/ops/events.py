@@ -1,4 +1,4 @@
-"""event_* blocks: broadcast and broadcast-and-wait (hats are started by the scheduler)."""
+"""event_* blocks: broadcast and broadcast-and-wait (the runtime starts the hats)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def procedures_call(linker: Linker, block: Block) -> Run:
     getters = [get for _, get in given]
     slots = _param_slots(names, ids, defaults, [arg_id for arg_id, _ in given])
     definition = linker.definition(proccode)
-    rt = linker.rt
+    sequencer = linker.rt.sequencer
 
     def run(t: Thread, f: Frame) -> int:
         values = [
@@ -45,7 +45,7 @@ def procedures_call(linker: Linker, block: Block) -> Run:
         recursive = not warp and t.is_recursive_call(proccode)
         frame = Frame(definition, f.warp)
         t.frames.append(frame)
-        if f.warp and rt.warp_expired(t):
+        if f.warp and sequencer.warp_expired(t):
             return YIELD
         if warp:
             frame.warp = True
