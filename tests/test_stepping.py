@@ -10,7 +10,7 @@ import pytest
 from emulator.debug.preview import preview_inputs
 from emulator.dsl import Program, broadcast, if_, join, random, repeat, say, wait
 from emulator.project import Project
-from emulator.runtime.hooks import RunHooks
+from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks
 from emulator.runtime.runtime import Runtime
 from emulator.state_json import dump_state
 from tests.helpers import Blocks, project, started
@@ -233,7 +233,7 @@ def test_preview_inputs_inside_a_procedure_sees_its_arguments() -> None:
 
 
 class RecordingHooks(RunHooks):
-    """Records every report as a tuple."""
+    """Records every report as a tuple; ops and kinds arrive as enum members equal to their names."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
@@ -242,22 +242,25 @@ class RecordingHooks(RunHooks):
         self.calls.append(("var", cell.name, value, block_id))
 
     def on_list_write(
-        self, thread: Any, block_id: str, cell: Any, op: str, index: int, old: Any, new: Any
+        self, thread: Any, block_id: str, cell: Any, op: ListWrite, index: int, old: Any, new: Any
     ) -> None:
+        assert type(op) is ListWrite
         self.calls.append(("list", cell.name, op, index, old, new, block_id))
 
     def on_list_clear(self, thread: Any, block_id: str, cell: Any, old: list[Any]) -> None:
         self.calls.append(("clear", cell.name, old, block_id))
 
     def on_list_miss(
-        self, thread: Any, block_id: str, cell: Any, kind: str, index: Any, length: int
+        self, thread: Any, block_id: str, cell: Any, kind: MissKind, index: Any, length: int
     ) -> None:
+        assert type(kind) is MissKind
         self.calls.append(("miss", cell.name, kind, index, length, block_id))
 
     def on_nonfinite(self, thread: Any, block_id: str, what: str, value: float) -> None:
         self.calls.append(("nonfinite", what, str(value), block_id))
 
-    def on_say(self, thread: Any, block_id: str, kind: str, text: Any) -> None:
+    def on_say(self, thread: Any, block_id: str, kind: BubbleKind, text: Any) -> None:
+        assert type(kind) is BubbleKind
         self.calls.append(("say", kind, text, block_id))
 
     def on_finish(self) -> None:

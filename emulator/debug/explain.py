@@ -115,7 +115,7 @@ def _number(x: float) -> float | int:
 def miss_row(session: DebugSession, m: Miss) -> dict[str, Any]:
     row = {
         "list": m.list_name,
-        "kind": m.kind,
+        "kind": str(m.kind),  # plain text in the report, not the MissKind member
         "first_index": _number(m.first_index),
         "last_index": _number(m.last_index),
         "length": m.length,

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from emulator.debug.provenance import Provenance, variables_read
 from emulator.opcodes import Opcode, list_access
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import RunHooks
+from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
 from emulator.values import Value, compare, to_number
 
 if TYPE_CHECKING:
     from emulator.runtime.state import ListCell, VarCell
     from emulator.runtime.thread import Thread
+
+_DELETE = ListWrite.DELETE  # bound once: a member looked up on its class costs a call
 
 
 @dataclass
@@ -22,7 +24,7 @@ class Miss:
     """Out-of-range reads (Scratch gave "") or dropped writes of one list by one block."""
 
     list_name: str
-    kind: str
+    kind: MissKind
     target: str
     block_id: str
     count: int = 0
@@ -139,12 +141,12 @@ class Findings(RunHooks):
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,
     ) -> None:
-        if self.written is not None and op != "delete":
+        if self.written is not None and op != _DELETE:
             bits = self.written.setdefault(cell.name, bytearray())
             if len(bits) < index:
                 bits.extend(bytes(index - len(bits)))
@@ -159,7 +161,13 @@ class Findings(RunHooks):
             self.written[cell.name] = bytearray()
 
     def on_list_miss(
-        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        kind: MissKind,
+        index: Value,
+        length: int,
     ) -> None:
         key = (thread.target.name, block_id, cell.name, kind)
         miss = self.misses.get(key)

@@ -26,7 +26,7 @@ class ListAccess:
     """A list item the paused block reads or writes."""
 
     list_name: str
-    kind: str
+    kind: str  # "read" or "write" (a replay names the trace event: "replace", "insert", ...)
     index: Value
     resolved: int  # 1-based item, or 0 when the index falls outside the list
     length: int

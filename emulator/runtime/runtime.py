@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from emulator.opcodes import RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
-from emulator.runtime.hooks import RunHooks
+from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.questions import Questions
@@ -55,7 +55,7 @@ class Runtime:
         self.threads: list[Thread] = []
         self.says: list[Say] = []
         self.bubbles: dict[str, int] = {}  # target name -> index in says of its current bubble
-        self.questions = Questions(answers, lambda t, b, text: self.say(t, b, "say", text))
+        self.questions = Questions(answers, lambda t, b, text: self.say(t, b, BubbleKind.SAY, text))
         self.on_say: Callable[[Say], None] | None = None
         # Called after every frame (progress displays).
         self.on_frame: Callable[[], None] | None = None
@@ -195,7 +195,7 @@ class Runtime:
 
     # ## Output, questions and waits outside the tick loop
 
-    def say(self, thread: Thread, block_id: str, kind: str, text: Value) -> int:
+    def say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> int:
         """Show a bubble; returns its number, so a timed bubble can clear only itself."""
         record = Say(thread.target.name, kind, text)
         self.says.append(record)
@@ -245,7 +245,7 @@ class Runtime:
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,

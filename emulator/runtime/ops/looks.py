@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator.project import Block
+from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.nodes import Run
 from emulator.runtime.thread import END_TURN, NEXT, WAITING, Frame, Thread
 from emulator.values import to_number
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from emulator.runtime.linker import Linker
 
 
-def _bubble(linker: Linker, block: Block, kind: str) -> Run:
+def _bubble(linker: Linker, block: Block, kind: BubbleKind) -> Run:
     message, rt, block_id = linker.input(block, "MESSAGE"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
@@ -23,7 +24,7 @@ def _bubble(linker: Linker, block: Block, kind: str) -> Run:
     return run
 
 
-def _timed_bubble(linker: Linker, block: Block, kind: str) -> Run:
+def _timed_bubble(linker: Linker, block: Block, kind: BubbleKind) -> Run:
     message, secs, rt, block_id = (
         linker.input(block, "MESSAGE"),
         linker.input(block, "SECS"),
@@ -50,19 +51,19 @@ def _timed_bubble(linker: Linker, block: Block, kind: str) -> Run:
 
 
 def looks_say(linker: Linker, block: Block) -> Run:
-    return _bubble(linker, block, "say")
+    return _bubble(linker, block, BubbleKind.SAY)
 
 
 def looks_think(linker: Linker, block: Block) -> Run:
-    return _bubble(linker, block, "think")
+    return _bubble(linker, block, BubbleKind.THINK)
 
 
 def looks_sayforsecs(linker: Linker, block: Block) -> Run:
-    return _timed_bubble(linker, block, "say")
+    return _timed_bubble(linker, block, BubbleKind.SAY)
 
 
 def looks_thinkforsecs(linker: Linker, block: Block) -> Run:
-    return _timed_bubble(linker, block, "think")
+    return _timed_bubble(linker, block, BubbleKind.THINK)
 
 
 __all__ = ["WAITING"]
