@@ -550,3 +550,7 @@ HATS = frozenset(s.opcode for s in SPECS if s.shape is Shape.HAT)
 RESTARTING_HATS = frozenset(s.opcode for s in SPECS if s.restarts)
 RANDOM_REPORTERS = frozenset(s.opcode for s in SPECS if s.random and s.reports)
 HANDLED = frozenset(s.opcode for s in SPECS if not s.no_handler)
+# Input names that hold blocks rather than a value: C-block mouths and a definition's prototype.
+STACK_INPUTS = frozenset(
+    i.name for s in SPECS for i in s.inputs if i.kind in (InputKind.SUBSTACK, InputKind.PROTOTYPE)
+)

@@ -113,6 +113,7 @@ def test_queries_read_the_table() -> None:
     assert {Opcode.OPERATOR_RANDOM, Opcode.DATA_ITEMOFLIST} == opcodes.RANDOM_REPORTERS
     assert Opcode.PROCEDURES_DEFINITION in opcodes.HATS
     assert Opcode.EVENT_WHENKEYPRESSED not in opcodes.RESTARTING_HATS
+    assert {"SUBSTACK", "SUBSTACK2", "custom_block"} == opcodes.STACK_INPUTS
 
 
 def test_the_registry_binds_every_handled_row() -> None:

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from emulator.opcodes import RANDOM_REPORTERS
+from emulator.opcodes import RANDOM_REPORTERS, STACK_INPUTS
 from emulator.project import Block, Slot
 from emulator.runtime.nodes import Reporter
 from emulator.values import Value
 
 if TYPE_CHECKING:
     from emulator.runtime.thread import Thread
-
-_NOT_REPORTERS = frozenset(
-    {"SUBSTACK", "SUBSTACK2", "custom_block"}
-)  # C-block mouths, the prototype
 
 
 class InputOrder:
@@ -67,7 +63,7 @@ def input_order(block: Block, blocks: Mapping[str, Block]) -> InputOrder | None:
     names = [
         name
         for name, inp in block.inputs.items()
-        if name not in _NOT_REPORTERS and _draws(inp.slot, blocks, set())
+        if name not in STACK_INPUTS and _draws(inp.slot, blocks, set())
     ]
     return InputOrder(names) if len(names) > 1 else None
 
@@ -77,7 +73,7 @@ def draws_random(block: Block, blocks: Mapping[str, Block]) -> bool:
     return any(
         _draws(inp.slot, blocks, set())
         for name, inp in block.inputs.items()
-        if name not in _NOT_REPORTERS
+        if name not in STACK_INPUTS
     )
 
 
