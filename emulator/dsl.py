@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.opcodes import InputKind, input_kind
 from emulator.project import (
     BROADCAST,
     INPUT_NO_SHADOW,
@@ -51,23 +52,14 @@ from emulator.values import Value, number_to_string
 
 Operand = "Expr | float | int | str | bool"
 
-# The shadow the Scratch editor puts in each number slot (as scratch-vm's sb2_specmap lists them);
-# every other slot gets a text shadow.
-SLOT_KINDS = {
-    "NUM": MATH_NUMBER,
-    "NUM1": MATH_NUMBER,
-    "NUM2": MATH_NUMBER,
-    "FROM": MATH_NUMBER,
-    "TO": MATH_NUMBER,
-    "SECS": MATH_NUMBER,
-    "DURATION": POSITIVE_NUMBER,
-    "TIMES": WHOLE_NUMBER,
-    "LETTER": WHOLE_NUMBER,
-    "INDEX": INTEGER,
+# The shadow the Scratch editor puts in a number slot of each kind (the opcode table says which
+# slots take numbers); every other slot gets a text shadow.
+_SHADOWS = {
+    InputKind.NUMBER: MATH_NUMBER,
+    InputKind.POSITIVE: POSITIVE_NUMBER,
+    InputKind.WHOLE: WHOLE_NUMBER,
+    InputKind.INTEGER: INTEGER,
 }
-OPCODE_SLOT_KINDS = {("data_changevariableby", "VALUE"): MATH_NUMBER}
-BOOLEAN_SLOTS = frozenset({"CONDITION", "OPERAND"})
-BOOLEAN_OPERAND_OPCODES = frozenset({"operator_and", "operator_or", "operator_not"})
 
 # Frames to look past for the line that wrote a block: this module, and the `with` machinery.
 _OWN_FILES = frozenset({__file__, contextlib.__file__})
@@ -693,11 +685,7 @@ class TargetBuilder:
 
     def input_for(self, parent: _BlockSpec, name: str, value: Any, boolean: bool = False) -> Input:
         """The project.json input for a Python value, expression or literal, in a given slot."""
-        boolean = (
-            boolean
-            or name in BOOLEAN_SLOTS
-            or (parent.opcode in BOOLEAN_OPERAND_OPCODES and name.startswith("OPERAND"))
-        )
+        boolean = boolean or input_kind(parent.opcode, name) is InputKind.BOOLEAN
         if isinstance(value, _BroadcastName):
             return Input(
                 INPUT_SHADOW,
@@ -769,7 +757,8 @@ class TargetBuilder:
 
 
 def _slot_kind(opcode: str, name: str) -> int:
-    return OPCODE_SLOT_KINDS.get((opcode, name)) or SLOT_KINDS.get(name, TEXT)
+    kind = input_kind(opcode, name)
+    return _SHADOWS.get(kind, TEXT) if kind is not None else TEXT
 
 
 def _initial(value: Any) -> Value:

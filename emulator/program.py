@@ -19,7 +19,7 @@ from emulator.slices import Slice
 from emulator.values import compare
 
 if TYPE_CHECKING:
-    from emulator.runtime.scheduler import Runtime
+    from emulator.runtime.runtime import Runtime
     from emulator.runtime.state import Snapshot
 
 Params = dict[str, Any]

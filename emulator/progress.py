@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from emulator.program import Progress as ProgramLine
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 
 ProgramProgress = Callable[[Runtime], ProgramLine]
 REFRESH_SECONDS = 0.25

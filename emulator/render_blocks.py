@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from emulator.opcodes import PROCCODE, SPECS, InputKind, Opcode, Shape, input_kind
 from emulator.project import BROADCAST, COLOUR, LIST, TEXT, VARIABLE, Block, Input, Primitive, Slot
 
 Blocks = Mapping[str, Block]
@@ -20,90 +21,18 @@ class Line(NamedTuple):
     text: str
 
 
-# ## Templates: {NAME} is an input, [{NAME} v] a field shown as a dropdown.
+# ## Templates, from the opcode table: {NAME} is an input, [{NAME} v] a field shown as a dropdown.
 
-HATS = {
-    "event_whenflagclicked": "when flag clicked",
-    "event_whenbroadcastreceived": "when I receive [{BROADCAST_OPTION} v]",
-    "event_whenkeypressed": "when [{KEY_OPTION} v] key pressed",
-    "event_whenthisspriteclicked": "when this sprite clicked",
-    "event_whenstageclicked": "when stage clicked",
-    "event_whenbackdropswitchesto": "when backdrop switches to [{BACKDROP} v]",
-    "event_whengreaterthan": "when [{WHENGREATERTHANMENU} v] > {VALUE}",
-    "event_whentouchingobject": "when this sprite touches {TOUCHINGOBJECTMENU}",
-    "control_start_as_clone": "when I start as a clone",
-}
 
-STACK = {
-    "data_setvariableto": "set [{VARIABLE} v] to {VALUE}",
-    "data_changevariableby": "change [{VARIABLE} v] by {VALUE}",
-    "data_showvariable": "show variable [{VARIABLE} v]",
-    "data_hidevariable": "hide variable [{VARIABLE} v]",
-    "data_addtolist": "add {ITEM} to [{LIST} v]",
-    "data_deleteoflist": "delete {INDEX} of [{LIST} v]",
-    "data_deletealloflist": "delete all of [{LIST} v]",
-    "data_insertatlist": "insert {ITEM} at {INDEX} of [{LIST} v]",
-    "data_replaceitemoflist": "replace item {INDEX} of [{LIST} v] with {ITEM}",
-    "data_showlist": "show list [{LIST} v]",
-    "data_hidelist": "hide list [{LIST} v]",
-    "control_wait": "wait {DURATION} seconds",
-    "control_wait_until": "wait until {CONDITION}",
-    "control_stop": "stop [{STOP_OPTION} v]",
-    "event_broadcast": "broadcast {BROADCAST_INPUT}",
-    "event_broadcastandwait": "broadcast {BROADCAST_INPUT} and wait",
-    "looks_say": "say {MESSAGE}",
-    "looks_sayforsecs": "say {MESSAGE} for {SECS} seconds",
-    "looks_think": "think {MESSAGE}",
-    "looks_thinkforsecs": "think {MESSAGE} for {SECS} seconds",
-    "sensing_askandwait": "ask {QUESTION} and wait",
-    "sensing_resettimer": "reset timer",
-}
+def _templates(*shapes: Shape) -> dict[str, str]:
+    return {s.opcode: s.text for s in SPECS if s.shape in shapes}
 
-C_BLOCKS = {
-    "control_repeat": "repeat {TIMES}",
-    "control_forever": "forever",
-    "control_if": "if {CONDITION} then",
-    "control_if_else": "if {CONDITION} then",
-    "control_repeat_until": "repeat until {CONDITION}",
-    "control_while": "while {CONDITION}",
-    "control_for_each": "for each [{VARIABLE} v] in {VALUE}",
-    "control_all_at_once": "all at once",
-}
 
-REPORTERS = {
-    "operator_add": "({NUM1} + {NUM2})",
-    "operator_subtract": "({NUM1} - {NUM2})",
-    "operator_multiply": "({NUM1} * {NUM2})",
-    "operator_divide": "({NUM1} / {NUM2})",
-    "operator_mod": "({NUM1} mod {NUM2})",
-    "operator_round": "(round {NUM})",
-    "operator_mathop": "([{OPERATOR} v] of {NUM})",
-    "operator_random": "(pick random {FROM} to {TO})",
-    "operator_join": "(join {STRING1} {STRING2})",
-    "operator_letter_of": "(letter {LETTER} of {STRING})",
-    "operator_length": "(length of {STRING})",
-    "operator_lt": "<{OPERAND1} < {OPERAND2}>",
-    "operator_gt": "<{OPERAND1} > {OPERAND2}>",
-    "operator_equals": "<{OPERAND1} = {OPERAND2}>",
-    "operator_and": "<{OPERAND1} and {OPERAND2}>",
-    "operator_or": "<{OPERAND1} or {OPERAND2}>",
-    "operator_not": "<not {OPERAND}>",
-    "operator_contains": "<{STRING1} contains {STRING2}?>",
-    "data_variable": "({VARIABLE})",
-    "data_listcontents": "({LIST} :: list)",
-    "data_itemoflist": "(item {INDEX} of [{LIST} v])",
-    "data_itemnumoflist": "(item # of {ITEM} in [{LIST} v])",
-    "data_lengthoflist": "(length of [{LIST} v])",
-    "data_listcontainsitem": "<[{LIST} v] contains {ITEM}?>",
-    "sensing_answer": "(answer)",
-    "sensing_timer": "(timer)",
-    "argument_reporter_string_number": "({VALUE})",
-    "argument_reporter_boolean": "<{VALUE}>",
-}
-
-# Slots that take a hexagonal (boolean) reporter: an empty one shows as <>.
-BOOLEAN_SLOTS = frozenset({"CONDITION", "OPERAND", "OPERAND1", "OPERAND2"})
-BOOLEAN_OPERANDS = frozenset({"operator_and", "operator_or", "operator_not"})
+HATS = _templates(Shape.HAT)  # custom block definitions too: they head a script
+STACK = _templates(Shape.STACK, Shape.CAP)
+C_BLOCKS = _templates(Shape.C_BLOCK)
+REPORTERS = _templates(Shape.REPORTER, Shape.BOOLEAN)
+TEMPLATES = {**HATS, **STACK, **C_BLOCKS, **REPORTERS}
 
 _PLACEHOLDER = re.compile(r"\{([A-Z0-9_]+)\}")
 _ARGUMENT = re.compile(r"%[snb]")
@@ -118,7 +47,7 @@ def render_script(blocks: Blocks, top_id: str) -> list[Line]:
     top = blocks.get(top_id)
     if top is None:
         return lines
-    if top.opcode in HATS or top.opcode == "procedures_definition":
+    if top.opcode in HATS:
         lines.append(Line(top.id, 0, render_block(blocks, top.id)))
         _stack(blocks, top.next, 0, lines)
     else:
@@ -132,7 +61,7 @@ def _stack(blocks: Blocks, block_id: str | None, depth: int, lines: list[Line]) 
         lines.append(Line(block.id, depth, render_block(blocks, block.id)))
         if block.opcode in C_BLOCKS:
             _stack(blocks, _substack(block, "SUBSTACK"), depth + 1, lines)
-            if block.opcode == "control_if_else":
+            if block.opcode == Opcode.CONTROL_IF_ELSE:
                 lines.append(Line(None, depth, "else"))
                 _stack(blocks, _substack(block, "SUBSTACK2"), depth + 1, lines)
             lines.append(Line(None, depth, "end"))
@@ -160,10 +89,10 @@ def scripts(blocks: Blocks) -> list[str]:
     return sorted(
         tops,
         key=lambda i: (
-            0
+            1
+            if blocks[i].opcode == Opcode.PROCEDURES_DEFINITION
+            else 0
             if blocks[i].opcode in HATS
-            else 1
-            if blocks[i].opcode == "procedures_definition"
             else 2
         ),
     )
@@ -177,16 +106,11 @@ def render_block(blocks: Blocks, block_id: str) -> str:
     block = blocks.get(block_id)
     if block is None:
         return f"<missing block {block_id}>"
-    opcode = block.opcode
-    if opcode == "procedures_definition":
-        return "define " + _prototype(blocks, block)
-    if opcode == "procedures_call":
-        return _call(blocks, block)
-    template = (
-        HATS.get(opcode) or STACK.get(opcode) or C_BLOCKS.get(opcode) or REPORTERS.get(opcode)
-    )
+    template = TEMPLATES.get(block.opcode)
     if template is None:
         return _fallback(blocks, block)
+    if PROCCODE in template:
+        return template.replace(PROCCODE, _custom_text(blocks, block))
     return _fill(blocks, block, template)
 
 
@@ -203,7 +127,7 @@ def _fill(blocks: Blocks, block: Block, template: str) -> str:
 def render_input(blocks: Blocks, block: Block, name: str) -> str:
     """What sits in one input slot: a reporter, a literal, a variable, or an empty slot."""
     inp: Input | None = block.inputs.get(name)
-    boolean = name in BOOLEAN_SLOTS and (name == "CONDITION" or block.opcode in BOOLEAN_OPERANDS)
+    boolean = input_kind(block.opcode, name) is InputKind.BOOLEAN
     if inp is None or inp.slot is None:
         return "<>" if boolean else "()"
     return _slot(blocks, inp.slot)
@@ -244,10 +168,19 @@ def _escape(text: str) -> str:
 # ## Custom blocks
 
 
-def _prototype(blocks: Blocks, definition: Block) -> str:
-    inp = definition.inputs.get("custom_block")
-    proto = blocks.get(inp.slot) if inp is not None and isinstance(inp.slot, str) else None
-    if proto is None or not proto.mutation:
+def _custom_text(blocks: Blocks, block: Block) -> str:
+    """A custom block's own text: its proccode with the arguments in its %s and %b slots."""
+    if block.opcode == Opcode.PROCEDURES_CALL:
+        return _call(blocks, block)
+    if block.opcode == Opcode.PROCEDURES_DEFINITION:
+        inp = block.inputs.get("custom_block")
+        proto = blocks.get(inp.slot) if inp is not None and isinstance(inp.slot, str) else None
+        return _prototype(proto) if proto is not None else "?"
+    return _prototype(block)
+
+
+def _prototype(proto: Block) -> str:
+    if not proto.mutation:
         return "?"
     names = _json_list(proto.mutation.get("argumentnames"))
     kinds = iter(k[1] for k in _ARGUMENT.findall(str(proto.mutation.get("proccode", ""))))

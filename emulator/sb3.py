@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from emulator.errors import EmulatorError, InputFileError
+from emulator.opcodes import Opcode
 from emulator.project import (
     INPUT_NO_SHADOW,
     INPUT_OBSCURED,
@@ -83,8 +84,13 @@ _SPRITE_DEFAULTS: dict[str, Any] = {
     "rotationStyle": "all around",
 }
 # Loose top-level reporters are stored as [12, name, id, x, y] / [13, ...].
-_LOOSE_REPORTERS = {12: ("data_variable", "VARIABLE"), 13: ("data_listcontents", "LIST")}
-_LOOSE_KIND = {opcode: (kind, field) for kind, (opcode, field) in _LOOSE_REPORTERS.items()}
+_LOOSE_REPORTERS = {
+    12: (Opcode.DATA_VARIABLE, "VARIABLE"),
+    13: (Opcode.DATA_LISTCONTENTS, "LIST"),
+}
+_LOOSE_KIND: dict[str, tuple[int, str]] = {
+    opcode: (kind, field) for kind, (opcode, field) in _LOOSE_REPORTERS.items()
+}
 _NESTED_PROJECT_JSON = re.compile(r"[^/]+/project\.json")
 _ASSET_NAME = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9]+")
 # What a damaged, encrypted or exotic zip member raises while being read.
@@ -469,7 +475,7 @@ def _loose_reporter(block_id: str, raw: list[Any], where: str) -> Block:
     field = Field(_string(name, where, "the name"), _string(ref_id, where, "the id"))
     return Block(
         id=block_id,
-        opcode=opcode,
+        opcode=opcode.value,
         fields={field_name: field},
         top_level=True,
         x=_number(x, where, "x"),

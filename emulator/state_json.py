@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import RuntimeTarget
 from emulator.values import Value
 
@@ -51,8 +51,10 @@ def dump_state(runtime: Runtime) -> dict[str, Any]:
     """{"variables", "lists", "sprites": {name: {"variables", "lists"}}, "says": [...]}."""
     state = _target_data(runtime.stage)
     state["sprites"] = {t.name: _target_data(t) for t in runtime.targets[1:]}
+    # str(): the dump holds plain JSON types, not the BubbleKind member equal to the name.
     state["says"] = [
-        {"target": s.target, "type": s.kind, "text": encode_value(s.text)} for s in runtime.says
+        {"target": s.target, "type": str(s.kind), "text": encode_value(s.text)}
+        for s in runtime.says
     ]
     return state
 

@@ -23,7 +23,7 @@ from emulator.programs import day3_reference
 from emulator.programs.day3_layout import Layout, Slice
 from emulator.programs.day3_mlp import DEFAULTS, add_arguments, build, program_data
 from emulator.project import Project
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import Snapshot, lists_by_name
 from emulator.values import compare, to_number
 

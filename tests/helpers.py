@@ -17,7 +17,7 @@ from emulator.project import (
     Target,
     Variable,
 )
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.state_json import decode_state, dump_state
 
 

@@ -22,7 +22,7 @@ from emulator.dsl import (
     wait_until,
 )
 from emulator.errors import ProgramError
-from emulator.runtime.interpreter import UnsupportedBlock
+from emulator.runtime.linker import UnsupportedBlock
 from emulator.values import LIST_ITEM_LIMIT
 from tests.helpers import Blocks, project, run_project, said, started, var
 

@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-import emulator.runtime.ops  # noqa: F401  (registers every block handler)
-from emulator.runtime.interpreter import REPORTERS, STATEMENTS
 from emulator.state_json import decode_state as decode_emulator_state
 from tests.conformance.cases import MODULES, Case, all_cases, project_sha256
 from tests.conformance.cases._emulate import first_difference, run_emulator
@@ -95,29 +93,6 @@ def test_goldens_hold_only_current_cases() -> None:
         assert not orphans, (
             f"{golden_path(module).name} holds removed cases {orphans}: run `{RECORD_COMMAND} {module}`"
         )
-
-
-def _opcodes(value: Any, found: set[str]) -> set[str]:
-    if isinstance(value, dict):
-        if isinstance(value.get("opcode"), str):
-            found.add(value["opcode"])
-        for v in value.values():
-            _opcodes(v, found)
-    elif isinstance(value, list):
-        for v in value:
-            _opcodes(v, found)
-    return found
-
-
-def test_every_supported_opcode_has_a_case() -> None:
-    """Each opcode the emulator registers appears in some case's project."""
-    used: set[str] = set()
-    for _, case in CASES:
-        _opcodes(case.project(), used)
-    # Compact primitives stand for these reporters: [12, name, id] and [13, name, id].
-    used |= {"data_variable", "data_listcontents"}
-    missing = sorted((set(STATEMENTS) | set(REPORTERS)) - used)
-    assert not missing, f"no conformance case uses {missing}"
 
 
 def test_every_rule_has_a_case() -> None:

@@ -13,7 +13,7 @@ from emulator.programs.data.mnist14.load import load_split
 from emulator.programs.day3 import PROGRAM
 from emulator.programs.day3_layout import Layout, Slice
 from emulator.programs.day3_mlp import build
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.values import Value, compare, js_number, to_number
 from tests import strategies
 

@@ -18,7 +18,7 @@ from emulator.dsl import (
     wait_until,
 )
 from emulator.project import Project
-from emulator.runtime import scheduler
+from emulator.runtime import sequencer
 from tests.helpers import Blocks, project, run_project
 
 
@@ -349,8 +349,8 @@ def test_a_warp_loop_yields_once_its_500_ms_of_work_are_used(
 ) -> None:
     """A warp loop longer than the warp timer yields at a loop end and goes on in a later tick."""
     # Shrink the clock (warp timer = 20 frame budgets, as in the VM) so the loop can be short.
-    monkeypatch.setattr(scheduler, "WORK_BLOCKS", 500)
-    monkeypatch.setattr(scheduler, "WARP_BLOCKS", 10_000)
+    monkeypatch.setattr(sequencer, "WORK_BLOCKS", 500)
+    monkeypatch.setattr(sequencer, "WARP_BLOCKS", 10_000)
     prog, log = logging_program()
     n = prog.stage.var("n", 0)
     sprite = prog.sprite("S")

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from emulator.debug.preview import preview_inputs
 from emulator.dsl import Program, broadcast, if_, join, random, repeat, say, wait
 from emulator.project import Project
-from emulator.runtime.hooks import RunHooks
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks
+from emulator.runtime.runtime import Runtime
 from emulator.state_json import dump_state
 from tests.helpers import Blocks, project, started
 
@@ -176,7 +177,7 @@ def test_preview_inputs_gives_the_paused_blocks_input_values() -> None:
         items.insert(n + 1, join("x", n))
     runtime = started(prog.build())
     thread, stmt = runtime.step(0)  # type: ignore[misc]
-    assert runtime.preview_inputs(thread, stmt) == [("ITEM", "x2"), ("INDEX", 3.0)]
+    assert preview_inputs(runtime, thread, stmt) == [("ITEM", "x2"), ("INDEX", 3.0)]
 
 
 def test_preview_inputs_draws_no_random_number_from_the_run() -> None:
@@ -187,8 +188,8 @@ def test_preview_inputs_draws_no_random_number_from_the_run() -> None:
         v.set(random(1, 1_000_000))
     runtime = started(prog.build(), seed=11)
     thread, stmt = runtime.step(0)  # type: ignore[misc]
-    [(name, previewed)] = runtime.preview_inputs(thread, stmt)
-    assert runtime.preview_inputs(thread, stmt) == [(name, previewed)]
+    [(name, previewed)] = preview_inputs(runtime, thread, stmt)
+    assert preview_inputs(runtime, thread, stmt) == [(name, previewed)]
     runtime.run()
     assert var_value(runtime, "v") == previewed
 
@@ -204,7 +205,7 @@ def test_preview_inputs_reports_nothing_to_hooks_and_creates_nothing() -> None:
     runtime = started(project(b, variables={"v": 0}, lists={"L": ["a"]}), hooks=hooks)
     thread, stmt = runtime.step(0)  # type: ignore[misc]
     before = [(t.name, sorted(t.variables)) for t in runtime.targets]
-    assert runtime.preview_inputs(thread, stmt) == [("VALUE", "0")]
+    assert preview_inputs(runtime, thread, stmt) == [("VALUE", "0")]
     assert hooks.calls == []
     # The load-time repair (as in VM 15) declared "ghost" on the stage; the preview creates nothing more.
     assert [(t.name, sorted(t.variables)) for t in runtime.targets] == before
@@ -225,14 +226,14 @@ def test_preview_inputs_inside_a_procedure_sees_its_arguments() -> None:
     runtime = started(prog.build())
     paused = runtime.run_until(lambda t, s: s.opcode == "data_addtolist")
     assert paused is not None
-    assert runtime.preview_inputs(*paused) == [("ITEM", "hi Ada")]
+    assert preview_inputs(runtime, *paused) == [("ITEM", "hi Ada")]
 
 
 # ## Hooks
 
 
 class RecordingHooks(RunHooks):
-    """Records every report as a tuple."""
+    """Records every report as a tuple; ops and kinds arrive as enum members equal to their names."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
@@ -241,22 +242,25 @@ class RecordingHooks(RunHooks):
         self.calls.append(("var", cell.name, value, block_id))
 
     def on_list_write(
-        self, thread: Any, block_id: str, cell: Any, op: str, index: int, old: Any, new: Any
+        self, thread: Any, block_id: str, cell: Any, op: ListWrite, index: int, old: Any, new: Any
     ) -> None:
+        assert type(op) is ListWrite
         self.calls.append(("list", cell.name, op, index, old, new, block_id))
 
     def on_list_clear(self, thread: Any, block_id: str, cell: Any, old: list[Any]) -> None:
         self.calls.append(("clear", cell.name, old, block_id))
 
     def on_list_miss(
-        self, thread: Any, block_id: str, cell: Any, kind: str, index: Any, length: int
+        self, thread: Any, block_id: str, cell: Any, kind: MissKind, index: Any, length: int
     ) -> None:
+        assert type(kind) is MissKind
         self.calls.append(("miss", cell.name, kind, index, length, block_id))
 
     def on_nonfinite(self, thread: Any, block_id: str, what: str, value: float) -> None:
         self.calls.append(("nonfinite", what, str(value), block_id))
 
-    def on_say(self, thread: Any, block_id: str, kind: str, text: Any) -> None:
+    def on_say(self, thread: Any, block_id: str, kind: BubbleKind, text: Any) -> None:
+        assert type(kind) is BubbleKind
         self.calls.append(("say", kind, text, block_id))
 
     def on_finish(self) -> None:

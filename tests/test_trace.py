@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from emulator.cli import main
 from emulator.dsl import Program, repeat
 from emulator.runtime.hooks import RunHooks
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.trace.diff import diff, same_value
 from emulator.trace.events import KIND_NAMES
 from emulator.trace.format import TraceError

@@ -380,7 +380,7 @@ def test_the_runtime_and_the_debug_core_never_import_textual() -> None:
     import sys
 
     code = (
-        "import sys, emulator.runtime.scheduler, emulator.debug.session, emulator.debug.explain, "
+        "import sys, emulator.runtime.runtime, emulator.debug.session, emulator.debug.explain, "
         "emulator.render_blocks; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     )
     assert (

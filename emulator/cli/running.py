@@ -11,7 +11,8 @@ from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.errors import InputFileError
 from emulator.progress import RunProgress
-from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.runtime.runtime import Runtime
+from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
 from emulator.values import bubble_text
 

@@ -126,7 +126,7 @@ def out_of_range_of(session: DebugSession, m: findings.Miss) -> OutOfRange:
     """One block's out-of-range accesses of one list, with the blocks behind its index."""
     return OutOfRange(
         list=m.list_name,
-        kind=m.kind,
+        kind=str(m.kind),  # plain text in the report, not the MissKind member
         first_index=_number(m.first_index),
         last_index=_number(m.last_index),
         length=m.length,

@@ -7,18 +7,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from emulator.debug.provenance import Provenance, variables_read
+from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import RunHooks
+from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
 from emulator.values import Value, compare, to_number
 
 if TYPE_CHECKING:
     from emulator.runtime.state import ListCell, VarCell
     from emulator.runtime.thread import Thread
 
-INDEXED_OPCODES = frozenset(
-    {"data_itemoflist", "data_replaceitemoflist", "data_insertatlist", "data_deleteoflist"}
-)
+_DELETE = ListWrite.DELETE  # bound once: a member looked up on its class costs a call
 
 
 @dataclass
@@ -26,7 +25,7 @@ class Miss:
     """Out-of-range reads (Scratch gave "") or dropped writes of one list by one block."""
 
     list_name: str
-    kind: str
+    kind: MissKind
     target: str
     block_id: str
     count: int = 0
@@ -145,12 +144,12 @@ class Findings(RunHooks):
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,
     ) -> None:
-        if self.written is not None and op != "delete":
+        if self.written is not None and op != _DELETE:
             bits = self.written.setdefault(cell.name, bytearray())
             if len(bits) < index:
                 bits.extend(bytes(index - len(bits)))
@@ -165,7 +164,13 @@ class Findings(RunHooks):
             self.written[cell.name] = bytearray()
 
     def on_list_miss(
-        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        kind: MissKind,
+        index: Value,
+        length: int,
     ) -> None:
         key = (thread.target.name, block_id, cell.name, kind)
         miss = self.misses.get(key)
@@ -194,13 +199,13 @@ class Findings(RunHooks):
         if block is None:
             return ()
         reads = variables_read(self._blocks[target], block)
-        if block.opcode == "data_changevariableby":
+        if block.opcode == Opcode.DATA_CHANGEVARIABLEBY:
             reads.insert(0, written)  # change by reads the old value too
         return tuple(dict.fromkeys(reads))
 
     def _index_origins(self, target: str, block_id: str) -> list[tuple[str, str]]:
         block = self._blocks[target].get(block_id)
-        if block is None or block.opcode not in INDEXED_OPCODES:
+        if block is None or list_access(block.opcode) is None:
             return []
         reads = variables_read(self._blocks[target], block, ("INDEX",))
         return [(o.block_id, o.variable) for o in self.provenance.origins(reads)]
@@ -231,18 +236,18 @@ def find_clamps(targets: list[Target]) -> list[_Found]:
 
 
 def _clamp_in(target: Target, block: Block) -> tuple[str, Value, str] | None:
-    if block.opcode != "control_if":
+    if block.opcode != Opcode.CONTROL_IF:
         return None
     condition = _block_at(target, block, "CONDITION")
     body = _block_at(target, block, "SUBSTACK")
     if (
         condition is None
         or body is None
-        or body.opcode != "data_setvariableto"
+        or body.opcode != Opcode.DATA_SETVARIABLETO
         or body.next is not None
     ):
         return None
-    if condition.opcode not in ("operator_lt", "operator_gt"):
+    if condition.opcode not in (Opcode.OPERATOR_LT, Opcode.OPERATOR_GT):
         return None
     compared = _variable_name(target, condition, "OPERAND1")
     limit = _literal(condition, "OPERAND2")
@@ -269,7 +274,7 @@ def _variable_name(target: Target, block: Block, name: str) -> str | None:
     if isinstance(inp.slot, Primitive) and inp.slot.kind == VARIABLE:
         return str(inp.slot.value)
     inner = _block_at(target, block, name)
-    if inner is not None and inner.opcode == "data_variable":
+    if inner is not None and inner.opcode == Opcode.DATA_VARIABLE:
         return str(inner.fields["VARIABLE"].value)
     return None
 
@@ -303,7 +308,7 @@ def procedure_of_blocks(target: Target) -> dict[str, str]:
 
 
 def _proccode_of_definition(target: Target, block: Block | None) -> str | None:
-    if block is None or block.opcode != "procedures_definition":
+    if block is None or block.opcode != Opcode.PROCEDURES_DEFINITION:
         return None
     proto = _block_at(target, block, "custom_block")
     return str(proto.mutation.get("proccode")) if proto is not None and proto.mutation else None

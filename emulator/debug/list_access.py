@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from emulator.debug.preview import preview
+from emulator.opcodes import ListIndex, list_access
 from emulator.project import Block
 from emulator.runtime.nodes import Stmt
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.thread import Thread
 from emulator.values import LIST_INVALID, Value, to_list_index
-
-LIST_ACCESS_OPCODES = {
-    "data_itemoflist": "read",
-    "data_replaceitemoflist": "write",
-    "data_insertatlist": "write",
-    "data_deleteoflist": "write",
-}
 
 
 @dataclass(frozen=True)
@@ -24,7 +19,7 @@ class ListAccess:
     """A list item a block reads or writes."""
 
     list_name: str
-    kind: str
+    kind: str  # "read" or "write" (a replay names the trace event: "replace", "insert", ...)
     index: Value
     resolved: int  # 1-based item, or 0 when the index falls outside the list
     length: int
@@ -39,23 +34,22 @@ class ListAccess:
 def list_access_at(runtime: Runtime, thread: Thread, stmt: Stmt) -> ListAccess | None:
     """The list item a block would read or write if it ran now in this thread (the first, when several)."""
     for block in _blocks_under(stmt.block, stmt.target.source.blocks):
-        if block.opcode in LIST_ACCESS_OPCODES:
-            return _access(runtime, thread, block)
+        rule = list_access(block.opcode)
+        if rule is not None:
+            return _access(runtime, thread, block, rule)
     return None
 
 
-def _access(runtime: Runtime, thread: Thread, block: Block) -> ListAccess:
+def _access(runtime: Runtime, thread: Thread, block: Block, rule: ListIndex) -> ListAccess:
     linker = runtime.linkers[thread.target.name]
     field = block.fields["LIST"]
     cell = thread.target.list(field.ref_id, str(field.value))
-    [(_, index)] = runtime.preview(thread, [("INDEX", linker.input(block, "INDEX"))])
+    [(_, index)] = preview(runtime, thread, [("INDEX", linker.input(block, "INDEX"))])
     items = cell.items
-    size = len(items) + (1 if block.opcode == "data_insertatlist" else 0)
-    resolved = to_list_index(index, size, block.opcode == "data_deleteoflist", _Frozen())
+    resolved = to_list_index(index, len(items) + rule.past_end, rule.accepts_all, _Frozen())
     value = items[resolved - 1] if 1 <= resolved <= len(items) else ""
-    return ListAccess(
-        cell.name, LIST_ACCESS_OPCODES[block.opcode], index, resolved, len(items), value
-    )
+    kind = "write" if rule.writes else "read"
+    return ListAccess(cell.name, kind, index, resolved, len(items), value)
 
 
 class _Frozen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from emulator.opcodes import Opcode
 from emulator.project import VARIABLE, Block, Primitive
 
 MAX_DEPTH = 24  # a loop counter's history is a chain; keep the recent part
@@ -33,7 +34,7 @@ def variables_read(
             names.append(str(slot.value))
         elif isinstance(slot, str) and slot in blocks:
             inner = blocks[slot]
-            if inner.opcode == "data_variable" and "VARIABLE" in inner.fields:
+            if inner.opcode == Opcode.DATA_VARIABLE and "VARIABLE" in inner.fields:
                 names.append(str(inner.fields["VARIABLE"].value))
             todo.extend(inner.inputs.values())
     return list(dict.fromkeys(names))

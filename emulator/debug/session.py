@@ -10,11 +10,12 @@ from typing import Any
 
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
 from emulator.debug.list_access import ListAccess, list_access_at, out_of_range_check
+from emulator.debug.preview import preview_inputs
 from emulator.loading import load_target
 from emulator.program import Mark, OffsetProbe, ProgramSpec
 from emulator.project import Project
 from emulator.runtime.nodes import Stmt
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import Snapshot, snapshot
 from emulator.runtime.thread import Thread
 from emulator.slices import Slice, split_named_range
@@ -327,7 +328,7 @@ class DebugSession:
         p = self.paused
         if p is None or p.stmt is None or p.thread is None:
             return []
-        return self.runtime.preview_inputs(p.thread, p.stmt)
+        return preview_inputs(self.runtime, p.thread, p.stmt)
 
     def list_access(self) -> ListAccess | None:
         """The list item the paused block reads or writes (the first such, when several)."""

@@ -1,1 +1,1 @@
-"""The runtime: threads, the frame/tick sequencer, and blocks turned into runnable closures."""
+"""The runtime: targets and threads, the frame/tick sequencer, and blocks linked into closures."""

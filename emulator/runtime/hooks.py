@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from emulator.values import Value
@@ -9,6 +10,29 @@ from emulator.values import Value
 if TYPE_CHECKING:
     from emulator.runtime.state import ListCell, VarCell
     from emulator.runtime.thread import Thread
+
+
+class ListWrite(StrEnum):
+    """How on_list_write's item was written (trace files store the value's name)."""
+
+    REPLACE = "replace"
+    ADD = "add"
+    INSERT = "insert"
+    DELETE = "delete"
+
+
+class MissKind(StrEnum):
+    """What fell outside the list in on_list_miss: a read (Scratch gave "") or a write (dropped)."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+class BubbleKind(StrEnum):
+    """Which bubble on_say showed."""
+
+    SAY = "say"
+    THINK = "think"
 
 
 class RunHooks:
@@ -26,7 +50,7 @@ class RunHooks:
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,
@@ -39,14 +63,20 @@ class RunHooks:
         """Every item of a list was deleted."""
 
     def on_list_miss(
-        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        kind: MissKind,
+        index: Value,
+        length: int,
     ) -> None:
-        """A read ("read") or write ("write") fell outside the list: Scratch gave "" or dropped it."""
+        """A read or a write fell outside the list: Scratch gave "" or dropped it."""
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         """NaN or an infinity was stored into `what` (a variable or list name)."""
 
-    def on_say(self, thread: Thread, block_id: str, kind: str, text: Value) -> None:
+    def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
         """A say or think bubble was shown."""
 
     def on_finish(self) -> None:

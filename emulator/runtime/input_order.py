@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from emulator.opcodes import RANDOM_REPORTERS, STACK_INPUTS
 from emulator.project import Block, Slot
 from emulator.runtime.nodes import Reporter
 from emulator.values import Value
 
 if TYPE_CHECKING:
     from emulator.runtime.thread import Thread
-
-# Reporters whose result depends on when they run relative to each other: each draws from the
-# run's random number generator ("pick random", and "item (random) of list").
-RNG_REPORTERS = frozenset({"operator_random", "data_itemoflist"})
-_NOT_REPORTERS = frozenset(
-    {"SUBSTACK", "SUBSTACK2", "custom_block"}
-)  # C-block mouths, the prototype
 
 
 class InputOrder:
@@ -69,7 +63,7 @@ def input_order(block: Block, blocks: Mapping[str, Block]) -> InputOrder | None:
     names = [
         name
         for name, inp in block.inputs.items()
-        if name not in _NOT_REPORTERS and _draws(inp.slot, blocks, set())
+        if name not in STACK_INPUTS and _draws(inp.slot, blocks, set())
     ]
     return InputOrder(names) if len(names) > 1 else None
 
@@ -79,7 +73,7 @@ def draws_random(block: Block, blocks: Mapping[str, Block]) -> bool:
     return any(
         _draws(inp.slot, blocks, set())
         for name, inp in block.inputs.items()
-        if name not in _NOT_REPORTERS
+        if name not in STACK_INPUTS
     )
 
 
@@ -89,6 +83,7 @@ def _draws(slot: Slot, blocks: Mapping[str, Block], seen: set[str]) -> bool:
         return False
     seen.add(slot)
     block = blocks[slot]
-    if block.opcode in RNG_REPORTERS:
+    # These depend on when they run relative to each other: they draw from the run's generator.
+    if block.opcode in RANDOM_REPORTERS:
         return True
     return any(_draws(inp.slot, blocks, seen) for inp in block.inputs.values())

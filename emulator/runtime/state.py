@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from emulator.project import Target
+from emulator.runtime.hooks import BubbleKind
 from emulator.values import Value
 
 
@@ -105,7 +106,7 @@ class Say:
     """One say/think bubble shown: which target, which kind, and the raw value."""
 
     target: str
-    kind: str
+    kind: BubbleKind
     text: Value
 
 

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 
 from emulator.project import Project
-from emulator.runtime.hooks import RunHooks
-from emulator.runtime.scheduler import Runtime, StepLimitReached
+from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks
+from emulator.runtime.runtime import Runtime
+from emulator.runtime.sequencer import StepLimitReached
 from emulator.slices import Slice
 from emulator.trace.events import (
     ADD,
@@ -47,7 +48,14 @@ if TYPE_CHECKING:
 # Measured (tests/bench/bench_trace.py): rebuilding any state = one snapshot + at most this many
 # events, about 25 ms at 50,000; the snapshots it costs are small beside the events.
 DEFAULT_CHUNK_EVENTS = 50_000
-LIST_OPS = {"add": ADD, "insert": INSERT, "replace": REPLACE, "delete": DELETE}
+LIST_OPS = {
+    ListWrite.ADD: ADD,
+    ListWrite.INSERT: INSERT,
+    ListWrite.REPLACE: REPLACE,
+    ListWrite.DELETE: DELETE,
+}
+# Bound once: a member looked up on its class costs a call, and these are read per event.
+_DELETE, _REPLACE = ListWrite.DELETE, ListWrite.REPLACE
 ROOT = Path(__file__).resolve().parents[2]
 
 Cell = Any  # a VarCell or a ListCell
@@ -68,7 +76,7 @@ class Tee(RunHooks):
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,
@@ -83,7 +91,13 @@ class Tee(RunHooks):
             o.on_list_clear(thread, block_id, cell, old)
 
     def on_list_miss(
-        self, thread: Thread, block_id: str, cell: ListCell, kind: str, index: Value, length: int
+        self,
+        thread: Thread,
+        block_id: str,
+        cell: ListCell,
+        kind: MissKind,
+        index: Value,
+        length: int,
     ) -> None:
         for o in self.observers:
             o.on_list_miss(thread, block_id, cell, kind, index, length)
@@ -92,7 +106,7 @@ class Tee(RunHooks):
         for o in self.observers:
             o.on_nonfinite(thread, block_id, what, value)
 
-    def on_say(self, thread: Thread, block_id: str, kind: str, text: Value) -> None:
+    def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
         for o in self.observers:
             o.on_say(thread, block_id, kind, text)
 
@@ -248,7 +262,7 @@ class Recorder(RunHooks):
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,
@@ -265,11 +279,11 @@ class Recorder(RunHooks):
             self._site_buf.append(entry[2])
             self._step_buf.append(self.runtime.blocks)
             self._item_buf.append(index)
-            if op != "delete":
+            if op != _DELETE:
                 self._value_buf.append(new)
             if len(self._site_buf) >= self.chunk_events:
                 # The runtime reports a replace before it stores it; the snapshot must include it.
-                self._cut((cell, index, new) if op == "replace" else None)
+                self._cut((cell, index, new) if op == _REPLACE else None)
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]

@@ -7,7 +7,7 @@ import time
 
 from emulator.debug.session import DebugSession
 from emulator.programs.day3_mlp import build
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 
 
 def plain(params: dict) -> tuple[float, int]:

@@ -7,7 +7,7 @@ import time
 
 from emulator.dsl import Program, repeat
 from emulator.project import Project
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 
 
 def dot_product_program(size: int, rounds: int, warp: bool) -> Project:

@@ -21,7 +21,7 @@ import numpy as np
 
 from emulator.programs.day3 import slices
 from emulator.programs.day3_mlp import build
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.trace.events import (
     ENGINE,
     FORMAT_VERSION,

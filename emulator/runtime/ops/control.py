@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, statement
 from emulator.runtime.nodes import Run
 from emulator.runtime.thread import DONE, END_TURN, JUMP, NEXT, YIELD, Frame, Thread
 from emulator.values import js_number, repeat_count, to_boolean, to_number
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
 
-@statement("control_repeat")
-def control_repeat(b: Linker, block: Block) -> Run:
-    times, body = b.input(block, "TIMES"), b.branch(block)
+
+def control_repeat(linker: Linker, block: Block) -> Run:
+    times, body = linker.input(block, "TIMES"), linker.branch(block)
 
     def run(t: Thread, f: Frame) -> int:
         # The count input is evaluated on every pass, but only the first value counts.
@@ -27,9 +30,8 @@ def control_repeat(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_forever")
-def control_forever(b: Linker, block: Block) -> Run:
-    body = b.branch(block)
+def control_forever(linker: Linker, block: Block) -> Run:
+    body = linker.branch(block)
 
     def run(t: Thread, f: Frame) -> int:
         t.push(f, body, True)
@@ -38,9 +40,8 @@ def control_forever(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_repeat_until")
-def control_repeat_until(b: Linker, block: Block) -> Run:
-    condition, body = b.input(block, "CONDITION"), b.branch(block)
+def control_repeat_until(linker: Linker, block: Block) -> Run:
+    condition, body = linker.input(block, "CONDITION"), linker.branch(block)
 
     def run(t: Thread, f: Frame) -> int:
         if to_boolean(condition(t)):
@@ -51,9 +52,8 @@ def control_repeat_until(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_while")
-def control_while(b: Linker, block: Block) -> Run:
-    condition, body = b.input(block, "CONDITION"), b.branch(block)
+def control_while(linker: Linker, block: Block) -> Run:
+    condition, body = linker.input(block, "CONDITION"), linker.branch(block)
 
     def run(t: Thread, f: Frame) -> int:
         if not to_boolean(condition(t)):
@@ -64,10 +64,9 @@ def control_while(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_for_each")
-def control_for_each(b: Linker, block: Block) -> Run:
-    get, value, body = b.variable(block), b.input(block, "VALUE"), b.branch(block)
-    rt, block_id = b.rt, block.id
+def control_for_each(linker: Linker, block: Block) -> Run:
+    get, value, body = linker.variable(block), linker.input(block, "VALUE"), linker.branch(block)
+    rt, block_id = linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         # The hidden legacy "for each" casts with Number(), not Scratch's cast: NaN stays NaN.
@@ -87,9 +86,8 @@ def control_for_each(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_if")
-def control_if(b: Linker, block: Block) -> Run:
-    condition, body = b.input(block, "CONDITION"), b.branch(block)
+def control_if(linker: Linker, block: Block) -> Run:
+    condition, body = linker.input(block, "CONDITION"), linker.branch(block)
 
     def run(t: Thread, f: Frame) -> int:
         if to_boolean(condition(t)) and body is not None:
@@ -100,10 +98,9 @@ def control_if(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_if_else")
-def control_if_else(b: Linker, block: Block) -> Run:
-    condition = b.input(block, "CONDITION")
-    body, other = b.branch(block, "SUBSTACK"), b.branch(block, "SUBSTACK2")
+def control_if_else(linker: Linker, block: Block) -> Run:
+    condition = linker.input(block, "CONDITION")
+    body, other = linker.branch(block, "SUBSTACK"), linker.branch(block, "SUBSTACK2")
 
     def run(t: Thread, f: Frame) -> int:
         chosen = body if to_boolean(condition(t)) else other
@@ -115,9 +112,8 @@ def control_if_else(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_all_at_once")
-def control_all_at_once(b: Linker, block: Block) -> Run:
-    body = b.branch(block)
+def control_all_at_once(linker: Linker, block: Block) -> Run:
+    body = linker.branch(block)
 
     def run(t: Thread, f: Frame) -> int:
         if body is None:
@@ -128,11 +124,10 @@ def control_all_at_once(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_wait")
-def control_wait(b: Linker, block: Block) -> Run:
-    duration, rt = b.input(block, "DURATION"), b.rt
+def control_wait(linker: Linker, block: Block) -> Run:
+    duration, rt = linker.input(block, "DURATION"), linker.rt
     # A re-check that draws random numbers is not idle: repeating it changes the rng.
-    idle = not b.draws_random(block)
+    idle = not linker.draws_random(block)
 
     def run(t: Thread, f: Frame) -> int:
         seconds = duration(t)
@@ -151,10 +146,11 @@ def control_wait(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_wait_until")
-def control_wait_until(b: Linker, block: Block) -> Run:
-    condition = b.input(block, "CONDITION")
-    idle = not b.draws_random(block)  # a condition with "pick random" may come true on a re-check
+def control_wait_until(linker: Linker, block: Block) -> Run:
+    condition = linker.input(block, "CONDITION")
+    idle = not linker.draws_random(
+        block
+    )  # a condition with "pick random" may come true on a re-check
 
     def run(t: Thread, f: Frame) -> int:
         if to_boolean(condition(t)):
@@ -165,9 +161,8 @@ def control_wait_until(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("control_stop")
-def control_stop(b: Linker, block: Block) -> Run:
-    option, rt = str(b.field(block, "STOP_OPTION")), b.rt
+def control_stop(linker: Linker, block: Block) -> Run:
+    option, rt = str(linker.field(block, "STOP_OPTION")), linker.rt
 
     def run(t: Thread, f: Frame) -> int:
         if option == "all":

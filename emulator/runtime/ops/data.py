@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, reporter, statement
+from emulator.runtime.hooks import ListWrite, MissKind
 from emulator.runtime.nodes import Reporter, Run
 from emulator.runtime.thread import NEXT, Frame, Thread
 from emulator.values import (
@@ -17,18 +19,33 @@ from emulator.values import (
     to_number,
 )
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
+
+# Hooks get enum members; bound once here, as a member looked up on its class costs a call.
+_ADD, _INSERT, _REPLACE, _DELETE = (
+    ListWrite.ADD,
+    ListWrite.INSERT,
+    ListWrite.REPLACE,
+    ListWrite.DELETE,
+)
+_READ_MISS, _WRITE_MISS = MissKind.READ, MissKind.WRITE
+
 # ## Variables
 
 
-@reporter("data_variable")
-def data_variable(b: Linker, block: Block) -> Reporter:
-    get = b.variable(block)
+def data_variable(linker: Linker, block: Block) -> Reporter:
+    get = linker.variable(block)
     return lambda t: get().value
 
 
-@statement("data_setvariableto")
-def data_setvariableto(b: Linker, block: Block) -> Run:
-    get, value, rt, block_id = b.variable(block), b.input(block, "VALUE"), b.rt, block.id
+def data_setvariableto(linker: Linker, block: Block) -> Run:
+    get, value, rt, block_id = (
+        linker.variable(block),
+        linker.input(block, "VALUE"),
+        linker.rt,
+        block.id,
+    )
 
     def run(t: Thread, f: Frame) -> int:
         # Scratch stores the value as it is: a literal "10" stays the string "10".
@@ -42,9 +59,13 @@ def data_setvariableto(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_changevariableby")
-def data_changevariableby(b: Linker, block: Block) -> Run:
-    get, delta, rt, block_id = b.variable(block), b.input(block, "VALUE"), b.rt, block.id
+def data_changevariableby(linker: Linker, block: Block) -> Run:
+    get, delta, rt, block_id = (
+        linker.variable(block),
+        linker.input(block, "VALUE"),
+        linker.rt,
+        block.id,
+    )
 
     def run(t: Thread, f: Frame) -> int:
         d = delta(t)
@@ -58,27 +79,24 @@ def data_changevariableby(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_showvariable")
-@statement("data_hidevariable")
-@statement("data_showlist")
-@statement("data_hidelist")
-def data_show_or_hide(b: Linker, block: Block) -> Run:
+def _show_or_hide(linker: Linker, block: Block) -> Run:
     # Monitors are not emulated; showing or hiding one changes no state.
     return lambda t, f: NEXT
+
+
+data_showvariable = data_hidevariable = data_showlist = data_hidelist = _show_or_hide
 
 
 # ## List reporters
 
 
-@reporter("data_listcontents")
-def data_listcontents(b: Linker, block: Block) -> Reporter:
-    get = b.list(block)
+def data_listcontents(linker: Linker, block: Block) -> Reporter:
+    get = linker.list(block)
     return lambda t: list_contents(get().items)
 
 
-@reporter("data_itemoflist")
-def data_itemoflist(b: Linker, block: Block) -> Reporter:
-    get, index, rt, block_id = b.list(block), b.input(block, "INDEX"), b.rt, block.id
+def data_itemoflist(linker: Linker, block: Block) -> Reporter:
+    get, index, rt, block_id = linker.list(block), linker.input(block, "INDEX"), linker.rt, block.id
 
     def report(t: Thread) -> Value:
         i = index(t)
@@ -91,16 +109,15 @@ def data_itemoflist(b: Linker, block: Block) -> Reporter:
         if k == LIST_INVALID:
             # Scratch answers "" for an item that is not there.
             if rt.hooks is not None:
-                rt.hooks.on_list_miss(t, block_id, cell, "read", i, len(items))
+                rt.hooks.on_list_miss(t, block_id, cell, _READ_MISS, i, len(items))
             return ""
         return items[k - 1]
 
     return report
 
 
-@reporter("data_itemnumoflist")
-def data_itemnumoflist(b: Linker, block: Block) -> Reporter:
-    get, item = b.list(block), b.input(block, "ITEM")
+def data_itemnumoflist(linker: Linker, block: Block) -> Reporter:
+    get, item = linker.list(block), linker.input(block, "ITEM")
 
     def report(t: Thread) -> Value:
         x = item(t)
@@ -112,15 +129,13 @@ def data_itemnumoflist(b: Linker, block: Block) -> Reporter:
     return report
 
 
-@reporter("data_lengthoflist")
-def data_lengthoflist(b: Linker, block: Block) -> Reporter:
-    get = b.list(block)
+def data_lengthoflist(linker: Linker, block: Block) -> Reporter:
+    get = linker.list(block)
     return lambda t: float(len(get().items))
 
 
-@reporter("data_listcontainsitem")
-def data_listcontainsitem(b: Linker, block: Block) -> Reporter:
-    get, item = b.list(block), b.input(block, "ITEM")
+def data_listcontainsitem(linker: Linker, block: Block) -> Reporter:
+    get, item = linker.list(block), linker.input(block, "ITEM")
 
     def report(t: Thread) -> Value:
         x = item(t)
@@ -132,9 +147,8 @@ def data_listcontainsitem(b: Linker, block: Block) -> Reporter:
 # ## List writes
 
 
-@statement("data_addtolist")
-def data_addtolist(b: Linker, block: Block) -> Run:
-    get, item, rt, block_id = b.list(block), b.input(block, "ITEM"), b.rt, block.id
+def data_addtolist(linker: Linker, block: Block) -> Run:
+    get, item, rt, block_id = linker.list(block), linker.input(block, "ITEM"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         x = item(t)
@@ -144,17 +158,16 @@ def data_addtolist(b: Linker, block: Block) -> Run:
         if len(items) < LIST_ITEM_LIMIT:
             items.append(x)
             if rt.hooks is not None:
-                rt.report_list(t, block_id, cell, "add", len(items), "", x)
+                rt.report_list(t, block_id, cell, _ADD, len(items), "", x)
         elif rt.hooks is not None:
-            rt.hooks.on_list_miss(t, block_id, cell, "write", float(len(items) + 1), len(items))
+            rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, float(len(items) + 1), len(items))
         return NEXT
 
     return run
 
 
-@statement("data_deleteoflist")
-def data_deleteoflist(b: Linker, block: Block) -> Run:
-    get, index, rt, block_id = b.list(block), b.input(block, "INDEX"), b.rt, block.id
+def data_deleteoflist(linker: Linker, block: Block) -> Run:
+    get, index, rt, block_id = linker.list(block), linker.input(block, "INDEX"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         i = index(t)
@@ -168,19 +181,18 @@ def data_deleteoflist(b: Linker, block: Block) -> Run:
                 rt.hooks.on_list_clear(t, block_id, cell, old)
         elif k == LIST_INVALID:
             if rt.hooks is not None:
-                rt.hooks.on_list_miss(t, block_id, cell, "write", i, len(items))
+                rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
         else:
             old_item = items.pop(k - 1)
             if rt.hooks is not None:
-                rt.report_list(t, block_id, cell, "delete", k, old_item, "")
+                rt.report_list(t, block_id, cell, _DELETE, k, old_item, "")
         return NEXT
 
     return run
 
 
-@statement("data_deletealloflist")
-def data_deletealloflist(b: Linker, block: Block) -> Run:
-    get, rt, block_id = b.list(block), b.rt, block.id
+def data_deletealloflist(linker: Linker, block: Block) -> Run:
+    get, rt, block_id = linker.list(block), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         cell = get()
@@ -193,10 +205,9 @@ def data_deletealloflist(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("data_insertatlist")
-def data_insertatlist(b: Linker, block: Block) -> Run:
-    get, rt, block_id = b.list(block), b.rt, block.id
-    item, index = b.input(block, "ITEM"), b.input(block, "INDEX")
+def data_insertatlist(linker: Linker, block: Block) -> Run:
+    get, rt, block_id = linker.list(block), linker.rt, block.id
+    item, index = linker.input(block, "ITEM"), linker.input(block, "INDEX")
 
     def run(t: Thread, f: Frame) -> int:
         x, i = item(t), index(t)
@@ -206,22 +217,21 @@ def data_insertatlist(b: Linker, block: Block) -> Run:
         k = to_list_index(i, len(items) + 1, False, rt.rng)
         if k == LIST_INVALID or k > LIST_ITEM_LIMIT:
             if rt.hooks is not None:
-                rt.hooks.on_list_miss(t, block_id, cell, "write", i, len(items))
+                rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
             return NEXT
         items.insert(k - 1, x)
         if len(items) > LIST_ITEM_LIMIT:
             items.pop()  # Scratch drops the last item to stay within the limit
         if rt.hooks is not None:
-            rt.report_list(t, block_id, cell, "insert", k, "", x)
+            rt.report_list(t, block_id, cell, _INSERT, k, "", x)
         return NEXT
 
     return run
 
 
-@statement("data_replaceitemoflist")
-def data_replaceitemoflist(b: Linker, block: Block) -> Run:
-    get, rt, block_id = b.list(block), b.rt, block.id
-    index, item = b.input(block, "INDEX"), b.input(block, "ITEM")
+def data_replaceitemoflist(linker: Linker, block: Block) -> Run:
+    get, rt, block_id = linker.list(block), linker.rt, block.id
+    index, item = linker.input(block, "INDEX"), linker.input(block, "ITEM")
 
     def run(t: Thread, f: Frame) -> int:
         i, x = index(t), item(t)
@@ -234,10 +244,10 @@ def data_replaceitemoflist(b: Linker, block: Block) -> Run:
             if k == LIST_INVALID:
                 # Scratch silently drops a replace outside the list.
                 if rt.hooks is not None:
-                    rt.hooks.on_list_miss(t, block_id, cell, "write", i, len(items))
+                    rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
                 return NEXT
         if rt.hooks is not None:
-            rt.report_list(t, block_id, cell, "replace", k, items[k - 1], x)
+            rt.report_list(t, block_id, cell, _REPLACE, k, items[k - 1], x)
         items[k - 1] = x
         return NEXT
 

@@ -1,28 +1,33 @@
-"""event_* blocks: broadcast and broadcast-and-wait (hats are started by the scheduler)."""
+"""event_* blocks: broadcast and broadcast-and-wait (the runtime starts the hats)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from emulator.project import BROADCAST, Block, Primitive
-from emulator.runtime.interpreter import Linker, statement
 from emulator.runtime.nodes import Run
 from emulator.runtime.thread import END_TURN, NEXT, YIELD, YIELD_TICK, Frame, Thread
 from emulator.values import to_string
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
 
-def _message(b: Linker, block: Block) -> Callable[[Thread], str | None]:
+
+def _message(linker: Linker, block: Block) -> Callable[[Thread], str | None]:
     """The broadcast's message name as the stage knows it, or None when there is none."""
-    rt = b.rt
+    rt = linker.rt
     inp = block.inputs.get("BROADCAST_INPUT")
     slot = inp.slot if inp is not None else None
     menu_id: str | None = None
     if isinstance(slot, Primitive) and slot.kind == BROADCAST:
         menu_id = slot.ref_id
-    elif isinstance(slot, str) and b.blocks.get(slot) is not None and b.blocks[slot].shadow:
-        menu_id = b.field_id(b.blocks[slot], "BROADCAST_OPTION")
+    elif (
+        isinstance(slot, str) and linker.blocks.get(slot) is not None and linker.blocks[slot].shadow
+    ):
+        menu_id = linker.field_id(linker.blocks[slot], "BROADCAST_OPTION")
     else:
-        value = b.input(block, "BROADCAST_INPUT")
+        value = linker.input(block, "BROADCAST_INPUT")
         # A reporter in the slot: its text is matched by name, ignoring case.
         return lambda t: rt.broadcast_by_name(to_string(value(t)))
     # A menu names its message by id only; an id the stage lacks broadcasts nothing.
@@ -30,9 +35,8 @@ def _message(b: Linker, block: Block) -> Callable[[Thread], str | None]:
     return lambda t: name
 
 
-@statement("event_broadcast")
-def event_broadcast(b: Linker, block: Block) -> Run:
-    message, rt = _message(b, block), b.rt
+def event_broadcast(linker: Linker, block: Block) -> Run:
+    message, rt = _message(linker, block), linker.rt
 
     def run(t: Thread, f: Frame) -> int:
         name = message(t)
@@ -43,10 +47,9 @@ def event_broadcast(b: Linker, block: Block) -> Run:
     return run
 
 
-@statement("event_broadcastandwait")
-def event_broadcastandwait(b: Linker, block: Block) -> Run:
-    message, rt = _message(b, block), b.rt
-    idle = not b.draws_random(block)  # a re-check that draws random numbers is work
+def event_broadcastandwait(linker: Linker, block: Block) -> Run:
+    message, rt = _message(linker, block), linker.rt
+    idle = not linker.draws_random(block)  # a re-check that draws random numbers is work
 
     def run(t: Thread, f: Frame) -> int:
         name = message(t)  # a reporter in the slot runs on every execution, as the VM's inputs do

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, statement
+from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.nodes import Run
 from emulator.runtime.thread import END_TURN, NEXT, WAITING, Frame, Thread
 from emulator.values import to_number
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
 
-def _bubble(b: Linker, block: Block, kind: str) -> Run:
-    message, rt, block_id = b.input(block, "MESSAGE"), b.rt, block.id
+
+def _bubble(linker: Linker, block: Block, kind: BubbleKind) -> Run:
+    message, rt, block_id = linker.input(block, "MESSAGE"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         rt.say(t, block_id, kind, message(t))
@@ -19,8 +24,13 @@ def _bubble(b: Linker, block: Block, kind: str) -> Run:
     return run
 
 
-def _timed_bubble(b: Linker, block: Block, kind: str) -> Run:
-    message, secs, rt, block_id = b.input(block, "MESSAGE"), b.input(block, "SECS"), b.rt, block.id
+def _timed_bubble(linker: Linker, block: Block, kind: BubbleKind) -> Run:
+    message, secs, rt, block_id = (
+        linker.input(block, "MESSAGE"),
+        linker.input(block, "SECS"),
+        linker.rt,
+        block.id,
+    )
 
     def run(t: Thread, f: Frame) -> int:
         text, seconds = message(t), secs(t)
@@ -40,24 +50,20 @@ def _timed_bubble(b: Linker, block: Block, kind: str) -> Run:
     return run
 
 
-@statement("looks_say")
-def looks_say(b: Linker, block: Block) -> Run:
-    return _bubble(b, block, "say")
+def looks_say(linker: Linker, block: Block) -> Run:
+    return _bubble(linker, block, BubbleKind.SAY)
 
 
-@statement("looks_think")
-def looks_think(b: Linker, block: Block) -> Run:
-    return _bubble(b, block, "think")
+def looks_think(linker: Linker, block: Block) -> Run:
+    return _bubble(linker, block, BubbleKind.THINK)
 
 
-@statement("looks_sayforsecs")
-def looks_sayforsecs(b: Linker, block: Block) -> Run:
-    return _timed_bubble(b, block, "say")
+def looks_sayforsecs(linker: Linker, block: Block) -> Run:
+    return _timed_bubble(linker, block, BubbleKind.SAY)
 
 
-@statement("looks_thinkforsecs")
-def looks_thinkforsecs(b: Linker, block: Block) -> Run:
-    return _timed_bubble(b, block, "think")
+def looks_thinkforsecs(linker: Linker, block: Block) -> Run:
+    return _timed_bubble(linker, block, BubbleKind.THINK)
 
 
 __all__ = ["WAITING"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, reporter
 from emulator.runtime.nodes import Reporter
 from emulator.runtime.thread import Thread
 from emulator.values import (
@@ -24,13 +24,16 @@ from emulator.values import (
     to_number,
 )
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
 
-def _numeric(b: Linker, block: Block, op: Callable[[float, float], float]) -> Reporter:
+
+def _numeric(linker: Linker, block: Block, op: Callable[[float, float], float]) -> Reporter:
     """A two-number operator; a literal operand is cast once, when the block is built."""
-    first = b.input(block, "NUM1")
-    second = b.input(block, "NUM2")
-    const1, v1 = b.constant(block, "NUM1")
-    const2, v2 = b.constant(block, "NUM2")
+    first = linker.input(block, "NUM1")
+    second = linker.input(block, "NUM2")
+    const1, v1 = linker.constant(block, "NUM1")
+    const2, v2 = linker.constant(block, "NUM2")
     if const2:
         n2 = to_number(v2)
         return lambda t: op(to_number(first(t)), n2)
@@ -40,56 +43,47 @@ def _numeric(b: Linker, block: Block, op: Callable[[float, float], float]) -> Re
     return lambda t: op(to_number(first(t)), to_number(second(t)))
 
 
-@reporter("operator_add")
-def operator_add(b: Linker, block: Block) -> Reporter:
-    return _numeric(b, block, float.__add__)
+def operator_add(linker: Linker, block: Block) -> Reporter:
+    return _numeric(linker, block, float.__add__)
 
 
-@reporter("operator_subtract")
-def operator_subtract(b: Linker, block: Block) -> Reporter:
-    return _numeric(b, block, float.__sub__)
+def operator_subtract(linker: Linker, block: Block) -> Reporter:
+    return _numeric(linker, block, float.__sub__)
 
 
-@reporter("operator_multiply")
-def operator_multiply(b: Linker, block: Block) -> Reporter:
-    return _numeric(b, block, float.__mul__)
+def operator_multiply(linker: Linker, block: Block) -> Reporter:
+    return _numeric(linker, block, float.__mul__)
 
 
-@reporter("operator_divide")
-def operator_divide(b: Linker, block: Block) -> Reporter:
-    return _numeric(b, block, divide)
+def operator_divide(linker: Linker, block: Block) -> Reporter:
+    return _numeric(linker, block, divide)
 
 
-@reporter("operator_mod")
-def operator_mod(b: Linker, block: Block) -> Reporter:
-    return _numeric(b, block, js_mod)
+def operator_mod(linker: Linker, block: Block) -> Reporter:
+    return _numeric(linker, block, js_mod)
 
 
-def _comparison(b: Linker, block: Block, test: Callable[[float], bool]) -> Reporter:
-    first = b.input(block, "OPERAND1")
-    second = b.input(block, "OPERAND2")
+def _comparison(linker: Linker, block: Block, test: Callable[[float], bool]) -> Reporter:
+    first = linker.input(block, "OPERAND1")
+    second = linker.input(block, "OPERAND2")
     return lambda t: test(compare(first(t), second(t)))
 
 
-@reporter("operator_lt")
-def operator_lt(b: Linker, block: Block) -> Reporter:
-    return _comparison(b, block, lambda d: d < 0)
+def operator_lt(linker: Linker, block: Block) -> Reporter:
+    return _comparison(linker, block, lambda d: d < 0)
 
 
-@reporter("operator_equals")
-def operator_equals(b: Linker, block: Block) -> Reporter:
-    return _comparison(b, block, lambda d: d == 0)
+def operator_equals(linker: Linker, block: Block) -> Reporter:
+    return _comparison(linker, block, lambda d: d == 0)
 
 
-@reporter("operator_gt")
-def operator_gt(b: Linker, block: Block) -> Reporter:
-    return _comparison(b, block, lambda d: d > 0)
+def operator_gt(linker: Linker, block: Block) -> Reporter:
+    return _comparison(linker, block, lambda d: d > 0)
 
 
-@reporter("operator_and")
-def operator_and(b: Linker, block: Block) -> Reporter:
-    first = b.input(block, "OPERAND1")
-    second = b.input(block, "OPERAND2")
+def operator_and(linker: Linker, block: Block) -> Reporter:
+    first = linker.input(block, "OPERAND1")
+    second = linker.input(block, "OPERAND2")
 
     def report(t: Thread) -> Value:
         # Both operands are evaluated before the block runs: no short circuit.
@@ -99,10 +93,9 @@ def operator_and(b: Linker, block: Block) -> Reporter:
     return report
 
 
-@reporter("operator_or")
-def operator_or(b: Linker, block: Block) -> Reporter:
-    first = b.input(block, "OPERAND1")
-    second = b.input(block, "OPERAND2")
+def operator_or(linker: Linker, block: Block) -> Reporter:
+    first = linker.input(block, "OPERAND1")
+    second = linker.input(block, "OPERAND2")
 
     def report(t: Thread) -> Value:
         a, c = first(t), second(t)
@@ -111,55 +104,47 @@ def operator_or(b: Linker, block: Block) -> Reporter:
     return report
 
 
-@reporter("operator_not")
-def operator_not(b: Linker, block: Block) -> Reporter:
-    operand = b.input(block, "OPERAND")
+def operator_not(linker: Linker, block: Block) -> Reporter:
+    operand = linker.input(block, "OPERAND")
     return lambda t: not to_boolean(operand(t))
 
 
-@reporter("operator_random")
-def operator_random(b: Linker, block: Block) -> Reporter:
-    low = b.input(block, "FROM")
-    high = b.input(block, "TO")
-    rng = b.rt.rng
+def operator_random(linker: Linker, block: Block) -> Reporter:
+    low = linker.input(block, "FROM")
+    high = linker.input(block, "TO")
+    rng = linker.rt.rng
     return lambda t: random_between(low(t), high(t), rng)
 
 
-@reporter("operator_join")
-def operator_join(b: Linker, block: Block) -> Reporter:
-    first = b.input(block, "STRING1")
-    second = b.input(block, "STRING2")
+def operator_join(linker: Linker, block: Block) -> Reporter:
+    first = linker.input(block, "STRING1")
+    second = linker.input(block, "STRING2")
     return lambda t: join(first(t), second(t))
 
 
-@reporter("operator_letter_of")
-def operator_letter_of(b: Linker, block: Block) -> Reporter:
-    index = b.input(block, "LETTER")
-    text = b.input(block, "STRING")
+def operator_letter_of(linker: Linker, block: Block) -> Reporter:
+    index = linker.input(block, "LETTER")
+    text = linker.input(block, "STRING")
     return lambda t: letter_of(index(t), text(t))
 
 
-@reporter("operator_length")
-def operator_length(b: Linker, block: Block) -> Reporter:
-    text = b.input(block, "STRING")
+def operator_length(linker: Linker, block: Block) -> Reporter:
+    text = linker.input(block, "STRING")
     return lambda t: text_length(text(t))
 
 
-@reporter("operator_contains")
-def operator_contains(b: Linker, block: Block) -> Reporter:
-    haystack = b.input(block, "STRING1")
-    needle = b.input(block, "STRING2")
+def operator_contains(linker: Linker, block: Block) -> Reporter:
+    haystack = linker.input(block, "STRING1")
+    needle = linker.input(block, "STRING2")
     return lambda t: text_contains(haystack(t), needle(t))
 
 
-@reporter("operator_round")
-def operator_round(b: Linker, block: Block) -> Reporter:
-    num = b.input(block, "NUM")
+def operator_round(linker: Linker, block: Block) -> Reporter:
+    num = linker.input(block, "NUM")
     return lambda t: js_round(to_number(num(t)))
 
 
-@reporter("operator_mathop")
-def operator_mathop(b: Linker, block: Block) -> Reporter:
-    num = b.input(block, "NUM")
-    name = str(b.field(block, "OPERATOR"))
+def operator_mathop(linker: Linker, block: Block) -> Reporter:
+    num = linker.input(block, "NUM")
+    name = str(linker.field(block, "OPERATOR"))
     return lambda t: mathop(name, to_number(num(t)))

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, reporter, statement
 from emulator.runtime.nodes import Reporter, Run
 from emulator.runtime.thread import JUMP, NEXT, YIELD, Frame, Thread
 from emulator.values import Value
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
 
-@statement("procedures_call")
-def procedures_call(b: Linker, block: Block) -> Run:
+
+def procedures_call(linker: Linker, block: Block) -> Run:
     proccode = str((block.mutation or {}).get("proccode", ""))
-    prototype = b.prototype(proccode)
+    prototype = linker.prototype(proccode)
     if prototype is None:
         # No prototype with this proccode in the calling target: the call does nothing.
         return lambda t, f: NEXT
     names, ids, defaults, warp = prototype
     # An input with an empty slot is no argument at all: the VM skips it, so the default applies.
     given = [
-        (arg_id, b.input(block, arg_id))
+        (arg_id, linker.input(block, arg_id))
         for arg_id, inp in block.inputs.items()
         if inp.slot is not None
     ]
     getters = [get for _, get in given]
     slots = _param_slots(names, ids, defaults, [arg_id for arg_id, _ in given])
-    definition = b.definition(proccode)
-    rt = b.rt
+    definition = linker.definition(proccode)
+    sequencer = linker.rt.sequencer
 
     def run(t: Thread, f: Frame) -> int:
         values = [
@@ -42,7 +45,7 @@ def procedures_call(b: Linker, block: Block) -> Run:
         recursive = not warp and t.is_recursive_call(proccode)
         frame = Frame(definition, f.warp)
         t.frames.append(frame)
-        if f.warp and rt.warp_expired(t):
+        if f.warp and sequencer.warp_expired(t):
             return YIELD
         if warp:
             frame.warp = True
@@ -63,8 +66,9 @@ def _param_slots(
     ]
 
 
-@reporter("argument_reporter_string_number")
-@reporter("argument_reporter_boolean")
-def argument_reporter(b: Linker, block: Block) -> Reporter:
-    name = str(b.field(block, "VALUE"))
+def _argument_reporter(linker: Linker, block: Block) -> Reporter:
+    name = str(linker.field(block, "VALUE"))
     return lambda t: t.param(name)
+
+
+argument_reporter_string_number = argument_reporter_boolean = _argument_reporter

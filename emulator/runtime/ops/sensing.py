@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from emulator.project import Block
-from emulator.runtime.interpreter import Linker, reporter, statement
 from emulator.runtime.nodes import Reporter, Run
 from emulator.runtime.thread import END_TURN, NEXT, Frame, Thread
 
+if TYPE_CHECKING:
+    from emulator.runtime.linker import Linker
 
-@reporter("sensing_timer")
-def sensing_timer(b: Linker, block: Block) -> Reporter:
-    rt = b.rt
+
+def sensing_timer(linker: Linker, block: Block) -> Reporter:
+    rt = linker.rt
     return lambda t: (rt.now_ms - rt.timer_start_ms) / 1000.0
 
 
-@statement("sensing_resettimer")
-def sensing_resettimer(b: Linker, block: Block) -> Run:
-    rt = b.rt
+def sensing_resettimer(linker: Linker, block: Block) -> Run:
+    rt = linker.rt
 
     def run(t: Thread, f: Frame) -> int:
         rt.timer_start_ms = rt.now_ms
@@ -25,15 +27,13 @@ def sensing_resettimer(b: Linker, block: Block) -> Run:
     return run
 
 
-@reporter("sensing_answer")
-def sensing_answer(b: Linker, block: Block) -> Reporter:
-    rt = b.rt
+def sensing_answer(linker: Linker, block: Block) -> Reporter:
+    rt = linker.rt
     return lambda t: rt.questions.answer
 
 
-@statement("sensing_askandwait")
-def sensing_askandwait(b: Linker, block: Block) -> Run:
-    question, rt, block_id = b.input(block, "QUESTION"), b.rt, block.id
+def sensing_askandwait(linker: Linker, block: Block) -> Run:
+    question, rt, block_id = linker.input(block, "QUESTION"), linker.rt, block.id
 
     def run(t: Thread, f: Frame) -> int:
         rt.ask(t, block_id, question(t))

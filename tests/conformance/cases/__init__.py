@@ -112,3 +112,17 @@ def all_cases() -> Iterator[tuple[str, Case]]:
     for name in MODULES:
         for case in load_module(name):
             yield name, case
+
+
+def opcodes_in(value: Any, found: set[str] | None = None) -> set[str]:
+    """Every opcode a project.json value names: each block object's "opcode"."""
+    found = set() if found is None else found
+    if isinstance(value, dict):
+        if isinstance(value.get("opcode"), str):
+            found.add(value["opcode"])
+        for v in value.values():
+            opcodes_in(v, found)
+    elif isinstance(value, list):
+        for v in value:
+            opcodes_in(v, found)
+    return found

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from emulator.runtime.scheduler import Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.sb3 import project_from_json
 from emulator.state_json import dump_state
 

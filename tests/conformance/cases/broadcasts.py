@@ -324,3 +324,18 @@ def _empty_name() -> object:
     with s.when_i_receive(""):
         log.add("received ''")
     return prog.build()
+
+
+@CASES.add(
+    "broadcast_menu_block",
+    "a broadcast menu saved as an event_broadcast_menu shadow block, not the compact [11, ...]",
+    covers=("7 broadcast id",),
+)
+def _menu_block() -> dict:
+    sp = J.Blocks("sp")
+    menu = sp.add(
+        "event_broadcast_menu", fields={"BROADCAST_OPTION": ["go", "msg-go"]}, shadow=True
+    )
+    sp.flag(sp.add("event_broadcast", {"BROADCAST_INPUT": [1, menu]}))
+    sp.receive("go", sp.list_add("log", J.text("received")), message_id="msg-go")
+    return J.project(None, J.Sprite("S", sp), lists={"log": []}, broadcasts={"msg-go": "go"})

@@ -182,3 +182,42 @@ def _many() -> object:
         with sprite.when_flag_clicked(), repeat("2"):
             log.set(join(log, name))
     return prog.build()
+
+
+@CASES.add(
+    "idle_hats_never_start",
+    "hats no headless run can fire (key, clicks, backdrop, loudness > 10, touching) start nothing",
+)
+def _idle_hats() -> dict:
+    st, sp = J.Blocks("st"), J.Blocks("sp")
+    st.flag(st.list_add("log", J.text("flag")))
+    st.script(st.add("event_whenstageclicked"), st.list_add("log", J.text("stage clicked")))
+    hats = {
+        "key": sp.add("event_whenkeypressed", fields={"KEY_OPTION": ["space", None]}),
+        "clicked": sp.add("event_whenthisspriteclicked"),
+        "backdrop": sp.add(
+            "event_whenbackdropswitchesto", fields={"BACKDROP": ["backdrop1", None]}
+        ),
+        # The VM checks this edge-triggered hat every frame; loudness is -1 with no microphone.
+        "loud": sp.add(
+            "event_whengreaterthan",
+            {"VALUE": J.number("10")},
+            {"WHENGREATERTHANMENU": ["LOUDNESS", None]},
+        ),
+        "touching": sp.add(
+            "event_whentouchingobject",
+            {
+                "TOUCHINGOBJECTMENU": [
+                    1,
+                    sp.add(
+                        "event_touchingobjectmenu",
+                        fields={"TOUCHINGOBJECTMENU": ["_mouse_", None]},
+                        shadow=True,
+                    ),
+                ]
+            },
+        ),
+    }
+    for name, hat in hats.items():
+        sp.script(hat, sp.list_add("log", J.text(name)))
+    return J.project(st, J.Sprite("S", sp), lists={"log": []})

@@ -1,52 +1,22 @@
-"""The frame loop: runs threads in Scratch's order, honours warp and yields, and can pause at any block."""
+"""A project loaded to run: targets and scripts, hats, broadcasts, stop, bubbles, questions, waits and the clock."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
-import emulator.runtime.ops  # noqa: F401  (registers every block handler)
-from emulator.errors import ProgramError
+from emulator.opcodes import RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
-from emulator.runtime.hooks import RunHooks
-from emulator.runtime.interpreter import Linker
-from emulator.runtime.nodes import Reporter, Stmt
+from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
+from emulator.runtime.linker import Linker
+from emulator.runtime.nodes import Stmt
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
+from emulator.runtime.sequencer import Pause, Sequencer
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
-from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Frame, Thread
+from emulator.runtime.thread import RUNNING, WAITING, YIELD_TICK, Frame, Thread
 from emulator.values import Value, js_lower
-
-# Virtual time. scratch-vm measures real time; here time is counted, so runs are reproducible.
-FRAME_MS = 1000.0 / 30.0  # the editor runs the VM in compatibility mode: 30 frames a second
-MS_PER_BLOCK = 1e-4  # one block costs 0.1 us of virtual time: about the official VM's speed
-WORK_BLOCKS = int(0.75 * FRAME_MS / MS_PER_BLOCK)  # a frame's work budget is 75 % of the frame
-WARP_BLOCKS = int(500.0 / MS_PER_BLOCK)  # warp mode yields once its timer passes 500 ms
-
-# Hats that restart a thread already running their script instead of starting a second one.
-RESTARTING_HATS = frozenset(
-    {
-        "event_whenflagclicked",
-        "event_whenbroadcastreceived",
-        "event_whenthisspriteclicked",
-        "event_whenstageclicked",
-        "event_whenbackdropswitchesto",
-    }
-)
-
-Pause = Callable[[Thread, Stmt], bool]
-
-
-def frame_time_ms(frame: int) -> float:
-    """The clock in frame `frame` (1, 2, ...): whole milliseconds since the flag, as Date.now() gives."""
-    # n * (1000 / 30) in doubles drifts: `wait 1` from frame 51 would see 999.99... ms after 30
-    # frames and take 31. Whole milliseconds, as the VM reads them, never drift.
-    return float(frame * 1000 // 30)
-
-
-class StepLimitReached(ProgramError):
-    """The run executed as many blocks as it was allowed to."""
 
 
 class Script:
@@ -61,7 +31,7 @@ class Script:
 
 
 class Runtime:
-    """A project loaded to run: targets, threads, the virtual clock, and the frame/tick sequencer."""
+    """A project loaded to run: targets, threads and the virtual clock; its sequencer runs the threads."""
 
     def __init__(
         self,
@@ -85,17 +55,14 @@ class Runtime:
         self.threads: list[Thread] = []
         self.says: list[Say] = []
         self.bubbles: dict[str, int] = {}  # target name -> index in says of its current bubble
-        self.questions = Questions(answers, lambda t, b, text: self.say(t, b, "say", text))
+        self.questions = Questions(answers, lambda t, b, text: self.say(t, b, BubbleKind.SAY, text))
         self.on_say: Callable[[Say], None] | None = None
-        self.on_frame: Callable[[], None] | None = (
-            None  # called after every frame (progress displays)
-        )
-        self.active_thread: Thread | None = None
+        # Called after every frame (progress displays).
+        self.on_frame: Callable[[], None] | None = None
+        self.active_thread: Thread | None = None  # whose turn it is (the sequencer sets it)
         self._waking: dict[int, Callable[[], bool]] = {}
-        self._pause: Pause | None = None
-        self._runner: Iterator[tuple[Thread, Stmt]] | None = None
-        self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
         self._finish_reported = False
+        self.sequencer = Sequencer(self)
         self.targets = self._make_targets(project)
         self.broadcasts = self._referenced_broadcasts(project)
         self.scripts: list[Script] = []
@@ -121,7 +88,9 @@ class Runtime:
             linker = Linker(self, target)
             self.linkers[target.name] = linker
             for hat in target.source.top_blocks():
-                first = linker.chain(hat.next) if hat.opcode != "procedures_definition" else None
+                first = (
+                    linker.chain(hat.next) if hat.opcode != Opcode.PROCEDURES_DEFINITION else None
+                )
                 self.scripts.append(Script(target, hat, first))
 
     @property
@@ -150,7 +119,7 @@ class Runtime:
         self.stop_all()
         self.questions.answer = ""  # PROJECT_START resets the answer
         self.timer_start_ms = self.now_ms
-        return self.start_hats("event_whenflagclicked")
+        return self.start_hats(Opcode.EVENT_WHENFLAGCLICKED)
 
     def start_hats(self, opcode: str, message: str | None = None) -> list[Thread]:
         """Start (or restart) every script under a hat of this kind, in Scratch's order."""
@@ -194,7 +163,7 @@ class Runtime:
 
     def start_broadcast(self, message: str) -> list[Thread]:
         """Start the receivers of a message; they run later in this same tick."""
-        return self.start_hats("event_whenbroadcastreceived", message)
+        return self.start_hats(Opcode.EVENT_WHENBROADCASTRECEIVED, message)
 
     def has_thread(self, thread: Thread) -> bool:
         """Whether the thread is still in the thread list."""
@@ -226,7 +195,7 @@ class Runtime:
 
     # ## Output, questions and waits outside the tick loop
 
-    def say(self, thread: Thread, block_id: str, kind: str, text: Value) -> int:
+    def say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> int:
         """Show a bubble; returns its number, so a timed bubble can clear only itself."""
         record = Say(thread.target.name, kind, text)
         self.says.append(record)
@@ -252,7 +221,8 @@ class Runtime:
         thread.status = WAITING
         self._waking[id(thread)] = wake
 
-    def _wake_threads(self) -> None:
+    def wake_threads(self) -> None:
+        """At the start of a frame: answer the next question, and resume threads whose wait is over."""
         self.questions.answer_next()
         for thread in self.threads:
             wake = self._waking.get(id(thread))
@@ -275,7 +245,7 @@ class Runtime:
         thread: Thread,
         block_id: str,
         cell: ListCell,
-        op: str,
+        op: ListWrite,
         index: int,
         old: Value,
         new: Value,
@@ -286,11 +256,13 @@ class Runtime:
         if type(new) is float and not math.isfinite(new):
             self.hooks.on_nonfinite(thread, block_id, cell.name, new)
 
-    # ## Running
+    def report_finish(self) -> None:
+        """Tell the hooks the run ended: once per run, however often it is resumed after its end."""
+        if self.hooks is not None and not self._finish_reported:
+            self.hooks.on_finish()
+        self._finish_reported = True
 
-    def warp_expired(self, thread: Thread) -> bool:
-        """Whether a warp-mode thread has used up its 500 ms for this turn."""
-        return thread.warp_start >= 0 and self.blocks - thread.warp_start > WARP_BLOCKS
+    # ## Running: the sequencer's loop, driven from here
 
     @property
     def running(self) -> bool:
@@ -299,189 +271,22 @@ class Runtime:
 
     def run(self, max_blocks: int | None = None) -> None:
         """Run until no thread is left (or raise StepLimitReached after max_blocks blocks)."""
-        self.run_until(None, max_blocks)
+        self.sequencer.run_until(None, max_blocks)
 
     def run_until(
         self, pause: Pause | None, max_blocks: int | None = None
     ) -> tuple[Thread, Stmt] | None:
-        """Run until `pause(thread, block)` holds before a block runs; None when the run ended.
-
-        When paused, the block paused at runs first without being tested, so a predicate that
-        still holds there does not pin the run in place. With max_blocks, raise StepLimitReached
-        rather than run a block past that count.
-        """
-        if max_blocks is not None:
-            pause = self._limited(pause, max_blocks)
-        self._pause = pause
-        if self._runner is None:
-            self._runner = self._frames()
-        try:
-            self.paused_at = next(self._runner)
-        except StopIteration:
-            self._runner = None
-            self.paused_at = None
-            if self.hooks is not None and not self._finish_reported:
-                self.hooks.on_finish()
-            self._finish_reported = True  # once per run, however often it is resumed after its end
-        return self.paused_at
-
-    def _limited(self, pause: Pause | None, limit: int) -> Pause:
-        def limited(thread: Thread, stmt: Stmt) -> bool:
-            if self.blocks + stmt.cost > limit:
-                raise StepLimitReached(
-                    f"stopped after {self.blocks:,} blocks (--max-steps {limit:,})"
-                )
-            return pause is not None and pause(thread, stmt)
-
-        return limited
+        """Run until `pause(thread, block)` holds before a block runs; None when the run ended."""
+        return self.sequencer.run_until(pause, max_blocks)
 
     def step(self, count: int = 1) -> tuple[Thread, Stmt] | None:
         """Run `count` blocks and pause before the next one; None when the run ended."""
-        if count <= 0 and self.paused_at is not None:
-            return self.paused_at
-        # A paused block is the first of the `count` to run; it is not shown to the predicate.
-        remaining = [count - 1 if self.paused_at is not None else count]
+        return self.sequencer.step(count)
 
-        def countdown(thread: Thread, stmt: Stmt) -> bool:
-            remaining[0] -= 1
-            return remaining[0] < 0
-
-        return self.run_until(countdown)
-
-    def preview_inputs(self, thread: Thread, stmt: Stmt) -> list[tuple[str, Value]]:
-        """The values of a block's inputs (a paused one's, say), evaluated without changing the run."""
-        return self.preview(thread, stmt.inputs)
-
-    def preview(
-        self, thread: Thread, reporters: Iterable[tuple[str, Reporter]]
-    ) -> list[tuple[str, Value]]:
-        """Evaluate named reporters on a thread without changing the run."""
-        rng_state, hooks = self.rng.getstate(), self.hooks
-        known = [(t, set(t.variables), set(t.lists)) for t in self.targets]
-        self.hooks = None  # reads outside a list would be reported as the program's
-        try:
-            return [(name, report(thread)) for name, report in reporters]
-        finally:
-            self.hooks = hooks
-            self.rng.setstate(rng_state)  # "pick random" and item "random" draw from it
-            for target, variables, lists in known:  # lookups create missing variables and lists
-                for var_id in set(target.variables) - variables:
-                    del target.variables[var_id]
-                for list_id in set(target.lists) - lists:
-                    del target.lists[list_id]
-
-    def _frames(self) -> Iterator[tuple[Thread, Stmt]]:
-        while self.threads:
-            yield from self._frame()
-
-    def _frame(self) -> Iterator[tuple[Thread, Stmt]]:
-        """One frame: ticks until a redraw (unless turbo), the work budget, or no active thread."""
-        self.frame_count += 1
-        self.now_ms = frame_time_ms(self.frame_count)
-        self._wake_threads()
-        self.redraw_requested = False
-        start = self.blocks
-        first_tick, active = True, 1
-        while (
-            self.threads
-            and active > 0
-            and self.blocks - start < WORK_BLOCKS
-            and (self.turbo or not self.redraw_requested)
-        ):
-            active, progress = yield from self._tick(first_tick)
-            first_tick = False
-            if not progress:
-                break  # every thread only re-checked a wait: further ticks would repeat it
-        if self.on_frame is not None:
-            self.on_frame()
-
-    def _tick(self, first_tick: bool) -> Generator[tuple[Thread, Stmt], None, tuple[int, bool]]:
-        """Give every thread one turn; threads started during the tick run in it too."""
-        threads = self.threads  # stop all replaces the list; this tick goes on with the old one
-        active, stopped, progress = 0, False, False
-        i = 0
-        while i < len(threads):
-            thread = threads[i]
-            i += 1
-            if thread.status == YIELD_TICK and first_tick:
-                thread.status = RUNNING
-            if thread.status == RUNNING and thread.frames:
-                self.active_thread = thread
-                thread.idle = False
-                start = self.blocks
-                yield from self._turn(thread)
-                thread.warp_start = -1
-                progress = (
-                    progress
-                    or not thread.idle
-                    or not _only_rechecked_a_wait(thread, self.blocks - start)
-                )
-                if thread.killed:
-                    # stepThreads' `i--` for a killed thread: this slot is looked at again, and if
-                    # the thread restarted itself there before `stop all`, its new copy runs now.
-                    i -= 1
-            if thread.status == RUNNING and thread.frames:
-                active += 1
-            else:
-                stopped = stopped or thread.status == DONE or not thread.frames
-        self.active_thread = None
-        if stopped:
-            self.threads = [t for t in self.threads if t.status != DONE and t.frames]
-        return active, progress
-
-    def _turn(self, thread: Thread) -> Iterator[tuple[Thread, Stmt]]:
-        """Run one thread until it yields: scratch-vm's stepThread, pausable before any block."""
-        frames = thread.frames
-        pause = self._pause
-        if frames[-1].node is None and not self._unwind(thread):
-            return
-        while True:
-            frame = frames[-1]
-            node: Stmt = frame.node  # type: ignore[assignment]  # never None here: _unwind saw to it
-            warp = frame.warp
-            if warp and thread.warp_start < 0:
-                thread.warp_start = self.blocks
-            if pause is not None and pause(thread, node):
-                yield thread, node
-                pause = self._pause
-            self.blocks += node.cost
-            action = node.run(thread, frame)
-            if action == 0:  # NEXT
-                node = node.next  # type: ignore[assignment]
-                frame.node = node
-                frame.is_loop = False
-                frame.params = None
-                frame.state = None
-                if node is not None:
-                    continue
-            elif action == 1:  # YIELD: the same block runs again
-                if warp:
-                    if thread.idle:
-                        # A wait inside warp busy-waits until the warp timer runs out.
-                        self.blocks = max(self.blocks, thread.warp_start + WARP_BLOCKS + 1)
-                        return
-                    if self.blocks - thread.warp_start <= WARP_BLOCKS:
-                        continue
-                return
-            elif action != 2:  # END_TURN
-                return
-            if not self._unwind(thread):
-                return
-
-    def _unwind(self, thread: Thread) -> bool:
-        """Pop finished branches; False when the thread's turn ends (loop yield or thread done)."""
-        frames = thread.frames
-        while frames[-1].node is None:
-            frames.pop()
-            if not frames:
-                thread.status = DONE
-                return False
-            top = frames[-1]
-            if top.is_loop:
-                # A loop yields after each pass unless it runs in warp with time left.
-                return top.warp and self.blocks - thread.warp_start <= WARP_BLOCKS
-            top.advance()
-        return True
+    @property
+    def paused_at(self) -> tuple[Thread, Stmt] | None:
+        """Where run_until or step last paused (None once the run ended)."""
+        return self.sequencer.paused_at
 
 
 def _step_past_wait(thread: Thread) -> None:
@@ -502,13 +307,6 @@ def _step_past_wait(thread: Thread) -> None:
             return
         if frames[-1].is_loop:
             return  # the loop block runs again on the thread's next turn, with no yield first
-
-
-def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:
-    """Whether an idle turn (one that ended on an unfinished wait) did nothing but re-check it."""
-    # A turn that ran blocks before reaching its wait may have changed what another thread, earlier
-    # in the tick, waits for: scratch-vm's next tick would see that change within the same frame.
-    return bool(thread.frames) and used == thread.frames[-1].node.cost  # type: ignore[union-attr]
 
 
 def _hat_message(hat: Block) -> str:

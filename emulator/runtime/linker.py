@@ -1,4 +1,4 @@
-"""Turns a target's blocks into runnable form: a Stmt chain per script, a Reporter closure per input."""
+"""Links a target's blocks into runnable form: a Stmt chain per script, a Reporter closure per input."""
 
 from __future__ import annotations
 
@@ -8,37 +8,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
+from emulator.opcodes import HATS, Opcode
 from emulator.project import LIST, VARIABLE, Block, Primitive, Slot
 from emulator.runtime.input_order import InputOrder, draws_random, input_order
 from emulator.runtime.nodes import Reporter, Run, Stmt
+from emulator.runtime.ops import REPORTERS, STATEMENTS
 from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
 from emulator.values import Value, list_contents
 
 if TYPE_CHECKING:
-    from emulator.runtime.scheduler import Runtime
+    from emulator.runtime.runtime import Runtime
     from emulator.runtime.thread import Frame, Thread
 
-StatementBuilder = Callable[["Linker", Block], Run]
 Prototype = tuple[list[str], list[str], list[Value], bool]
 """A custom block's argument names, ids and defaults, and its warp flag."""
-ReporterBuilder = Callable[["Linker", Block], Reporter]
-
-STATEMENTS: dict[str, StatementBuilder] = {}
-REPORTERS: dict[str, ReporterBuilder] = {}
-HATS = frozenset(
-    {
-        "event_whenflagclicked",
-        "event_whenbroadcastreceived",
-        "event_whenkeypressed",
-        "event_whenthisspriteclicked",
-        "event_whenstageclicked",
-        "event_whenbackdropswitchesto",
-        "event_whengreaterthan",
-        "event_whentouchingobject",
-        "control_start_as_clone",
-        "procedures_definition",
-    }
-)
 
 
 class UnsupportedBlock(EmulatorError):
@@ -48,26 +31,6 @@ class UnsupportedBlock(EmulatorError):
         super().__init__(f"unsupported block {opcode!r} (block id {block_id!r} in {target!r})")
         self.opcode = opcode
         self.block_id = block_id
-
-
-def statement(opcode: str) -> Callable[[StatementBuilder], StatementBuilder]:
-    """Register a builder for a stack block, named after its opcode."""
-
-    def register(fn: StatementBuilder) -> StatementBuilder:
-        STATEMENTS[opcode] = fn
-        return fn
-
-    return register
-
-
-def reporter(opcode: str) -> Callable[[ReporterBuilder], ReporterBuilder]:
-    """Register a builder for a reporter block, named after its opcode."""
-
-    def register(fn: ReporterBuilder) -> ReporterBuilder:
-        REPORTERS[opcode] = fn
-        return fn
-
-    return register
 
 
 class Linker:
@@ -120,7 +83,7 @@ class Linker:
         stmt.cost = 1 + self._reporters
         stmt.inputs = tuple(self._top_inputs)
         self._reporters, self._top_inputs = saved
-        if block.opcode == "procedures_call" and block.mutation:
+        if block.opcode == Opcode.PROCEDURES_CALL and block.mutation:
             stmt.proccode = str(block.mutation.get("proccode", ""))
         return stmt
 
@@ -264,14 +227,14 @@ class Linker:
     def prototype(self, proccode: str) -> Prototype | None:
         """(names, ids, defaults, warp) of the first prototype with this proccode in this target."""
         for block in self._in_js_order():
-            if block.opcode == "procedures_prototype" and _proccode(block) == proccode:
+            if block.opcode == Opcode.PROCEDURES_PROTOTYPE and _proccode(block) == proccode:
                 return _parse_prototype(block, self.target.name)
         return None
 
     def definition(self, proccode: str) -> Stmt | None:
         """The Stmt of the first procedures_definition whose prototype has this proccode."""
         for block in self._in_js_order():
-            if block.opcode != "procedures_definition":
+            if block.opcode != Opcode.PROCEDURES_DEFINITION:
                 continue
             inp = block.inputs.get("custom_block")
             proto = self.blocks.get(inp.slot) if inp and isinstance(inp.slot, str) else None

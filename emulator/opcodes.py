@@ -1,0 +1,556 @@
+"""The one table of the Scratch opcodes the emulator knows: shape, inputs, fields, text and behaviour of each.
+
+The handler registry, the hat sets, the rendered text of blocks, the DSL's shadows and the
+debugger's list accesses are all read from here. Templates are scratchblocks text: `{NAME}` is an
+input, `[{NAME} v]` a field shown as a dropdown, and `{proccode}` a custom block's own text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Opcode(StrEnum):
+    """Every opcode in the table, by category; a member equals the opcode string of project.json."""
+
+    # ## Events
+    EVENT_WHENFLAGCLICKED = "event_whenflagclicked"
+    EVENT_WHENBROADCASTRECEIVED = "event_whenbroadcastreceived"
+    EVENT_WHENKEYPRESSED = "event_whenkeypressed"
+    EVENT_WHENTHISSPRITECLICKED = "event_whenthisspriteclicked"
+    EVENT_WHENSTAGECLICKED = "event_whenstageclicked"
+    EVENT_WHENBACKDROPSWITCHESTO = "event_whenbackdropswitchesto"
+    EVENT_WHENGREATERTHAN = "event_whengreaterthan"
+    EVENT_WHENTOUCHINGOBJECT = "event_whentouchingobject"
+    EVENT_TOUCHINGOBJECTMENU = "event_touchingobjectmenu"
+    EVENT_BROADCAST = "event_broadcast"
+    EVENT_BROADCASTANDWAIT = "event_broadcastandwait"
+    EVENT_BROADCAST_MENU = "event_broadcast_menu"
+    # ## Control
+    CONTROL_START_AS_CLONE = "control_start_as_clone"
+    CONTROL_REPEAT = "control_repeat"
+    CONTROL_FOREVER = "control_forever"
+    CONTROL_IF = "control_if"
+    CONTROL_IF_ELSE = "control_if_else"
+    CONTROL_REPEAT_UNTIL = "control_repeat_until"
+    CONTROL_WHILE = "control_while"
+    CONTROL_FOR_EACH = "control_for_each"
+    CONTROL_ALL_AT_ONCE = "control_all_at_once"
+    CONTROL_WAIT = "control_wait"
+    CONTROL_WAIT_UNTIL = "control_wait_until"
+    CONTROL_STOP = "control_stop"
+    # ## Looks
+    LOOKS_SAY = "looks_say"
+    LOOKS_SAYFORSECS = "looks_sayforsecs"
+    LOOKS_THINK = "looks_think"
+    LOOKS_THINKFORSECS = "looks_thinkforsecs"
+    # ## Sensing
+    SENSING_ASKANDWAIT = "sensing_askandwait"
+    SENSING_ANSWER = "sensing_answer"
+    SENSING_TIMER = "sensing_timer"
+    SENSING_RESETTIMER = "sensing_resettimer"
+    # ## Operators
+    OPERATOR_ADD = "operator_add"
+    OPERATOR_SUBTRACT = "operator_subtract"
+    OPERATOR_MULTIPLY = "operator_multiply"
+    OPERATOR_DIVIDE = "operator_divide"
+    OPERATOR_MOD = "operator_mod"
+    OPERATOR_ROUND = "operator_round"
+    OPERATOR_MATHOP = "operator_mathop"
+    OPERATOR_RANDOM = "operator_random"
+    OPERATOR_JOIN = "operator_join"
+    OPERATOR_LETTER_OF = "operator_letter_of"
+    OPERATOR_LENGTH = "operator_length"
+    OPERATOR_CONTAINS = "operator_contains"
+    OPERATOR_LT = "operator_lt"
+    OPERATOR_GT = "operator_gt"
+    OPERATOR_EQUALS = "operator_equals"
+    OPERATOR_AND = "operator_and"
+    OPERATOR_OR = "operator_or"
+    OPERATOR_NOT = "operator_not"
+    # ## Variables and lists
+    DATA_VARIABLE = "data_variable"
+    DATA_SETVARIABLETO = "data_setvariableto"
+    DATA_CHANGEVARIABLEBY = "data_changevariableby"
+    DATA_SHOWVARIABLE = "data_showvariable"
+    DATA_HIDEVARIABLE = "data_hidevariable"
+    DATA_LISTCONTENTS = "data_listcontents"
+    DATA_ITEMOFLIST = "data_itemoflist"
+    DATA_ITEMNUMOFLIST = "data_itemnumoflist"
+    DATA_LENGTHOFLIST = "data_lengthoflist"
+    DATA_LISTCONTAINSITEM = "data_listcontainsitem"
+    DATA_ADDTOLIST = "data_addtolist"
+    DATA_DELETEOFLIST = "data_deleteoflist"
+    DATA_DELETEALLOFLIST = "data_deletealloflist"
+    DATA_INSERTATLIST = "data_insertatlist"
+    DATA_REPLACEITEMOFLIST = "data_replaceitemoflist"
+    DATA_SHOWLIST = "data_showlist"
+    DATA_HIDELIST = "data_hidelist"
+    # ## Custom blocks
+    PROCEDURES_DEFINITION = "procedures_definition"
+    PROCEDURES_PROTOTYPE = "procedures_prototype"
+    PROCEDURES_CALL = "procedures_call"
+    ARGUMENT_REPORTER_STRING_NUMBER = "argument_reporter_string_number"
+    ARGUMENT_REPORTER_BOOLEAN = "argument_reporter_boolean"
+
+
+class Shape(StrEnum):
+    """How a block looks, and so where it may sit."""
+
+    HAT = "hat"
+    STACK = "stack"
+    C_BLOCK = "c-block"
+    CAP = "cap"
+    REPORTER = "reporter"
+    BOOLEAN = "boolean"
+
+
+class InputKind(StrEnum):
+    """What an input takes: the editor's shadow for it, a boolean, a branch, or a menu."""
+
+    NUMBER = "number"  # math_number
+    POSITIVE = "positive"  # math_positive_number
+    WHOLE = "whole"  # math_whole_number
+    INTEGER = "integer"  # math_integer
+    TEXT = "text"
+    BOOLEAN = "boolean"  # hexagonal, no shadow
+    SUBSTACK = "substack"  # a C-block's mouth
+    MENU = "menu"  # a shadow menu block (InputSpec.menu names it)
+    PROTOTYPE = "prototype"  # a definition's signature
+
+
+class ListOp(StrEnum):
+    """What a block does at a list index."""
+
+    READ = "read"
+    REPLACE = "replace"
+    INSERT = "insert"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, slots=True)
+class ListIndex:
+    """How a block reads its INDEX input: Scratch's Cast.toListIndex with this block's range."""
+
+    op: ListOp
+    past_end: int = 0  # 1 when item length + 1 is valid too (insert appends there)
+    words: tuple[str, ...] = ("last", "random", "any")  # "all" too where a delete takes it
+
+    @property
+    def accepts_all(self) -> bool:
+        """Whether "all" names every item (delete all)."""
+        return "all" in self.words
+
+    @property
+    def writes(self) -> bool:
+        """Whether the block writes the list (an index outside it drops the write)."""
+        return self.op is not ListOp.READ
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """One input of a block."""
+
+    name: str
+    kind: InputKind
+    menu: Opcode | None = None  # the shadow menu block the editor puts in it
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a block: a variable, list or message name, or a dropdown's choice."""
+
+    name: str
+    options: tuple[str, ...] = ()  # a dropdown's fixed choices; () when the project names them
+
+
+@dataclass(frozen=True, slots=True)
+class BlockSpec:
+    """One row of the table."""
+
+    opcode: Opcode
+    shape: Shape
+    text: str
+    inputs: tuple[InputSpec, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+    random: bool = False  # running it may draw from the run's random number generator
+    list_index: ListIndex | None = None
+    restarts: bool = False  # a hat that restarts its running script instead of starting another
+    yields: bool = False  # running it may end its thread's turn
+    no_handler: str = ""  # why the block needs no handler (hats, menus, the custom block's parts)
+
+    @property
+    def reports(self) -> bool:
+        """Whether the block is a reporter (round or hexagonal)."""
+        return self.shape in (Shape.REPORTER, Shape.BOOLEAN)
+
+    def input(self, name: str) -> InputSpec | None:
+        """The input with this name, if the block has one."""
+        return next((i for i in self.inputs if i.name == name), None)
+
+
+# ## Building rows
+
+_IDLE_HAT = "a hat no event starts in a headless run: there is no {}"
+_STARTED = "a hat: the runtime starts the script under it, and running it does nothing"
+_MENU = "a shadow menu: its one field is the choice, read by the block it sits in"
+
+
+def _num(name: str) -> InputSpec:
+    return InputSpec(name, InputKind.NUMBER)
+
+
+def _text(name: str) -> InputSpec:
+    return InputSpec(name, InputKind.TEXT)
+
+
+def _bool(name: str) -> InputSpec:
+    return InputSpec(name, InputKind.BOOLEAN)
+
+
+def _int(name: str) -> InputSpec:
+    return InputSpec(name, InputKind.INTEGER)
+
+
+def _sub(name: str = "SUBSTACK") -> InputSpec:
+    return InputSpec(name, InputKind.SUBSTACK)
+
+
+def _menu(name: str, menu: Opcode) -> InputSpec:
+    return InputSpec(name, InputKind.MENU, menu)
+
+
+def _field(name: str, *options: str) -> tuple[FieldSpec, ...]:
+    return (FieldSpec(name, options),)
+
+
+def _hat(
+    opcode: Opcode,
+    text: str,
+    why: str,
+    *inputs: InputSpec,
+    fields: tuple[FieldSpec, ...] = (),
+    restarts: bool = False,
+) -> BlockSpec:
+    return BlockSpec(opcode, Shape.HAT, text, inputs, fields, restarts=restarts, no_handler=why)
+
+
+def _block(opcode: Opcode, shape: Shape, text: str, *inputs: InputSpec) -> BlockSpec:
+    return BlockSpec(opcode, shape, text, inputs)
+
+
+def _loop(
+    opcode: Opcode, text: str, *inputs: InputSpec, fields: tuple[FieldSpec, ...] = ()
+) -> BlockSpec:
+    return BlockSpec(opcode, Shape.C_BLOCK, text, (*inputs, _sub()), fields, yields=True)
+
+
+def _waits(opcode: Opcode, text: str, *inputs: InputSpec) -> BlockSpec:
+    return BlockSpec(opcode, Shape.STACK, text, inputs, yields=True)
+
+
+def _data(
+    opcode: Opcode, shape: Shape, text: str, *inputs: InputSpec, field: str = "LIST"
+) -> BlockSpec:
+    return BlockSpec(opcode, shape, text, inputs, _field(field))
+
+
+def _indexed(
+    opcode: Opcode, shape: Shape, text: str, index: ListIndex, *inputs: InputSpec
+) -> BlockSpec:
+    # Every list index may be "random", so each of these may draw a random number.
+    return BlockSpec(opcode, shape, text, inputs, _field("LIST"), random=True, list_index=index)
+
+
+def _numeric(opcode: Opcode, text: str, *names: str) -> BlockSpec:
+    return _block(opcode, Shape.REPORTER, text, *(_num(n) for n in names))
+
+
+def _compare(opcode: Opcode, text: str, kind: InputKind) -> BlockSpec:
+    return _block(
+        opcode, Shape.BOOLEAN, text, InputSpec("OPERAND1", kind), InputSpec("OPERAND2", kind)
+    )
+
+
+_STOP = _field(
+    "STOP_OPTION", "all", "this script", "other scripts in sprite", "other scripts in stage"
+)
+_MATHOP = _field(
+    "OPERATOR",
+    *("abs", "floor", "ceiling", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan"),
+    *("ln", "log", "e ^", "10 ^"),
+)
+_BROADCAST = _menu("BROADCAST_INPUT", Opcode.EVENT_BROADCAST_MENU)
+
+# ## The table
+
+SPECS: tuple[BlockSpec, ...] = (
+    # ## Events
+    _hat(Opcode.EVENT_WHENFLAGCLICKED, "when flag clicked", _STARTED, restarts=True),
+    _hat(
+        Opcode.EVENT_WHENBROADCASTRECEIVED,
+        "when I receive [{BROADCAST_OPTION} v]",
+        _STARTED,
+        fields=_field("BROADCAST_OPTION"),
+        restarts=True,
+    ),
+    _hat(
+        Opcode.EVENT_WHENKEYPRESSED,
+        "when [{KEY_OPTION} v] key pressed",
+        _IDLE_HAT.format("keyboard"),
+        fields=_field("KEY_OPTION"),
+    ),
+    _hat(
+        Opcode.EVENT_WHENTHISSPRITECLICKED,
+        "when this sprite clicked",
+        _IDLE_HAT.format("mouse"),
+        restarts=True,
+    ),
+    _hat(
+        Opcode.EVENT_WHENSTAGECLICKED,
+        "when stage clicked",
+        _IDLE_HAT.format("mouse"),
+        restarts=True,
+    ),
+    _hat(
+        Opcode.EVENT_WHENBACKDROPSWITCHESTO,
+        "when backdrop switches to [{BACKDROP} v]",
+        _IDLE_HAT.format("block that switches backdrops"),
+        fields=_field("BACKDROP"),
+        restarts=True,
+    ),
+    _hat(
+        Opcode.EVENT_WHENGREATERTHAN,
+        "when [{WHENGREATERTHANMENU} v] > {VALUE}",
+        _IDLE_HAT.format("edge-triggered hat check"),
+        _num("VALUE"),
+        fields=_field("WHENGREATERTHANMENU", "LOUDNESS", "TIMER"),
+    ),
+    _hat(
+        Opcode.EVENT_WHENTOUCHINGOBJECT,
+        "when this sprite touches {TOUCHINGOBJECTMENU}",
+        _IDLE_HAT.format("renderer to tell touching"),
+        _menu("TOUCHINGOBJECTMENU", Opcode.EVENT_TOUCHINGOBJECTMENU),
+    ),
+    BlockSpec(
+        Opcode.EVENT_TOUCHINGOBJECTMENU,
+        Shape.REPORTER,
+        "({TOUCHINGOBJECTMENU} v)",
+        fields=_field("TOUCHINGOBJECTMENU"),
+        no_handler=_MENU,
+    ),
+    _block(Opcode.EVENT_BROADCAST, Shape.STACK, "broadcast {BROADCAST_INPUT}", _BROADCAST),
+    _waits(Opcode.EVENT_BROADCASTANDWAIT, "broadcast {BROADCAST_INPUT} and wait", _BROADCAST),
+    BlockSpec(
+        Opcode.EVENT_BROADCAST_MENU,
+        Shape.REPORTER,
+        "({BROADCAST_OPTION} v)",
+        fields=_field("BROADCAST_OPTION"),
+        no_handler=_MENU,
+    ),
+    # ## Control
+    _hat(Opcode.CONTROL_START_AS_CLONE, "when I start as a clone", _IDLE_HAT.format("clone")),
+    _loop(Opcode.CONTROL_REPEAT, "repeat {TIMES}", InputSpec("TIMES", InputKind.WHOLE)),
+    _loop(Opcode.CONTROL_FOREVER, "forever"),
+    _block(Opcode.CONTROL_IF, Shape.C_BLOCK, "if {CONDITION} then", _bool("CONDITION"), _sub()),
+    _block(
+        Opcode.CONTROL_IF_ELSE,
+        Shape.C_BLOCK,
+        "if {CONDITION} then",
+        _bool("CONDITION"),
+        _sub(),
+        _sub("SUBSTACK2"),
+    ),
+    _loop(Opcode.CONTROL_REPEAT_UNTIL, "repeat until {CONDITION}", _bool("CONDITION")),
+    _loop(Opcode.CONTROL_WHILE, "while {CONDITION}", _bool("CONDITION")),
+    _loop(
+        Opcode.CONTROL_FOR_EACH,
+        "for each [{VARIABLE} v] in {VALUE}",
+        _text("VALUE"),
+        fields=_field("VARIABLE"),
+    ),
+    _block(Opcode.CONTROL_ALL_AT_ONCE, Shape.C_BLOCK, "all at once", _sub()),
+    _waits(
+        Opcode.CONTROL_WAIT, "wait {DURATION} seconds", InputSpec("DURATION", InputKind.POSITIVE)
+    ),
+    _waits(Opcode.CONTROL_WAIT_UNTIL, "wait until {CONDITION}", _bool("CONDITION")),
+    # A cap, except with "other scripts in sprite", after which the script goes on.
+    BlockSpec(Opcode.CONTROL_STOP, Shape.CAP, "stop [{STOP_OPTION} v]", fields=_STOP),
+    # ## Looks
+    _block(Opcode.LOOKS_SAY, Shape.STACK, "say {MESSAGE}", _text("MESSAGE")),
+    _waits(
+        Opcode.LOOKS_SAYFORSECS, "say {MESSAGE} for {SECS} seconds", _text("MESSAGE"), _num("SECS")
+    ),
+    _block(Opcode.LOOKS_THINK, Shape.STACK, "think {MESSAGE}", _text("MESSAGE")),
+    _waits(
+        Opcode.LOOKS_THINKFORSECS,
+        "think {MESSAGE} for {SECS} seconds",
+        _text("MESSAGE"),
+        _num("SECS"),
+    ),
+    # ## Sensing
+    _waits(Opcode.SENSING_ASKANDWAIT, "ask {QUESTION} and wait", _text("QUESTION")),
+    _block(Opcode.SENSING_ANSWER, Shape.REPORTER, "(answer)"),
+    _block(Opcode.SENSING_TIMER, Shape.REPORTER, "(timer)"),
+    _block(Opcode.SENSING_RESETTIMER, Shape.STACK, "reset timer"),
+    # ## Operators
+    _numeric(Opcode.OPERATOR_ADD, "({NUM1} + {NUM2})", "NUM1", "NUM2"),
+    _numeric(Opcode.OPERATOR_SUBTRACT, "({NUM1} - {NUM2})", "NUM1", "NUM2"),
+    _numeric(Opcode.OPERATOR_MULTIPLY, "({NUM1} * {NUM2})", "NUM1", "NUM2"),
+    _numeric(Opcode.OPERATOR_DIVIDE, "({NUM1} / {NUM2})", "NUM1", "NUM2"),
+    _numeric(Opcode.OPERATOR_MOD, "({NUM1} mod {NUM2})", "NUM1", "NUM2"),
+    _numeric(Opcode.OPERATOR_ROUND, "(round {NUM})", "NUM"),
+    BlockSpec(
+        Opcode.OPERATOR_MATHOP, Shape.REPORTER, "([{OPERATOR} v] of {NUM})", (_num("NUM"),), _MATHOP
+    ),
+    BlockSpec(
+        Opcode.OPERATOR_RANDOM,
+        Shape.REPORTER,
+        "(pick random {FROM} to {TO})",
+        (_num("FROM"), _num("TO")),
+        random=True,
+    ),
+    _block(
+        Opcode.OPERATOR_JOIN,
+        Shape.REPORTER,
+        "(join {STRING1} {STRING2})",
+        _text("STRING1"),
+        _text("STRING2"),
+    ),
+    _block(
+        Opcode.OPERATOR_LETTER_OF,
+        Shape.REPORTER,
+        "(letter {LETTER} of {STRING})",
+        InputSpec("LETTER", InputKind.WHOLE),
+        _text("STRING"),
+    ),
+    _block(Opcode.OPERATOR_LENGTH, Shape.REPORTER, "(length of {STRING})", _text("STRING")),
+    _block(
+        Opcode.OPERATOR_CONTAINS,
+        Shape.BOOLEAN,
+        "<{STRING1} contains {STRING2}?>",
+        _text("STRING1"),
+        _text("STRING2"),
+    ),
+    # Comparisons take text, as the editor gives them: "<(x) < [2]>".
+    _compare(Opcode.OPERATOR_LT, "<{OPERAND1} < {OPERAND2}>", InputKind.TEXT),
+    _compare(Opcode.OPERATOR_GT, "<{OPERAND1} > {OPERAND2}>", InputKind.TEXT),
+    _compare(Opcode.OPERATOR_EQUALS, "<{OPERAND1} = {OPERAND2}>", InputKind.TEXT),
+    _compare(Opcode.OPERATOR_AND, "<{OPERAND1} and {OPERAND2}>", InputKind.BOOLEAN),
+    _compare(Opcode.OPERATOR_OR, "<{OPERAND1} or {OPERAND2}>", InputKind.BOOLEAN),
+    _block(Opcode.OPERATOR_NOT, Shape.BOOLEAN, "<not {OPERAND}>", _bool("OPERAND")),
+    # ## Variables
+    _data(Opcode.DATA_VARIABLE, Shape.REPORTER, "({VARIABLE})", field="VARIABLE"),
+    _data(
+        Opcode.DATA_SETVARIABLETO,
+        Shape.STACK,
+        "set [{VARIABLE} v] to {VALUE}",
+        _text("VALUE"),
+        field="VARIABLE",
+    ),
+    _data(
+        Opcode.DATA_CHANGEVARIABLEBY,
+        Shape.STACK,
+        "change [{VARIABLE} v] by {VALUE}",
+        _num("VALUE"),
+        field="VARIABLE",
+    ),
+    _data(Opcode.DATA_SHOWVARIABLE, Shape.STACK, "show variable [{VARIABLE} v]", field="VARIABLE"),
+    _data(Opcode.DATA_HIDEVARIABLE, Shape.STACK, "hide variable [{VARIABLE} v]", field="VARIABLE"),
+    # ## Lists
+    _data(Opcode.DATA_LISTCONTENTS, Shape.REPORTER, "({LIST} :: list)"),
+    _indexed(
+        Opcode.DATA_ITEMOFLIST,
+        Shape.REPORTER,
+        "(item {INDEX} of [{LIST} v])",
+        ListIndex(ListOp.READ),
+        _int("INDEX"),
+    ),
+    _data(
+        Opcode.DATA_ITEMNUMOFLIST, Shape.REPORTER, "(item # of {ITEM} in [{LIST} v])", _text("ITEM")
+    ),
+    _data(Opcode.DATA_LENGTHOFLIST, Shape.REPORTER, "(length of [{LIST} v])"),
+    _data(
+        Opcode.DATA_LISTCONTAINSITEM, Shape.BOOLEAN, "<[{LIST} v] contains {ITEM}?>", _text("ITEM")
+    ),
+    _data(Opcode.DATA_ADDTOLIST, Shape.STACK, "add {ITEM} to [{LIST} v]", _text("ITEM")),
+    _indexed(
+        Opcode.DATA_DELETEOFLIST,
+        Shape.STACK,
+        "delete {INDEX} of [{LIST} v]",
+        ListIndex(ListOp.DELETE, words=("all", "last", "random", "any")),
+        _int("INDEX"),
+    ),
+    _data(Opcode.DATA_DELETEALLOFLIST, Shape.STACK, "delete all of [{LIST} v]"),
+    _indexed(
+        Opcode.DATA_INSERTATLIST,
+        Shape.STACK,
+        "insert {ITEM} at {INDEX} of [{LIST} v]",
+        ListIndex(ListOp.INSERT, past_end=1),
+        _text("ITEM"),
+        _int("INDEX"),
+    ),
+    _indexed(
+        Opcode.DATA_REPLACEITEMOFLIST,
+        Shape.STACK,
+        "replace item {INDEX} of [{LIST} v] with {ITEM}",
+        ListIndex(ListOp.REPLACE),
+        _int("INDEX"),
+        _text("ITEM"),
+    ),
+    _data(Opcode.DATA_SHOWLIST, Shape.STACK, "show list [{LIST} v]"),
+    _data(Opcode.DATA_HIDELIST, Shape.STACK, "hide list [{LIST} v]"),
+    # ## Custom blocks: the text is the proccode, its %s and %b filled with the arguments
+    _hat(
+        Opcode.PROCEDURES_DEFINITION,
+        "define {proccode}",
+        "a hat nothing starts: a call runs the blocks under it",
+        InputSpec("custom_block", InputKind.PROTOTYPE, Opcode.PROCEDURES_PROTOTYPE),
+    ),
+    BlockSpec(
+        Opcode.PROCEDURES_PROTOTYPE,
+        Shape.STACK,
+        "{proccode}",
+        no_handler="the definition's signature: a call reads its argument names and warp flag",
+    ),
+    # A call's inputs are named by the argument ids of its mutation. It yields on recursion.
+    BlockSpec(Opcode.PROCEDURES_CALL, Shape.STACK, "{proccode}", yields=True),
+    _data(Opcode.ARGUMENT_REPORTER_STRING_NUMBER, Shape.REPORTER, "({VALUE})", field="VALUE"),
+    _data(Opcode.ARGUMENT_REPORTER_BOOLEAN, Shape.BOOLEAN, "<{VALUE}>", field="VALUE"),
+)
+
+TABLE: Mapping[str, BlockSpec] = {s.opcode: s for s in SPECS}
+
+PROCCODE = "{proccode}"  # the placeholder for a custom block's own text
+
+# ## Queries
+
+
+def spec(opcode: str) -> BlockSpec:
+    """The row of an opcode (KeyError when the table lacks it)."""
+    return TABLE[opcode]
+
+
+def input_kind(opcode: str, name: str) -> InputKind | None:
+    """What an input of a block takes; None for an opcode or input the table does not list."""
+    row = TABLE.get(opcode)
+    found = row.input(name) if row is not None else None
+    return found.kind if found is not None else None
+
+
+def list_access(opcode: str) -> ListIndex | None:
+    """How a block indexes its list; None when it takes no list index (or is not in the table)."""
+    row = TABLE.get(opcode)
+    return row.list_index if row is not None else None
+
+
+HATS = frozenset(s.opcode for s in SPECS if s.shape is Shape.HAT)
+RESTARTING_HATS = frozenset(s.opcode for s in SPECS if s.restarts)
+RANDOM_REPORTERS = frozenset(s.opcode for s in SPECS if s.random and s.reports)
+HANDLED = frozenset(s.opcode for s in SPECS if not s.no_handler)
+# Input names that hold blocks rather than a value: C-block mouths and a definition's prototype.
+STACK_INPUTS = frozenset(
+    i.name for s in SPECS for i in s.inputs if i.kind in (InputKind.SUBSTACK, InputKind.PROTOTYPE)
+)
