@@ -29,7 +29,7 @@ def parse_slice(text: str) -> Slice:
     if len(parts) < 2 or "-" not in parts[1]:
         raise ValueError(f"a slice is LIST:START-END[:SHAPE][:NAME], got {text!r}")
     try:
-        start, end = (int(p) for p in parts[1].split("-", 1))
+        start, end = _ordered_range(parts[1])
         shape = (
             tuple(int(d) for d in parts[2].split("x"))
             if len(parts) > 2 and parts[2]
@@ -74,6 +74,14 @@ class ItemRef:
         if self.items is None:
             return None
         return (self.items, self.items) if isinstance(self.items, int) else self.items
+
+
+def _ordered_range(text: str) -> tuple[int, int]:
+    """'A-B' or 'A..B' as written (no reordering); ValueError if not two whole numbers."""
+    match = _RANGE.match(text)
+    if match is None or match.group(2) is None:
+        raise ValueError(text)
+    return int(match.group(1)), int(match.group(2))
 
 
 def parse_range(text: str) -> tuple[int, int]:

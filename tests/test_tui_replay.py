@@ -420,10 +420,10 @@ def test_goto_text() -> None:
 def test_watched_text() -> None:
     """LIST[I], LIST[A..B] (or A-B), a slice name, a variable; an unknown name is refused."""
     t = trace()
-    assert parse_watched(t, "weights[17]") == Watched("weights[17]", "weights", 17)
+    assert parse_watched(t, "weights[17]") == Watched("weights", 17, "weights[17]")
     assert parse_watched(t, "weights[3941..4100]").items == W2
     assert parse_watched(t, "weights[4100-3941]").items == W2
-    assert parse_watched(t, "W1") == Watched("W1", "weights", W1)
+    assert parse_watched(t, "W1") == Watched("weights", W1, "W1")
     assert parse_watched(t, "sample").items is None
     with pytest.raises(ValueError, match="no_such"):
         parse_watched(t, "no_such[3]")

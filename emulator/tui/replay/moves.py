@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emulator.slices import ItemRef, parse_item_ref
 from emulator.trace.events import CLEAR
 from emulator.trace.replay import Trace
 
@@ -16,19 +17,10 @@ _EVENT = re.compile(r"^(#?)(\d+)$")
 
 
 @dataclass(frozen=True)
-class Watched:
-    """Something to find writes of: a variable, a whole list, one item, or a run of items (a slice)."""
+class Watched(ItemRef):
+    """Something to find writes of, and the text the user wrote for it."""
 
-    text: str  # as the user wrote it
-    name: str
-    items: int | tuple[int, int] | None
-
-    @property
-    def bounds(self) -> tuple[int, int] | None:
-        """The items as a closed range (None: any write to the variable or list)."""
-        if self.items is None:
-            return None
-        return (self.items, self.items) if isinstance(self.items, int) else self.items
+    text: str = ""
 
 
 def parse_goto(trace: Trace, text: str) -> int:
@@ -49,28 +41,12 @@ def parse_goto(trace: Trace, text: str) -> int:
 def parse_watched(trace: Trace, text: str) -> Watched:
     """'weights[17]', 'weights[1..3920]', a slice name such as 'W1', or a variable or list name."""
     text = text.strip()
-    name, items = _watched(trace, text)
+    ref = parse_item_ref(text, trace.header.slices)
     try:
-        trace.cell(name)
+        trace.cell(ref.name)
     except KeyError as exc:
         raise ValueError(str(exc.args[0])) from None
-    return Watched(text, name, items)
-
-
-def _watched(trace: Trace, text: str) -> tuple[str, int | tuple[int, int] | None]:
-    if text.endswith("]") and "[" in text:
-        name, inner = text[:-1].split("[", 1)
-        parts = inner.replace("..", "-").split("-")
-        if len(parts) == 1 and parts[0].strip().isdigit():
-            return name.strip(), int(parts[0])
-        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
-            a, b = sorted(int(p) for p in parts)
-            return name.strip(), (a, b)
-        raise ValueError(f"{text!r}: want LIST[I] or LIST[A..B] with whole numbers")
-    for s in trace.header.slices:
-        if s.name == text:
-            return s.list_name, (s.start, s.end)
-    return text, None
+    return Watched(ref.name, ref.items, text)
 
 
 def previous_write(trace: Trace, position: int, watched: Watched) -> int | None:
