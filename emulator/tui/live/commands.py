@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from emulator.tui.shared.heatmap import MODE_TITLES, MODES
-from emulator.tui.shared.lists_view import list_cells
+from emulator.tui.shared.pane_commands import pane_commands
 
 if TYPE_CHECKING:
     from emulator.tui.live.app import DebuggerApp
@@ -17,25 +16,7 @@ if TYPE_CHECKING:
 
 def palette_commands(app: DebuggerApp) -> Iterable[SystemCommand]:
     """Every command, named so that typing part of a list's or slice's name finds it."""
-    session, painter = app.session, app.painter
-    for i, s in enumerate(session.slices):
-        yield SystemCommand(
-            f"Slice {s.name}",
-            f"heatmap of {s.list_name} items {s.start}..{s.end}",
-            partial(painter.show_slice, i),
-        )
-    for cell in list_cells(session):
-        yield SystemCommand(
-            f"List {cell.name}",
-            f"show `{cell.name}` in the list table",
-            partial(painter.show_list, cell.name),
-        )
-    for mode in MODES:
-        yield SystemCommand(
-            f"Heatmap: {MODE_TITLES[mode]}",
-            "colour the slice by this",
-            partial(painter.set_mode, mode),
-        )
+    yield from pane_commands(app.painter)
     yield SystemCommand(
         "Follow the paused block's list",
         "the list table jumps to the item the block touches",

@@ -30,8 +30,9 @@ from emulator.tui.replay.painter import ReplayPainter
 from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
-from emulator.tui.shared.heatmap import MODE_TITLES, MODES, Heatmap
+from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.pane_commands import pane_commands
 from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
 from emulator.tui.shared.script_view import ScriptView
@@ -254,25 +255,7 @@ class ReplayApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        painter = self.painter
-        for i, s in enumerate(self.state.slices):
-            yield SystemCommand(
-                f"Slice {s.name}",
-                f"heatmap of {s.list_name} items {s.start}..{s.end}",
-                partial(painter.show_slice, i),
-            )
-        for cell in self.state.list_cells():
-            yield SystemCommand(
-                f"List {cell.name}",
-                f"show `{cell.name}` in the list table",
-                partial(painter.show_list, cell.name),
-            )
-        for mode in MODES:
-            yield SystemCommand(
-                f"Heatmap: {MODE_TITLES[mode]}",
-                "colour the slice by this",
-                partial(painter.set_mode, mode),
-            )
+        yield from pane_commands(self.painter)
         yield SystemCommand(
             "Set the mark here", "changes and writes count from here", self.action_mark
         )
