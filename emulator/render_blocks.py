@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from emulator.opcodes import PROCCODE, SPECS, InputKind, Opcode, Shape, input_kind
 from emulator.project import BROADCAST, COLOUR, LIST, TEXT, VARIABLE, Block, Input, Primitive, Slot
+from emulator.value_text import safe_text
 
 Blocks = Mapping[str, Block]
 
@@ -162,7 +163,8 @@ def _primitive(p: Primitive) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # Brackets would read as scratchblocks syntax; control characters would steer a terminal.
+    return safe_text(text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]"))
 
 
 # ## Custom blocks

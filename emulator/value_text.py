@@ -27,6 +27,11 @@ def show_value(value: Value | None, width: int = 0) -> str:
     return cut(text, width)
 
 
+def safe_text(text: str, width: int = 0) -> str:
+    """Text from a project or a trace as a terminal may show it: control characters escaped, long text cut."""
+    return cut("".join(_escape(c) if c not in '\\"' else c for c in text), width)
+
+
 def cut(text: str, width: int) -> str:
     """The text, or its start and an ellipsis when it is longer than width (0: no limit)."""
     if width and len(text) > width:

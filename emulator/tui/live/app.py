@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -32,6 +33,7 @@ from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
+from emulator.value_text import safe_text
 
 LIVE_REFRESH_S = (
     0.5  # while running, panes repaint twice a second: each repaint takes the GIL from the engine
@@ -151,7 +153,7 @@ class DebuggerApp(App[None]):
         self._tick_at = (time.monotonic(), self.session.runtime.blocks)
         if self._ticker is not None:
             self._ticker.resume()
-        self.query_one(BlockView).update("[dim]running… p pauses[/]")
+        self.query_one(BlockView).update(Text("running… p pauses", style="dim"))
         self._status()
         self._drive(command)
 
@@ -179,7 +181,7 @@ class DebuggerApp(App[None]):
         paused = message.paused
         self.state = state_text(paused)
         if paused.reason == PauseReason.WATCH:
-            self.notify(paused.detail, title="watchpoint")
+            self.notify(safe_text(paused.detail, 200), title="watchpoint", markup=False)
         elif paused.finished:
             self.notify("the run has finished")
         self.refresh_panes(new_pause=True)
@@ -187,7 +189,8 @@ class DebuggerApp(App[None]):
     def on_run_failed(self, message: RunFailed) -> None:
         self._stopped()
         self.state = "stopped by an error"
-        self.notify(message.error, title="the run stopped", severity="error", timeout=30)
+        error = safe_text(message.error, 300)
+        self.notify(error, title="the run stopped", severity="error", timeout=30, markup=False)
         self.refresh_panes(new_pause=True)
 
     def _stopped(self) -> None:
@@ -294,7 +297,7 @@ class DebuggerApp(App[None]):
         self.search_query = text
         found = find_text(self.session.project, text, self._search_position())
         if found is None:
-            self.notify(f"no block says {text!r}", severity="warning")
+            self.notify(f"no block says {safe_text(text, 60)!r}", severity="warning", markup=False)
             return
         self.post_message(JumpToBlock(*found))
 

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from emulator.debug.report import LayerRow
 from emulator.tui.live.evidence import KIND_FILTERS, KIND_TITLES, Event, filtered
 from emulator.tui.shared.messages import JumpToBlock
+from emulator.tui.shared.plain import plain
 
 
 class EventTable(DataTable[Any]):
@@ -59,10 +60,10 @@ class EventsView(Vertical):
             style = "red" if e.kind in ("read", "write", "nonfinite") else "yellow"
             table.add_row(
                 Text(KIND_TITLES[e.kind], style=style),
-                e.subject,
+                plain(e.subject),
                 f"{e.count:,}",
-                e.where,
-                e.block_id,
+                plain(e.where),
+                plain(e.block_id),
             )
         self.border_subtitle = f"{len(self.shown)} of {len(self.rows)} · f: {self.kind}"
 

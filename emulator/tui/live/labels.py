@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from emulator.debug.session import DebugSession, Paused
+from emulator.value_text import safe_text
 
 
 def state_text(paused: Paused) -> str:
@@ -17,4 +18,4 @@ def describe_target(session: DebugSession) -> str:
     params = " ".join(
         f"{k}={v}" for k, v in session.params.items() if not isinstance(v, (list, tuple))
     )
-    return f"{session.project.name}" + (f" ({params})" if params else "")
+    return safe_text(f"{session.project.name}" + (f" ({params})" if params else ""), 200)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 from emulator.debug.session import DebugSession
+from emulator.tui.shared.plain import joined, plain
 from emulator.value_text import show_value
 
 
@@ -17,13 +19,14 @@ class StatusBar(Static):
         paused = session.paused
         running = runtime.active_thread or (paused.thread if paused is not None else None)
         thread = running.target.name if running is not None else "-"
-        parts = [f"[b]{state}[/]", f"thread {thread}", f"blocks {runtime.blocks:,}"]
+        parts: list[str | Text] = [Text(state, style="b"), plain(f"thread {thread}")]
+        parts.append(f"blocks {runtime.blocks:,}")
         if rate is not None:
             parts.append(f"{rate / 1e6:.2f} M blocks/s")
         for name in session.program.status_variables if session.program is not None else ():
             cell = runtime.stage.find_variable(None, name)
             if cell is not None:
-                parts.append(f"{name} {show_value(cell.value)}")
+                parts.append(plain(f"{name} {show_value(cell.value)}"))
         if marks:
             parts.append(marks)
-        self.update(" · ".join(parts))
+        self.update(joined(*parts))

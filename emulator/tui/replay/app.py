@@ -37,6 +37,7 @@ from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
+from emulator.value_text import safe_text
 
 JUMP = 1_000  # events moved by shift+arrow and PgUp/PgDn
 TUI = Path(__file__).parent.parent
@@ -156,8 +157,11 @@ class ReplayApp(App[None]):
         stop = (next_stop if direction > 0 else previous_stop)(painter.stops, self.position)
         if stop is None:
             self.notify(
-                f"no {painter.stops_name} stop {'after' if direction > 0 else 'before'} here",
+                safe_text(
+                    f"no {painter.stops_name} stop {'after' if direction > 0 else 'before'} here"
+                ),
                 timeout=2,
+                markup=False,
             )
             return
         self.go(stop)
@@ -204,9 +208,9 @@ class ReplayApp(App[None]):
         if found is None:
             where = "after" if direction > 0 else "before"
             self.notify(
-                f"no write of {watched.text} {where} the current write",
-                severity="warning",
+                safe_text(f"no write of {watched.text} {where} the current write", 200),
                 markup=False,
+                severity="warning",
             )
             return
         self.go(found)
@@ -278,7 +282,7 @@ def describe_trace(trace: Trace, name: str) -> str:
     )
     parts = [Path(name).name] if name else []
     parts += [f"{h.program or '(unnamed)'}" + (f" ({params})" if params else ""), f"seed {h.seed}"]
-    return " · ".join(parts)
+    return safe_text(" · ".join(parts), 200)
 
 
 def run_replay(trace: Trace, name: str) -> None:

@@ -9,7 +9,7 @@ from textual.message import Message
 from emulator.trace.events import CLEAR, DELETE, Event
 from emulator.trace.replay import Trace
 from emulator.tui.shared.line_view import LineView
-from emulator.value_text import show_value
+from emulator.value_text import safe_text, show_value
 
 ROW_WIDTH = 46
 
@@ -66,7 +66,7 @@ class EventLog(LineView):
 
 def write_text(event: Event) -> str:
     """'weights[17] = 0.25', 'u_k = 5', 'delete all of deltas'."""
-    name = event.cell.name
+    name = safe_text(event.cell.name, 40)
     if event.kind == CLEAR:
         return f"delete all of {name}"
     if event.kind == DELETE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import App
 
 from emulator.tui.replay.event_log import EventLog
@@ -12,6 +12,7 @@ from emulator.tui.replay.state import ReplayState
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
 from emulator.tui.shared.data_panes import DataPanes
+from emulator.tui.shared.plain import joined, plain
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
 from emulator.value_text import show_value
@@ -51,19 +52,19 @@ class ReplayPainter(DataPanes):
         done = sum(1 for s in self.stops if s <= state.position)
         shown = state.program.status_variables if state.program is not None else ()
         values = {name: value for name, value in state.variable_values().values() if name in shown}
-        parts = [
-            f"[b]after {state.position:,}[/b] of {trace.event_count:,} events",
+        parts: list[str | Text] = [
+            Text.assemble((f"after {state.position:,}", "b"), f" of {trace.event_count:,} events"),
             f"step {state.step():,} of {trace.final_step:,}",
-            f"{self.stops_name} stop {done} of {len(self.stops)}",
-            *(f"{name} {escape(show_value(values[name]))}" for name in shown if name in values),
-            f"[magenta]M[/] mark after {state.mark:,}",
+            plain(f"{self.stops_name} stop {done} of {len(self.stops)}"),
+            *(plain(f"{name} {show_value(values[name])}") for name in shown if name in values),
+            Text.assemble(("M", "magenta"), f" mark after {state.mark:,}"),
         ]
         self.app.query_one(Timeline).show(
             state.position,
             trace.event_count,
             mark=state.mark,
             ticks=self.stops,
-            caption=" · ".join(parts),
+            caption=joined(*parts),
         )
 
     def script(self) -> None:

@@ -31,10 +31,10 @@ class Timeline(Widget, can_focus=True):
         self.count = 0
         self.mark = 0
         self.ticks: Sequence[int] = ()
-        self.caption = ""
+        self.caption = Text()
 
     def show(
-        self, position: int, count: int, *, mark: int, ticks: Sequence[int], caption: str
+        self, position: int, count: int, *, mark: int, ticks: Sequence[int], caption: Text
     ) -> None:
         """Where we are of how many events, the mark, the positions to tick (samples), and the line of numbers."""
         self.position, self.count, self.mark, self.ticks, self.caption = (
@@ -70,7 +70,7 @@ class Timeline(Widget, can_focus=True):
 
     def render(self) -> Text:
         width = self.content_region.width
-        return Text("\n").join([self.bar(width), Text.from_markup(self.caption)])
+        return Text("\n").join([self.bar(width), self.caption])
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

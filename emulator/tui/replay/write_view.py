@@ -11,7 +11,7 @@ from emulator.render_blocks import render_block
 from emulator.trace.events import ADD, CLEAR, DELETE, INSERT, Event
 from emulator.trace.render import source_text
 from emulator.tui.replay.state import Overwritten
-from emulator.value_text import show_value
+from emulator.value_text import safe_text, show_value
 
 
 class WriteView(Static):
@@ -45,7 +45,7 @@ def describe(
         Text(f"write #{event.index:,} at step {event.step:,}", style="bold underline"),
         what_text(event, overwritten),
         head,
-        Text(where, style="dim"),
+        Text(safe_text(where, 200), style="dim"),
         Text(source_text(b), style="cyan"),
     ]
     return Group(*parts)
@@ -63,7 +63,7 @@ def _block_text(event: Event, project: Project | None) -> str:
 
 def what_text(event: Event, overwritten: Overwritten | None) -> Text:
     """'weights[17] = 0.25 (was 0.5)'; a write that stored the value already there says so."""
-    name = event.cell.name
+    name = safe_text(event.cell.name, 40)
     old = overwritten.value if overwritten is not None else None
     length = overwritten.length if overwritten is not None else 0
     if event.kind == CLEAR:

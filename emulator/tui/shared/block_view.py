@@ -12,6 +12,7 @@ from textual.widgets import Static
 from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.render_blocks import render_block
+from emulator.tui.shared.plain import plain
 from emulator.value_text import show_value
 from emulator.values import Value
 
@@ -32,8 +33,9 @@ def describe(session: DebugSession) -> Group | Text:
     block = paused.stmt.block
     blocks = paused.stmt.target.source.blocks
     head = Text("▶ ", style="bold yellow").append(render_block(blocks, block.id), style="bold")
-    where = Text(
+    where = plain(
         f"{block.opcode} · block {block.id}" + (f" · {block.source}" if block.source else ""),
+        0,
         style="dim",
     )
     parts: list[Text | Table] = [head, where]
@@ -57,7 +59,7 @@ def _table(rows: Sequence[tuple[str, Value]]) -> Table:
     table.add_column(style="cyan", no_wrap=True)
     table.add_column(overflow="fold")
     for name, value in rows:
-        table.add_row(name, show_value(value))
+        table.add_row(plain(name), Text(show_value(value)))
     return table
 
 

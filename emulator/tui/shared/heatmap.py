@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from emulator.slices import Slice
+from emulator.tui.shared.plain import joined, plain
 from emulator.value_text import show_value
 from emulator.values import Value, compare, to_number
 
@@ -264,11 +265,11 @@ class Heatmap(ScrollView, can_focus=True):
             self.border_title, self.border_subtitle = "slices", "no named slices"
             return
         shape = "x".join(map(str, s.shape)) + (" transposed" if cells.transposed else "")
-        self.border_title = f"{s.name} {shape} · {MODE_TITLES[self.mode]}"
+        self.border_title = joined(plain(f"{s.name} {shape}"), MODE_TITLES[self.mode])
         # Focused, the subtitle follows the cell cursor: which item, its value, its value at the mark.
         where = f"{s.list_name} {s.start}..{s.end}"
-        self.border_subtitle = (
-            self._cursor_text() if self.has_focus else f"{where} · {cells.summary}"
+        self.border_subtitle = plain(
+            self._cursor_text() if self.has_focus else f"{where} · {cells.summary}", 0
         )
 
     def on_focus(self) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 
 from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.runtime.state import ListCell
 from emulator.tui.shared.line_view import LineView
+from emulator.tui.shared.plain import joined, plain
 from emulator.value_text import show_value
 from emulator.values import compare
 
@@ -59,10 +61,11 @@ class ListTable(LineView):
             self.border_title = "lists"
             self.border_subtitle = ""
             return
-        self.border_title = f"{self.cell.name} · {len(self.cell.items):,} items"
+        self.border_title = joined(plain(self.cell.name), f"{len(self.cell.items):,} items")
         if self.access is not None and not self.access.in_range:
-            self.border_subtitle = (
-                f"[b red]item {show_value(self.access.index)} is outside 1..{self.access.length}[/]"
+            index = show_value(self.access.index, 30)
+            self.border_subtitle = Text(
+                f"item {index} is outside 1..{self.access.length}", style="b red"
             )
         else:
             self.border_subtitle = (

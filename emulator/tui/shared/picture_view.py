@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from emulator.slices import Slice
 from emulator.tui.shared.heatmap import picture_lines
+from emulator.tui.shared.plain import joined, plain
 from emulator.values import Value
 
 
@@ -21,7 +22,7 @@ class InputPicture(Static):
             self.border_title = "input"
             self.update(Text("no square input slice", style="dim"))
             return
-        self.border_title = f"{s.name} · {s.list_name} {s.start}..{s.end}"
+        self.border_title = joined(plain(s.name), plain(f"{s.list_name} {s.start}..{s.end}"))
         text = Text()
         for i, line in enumerate(picture_lines(s, items)):
             if i:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -47,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
         for key, what in self.keys:
             table.add_row(key, what)
         with Vertical(id="help"):
-            yield Label(f"[b]{self.title_text}: keys[/b]  (Escape closes)")
+            yield Label(Text.assemble((f"{self.title_text}: keys", "b"), "  (Escape closes)"))
             yield Static(table)
 
     def action_close(self) -> None:

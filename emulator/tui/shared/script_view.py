@@ -9,6 +9,7 @@ from emulator.project import Target
 from emulator.render_blocks import Line, render_script, script_top
 from emulator.tui.shared.line_view import LineView
 from emulator.tui.shared.messages import BreakpointToggled
+from emulator.tui.shared.plain import joined, plain
 
 INDENT = "  "
 GUTTER = 3  # breakpoint dot, current-block arrow, a space
@@ -89,7 +90,7 @@ class ScriptView(LineView):
             self.border_title = "script"
             return
         first = self.lines[0].text
-        self.border_title = f"{self.target.name} · {first}"
+        self.border_title = joined(plain(self.target.name), plain(first))
         self.border_subtitle = "browsing · . back to the current block" if self.browsing else ""
 
     # ## LineView

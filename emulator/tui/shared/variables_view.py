@@ -10,7 +10,7 @@ from rich.text import Text
 from emulator.program import VariableGroup
 from emulator.tui.shared.line_view import LineView
 from emulator.tui.shared.state_source import Key, StateSource
-from emulator.value_text import show_value
+from emulator.value_text import safe_text, show_value
 from emulator.values import Value
 
 NAME_WIDTH = 16
@@ -98,7 +98,7 @@ class VariablesView(LineView):
         rows: list[Text] = []
         args = source.procedure_arguments()
         if args:
-            rows.append(_heading(f"arguments of {procedure or 'this call'}"))
+            rows.append(_heading(f"arguments of {safe_text(procedure or 'this call', 60)}"))
             rows += [_row(name, show_value(v), False) for name, v in args.items()]
         by_name: dict[str, list[Key]] = {}
         for key, (name, _) in values.items():
@@ -129,6 +129,6 @@ def _heading(title: str) -> Text:
 
 
 def _row(name: str, value: str, changed: bool) -> Text:
-    text = Text(f"  {name:<{NAME_WIDTH}} ", style="")
+    text = Text(f"  {safe_text(name, 40):<{NAME_WIDTH}} ", style="")
     text.append(value, style="bold black on yellow" if changed else "")
     return text
