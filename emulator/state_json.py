@@ -48,7 +48,7 @@ def _target_data(target: RuntimeTarget) -> dict[str, Any]:
 
 
 def dump_state(runtime: Runtime) -> dict[str, Any]:
-    """{"variables", "lists", "sprites": {name: {"variables", "lists"}}, "says": [...]}."""
+    """{"variables", "lists", "sprites": {...}, "says": [the last bubbles kept], "says_total": N}."""
     state = _target_data(runtime.stage)
     state["sprites"] = {t.name: _target_data(t) for t in runtime.targets[1:]}
     # str(): the dump holds plain JSON types, not the BubbleKind member equal to the name.
@@ -56,6 +56,8 @@ def dump_state(runtime: Runtime) -> dict[str, Any]:
         {"target": s.target, "type": str(s.kind), "text": encode_value(s.text)}
         for s in runtime.says
     ]
+    if runtime.say_count > len(runtime.says):
+        state["says_total"] = runtime.say_count  # only the last bubbles are in "says"
     return state
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import add_run_options, add_target, load
 from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
@@ -55,7 +56,7 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     with RunProgress(session.runtime):
         report = explain(session)
     print(json.dumps(report.to_json(), indent=1, default=str) if args.json else render_text(report))
-    return 0
+    return EXIT_RUN_STOPPED if report.stopped else 0
 
 
 def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
@@ -84,6 +85,7 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         answers=tuple(args.answer),
         slices=slices,
         mark=_mark(args.mark),
+        max_steps=args.max_steps,
     )
 
 

@@ -24,7 +24,6 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
     )
-    run.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")

@@ -33,7 +33,13 @@ def add_target(parser: argparse.ArgumentParser) -> None:
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """--seed, --answer and --turbo: how a run is set up."""
+    """--seed, --answer, --turbo and --max-steps: how a run is set up and bounded."""
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        metavar="N",
+        help="stop after N blocks, or after N frames (a frame is 1/30 s of virtual time) of waiting",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
     parser.add_argument(
         "--answer",

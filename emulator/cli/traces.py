@@ -38,7 +38,6 @@ def _register_record(sub: Any) -> None:
     )
     add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
-    record.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
     add_run_options(record)
     record.add_argument(
         "--lists", metavar="A,B", help="record only these lists (default: every list)"

@@ -16,9 +16,13 @@ from emulator.debug.report import (
     SliceChange,
 )
 from emulator.debug.session import DebugSession
+from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import lists_by_name
 from emulator.slices import Slice
+from emulator.value_text import safe_text
 from emulator.values import Value, compare, to_number
+
+LINE_WIDTH = 4000  # a line longer than this (a 1 MB name, say) is cut
 
 # A reference change below this is a vanishing gradient, not a lost one (weights are O(1)).
 TINY_CHANGE = 1e-9
@@ -28,8 +32,12 @@ Lists = dict[str, list[Value]]
 
 def explain(session: DebugSession) -> Report:
     """Run the session from its start to the end and gather the report (see render_text)."""
-    session.run_to_mark()
-    session.runtime.run_until(None)
+    stopped = None
+    try:
+        session.run_to_mark()
+        session.runtime.run_until(None, session.max_steps)
+    except StepLimitReached as exc:
+        stopped = str(exc)
     initial = _lists_at_mark(session)
     final = {c.name: list(c.items) for t in session.runtime.targets for c in t.lists.values()}
     reference = _reference(session, initial)
@@ -48,6 +56,7 @@ def explain(session: DebugSession) -> Report:
         clamps=tuple(_clamp(session, c) for c in session.findings.clamps.values() if c.count),
         layer_map=tuple(rows),
         verdict=tuple(verdict(slices, rows, out_of_range, nonfinite)),
+        stopped=stopped,
     )
 
 
@@ -245,7 +254,11 @@ def miss_line(m: OutOfRange) -> str:
 
 def render_text(report: Report) -> str:
     """The report for a person: slices, out-of-range accesses, layer map, then the verdict."""
-    out = [f"explain {report.target}: {report.blocks:,} blocks run"]
+    out = [f"explain {safe_text(report.target, 200)}: {report.blocks:,} blocks run"]
+    if report.stopped:
+        out.append(
+            f"the run did not finish: {report.stopped}; what follows is what it showed until then"
+        )
     if report.slices:
         out += ["", "slices (changed since the mark; largest change; reference's largest change)"]
         for s in report.slices:
@@ -268,4 +281,5 @@ def render_text(report: Report) -> str:
             for c in report.clamps
         ]
     out += ["", "verdict"] + [f"  - {line}" for line in report.verdict]
-    return "\n".join(out)
+    # Names come from the project: no control character of theirs reaches the terminal.
+    return "\n".join(safe_text(line, LINE_WIDTH) for line in out)

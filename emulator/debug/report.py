@@ -147,6 +147,7 @@ class Report:
     clamps: tuple[Clamp, ...]
     layer_map: tuple[LayerRow, ...]
     verdict: tuple[str, ...]
+    stopped: str | None = None  # why the run ended before its end (the step limit), if it did
 
     def to_json(self) -> dict[str, Any]:
         """The object `explain --json` prints."""
@@ -161,4 +162,5 @@ class Report:
             "clamps": [c.to_json() for c in self.clamps],
             "layer_map": [r.to_json() for r in self.layer_map],
             "verdict": list(self.verdict),
+            "stopped": self.stopped,
         }

@@ -70,9 +70,13 @@ class DebugSession:
         slices: list[Slice] | None = None,
         mark: Mark | None = None,
         program: ProgramSpec | None = None,
+        max_steps: int | None = None,
         start: bool = True,
     ) -> None:
         self.params = dict(params or {})
+        self.max_steps = (
+            max_steps  # a run past this many blocks (or frames) raises StepLimitReached
+        )
         self.program: ProgramSpec | None
         if isinstance(target, Project):
             self.project, self.program = target, program
@@ -159,7 +163,7 @@ class DebugSession:
                     return False
             return predicate(thread, stmt)
 
-        hit = self.runtime.run_until(guarded)
+        hit = self.runtime.run_until(guarded, self.max_steps)
         if hit is None:
             self.paused = Paused(PauseReason.FINISHED, None, None)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Iterable
 
 from emulator.opcodes import RESTARTING_HATS, Opcode
@@ -17,6 +18,8 @@ from emulator.runtime.sequencer import Pause, Sequencer
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
 from emulator.runtime.thread import RUNNING, WAITING, YIELD_TICK, Frame, Thread
 from emulator.values import Value, js_lower
+
+SAYS_KEPT = 10_000  # bubbles a run keeps in memory; older ones are only counted
 
 
 class Script:
@@ -53,7 +56,9 @@ class Runtime:
         self.timer_start_ms = 0.0
         self.redraw_requested = False
         self.threads: list[Thread] = []
-        self.says: list[Say] = []
+        # The latest bubbles; a run that says more keeps the last SAYS_KEPT and counts the rest.
+        self.says: deque[Say] = deque(maxlen=SAYS_KEPT)
+        self.say_count = 0  # every bubble shown, kept or not
         self.bubbles: dict[str, int] = {}  # target name -> index in says of its current bubble
         self.questions = Questions(answers, lambda t, b, text: self.say(t, b, BubbleKind.SAY, text))
         self.on_say: Callable[[Say], None] | None = None
@@ -199,12 +204,13 @@ class Runtime:
         """Show a bubble; returns its number, so a timed bubble can clear only itself."""
         record = Say(thread.target.name, kind, text)
         self.says.append(record)
-        self.bubbles[thread.target.name] = len(self.says)
+        self.say_count += 1
+        self.bubbles[thread.target.name] = self.say_count
         if self.hooks is not None:
             self.hooks.on_say(thread, block_id, kind, text)
         if self.on_say is not None:
             self.on_say(record)
-        return len(self.says)
+        return self.say_count
 
     def clear_bubble(self, target: RuntimeTarget, shown: int) -> None:
         """Clear a target's bubble if it is still the one shown (no output: nothing is said)."""

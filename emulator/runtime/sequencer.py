@@ -43,6 +43,7 @@ class Sequencer:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.pause: Pause | None = None
+        self.frame_limit: int | None = None
         self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
         self._runner: Iterator[tuple[Thread, Stmt]] | None = None
 
@@ -60,6 +61,7 @@ class Sequencer:
         if max_blocks is not None:
             pause = self._limited(pause, max_blocks)
         self.pause = pause
+        self.frame_limit = max_blocks
         if self._runner is None:
             self._runner = self._frames()
         try:
@@ -102,7 +104,13 @@ class Sequencer:
     # ## Frames, ticks and turns
 
     def _frames(self) -> Iterator[tuple[Thread, Stmt]]:
-        while self.runtime.threads:
+        rt = self.runtime
+        while rt.threads:
+            # The step limit counts frames too: frames in which threads only wait run no block.
+            if self.frame_limit is not None and rt.frame_count >= self.frame_limit:
+                raise StepLimitReached(
+                    f"stopped after {rt.frame_count:,} frames (--max-steps {self.frame_limit:,})"
+                )
             yield from self._frame()
 
     def _frame(self) -> Iterator[tuple[Thread, Stmt]]:
