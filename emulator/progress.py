@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -70,6 +70,13 @@ class RunProgress:
             self._progress.update(
                 self._task, description=f"frame {self.runtime.frame_count:,}", detail=detail
             )
+
+    def print(self, text: str, file: TextIO) -> None:
+        """Print a line of the program's output; above the bar while it shows, so neither garbles the other."""
+        if self._progress is not None and file.isatty():
+            self._progress.console.print(text, markup=False, highlight=False, emoji=False)
+        else:
+            print(text, file=file, flush=True)
 
     @property
     def seconds(self) -> float:

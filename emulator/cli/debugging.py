@@ -53,7 +53,9 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     from emulator.debug.explain import explain, render_text
 
     session = _session(args, extra)
-    with RunProgress(session.runtime):
+    program = session.program
+    line = program.progress_for(session.params) if program is not None else None
+    with RunProgress(session.runtime, line):
         report = explain(session)
     print(json.dumps(report.to_json(), indent=1, default=str) if args.json else render_text(report))
     return EXIT_RUN_STOPPED if report.stopped else 0

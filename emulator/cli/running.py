@@ -38,16 +38,18 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     runtime = Runtime(loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer)
     out = sys.stderr if args.dump_state == "-" else sys.stdout
 
+    program = loaded.program
+    shown = RunProgress(runtime, program.progress_for(loaded.params) if program else None)
+
     def show(say: Say) -> None:
         text = bubble_text(say.text)
         if text:
-            print(text, file=out, flush=True)
+            shown.print(text, out)
 
     runtime.on_say = show
     runtime.green_flag()
     status, marked = 0, None
-    program = loaded.program
-    with RunProgress(runtime, program.progress_for(loaded.params) if program else None) as shown:
+    with shown:
         try:
             marked = _run_to_mark(runtime, loaded, args.max_steps)
             runtime.run(max_blocks=args.max_steps)

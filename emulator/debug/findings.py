@@ -11,6 +11,7 @@ from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
 from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
+from emulator.value_text import show_value
 from emulator.values import Value, compare, to_number
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class Findings(RunHooks):
         if self.watches:
             for w in self.watches:
                 if not w.is_list and w.name == cell.name:
-                    self.watch_hit = f"{cell.name} set to {value!r} by block {block_id}"
+                    self.watch_hit = f"{cell.name} set to {show_value(value)} by block {block_id}"
 
     def _watched_block(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         key = (thread.target.name, block_id)
@@ -155,7 +156,7 @@ class Findings(RunHooks):
                 bits.extend(bytes(index - len(bits)))
             bits[index - 1] = 1
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
-            self.watch_hit = f"{cell.name}[{index}] {op}: {old!r} -> {new!r} by block {block_id}"
+            self.watch_hit = f"{cell.name}[{index}] {op}: {show_value(old)} -> {show_value(new)} by block {block_id}"
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
