@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -27,6 +27,7 @@ from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
 from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
 from emulator.tui.shared.picture_view import InputPicture
@@ -40,7 +41,7 @@ LIVE_REFRESH_S = (
 )
 
 
-class DebuggerApp(App[None]):
+class DebuggerApp(Responsive):
     """The inspector: script, block, variables, lists and slices, events; the session does the work."""
 
     CSS_PATH = Path(__file__).parent.parent / "shared" / "debugger.tcss"
@@ -64,6 +65,7 @@ class DebuggerApp(App[None]):
         Binding("t", "next_tab", "events/layers", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
+        *Responsive.LAYOUT_BINDINGS,
     ]
     KEYS_HELP: ClassVar[list[tuple[str, str]]] = [
         ("s", "step: run the block, pause before the next one"),
@@ -83,6 +85,8 @@ class DebuggerApp(App[None]):
         ("t", "switch the bottom-right tab: events / layer map"),
         ("Tab", "next pane; arrows, PgUp/PgDn, Home/End move inside it"),
         ("ctrl+p", "command palette: lists, slices, modes, mark, breakpoints"),
+        ("v", "next bottom pane (a narrow terminal shows one at a time)"),
+        ("z", "maximise the focused pane, or put it back"),
         ("q", "quit"),
     ]
 
@@ -119,6 +123,7 @@ class DebuggerApp(App[None]):
                     yield LayerMapView(id="layers")
         yield StatusBar(id="status")
         yield Footer()
+        yield TooSmall(id="too-small")
 
     def on_mount(self) -> None:
         for pane_id, title in (
@@ -127,6 +132,7 @@ class DebuggerApp(App[None]):
             ("events", "events"),
         ):
             self.query_one(f"#{pane_id}").border_title = title
+        self.show_bottom("list")
         self._ticker = self.set_interval(self.live_refresh_s, self._live, pause=True)
         session = self.session
         if session.paused is None:
@@ -309,23 +315,28 @@ class DebuggerApp(App[None]):
         )
 
     def action_next_tab(self) -> None:
+        self.show_bottom("tabs")
         tabs = self.query_one(TabbedContent)
         tabs.active = "layers-tab" if tabs.active == "events-tab" else "events-tab"
 
     def action_events(self) -> None:
+        self.show_bottom("tabs")
         self.query_one(TabbedContent).active = "events-tab"
         self.query_one(EventsView).focus_filter()
 
     # ## Lists and slices
 
     def action_mode(self) -> None:
+        self.show_bottom("heatmap")
         mode = self.painter.next_mode()
         self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
 
     def action_slice(self, delta: int) -> None:
+        self.show_bottom("heatmap")
         self.painter.show_slice(self.painter.slice_index + delta)
 
     def action_next_list(self) -> None:
+        self.show_bottom("list")
         self.painter.next_list()
 
     # ## Palette, help, quit

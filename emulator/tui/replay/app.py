@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -31,6 +31,7 @@ from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
 from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.pane_commands import pane_commands
 from emulator.tui.shared.picture_view import InputPicture
@@ -43,7 +44,7 @@ JUMP = 1_000  # events moved by shift+arrow and PgUp/PgDn
 TUI = Path(__file__).parent.parent
 
 
-class ReplayApp(App[None]):
+class ReplayApp(Responsive):
     """Time travel over a trace: a timeline, the write and its block, variables, lists and slices as they were."""
 
     CSS_PATH = [TUI / "shared" / "debugger.tcss", TUI / "replay" / "replay.tcss"]
@@ -70,6 +71,7 @@ class ReplayApp(App[None]):
         Binding("escape", "timeline", "timeline", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
+        *Responsive.LAYOUT_BINDINGS,
     ]
     KEYS_HELP: ClassVar[list[tuple[str, str]]] = [
         ("← →", "one write back / forward (each write is one block that wrote)"),
@@ -95,6 +97,8 @@ class ReplayApp(App[None]):
         ),
         ("Enter", "in the writes pane: replay to the write under the cursor"),
         ("ctrl+p", "command palette: lists, slices, modes, the mark"),
+        ("v", "next bottom pane (a narrow terminal shows one at a time)"),
+        ("z", "maximise the focused pane, or put it back"),
         ("q", "quit"),
     ]
 
@@ -123,6 +127,7 @@ class ReplayApp(App[None]):
             yield InputPicture(id="picture")
             yield EventLog(id="log")
         yield Footer()
+        yield TooSmall(id="too-small")
 
     def on_mount(self) -> None:
         for pane_id, title in (
@@ -131,6 +136,7 @@ class ReplayApp(App[None]):
             ("timeline", "timeline"),
         ):
             self.query_one(f"#{pane_id}").border_title = title
+        self.show_bottom("list")
         self.query_one(Timeline).focus()
         self.painter.moved()
 
@@ -237,13 +243,16 @@ class ReplayApp(App[None]):
     # ## Lists, slices, the mark
 
     def action_mode(self) -> None:
+        self.show_bottom("heatmap")
         mode = self.painter.next_mode()
         self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
 
     def action_slice(self, delta: int) -> None:
+        self.show_bottom("heatmap")
         self.painter.show_slice(self.painter.slice_index + delta)
 
     def action_next_list(self) -> None:
+        self.show_bottom("list")
         self.painter.next_list()
 
     def action_mark(self) -> None:

@@ -1,0 +1,102 @@
+"""Both inspectors fit the terminal: at 80x24, 120x35 and 200x50 every pane shown has room to be read."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.widget import Widget
+
+from emulator.debug.session import DebugSession
+from emulator.trace.replay import Trace
+from emulator.tui.live.app import DebuggerApp
+from emulator.tui.replay.app import ReplayApp
+from emulator.tui.replay.state import program_project
+from emulator.tui.shared.layout import MIN_HEIGHT, MIN_WIDTH, TooSmall
+
+TRACE = Path(__file__).parent.parent / "traces" / "day3-buggy.trace"
+PANES = ("#script", "#variables", "#list", "#heatmap", "#picture", "#tabs", "#log", "#block", "#write")
+SIZES = [(80, 24), (120, 35), (200, 50)]
+MIN_PANE = (16, 3)  # columns and rows a pane needs to show a line of its content
+
+
+def live_app() -> App[Any]:
+    return DebuggerApp(DebugSession("day3", {"variant": "buggy", "epochs": 1, "train": 2, "test": 1}))
+
+
+def replay_app() -> App[Any]:
+    trace = Trace.open(str(TRACE))
+    return ReplayApp(trace, program_project(trace), name=TRACE.name)
+
+
+def _shown(app: App[Any]) -> dict[str, tuple[int, int]]:
+    """Each pane that is on screen, with its size."""
+    sizes = {}
+    for selector in PANES:
+        found = app.query(selector)
+        if not found:
+            continue
+        pane: Widget = found.first()
+        if pane.display and pane.region.area:
+            sizes[selector] = (pane.region.width, pane.region.height)
+    return sizes
+
+
+async def _layout(make: Any, size: tuple[int, int], keys: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    app = make()
+    async with app.run_test(size=size) as pilot:
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        return _shown(app)
+
+
+@pytest.mark.parametrize("make", [live_app, replay_app], ids=["debug", "replay"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_shown_pane_has_a_usable_size(make: Any, size: tuple[int, int]) -> None:
+    """The script, the variables and a bottom pane are always shown, each big enough to read."""
+    shown = asyncio.run(_layout(make, size))
+    assert "#script" in shown and "#variables" in shown and "#list" in shown
+    small = {k: v for k, v in shown.items() if v[0] < MIN_PANE[0] or v[1] < MIN_PANE[1]}
+    assert small == {}, shown
+
+
+@pytest.mark.parametrize("make", [live_app, replay_app], ids=["debug", "replay"])
+def test_a_narrow_terminal_shows_one_bottom_pane_and_v_moves_on(make: Any) -> None:
+    """At 80 columns the bottom row shows one pane; v shows the next one in its place."""
+    before = asyncio.run(_layout(make, (80, 24)))
+    after = asyncio.run(_layout(make, (80, 24), ("v",)))
+    bottom = {"#list", "#heatmap", "#picture", "#tabs", "#log"}
+    assert len(bottom & set(before)) == 1 and len(bottom & set(after)) == 1
+    assert bottom & set(before) != bottom & set(after)
+
+
+def test_below_the_minimum_the_screen_says_so() -> None:
+    """A terminal smaller than the minimum shows what size is needed instead of broken panes."""
+
+    async def run() -> str:
+        app = live_app()
+        async with app.run_test(size=(MIN_WIDTH - 10, MIN_HEIGHT - 4)) as pilot:
+            await pilot.pause()
+            notice = app.query_one(TooSmall)
+            assert notice.display and not _shown(app)
+            return str(notice.render())
+
+    assert f"need {MIN_WIDTH}x{MIN_HEIGHT}" in asyncio.run(run())
+
+
+def test_z_maximises_the_focused_pane() -> None:
+    """z fills the screen with the focused pane; z again puts it back."""
+
+    async def run() -> tuple[bool, bool]:
+        app = live_app()
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.press("z")
+            maximised = app.screen.maximized is not None
+            await pilot.press("z")
+            return maximised, app.screen.maximized is None
+
+    assert asyncio.run(run()) == (True, True)
