@@ -96,6 +96,14 @@ class VariableGroup:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """A list the program appends a figure to as it learns (a loss, an accuracy), drawn as a curve."""
+
+    list_name: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Progress:
     """How far a run is: units done of a total, and a short line about it (epoch, loss)."""
 
@@ -120,6 +128,7 @@ class ProgramSpec:
     status_variables: tuple[str, ...] = ()  # stage variables the status line shows (epoch, sample)
     sample_variable: str | None = None  # the stage variable whose writes start each sample
     picture: str | None = None  # the slice whose items are the current input's picture
+    curves: tuple[Curve, ...] = ()  # lists drawn as curves beside the run (loss, accuracy)
     progress: Callable[[Runtime, Params], Progress] | None = None
     summary: Callable[[Runtime, Snapshot | None, Params], str] | None = None
 

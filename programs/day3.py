@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from emulator.program import (
+    Curve,
     ItemRange,
     LayerMap,
     LayerRanges,
@@ -214,6 +215,10 @@ def day3_program(build: Callable[..., Project], name: str = "day3") -> ProgramSp
         status_variables=("epoch", "sample"),
         sample_variable="sample",
         picture="A0",
+        curves=(
+            Curve("epoch_loss", "mean loss per epoch"),
+            Curve("epoch_accuracy", "test accuracy per epoch"),
+        ),
         progress=progress,
         summary=summary,
     )

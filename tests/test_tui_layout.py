@@ -18,13 +18,25 @@ from emulator.tui.replay.state import program_project
 from emulator.tui.shared.layout import MIN_HEIGHT, MIN_WIDTH, TooSmall
 
 TRACE = Path(__file__).parent.parent / "traces" / "day3-buggy.trace"
-PANES = ("#script", "#variables", "#list", "#heatmap", "#picture", "#tabs", "#log", "#block", "#write")
+PANES = (
+    "#script",
+    "#variables",
+    "#list",
+    "#heatmap",
+    "#picture",
+    "#tabs",
+    "#log",
+    "#block",
+    "#write",
+)
 SIZES = [(80, 24), (120, 35), (200, 50)]
 MIN_PANE = (16, 3)  # columns and rows a pane needs to show a line of its content
 
 
 def live_app() -> App[Any]:
-    return DebuggerApp(DebugSession("day3", {"variant": "buggy", "epochs": 1, "train": 2, "test": 1}))
+    return DebuggerApp(
+        DebugSession("day3", {"variant": "buggy", "epochs": 1, "train": 2, "test": 1})
+    )
 
 
 def replay_app() -> App[Any]:
@@ -45,7 +57,9 @@ def _shown(app: App[Any]) -> dict[str, tuple[int, int]]:
     return sizes
 
 
-async def _layout(make: Any, size: tuple[int, int], keys: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+async def _layout(
+    make: Any, size: tuple[int, int], keys: tuple[str, ...] = ()
+) -> dict[str, tuple[int, int]]:
     app = make()
     async with app.run_test(size=size) as pilot:
         for key in keys:
@@ -100,3 +114,24 @@ def test_z_maximises_the_focused_pane() -> None:
             return maximised, app.screen.maximized is None
 
     assert asyncio.run(run()) == (True, True)
+
+
+def test_the_output_and_curves_tabs_show_what_the_run_said_and_learned() -> None:
+    """After a run, the output tab lists the program's bubbles and the curves tab its loss and accuracy."""
+    from emulator.tui.live.output_view import CurvesView, OutputView
+
+    async def run() -> tuple[str, list[float]]:
+        app = live_app()
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            for _ in range(3):
+                await pilot.press("t")
+            await pilot.pause()
+            output = str(app.query_one(OutputView).render())
+            curve = app.query_one(CurvesView).query_one("#curve-0").data  # type: ignore[attr-defined]
+            return output, list(curve)
+
+    output, curve = asyncio.run(run())
+    assert "Network says: test accuracy:" in output
+    assert len(curve) == 1 and curve[0] > 0  # one epoch: one mean loss

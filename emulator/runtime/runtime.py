@@ -202,7 +202,7 @@ class Runtime:
 
     def say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> int:
         """Show a bubble; returns its number, so a timed bubble can clear only itself."""
-        record = Say(thread.target.name, kind, text)
+        record = Say(thread.target.name, kind, text, self.now_ms)
         self.says.append(record)
         self.say_count += 1
         self.bubbles[thread.target.name] = self.say_count

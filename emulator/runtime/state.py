@@ -108,6 +108,7 @@ class Say:
     target: str
     kind: BubbleKind
     text: Value
+    at_ms: float = 0.0  # virtual time since the flag
 
 
 @dataclass

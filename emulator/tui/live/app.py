@@ -20,9 +20,11 @@ from textual.worker import Worker, WorkerState
 from emulator.debug.search import find_text
 from emulator.debug.session import DebugSession, PauseReason
 from emulator.errors import EmulatorError, ProgramError
+from emulator.program import Curve
 from emulator.tui.live.commands import palette_commands
 from emulator.tui.live.events_view import EventsView, LayerMapView
 from emulator.tui.live.labels import describe_target, state_text
+from emulator.tui.live.output_view import CurvesView, OutputView
 from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
@@ -62,7 +64,7 @@ class DebuggerApp(Responsive):
         Binding("right_square_bracket", "slice(1)", "next slice", show=False),
         Binding("l", "next_list", "list"),
         Binding("e", "events", "events", show=False),
-        Binding("t", "next_tab", "events/layers", show=False),
+        Binding("t", "next_tab", "next tab", show=False),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
         *Responsive.LAYOUT_BINDINGS,
@@ -82,7 +84,7 @@ class DebuggerApp(Responsive):
         ("[ ]", "previous / next named slice"),
         ("l", "next list in the list table (it follows the paused block's list item)"),
         ("e", "events: filter box; f cycles the kind; Enter on a row shows its block"),
-        ("t", "switch the bottom-right tab: events / layer map"),
+        ("t", "the next bottom-right tab: events, layer map, output, curves"),
         ("Tab", "next pane; arrows, PgUp/PgDn, Home/End move inside it"),
         ("ctrl+p", "command palette: lists, slices, modes, mark, breakpoints"),
         ("v", "next bottom pane (a narrow terminal shows one at a time)"),
@@ -121,9 +123,17 @@ class DebuggerApp(Responsive):
                     yield EventsView(id="events")
                 with TabPane("layer map", id="layers-tab"):
                     yield LayerMapView(id="layers")
+                with TabPane("output", id="output-tab"):
+                    yield OutputView(id="output")
+                with TabPane("curves", id="curves-tab"):
+                    yield CurvesView(self._curves(), id="curves")
         yield StatusBar(id="status")
         yield Footer()
         yield TooSmall(id="too-small")
+
+    def _curves(self) -> tuple[Curve, ...]:
+        program = self.session.program
+        return program.curves if program is not None else ()
 
     def on_mount(self) -> None:
         for pane_id, title in (
@@ -317,7 +327,8 @@ class DebuggerApp(Responsive):
     def action_next_tab(self) -> None:
         self.show_bottom("tabs")
         tabs = self.query_one(TabbedContent)
-        tabs.active = "layers-tab" if tabs.active == "events-tab" else "events-tab"
+        order = ["events-tab", "layers-tab", "output-tab", "curves-tab"]
+        tabs.active = order[(order.index(tabs.active) + 1) % len(order)]
 
     def action_events(self) -> None:
         self.show_bottom("tabs")

@@ -13,6 +13,7 @@ from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.tui.live import evidence
 from emulator.tui.live.events_view import EventsView, LayerMapView
+from emulator.tui.live.output_view import CurvesView, OutputView
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
 from emulator.tui.shared.data_panes import DataPanes
@@ -58,6 +59,9 @@ class Painter(DataPanes):
         self.slices()
         self.app.query_one(EventsView).show(evidence.events(session))
         self.app.query_one(LayerMapView).show(layer_map(session))
+        runtime = session.runtime
+        self.app.query_one(OutputView).show(runtime.says, runtime.say_count)
+        self.app.query_one(CurvesView).show(runtime.stage)
 
     def status(self, state: str, rate: float | None, marks: list[str]) -> None:
         """The status line."""

@@ -1,0 +1,63 @@
+"""OutputView: what the program said (every say and think bubble, newest last) and CurvesView: its curves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Sparkline, Static
+
+from emulator.program import Curve
+from emulator.runtime.state import RuntimeTarget, Say
+from emulator.tui.shared.plain import plain
+from emulator.value_text import safe_text
+from emulator.values import bubble_text, to_number
+
+SHOWN_BUBBLES = 200  # the newest bubbles the pane draws
+
+
+class OutputView(Static):
+    """Each bubble as `12.300 s  Sprite1 says: text`; a run that said more counts the rest."""
+
+    def show(self, says: Sequence[Say], total: int) -> None:
+        """Draw the newest bubbles; `total` counts every bubble the run showed."""
+        if not says:
+            self.update(Text("nothing said yet", style="dim"))
+            return
+        shown = list(says)[-SHOWN_BUBBLES:]
+        text = Text()
+        if total > len(shown):
+            text.append(f"({total - len(shown):,} earlier bubbles not shown)\n", style="dim")
+        for i, say in enumerate(shown):
+            if i:
+                text.append("\n")
+            text.append(f"{say.at_ms / 1000:9.3f} s  ", style="dim")
+            text.append(plain(f"{say.target} {say.kind}s: ", 40, style="cyan"))
+            text.append(safe_text(bubble_text(say.text), 300))
+        self.update(text)
+
+
+class CurvesView(VerticalScroll):
+    """One sparkline per curve the program declares, with its latest figure."""
+
+    def __init__(self, curves: Sequence[Curve], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.curves = list(curves)
+
+    def compose(self) -> ComposeResult:
+        if not self.curves:
+            yield Label(Text("the program declares no curves", style="dim"))
+        for i, curve in enumerate(self.curves):
+            yield Label(plain(curve.label), id=f"curve-label-{i}")
+            yield Sparkline([], id=f"curve-{i}")
+
+    def show(self, stage: RuntimeTarget) -> None:
+        """Redraw each curve from its list on the stage."""
+        for i, curve in enumerate(self.curves):
+            cell = stage.find_list(None, curve.list_name)
+            values = [to_number(v) for v in cell.items] if cell is not None else []
+            self.query_one(f"#curve-{i}", Sparkline).data = values
+            latest = f": {values[-1]:.4g} after {len(values)}" if values else ": no figure yet"
+            self.query_one(f"#curve-label-{i}", Label).update(plain(curve.label + latest))
