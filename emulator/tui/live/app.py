@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -29,6 +29,7 @@ from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
 from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
@@ -49,47 +50,46 @@ class DebuggerApp(Responsive):
     CSS_PATH = Path(__file__).parent.parent / "shared" / "debugger.tcss"
     TITLE = "scratch-emu debug"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "run('step')", "step"),
-        Binding("n", "run('step_over')", "over"),
-        Binding("o", "run('step_out')", "out"),
-        Binding("c", "run('continue_')", "continue"),
-        Binding("p", "pause", "pause"),
-        Binding("b", "breakpoint", "breakpoint"),
-        Binding("w", "watch", "watch"),
-        Binding("slash", "search", "search"),
-        Binding("full_stop", "current", "current block", show=False),
-        Binding("x", "break_out_of_range", "break on out-of-range", show=False),
-        Binding("m", "mode", "heatmap mode"),
-        Binding("left_square_bracket", "slice(-1)", "slice", show=False),
-        Binding("right_square_bracket", "slice(1)", "next slice", show=False),
-        Binding("l", "next_list", "list"),
-        Binding("e", "events", "events", show=False),
-        Binding("t", "next_tab", "next tab", show=False),
-        Binding("question_mark", "help", "help"),
-        Binding("q", "quit", "quit"),
-        *Responsive.LAYOUT_BINDINGS,
-    ]
-    KEYS_HELP: ClassVar[list[tuple[str, str]]] = [
-        ("s", "step: run the block, pause before the next one"),
-        ("n", "step over: a custom block call runs to its end"),
-        ("o", "step out: run until the current custom block returns"),
-        ("c", "continue: run to a breakpoint, watchpoint, condition, or the end"),
-        ("p", "pause a running program (takes effect before the next block)"),
-        ("b / Enter", "toggle a breakpoint on the block under the script cursor"),
-        ("w", "watch a variable (NAME) or list items (LIST:START-END); pauses after a write"),
-        ("x", "toggle: pause before any list access outside its list"),
-        ("/", "search the scripts' text; again to find the next match"),
-        (".", "show the current block again after browsing"),
-        ("m", "heatmap mode: value / change since the mark / never written"),
-        ("[ ]", "previous / next named slice"),
-        ("l", "next list in the list table (it follows the paused block's list item)"),
-        ("e", "events: filter box; f cycles the kind; Enter on a row shows its block"),
-        ("t", "the next bottom-right tab: events, layer map, output, curves"),
-        ("Tab", "next pane; arrows, PgUp/PgDn, Home/End move inside it"),
-        ("ctrl+p", "command palette: lists, slices, modes, mark, breakpoints"),
-        ("v", "next bottom pane (a narrow terminal shows one at a time)"),
-        ("z", "maximise the focused pane, or put it back"),
-        ("q", "quit"),
+        key("s", "run('step')", "step", "step: run the block, pause before the next one"),
+        key("n", "run('step_over')", "over", "step over: a custom block call runs to its end"),
+        key("o", "run('step_out')", "out", "step out: run until the current custom block returns"),
+        key(
+            "c",
+            "run('continue_')",
+            "continue",
+            "continue: to a breakpoint, watchpoint, condition or the end",
+        ),
+        key("p", "pause", "pause", "pause a running program (before its next block)"),
+        key(
+            "x",
+            "break_out_of_range",
+            "x out-of-range",
+            "toggle: pause before any list access outside its list",
+        ),
+        key(
+            "b",
+            "breakpoint",
+            "breakpoint",
+            "toggle a breakpoint on the block under the script cursor",
+        ),
+        key("w", "watch", "watch", "watch NAME or LIST:START-END; pauses after a write to it"),
+        key("slash", "search", "search", "search the scripts' text; again for the next match"),
+        key(
+            "full_stop",
+            "current",
+            "current block",
+            "show the current block again after browsing",
+            show=False,
+        ),
+        key("e", "events", "events", "events: filter box; f cycles the kind", show=False),
+        key(
+            "t",
+            "next_tab",
+            "next tab",
+            "next bottom-right tab: events, layer map, output, curves",
+            show=False,
+        ),
+        *SHARED,
     ]
 
     def __init__(self, session: DebugSession, *, live_refresh_s: float = LIVE_REFRESH_S) -> None:
@@ -357,7 +357,7 @@ class DebuggerApp(Responsive):
         yield from palette_commands(self)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.KEYS_HELP))
+        self.push_screen(HelpScreen(help_rows(self.BINDINGS)))
 
     async def action_quit(self) -> None:
         self.session.request_pause()  # the worker thread must end before the process can

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -31,6 +31,7 @@ from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
 from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.pane_commands import pane_commands
@@ -50,56 +51,65 @@ class ReplayApp(Responsive):
     CSS_PATH = [TUI / "shared" / "debugger.tcss", TUI / "replay" / "replay.tcss"]
     TITLE = "scratch-emu replay"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "◀ write"),
-        Binding("right", "move(1)", "write ▶"),
-        Binding("shift+left,pageup", f"move({-JUMP})", f"-{JUMP:,}", show=False),
-        Binding("shift+right,pagedown", f"move({JUMP})", f"+{JUMP:,}", show=False),
-        Binding("home", "go(0)", "start", show=False),
-        Binding("end", "go(-1)", "end", show=False),
-        Binding("left_square_bracket,comma", "sample(-1)", "◀ sample"),
-        Binding("right_square_bracket,full_stop", "sample(1)", "sample ▶"),
-        Binding("g", "goto", "go to"),
-        Binding("r", "watch_back", "last write of"),
-        Binding("R", "watched(1)", "next write of"),
-        Binding("less_than_sign", "watched(-1)", "previous write of it", show=False),
-        Binding("greater_than_sign", "watched(1)", "next write of it", show=False),
-        Binding("m", "mode", "heatmap mode"),
-        Binding("M", "mark", "mark here", show=False),
-        Binding("left_curly_bracket", "slice(-1)", "slice", show=False),
-        Binding("right_curly_bracket", "slice(1)", "next slice", show=False),
-        Binding("l", "next_list", "list"),
-        Binding("escape", "timeline", "timeline", show=False),
-        Binding("question_mark", "help", "help"),
-        Binding("q", "quit", "quit"),
-        *Responsive.LAYOUT_BINDINGS,
-    ]
-    KEYS_HELP: ClassVar[list[tuple[str, str]]] = [
-        ("← →", "one write back / forward (each write is one block that wrote)"),
-        ("shift+← → / PgUp PgDn", f"{JUMP:,} writes back / forward"),
-        ("Home / End", "the start (no write yet) / the end of the trace"),
-        (
-            "[ ] or , .",
-            "the previous / next write to `sample` (or snapshot, when the trace has no `sample`)",
+        key("left", "move(-1)", "◀ write", "one write back (each write is one block that wrote)"),
+        key("right", "move(1)", "write ▶", "one write forward"),
+        key(
+            "shift+left,pageup", f"move({-JUMP})", f"-{JUMP:,}", f"{JUMP:,} writes back", show=False
         ),
-        (
-            "g",
-            "go to: N (after N writes), #N (just after write #N), sN or step N (the state at that step)",
+        key(
+            "shift+right,pagedown",
+            f"move({JUMP})",
+            f"+{JUMP:,}",
+            f"{JUMP:,} writes forward",
+            show=False,
         ),
-        ("r", "go back to the last write of: LIST[I], LIST[A..B], a slice (W1) or a variable"),
-        ("R / >  ·  <", "the next / previous write of what r asked for"),
-        ("m", "heatmap mode: value / change since the mark / written since the mark"),
-        ("M", "set the mark here (it starts just before the first `sample` write)"),
-        ("{ }", "previous / next named slice"),
-        ("l", "next list in the list table (it follows the current write's item)"),
-        (
-            "Tab",
-            "next pane; arrows, PgUp/PgDn, Home/End move inside it; Escape back to the timeline",
+        key("home", "go(0)", "start", "the start: no write yet", show=False),
+        key("end", "go(-1)", "end", "the end of the trace", show=False),
+        key(
+            "left_square_bracket,comma",
+            "sample(-1)",
+            "◀ sample",
+            "the previous sample (or snapshot)",
         ),
-        ("Enter", "in the writes pane: replay to the write under the cursor"),
-        ("ctrl+p", "command palette: lists, slices, modes, the mark"),
-        ("v", "next bottom pane (a narrow terminal shows one at a time)"),
-        ("z", "maximise the focused pane, or put it back"),
-        ("q", "quit"),
+        key(
+            "right_square_bracket,full_stop",
+            "sample(1)",
+            "sample ▶",
+            "the next sample (or snapshot)",
+        ),
+        key(
+            "g", "goto", "go to", "go to N (after N writes), #N (just after write #N), sN or step N"
+        ),
+        key(
+            "r",
+            "watch_back",
+            "last write of",
+            "back to the last write of LIST[I], LIST[A..B], a slice or a variable",
+        ),
+        key("R", "watched(1)", "next write of", "the next write of what r asked for"),
+        key(
+            "less_than_sign",
+            "watched(-1)",
+            "previous write of it",
+            "the previous write of what r asked for",
+            show=False,
+        ),
+        key(
+            "greater_than_sign",
+            "watched(1)",
+            "next write of it",
+            "the next write of what r asked for",
+            show=False,
+        ),
+        key(
+            "M",
+            "mark",
+            "mark here",
+            "set the mark here (it starts before the first sample)",
+            show=False,
+        ),
+        key("escape", "timeline", "timeline", "back to the timeline", show=False),
+        *SHARED,
     ]
 
     def __init__(self, trace: Trace, project: Project | None = None, *, name: str = "") -> None:
@@ -279,7 +289,7 @@ class ReplayApp(Responsive):
         )
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.KEYS_HELP, "scratch-emu replay"))
+        self.push_screen(HelpScreen(help_rows(self.BINDINGS), "scratch-emu replay"))
 
 
 def describe_trace(trace: Trace, name: str) -> str:

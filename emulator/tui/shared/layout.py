@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
@@ -26,10 +25,6 @@ class Responsive(App[Any]):
 
     HORIZONTAL_BREAKPOINTS = HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
-    LAYOUT_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "next_bottom", "next pane", show=False),
-        Binding("z", "maximize_pane", "maximise", show=False),
-    ]
 
     def on_resize(self, event: events.Resize) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
