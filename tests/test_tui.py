@@ -494,3 +494,26 @@ async def _stop_at_dropped_write(path: str) -> None:
         access = session.list_access()
         assert access is not None and access.list_name == "deltas" and not access.in_range
         assert session.slices == [] and session.source_of(session.paused.stmt.id) is None  # type: ignore[union-attr]
+
+
+def test_a_typed_condition_pauses_where_it_first_holds() -> None:
+    """`NAME OP VALUE` and `LIST[N] OP VALUE` compare as Scratch does; a bad one names its problem."""
+    session = DebugSession(data_program())
+    session.break_when_text("data[3] > 5")
+    paused = session.continue_()
+    assert paused.reason == "condition"
+    assert float(session.runtime.stage.find_list(None, "data").items[2]) > 5  # type: ignore[union-attr]
+    for bad, why in [("nothing = 1", "no variable called"), ("data[2] ~ 3", "want NAME OP VALUE")]:
+        with pytest.raises(ValueError, match=why):
+            session.break_when_text(bad)
+
+
+@drive
+async def test_hash_goes_to_an_item_of_the_list() -> None:
+    """# asks for an item number and puts the list table's cursor on it."""
+    app = DebuggerApp(DebugSession(data_program()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("number_sign")
+        await pilot.press("1", "2", "enter")
+        await pilot.pause()
+        assert app.query_one(ListTable).cursor == 11

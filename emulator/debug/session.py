@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from emulator.debug.conditions import Comparison, parse_condition
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
 from emulator.debug.list_access import ListAccess, list_access_at, out_of_range_check
 from emulator.debug.preview import preview_inputs
@@ -311,6 +312,15 @@ class DebugSession:
     def break_when(self, condition: Condition) -> None:
         """Pause before the first block at which the condition holds."""
         self.conditions.append(condition)
+
+    def break_when_text(self, text: str) -> None:
+        """Pause before the first block at which `NAME OP VALUE` (or `LIST[N] OP VALUE`) holds."""
+        self.conditions.append(parse_condition(text, self.runtime.targets))
+
+    @property
+    def comparisons(self) -> list[Comparison]:
+        """The conditional breakpoints typed in (`loss_sum > 100`), oldest first."""
+        return [c for c in self.conditions if isinstance(c, Comparison)]
 
     def remove_condition(self, condition: Condition) -> None:
         """Stop pausing on a condition given to break_when."""

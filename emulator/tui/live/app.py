@@ -73,6 +73,13 @@ class DebuggerApp(Responsive):
             "toggle a breakpoint on the block under the script cursor",
         ),
         key("w", "watch", "watch", "watch NAME or LIST:START-END; pauses after a write to it"),
+        key(
+            "B",
+            "break_when",
+            "break when",
+            "pause when NAME OP VALUE or LIST[N] OP VALUE holds",
+            show=False,
+        ),
         key("slash", "search", "search", "search the scripts' text; again for the next match"),
         key(
             "full_stop",
@@ -237,6 +244,7 @@ class DebuggerApp(Responsive):
         session = self.session
         marks = [f"{len(session.breakpoints)} breakpoint(s)"] if session.breakpoints else []
         marks += [f"watch {w.describe()}" for w in session.watches]
+        marks += [f"when {safe_text(c.text, 40)}" for c in session.comparisons]
         if session.pauses_on_out_of_range:
             marks.append("x: out-of-range")
         marks.append("marked" if session.marked is not None else "mark pending")
@@ -260,6 +268,26 @@ class DebuggerApp(Responsive):
         self.push_screen(
             Prompt("watch: a variable NAME, or LIST:START-END", "weights:3941-4100"), self._watch
         )
+
+    def action_break_when(self) -> None:
+        self.push_screen(
+            Prompt(
+                "break when: NAME OP VALUE or LIST[N] OP VALUE (OP: = != < > <= >=)",
+                'weights[17] = ""',
+            ),
+            self._break_when,
+        )
+
+    def _break_when(self, text: str | None) -> None:
+        if not text:
+            return
+        try:
+            self.session.break_when_text(text)
+        except ValueError as exc:
+            self.notify(safe_text(str(exc), 200), severity="error", markup=False)
+        else:
+            self.notify(f"pausing when {safe_text(text, 80)}", timeout=3, markup=False)
+        self._status()
 
     def _watch(self, text: str | None) -> None:
         if not text:

@@ -17,6 +17,7 @@ _NAMES = {
     "comma": ",",
     "less_than_sign": "<",
     "greater_than_sign": ">",
+    "number_sign": "#",
     "left": "←",
     "right": "→",
 }
@@ -38,6 +39,13 @@ SHARED: list[BindingType] = [
     key("left_curly_bracket", "slice(-1)", "slice", "previous named slice", show=False),
     key("right_curly_bracket", "slice(1)", "next slice", "next named slice", show=False),
     key("l", "next_list", "list", "next list in the list table (it follows the current item)"),
+    key(
+        "number_sign",
+        "goto_item",
+        "item #",
+        "go to item N of the list in the list table",
+        show=False,
+    ),
     key(
         "v",
         "next_bottom",

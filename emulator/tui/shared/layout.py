@@ -64,3 +64,21 @@ class Responsive(App[Any]):
             self.screen.minimize()
         elif self.focused is not None:
             self.screen.maximize(self.focused)
+
+    def action_goto_item(self) -> None:
+        """Ask for an item number and move the list table's cursor there."""
+        from emulator.tui.shared.lists_view import ListTable
+        from emulator.tui.shared.prompts import Prompt
+
+        def go(text: str | None) -> None:
+            if not text:
+                return
+            table = self.query_one(ListTable)
+            if not text.strip().isdigit() or not 1 <= int(text) <= table.row_count:
+                self.notify(f"want an item from 1 to {table.row_count:,}", severity="error")
+                return
+            self.show_bottom("list")
+            table.cursor = int(text) - 1
+            table.focus()
+
+        self.push_screen(Prompt("go to item", "1"), go)
