@@ -517,3 +517,20 @@ async def test_hash_goes_to_an_item_of_the_list() -> None:
         await pilot.press("1", "2", "enter")
         await pilot.pause()
         assert app.query_one(ListTable).cursor == 11
+
+
+@drive
+async def test_clicks_select_a_line_and_the_gutter_toggles_its_breakpoint() -> None:
+    """Clicking a script line puts the cursor there; clicking its gutter sets a breakpoint on it."""
+    session = DebugSession(data_program())
+    app = DebuggerApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        script = app.query_one(ScriptView)
+        await pilot.click(ScriptView, offset=(10, 3))
+        await pilot.pause()
+        row = script.cursor
+        assert row == 2 + script.scroll_offset.y
+        block = script.block_under_cursor
+        await pilot.click(ScriptView, offset=(1, 3))
+        await pilot.pause()
+        assert block is not None and block in session.breakpoints

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -305,6 +306,14 @@ class Heatmap(ScrollView, can_focus=True):
         )
         self._retitle()
         self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click selects the cell under the pointer (a character holds two cells: the upper one)."""
+        offset = event.get_content_offset(self)
+        if offset is None or self.cells is None:
+            return
+        self.focus()
+        self.cell_cursor = (self.scroll_offset.x + offset.x, (self.scroll_offset.y + offset.y) * 2)
 
     def action_move(self, dx: int, dy: int) -> None:
         col, row = self.cell_cursor

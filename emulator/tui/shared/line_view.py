@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -73,6 +74,20 @@ class LineView(ScrollView, can_focus=True):
             force=True,
             immediate=True,
         )
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the clicked row (and focuses the pane)."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = self.scroll_offset.y + offset.y
+        if 0 <= row < self.row_count:
+            self.cursor = row
+            self.focus()
+            self.clicked(row, self.scroll_offset.x + offset.x)
+
+    def clicked(self, row: int, column: int) -> None:
+        """What a click on a row does besides moving the cursor (nothing, unless a pane says)."""
 
     def action_cursor(self, delta: int) -> None:
         self.cursor += delta

@@ -15,6 +15,9 @@ INDENT = "  "
 GUTTER = 3  # breakpoint dot, current-block arrow, a space
 
 
+GUTTER = 2  # columns before a line's text: the breakpoint mark and the current-block arrow
+
+
 class ScriptView(LineView):
     """One script at a time: the one the paused block is in, or one the user jumped to."""
 
@@ -112,6 +115,11 @@ class ScriptView(LineView):
         if arrow != " ":
             text.stylize(self.get_component_rich_style("script-view--current"))
         return text
+
+    def clicked(self, row: int, column: int) -> None:
+        """A click in the gutter (the first two columns) toggles the row's breakpoint."""
+        if column < GUTTER:
+            self.action_toggle_breakpoint()
 
     def action_toggle_breakpoint(self) -> None:
         block_id = self.block_under_cursor
