@@ -534,3 +534,34 @@ async def test_clicks_select_a_line_and_the_gutter_toggles_its_breakpoint() -> N
         await pilot.click(ScriptView, offset=(1, 3))
         await pilot.pause()
         assert block is not None and block in session.breakpoints
+
+
+def test_restart_keeps_breakpoints_on_the_same_blocks_after_an_edit(tmp_path: Path) -> None:
+    """An edit above a breakpoint shifts block ids; the breakpoint follows its block by what it reads."""
+    from emulator.loading import find_program
+
+    path = tmp_path / "prog.py"
+    body = (
+        "from emulator.dsl import Program, say\n\n\ndef build():\n    prog = Program('p')\n"
+        "    x = prog.stage.var('x', 0)\n    with prog.sprite('S').when_flag_clicked():\n{extra}"
+        "        x.set(1)\n        x.change(2)\n        say(x)\n    return prog.build()\n"
+    )
+    path.write_text(body.format(extra=""))
+
+    def reload() -> tuple[Project, Any]:
+        program = find_program(str(path))
+        assert program is not None
+        return program.build(), program
+
+    session = DebugSession(*reload()[:1])
+    session.reload = reload
+    change = block_saying(session, "change [x v]")[1]
+    session.toggle_breakpoint(change)
+    session.watch("x")
+    path.write_text(body.format(extra="        say('first')\n"))
+    fresh = session.restarted()
+    [moved] = fresh.breakpoints
+    _, block = fresh.project.find_block(moved)  # type: ignore[misc]
+    assert block.opcode == "data_changevariableby" and moved != change
+    assert [w.name for w in fresh.watches] == ["x"]
+    assert fresh.continue_().reason == "watch"

@@ -11,8 +11,10 @@ from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import add_run_options, add_target, load
 from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
+from emulator.loading import PROJECT_SUFFIXES
 from emulator.program import Mark, ProgramSpec
 from emulator.progress import RunProgress
+from emulator.project import Project
 
 
 def register(sub: Any) -> None:
@@ -78,7 +80,7 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         raise InputFileError(str(exc)) from exc
     defaults = _explain_defaults if args.command == "explain" else None
     loaded = load(args.target, f"scratch-emu {args.command} {args.target}", extra, defaults)
-    return DebugSession(
+    session = DebugSession(
         loaded.project,
         loaded.params,
         program=loaded.program,
@@ -89,6 +91,16 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         mark=_mark(args.mark),
         max_steps=args.max_steps,
     )
+    if loaded.program is not None or loaded.name.lower().endswith(PROJECT_SUFFIXES):
+        session.reload = lambda: _reload(args, extra)
+    return session
+
+
+def _reload(args: argparse.Namespace, extra: list[str]) -> tuple[Project, ProgramSpec | None]:
+    """The target built or loaded again from its file, with the same program options."""
+    defaults = _explain_defaults if args.command == "explain" else None
+    again = load(args.target, f"scratch-emu {args.command} {args.target}", extra, defaults)
+    return again.project, again.program
 
 
 def _explain_defaults(program: ProgramSpec) -> Mapping[str, Any]:

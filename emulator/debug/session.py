@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from emulator.debug.preview import preview_inputs
 from emulator.loading import load_target
 from emulator.program import Mark, OffsetProbe, ProgramSpec
 from emulator.project import Project
+from emulator.render_blocks import render_block
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import Snapshot, snapshot
@@ -75,9 +77,13 @@ class DebugSession:
         start: bool = True,
     ) -> None:
         self.params = dict(params or {})
-        self.max_steps = (
-            max_steps  # a run past this many blocks (or frames) raises StepLimitReached
+        # A run past this many blocks (or frames) raises StepLimitReached.
+        self.max_steps = max_steps
+        self._options: dict[str, Any] = dict(
+            seed=seed, turbo=turbo, answers=answers, slices=slices, mark=mark, max_steps=max_steps
         )
+        # Rebuilds the project from its file (for restart); None when the session has no file.
+        self.reload: Callable[[], tuple[Project, ProgramSpec | None]] | None = None
         self.program: ProgramSpec | None
         if isinstance(target, Project):
             self.project, self.program = target, program
@@ -102,6 +108,27 @@ class DebugSession:
         self._probe_offsets()
         if start:
             self.runtime.green_flag()
+
+    # ## Restart
+
+    def restarted(self) -> DebugSession:
+        """A fresh session on the program as its file now is, keeping breakpoints, watches and conditions.
+
+        A breakpoint follows its block by what the block reads (not its id, which an edit above it
+        shifts). ValueError when there is no file to reload.
+        """
+        if self.reload is None:
+            raise ValueError("this session was not loaded from a file, so it cannot be reloaded")
+        project, program = self.reload()
+        fresh = DebugSession(project, self.params, program=program, **self._options)
+        fresh.reload = self.reload
+        fresh.breakpoints = carried_breakpoints(self.project, project, self.breakpoints)
+        fresh.findings.watches.extend(self.findings.watches)
+        for comparison in self.comparisons:
+            with contextlib.suppress(ValueError):  # a variable the edit removed
+                fresh.break_when_text(comparison.text)
+        fresh.pause_on_out_of_range(self.pauses_on_out_of_range)
+        return fresh
 
     # ## Program knowledge
 
@@ -365,3 +392,27 @@ class DebugSession:
         """The DSL line that made a block, if any."""
         found = self.project.find_block(block_id)
         return found[1].source if found else None
+
+
+def carried_breakpoints(old: Project, new: Project, breakpoints: set[str]) -> set[str]:
+    """The breakpoints of `old` placed in `new`: on the same block id while it is the same block,
+    else on the block that reads the same (target, text, and which of the blocks reading so)."""
+    old_keys, new_ids = _block_keys(old), {key: i for i, key in _block_keys(new).items()}
+    kept = set()
+    for block_id in breakpoints:
+        key = old_keys.get(block_id)
+        if key is not None and key in new_ids:
+            kept.add(new_ids[key])
+    return kept
+
+
+def _block_keys(project: Project) -> dict[str, tuple[str, str, int]]:
+    """Block id -> (target, the block's text, how many blocks of that target read so before it)."""
+    keys: dict[str, tuple[str, str, int]] = {}
+    for target in project.targets:
+        seen: dict[str, int] = {}
+        for block_id in target.blocks:
+            text = render_block(target.blocks, block_id)
+            seen[text] = seen.get(text, -1) + 1
+            keys[block_id] = (target.name, text, seen[text])
+    return keys

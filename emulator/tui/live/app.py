@@ -61,6 +61,13 @@ class DebuggerApp(Responsive):
         ),
         key("p", "pause", "pause", "pause a running program (before its next block)"),
         key(
+            "ctrl+r",
+            "restart",
+            "restart",
+            "reload the edited program; keep breakpoints and watches",
+            False,
+        ),
+        key(
             "x",
             "break_out_of_range",
             "x out-of-range",
@@ -268,6 +275,23 @@ class DebuggerApp(Responsive):
         self.push_screen(
             Prompt("watch: a variable NAME, or LIST:START-END", "weights:3941-4100"), self._watch
         )
+
+    def action_restart(self) -> None:
+        if self.running:
+            self.notify("running: pause (p) before restarting", severity="warning")
+            return
+        try:
+            fresh = self.session.restarted()
+        except (ValueError, ProgramError, EmulatorError) as exc:
+            self.notify(safe_text(str(exc), 300), title="restart", severity="error", markup=False)
+            return
+        self.session, self.painter = fresh, Painter(self, fresh)
+        fresh.step()
+        fresh.arm_mark()
+        self.state = state_text(fresh.paused) if fresh.paused is not None else "paused"
+        self.refresh_panes(new_pause=True)
+        kept = f"{len(fresh.breakpoints)} breakpoint(s), {len(fresh.watches)} watch(es)"
+        self.notify(f"restarted from the file: {kept} kept", timeout=3)
 
     def action_break_when(self) -> None:
         self.push_screen(

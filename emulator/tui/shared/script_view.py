@@ -15,9 +15,6 @@ INDENT = "  "
 GUTTER = 3  # breakpoint dot, current-block arrow, a space
 
 
-GUTTER = 2  # columns before a line's text: the breakpoint mark and the current-block arrow
-
-
 class ScriptView(LineView):
     """One script at a time: the one the paused block is in, or one the user jumped to."""
 
@@ -117,7 +114,7 @@ class ScriptView(LineView):
         return text
 
     def clicked(self, row: int, column: int) -> None:
-        """A click in the gutter (the first two columns) toggles the row's breakpoint."""
+        """A click in the gutter (before the line's text) toggles the row's breakpoint."""
         if column < GUTTER:
             self.action_toggle_breakpoint()
 
