@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.errors import InputFileError
@@ -23,7 +24,7 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
     )
-    run.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
+    run.add_argument("--max-steps", type=positive_int, metavar="N", help="stop after N blocks")
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")

@@ -7,6 +7,7 @@ import io
 import sys
 from typing import Any
 
+from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import Loaded, add_run_options, add_target, load, no_extra
 from emulator.errors import InputFileError
@@ -38,7 +39,7 @@ def _register_record(sub: Any) -> None:
     )
     add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
-    record.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
+    record.add_argument("--max-steps", type=positive_int, metavar="N", help="stop after N blocks")
     add_run_options(record)
     record.add_argument(
         "--lists", metavar="A,B", help="record only these lists (default: every list)"
@@ -48,7 +49,7 @@ def _register_record(sub: Any) -> None:
     )
     record.add_argument(
         "--snapshot-every",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="K",
         help="a full snapshot every K events (default 50,000)",
