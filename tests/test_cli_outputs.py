@@ -494,3 +494,19 @@ def test_the_limits_are_what_the_data_allows(capsys: pytest.CaptureFixture[str])
     argv = ["--train", "2", "--test", "1", "--epochs", "0", "--init", "0", "--layers", "196,10"]
     status, out, _ = run_cli(capsys, "run", "day3", *argv)
     assert status == 0 and "0 epoch(s)" in out
+
+
+# ## debug needs a terminal
+
+
+def test_debug_into_a_pipe_points_to_explain(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With stdout not a terminal, debug does not start the inspector: one line, status 2."""
+    import emulator.tui.live.app as live
+
+    started: list[object] = []
+    monkeypatch.setattr(live, "run_app", started.append)
+    status, out, err = run_cli(capsys, "debug", "apple_orange")
+    assert status == 2 and out == "" and "explain apple_orange" in one_error_line(err)
+    assert started == []
