@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -68,14 +67,6 @@ def _spec(found: object, name: str) -> ProgramSpec:
     raise InputFileError(
         f"{name}: a program file must define PROGRAM = ProgramSpec(...) or build(**params) -> Project"
     )
-
-
-def program_parser(program: ProgramSpec | None, prog: str) -> argparse.ArgumentParser:
-    """A parser for a program's own options."""
-    parser = argparse.ArgumentParser(prog=prog, add_help=False)
-    if program is not None and program.add_arguments is not None:
-        program.add_arguments(parser)
-    return parser
 
 
 def build_target(target: str, program: ProgramSpec | None, params: dict[str, Any]) -> Project:

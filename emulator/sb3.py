@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import math
-import os
 import re
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
@@ -17,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from emulator.errors import EmulatorError, InputFileError
+from emulator.files import replacing
 from emulator.opcodes import Opcode
 from emulator.project import (
     INPUT_NO_SHADOW,
@@ -703,12 +701,12 @@ def _js_number(x: int | float) -> int | float:
 
 def save_sb3(project: Project, path: str | Path, assets: Mapping[str, bytes] | None = None) -> None:
     """Write an .sb3 atomically: project.json plus each costume/sound file we have or can make."""
-    path = Path(path)
     doc = project_to_json(project)
     text = json.dumps(doc, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     members = {"project.json": text.encode("ascii"), **_asset_members(doc, assets or {})}
     try:
-        _write_atomically(path, members)
+        with replacing(path) as f:
+            _write_zip(f, members)
     except OSError as e:
         _fail(_one_line(str(path)), f"cannot write the file ({_one_line(str(e.strerror))})")
 
@@ -736,23 +734,6 @@ def _md5ext(entry: object) -> str | None:
     if name is None:
         name = f"{entry.get('assetId')}.{entry.get('dataFormat')}"
     return name if isinstance(name, str) and _ASSET_NAME.fullmatch(name) else None
-
-
-def _write_atomically(path: Path, members: Mapping[str, bytes]) -> None:
-    """Write a zip to a temporary file beside `path`, then rename it over `path`."""
-    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=".sb3-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _write_zip(f, members)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _write_zip(f: IO[bytes], members: Mapping[str, bytes]) -> None:

@@ -2,16 +2,22 @@
 
 This is the one place these offsets are computed in Python; the Scratch program computes the same
 numbers at run time with its own blocks, and the reference, the debugger's named slices and the
-tests all read them from here.
+tests all read them from here. The checked argparse types of the program's options live here too.
 """
 
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
 from dataclasses import dataclass
 
+from emulator.cli.argtypes import finite_non_negative_float, finite_positive_float, int_in_range
 from emulator.slices import Slice
+from emulator.values import LIST_ITEM_LIMIT
 
 DEFAULT_LAYERS = (196, 20, 8, 4, 10)
+IMAGE_PIXELS, CLASSES = 196, 10  # the mnist14 images are 14x14 pixels of the digits 0-9
+TRAIN_SAMPLES, TEST_SAMPLES = 600, 100  # the mnist14 subset's sizes (programs/data/mnist14)
+MAX_HIDDEN = 1000
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,38 @@ class Layout:
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
-    """'196,20,8,4,10' -> (196, 20, 8, 4, 10); at least two layers of at least one neuron."""
+    """'196,20,8,4,10' -> (196, 20, 8, 4, 10): an argparse type for the sizes the MNIST data can train."""
     try:
         sizes = tuple(int(part) for part in text.split(","))
-    except ValueError as exc:
-        raise ValueError(f"--layers wants comma-separated whole numbers, got {text!r}") from exc
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"--layers wants at least two layers of at least one neuron, got {text!r}")
+    except ValueError:
+        raise ArgumentTypeError(f"{text!r} is not comma-separated whole numbers") from None
+    problem = _layers_problem(sizes)
+    if problem:
+        raise ArgumentTypeError(f"{text!r}: {problem}")
     return sizes
+
+
+def _layers_problem(sizes: tuple[int, ...]) -> str | None:
+    """Why the program cannot train a network of these sizes on the mnist14 images, or None."""
+    if len(sizes) < 2 or sizes[0] != IMAGE_PIXELS or sizes[-1] != CLASSES:
+        return f"the first layer is the {IMAGE_PIXELS} pixels of a 14x14 image and the last the {CLASSES} digits"
+    if not all(1 <= size <= MAX_HIDDEN for size in sizes[1:-1]):
+        return f"a hidden layer has 1 to {MAX_HIDDEN} neurons"
+    weights = Layout(sizes).weights_length  # the longest of the program's lists
+    if weights > LIST_ITEM_LIMIT:
+        return (
+            f"{weights:,} weights do not fit in a Scratch list of at most {LIST_ITEM_LIMIT:,} items"
+        )
+    return None
+
+
+class OptionTypes:
+    """The argparse types of day3's options (add_arguments), each checking its value's range."""
+
+    epochs = staticmethod(int_in_range(0))  # 0 epochs: the untrained network's test accuracy
+    # A run with no samples has nothing to learn from or measure: its mean loss or accuracy is 0/0.
+    train = staticmethod(int_in_range(1, TRAIN_SAMPLES))
+    test = staticmethod(int_in_range(1, TEST_SAMPLES))
+    layers = staticmethod(parse_layers)
+    lr = staticmethod(finite_positive_float)
+    init = staticmethod(finite_non_negative_float)  # 0: every weight starts equal, a known lesson

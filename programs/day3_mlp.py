@@ -24,7 +24,7 @@ from typing import Any
 from emulator.dsl import Program, TargetBuilder, Var, else_, if_, join, mathop, random, repeat, say
 from emulator.lut.tables import load_exp, load_log
 from emulator.programs.data.mnist14.load import load_split
-from emulator.programs.day3_layout import DEFAULT_LAYERS, Layout, parse_layers
+from emulator.programs.day3_layout import DEFAULT_LAYERS, Layout, OptionTypes
 from emulator.project import Project
 
 VARIANTS = ("fixed", "buggy")
@@ -44,13 +44,13 @@ DEFAULTS: dict[str, Any] = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The program's own command-line options."""
     parser.add_argument("--variant", choices=VARIANTS, default=DEFAULTS["variant"])
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
-    parser.add_argument("--train", type=int, default=DEFAULTS["train"], help="training samples (max 600)")
-    parser.add_argument("--test", type=int, default=DEFAULTS["test"], help="test samples (max 100)")
-    parser.add_argument("--layers", type=parse_layers, default=DEFAULTS["layers"],
+    parser.add_argument("--epochs", type=OptionTypes.epochs, default=DEFAULTS["epochs"])
+    parser.add_argument("--train", type=OptionTypes.train, default=DEFAULTS["train"], help="training samples (max 600)")
+    parser.add_argument("--test", type=OptionTypes.test, default=DEFAULTS["test"], help="test samples (max 100)")
+    parser.add_argument("--layers", type=OptionTypes.layers, default=DEFAULTS["layers"],
                         help="layer sizes, input first (default 196,20,8,4,10)")
-    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help="learning rate")
-    parser.add_argument("--init", type=float, default=DEFAULTS["init"],
+    parser.add_argument("--lr", type=OptionTypes.lr, default=DEFAULTS["lr"], help="learning rate")
+    parser.add_argument("--init", type=OptionTypes.init, default=DEFAULTS["init"],
                         help="initial weights are uniform in -INIT..INIT")
     parser.add_argument("--math", choices=("lut", "scratch"), default=DEFAULTS["math"],
                         help="exp/log from the lookup tables (as the author) or Scratch's e^ and ln")

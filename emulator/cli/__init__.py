@@ -11,6 +11,7 @@ from typing import Protocol
 
 from emulator import __version__
 from emulator.cli import debugging, running, traces
+from emulator.cli.argtypes import OneLineParser
 from emulator.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_STOPPED
 from emulator.cli.targets import no_extra
 from emulator.errors import EmulatorError, ProgramError
@@ -34,9 +35,7 @@ class ExtraCommand(Protocol):
 
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand: this package's, then those installed packages add."""
-    parser = argparse.ArgumentParser(
-        prog="scratch-emu", description="Run and debug Scratch 3 programs."
-    )
+    parser = OneLineParser(prog="scratch-emu", description="Run and debug Scratch 3 programs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in (running, debugging, traces):
@@ -59,9 +58,9 @@ def _extra_handler(command: ExtraCommand) -> Handler:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the scratch-emu command."""
-    args, extra = build_parser().parse_known_args(argv)
-    handler: Handler = args.handler
     try:
+        args, extra = build_parser().parse_known_args(argv)
+        handler: Handler = args.handler
         return handler(args, extra)
     except KeyboardInterrupt:
         print("scratch-emu: interrupted", file=sys.stderr)

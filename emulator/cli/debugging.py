@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -65,6 +67,12 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu debug TARGET."""
+    if not sys.stdout.isatty():
+        # The inspector draws full-screen; into a pipe or a file it would only write escape codes.
+        raise InputFileError(
+            "debug needs a terminal, and the output is not one; "
+            f"`scratch-emu explain {shlex.quote(args.target)}` prints a report instead"
+        )
     from emulator.tui.live.app import run_app
 
     run_app(_session(args, extra))

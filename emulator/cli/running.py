@@ -8,8 +8,9 @@ import sys
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
+from emulator.cli.outputs import SB3, STATE, add_force, check_output
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
-from emulator.errors import InputFileError
+from emulator.files import replacing
 from emulator.progress import RunProgress
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
@@ -24,16 +25,20 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
     )
+    add_force(run)
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")
     add_target(export)
     export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
+    add_force(export)
     export.set_defaults(handler=cmd_export)
 
 
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu run TARGET."""
+    if args.dump_state and args.dump_state != "-":
+        check_output(args.dump_state, STATE, args, "--dump-state")
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
     runtime = Runtime(loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer)
     out = sys.stderr if args.dump_state == "-" else sys.stdout
@@ -63,6 +68,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
             f"({runtime.blocks / max(shown.seconds, 1e-9) / 1e6:.2f} M blocks/s)",
             file=out,
         )
+    # A run that raised never gets here, so the file is kept; the state at --max-steps is written.
     if args.dump_state:
         _write_state(runtime, args.dump_state)
     return status
@@ -85,21 +91,16 @@ def _write_state(runtime: Runtime, dest: str) -> None:
     if dest == "-":
         print(text)
         return
-    try:
-        with open(dest, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-    except OSError as exc:
-        raise InputFileError(f"{dest}: cannot write the state: {exc.strerror}") from exc
+    with replacing(dest) as f:
+        f.write(text.encode("utf-8") + b"\n")
 
 
 def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu export TARGET -o OUT.sb3."""
     from emulator.sb3 import save_sb3
 
+    check_output(args.output, SB3, args, "-o")
     loaded = load(args.target, f"scratch-emu export {args.target}", extra)
-    try:
-        save_sb3(loaded.project, args.output)
-    except OSError as exc:
-        raise InputFileError(f"{args.output}: cannot write: {exc.strerror}") from exc
+    save_sb3(loaded.project, args.output)
     print(f"wrote {args.output}")
     return 0

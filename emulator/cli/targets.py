@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.cli.argtypes import OneLineParser, positive_int
 from emulator.errors import InputFileError
-from emulator.loading import build_target, find_program, program_parser
+from emulator.loading import build_target, find_program
 from emulator.program import ProgramSpec
 from emulator.project import Project
 
@@ -36,7 +37,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     """--seed, --answer, --turbo and --max-steps: how a run is set up and bounded."""
     parser.add_argument(
         "--max-steps",
-        type=int,
+        type=positive_int,
         metavar="N",
         help="stop after N blocks, or after N frames (a frame is 1/30 s of virtual time) of waiting",
     )
@@ -79,15 +80,14 @@ def program_options(
     extra: list[str],
     defaults: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A program's own options from the words after its name (unknown words are bad input)."""
-    parser = program_parser(program, prog)
+    """A program's own options from the words after its name (a bad or unknown one is bad input)."""
+    parser = OneLineParser(prog=prog, add_help=False)
+    if program is not None and program.add_arguments is not None:
+        program.add_arguments(parser)
     if defaults:
         known = {action.dest for action in parser._actions}
         parser.set_defaults(**{k: v for k, v in defaults.items() if k in known})
-    try:
-        params, unknown = parser.parse_known_args(extra)
-    except SystemExit as exc:
-        raise InputFileError(f"{target}: bad program options {' '.join(extra)}") from exc
+    params, unknown = parser.parse_known_args(extra)
     if unknown:
         raise InputFileError(f"unknown option(s) for {target}: {' '.join(unknown)}")
     return vars(params)

@@ -7,9 +7,12 @@ import io
 import sys
 from typing import Any
 
+from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
+from emulator.cli.outputs import TRACE, add_force, check_output
 from emulator.cli.targets import Loaded, add_run_options, add_target, load, no_extra
 from emulator.errors import InputFileError
+from emulator.files import replacing
 from emulator.progress import RunProgress
 from emulator.slices import ItemRef, parse_item_ref, parse_range
 from emulator.trace.replay import Trace
@@ -38,6 +41,7 @@ def _register_record(sub: Any) -> None:
     )
     add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
+    add_force(record)
     add_run_options(record)
     record.add_argument(
         "--lists", metavar="A,B", help="record only these lists (default: every list)"
@@ -47,7 +51,7 @@ def _register_record(sub: Any) -> None:
     )
     record.add_argument(
         "--snapshot-every",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="K",
         help="a full snapshot every K events (default 50,000)",
@@ -87,12 +91,11 @@ def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu record TARGET -o OUT.trace."""
     from emulator.trace.recorder import DEFAULT_CHUNK_EVENTS
 
+    check_output(args.output, TRACE, args, "-o")
     loaded = load(args.target, f"scratch-emu record {args.target}", extra)
-    try:
-        sink = open(args.output, "wb")  # noqa: SIM115  (closed below, after the run)
-    except OSError as exc:
-        raise InputFileError(f"{args.output}: cannot write: {exc.strerror}") from exc
-    with sink:
+    # A run that fails, is interrupted or cannot be written leaves the previous file as it was; one
+    # that reaches --max-steps is a whole trace of that prefix (its end says so) and replaces it.
+    with replacing(args.output) as sink:
         ending = _record(
             loaded,
             sink,
