@@ -475,6 +475,21 @@ def test_main_screen_in_the_forward_pass(
     assert golden_snap_compare(DebuggerApp(session), terminal_size=SIZE)
 
 
+def test_the_story_screen(golden_snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's picture: paused (x, c) at the first write dropped outside `deltas`, the layer map (t)
+    beside W1's change since the mark (m), which is none at all."""
+    monkeypatch.chdir(Path(__file__).parent.parent)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        for key in ("x", "c", "t", "m"):
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    app = DebuggerApp(day3())
+    assert golden_snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
 def test_an_sb3_with_no_names_stops_at_the_dropped_write(tmp_path: Path) -> None:
     """On the exported buggy day3 .sb3 (no slices, no DSL lines), x then c stops at the first access
     outside `deltas`."""
