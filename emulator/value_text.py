@@ -7,7 +7,8 @@ import math
 from emulator.values import Value, number_to_string
 
 ELLIPSIS = "…"
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', **_CONTROL_ESCAPES}
 
 
 def show_value(value: Value | None, width: int = 0) -> str:
@@ -39,9 +40,23 @@ def cut(text: str, width: int) -> str:
     return text
 
 
+def safe_text(text: str, width: int = 0) -> str:
+    """A name or path read from a file, fit for a terminal: control characters escaped as in a value, long text cut.
+
+    Unlike a value it is not quoted, so quotes and backslashes stay as they are.
+    """
+    if not text.isprintable():  # printable text has no control characters: most names skip the loop
+        text = "".join(_control(c) for c in text)
+    return cut(text, width)
+
+
 def _escape(c: str) -> str:
-    if c in _ESCAPES:
-        return _ESCAPES[c]
+    return _ESCAPES.get(c) or _control(c)
+
+
+def _control(c: str) -> str:
+    if c in _CONTROL_ESCAPES:
+        return _CONTROL_ESCAPES[c]
     # Control characters would move the cursor or restyle the terminal: show their code instead.
     if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0:
         return f"\\x{ord(c):02x}"

@@ -536,3 +536,337 @@ def fuzz_programs(draw: st.DrawFn) -> dict:
         "seed": draw(st.integers(0, 2**32 - 1)),
         "turbo": draw(st.booleans()),
     }
+
+
+# ## Hostile traces (tests/test_trace_hostile.py)
+#
+# A hostile trace is a real trace made to break the reader: its checksums are valid (recomputed as
+# format.TraceWriter computes them), its contents are not. The strategies mutate a base trace the
+# test records, so most mutations reach past the first check into the fields behind it.
+
+# Imported here, not at the top, so that this section stays one block that merges cleanly.
+import json  # noqa: E402
+import struct  # noqa: E402
+import zlib  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from emulator.trace import codec  # noqa: E402
+
+TRACE_PREAMBLE = 12
+CHUNK_HEAD = struct.Struct("<4sBBHIIQIQ")  # format.CHUNK without its trailing header CRC
+CHUNK_KIND_CODES = b"HTSEZ"
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as the file holds it: header fields and payload; `origin` is its offset in the base trace."""
+
+    kind: int
+    codec: int
+    flags: int
+    size: int  # the uncompressed length it states
+    first: int
+    count: int
+    step: int
+    payload: bytes
+    origin: int | None = None
+
+    def raw(self) -> bytes:
+        """The payload uncompressed (for the base trace's own chunks)."""
+        return zlib.decompress(self.payload) if self.codec else self.payload
+
+    def with_raw(self, raw: bytes) -> "StoredChunk":
+        """The same chunk holding other contents, compressed as the writer does, its size stated truly."""
+        return replace(self, codec=1, size=len(raw), payload=zlib.compress(raw, 6))
+
+
+def split_trace(data: bytes) -> tuple[bytes, list[StoredChunk]]:
+    """A whole trace's preamble and its chunks."""
+    pos, chunks = TRACE_PREAMBLE, []
+    while pos < len(data):
+        _, kind, codec, flags, length, size, first, count, step = CHUNK_HEAD.unpack_from(data, pos)
+        start = pos + CHUNK_HEAD.size + 8
+        payload = data[start : start + length]
+        chunks.append(StoredChunk(kind, codec, flags, size, first, count, step, payload, pos))
+        pos = start + length
+    return data[:TRACE_PREAMBLE], chunks
+
+
+def join_trace(preamble: bytes, chunks: list[StoredChunk], keep_refs: bool = True) -> bytes:
+    """Chunks back into a file with valid checksums; with keep_refs, snapshots still find the snapshots they refer to."""
+    out, moved = bytearray(preamble), {}
+    for chunk in chunks:
+        if chunk.origin is not None:
+            moved[chunk.origin] = len(out)
+        if keep_refs and chunk.kind == ord("S"):
+            chunk = _moved_refs(chunk, moved)
+        head = CHUNK_HEAD.pack(
+            b"TRCK",
+            chunk.kind,
+            chunk.codec,
+            chunk.flags,
+            len(chunk.payload),
+            chunk.size,
+            chunk.first,
+            chunk.count,
+            chunk.step,
+        )
+        head += struct.pack("<I", zlib.crc32(chunk.payload))
+        out += head + struct.pack("<I", zlib.crc32(head)) + chunk.payload
+    return bytes(out)
+
+
+def _moved_refs(chunk: StoredChunk, moved: dict[int, int]) -> StoredChunk:
+    """A snapshot whose references follow the chunks they name to where they now are."""
+    try:
+        raw = chunk.raw()
+        (n,) = struct.unpack_from("<I", raw)
+        meta = json.loads(raw[4 : 4 + n])
+        refs = [[c, moved.get(at, at)] for c, at in meta["refs"]]
+    except (zlib.error, struct.error, ValueError, KeyError, TypeError):
+        return chunk  # a hostile snapshot: left as it is
+    if refs == meta["refs"]:
+        return chunk
+    head = json.dumps({**meta, "refs": refs}, sort_keys=True, separators=(",", ":")).encode()
+    return chunk.with_raw(struct.pack("<I", len(head)) + head + raw[4 + n :])
+
+
+def deflate_bomb(size: int, block: int = 1 << 20) -> bytes:
+    """A zlib stream of `size` zero bytes made cheaply: one flushed block of zeros, repeated."""
+    squeeze = zlib.compressobj(9)
+    head = squeeze.compress(bytes(block)) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    again = squeeze.compress(bytes(block)) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    return head + again * (size // block - 1) + squeeze.flush()
+
+
+def json_values() -> st.SearchStrategy[object]:
+    """Any JSON value, with the numbers a reader must refuse (negative, huge, fractional, non-finite)."""
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers(-1, 5)
+        | st.integers(-(2**65), 2**65)
+        | st.sampled_from([2**31, 2**32, 2**62, 2**63, 2**64, 1.5, 1e308])
+        | st.floats()
+        | st.text(max_size=12)
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
+        max_leaves=10,
+    )
+
+
+def _places(value: object, path: tuple = ()) -> list[tuple]:
+    """Every path to a value inside a JSON document."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _places(inner, (*path, key))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value[:8]):  # the first rows are enough, and keep this small
+            found += _places(inner, (*path, i))
+    return found
+
+
+def _edit(value: object, path: tuple, change: object) -> object:
+    """A copy of a JSON document with the value at path changed by `change` (a function of the old value)."""
+    if not path:
+        return change(value)  # type: ignore[operator]
+    copy = dict(value) if isinstance(value, dict) else list(value)  # type: ignore[call-overload]
+    copy[path[0]] = _edit(copy[path[0]], path[1:], change)
+    return copy
+
+
+@st.composite
+def mutated_json(draw: st.DrawFn, document: object) -> object:
+    """A real JSON document with one place changed: replaced, dropped from, grown, or a row cut short."""
+    path = draw(st.sampled_from(_places(document)))
+    how = draw(st.sampled_from(["replace", "drop", "grow", "swap"]))
+    other = draw(json_values())
+
+    def change(old: object) -> object:
+        if how == "drop" and isinstance(old, dict) and old:
+            gone = draw(st.sampled_from(sorted(old)))
+            return {k: v for k, v in old.items() if k != gone}
+        if how == "drop" and isinstance(old, list) and old:
+            return old[:-1]
+        if how == "grow" and isinstance(old, dict):
+            return {**old, draw(st.text(max_size=8)): other}
+        if how == "grow" and isinstance(old, list):
+            return [*old, other]
+        if how == "swap" and isinstance(old, list) and len(old) > 1:
+            return old[::-1]
+        return other
+
+    return _edit(document, path, change)
+
+
+def _deep(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+@st.composite
+def hostile_json(draw: st.DrawFn, raw: bytes) -> bytes:
+    """JSON contents for a JSON chunk: the real document mutated, any JSON, deep nesting, or not JSON."""
+    how = draw(st.sampled_from(["mutate", "mutate", "mutate", "any", "deep", "bytes"]))
+    if how == "mutate":
+        return json.dumps(draw(mutated_json(json.loads(raw)))).encode()
+    if how == "any":
+        return json.dumps(draw(json_values())).encode()
+    if how == "deep":
+        return _deep(draw(st.integers(30, 50_000)))
+    return draw(st.binary(max_size=64))
+
+
+@st.composite
+def hostile_columns(draw: st.DrawFn, raw: bytes) -> bytes:
+    """Contents for a column chunk: its meta mutated, a column replaced, bytes overwritten, or cut or grown."""
+    (n,) = struct.unpack_from("<I", raw)
+    meta, body = json.loads(raw[4 : 4 + n]), raw[4 + n :]
+    how = draw(
+        st.sampled_from(
+            ["meta", "meta", "column", "column", "column", "bytes", "cut", "grow", "length"]
+        )
+    )
+    if how == "meta":
+        head = json.dumps(draw(mutated_json(meta))).encode()
+        return struct.pack("<I", len(head)) + head + body
+    if how == "column":
+        return draw(_hostile_column(raw))
+    if how == "bytes" and body:
+        at = draw(st.integers(0, len(body) - 1))
+        new = draw(st.binary(min_size=1, max_size=8))[: len(body) - at]
+        return (
+            raw[: 4 + n + at] + new + raw[4 + n + at + len(new) :]
+        )  # same length: the columns still line up
+    if how == "cut":
+        return raw[: draw(st.integers(0, len(raw)))]
+    if how == "grow":
+        return raw + draw(st.binary(min_size=1, max_size=16))
+    return struct.pack("<I", draw(st.integers(0, 2**32 - 1))) + raw[4:]
+
+
+_COLUMN_DTYPES = ["|u1", "<u2", "<u4", "<u8", "<i4", "<f8"]
+
+
+@st.composite
+def _hostile_column(draw: st.DrawFn, raw: bytes) -> bytes:
+    """One column of a chunk with other numbers (boundary values, or any), another size, or another type."""
+    meta, cols = codec.unpack(raw)
+    name = draw(st.sampled_from(sorted(cols)))
+    array = cols[name]
+    dtype = np.dtype(draw(st.sampled_from([array.dtype.str, array.dtype.str, *_COLUMN_DTYPES])))
+    size = draw(
+        st.sampled_from([array.size, array.size, max(array.size - 1, 0), array.size + 1, 0])
+    )
+    if dtype.kind == "f":
+        element = st.floats() | st.sampled_from([0.0, 1.0, 1e308])
+    else:
+        info = np.iinfo(dtype)
+        special = st.sampled_from([0, 1, 2, 6, 7, int(info.max), int(info.min)])
+        element = special | st.integers(int(info.min), min(int(info.max), 300))
+    values = draw(st.lists(element, min_size=size, max_size=size))
+    if (
+        dtype == array.dtype and size and draw(st.booleans())
+    ):  # most of the real numbers, a few changed
+        values = [*array.tolist(), *values][:size]
+        for i in draw(st.lists(st.integers(0, size - 1), max_size=3)):
+            values[i] = draw(element)
+    return pack_columns(meta, {**cols, name: np.array(values, dtype=dtype)})
+
+
+def pack_columns(meta: dict, cols: dict[str, np.ndarray]) -> bytes:
+    """A column payload packed as the writer packs it: the meta's "cols" give the order, the arrays their types."""
+    out = codec.Columns()
+    for name, _, _, shuffled in meta["cols"]:
+        out.add(name, cols[name], shuffle=shuffled)
+    return out.pack({k: v for k, v in meta.items() if k != "cols"})
+
+
+@st.composite
+def hostile_payload(draw: st.DrawFn, chunk: StoredChunk) -> StoredChunk:
+    """A chunk with hostile contents, well compressed and checksummed."""
+    raw = chunk.raw()
+    if chunk.kind in (ord("S"), ord("E")):
+        return chunk.with_raw(draw(hostile_columns(raw)))
+    return chunk.with_raw(draw(hostile_json(raw)))
+
+
+@st.composite
+def hostile_header(draw: st.DrawFn, chunk: StoredChunk) -> StoredChunk:
+    """A chunk whose header states other sizes, counts, positions, kind or codec: near the truth, small, or huge."""
+    field = draw(st.sampled_from(["size", "first", "count", "step", "codec", "kind"]))
+    big = {"size": 2**32 - 1, "count": 2**32 - 1}.get(field, 2**64 - 1)
+    now = getattr(chunk, field)
+    near = st.integers(max(now - 2, 0), min(now + 2, big))
+    value = draw(near | st.integers(0, 3) | st.integers(0, big) | st.just(big))
+    if field == "codec":
+        value = draw(st.sampled_from([0, 1, 2]))
+    if field == "kind":
+        value = draw(st.sampled_from(list(CHUNK_KIND_CODES)))
+    return replace(chunk, **{field: value})
+
+
+@st.composite
+def hostile_compression(draw: st.DrawFn, chunk: StoredChunk) -> StoredChunk:
+    """Compressed data that does not match its stated size: longer (a small bomb), shorter, cut, or with bytes after it."""
+    raw = chunk.raw()
+    how = draw(st.sampled_from(["bomb", "longer", "shorter", "cut", "trailing", "stored"]))
+    if how == "bomb":
+        return replace(chunk, payload=deflate_bomb(draw(st.integers(2, 8)) << 20))
+    if how == "longer":
+        return replace(chunk, payload=zlib.compress(raw + bytes(draw(st.integers(1, 1 << 16)))))
+    if how == "shorter":
+        return replace(
+            chunk, payload=zlib.compress(raw[: draw(st.integers(0, max(len(raw) - 1, 0)))])
+        )
+    if how == "cut":
+        return replace(chunk, payload=chunk.payload[: draw(st.integers(0, len(chunk.payload) - 1))])
+    if how == "trailing":
+        return replace(chunk, payload=chunk.payload + draw(st.binary(min_size=1, max_size=8)))
+    return replace(chunk, codec=0, payload=raw, size=draw(st.integers(0, 2 * len(raw))))
+
+
+@st.composite
+def _reordered(draw: st.DrawFn, chunks: list[StoredChunk]) -> list[StoredChunk]:
+    """The chunks in another order: the header kept first (or not), some dropped, some repeated."""
+    head, rest = ([chunks[0]], chunks[1:]) if draw(st.integers(0, 4)) else ([], chunks)
+    how = draw(st.sampled_from(["shuffle", "swap", "drop", "repeat"]))
+    i, j = sorted(draw(st.lists(st.integers(0, len(rest) - 1), min_size=2, max_size=2)))
+    if how == "shuffle":
+        rest = draw(st.permutations(rest))
+    elif how == "swap":
+        rest[i], rest[j] = rest[j], rest[i]
+    elif how == "drop":
+        del rest[i : j + 1]
+    else:
+        rest.insert(j, rest[i])
+    return head + rest
+
+
+@st.composite
+def hostile_traces(draw: st.DrawFn, base: bytes) -> bytes:
+    """A base trace made hostile: one to three chunk rewrites, a reordering, a truncation or bit flips."""
+    how = draw(st.sampled_from(["rewrite", "rewrite", "rewrite", "reorder", "cut", "flip"]))
+    if how == "cut":
+        return base[: draw(st.integers(0, len(base)))]
+    if how == "flip":
+        data = bytearray(base)
+        for at in draw(st.lists(st.integers(0, len(base) * 8 - 1), min_size=1, max_size=3)):
+            data[at // 8] ^= 1 << (at % 8)
+        return bytes(data)
+    preamble, chunks = split_trace(base)
+    if how == "reorder":
+        return join_trace(preamble, draw(_reordered(chunks)), keep_refs=draw(st.booleans()))
+    # Each chunk is rewritten once at most: the rewrites start from a chunk's real contents.
+    for i in draw(st.lists(st.integers(0, len(chunks) - 1), min_size=1, max_size=3, unique=True)):
+        rewrite = draw(
+            st.sampled_from([hostile_payload, hostile_payload, hostile_header, hostile_compression])
+        )
+        chunks[i] = draw(rewrite(chunks[i]))
+    return join_trace(preamble, chunks)

@@ -4,8 +4,9 @@ recorder.Recorder(runtime, sink)   hooks that write a trace (Tee runs it beside 
 recorder.record_run(project, sink) run a project from the green flag, recording
 replay.Trace.open(path)            header, tables, chunk index; state_at(n), event(n),
                                    last_write_before(n, name, items), writes_to(name, item),
-                                   cursor(n) -> Cursor: seek / forward / back
+                                   cursor(n) -> Cursor: seek / forward / back; verify()
 diff.diff(a, b)                    first divergence and end-of-run differences
 render                             all of the above as text lines
 format, codec                      the bytes (format.TraceError for a file that cannot be read)
+schema, layout                     the checks an untrusted file passes: every field, the chunks' order
 """

@@ -5,6 +5,10 @@ A payload is `u32 meta length, meta JSON, then each column's bytes` in the order
 kind so that compression does the rest: a float that is a whole number in int32 range goes to an
 int column, a float seen earlier in the chunk becomes the distance back to it, and only new
 floats are stored as 8 bytes; strings index a per-chunk table kept in the meta.
+
+A reader trusts none of it: every column's type comes from a short list, every count and index is
+checked against what it counts or indexes, and a back-reference must point strictly back within
+its chunk (a distance of 0 would otherwise send decode_values round for ever).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from emulator.trace import schema
 from emulator.values import Value
 
 # Value tags, one byte per value.
@@ -32,6 +37,10 @@ TAG_NONE = 6
 _TYPE_TAG = {float: TAG_FLOAT, int: TAG_FLOAT, str: TAG_STR, bool: TAG_TRUE, type(None): TAG_NONE}
 _META_LEN = struct.Struct("<I")
 _INT32_MAX = 2**31 - 1
+# The column types the writer makes: the only ones a reader accepts (a dtype is untrusted text).
+DTYPES = frozenset({"|u1", "<u2", "<u4", "<u8", "<i4", "<f8"})
+_COLUMN = (schema.text, schema.text, schema.whole, schema.flag)  # name, dtype, count, shuffled
+VALUE_COLUMNS = ("tags", "ints", "refs", "fresh", "strs")
 
 
 class Columns:
@@ -68,14 +77,22 @@ class Columns:
 
 def unpack(raw: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """A payload's meta and its columns by name (raises ValueError when they do not add up)."""
+    if len(raw) < _META_LEN.size:
+        raise ValueError("payload too short for its meta length")
     (n,) = _META_LEN.unpack_from(raw, 0)
-    meta = json.loads(raw[4 : 4 + n])
+    if n > len(raw) - _META_LEN.size:
+        raise ValueError("meta runs past the payload")
+    meta = schema.mapping(schema.load_json(raw[4 : 4 + n]), "meta")
     pos, cols = 4 + n, {}
-    for name, dtype_str, count, shuffled in meta["cols"]:
+    for name, dtype_str, count, shuffled in schema.rows(meta.get("cols"), "cols", _COLUMN):
+        if dtype_str not in DTYPES or name in cols:
+            raise ValueError(
+                f"column {name[:20]!a} repeats or has an unknown type {dtype_str[:8]!a}"
+            )
         dtype = np.dtype(dtype_str)
         size = dtype.itemsize * count
         if pos + size > len(raw):
-            raise ValueError(f"column {name!r} runs past the payload")
+            raise ValueError(f"column {name[:20]!a} runs past the payload")
         data = np.frombuffer(raw, np.uint8, size, pos)
         if shuffled:
             data = data.reshape(dtype.itemsize, count).T.copy()
@@ -84,6 +101,26 @@ def unpack(raw: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     if pos != len(raw):
         raise ValueError("payload has bytes no column claims")
     return meta, cols
+
+
+def column(
+    cols: dict[str, np.ndarray], name: str, kind: str, size: int | None = None
+) -> np.ndarray:
+    """A column that must be there, of a kind of number ("u" unsigned, "i" signed, "f" float), and of a size."""
+    array = cols.get(name)
+    if array is None or array.dtype.kind != kind:
+        raise ValueError(f"column {name!r} is missing or of the wrong type")
+    if size is not None and array.size != size:
+        raise ValueError(f"column {name!r} holds {array.size:,} numbers, not {size:,}")
+    return array
+
+
+def below(array: np.ndarray, limit: int, what: str, low: int = 0) -> np.ndarray:
+    """Unsigned numbers, checked to be in low..limit-1, as int64."""
+    if array.size and (int(array.max()) >= limit or int(array.min()) < low):
+        want = f"want {low:,}..{limit - 1:,}" if limit > low else "there are none"
+        raise ValueError(f"{what} out of range ({want})")
+    return array.astype(np.int64)
 
 
 def narrow(array: np.ndarray) -> np.ndarray:
@@ -154,28 +191,45 @@ class Decoded:
 
 
 def decode_values(meta: dict[str, Any], cols: dict[str, np.ndarray], prefix: str) -> Decoded:
-    """The values encode_values stored under `prefix`."""
-    tags = cols[prefix + "tags"]
+    """The values encode_values stored under `prefix` (raises ValueError when the columns do not fit)."""
+    tags = below(column(cols, prefix + "tags", "u"), TAG_NONE + 1, "a value tag").astype(np.uint8)
     floats = np.zeros(tags.size, dtype=np.float64)
-    floats[tags == TAG_INT] = cols[prefix + "ints"]
+    is_int = tags == TAG_INT
+    floats[is_int] = column(cols, prefix + "ints", "i", int(is_int.sum()))
     other_pos = np.flatnonzero((tags == TAG_FLOAT) | (tags == TAG_REF))
     is_ref = tags[other_pos] == TAG_REF
-    source = np.arange(other_pos.size)
-    source[is_ref] -= cols[prefix + "refs"].astype(np.int64)
-    if source.size and int(source.min()) < 0:
-        raise ValueError("a value refers back past the start of its chunk")
-    # A repeat points at the previous occurrence, which may be a repeat itself: jump until fresh.
-    while is_ref[source].any():
-        source = source[source]
+    source = _sources(is_ref, column(cols, prefix + "refs", "u", int(is_ref.sum())))
     other = np.zeros(other_pos.size, dtype=np.float64)
-    other[~is_ref] = cols[prefix + "fresh"]
+    other[~is_ref] = column(cols, prefix + "fresh", "f", int((~is_ref).sum()))
     floats[other_pos] = other[source]
     objects = np.empty(tags.size, dtype=object)
     is_float = tags <= TAG_REF
     objects[is_float] = floats[is_float]
-    strings = np.empty(len(meta.get(prefix + "strings", [])), dtype=object)
-    strings[:] = meta.get(prefix + "strings", [])
-    objects[tags == TAG_STR] = strings[cols[prefix + "strs"].astype(np.int64)]
+    table = schema.texts(meta.get(prefix + "strings", []), prefix + "strings")
+    strings = np.empty(len(table), dtype=object)
+    strings[:] = table
+    is_str = tags == TAG_STR
+    ids = column(cols, prefix + "strs", "u", int(is_str.sum()))
+    objects[is_str] = strings[below(ids, len(table), "a string number")]
     objects[tags == TAG_TRUE] = True
     objects[tags == TAG_FALSE] = False
     return Decoded(objects.tolist(), tags, floats)
+
+
+def _sources(is_ref: np.ndarray, distances: np.ndarray) -> np.ndarray:
+    """For each float, the position of the fresh float it repeats (its own when it is fresh)."""
+    source = np.arange(is_ref.size)
+    at = source[is_ref]
+    # A distance of 0 would point a repeat at itself, and the jumping below would never end.
+    if distances.size and (
+        int(distances.min()) < 1 or bool((distances > at.astype(np.uint64)).any())
+    ):
+        raise ValueError("a repeated value refers to itself or back past the start of its chunk")
+    source[is_ref] = at - distances.astype(np.int64)
+    # A repeat points at an earlier occurrence, which may be a repeat itself: jump until fresh.
+    # Every pointer goes strictly back, so each jump doubles the distance covered: log2(n) rounds.
+    for _ in range(is_ref.size.bit_length() + 1):
+        if not is_ref[source].any():
+            return source
+        source = source[source]
+    raise ValueError("repeated values do not lead back to a fresh one")
