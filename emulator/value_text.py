@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 from emulator.values import Value, number_to_string
 
@@ -26,11 +27,6 @@ def show_value(value: Value | None, width: int = 0) -> str:
     else:
         text = '"' + "".join(_escape(c) for c in value) + '"'
     return cut(text, width)
-
-
-def safe_text(text: str, width: int = 0) -> str:
-    """Text from a project or a trace as a terminal may show it: control characters escaped, long text cut."""
-    return cut("".join(_escape(c) if c not in '\\"' else c for c in text), width)
 
 
 def cut(text: str, width: int) -> str:
@@ -60,4 +56,8 @@ def _control(c: str) -> str:
     # Control characters would move the cursor or restyle the terminal: show their code instead.
     if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0:
         return f"\\x{ord(c):02x}"
+    # Format characters (a bidi override can reorder what a line seems to say), line and paragraph
+    # separators, and lone surrogates (which no terminal encoding can write) are shown by code too.
+    if unicodedata.category(c) in ("Cf", "Zl", "Zp", "Cs"):
+        return f"\\u{ord(c):04x}"
     return c

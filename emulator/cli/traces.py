@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from typing import Any
 
@@ -148,6 +149,8 @@ def cmd_replay(args: argparse.Namespace, extra: list[str]) -> int:
 
         run_replay(trace, args.trace)
         return 0
+    if args.summary:
+        trace.verify()  # a summary vouches for the whole file, not only the chunks it prints
     print("\n".join(render.header_lines(trace, args.trace)))
     at = trace.event_count if args.at is None else args.at
     if args.at_step is not None:
@@ -201,11 +204,15 @@ def cmd_diff(args: argparse.Namespace, extra: list[str]) -> int:
 def _is_trace(path: str) -> bool:
     from emulator.trace.format import MAGIC
 
+    if not os.path.isfile(path):
+        # A missing file, a pipe or a device: a name ending in .trace is left for Trace.open to
+        # refuse in one line; anything else is taken as a target, whose loader refuses it.
+        return path.endswith(".trace")
     try:
         with open(path, "rb") as f:
             return f.read(len(MAGIC)) == MAGIC
     except OSError:
-        return path.endswith(".trace")  # a missing trace: let Trace.open name the problem
+        return path.endswith(".trace")
 
 
 def _live_trace(args: argparse.Namespace, extra: list[str], base: Trace) -> Trace:
