@@ -198,6 +198,13 @@ async def test_a_watch_on_a_list_range_stops_continue() -> None:
         assert session.paused is not None and session.paused.reason == "watch"
         assert "weights[" in session.paused.detail
         assert "watch" in app.state
+        # The hit stays in the events pane, and the list table shows the item written.
+        hit = session.findings.watch_hits[-1]
+        assert hit.index is not None and 3941 <= hit.index <= 4100
+        assert any(e.kind == "watch" for e in app.query_one(EventsView).rows)
+        table = app.query_one(ListTable)
+        assert table.cell is not None and table.cell.name == "weights"
+        assert table.cursor == hit.index - 1
 
 
 @drive
@@ -485,6 +492,9 @@ def test_the_story_screen(golden_snap_compare: Any, monkeypatch: pytest.MonkeyPa
             await pilot.press(key)
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
+        # A toast's presence depends on how long the run took: the picture leaves them out.
+        pilot.app.clear_notifications()
+        await pilot.pause()
 
     app = DebuggerApp(day3())
     assert golden_snap_compare(app, terminal_size=(160, 48), run_before=run_before)

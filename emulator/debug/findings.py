@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,20 @@ class Clamp:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class WatchHit:
+    """A write to something watched: where, what it said, and the list item it wrote (if any)."""
+
+    target: str
+    block_id: str
+    text: str
+    name: str
+    index: int | None = None
+
+
+WATCH_HITS_KEPT = 1000  # the latest watch hits the events pane can list
+
+
 @dataclass
 class Watch:
     """Stop when a variable is written, or when items start..end of a list are."""
@@ -94,6 +109,7 @@ class Findings(RunHooks):
         self.written: dict[str, bytearray] | None = None  # per list name, since the mark
         self.watches: list[Watch] = []
         self.watch_hit: str | None = None
+        self.watch_hits: deque[WatchHit] = deque(maxlen=WATCH_HITS_KEPT)
         self.probes: dict[tuple[str, str], OffsetProbe] = {}  # (target, block) -> its probe
         self.offsets: dict[str, dict[int, float]] = {}
         self.block_count = lambda: 0
@@ -128,7 +144,8 @@ class Findings(RunHooks):
         if self.watches:
             for w in self.watches:
                 if not w.is_list and w.name == cell.name:
-                    self.watch_hit = f"{cell.name} set to {show_value(value)} by block {block_id}"
+                    text = f"{cell.name} set to {show_value(value)} by block {block_id}"
+                    self._hit(WatchHit(thread.target.name, block_id, text, cell.name))
 
     def _watched_block(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         key = (thread.target.name, block_id)
@@ -156,7 +173,14 @@ class Findings(RunHooks):
                 bits.extend(bytes(index - len(bits)))
             bits[index - 1] = 1
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
-            self.watch_hit = f"{cell.name}[{index}] {op}: {show_value(old)} -> {show_value(new)} by block {block_id}"
+            change = f"{show_value(old)} -> {show_value(new)}"
+            text = f"{cell.name}[{index}] {op}: {change} by block {block_id}"
+            self._hit(WatchHit(thread.target.name, block_id, text, cell.name, index))
+
+    def _hit(self, hit: WatchHit) -> None:
+        """A watched write: pause before the next block, and keep it in the record of hits."""
+        self.watch_hit = hit.text
+        self.watch_hits.append(hit)
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]

@@ -211,10 +211,19 @@ class DebuggerApp(Responsive):
         paused = message.paused
         self.state = state_text(paused)
         if paused.reason == PauseReason.WATCH:
+            self._follow_watch_hit()
             self.notify(safe_text(paused.detail, 200), title="watchpoint", markup=False)
         elif paused.finished:
             self.notify("the run has finished")
         self.refresh_panes(new_pause=True)
+
+    def _follow_watch_hit(self) -> None:
+        """The list table shows the item the watched write wrote."""
+        hits = self.session.findings.watch_hits
+        if hits and hits[-1].index is not None:
+            self.painter.show_list(hits[-1].name)
+            self.show_bottom("list")
+            self.query_one(ListTable).cursor = hits[-1].index - 1
 
     def on_run_failed(self, message: RunFailed) -> None:
         self._stopped()

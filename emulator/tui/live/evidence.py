@@ -12,7 +12,7 @@ from emulator.debug.session import DebugSession
 class Event:
     """One line of evidence: out-of-range accesses, NaN/Infinity, or lookup-table clamps, by one block."""
 
-    kind: str  # "read", "write", "nonfinite", "clamp"
+    kind: str  # "read", "write", "nonfinite", "clamp", "watch"
     subject: str  # the list or variable
     count: int
     where: str  # items, first value or limit
@@ -31,8 +31,9 @@ KIND_TITLES = {
     "write": "write dropped",
     "nonfinite": "NaN/Inf",
     "clamp": "clamp",
+    "watch": "watch hit",
 }
-KIND_FILTERS = ("all", "out of range", "nonfinite", "clamp")
+KIND_FILTERS = ("all", "out of range", "nonfinite", "clamp", "watch")
 
 
 def events(session: DebugSession) -> list[Event]:
@@ -49,6 +50,9 @@ def events(session: DebugSession) -> list[Event]:
         n = explain.nonfinite_of(session, found)
         text = f"{n.what} was set to {n.first} {n.count} time(s)"
         out.append(Event("nonfinite", n.what, n.count, n.first, found.target, found.block_id, text))
+    for hit in list(findings.watch_hits):
+        where = f"item {hit.index}" if hit.index is not None else "set"
+        out.append(Event("watch", hit.name, 1, where, hit.target, hit.block_id, hit.text))
     for c in list(findings.clamps.values()):
         if c.count:
             out.append(

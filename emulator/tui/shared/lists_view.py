@@ -67,10 +67,25 @@ class ListTable(LineView):
             self.border_subtitle = Text(
                 f"item {index} is outside 1..{self.access.length}", style="b red"
             )
+        elif self.has_focus and 0 <= self.cursor < len(self.cell.items):
+            # Focused, the subtitle holds the cursor item's value whole (the rows cut long ones).
+            width = max(10, self.size.width - 4)
+            value = show_value(self.cell.items[self.cursor])
+            self.border_subtitle = plain(f"item {self.cursor + 1}: {value}", width)
         else:
             self.border_subtitle = (
                 "l: next list" if self.written is None else "w = written since the mark"
             )
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        self._retitle()
+
+    def on_focus(self) -> None:
+        self._retitle()
+
+    def on_blur(self) -> None:
+        self._retitle()
 
     @property
     def row_count(self) -> int:
