@@ -135,3 +135,29 @@ def test_the_output_and_curves_tabs_show_what_the_run_said_and_learned() -> None
     output, curve = asyncio.run(run())
     assert "Network says: test accuracy:" in output
     assert len(curve) == 1 and curve[0] > 0  # one epoch: one mean loss
+
+
+def test_the_guided_start_tells_the_story() -> None:
+    """debug --explain runs to the first bad access and on to the end of that sample: the story tab
+    then shows W1 unchanged beside slices that changed, the heatmap shows W1's change, the layer map
+    flags deltas, and the events list the dropped writes."""
+    from emulator.tui.live.output_view import StoryView
+    from emulator.tui.shared.heatmap import Heatmap
+
+    async def run() -> tuple[str, str, str, list[str]]:
+        session = DebugSession("day3", {"variant": "buggy", "epochs": 1, "train": 3, "test": 2})
+        app = DebuggerApp(session, guided=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            story = str(app.query_one(StoryView).render())
+            heatmap = app.query_one(Heatmap)
+            kinds = [e.kind for e in app.query_one("#events").rows]  # type: ignore[attr-defined]
+            return story, heatmap.slice.name, heatmap.mode, kinds  # type: ignore[union-attr]
+
+    story, shown, mode, kinds = asyncio.run(run())
+    assert "W1 (weights 1..3920): 0 of 3,920 changed" in story
+    assert "W2 (weights 3941..4100): 160 of 160 changed" in story
+    assert "layer map: deltas of layer 2 are items 43..62" in story
+    assert shown == "W1" and mode == "change" and "write" in kinds

@@ -31,6 +31,11 @@ def register(sub: Any) -> None:
         "debug", help="open the terminal inspector (Textual) on a program or project"
     )
     _add_session_options(debug)
+    debug.add_argument(
+        "--explain",
+        action="store_true",
+        help="open on the story: run to the first bad list access and on to the end of that sample",
+    )
     debug.set_defaults(handler=cmd_debug)
 
 
@@ -75,7 +80,7 @@ def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
         )
     from emulator.tui.live.app import run_app
 
-    run_app(_session(args, extra))
+    run_app(_session(args, extra), guided=args.explain)
     return 0
 
 

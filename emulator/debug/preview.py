@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from emulator.values import Value
 
@@ -23,15 +23,21 @@ def preview(
 ) -> list[tuple[str, Value]]:
     """Evaluate named reporters on a thread without changing the run."""
     rng_state, hooks = runtime.rng.getstate(), runtime.hooks
-    known = [(t, set(t.variables), set(t.lists)) for t in runtime.targets]
+    # Lookups create a missing variable or list; counting is enough to notice one (the usual case:
+    # none), and only then is the target's set of names compared, to take the new one away.
+    counts = [(len(t.variables), len(t.lists)) for t in runtime.targets]
     runtime.hooks = None  # reads outside a list would be reported as the program's
     try:
         return [(name, report(thread)) for name, report in reporters]
     finally:
         runtime.hooks = hooks
         runtime.rng.setstate(rng_state)  # "pick random" and item "random" draw from it
-        for target, variables, lists in known:  # lookups create missing variables and lists
-            for var_id in set(target.variables) - variables:
-                del target.variables[var_id]
-            for list_id in set(target.lists) - lists:
-                del target.lists[list_id]
+        for target, (variables, lists) in zip(runtime.targets, counts, strict=True):
+            _drop_new(target.variables, variables)
+            _drop_new(target.lists, lists)
+
+
+def _drop_new(cells: MutableMapping[str, Any], count: int) -> None:
+    """Remove the entries added after the first `count` (dicts keep insertion order)."""
+    for key in list(cells)[count:]:
+        del cells[key]

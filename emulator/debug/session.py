@@ -247,6 +247,24 @@ class DebugSession:
         """Ask a run in another thread to pause before its next block."""
         self._pause_requested.set()
 
+    def run_to_story(self) -> Paused:
+        """The guided start: run to the first list access outside its list, then on to the end of
+        that sample, so that the slices its update changed stand beside those it did not."""
+        self.arm_mark()
+        was_on = self.pauses_on_out_of_range
+        self.pause_on_out_of_range(True)
+        first = self.continue_()
+        self.pause_on_out_of_range(was_on)
+        sample = self.program.sample_variable if self.program is not None else None
+        if first.finished or sample is None:
+            return first
+        watch = Watch(sample)
+        self.findings.watches.append(watch)
+        try:
+            return self.continue_()
+        finally:
+            self.findings.watches.remove(watch)
+
     # ## The mark
 
     def run_to_mark(self) -> Paused:

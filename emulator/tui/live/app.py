@@ -23,8 +23,9 @@ from emulator.errors import EmulatorError, ProgramError
 from emulator.program import Curve
 from emulator.tui.live.commands import palette_commands
 from emulator.tui.live.events_view import EventsView, LayerMapView
+from emulator.tui.live.evidence import changed_items
 from emulator.tui.live.labels import describe_target, state_text
-from emulator.tui.live.output_view import CurvesView, OutputView
+from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
@@ -100,14 +101,21 @@ class DebuggerApp(Responsive):
             "t",
             "next_tab",
             "next tab",
-            "next bottom-right tab: events, layer map, output, curves",
+            "next bottom-right tab: events, layer map, story, output, curves",
             show=False,
         ),
         *SHARED,
     ]
 
-    def __init__(self, session: DebugSession, *, live_refresh_s: float = LIVE_REFRESH_S) -> None:
+    def __init__(
+        self,
+        session: DebugSession,
+        *,
+        live_refresh_s: float = LIVE_REFRESH_S,
+        guided: bool = False,
+    ) -> None:
         super().__init__()
+        self.guided = guided  # open on the story: run to the first finding and set the panes for it
         self.session = session
         self.live_refresh_s = live_refresh_s
         self.running = False
@@ -137,6 +145,8 @@ class DebuggerApp(Responsive):
                     yield EventsView(id="events")
                 with TabPane("layer map", id="layers-tab"):
                     yield LayerMapView(id="layers")
+                with TabPane("story", id="story-tab"):
+                    yield StoryView(id="story")
                 with TabPane("output", id="output-tab"):
                     yield OutputView(id="output")
                 with TabPane("curves", id="curves-tab"):
@@ -167,6 +177,8 @@ class DebuggerApp(Responsive):
         session.arm_mark()
         self.query_one(ScriptView).focus()
         self.refresh_panes(new_pause=True)
+        if self.guided:
+            self.action_run("run_to_story")
 
     # ## Running the engine
 
@@ -208,6 +220,8 @@ class DebuggerApp(Responsive):
 
     def on_run_stopped(self, message: RunStopped) -> None:
         self._stopped()
+        if message.command == "run_to_story":
+            self._tell_the_story()
         paused = message.paused
         self.state = state_text(paused)
         if paused.reason == PauseReason.WATCH:
@@ -216,6 +230,16 @@ class DebuggerApp(Responsive):
         elif paused.finished:
             self.notify("the run has finished")
         self.refresh_panes(new_pause=True)
+
+    def _tell_the_story(self) -> None:
+        """After the guided run: the story tab, and the heatmap of change on a slice that did not change."""
+        self.query_one(TabbedContent).active = "story-tab"
+        self.painter.heatmap_mode = "change"
+        slices = self.session.slices
+        stuck = [i for i, s in enumerate(slices) if changed_items(self.session, s) == 0]
+        if stuck:
+            self.painter.slice_index = stuck[0]
+        self.show_bottom("tabs")
 
     def _follow_watch_hit(self) -> None:
         """The list table shows the item the watched write wrote."""
@@ -388,7 +412,7 @@ class DebuggerApp(Responsive):
     def action_next_tab(self) -> None:
         self.show_bottom("tabs")
         tabs = self.query_one(TabbedContent)
-        order = ["events-tab", "layers-tab", "output-tab", "curves-tab"]
+        order = ["events-tab", "layers-tab", "story-tab", "output-tab", "curves-tab"]
         tabs.active = order[(order.index(tabs.active) + 1) % len(order)]
 
     def action_events(self) -> None:
@@ -425,6 +449,6 @@ class DebuggerApp(Responsive):
         self.exit()
 
 
-def run_app(session: DebugSession) -> None:
-    """Open the inspector on a session (the `scratch-emu debug` command)."""
-    DebuggerApp(session).run()
+def run_app(session: DebugSession, *, guided: bool = False) -> None:
+    """Open the inspector on a session (the `scratch-emu debug` command; --explain: guided)."""
+    DebuggerApp(session, guided=guided).run()

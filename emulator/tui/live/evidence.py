@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emulator.debug import explain
+from emulator.debug.layer_map import layer_map
 from emulator.debug.session import DebugSession
+from emulator.slices import Slice
+from emulator.values import compare
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,43 @@ def filtered(rows: list[Event], kind: str, query: str) -> list[Event]:
         )
 
     return [e for e in rows if kind_ok(e) and e.matches(query)]
+
+
+def story_lines(session: DebugSession) -> list[tuple[str, str]]:
+    """(line, style): each slice's change since the mark, the layer map's problems, the first bad accesses."""
+    lines = [_slice_line(session, s) for s in session.slices]
+    lines += [(f"layer map: {p}", "bold red") for row in layer_map(session) for p in row.problems]
+    for miss in explain.sorted_misses(session)[:STORY_MISSES]:
+        lines.append((explain.miss_line(explain.out_of_range_of(session, miss)), "red"))
+    return lines or [("nothing found yet: x then c runs to the first bad list access", "dim")]
+
+
+STORY_MISSES = 3  # out-of-range groups the story lists (the events tab has them all)
+
+
+def _slice_line(session: DebugSession, s: Slice) -> tuple[str, str]:
+    changed = changed_items(session, s)
+    if changed is None:
+        return (f"{s.name}: no mark yet", "dim")
+    style = "bold red" if changed == 0 else ""
+    return (
+        f"{s.name} ({s.list_name} {s.start}..{s.end}): {changed:,} of {s.size:,} changed since the mark",
+        style,
+    )
+
+
+def changed_items(session: DebugSession, s: Slice) -> int | None:
+    """How many items of a slice differ from the mark (None before the mark)."""
+    if session.marked is None:
+        return None
+    cell = next(
+        (c for t in session.runtime.targets for c in t.lists.values() if c.name == s.list_name),
+        None,
+    )
+    marked = session.marked.lists.get((cell.owner, cell.id)) if cell is not None else None
+    if cell is None or marked is None:
+        return None
+    now, then = cell.items[s.start - 1 : s.end], marked[s.start - 1 : s.end]
+    return sum(1 for a, b in zip(now, then, strict=False) if compare(a, b) != 0) + max(
+        0, len(now) - len(then)
+    )

@@ -1,4 +1,4 @@
-"""OutputView: what the program said (every say and think bubble, newest last) and CurvesView: its curves."""
+"""The story, output and curves tabs: what the evidence says so far, what the program said, what it learned."""
 
 from __future__ import annotations
 
@@ -61,3 +61,16 @@ class CurvesView(VerticalScroll):
             self.query_one(f"#curve-{i}", Sparkline).data = values
             latest = f": {values[-1]:.4g} after {len(values)}" if values else ": no figure yet"
             self.query_one(f"#curve-label-{i}", Label).update(plain(curve.label + latest))
+
+
+class StoryView(Static):
+    """What the run shows so far: each slice's change since the mark, layer-map problems, bad accesses."""
+
+    def show(self, lines: Sequence[tuple[str, str]]) -> None:
+        """Draw the lines, problems in red."""
+        text = Text()
+        for i, (line, style) in enumerate(lines):
+            if i:
+                text.append("\n")
+            text.append(plain(line, 0, style=style))
+        self.update(text)

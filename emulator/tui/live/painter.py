@@ -13,7 +13,7 @@ from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.tui.live import evidence
 from emulator.tui.live.events_view import EventsView, LayerMapView
-from emulator.tui.live.output_view import CurvesView, OutputView
+from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
 from emulator.tui.shared.data_panes import DataPanes
@@ -62,6 +62,7 @@ class Painter(DataPanes):
         runtime = session.runtime
         self.app.query_one(OutputView).show(runtime.says, runtime.say_count)
         self.app.query_one(CurvesView).show(runtime.stage)
+        self.app.query_one(StoryView).show(evidence.story_lines(session))
 
     def status(self, state: str, rate: float | None, marks: list[str]) -> None:
         """The status line."""
