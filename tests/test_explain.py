@@ -71,8 +71,10 @@ def test_buggy_out_of_range_and_layer_map(buggy: dict[str, Any]) -> None:
     assert all(
         m["first_index"] == 43 and m["last_index"] == 62 and m["length"] == 42 for m in misses
     )
+    # The shifted offsets also put the output layer's deltas over layer 4's.
     assert [row["problems"] for row in buggy["layer_map"] if row["problems"]] == [
-        ["deltas of layer 2 are items 43..62 but `deltas` has 42 items"]
+        ["deltas of layer 2 are items 43..62 but `deltas` has 42 items"],
+        ["deltas of layer 4 (items 15..18) overlap deltas of layer 5 (items 11..20) in `deltas`"],
     ]
 
 

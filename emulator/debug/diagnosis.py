@@ -223,7 +223,7 @@ def _mismatch(d: Divergence) -> Diagnosis:
     others = f" ({', '.join(d.slices)} differ there)" if len(d.slices) > 1 else ""
     detail = (
         f"{d.slice} first parts from the reference after epoch {d.epoch}, sample {d.sample}: "
-        f"{d.list} item {d.item} is {d.run:.6g}, the reference's {d.reference:.6g} "
+        f"{d.list} item {d.item} is {d.run!r}, the reference's {d.reference!r} "
         f"(tolerance {d.tolerance:g}){written}{others}."
     )
     return Diagnosis("reference_mismatch", d.slice, detail, d.block, d.to_json())

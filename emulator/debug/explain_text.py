@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator.debug.diagnosis import quirk_line
-from emulator.debug.report import Diagnosis, GradientCheck, OutOfRange, Report
+from emulator.debug.report import Diagnosis, GradientCheck, IndexQuirkRow, OutOfRange, Report
 from emulator.value_text import safe_text
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ def _lead(errors: list[Diagnosis], e: Evidence) -> str:
 
 def _start_here(errors: list[Diagnosis], e: Evidence) -> str | None:
     """The custom block every bad index came from, else the first block the diagnosis names."""
-    procedure = _common_procedure(e.out_of_range)
+    quirks = tuple(q for q in e.index_quirks if not q.table)
+    procedure = _common_procedure(e.out_of_range) or _common_procedure(quirks)
     if procedure is not None:
         name, lines = procedure
         return f"custom block {name!r}" + (f" ({', '.join(lines)})" if lines else "")
@@ -80,20 +81,23 @@ def _stuck_lines(e: Evidence, diagnosis: tuple[Diagnosis, ...]) -> list[str]:
     ]
 
 
-def _common_procedure(misses: tuple[OutOfRange, ...]) -> tuple[str, list[str]] | None:
-    """The custom block every out-of-range index was computed in, with its source lines, if one."""
+def _common_procedure(
+    misses: tuple[OutOfRange, ...] | tuple[IndexQuirkRow, ...],
+) -> tuple[str, list[str]] | None:
+    """The custom block every such index was computed in, with its source lines, if one."""
     if not misses:
         return None
+    # The same blocks (not just the same custom block) behind every index: by id, so that an
+    # .sb3 with no source lines finds them too.
     shared = set.intersection(
-        *(
-            {(o.block.procedure, o.block.source) for o in m.index_from if o.block.procedure}
-            for m in misses
-        )
+        *({(o.block.procedure, o.block.block_id) for o in m.index_from} for m in misses)
     )
     procedures = sorted({p for p, _ in shared if p})
     if len(procedures) != 1:
         return None
-    return procedures[0], sorted({src for _, src in shared if src}, key=_line_number)
+    sources = {o.block.block_id: o.block.source for m in misses for o in m.index_from}
+    lines = {sources[b] for _, b in shared if sources.get(b)}
+    return procedures[0], sorted(lines, key=_line_number)  # type: ignore[arg-type]
 
 
 def common_origin(misses: tuple[OutOfRange, ...]) -> str | None:
