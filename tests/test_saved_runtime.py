@@ -59,3 +59,38 @@ def test_a_restore_matches_a_run_that_never_paused() -> None:
     restore_runtime(rt, saved)
     rt.run()
     assert _state(rt) == _state(plain)
+
+
+def threads_and_waits() -> Runtime:
+    """Two sprites: broadcast and wait, timed bubbles, random numbers and a shared list."""
+    from emulator.dsl import Program, broadcast_and_wait, random, repeat, say_for, wait
+
+    prog = Program("threads")
+    x, y = prog.stage.var("x", 0), prog.stage.var("y", 0)
+    log = prog.stage.list("log")
+    a, b = prog.sprite("A"), prog.sprite("B")
+    with a.when_flag_clicked(), repeat(12):
+        x.change(random(1, 10))
+        broadcast_and_wait("go")
+        say_for(x, 0.05)
+    with b.when_i_receive("go"), repeat(3):
+        y.change(1)
+        log.add(y + x)
+        wait(0.01)
+    rt = Runtime(prog.build(), seed=7)
+    rt.green_flag()
+    return rt
+
+
+@pytest.mark.parametrize("pause_after", [1, 2, 17, 40, 91])
+def test_restore_with_several_threads_and_waits(pause_after: int) -> None:
+    """Threads waiting on a broadcast, a timer and a bubble resume as they were, bit for bit."""
+    plain = threads_and_waits()
+    plain.run()
+    rt = threads_and_waits()
+    assert rt.step(pause_after) is not None
+    saved = save_runtime(rt)
+    rt.step(23)
+    restore_runtime(rt, saved)
+    rt.run()
+    assert _state(rt) == _state(plain)

@@ -15,12 +15,12 @@ from emulator.debug.provenance import variables_read
 from emulator.opcodes import Opcode, list_access
 from emulator.project import Block, Target
 from emulator.slices import Slice
-from emulator.values import to_number
+from emulator.values import Value, to_number
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-Read = tuple[str, str, int, object, bool]
+Read = tuple[str, str, int, Value, bool]
 """(reading block, list, item or 0 past the end, the index, whether the item was written since the mark)."""
 
 
@@ -74,7 +74,7 @@ class ReadTrail:
         """Whether reads by this block are followed."""
         return block_id in self.watched
 
-    def read(self, block_id: str, list_name: str, item: int, index: object, written: bool) -> None:
+    def read(self, block_id: str, list_name: str, item: int, index: Value, written: bool) -> None:
         """A watched block read an item (0: past the end)."""
         self._pending.append((block_id, list_name, item, index, written))
 

@@ -82,8 +82,8 @@ def restore_runtime(rt: Runtime, saved: SavedRuntime) -> None:
     """Put the runtime back as it was when `saved` was taken; the next run goes on from there."""
     for target, state in zip(rt.targets, saved.targets, strict=True):
         _restore_target(target, state)
-    for thread, state in saved.thread_states.values():
-        _restore_thread(thread, state)
+    for thread, thread_state in saved.thread_states.values():
+        _restore_thread(thread, thread_state)
     rt.threads = list(saved.threads)
     (rng, rt.blocks, rt.frame_count, rt.now_ms, rt.timer_start_ms, rt.redraw_requested) = (
         saved.clock[:6]
