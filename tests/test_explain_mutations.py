@@ -105,6 +105,11 @@ def test_a_write_past_a_slice_is_dropped_and_parts_from_the_reference(tmp_path: 
     assert found(report, "dropped_write") == {"weights"}
     assert found(report, "reference_mismatch") == {"B1"}
     assert not found(report, "lost_gradient")
+    # B1's first item is read (to update the second) but nothing ever writes it.
+    b1 = next(
+        d for d in report["diagnosis"] if (d["kind"], d["subject"]) == ("never_written", "B1")
+    )
+    assert (b1["evidence"]["list"], b1["evidence"]["unwritten"]) == ("weights", [[3921, 3921]])
 
 
 def test_a_transposed_index_is_a_wrong_gradient(tmp_path: Path) -> None:

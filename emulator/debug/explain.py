@@ -147,51 +147,54 @@ def explain(session: DebugSession, loss: str | None = None) -> Report:
 
 def _report(session: DebugSession, watch: _Watch, stopped: str | None) -> Report:
     final = {c.name: list(c.items) for t in session.runtime.targets for c in t.lists.values()}
+    e = _evidence(session, watch, final)
+    diagnosis = diagnose(e)
+    return Report(
+        target=session.project.name,
+        params={k: (list(v) if isinstance(v, tuple) else v) for k, v in session.params.items()},
+        blocks=session.runtime.blocks,
+        slices=e.slices,
+        never_written=tuple(_never_written(session, final)) if e.mark_reached else (),
+        out_of_range=e.out_of_range,
+        nonfinite=e.nonfinite,
+        clamps=e.clamps,
+        layer_map=e.layers,
+        verdict=tuple(verdict(diagnosis, e)),
+        stopped=stopped,
+        index_quirks=e.index_quirks,
+        divergence=e.divergence,
+        dataflow=e.dataflow,
+        gradient_check=e.gradient,
+        diagnosis=diagnosis,
+        mark_reached=e.mark_reached,
+    )
+
+
+def _evidence(session: DebugSession, watch: _Watch, final: Lists) -> Evidence:
+    """The run's findings as report records: what the diagnosis is drawn from."""
     reached = bool(session.mark_reached)
-    slices = tuple(_slice_change(s, watch.initial, final, watch.reference) for s in session.slices)
-    if not reached:
-        slices = ()
-    out_of_range = tuple(out_of_range_of(session, m) for m in sorted_misses(session))
-    quirks = tuple(index_quirk_of(session, q) for q in session.findings.index_quirks.values())
-    rows = tuple(layer_map(session))
-    nonfinite = tuple(nonfinite_of(session, n) for n in session.findings.nonfinite.values())
-    clamps = tuple(clamp_of(session, c) for c in session.findings.clamps.values() if c.count)
+    # Without the mark there is no "since the mark": no slice is said to have changed or not.
+    slices = (
+        tuple(_slice_change(s, watch.initial, final, watch.reference) for s in session.slices)
+        if reached
+        else ()
+    )
+    findings = session.findings
     divergence = watch.comparer.first if watch.comparer is not None else None
     gradient = watch.gradient_check()
-    dataflow = tuple(_dataflow(session, _suspects(slices, divergence, gradient)))
     mark = session.mark
-    evidence = Evidence(
+    return Evidence(
         mark=f"{mark.variable} = {mark.value}" if mark else None,
         mark_reached=reached,
         slices=slices,
         divergence=divergence,
         gradient=gradient,
-        dataflow=dataflow,
-        out_of_range=out_of_range,
-        index_quirks=quirks,
-        layers=rows,
-        nonfinite=nonfinite,
-        clamps=clamps,
-    )
-    diagnosis = diagnose(evidence)
-    return Report(
-        target=session.project.name,
-        params={k: (list(v) if isinstance(v, tuple) else v) for k, v in session.params.items()},
-        blocks=session.runtime.blocks,
-        slices=slices,
-        never_written=tuple(_never_written(session, final)) if reached else (),
-        out_of_range=out_of_range,
-        nonfinite=nonfinite,
-        clamps=clamps,
-        layer_map=rows,
-        verdict=tuple(verdict(diagnosis, evidence)),
-        stopped=stopped,
-        index_quirks=quirks,
-        divergence=divergence,
-        dataflow=dataflow,
-        gradient_check=gradient,
-        diagnosis=diagnosis,
-        mark_reached=reached,
+        dataflow=tuple(_dataflow(session, _suspects(slices, divergence, gradient))),
+        out_of_range=tuple(out_of_range_of(session, m) for m in sorted_misses(session)),
+        index_quirks=tuple(index_quirk_of(session, q) for q in findings.index_quirks.values()),
+        layers=tuple(layer_map(session)),
+        nonfinite=tuple(nonfinite_of(session, n) for n in findings.nonfinite.values()),
+        clamps=tuple(clamp_of(session, c) for c in findings.clamps.values() if c.count),
     )
 
 
