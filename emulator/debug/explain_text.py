@@ -224,8 +224,9 @@ def _gradient(check: GradientCheck | None) -> list[str]:
             continue
         cosine = "-" if r.cosine is None else f"{r.cosine:.2f}"
         note = f" ({r.note})" if r.note else ""
+        sizes = [format(x, ".3g") if r.items else "-" for x in (r.gradient, r.update)]
         out.append(
-            f"  {r.list:<12} {r.slice:<6} {r.gradient:<10.3g} {r.update:<10.3g} {cosine:>6}  "
+            f"  {r.list:<12} {r.slice:<6} {sizes[0]:<10} {sizes[1]:<10} {cosine:>6}  "
             f"{r.finding}{note}"
         )
     unread = [r.slice for r in check.rows if r.finding == "not read"]

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from emulator.debug.report import GradientCheck, GradientRow
+from emulator.errors import ProgramError
 from emulator.runtime.hooks import ListWrite, RunHooks
 from emulator.runtime.saved import SavedRuntime, restore_runtime, save_runtime
-from emulator.runtime.sequencer import StepLimitReached
 from emulator.slices import Slice
 from emulator.values import Value, to_number
 
@@ -207,7 +207,7 @@ class GradientChecker:
         limit = rt.blocks + budget
         try:
             rt.run_until(lambda t, s: bool(probe.hit), limit)
-        except StepLimitReached:
+        except ProgramError:  # the step limit, or a nudge that made the program fail
             return None
         return probe.hit[0] if probe.hit else None
 

@@ -56,6 +56,7 @@ class DebuggerApp(App[None]):
         Binding("slash", "search", "search"),
         Binding("full_stop", "current", "current block", show=False),
         Binding("x", "break_out_of_range", "break on out-of-range", show=False),
+        Binding("i", "break_fractional_index", "break on a fractional index", show=False),
         Binding("m", "mode", "heatmap mode"),
         Binding("left_square_bracket", "slice(-1)", "slice", show=False),
         Binding("right_square_bracket", "slice(1)", "next slice", show=False),
@@ -74,6 +75,7 @@ class DebuggerApp(App[None]):
         ("b / Enter", "toggle a breakpoint on the block under the script cursor"),
         ("w", "watch a variable (NAME) or list items (LIST:START-END); pauses after a write"),
         ("x", "toggle: pause before any list access outside its list"),
+        ("i", "toggle: pause before a list index Scratch would floor (2.5) or read as 0 (text)"),
         ("/", "search the scripts' text; again to find the next match"),
         (".", "show the current block again after browsing"),
         ("m", "heatmap mode: value / change since the mark / never written"),
@@ -223,6 +225,8 @@ class DebuggerApp(App[None]):
         marks += [f"watch {w.describe()}" for w in session.watches]
         if session.pauses_on_out_of_range:
             marks.append("x: out-of-range")
+        if session.pauses_on_fractional_index:
+            marks.append("i: fractional index")
         marks.append("marked" if session.marked is not None else "mark pending")
         self.painter.status(self.state, self.rate if self.running else None, marks)
 
@@ -264,6 +268,16 @@ class DebuggerApp(App[None]):
             self.notify("pausing before any list access outside its list", timeout=3)
         else:
             self.notify("no longer pausing on out-of-range list access", timeout=3)
+        self._status()
+
+    def action_break_fractional_index(self) -> None:
+        session = self.session
+        on = not session.pauses_on_fractional_index
+        session.pause_on_fractional_index(on)
+        if on:
+            self.notify("pausing before a fractional or non-numeric list index", timeout=3)
+        else:
+            self.notify("no longer pausing on fractional list indices", timeout=3)
         self._status()
 
     # ## Browsing
