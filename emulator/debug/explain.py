@@ -217,7 +217,8 @@ def _slice_change(
         start=s.start,
         end=s.end,
         shape=s.shape,
-        changed=sum(compare(a, b) != 0 for a, b in pairs),
+        # An item the list did not have at the mark and has now changed too.
+        changed=sum(compare(a, b) != 0 for a, b in pairs) + max(0, len(after) - len(before)),
         total=s.size,
         max_abs_change=max((abs(to_number(b) - to_number(a)) for a, b in pairs), default=0.0),
         reference_max_abs_change=ref_change,

@@ -215,7 +215,7 @@ class GradientChecker:
         program = self.session.program
         name = program.sample_variable if program is not None else None
         if name is None:
-            return f"after loss write {self.loss_writes - 1}"
+            return f"the sample after loss write {self.loss_writes - 1}"
         cell = self.session.runtime.stage.find_variable(None, name)
         return f"{name} = {cell.value}" if cell is not None else "?"
 
