@@ -113,6 +113,19 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class ReferenceStep:
+    """The reference's lists after one training sample: which epoch and sample, and the lists."""
+
+    epoch: int
+    sample: int
+    lists: Mapping[str, Sequence[float]]
+
+
+ReferenceSteps = Callable[[Params, dict[str, list[Any]]], list[ReferenceStep]]
+"""From the parameters and the lists at the mark, the reference's lists after each sample, in order."""
+
+
+@dataclass(frozen=True)
 class ProgramSpec:
     """A program: how to build it, its options, and what it declares for the debugger."""
 
@@ -123,6 +136,10 @@ class ProgramSpec:
     slices: Callable[[Params], list[Slice]] | None = None
     mark: Mark | None = None
     reference: Callable[[Params, dict[str, list[Any]]], dict[str, list[float]]] | None = None
+    reference_steps: ReferenceSteps | None = None  # the same run, sample by sample
+    # How far the run may differ from the reference and still agree: 0 for a bit-exact reference.
+    reference_tolerance: Callable[[Params], float] | None = None
+    loss_variable: str | None = None  # the variable a sample's loss is stored (or summed) in
     layer_map: LayerMap | None = None
     variable_groups: tuple[VariableGroup, ...] = ()
     status_variables: tuple[str, ...] = ()  # stage variables the status line shows (epoch, sample)
@@ -138,6 +155,10 @@ class ProgramSpec:
         if progress is None:
             return None
         return lambda runtime: progress(runtime, params)
+
+    def tolerance_for(self, params: Params) -> float:
+        """The largest |run - reference| that still counts as agreement (0 when not declared)."""
+        return self.reference_tolerance(params) if self.reference_tolerance is not None else 0.0
 
     def slices_for(self, params: Params) -> list[Slice]:
         """The named slices for these parameters (none when the program declares none)."""

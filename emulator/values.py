@@ -336,6 +336,32 @@ def _random_index(length: int, rng: RandomSource) -> int:
     return 1 + math.floor(rng.random() * length)
 
 
+FRACTIONAL_INDEX = "fractional"
+NON_NUMERIC_INDEX = "not a number"
+_LIST_WORDS = frozenset(("all", "last", "random", "any"))
+
+
+def index_quirk(index: Value) -> str | None:
+    """How a list index is not a plain item number, or None when it is one (or one of the words).
+
+    Scratch floors a fractional index (item 2.5 is item 2) and reads any text that is not a
+    number as 0, both silently: a program that computes a fractional index rarely means it.
+    """
+    if type(index) is str:
+        if index in _LIST_WORDS:
+            return None
+        n = js_number(index)
+        if n != n or not index.strip(_JS_WHITESPACE):
+            return NON_NUMERIC_INDEX
+    elif type(index) is float:
+        n = index
+    else:
+        return NON_NUMERIC_INDEX  # true, false, undefined
+    if n != n:
+        return NON_NUMERIC_INDEX
+    return FRACTIONAL_INDEX if math.isfinite(n) and n != math.floor(n) else None
+
+
 def to_list_index(index: Value, length: int, accept_all: bool, rng: RandomSource) -> int:
     """Cast.toListIndex: a 1-based index, LIST_ALL or LIST_INVALID."""
     if isinstance(index, str):

@@ -18,6 +18,7 @@ from emulator.program import (
     Offsets,
     ProgramSpec,
     Progress,
+    ReferenceStep,
     VariableGroup,
 )
 from emulator.programs import day3_reference
@@ -52,7 +53,11 @@ def _list_floats(runtime: Runtime, name: str) -> list[float]:
     return [to_number(v) for v in runtime.stage.list(None, name).items]
 
 
-def _reference(params: dict[str, Any], initial: np.ndarray) -> day3_reference.History:
+def _reference(
+    params: dict[str, Any],
+    initial: np.ndarray,
+    on_step: Callable[[int, int, np.ndarray], None] | None = None,
+) -> day3_reference.History:
     mode = "lut" if params["math"] == "lut" else "exact"
     return day3_reference.train(
         Layout(tuple(params["layers"])),
@@ -61,6 +66,7 @@ def _reference(params: dict[str, Any], initial: np.ndarray) -> day3_reference.Hi
         params["epochs"],
         params["lr"],
         mode,
+        on_step,
     )
 
 
@@ -155,6 +161,24 @@ def reference_lists(
     return {"weights": [float(x) for x in ref.weights]}
 
 
+def reference_steps(params: dict[str, Any], initial: dict[str, list[Any]]) -> list[ReferenceStep]:
+    """The reference's `weights` after each training sample, from the same initial weights."""
+    p = {**DEFAULTS, **params}
+    steps: list[ReferenceStep] = []
+
+    def keep(epoch: int, sample: int, weights: np.ndarray) -> None:
+        steps.append(ReferenceStep(epoch, sample, {"weights": [float(x) for x in weights]}))
+
+    _reference(p, np.array([to_number(v) for v in initial["weights"]]), keep)
+    return steps
+
+
+def reference_tolerance(params: dict[str, Any]) -> float:
+    """0 with the lookup tables (the reference is bit-exact); Scratch's e^ and ln against NumPy's differ
+    in the last bits, which training carries on: 1e-9 leaves room for that and for nothing else."""
+    return 0.0 if {**DEFAULTS, **params}["math"] == "lut" else 1e-9
+
+
 def layer_ranges(sizes: Sequence[int], offsets: Offsets) -> list[LayerRanges]:
     """Each layer's activations, weights, biases and deltas, from the offsets the program computed."""
     rows = []
@@ -193,6 +217,9 @@ def day3_program(build: Callable[..., Project], name: str = "day3") -> ProgramSp
         # Training starts: the weights are initialised and nothing has been learned.
         mark=Mark("phase", "train"),
         reference=reference_lists,
+        reference_steps=reference_steps,
+        reference_tolerance=reference_tolerance,
+        loss_variable="loss_sum",  # each sample adds its loss to it
         layer_map=LayerMap(
             sizes_list="layer_size",
             probes=tuple(

@@ -8,6 +8,7 @@ associative and exact agreement is the goal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,17 +126,23 @@ def train(
     epochs: int,
     lr: float,
     mode: str = "lut",
+    on_step: Callable[[int, int, np.ndarray], None] | None = None,
 ) -> History:
-    """Train sample by sample, in order, testing before training and after every epoch."""
+    """Train sample by sample, in order, testing before training and after every epoch.
+
+    `on_step(epoch, sample, weights)` is told the weights after each sample (both 1-based).
+    """
     history = History(weights=np.array(weights, dtype=np.float64))
     history.accuracy.append(accuracy(layout, history.weights, data["test_x"], data["test_y"], mode))
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         total = 0.0
-        for x, y in zip(data["train_x"], data["train_y"], strict=True):
+        for sample, (x, y) in enumerate(zip(data["train_x"], data["train_y"], strict=True), 1):
             outputs = forward(layout, history.weights, x, mode)
             total += loss(outputs, int(y), mode)
             deltas = backward(layout, history.weights, outputs, int(y))
             history.weights = update(layout, history.weights, outputs, deltas, lr)
+            if on_step is not None:
+                on_step(epoch, sample, history.weights)
         history.mean_loss.append(
             total / len(data["train_y"]) if len(data["train_y"]) else float("nan")
         )

@@ -71,8 +71,10 @@ def test_buggy_out_of_range_and_layer_map(buggy: dict[str, Any]) -> None:
     assert all(
         m["first_index"] == 43 and m["last_index"] == 62 and m["length"] == 42 for m in misses
     )
+    # The shifted offsets also put the output layer's deltas over layer 4's.
     assert [row["problems"] for row in buggy["layer_map"] if row["problems"]] == [
-        ["deltas of layer 2 are items 43..62 but `deltas` has 42 items"]
+        ["deltas of layer 2 are items 43..62 but `deltas` has 42 items"],
+        ["deltas of layer 4 (items 15..18) overlap deltas of layer 5 (items 11..20) in `deltas`"],
     ]
 
 
@@ -144,3 +146,23 @@ def test_sb3_with_no_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert report["out_of_range"] and all(m["source"] is None for m in report["out_of_range"])
     assert {"list": "deltas", "start": 1, "end": 10} in report["never_written"]
     assert report["slices"][0]["name"] == "W1" and report["slices"][0]["changed"] == 0
+
+
+def test_buggy_w1_update_read_past_the_end_of_deltas(buggy: dict[str, Any]) -> None:
+    """W1's update read deltas 43..62, past the end: the trail names the reading block, the diagnosis points at it."""
+    rows = [r for r in buggy["dataflow"] if r["slice"] == "W1" and r["list"] == "deltas"]
+    assert [r["past_end"][:2] for r in rows] == [[43, 62]]
+    lost = next(
+        d for d in buggy["diagnosis"] if (d["kind"], d["subject"]) == ("lost_gradient", "W1")
+    )
+    assert lost["block_id"] == rows[0]["read_block"]["block_id"]
+    assert lost["procedure"] == "s7_update_layer"
+
+
+def test_buggy_parts_from_the_reference_at_the_first_sample(buggy: dict[str, Any]) -> None:
+    """The reference is bit-exact, so the run parts from it after the first sample, in W1."""
+    d = buggy["divergence"]
+    assert (d["epoch"], d["sample"], d["slice"], d["tolerance"]) == (1, 1, "W1", 0.0)
+    assert d["block"]["opcode"] == "data_replaceitemoflist"
+    w1 = weight_slices(buggy)["W1"]
+    assert w1["reference_max_abs_diff"] == w1["reference_max_abs_change"] > 0

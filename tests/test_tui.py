@@ -316,6 +316,24 @@ async def test_x_pauses_before_an_out_of_range_access() -> None:
 
 
 @drive
+async def test_i_pauses_before_a_fractional_index() -> None:
+    """i arms a condition: c stops before the block whose list index Scratch would floor."""
+    prog = Program("half")
+    data = prog.stage.list("data", [1, 2, 3])
+    x = prog.stage.var("x", 0)
+    with prog.sprite("S").when_flag_clicked():
+        x.set(1)
+        x.set(data[x + 0.5])
+    session = DebugSession(prog.build())
+    app = DebuggerApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "i", "c")
+        access = session.list_access()
+        assert access is not None and access.index == 1.5 and access.resolved == 1
+        assert app.state == "paused (fractional or non-numeric list index)"
+
+
+@drive
 async def test_search_jumps_to_the_next_matching_block() -> None:
     """/ finds a block by its text and shows it; the same search again finds the next one."""
     session = day3()

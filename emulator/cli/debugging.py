@@ -25,6 +25,12 @@ def register(sub: Any) -> None:
     explain.add_argument(
         "--json", action="store_true", help="print the findings as one JSON object"
     )
+    explain.add_argument(
+        "--loss",
+        metavar="VAR",
+        help="the variable a sample's loss is stored (or summed) in: check the gradients by "
+        "nudging slice items and re-running the forward pass (default: the program's own)",
+    )
     _add_session_options(explain)
     explain.set_defaults(handler=cmd_explain)
     debug = sub.add_parser(
@@ -62,10 +68,12 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     from emulator.debug.explain import explain, render_text
 
     session = _session(args, extra)
+    if args.loss is not None:
+        _check_names(session, variables=(args.loss,), what="--loss")
     program = session.program
     line = program.progress_for(session.params) if program is not None else None
     with RunProgress(session.runtime, line):
-        report = explain(session)
+        report = explain(session, args.loss)
     print(json.dumps(report.to_json(), indent=1, default=str) if args.json else render_text(report))
     return EXIT_RUN_STOPPED if report.stopped else 0
 
@@ -104,6 +112,9 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         mark=_mark(args.mark),
         max_steps=args.max_steps,
     )
+    if args.mark is not None and session.mark is not None:
+        _check_names(session, stage_variables=(session.mark.variable,), what="--mark")
+    _check_names(session, lists=tuple(s.list_name for s in slices), what="--slice")
     if loaded.program is not None or loaded.name.lower().endswith(PROJECT_SUFFIXES):
         session.reload = lambda: _reload(args, extra)
     return session
@@ -114,6 +125,28 @@ def _reload(args: argparse.Namespace, extra: list[str]) -> tuple[Project, Progra
     defaults = _explain_defaults if args.command == "explain" else None
     again = load(args.target, f"scratch-emu {args.command} {args.target}", extra, defaults)
     return again.project, again.program
+
+
+def _check_names(
+    session: DebugSession,
+    *,
+    variables: tuple[str, ...] = (),
+    stage_variables: tuple[str, ...] = (),
+    lists: tuple[str, ...] = (),
+    what: str,
+) -> None:
+    """A name given on the command line that the project does not have is an error naming it."""
+    targets = session.runtime.targets
+    stage = session.runtime.stage
+    for name in variables:
+        if not any(t.find_variable(None, name) for t in targets):
+            raise InputFileError(f"{what}: the project has no variable called {name!r}")
+    for name in stage_variables:
+        if stage.find_variable(None, name) is None:
+            raise InputFileError(f"{what}: the project has no stage variable called {name!r}")
+    for name in lists:
+        if not any(t.find_list(None, name) for t in targets):
+            raise InputFileError(f"{what}: the project has no list called {name!r}")
 
 
 def _explain_defaults(program: ProgramSpec) -> Mapping[str, Any]:

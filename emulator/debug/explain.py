@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from emulator.debug import findings
+from typing import TYPE_CHECKING, Any
+
+from emulator.debug.dataflow import ReadGroup, ReadTrail, watched_reads
+from emulator.debug.diagnosis import Evidence, diagnose, miss_line
+from emulator.debug.explain_text import render_text, verdict
+from emulator.debug.gradient_check import GradientChecker
 from emulator.debug.layer_map import layer_map
+from emulator.debug.records import (
+    block_ref_by_id,
+    clamp_of,
+    index_quirk_of,
+    nonfinite_of,
+    out_of_range_of,
+    sorted_misses,
+)
+from emulator.debug.reference_check import SampleComparer, largest_difference
 from emulator.debug.report import (
-    BlockRef,
-    Clamp,
-    IndexOrigin,
-    LayerRow,
+    Divergence,
+    GradientCheck,
     NeverWritten,
-    NonFinite,
-    OutOfRange,
+    ReadRow,
     Report,
     SliceChange,
 )
@@ -19,55 +30,172 @@ from emulator.debug.session import DebugSession
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import lists_by_name
 from emulator.slices import Slice
-from emulator.value_text import safe_text
 from emulator.values import Value, compare, to_number
 
-LINE_WIDTH = 4000  # a line longer than this (a 1 MB name, say) is cut
+if TYPE_CHECKING:
+    from emulator.runtime.state import VarCell
 
-# A reference change below this is a vanishing gradient, not a lost one (weights are O(1)).
-TINY_CHANGE = 1e-9
+__all__ = [
+    "explain",
+    "miss_line",
+    "nonfinite_of",
+    "out_of_range_of",
+    "render_text",
+    "sorted_misses",
+]
 
 Lists = dict[str, list[Value]]
 
 
-def explain(session: DebugSession) -> Report:
-    """Run the session from its start to the end and gather the report (see render_text)."""
+class _Watch:
+    """What explain attaches at the mark: the reference comparison, the gradient check, the read trail."""
+
+    def __init__(self, session: DebugSession, loss: str | None) -> None:
+        self.session = session
+        self.loss = loss
+        self.initial: Lists = {}
+        self.reference: dict[str, Any] | None = None
+        self.comparer: SampleComparer | None = None
+        self.checker: GradientChecker | None = None
+
+    def start(self) -> None:
+        """At the mark: compute the reference's run and hook the comparisons in."""
+        session, findings = self.session, self.session.findings
+        marked = session.marked
+        self.initial = lists_by_name(session.runtime.targets, marked) if marked else {}
+        self.reference = self._reference()
+        program = session.program
+        sample = program.sample_variable if program is not None else None
+        if self.loss is not None and session.slices:
+            self.checker = GradientChecker(session, self.loss)
+            findings.var_listeners[self.loss] = self.checker.on_loss
+            findings.write_listener = self.checker.on_write
+        if sample is not None:
+            findings.var_listeners[sample] = lambda c, v: self._boundary(c, v)
+        lists = {s.list_name for s in session.slices}
+        watched = watched_reads(session.project.targets, lists)
+        blocks = {t.name: dict(t.blocks) for t in session.project.targets}
+        findings.trail = ReadTrail(session.slices, blocks, watched)
+        session.runtime.watch_reads(watched.reads)
+
+    def _boundary(self, cell: VarCell, value: Value) -> None:
+        if self.comparer is not None:
+            self.comparer.boundary()
+        if self.checker is not None:
+            self.checker.on_boundary(cell, value)
+
+    def _reference(self) -> dict[str, Any] | None:
+        program, session = self.session.program, self.session
+        if program is None or not self.initial:
+            return None
+        if program.reference_steps is not None:
+            steps = program.reference_steps(session.params, self.initial)
+            self.comparer = SampleComparer(session, steps, program.tolerance_for(session.params))
+            if steps:
+                return {k: list(v) for k, v in steps[-1].lists.items()}
+        if program.reference is not None:
+            return dict(program.reference(session.params, self.initial))
+        return None
+
+    def run(self) -> None:
+        """From the mark to the end, pausing where the gradient check wants to."""
+        rt, checker = self.session.runtime, self.checker
+        while True:
+            if checker is not None and not checker.done:
+                hit = rt.run_until(lambda t, s: checker.pause, self.session.max_steps)
+            else:
+                hit = rt.run_until(None, self.session.max_steps)
+            if hit is None:
+                return
+            if checker is not None and checker.pause:
+                checker.at_pause()
+
+    def gradient_check(self) -> GradientCheck | None:
+        """The check's result, or why it did not run."""
+        checker = self.checker
+        if checker is None:
+            return None
+        if checker.result is not None:
+            return checker.result
+        note = (
+            f"the run wrote {self.loss} {checker.loss_writes} time(s) after the mark; "
+            "the check needs three writes (a sample before, the sample, the one after)"
+        )
+        return GradientCheck(self.loss or "", "", 0.0, 0, (), note)
+
+
+def explain(session: DebugSession, loss: str | None = None) -> Report:
+    """Run the session from its start to the end and gather the report (see render_text).
+
+    `loss` names the variable a sample's loss is stored in (default: the program's declaration);
+    with it, a gradient check runs at a sample after the mark.
+    """
+    program = session.program
+    watch = _Watch(session, loss or (program.loss_variable if program else None))
     stopped = None
     try:
         session.run_to_mark()
-        session.runtime.run_until(None, session.max_steps)
+        if session.mark_reached:
+            watch.start()
+            watch.run()
     except StepLimitReached as exc:
         stopped = str(exc)
-    initial = _lists_at_mark(session)
+    if watch.comparer is not None and stopped is None:
+        watch.comparer.finish()
+    return _report(session, watch, stopped)
+
+
+def _report(session: DebugSession, watch: _Watch, stopped: str | None) -> Report:
     final = {c.name: list(c.items) for t in session.runtime.targets for c in t.lists.values()}
-    reference = _reference(session, initial)
-    slices = tuple(_slice_change(s, initial, final, reference) for s in session.slices)
-    out_of_range = tuple(out_of_range_of(session, m) for m in sorted_misses(session))
-    rows = layer_map(session)
-    nonfinite = tuple(nonfinite_of(session, n) for n in session.findings.nonfinite.values())
+    e = _evidence(session, watch, final)
+    diagnosis = diagnose(e)
     return Report(
         target=session.project.name,
         params={k: (list(v) if isinstance(v, tuple) else v) for k, v in session.params.items()},
         blocks=session.runtime.blocks,
-        slices=slices,
-        never_written=tuple(_never_written(session, final)),
-        out_of_range=out_of_range,
-        nonfinite=nonfinite,
-        clamps=tuple(_clamp(session, c) for c in session.findings.clamps.values() if c.count),
-        layer_map=tuple(rows),
-        verdict=tuple(verdict(slices, rows, out_of_range, nonfinite)),
+        slices=e.slices,
+        never_written=tuple(_never_written(session, final)) if e.mark_reached else (),
+        out_of_range=e.out_of_range,
+        nonfinite=e.nonfinite,
+        clamps=e.clamps,
+        layer_map=e.layers,
+        verdict=tuple(verdict(diagnosis, e)),
         stopped=stopped,
+        index_quirks=e.index_quirks,
+        divergence=e.divergence,
+        dataflow=e.dataflow,
+        gradient_check=e.gradient,
+        diagnosis=diagnosis,
+        mark_reached=e.mark_reached,
     )
 
 
-def _lists_at_mark(session: DebugSession) -> Lists:
-    marked = session.marked
-    return lists_by_name(session.runtime.targets, marked) if marked is not None else {}
-
-
-def _reference(session: DebugSession, initial: Lists) -> dict[str, list[float]] | None:
-    fn = session.program.reference if session.program is not None else None
-    return fn(session.params, initial) if fn is not None and initial else None
+def _evidence(session: DebugSession, watch: _Watch, final: Lists) -> Evidence:
+    """The run's findings as report records: what the diagnosis is drawn from."""
+    reached = bool(session.mark_reached)
+    # Without the mark there is no "since the mark": no slice is said to have changed or not.
+    slices = (
+        tuple(_slice_change(s, watch.initial, final, watch.reference) for s in session.slices)
+        if reached
+        else ()
+    )
+    findings = session.findings
+    divergence = watch.comparer.first if watch.comparer is not None else None
+    gradient = watch.gradient_check()
+    mark = session.mark
+    return Evidence(
+        mark=f"{mark.variable} = {mark.value}" if mark else None,
+        mark_reached=reached,
+        slices=slices,
+        divergence=divergence,
+        gradient=gradient,
+        dataflow=tuple(_dataflow(session, _suspects(slices, divergence, gradient))),
+        out_of_range=tuple(out_of_range_of(session, m) for m in sorted_misses(session)),
+        index_quirks=tuple(index_quirk_of(session, q) for q in findings.index_quirks.values()),
+        layers=tuple(layer_map(session)),
+        nonfinite=tuple(nonfinite_of(session, n) for n in findings.nonfinite.values()),
+        clamps=tuple(clamp_of(session, c) for c in findings.clamps.values() if c.count),
+    )
 
 
 def _slice_change(
@@ -76,22 +204,25 @@ def _slice_change(
     before = initial.get(s.list_name, [])[s.start - 1 : s.end]
     after = final.get(s.list_name, [])[s.start - 1 : s.end]
     pairs = list(zip(before, after, strict=False))
-    ref_change = None
+    ref_change = diff = None
     if reference is not None and s.list_name in reference:
         ref = reference[s.list_name][s.start - 1 : s.end]
         ref_change = max(
             (abs(r - to_number(a)) for a, r in zip(before, ref, strict=False)), default=0.0
         )
+        diff = largest_difference(s, final, reference)
     return SliceChange(
         list=s.list_name,
         name=s.name,
         start=s.start,
         end=s.end,
         shape=s.shape,
-        changed=sum(compare(a, b) != 0 for a, b in pairs),
+        # An item the list did not have at the mark and has now changed too.
+        changed=sum(compare(a, b) != 0 for a, b in pairs) + max(0, len(after) - len(before)),
         total=s.size,
         max_abs_change=max((abs(to_number(b) - to_number(a)) for a, b in pairs), default=0.0),
         reference_max_abs_change=ref_change,
+        reference_max_abs_diff=diff,
     )
 
 
@@ -100,186 +231,68 @@ def _never_written(session: DebugSession, final: Lists) -> list[NeverWritten]:
     rows = []
     for name, bits in sorted((session.findings.written or {}).items()):
         length = len(final.get(name, []))
-        start = None
-        for i in range(1, length + 2):
-            unwritten = i <= length and (i > len(bits) or not bits[i - 1])
-            if unwritten and start is None:
-                start = i
-            elif not unwritten and start is not None:
-                rows.append(NeverWritten(name, start, i - 1))
-                start = None
+        unwritten = [i for i in range(1, length + 1) if i > len(bits) or not bits[i - 1]]
+        rows += [NeverWritten(name, a, b) for a, b in runs(unwritten)]
     return rows
 
 
-def sorted_misses(session: DebugSession) -> list[findings.Miss]:
-    """The out-of-range groups, in the order they were first seen."""
-    return sorted(session.findings.misses.values(), key=lambda m: m.first_block_count)
+def runs(items: list[int]) -> list[tuple[int, int]]:
+    """Sorted item numbers as runs of consecutive ones: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(items):
+        if out and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
 
 
-def block_ref(session: DebugSession, target: str, block_id: str) -> BlockRef:
-    """A block by id, with what a person needs to find it."""
-    found = session.project.target(target).blocks.get(block_id)
-    return BlockRef(
-        block_id=block_id,
-        opcode=found.opcode if found else None,
-        source=found.source if found else None,
-        procedure=session.procedures.get(target, {}).get(block_id),
+# ## What slice updates read
+
+
+def _suspects(
+    slices: tuple[SliceChange, ...], divergence: Divergence | None, gradient: GradientCheck | None
+) -> set[str]:
+    """Slices that did not change, or changed otherwise than the reference or the loss says."""
+    names = {s.name for s in slices if s.total and s.changed == 0}
+    names |= {s.name for s in slices if s.reference_max_abs_change and s.max_abs_change == 0}
+    if divergence is not None:
+        names |= set(divergence.slices)
+    if gradient is not None:
+        names |= {r.slice for r in gradient.rows if r.finding in ("lost", "wrong")}
+    return names
+
+
+def _dataflow(session: DebugSession, names: set[str]) -> list[ReadRow]:
+    """For each suspect slice, the reads of its updates that got nothing: past an end, or never written."""
+    trail = session.findings.trail
+    if trail is None:
+        return []
+    rows = []
+    for s in session.slices:
+        if s.name not in names:
+            continue
+        for group in trail.of_slice(s):
+            row = _read_row(session, s, group)
+            if row.unwritten or row.past_end:
+                rows.append(row)
+    return rows
+
+
+def _read_row(session: DebugSession, s: Slice, g: ReadGroup) -> ReadRow:
+    first, last, count = g.past_end
+    # Items read before anything wrote them, and that nothing wrote later either.
+    # A list nothing wrote since the mark is a constant (a table, the data): reading it is no fault.
+    bits = (session.findings.written or {}).get(g.list_name)
+    unwritten = [i for i in g.unwritten if bits and (i > len(bits) or not bits[i - 1])]
+    return ReadRow(
+        slice=s.name,
+        write_block=block_ref_by_id(session, g.write_block),
+        read_block=block_ref_by_id(session, g.read_block),
+        list=g.list_name,
+        count=g.count,
+        first=int(g.first) if g.count > count else None,
+        last=int(g.last) if g.count > count else None,
+        unwritten=tuple(runs(unwritten)),
+        past_end=(first, last, int(count)) if count else None,
     )
-
-
-def _number(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else x
-
-
-def out_of_range_of(session: DebugSession, m: findings.Miss) -> OutOfRange:
-    """One block's out-of-range accesses of one list, with the blocks behind its index."""
-    return OutOfRange(
-        list=m.list_name,
-        kind=str(m.kind),  # plain text in the report, not the MissKind member
-        first_index=_number(m.first_index),
-        last_index=_number(m.last_index),
-        length=m.length,
-        count=m.count,
-        block=block_ref(session, m.target, m.block_id),
-        index_from=tuple(IndexOrigin(v, block_ref(session, m.target, b)) for b, v in m.index_from),
-    )
-
-
-def nonfinite_of(session: DebugSession, n: findings.NonFinite) -> NonFinite:
-    """One block's stores of NaN or an infinity."""
-    return NonFinite(n.what, n.count, repr(n.first), block_ref(session, n.target, n.block_id))
-
-
-def _clamp(session: DebugSession, c: findings.Clamp) -> Clamp:
-    return Clamp(c.variable, c.limit, c.count, block_ref(session, c.target, c.block_id))
-
-
-# ## The verdict
-
-
-def verdict(
-    slices: tuple[SliceChange, ...],
-    layers: list[LayerRow],
-    out_of_range: tuple[OutOfRange, ...],
-    nonfinite: tuple[NonFinite, ...],
-) -> list[str]:
-    """Short conclusions drawn only from the evidence."""
-    lines = [_stuck_line(s) for s in slices if s.changed == 0 and s.total > 0]
-    for row in layers:
-        lines.extend(f"Layer map: {p}." for p in row.problems)
-    common = _common_origin(out_of_range)
-    if common:
-        lines.append(common)
-    lines += [miss_line(m) for m in out_of_range]
-    for n in nonfinite:
-        lines.append(f"{n.what} was set to {n.first} {n.count} time(s) by {n.block.where()}.")
-    if not lines:
-        lines.append(
-            "Every named slice changed, no list access fell outside its list, and no NaN or "
-            "Infinity was stored."
-        )
-    return lines
-
-
-def _common_origin(misses: tuple[OutOfRange, ...]) -> str | None:
-    """The custom block every out-of-range index was computed in, when there is one."""
-    if not misses:
-        return None
-    shared = set.intersection(
-        *(
-            {(o.block.procedure, o.block.source) for o in m.index_from if o.block.procedure}
-            for m in misses
-        )
-    )
-    procedures = sorted({p for p, _ in shared if p})
-    if len(procedures) != 1:
-        return None
-    lines = ", ".join(sorted({src for _, src in shared if src}, key=_line_number))
-    where = f" ({lines})" if lines else ""
-    return (
-        f"Every out-of-range index was computed from what custom block {procedures[0]!r} returned"
-        f"{where}: start there."
-    )
-
-
-def _line_number(source: str) -> int:
-    tail = source.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
-def _stuck_line(s: SliceChange) -> str:
-    name = f"{s.name} ({s.list} items {s.start}..{s.end})"
-    ref = s.reference_max_abs_change
-    if ref is None:
-        return (
-            f"{name}: no item changed since the mark (no reference to say whether it should have)."
-        )
-    if ref > TINY_CHANGE:
-        return (
-            f"{name}: no item changed, but the reference changes it by up to {ref:.3g} from the same "
-            "start and samples: the gradient is lost on its way (a plumbing bug), not vanishing."
-        )
-    return (
-        f"{name}: no item changed, and the reference changes it by at most {ref:.3g} too: "
-        "a vanishing (or zero) gradient, not a plumbing bug."
-    )
-
-
-def miss_line(m: OutOfRange) -> str:
-    """One out-of-range group as a sentence, with the chain of blocks behind its index."""
-    what = "reads past the end of" if m.kind == "read" else "writes dropped outside"
-    if m.first_index < 1:
-        before = (
-            "reads before the start of"
-            if m.kind == "read"
-            else "writes dropped before the start of"
-        )
-        what = before
-    effect = 'each gave "" (0)' if m.kind == "read" else "Scratch ignored them"
-    line = (
-        f"{m.count:,} {what} `{m.list}` (items {m.first_index}..{m.last_index}, "
-        f"length {m.length}) by {m.block.where()}; {effect}."
-    )
-    origins = [o for o in m.index_from if o.block.source]
-    if origins:
-        chain = "; ".join(
-            f"{o.variable} from {o.block.opcode} at {o.block.source}" for o in origins[:8]
-        )
-        line += f" The index came from: {chain}."
-    return line
-
-
-# ## Text
-
-
-def render_text(report: Report) -> str:
-    """The report for a person: slices, out-of-range accesses, layer map, then the verdict."""
-    out = [f"explain {safe_text(report.target, 200)}: {report.blocks:,} blocks run"]
-    if report.stopped:
-        out.append(
-            f"the run did not finish: {report.stopped}; what follows is what it showed until then"
-        )
-    if report.slices:
-        out += ["", "slices (changed since the mark; largest change; reference's largest change)"]
-        for s in report.slices:
-            ref = s.reference_max_abs_change
-            out.append(
-                f"  {s.list:<12} {s.name:<6} {s.start:>6}..{s.end:<6} "
-                f"{s.changed:>6}/{s.total:<6} {s.max_abs_change:<10.3g} "
-                f"{'-' if ref is None else format(ref, '.3g')}"
-            )
-    if report.never_written:
-        out += ["", "never written since the mark"]
-        out += [f"  {r.list} items {r.start}..{r.end}" for r in report.never_written]
-    if report.layer_map:
-        out += ["", "layer map (offsets as the program computed them)"]
-        out += [f"  {r.text}" for r in report.layer_map]
-    if report.clamps:
-        out += ["", "lookup-table clamps"]
-        out += [
-            f"  {c.variable} -> {c.limit} in {c.block.procedure}: {c.count:,} times"
-            for c in report.clamps
-        ]
-    out += ["", "verdict"] + [f"  - {line}" for line in report.verdict]
-    # Names come from the project: no control character of theirs reaches the terminal.
-    return "\n".join(safe_text(line, LINE_WIDTH) for line in out)

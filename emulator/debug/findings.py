@@ -7,15 +7,18 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from emulator.debug.dataflow import ReadTrail
 from emulator.debug.provenance import Provenance, variables_read
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
 from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
 from emulator.value_text import show_value
-from emulator.values import Value, compare, to_number
+from emulator.values import Value, compare, index_quirk, to_number
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from emulator.runtime.state import ListCell, VarCell
     from emulator.runtime.thread import Thread
 
@@ -38,6 +41,20 @@ class Miss:
     index_from: list[tuple[str, str]] = field(
         default_factory=list
     )  # (block id, variable) behind the index
+
+
+@dataclass
+class IndexQuirk:
+    """Fractional or non-numeric indices into one list by one block (Scratch floored them, or read 0)."""
+
+    list_name: str
+    kind: str  # values.FRACTIONAL_INDEX or values.NON_NUMERIC_INDEX
+    target: str
+    block_id: str
+    example: Value
+    item: int  # the item Scratch used for the example (0: none)
+    count: int = 0
+    index_from: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +124,14 @@ class Findings(RunHooks):
             c.target_block: c.clamp for c in find_clamps(targets)
         }
         self.written: dict[str, bytearray] | None = None  # per list name, since the mark
+        self.writers: dict[
+            str, list[str]
+        ] = {}  # per list name, the block that last wrote each item
+        self.index_quirks: dict[tuple[str, str, str, str], IndexQuirk] = {}
+        self.trail: ReadTrail | None = None  # where slice updates got their values, when followed
+        # Called after a write of the named variable (sample boundaries, the loss).
+        self.var_listeners: dict[str, Callable[[VarCell, Value], None]] = {}
+        self.write_listener: Callable[[str, int], None] | None = None  # list writes since the mark
         self.watches: list[Watch] = []
         self.watch_hit: str | None = None
         self.watch_hits: deque[WatchHit] = deque(maxlen=WATCH_HITS_KEPT)
@@ -121,6 +146,7 @@ class Findings(RunHooks):
     def start_coverage(self) -> None:
         """Count list writes from now on (the mark)."""
         self.written = {}
+        self.writers = {}
 
     def probe_offsets(self, procedure_blocks: dict[tuple[str, str], OffsetProbe]) -> None:
         """Record what offset procedures return: (target, block that ends the procedure) -> its probe."""
@@ -139,6 +165,11 @@ class Findings(RunHooks):
                 target, block_id, cell.name
             )
         self.provenance.record(cell.name, block_id, reads)
+        if self.trail is not None:
+            self.trail.set_variable(block_id, cell.name)
+        listener = self.var_listeners.get(cell.name)
+        if listener is not None:
+            listener(cell, value)
         if block_id in self._watched_blocks:
             self._watched_block(thread, block_id, cell, value)
         if self.watches:
@@ -172,6 +203,14 @@ class Findings(RunHooks):
             if len(bits) < index:
                 bits.extend(bytes(index - len(bits)))
             bits[index - 1] = 1
+            writers = self.writers.setdefault(cell.name, [])
+            if len(writers) < index:
+                writers.extend([""] * (index - len(writers)))
+            writers[index - 1] = block_id
+            if self.trail is not None:
+                self.trail.write(block_id, cell.name, index)
+            if self.write_listener is not None:
+                self.write_listener(cell.name, index)
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
             change = f"{show_value(old)} -> {show_value(new)}"
             text = f"{cell.name}[{index}] {op}: {change} by block {block_id}"
@@ -187,6 +226,7 @@ class Findings(RunHooks):
     ) -> None:
         if self.written is not None:
             self.written[cell.name] = bytearray()
+            self.writers[cell.name] = []
 
     def on_list_miss(
         self,
@@ -209,6 +249,28 @@ class Findings(RunHooks):
         miss.first_index = min(miss.first_index, i)
         miss.last_index = max(miss.last_index, i)
         miss.length = length
+
+    def on_list_index(
+        self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
+    ) -> None:
+        kind = index_quirk(index) or ""
+        key = (thread.target.name, block_id, cell.name, kind)
+        quirk = self.index_quirks.get(key)
+        if quirk is None:
+            quirk = self.index_quirks[key] = IndexQuirk(
+                cell.name, kind, thread.target.name, block_id, index, item
+            )
+            quirk.index_from = self._index_origins(thread.target.name, block_id)
+        quirk.count += 1
+
+    def on_list_read(
+        self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
+    ) -> None:
+        if self.trail is None or not self.trail.watches(block_id):
+            return
+        bits = self.written.get(cell.name) if self.written is not None else None
+        written = bits is not None and 0 < item <= len(bits) and bits[item - 1] == 1
+        self.trail.read(block_id, cell.name, item, index, written)
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)

@@ -21,7 +21,28 @@ def layer_map(session: DebugSession) -> list[LayerRow]:
     targets = session.runtime.targets
     lengths = {c.name: len(c.items) for t in targets for c in t.lists.values()}
     sizes = layer_sizes(session.runtime.stage, spec.sizes_list)
-    return [_row(r, lengths) for r in spec.ranges(sizes, session.findings.offsets)]
+    layers = spec.ranges(sizes, session.findings.offsets)
+    overlaps = _overlaps(layers)
+    return [_row(r, lengths, overlaps.get(r.layer, [])) for r in layers]
+
+
+def _overlaps(layers: list[LayerRanges]) -> dict[int, list[str]]:
+    """Per layer, its parts that share items with an earlier-placed part of the same list."""
+    placed = sorted(
+        (r.list_name, r.start, r.end, layer.layer, part)
+        for layer in layers
+        for part, r in layer.parts.items()
+        if r is not None and r.end >= r.start
+    )
+    found: dict[int, list[str]] = {}
+    for n, (name, start, end, layer, part) in enumerate(placed):
+        for other, o_start, o_end, o_layer, o_part in placed[:n]:
+            if other == name and o_start <= end and start <= o_end:
+                found.setdefault(layer, []).append(
+                    f"{part} of layer {layer} (items {start}..{end}) overlap {o_part} of layer "
+                    f"{o_layer} (items {o_start}..{o_end}) in `{name}`"
+                )
+    return found
 
 
 def layer_sizes(stage: RuntimeTarget, list_name: str) -> list[int]:
@@ -30,8 +51,8 @@ def layer_sizes(stage: RuntimeTarget, list_name: str) -> list[int]:
     return [int(to_number(v)) for v in cell.items] if cell is not None else []
 
 
-def _row(layer: LayerRanges, lengths: dict[str, int]) -> LayerRow:
-    problems = [
+def _row(layer: LayerRanges, lengths: dict[str, int], overlaps: list[str]) -> LayerRow:
+    problems = overlaps + [
         f"{part} of layer {layer.layer} are items {r.start}..{r.end} but `{r.list_name}` has "
         f"{lengths.get(r.list_name, 0)} items"
         for part, r in layer.parts.items()

@@ -11,7 +11,7 @@ from emulator.project import Block
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.thread import Thread
-from emulator.values import LIST_INVALID, Value, to_list_index
+from emulator.values import LIST_INVALID, Value, index_quirk, to_list_index
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,25 @@ def _blocks_under(block: Block, blocks: Mapping[str, Block]) -> list[Block]:
 
 def out_of_range_check(runtime: Runtime) -> Callable[[Thread, Stmt], bool]:
     """A pause predicate that holds before a block whose list item falls outside its list."""
+    return _access_check(runtime, lambda access: not access.in_range)
+
+
+def fractional_index_check(runtime: Runtime) -> Callable[[Thread, Stmt], bool]:
+    """A pause predicate that holds before a block whose list index is fractional or not a number."""
+    return _access_check(runtime, lambda access: index_quirk(access.index) is not None)
+
+
+def _access_check(
+    runtime: Runtime, odd: Callable[[ListAccess], bool]
+) -> Callable[[Thread, Stmt], bool]:
     touches: dict[int, bool] = {}
 
-    def outside(thread: Thread, stmt: Stmt) -> bool:
+    def check(thread: Thread, stmt: Stmt) -> bool:
         # Most blocks touch no list: remember those, so only list blocks pay for an evaluation.
         if touches.get(id(stmt), True) is False:
             return False
         access = list_access_at(runtime, thread, stmt)
         touches[id(stmt)] = access is not None
-        return access is not None and not access.in_range
+        return access is not None and odd(access)
 
-    return outside
+    return check

@@ -16,9 +16,11 @@ class BlockRef:
     procedure: str | None
 
     def where(self) -> str:
-        """'data_itemoflist (block b408) at programs/day3_mlp.py:327'."""
-        source = f" at {self.source}" if self.source else ""
-        return f"{self.opcode} (block {self.block_id}){source}"
+        """'data_itemoflist (block b408) at programs/day3_mlp.py:327', or 'in custom block NAME' with no source."""
+        if self.source:
+            return f"{self.opcode} (block {self.block_id}) at {self.source}"
+        inside = f" in custom block {self.procedure!r}" if self.procedure else ""
+        return f"{self.opcode} (block {self.block_id}){inside}"
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,20 @@ class SliceChange:
     total: int
     max_abs_change: float
     reference_max_abs_change: float | None
+    reference_max_abs_diff: float | None = None  # the largest |run - reference| after the run
 
     def to_json(self) -> dict[str, Any]:
         """The row `--json` prints."""
         return {**asdict(self), "shape": list(self.shape)}
+
+
+def _with_block(
+    record: Any, block: BlockRef, index_from: tuple[IndexOrigin, ...]
+) -> dict[str, Any]:
+    row = {k: v for k, v in asdict(record).items() if k not in ("block", "index_from")}
+    row.update(asdict(block))
+    row["index_from"] = [{**asdict(o.block), "variable": o.variable} for o in index_from]
+    return row
 
 
 @dataclass(frozen=True)
@@ -72,10 +84,7 @@ class OutOfRange:
 
     def to_json(self) -> dict[str, Any]:
         """The row `--json` prints: the block's fields beside the access's."""
-        row = {k: v for k, v in asdict(self).items() if k not in ("block", "index_from")}
-        row.update(asdict(self.block))
-        row["index_from"] = [{**asdict(o.block), "variable": o.variable} for o in self.index_from]
-        return row
+        return _with_block(self, self.block, self.index_from)
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,129 @@ class Clamp:
             "limit": self.limit,
             "count": self.count,
             **asdict(self.block),
+        }
+
+
+@dataclass(frozen=True)
+class IndexQuirkRow:
+    """One block's fractional (floored) or non-numeric (read as 0) indices into one list."""
+
+    list: str
+    kind: str  # "fractional" or "not a number"
+    count: int
+    example: Any
+    item: int  # the item Scratch used for the example (0: none)
+    block: BlockRef
+    index_from: tuple[IndexOrigin, ...]
+    table: bool  # computed from a clamped variable: a lookup table, floored by design
+
+    def to_json(self) -> dict[str, Any]:
+        """The row `--json` prints."""
+        return _with_block(self, self.block, self.index_from)
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """The first sample at which the run and the reference part: where, and by how much."""
+
+    epoch: int
+    sample: int
+    step: int  # the run's changed sample boundaries compared so far, this one included
+    slice: str
+    list: str
+    item: int
+    run: float
+    reference: float
+    tolerance: float
+    slices: tuple[str, ...]  # every slice that differs at that sample
+    block: BlockRef | None  # the block that wrote the run's value, where the recorder knows it
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `--json` prints."""
+        row = asdict(self)
+        row["slices"] = list(self.slices)
+        return row
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    """What a slice's update read from a list: the items, and those nothing had written (or past the end)."""
+
+    slice: str
+    write_block: BlockRef
+    read_block: BlockRef
+    list: str
+    count: int
+    first: int | None
+    last: int | None
+    unwritten: tuple[tuple[int, int], ...]  # runs of items read before anything wrote them
+    past_end: tuple[float, float, int] | None  # first and last index past the end, and how often
+
+    def to_json(self) -> dict[str, Any]:
+        """The row `--json` prints."""
+        row = asdict(self)
+        row["unwritten"] = [list(r) for r in self.unwritten]
+        row["past_end"] = None if self.past_end is None else list(self.past_end)
+        return row
+
+
+@dataclass(frozen=True)
+class GradientRow:
+    """One slice in the gradient check: the numeric gradient, the program's update, and their agreement."""
+
+    slice: str
+    list: str
+    items: tuple[int, ...]
+    gradient: float  # the largest |d loss / d item| the nudges found
+    update: float  # the largest |change| the program made to the same items in that sample
+    cosine: (
+        float | None
+    )  # of the update with the descent direction (-gradient); None if either is 0
+    finding: str  # "agrees", "lost", "wrong", "vanishing", "inconclusive" or "not read"
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The row `--json` prints."""
+        return {**asdict(self), "items": list(self.items)}
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Central differences of the loss against the program's own update, at one sample after the mark."""
+
+    loss_variable: str
+    sample: str  # the sample variable's value at the saved state
+    step: float  # the nudge h
+    runs: int
+    rows: tuple[GradientRow, ...]
+    note: str  # why the check could not run or conclude, when it could not
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `--json` prints."""
+        return {**asdict(self), "rows": [r.to_json() for r in self.rows]}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One conclusion: what kind, about which slice or list, in a sentence, where, and the evidence."""
+
+    kind: str
+    subject: str
+    detail: str
+    block: BlockRef | None
+    evidence: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The row `--json` prints."""
+        b = self.block
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "detail": self.detail,
+            "block_id": b.block_id if b else None,
+            "source": b.source if b else None,
+            "procedure": b.procedure if b else None,
+            "evidence": self.evidence,
         }
 
 
@@ -148,6 +280,12 @@ class Report:
     layer_map: tuple[LayerRow, ...]
     verdict: tuple[str, ...]
     stopped: str | None = None  # why the run ended before its end (the step limit), if it did
+    index_quirks: tuple[IndexQuirkRow, ...] = ()
+    divergence: Divergence | None = None
+    dataflow: tuple[ReadRow, ...] = ()
+    gradient_check: GradientCheck | None = None
+    diagnosis: tuple[Diagnosis, ...] = ()
+    mark_reached: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """The object `explain --json` prints."""
@@ -163,4 +301,10 @@ class Report:
             "layer_map": [r.to_json() for r in self.layer_map],
             "verdict": list(self.verdict),
             "stopped": self.stopped,
+            "diagnosis": [d.to_json() for d in self.diagnosis],
+            "index_quirks": [q.to_json() for q in self.index_quirks],
+            "divergence": self.divergence.to_json() if self.divergence else None,
+            "dataflow": [r.to_json() for r in self.dataflow],
+            "gradient_check": self.gradient_check.to_json() if self.gradient_check else None,
+            "mark_reached": self.mark_reached,
         }

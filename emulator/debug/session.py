@@ -11,7 +11,12 @@ from typing import Any
 
 from emulator.debug.conditions import Comparison, parse_condition
 from emulator.debug.findings import Findings, Watch, procedure_of_blocks
-from emulator.debug.list_access import ListAccess, list_access_at, out_of_range_check
+from emulator.debug.list_access import (
+    ListAccess,
+    fractional_index_check,
+    list_access_at,
+    out_of_range_check,
+)
 from emulator.debug.preview import preview_inputs
 from emulator.loading import load_target
 from emulator.program import Mark, OffsetProbe, ProgramSpec
@@ -35,6 +40,7 @@ class PauseReason(StrEnum):
     WATCH = "watch"
     CONDITION = "condition"
     OUT_OF_RANGE = "out-of-range list access"
+    FRACTIONAL_INDEX = "fractional or non-numeric list index"
     PAUSE = "pause"
     MARK = "mark"
     FINISHED = "finished"
@@ -99,7 +105,9 @@ class DebugSession:
         self.conditions: list[Condition] = []
         self._mark_condition: Condition | None = None
         self._out_of_range: Callable[[Thread, Stmt], bool] | None = None
+        self._fractional: Callable[[Thread, Stmt], bool] | None = None
         self.marked: Snapshot | None = None
+        self.mark_reached: bool | None = None  # None until the run gets there or ends
         # The mark asked for on the command line, else the program's own (None: the start).
         self.mark = mark or (self.program.mark if self.program is not None else None)
         self.paused: Paused | None = None
@@ -167,6 +175,8 @@ class DebugSession:
                 why.append(PauseReason.CONDITION)
             elif self._out_of_range is not None and self._out_of_range(thread, stmt):
                 why.append(PauseReason.OUT_OF_RANGE)
+            elif self._fractional is not None and self._fractional(thread, stmt):
+                why.append(PauseReason.FRACTIONAL_INDEX)
             elif extra is not None:
                 reason = extra(thread, stmt)
                 if reason is None:
@@ -273,6 +283,11 @@ class DebugSession:
         reached = self.mark_predicate()
         if reached is not None:
             self._go(lambda t, s: PauseReason.MARK if reached(t, s) else None, skip_current=False)
+            if self.paused is not None and self.paused.finished:
+                # The run ended and the mark never held: nothing counts "since the mark".
+                self.mark_reached = False
+                return self.paused
+        self.mark_reached = True
         self.set_mark()
         return self.paused or Paused(PauseReason.MARK, None, None)
 
@@ -379,6 +394,15 @@ class DebugSession:
     def pause_on_out_of_range(self, on: bool) -> None:
         """Pause (or no longer) before a block whose list item falls outside its list."""
         self._out_of_range = out_of_range_check(self.runtime) if on else None
+
+    @property
+    def pauses_on_fractional_index(self) -> bool:
+        """Whether the run pauses before a list access whose index is fractional or not a number."""
+        return self._fractional is not None
+
+    def pause_on_fractional_index(self, on: bool) -> None:
+        """Pause (or no longer) before a block whose list index Scratch would floor or read as 0."""
+        self._fractional = fractional_index_check(self.runtime) if on else None
 
     # ## Inspecting
 

@@ -73,6 +73,16 @@ class RunHooks:
     ) -> None:
         """A read or a write fell outside the list: Scratch gave "" or dropped it."""
 
+    def on_list_index(
+        self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
+    ) -> None:
+        """An index was fractional or not a number: Scratch used `item` (0: none) without a word."""
+
+    def on_list_read(
+        self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
+    ) -> None:
+        """A watched block (Runtime.watch_reads) read `item` (0: outside the list) at `index`."""
+
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         """NaN or an infinity was stored into `what` (a variable or list name)."""
 

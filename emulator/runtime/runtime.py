@@ -17,7 +17,7 @@ from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.sequencer import Pause, Sequencer
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
 from emulator.runtime.thread import RUNNING, WAITING, YIELD_TICK, Frame, Thread
-from emulator.values import Value, js_lower
+from emulator.values import Value, index_quirk, js_lower
 
 SAYS_KEPT = 10_000  # bubbles a run keeps in memory; older ones are only counted
 
@@ -50,6 +50,9 @@ class Runtime:
         self.rng = JsRandom(seed)  # the same generator the VM oracle installs as Math.random
         self.turbo = turbo
         self.hooks = hooks
+        # Reads reported to the hooks: by these blocks, or by every block when None; off when False.
+        self.reads_watched = False
+        self.read_blocks: set[str] | None = set()
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
         self.frame_count = 0
         self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs; the flag is at 0
@@ -267,6 +270,26 @@ class Runtime:
         if self.hooks is not None and not self._finish_reported:
             self.hooks.on_finish()
         self._finish_reported = True
+
+    def watch_reads(self, blocks: set[str] | None) -> None:
+        """Report `item of` reads to the hooks: by these blocks, or by all when None; set() stops it."""
+        self.read_blocks = blocks
+        self.reads_watched = blocks is None or bool(blocks)
+
+    def report_index(
+        self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
+    ) -> None:
+        """Tell the hooks about an index Scratch floored or read as 0, if it was one."""
+        if self.hooks is not None and index_quirk(index) is not None:
+            self.hooks.on_list_index(thread, block_id, cell, index, item)
+
+    def report_read(
+        self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
+    ) -> None:
+        """Tell the hooks a watched block read an item."""
+        blocks = self.read_blocks
+        if self.hooks is not None and (blocks is None or block_id in blocks):
+            self.hooks.on_list_read(thread, block_id, cell, index, item)
 
     # ## Running: the sequencer's loop, driven from here
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from emulator.errors import ProgramError
@@ -33,6 +33,39 @@ class StepLimitReached(ProgramError):
     """The run executed as many blocks as it was allowed to."""
 
 
+class Cursor:
+    """Where the run is within its frame and tick: what a paused run needs to go on, or to be resumed."""
+
+    __slots__ = (
+        "first_tick",
+        "frame_start",
+        "tick_active",
+        "tick_index",
+        "tick_progress",
+        "tick_stopped",
+        "tick_threads",
+        "turn_start",
+    )
+
+    def __init__(self) -> None:
+        self.frame_start = 0  # the block count when the frame began: its work budget counts from it
+        self.first_tick = True
+        self.tick_threads: list[Thread] = []  # the thread list this tick goes through
+        self.tick_index = 0  # the next thread's place in it
+        self.tick_active = 0  # threads still running after their turn
+        self.tick_stopped = False  # some thread ended: the list is pruned after the tick
+        self.tick_progress = True  # some turn did more than re-check a wait
+        self.turn_start = 0  # the block count when the current turn began
+
+    def copy(self) -> Cursor:
+        """A copy (the tick's thread list is copied too)."""
+        other = Cursor()
+        for name in self.__slots__:
+            setattr(other, name, getattr(self, name))
+        other.tick_threads = list(self.tick_threads)
+        return other
+
+
 class Sequencer:
     """scratch-vm's sequencer over one runtime: frames of ticks, a turn per thread per tick.
 
@@ -46,6 +79,19 @@ class Sequencer:
         self.frame_limit: int | None = None
         self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
         self._runner: Iterator[tuple[Thread, Stmt]] | None = None
+        self.cursor = Cursor()  # where in its frame and tick the run is
+
+    # ## Saving and resuming
+
+    @property
+    def started(self) -> bool:
+        """Whether a run is under way (paused inside a turn), not yet begun or ended."""
+        return self._runner is not None
+
+    def resume_at(self, started: bool, paused_at: tuple[Thread, Stmt] | None) -> None:
+        """Continue, on the next run, from a saved pause (the cursor already holds its frame and tick)."""
+        self._runner = self._frames(resume=True) if started else None
+        self.paused_at = paused_at
 
     # ## Running and stepping
 
@@ -103,8 +149,10 @@ class Sequencer:
 
     # ## Frames, ticks and turns
 
-    def _frames(self) -> Iterator[tuple[Thread, Stmt]]:
+    def _frames(self, resume: bool = False) -> Iterator[tuple[Thread, Stmt]]:
         rt = self.runtime
+        if resume:
+            yield from self._frame(resume=True)
         while rt.threads:
             # The step limit counts frames too: frames in which threads only wait run no block.
             if self.frame_limit is not None and rt.frame_count >= self.frame_limit:
@@ -113,77 +161,101 @@ class Sequencer:
                 )
             yield from self._frame()
 
-    def _frame(self) -> Iterator[tuple[Thread, Stmt]]:
+    def _frame(self, resume: bool = False) -> Iterator[tuple[Thread, Stmt]]:
         """One frame: ticks until a redraw (unless turbo), the work budget, or no active thread."""
-        rt = self.runtime
-        rt.frame_count += 1
-        rt.now_ms = frame_time_ms(rt.frame_count)
-        rt.wake_threads()
-        rt.redraw_requested = False
-        start = rt.blocks
-        first_tick, active = True, 1
+        rt, c = self.runtime, self.cursor
+        if resume:
+            # The tick paused in was already under way: finish it before testing for another.
+            yield from self._tick(resume=True)
+            c.first_tick = False
+        else:
+            rt.frame_count += 1
+            rt.now_ms = frame_time_ms(rt.frame_count)
+            rt.wake_threads()
+            rt.redraw_requested = False
+            c.frame_start, c.first_tick, c.tick_active, c.tick_progress = rt.blocks, True, 1, True
         while (
-            rt.threads
-            and active > 0
-            and rt.blocks - start < WORK_BLOCKS
+            c.tick_progress  # every thread only re-checked a wait: further ticks would repeat it
+            and rt.threads
+            and c.tick_active > 0
+            and rt.blocks - c.frame_start < WORK_BLOCKS
             and (rt.turbo or not rt.redraw_requested)
         ):
-            active, progress = yield from self._tick(first_tick)
-            first_tick = False
-            if not progress:
-                break  # every thread only re-checked a wait: further ticks would repeat it
+            yield from self._tick()
+            c.first_tick = False
         if rt.on_frame is not None:
             rt.on_frame()
 
-    def _tick(self, first_tick: bool) -> Generator[tuple[Thread, Stmt], None, tuple[int, bool]]:
+    def _tick(self, resume: bool = False) -> Iterator[tuple[Thread, Stmt]]:
         """Give every thread one turn; threads started during the tick run in it too."""
-        rt = self.runtime
-        threads = rt.threads  # stop all replaces the list; this tick goes on with the old one
-        active, stopped, progress = 0, False, False
-        i = 0
-        while i < len(threads):
-            thread = threads[i]
-            i += 1
-            if thread.status == YIELD_TICK and first_tick:
+        rt, c = self.runtime, self.cursor
+        if resume:
+            thread = c.tick_threads[c.tick_index - 1]
+            yield from self._turn(thread, resume=True)
+            self._after_turn(thread)
+        else:
+            # stop all replaces the list; this tick goes on with the old one.
+            c.tick_threads, c.tick_index = rt.threads, 0
+            c.tick_active, c.tick_stopped, c.tick_progress = 0, False, False
+        threads = c.tick_threads
+        while c.tick_index < len(threads):
+            thread = threads[c.tick_index]
+            c.tick_index += 1
+            if thread.status == YIELD_TICK and c.first_tick:
                 thread.status = RUNNING
             if thread.status == RUNNING and thread.frames:
                 rt.active_thread = thread
                 thread.idle = False
-                start = rt.blocks
+                c.turn_start = rt.blocks
                 yield from self._turn(thread)
-                thread.warp_start = -1
-                progress = (
-                    progress
-                    or not thread.idle
-                    or not _only_rechecked_a_wait(thread, rt.blocks - start)
-                )
-                if thread.killed:
-                    # stepThreads' `i--` for a killed thread: this slot is looked at again, and if
-                    # the thread restarted itself there before `stop all`, its new copy runs now.
-                    i -= 1
-            if thread.status == RUNNING and thread.frames:
-                active += 1
+                self._after_turn(thread)
             else:
-                stopped = stopped or thread.status == DONE or not thread.frames
+                self._count(thread)
         rt.active_thread = None
-        if stopped:
+        if c.tick_stopped:
             rt.threads = [t for t in rt.threads if t.status != DONE and t.frames]
-        return active, progress
 
-    def _turn(self, thread: Thread) -> Iterator[tuple[Thread, Stmt]]:
-        """Run one thread until it yields: scratch-vm's stepThread, pausable before any block."""
+    def _after_turn(self, thread: Thread) -> None:
+        rt, c = self.runtime, self.cursor
+        thread.warp_start = -1
+        c.tick_progress = (
+            c.tick_progress
+            or not thread.idle
+            or not _only_rechecked_a_wait(thread, rt.blocks - c.turn_start)
+        )
+        if thread.killed:
+            # stepThreads' `i--` for a killed thread: this slot is looked at again, and if
+            # the thread restarted itself there before `stop all`, its new copy runs now.
+            c.tick_index -= 1
+        self._count(thread)
+
+    def _count(self, thread: Thread) -> None:
+        c = self.cursor
+        if thread.status == RUNNING and thread.frames:
+            c.tick_active += 1
+        else:
+            c.tick_stopped = c.tick_stopped or thread.status == DONE or not thread.frames
+
+    def _turn(self, thread: Thread, resume: bool = False) -> Iterator[tuple[Thread, Stmt]]:
+        """Run one thread until it yields: scratch-vm's stepThread, pausable before any block.
+
+        With `resume`, the turn was paused before its top block: that block runs first, untested.
+        """
         rt = self.runtime
         frames = thread.frames
         pause = self.pause
-        if frames[-1].node is None and not self._unwind(thread):
+        if not resume and frames[-1].node is None and not self._unwind(thread):
             return
+        skip = resume
         while True:
             frame = frames[-1]
             node: Stmt = frame.node  # type: ignore[assignment]  # never None here: _unwind saw to it
             warp = frame.warp
             if warp and thread.warp_start < 0:
                 thread.warp_start = rt.blocks
-            if pause is not None and pause(thread, node):
+            if skip:
+                skip = False
+            elif pause is not None and pause(thread, node):
                 yield thread, node
                 pause = self.pause
             rt.blocks += node.cost

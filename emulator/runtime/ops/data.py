@@ -102,10 +102,18 @@ def data_itemoflist(linker: Linker, block: Block) -> Reporter:
         i = index(t)
         cell = get()
         items = cell.items
-        # Fast path: a float index inside the list floors to an item (NaN fails both tests).
+        # Fast path: a whole float index inside the list (NaN fails both tests).
         if type(i) is float and 1.0 <= i < len(items) + 1:
-            return items[int(i) - 1]
+            k = int(i)
+            if k == i:
+                if rt.reads_watched:
+                    rt.report_read(t, block_id, cell, i, k)
+                return items[k - 1]
         k = to_list_index(i, len(items), False, rt.rng)
+        if rt.hooks is not None:
+            rt.report_index(t, block_id, cell, i, k)
+            if rt.reads_watched:
+                rt.report_read(t, block_id, cell, i, k)
         if k == LIST_INVALID:
             # Scratch answers "" for an item that is not there.
             if rt.hooks is not None:
@@ -174,6 +182,8 @@ def data_deleteoflist(linker: Linker, block: Block) -> Run:
         cell = get()
         items = cell.items
         k = to_list_index(i, len(items), True, rt.rng)
+        if rt.hooks is not None and k != LIST_ALL:
+            rt.report_index(t, block_id, cell, i, k)
         if k == LIST_ALL:
             old = items[:]
             items.clear()
@@ -215,6 +225,8 @@ def data_insertatlist(linker: Linker, block: Block) -> Run:
         items = cell.items
         # The valid range is 1..length+1, so "last" (and length+1) appends.
         k = to_list_index(i, len(items) + 1, False, rt.rng)
+        if rt.hooks is not None:
+            rt.report_index(t, block_id, cell, i, k)
         if k == LIST_INVALID or k > LIST_ITEM_LIMIT:
             if rt.hooks is not None:
                 rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
@@ -237,10 +249,11 @@ def data_replaceitemoflist(linker: Linker, block: Block) -> Run:
         i, x = index(t), item(t)
         cell = get()
         items = cell.items
-        if type(i) is float and 1.0 <= i < len(items) + 1:
-            k = int(i)
-        else:
+        k = int(i) if type(i) is float and 1.0 <= i < len(items) + 1 else 0
+        if k == 0 or k != i:
             k = to_list_index(i, len(items), False, rt.rng)
+            if rt.hooks is not None:
+                rt.report_index(t, block_id, cell, i, k)
             if k == LIST_INVALID:
                 # Scratch silently drops a replace outside the list.
                 if rt.hooks is not None:

@@ -88,6 +88,13 @@ class DebuggerApp(Responsive):
             "pause when NAME OP VALUE or LIST[N] OP VALUE holds",
             show=False,
         ),
+        key(
+            "i",
+            "break_fractional_index",
+            "i fractional index",
+            "toggle: pause before a list index Scratch would floor (2.5) or read as 0 (text)",
+            show=False,
+        ),
         key("slash", "search", "search", "search the scripts' text; again for the next match"),
         key(
             "full_stop",
@@ -287,6 +294,8 @@ class DebuggerApp(Responsive):
         marks += [f"when {safe_text(c.text, 40)}" for c in session.comparisons]
         if session.pauses_on_out_of_range:
             marks.append("x: out-of-range")
+        if session.pauses_on_fractional_index:
+            marks.append("i: fractional index")
         marks.append("marked" if session.marked is not None else "mark pending")
         self.painter.status(self.state, self.rate if self.running else None, marks)
 
@@ -365,6 +374,16 @@ class DebuggerApp(Responsive):
             self.notify("pausing before any list access outside its list", timeout=3)
         else:
             self.notify("no longer pausing on out-of-range list access", timeout=3)
+        self._status()
+
+    def action_break_fractional_index(self) -> None:
+        session = self.session
+        on = not session.pauses_on_fractional_index
+        session.pause_on_fractional_index(on)
+        if on:
+            self.notify("pausing before a fractional or non-numeric list index", timeout=3)
+        else:
+            self.notify("no longer pausing on fractional list indices", timeout=3)
         self._status()
 
     # ## Browsing

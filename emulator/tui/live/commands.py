@@ -29,6 +29,11 @@ def palette_commands(app: DebuggerApp) -> Iterable[SystemCommand]:
         "Break on out-of-range list access", "toggle (x)", app.action_break_out_of_range
     )
     yield SystemCommand(
+        "Break on a fractional or non-numeric list index",
+        "toggle (i)",
+        app.action_break_fractional_index,
+    )
+    yield SystemCommand(
         "Clear breakpoints", "remove every breakpoint", partial(_clear_breakpoints, app)
     )
     yield SystemCommand("Clear watches", "remove every watchpoint", partial(_clear_watches, app))

@@ -1,0 +1,176 @@
+"""Where a slice's updates got their values: the list items each write read, directly or through variables.
+
+A write to a slice's item takes the reads its own inputs made and, through the variables it reads,
+the reads that set those variables. Each read is kept with whether its item had been written since
+the mark when it was read, and reads past the end of a list are kept with their indices, so explain
+can say "W1's update read deltas[43..62], past the end of `deltas`".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from emulator.debug.provenance import variables_read
+from emulator.opcodes import Opcode, list_access
+from emulator.project import Block, Target
+from emulator.slices import Slice
+from emulator.values import Value, to_number
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+Read = tuple[str, str, int, Value, bool]
+"""(reading block, list, item or 0 past the end, the index, whether the item was written since the mark)."""
+
+
+@dataclass
+class ReadGroup:
+    """What one block read from one list for the writes of one slice by one block."""
+
+    write_block: str
+    read_block: str
+    list_name: str
+    count: int = 0
+    first: float = float("inf")
+    last: float = float("-inf")
+    unwritten: set[int] = field(default_factory=set)  # items read before anything wrote them
+    past_end: list[float] = field(default_factory=lambda: [float("inf"), float("-inf"), 0])
+
+    def add(self, item: int, index: float, written: bool) -> None:
+        """One read of the group."""
+        self.count += 1
+        if item == 0:
+            end = self.past_end
+            end[0], end[1], end[2] = min(end[0], index), max(end[1], index), end[2] + 1
+            return
+        self.first, self.last = min(self.first, item), max(self.last, item)
+        if not written:
+            self.unwritten.add(item)
+
+
+class ReadTrail:
+    """Attributes the watched reads to the slice items that the following writes wrote."""
+
+    def __init__(
+        self, slices: list[Slice], blocks: dict[str, dict[str, Block]], watched: Watched
+    ) -> None:
+        self._slices = slices
+        self.watched = watched.reads
+        self._interesting = watched.variables
+        self._slice_at: dict[str, list[int]] = {}
+        for n, s in enumerate(slices):
+            at = self._slice_at.setdefault(s.list_name, [])
+            at.extend([-1] * (s.end - len(at)))
+            for i in range(s.start - 1, s.end):
+                at[i] = n
+        self._blocks = {b: block for t in blocks.values() for b, block in t.items()}
+        self._var_reads: dict[str, list[Read]] = {}
+        self._block_vars: dict[str, tuple[str, ...]] = {}
+        self._pending: list[Read] = []
+        self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
+
+    def watches(self, block_id: str) -> bool:
+        """Whether reads by this block are followed."""
+        return block_id in self.watched
+
+    def read(self, block_id: str, list_name: str, item: int, index: Value, written: bool) -> None:
+        """A watched block read an item (0: past the end)."""
+        self._pending.append((block_id, list_name, item, index, written))
+
+    def set_variable(self, block_id: str, name: str) -> None:
+        """A variable was set (or changed: then it keeps what its old value was made of)."""
+        if name not in self._interesting:
+            return  # no slice write reads it, and no watched read sits in its block
+        block = self._blocks.get(block_id)
+        reads = self._pending
+        self._pending = []
+        if block is not None and block.opcode == Opcode.DATA_CHANGEVARIABLEBY:
+            kept = self._var_reads.get(name, [])
+            if len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
+                kept = kept + reads
+            self._var_reads[name] = kept
+        else:
+            self._var_reads[name] = reads
+
+    def write(self, block_id: str, list_name: str, item: int) -> None:
+        """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
+        reads, self._pending = self._pending, []
+        at = self._slice_at.get(list_name)
+        n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
+        if n < 0:
+            return
+        for name in self._variables_of(block_id):
+            reads = reads + self._var_reads.get(name, [])
+        for read_block, read_list, read_item, index, written in reads:
+            if read_list == list_name and read_item == item:
+                continue  # an update reads the item it replaces: that is no input of it
+            key = (n, block_id, read_block, read_list)
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = ReadGroup(block_id, read_block, read_list)
+            group.add(read_item, to_number(index), written)
+
+    def _variables_of(self, block_id: str) -> tuple[str, ...]:
+        found = self._block_vars.get(block_id)
+        if found is None:
+            block = self._blocks.get(block_id)
+            blocks = self._blocks
+            found = tuple(variables_read(blocks, block)) if block is not None else ()
+            self._block_vars[block_id] = found
+        return found
+
+    def of_slice(self, s: Slice) -> list[ReadGroup]:
+        """The read groups of one slice's updates."""
+        n = self._slices.index(s)
+        return [g for (k, *_), g in self.groups.items() if k == n]
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The `item of` blocks whose reads can flow into a write of the slices' lists, and the variables between."""
+
+    reads: set[str]
+    variables: set[str]
+
+
+def watched_reads(targets: Iterable[Target], lists: set[str]) -> Watched:
+    """Reads inside a write of one of the lists, and inside a `set`/`change` of a variable that
+    such a write reads (one step back: enough to reach a loop's running sum)."""
+    watched = Watched(set(), set())
+    for target in targets:
+        blocks = dict(target.blocks)
+        writes = [b for b in blocks.values() if _writes(b, lists)]
+        names = {n for b in writes for n in variables_read(blocks, b)}
+        setters = [b for b in blocks.values() if _sets(b, names)]
+        watched.variables.update(names)
+        for b in writes + setters:
+            watched.reads.update(_reads_under(blocks, b))
+    return watched
+
+
+def _writes(block: Block, lists: set[str]) -> bool:
+    rule = list_access(block.opcode)
+    f = block.fields.get("LIST")
+    return rule is not None and rule.writes and f is not None and str(f.value) in lists
+
+
+def _sets(block: Block, names: set[str]) -> bool:
+    if block.opcode not in (Opcode.DATA_SETVARIABLETO, Opcode.DATA_CHANGEVARIABLEBY):
+        return False
+    f = block.fields.get("VARIABLE")
+    return f is not None and str(f.value) in names
+
+
+def _reads_under(blocks: dict[str, Block], block: Block) -> set[str]:
+    found: set[str] = set()
+    todo = [inp.slot for name, inp in block.inputs.items() if not name.startswith("SUBSTACK")]
+    while todo:
+        slot = todo.pop()
+        inner = blocks.get(slot) if isinstance(slot, str) else None
+        if inner is None:
+            continue
+        if inner.opcode == Opcode.DATA_ITEMOFLIST:
+            found.add(inner.id)
+        todo.extend(inp.slot for inp in inner.inputs.values())
+    return found

@@ -1,0 +1,175 @@
+"""Save a whole runtime (data, threads and their frames, the sequencer's place, generator, clock) and put it back.
+
+The restore is in place: the same cells, threads and frames get their saved contents back, so the
+linked closures, which hold those very objects, stay valid, and a run resumed from a restore is
+the run that followed the save, bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from emulator.runtime.thread import Frame, Thread
+
+if TYPE_CHECKING:
+    from emulator.runtime.runtime import Runtime
+    from emulator.runtime.sequencer import Cursor
+    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
+
+FrameState = tuple[Frame, Any, bool, bool, Any, Any]
+ThreadState = tuple[list[FrameState], int, int, bool, bool]
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """One target's cells as they were, and their contents."""
+
+    variables: dict[str, VarCell]
+    values: dict[str, Any]
+    lists: dict[str, ListCell]
+    items: dict[str, list[Any]]
+    visible: bool
+
+
+@dataclass(frozen=True)
+class SavedRuntime:
+    """Everything a run's future depends on, copied at one moment."""
+
+    targets: tuple[TargetState, ...]
+    threads: list[Thread]
+    thread_states: dict[int, tuple[Thread, ThreadState]]
+    clock: tuple[Any, ...]
+    says: tuple[deque[Any], int, dict[str, int]]
+    questions: tuple[deque[str], Any, deque[Any], list[bool]]
+    waking: dict[int, Any]
+    cursor: Cursor
+    tick_is_runtime_list: bool
+    started: bool
+    paused_at: Any
+
+
+def save_runtime(rt: Runtime) -> SavedRuntime:
+    """A copy of the runtime's state that restore_runtime puts back."""
+    seq = rt.sequencer
+    q = rt.questions
+    return SavedRuntime(
+        targets=tuple(_save_target(t) for t in rt.targets),
+        threads=list(rt.threads),
+        thread_states={id(t): (t, _save_thread(t)) for t in _threads_of(rt)},
+        clock=(
+            rt.rng.getstate(),
+            rt.blocks,
+            rt.frame_count,
+            rt.now_ms,
+            rt.timer_start_ms,
+            rt.redraw_requested,
+            rt.active_thread,
+            rt._finish_reported,
+        ),
+        says=(deque(rt.says, maxlen=rt.says.maxlen), rt.say_count, dict(rt.bubbles)),
+        questions=(deque(q.answers), q.answer, deque(q.queue), [x.answered for x in q.queue]),
+        waking=dict(rt._waking),
+        cursor=seq.cursor.copy(),
+        tick_is_runtime_list=seq.cursor.tick_threads is rt.threads,
+        started=seq.started,
+        paused_at=seq.paused_at,
+    )
+
+
+def restore_runtime(rt: Runtime, saved: SavedRuntime) -> None:
+    """Put the runtime back as it was when `saved` was taken; the next run goes on from there."""
+    for target, state in zip(rt.targets, saved.targets, strict=True):
+        _restore_target(target, state)
+    for thread, thread_state in saved.thread_states.values():
+        _restore_thread(thread, thread_state)
+    rt.threads = list(saved.threads)
+    (rng, rt.blocks, rt.frame_count, rt.now_ms, rt.timer_start_ms, rt.redraw_requested) = (
+        saved.clock[:6]
+    )
+    rt.rng.setstate(rng)
+    rt.active_thread, rt._finish_reported = saved.clock[6:]
+    says, rt.say_count, bubbles = saved.says
+    rt.says = deque(says, maxlen=says.maxlen)
+    rt.bubbles = dict(bubbles)
+    _restore_questions(rt, saved)
+    rt._waking = dict(saved.waking)
+    cursor = saved.cursor.copy()
+    if saved.tick_is_runtime_list:
+        cursor.tick_threads = rt.threads
+    rt.sequencer.cursor = cursor
+    rt.sequencer.resume_at(saved.started, saved.paused_at)
+
+
+def _save_target(t: RuntimeTarget) -> TargetState:
+    return TargetState(
+        variables=dict(t.variables),
+        values={k: c.value for k, c in t.variables.items()},
+        lists=dict(t.lists),
+        items={k: list(c.items) for k, c in t.lists.items()},
+        visible=t.visible,
+    )
+
+
+def _restore_target(t: RuntimeTarget, s: TargetState) -> None:
+    # Cells made since the save (a block naming a missing variable) go; the saved ones get their values.
+    t.variables.clear()
+    t.variables.update(s.variables)
+    for key, cell in s.variables.items():
+        cell.value = s.values[key]
+    t.lists.clear()
+    t.lists.update(s.lists)
+    for key, lst in s.lists.items():
+        lst.items[:] = s.items[key]
+    t.visible = s.visible
+
+
+def _threads_of(rt: Runtime) -> list[Thread]:
+    """Every thread the runtime can reach: its list, the tick's, the paused one, broadcast waits."""
+    found: dict[int, Thread] = {}
+    todo = list(rt.threads) + list(rt.sequencer.cursor.tick_threads)
+    todo += [q.thread for q in rt.questions.queue]
+    for extra in (rt.active_thread, rt.sequencer.paused_at and rt.sequencer.paused_at[0]):
+        if isinstance(extra, Thread):
+            todo.append(extra)
+    while todo:
+        thread = todo.pop()
+        if id(thread) in found:
+            continue
+        found[id(thread)] = thread
+        for frame in thread.frames:
+            if isinstance(frame.state, list):
+                todo.extend(x for x in frame.state if isinstance(x, Thread))
+    return list(found.values())
+
+
+def _save_thread(t: Thread) -> ThreadState:
+    frames = [(f, f.node, f.warp, f.is_loop, _copy(f.params), _copy(f.state)) for f in t.frames]
+    return frames, t.status, t.warp_start, t.idle, t.killed
+
+
+def _restore_thread(t: Thread, s: ThreadState) -> None:
+    frames, t.status, t.warp_start, t.idle, t.killed = s
+    # The same list and the same Frame objects: a paused turn holds both.
+    t.frames[:] = [f for f, *_ in frames]
+    for f, node, warp, is_loop, params, state in frames:
+        f.node, f.warp, f.is_loop = node, warp, is_loop
+        f.params, f.state = _copy(params), _copy(state)
+
+
+def _restore_questions(rt: Runtime, saved: SavedRuntime) -> None:
+    answers, answer, queue, answered = saved.questions
+    q = rt.questions
+    q.answers, q.answer, q.queue = deque(answers), answer, deque(queue)
+    for question, flag in zip(queue, answered, strict=True):
+        question.answered = flag
+
+
+def _copy(value: Any) -> Any:
+    """Frame params (a dict) and states (a count, a tuple, or a list of started threads) by value."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
