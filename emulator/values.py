@@ -395,6 +395,39 @@ def js_round(x: float) -> float:
     return -0.0 if r == 0 and x < 0 else r
 
 
+def js_max(a: float, b: float) -> float:
+    """Math.max of two numbers: NaN wins, and +0 is larger than -0 (Python's max keeps the first)."""
+    if a != a or b != b:
+        return _NAN
+    if a == b == 0:
+        return 0.0 if math.copysign(1.0, a) > 0 or math.copysign(1.0, b) > 0 else -0.0
+    return a if a > b else b
+
+
+def js_min(a: float, b: float) -> float:
+    """Math.min of two numbers: NaN wins, and -0 is smaller than +0."""
+    if a != a or b != b:
+        return _NAN
+    if a == b == 0:
+        return -0.0 if math.copysign(1.0, a) < 0 or math.copysign(1.0, b) < 0 else 0.0
+    return a if a < b else b
+
+
+def js_clamp(n: float, low: float, high: float) -> float:
+    """MathUtil.clamp: Math.min(Math.max(n, low), high), so NaN stays NaN and -0 clamps to +0 at 0."""
+    return js_min(js_max(n, low), high)
+
+
+def wrap_clamp(n: float, low: float, high: float) -> float:
+    """MathUtil.wrapClamp: n wrapped into [low, high + 1) by whole ranges.
+
+    Scratch keeps directions with wrapClamp(d, -179, 180), so the range is [-179, 181): 180.5
+    stays 180.5 and -179.5 becomes 180.5; costume indices wrap with it too.
+    """
+    span = (high - low) + 1
+    return n - _js_floor((n - low) / span) * span
+
+
 def repeat_count(v: Value) -> float:
     """control_repeat's iteration count: Math.round(toNumber(v)), so 2.5 repeats 3 times."""
     return js_round(to_number(v))

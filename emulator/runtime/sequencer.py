@@ -46,6 +46,7 @@ class Sequencer:
         self.frame_limit: int | None = None
         self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
         self._runner: Iterator[tuple[Thread, Stmt]] | None = None
+        self.frame_lost = False  # a block threw in the VM: this frame ends now
 
     # ## Running and stepping
 
@@ -130,6 +131,9 @@ class Sequencer:
         ):
             active, progress = yield from self._tick(first_tick)
             first_tick = False
+            if self.frame_lost:
+                self.frame_lost = False
+                break
             if not progress:
                 break  # every thread only re-checked a wait: further ticks would repeat it
         if rt.on_frame is not None:
@@ -151,6 +155,11 @@ class Sequencer:
                 thread.idle = False
                 start = rt.blocks
                 yield from self._turn(thread)
+                if self.frame_lost:
+                    # Nothing else of the tick happens: not even the warp timer's reset or
+                    # the removal of finished threads.
+                    rt.active_thread = None
+                    return active, True
                 thread.warp_start = -1
                 progress = (
                     progress
@@ -204,6 +213,12 @@ class Sequencer:
                         return
                     if rt.blocks - thread.warp_start <= WARP_BLOCKS:
                         continue
+                return
+            elif action == 4:  # LOSE_FRAME
+                # The VM's exception leaves execute() before it counts the block, and _step
+                # before the tick ends: no other thread runs until the next frame.
+                rt.blocks -= node.cost
+                self.frame_lost = True
                 return
             elif action != 2:  # END_TURN
                 return

@@ -38,6 +38,9 @@ MODULES: tuple[str, ...] = (
     "timer",
     "pick_random",
     "project_json",
+    "motion",
+    "looks",
+    "clones",
     "fuzz_found",
 )
 
