@@ -154,8 +154,7 @@ class Sequencer:
                 rt.active_thread = thread
                 thread.idle = False
                 start = rt.blocks
-                yield from self._turn(thread)
-                if self.frame_lost:
+                if (yield from self._turn(thread)):  # the frame was lost
                     # Nothing else of the tick happens: not even the warp timer's reset or
                     # the removal of finished threads.
                     rt.active_thread = None
@@ -179,13 +178,16 @@ class Sequencer:
             rt.threads = [t for t in rt.threads if t.status != DONE and t.frames]
         return active, progress
 
-    def _turn(self, thread: Thread) -> Iterator[tuple[Thread, Stmt]]:
-        """Run one thread until it yields: scratch-vm's stepThread, pausable before any block."""
+    def _turn(self, thread: Thread) -> Generator[tuple[Thread, Stmt], None, bool | None]:
+        """Run one thread until it yields: scratch-vm's stepThread, pausable before any block.
+
+        Returns True when a block lost the rest of the frame (LOSE_FRAME).
+        """
         rt = self.runtime
         frames = thread.frames
         pause = self.pause
         if frames[-1].node is None and not self._unwind(thread):
-            return
+            return None
         while True:
             frame = frames[-1]
             node: Stmt = frame.node  # type: ignore[assignment]  # never None here: _unwind saw to it
@@ -210,20 +212,20 @@ class Sequencer:
                     if thread.idle:
                         # A wait inside warp busy-waits until the warp timer runs out.
                         rt.blocks = max(rt.blocks, thread.warp_start + WARP_BLOCKS + 1)
-                        return
+                        return None
                     if rt.blocks - thread.warp_start <= WARP_BLOCKS:
                         continue
-                return
-            elif action == 4:  # LOSE_FRAME
-                # The VM's exception leaves execute() before it counts the block, and _step
-                # before the tick ends: no other thread runs until the next frame.
-                rt.blocks -= node.cost
-                self.frame_lost = True
-                return
-            elif action != 2:  # END_TURN
-                return
+                return None
+            elif action != 2:  # END_TURN, or LOSE_FRAME
+                if action == 4:
+                    # The VM's exception leaves execute() before it counts the block, and
+                    # _step before the tick ends: no other thread runs until the next frame.
+                    rt.blocks -= node.cost
+                    self.frame_lost = True
+                    return True
+                return None
             if not self._unwind(thread):
-                return
+                return None
 
     def _unwind(self, thread: Thread) -> bool:
         """Pop finished branches; False when the thread's turn ends (loop yield or thread done)."""

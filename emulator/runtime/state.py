@@ -64,6 +64,7 @@ class RuntimeTarget:
         self.is_original = True
         self.sprite = self  # the original this is a clone of (itself for an original)
         self.clones: list[RuntimeTarget] = []  # an original's living clones, oldest first
+        self.clones_made = 0  # how many clones of this sprite were ever made (they are numbered)
         self.variables = {
             v.id: VarCell(v.id, v.name, v.value, source.name) for v in source.variables.values()
         }
@@ -100,11 +101,14 @@ class RuntimeTarget:
         clone.clones = []
         clone.effects = dict(self.effects)
         clone.volume = 100.0
+        # Its cells are named for the clone, so a trace tells its writes from its original's.
+        self.sprite.clones_made += 1
+        owner = f"{self.name} (clone {self.sprite.clones_made})"
         clone.variables = {
-            i: VarCell(c.id, c.name, c.value, c.owner) for i, c in self.variables.items()
+            i: VarCell(c.id, c.name, c.value, owner) for i, c in self.variables.items()
         }
         clone.lists = {
-            i: ListCell(c.id, c.name, list(c.items), c.owner) for i, c in self.lists.items()
+            i: ListCell(c.id, c.name, list(c.items), owner) for i, c in self.lists.items()
         }
         return clone
 
