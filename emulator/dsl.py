@@ -30,6 +30,7 @@ from emulator.opcodes import TABLE, InputKind, input_kind
 from emulator.project import (
     ANGLE,
     BROADCAST,
+    COLOUR,
     INPUT_NO_SHADOW,
     INPUT_OBSCURED,
     INPUT_SHADOW,
@@ -62,6 +63,7 @@ _SHADOWS = {
     InputKind.WHOLE: WHOLE_NUMBER,
     InputKind.INTEGER: INTEGER,
     InputKind.ANGLE: ANGLE,
+    InputKind.COLOUR: COLOUR,
 }
 
 # Frames to look past for the line that wrote a block: this module, and the `with` machinery.
@@ -723,11 +725,13 @@ class TargetBuilder:
             slot = self._materialize(_compare("operator_equals", 1, 1 if value else 0), parent)
         if slot is None:
             return Input(INPUT_SHADOW, Primitive(kind, literal_text(value)))
-        # A boolean slot has no shadow: a reporter in it is saved as [2, reporter].
+        # A boolean slot has no shadow: a reporter in it is saved as [2, reporter]. Under a
+        # reporter the shadow is empty, but a colour shadow must be a colour to pass the schema.
+        under = "#000000" if kind == COLOUR else ""
         return (
             Input(INPUT_NO_SHADOW, slot)
             if boolean
-            else Input(INPUT_OBSCURED, slot, Primitive(kind, ""))
+            else Input(INPUT_OBSCURED, slot, Primitive(kind, under))
         )
 
     def _menu_input(self, parent: _BlockSpec, name: str, value: Any) -> Input:
@@ -846,6 +850,7 @@ class Program:
 
     def build(self) -> Project:
         """The finished Project."""
-        return Project(
-            targets=(self.stage.build(), *(s.build() for s in self.sprites)), name=self.name
-        )
+        targets = (self.stage.build(), *(s.build() for s in self.sprites))
+        # The editor lists the extensions a project's blocks come from; so far only the pen.
+        uses_pen = any(b.opcode.startswith("pen_") for t in targets for b in t.blocks.values())
+        return Project(targets=targets, extensions=("pen",) if uses_pen else (), name=self.name)

@@ -1,4 +1,4 @@
-"""The DSL's sprite blocks: motion, looks and clones, written like emulator.dsl's statements.
+"""The DSL's sprite blocks: motion, looks, clones and the pen, written like emulator.dsl's statements.
 
     cat = prog.sprite("Cat", costumes=["walk1", "walk2"], x=-100)
     with cat.when_flag_clicked():
@@ -213,3 +213,71 @@ def create_clone(of: Any = MYSELF) -> None:
 def delete_this_clone() -> None:
     """delete this clone."""
     statement("control_delete_this_clone", {})
+
+
+# ## Pen
+
+
+def erase_all() -> None:
+    """erase all."""
+    statement("pen_clear", {})
+
+
+def stamp() -> None:
+    """stamp."""
+    statement("pen_stamp", {})
+
+
+def pen_down() -> None:
+    """pen down."""
+    statement("pen_penDown", {})
+
+
+def pen_up() -> None:
+    """pen up."""
+    statement("pen_penUp", {})
+
+
+def set_pen_color(color: Any) -> None:
+    """set pen color to (a "#rrggbb" colour, or a number 0xAARRGGBB)."""
+    statement("pen_setPenColorToColor", {"COLOR": color})
+
+
+def change_pen(param: Any, value: Any) -> None:
+    """change pen (color | saturation | brightness | transparency) by (value)."""
+    statement("pen_changePenColorParamBy", {"COLOR_PARAM": param, "VALUE": value})
+
+
+def set_pen(param: Any, value: Any) -> None:
+    """set pen (color | saturation | brightness | transparency) to (value)."""
+    statement("pen_setPenColorParamTo", {"COLOR_PARAM": param, "VALUE": value})
+
+
+def change_pen_size(change: Any) -> None:
+    """change pen size by (change)."""
+    statement("pen_changePenSizeBy", {"SIZE": change})
+
+
+def set_pen_size(size: Any) -> None:
+    """set pen size to (size)."""
+    statement("pen_setPenSizeTo", {"SIZE": size})
+
+
+def set_pen_shade(shade: Any) -> None:
+    """set pen shade to (shade): Scratch 2's block, hidden in Scratch 3."""
+    statement("pen_setPenShadeToNumber", {"SHADE": shade})
+
+
+def change_pen_shade(change: Any) -> None:
+    """change pen shade by (change): Scratch 2's block."""
+    statement("pen_changePenShadeBy", {"SHADE": change})
+
+
+def set_pen_hue(hue: Any) -> None:
+    """set pen hue to (hue): Scratch 2's "set pen color to (number)"."""
+    statement("pen_setPenHueToNumber", {"HUE": hue})
+
+
+def change_pen_hue(change: Any) -> None:
+    """change pen hue by (change): Scratch 2's "change pen color by"."""
+    statement("pen_changePenHueBy", {"HUE": change})

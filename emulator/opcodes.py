@@ -132,6 +132,21 @@ class Opcode(StrEnum):
     DATA_REPLACEITEMOFLIST = "data_replaceitemoflist"
     DATA_SHOWLIST = "data_showlist"
     DATA_HIDELIST = "data_hidelist"
+    # ## Pen (an extension: camelCase opcodes)
+    PEN_CLEAR = "pen_clear"
+    PEN_STAMP = "pen_stamp"
+    PEN_PENDOWN = "pen_penDown"
+    PEN_PENUP = "pen_penUp"
+    PEN_SETPENCOLORTOCOLOR = "pen_setPenColorToColor"
+    PEN_CHANGEPENCOLORPARAMBY = "pen_changePenColorParamBy"
+    PEN_SETPENCOLORPARAMTO = "pen_setPenColorParamTo"
+    PEN_MENU_COLORPARAM = "pen_menu_colorParam"
+    PEN_CHANGEPENSIZEBY = "pen_changePenSizeBy"
+    PEN_SETPENSIZETO = "pen_setPenSizeTo"
+    PEN_SETPENSHADETONUMBER = "pen_setPenShadeToNumber"
+    PEN_CHANGEPENSHADEBY = "pen_changePenShadeBy"
+    PEN_SETPENHUETONUMBER = "pen_setPenHueToNumber"
+    PEN_CHANGEPENHUEBY = "pen_changePenHueBy"
     # ## Custom blocks
     PROCEDURES_DEFINITION = "procedures_definition"
     PROCEDURES_PROTOTYPE = "procedures_prototype"
@@ -159,6 +174,7 @@ class InputKind(StrEnum):
     WHOLE = "whole"  # math_whole_number
     INTEGER = "integer"  # math_integer
     ANGLE = "angle"  # math_angle
+    COLOUR = "colour"  # colour_picker
     TEXT = "text"
     BOOLEAN = "boolean"  # hexagonal, no shadow
     SUBSTACK = "substack"  # a C-block's mouth
@@ -683,6 +699,39 @@ SPECS: tuple[BlockSpec, ...] = (
     ),
     _data(Opcode.DATA_SHOWLIST, Shape.STACK, "show list [{LIST} v]"),
     _data(Opcode.DATA_HIDELIST, Shape.STACK, "hide list [{LIST} v]"),
+    # ## Pen
+    _block(Opcode.PEN_CLEAR, Shape.STACK, "erase all"),
+    _block(Opcode.PEN_STAMP, Shape.STACK, "stamp"),
+    _block(Opcode.PEN_PENDOWN, Shape.STACK, "pen down"),
+    _block(Opcode.PEN_PENUP, Shape.STACK, "pen up"),
+    _block(
+        Opcode.PEN_SETPENCOLORTOCOLOR,
+        Shape.STACK,
+        "set pen color to {COLOR}",
+        InputSpec("COLOR", InputKind.COLOUR),
+    ),
+    _block(
+        Opcode.PEN_CHANGEPENCOLORPARAMBY,
+        Shape.STACK,
+        "change pen {COLOR_PARAM} by {VALUE}",
+        _menu("COLOR_PARAM", Opcode.PEN_MENU_COLORPARAM),
+        _num("VALUE"),
+    ),
+    _block(
+        Opcode.PEN_SETPENCOLORPARAMTO,
+        Shape.STACK,
+        "set pen {COLOR_PARAM} to {VALUE}",
+        _menu("COLOR_PARAM", Opcode.PEN_MENU_COLORPARAM),
+        _num("VALUE"),
+    ),
+    _menu_row(Opcode.PEN_MENU_COLORPARAM, "colorParam"),
+    _block(Opcode.PEN_CHANGEPENSIZEBY, Shape.STACK, "change pen size by {SIZE}", _num("SIZE")),
+    _block(Opcode.PEN_SETPENSIZETO, Shape.STACK, "set pen size to {SIZE}", _num("SIZE")),
+    # Scratch 2's pen blocks, hidden from the palette but still run.
+    _block(Opcode.PEN_SETPENSHADETONUMBER, Shape.STACK, "set pen shade to {SHADE}", _num("SHADE")),
+    _block(Opcode.PEN_CHANGEPENSHADEBY, Shape.STACK, "change pen shade by {SHADE}", _num("SHADE")),
+    _block(Opcode.PEN_SETPENHUETONUMBER, Shape.STACK, "set pen hue to {HUE}", _num("HUE")),
+    _block(Opcode.PEN_CHANGEPENHUEBY, Shape.STACK, "change pen hue by {HUE}", _num("HUE")),
     # ## Custom blocks: the text is the proccode, its %s and %b filled with the arguments
     _hat(
         Opcode.PROCEDURES_DEFINITION,

@@ -35,7 +35,7 @@ C_BLOCKS = _templates(Shape.C_BLOCK)
 REPORTERS = _templates(Shape.REPORTER, Shape.BOOLEAN)
 TEMPLATES = {**HATS, **STACK, **C_BLOCKS, **REPORTERS}
 
-_PLACEHOLDER = re.compile(r"\{([A-Z0-9_]+)\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # extension menus name fields in camelCase
 _ARGUMENT = re.compile(r"%[snb]")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from emulator.runtime.pen import PenState
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sprites import costume_name
 from emulator.runtime.state import RuntimeTarget
@@ -43,6 +44,8 @@ def decode_value(value: Any) -> Value:
 
 # A sprite's looks and place, as the VM keeps them: the values that are Scratch numbers.
 _LOOKS_NUMBERS = ("x", "y", "direction", "size", "costume", "volume")
+# The pen's numbers, dumped only for a target that used a pen block (the VM makes its state then).
+_PEN_NUMBERS = ("color", "saturation", "brightness", "transparency", "shade", "size")
 
 
 def _target_data(target: RuntimeTarget) -> dict[str, Any]:
@@ -56,8 +59,19 @@ def _effects(target: RuntimeTarget) -> dict[str, Any]:
     return {name: encode_value(v) for name, v in target.effects.items()}
 
 
-def _sprite_data(runtime: Runtime, target: RuntimeTarget) -> dict[str, Any]:
+def _pen(pen: PenState) -> dict[str, Any]:
     return {
+        "down": pen.down,
+        **{k: encode_value(getattr(pen, k)) for k in _PEN_NUMBERS if k != "size"},
+        "size": encode_value(pen.diameter),
+        "rgba": [encode_value(c) for c in pen.rgba],
+    }
+
+
+def _sprite_data(runtime: Runtime, target: RuntimeTarget) -> dict[str, Any]:
+    pen = {"pen": _pen(target.pen)} if target.pen is not None else {}
+    return {
+        **pen,
         **_target_data(target),
         "x": encode_value(target.x),
         "y": encode_value(target.y),
@@ -78,7 +92,8 @@ def dump_state(runtime: Runtime) -> dict[str, Any]:
     """{"variables", "lists", "stage", "sprites": {...}, "says": [the last bubbles kept], "says_total": N}.
 
     "stage" holds the backdrop and the stage's effects and volume; each sprite its variables,
-    lists, looks, layer (0 is the stage, the highest the front) and "clones", oldest first.
+    lists, looks, layer (0 is the stage, the highest the front), "pen" once a pen block used its
+    pen, and "clones", oldest first.
     """
     stage = runtime.stage
     state = _target_data(stage)
@@ -119,6 +134,9 @@ def decode_state(state: dict[str, Any]) -> dict[str, Any]:
             out["effects"] = {k: decode_value(v) for k, v in d["effects"].items()}
         if "clones" in d:
             out["clones"] = [data(c) for c in d["clones"]]
+        if "pen" in d:
+            pen = {k: decode_value(v) for k, v in d["pen"].items() if k != "rgba"}
+            out["pen"] = {**pen, "rgba": [decode_value(c) for c in d["pen"]["rgba"]]}
         return out
 
     out = data({k: v for k, v in state.items() if k in ("variables", "lists")})

@@ -325,7 +325,7 @@ def is_int(v: Value) -> bool:
     return False
 
 
-def _js_floor(x: float) -> float:
+def js_floor(x: float) -> float:
     """Math.floor: keeps ±Infinity, NaN and -0 instead of raising or returning an int."""
     if x != x or x in (_INF, -_INF) or x == 0:
         return x
@@ -347,7 +347,7 @@ def to_list_index(index: Value, length: int, accept_all: bool, rng: RandomSource
         if index in ("random", "any"):
             return _random_index(length, rng) if length > 0 else LIST_INVALID
     # Floor, not truncate: "1.9" is item 1 and 0.99 is invalid.
-    i = _js_floor(to_number(index))
+    i = js_floor(to_number(index))
     if not 1 <= i <= length:
         return LIST_INVALID
     return int(i)
@@ -366,7 +366,7 @@ def divide(a: float, b: float) -> float:
         return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
-def _js_remainder(a: float, b: float) -> float:
+def js_remainder(a: float, b: float) -> float:
     """JS `%`: truncated remainder with the dividend's sign; NaN where fmod would raise."""
     if b == 0 or a in (_INF, -_INF):
         return _NAN
@@ -375,7 +375,7 @@ def _js_remainder(a: float, b: float) -> float:
 
 def js_mod(a: float, b: float) -> float:
     """operator_mod: the result takes the divisor's sign."""
-    r = _js_remainder(a, b)
+    r = js_remainder(a, b)
     if r != r:
         return r  # x mod 0 is NaN
     # Scratch adds the divisor when r / b < 0, so -7 mod 3 is 2 but -6 mod 3 stays -0
@@ -393,6 +393,14 @@ def js_round(x: float) -> float:
     if x - r >= 0.5:  # exact subtraction, so 0.49999999999999994 stays below the tie
         r += 1.0
     return -0.0 if r == 0 and x < 0 else r
+
+
+def to_int32(x: float) -> int:
+    """JS ToInt32, which `>>` and `&` apply first: truncated, wrapped modulo 2**32, signed."""
+    if x != x or x in (_INF, -_INF):
+        return 0
+    n = int(x) & 0xFFFFFFFF
+    return n - 0x100000000 if n >= 0x80000000 else n
 
 
 def js_max(a: float, b: float) -> float:
@@ -425,7 +433,7 @@ def wrap_clamp(n: float, low: float, high: float) -> float:
     stays 180.5 and -179.5 becomes 180.5; costume indices wrap with it too.
     """
     span = (high - low) + 1
-    return n - _js_floor((n - low) / span) * span
+    return n - js_floor((n - low) / span) * span
 
 
 def repeat_count(v: Value) -> float:
@@ -442,7 +450,7 @@ def random_between(a: Value, b: Value, rng: RandomSource) -> float:
         return low
     # isInt looks at the raw inputs: "1.0" to 10 gives a float, "1e-3" to "1" takes the int path.
     if is_int(a) and is_int(b):
-        return low + _js_floor(rng.random() * ((high + 1) - low))
+        return low + js_floor(rng.random() * ((high + 1) - low))
     return rng.random() * (high - low) + low
 
 
@@ -463,7 +471,7 @@ def _pow10(x: float) -> float:
 
 def _ceil(x: float) -> float:
     """Math.ceil: ceiling -0.5 is -0."""
-    return -_js_floor(-x)
+    return -js_floor(-x)
 
 
 def _sin_degrees(n: float) -> float:
@@ -477,7 +485,7 @@ def _cos_degrees(n: float) -> float:
 
 def _tan_degrees(n: float) -> float:
     """MathUtil.tan: exact quarter turns give ±Infinity; the rest rounds to 10 decimals."""
-    a = _js_remainder(n, 360.0)
+    a = js_remainder(n, 360.0)
     if a in (90.0, -270.0):
         return _INF
     if a in (270.0, -90.0):
@@ -487,7 +495,7 @@ def _tan_degrees(n: float) -> float:
 
 _MATHOPS: dict[str, Callable[[float], float]] = {
     "abs": abs,
-    "floor": _js_floor,
+    "floor": js_floor,
     "ceiling": _ceil,
     "sqrt": _sqrt,
     "sin": _sin_degrees,

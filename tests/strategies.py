@@ -449,6 +449,11 @@ _SPRITE_KINDS = st.sampled_from(
         "looks_gotofrontback",
         "looks_goforwardbackwardlayers",
         "control_delete_this_clone",
+        "pen_penDown",
+        "pen_penUp",
+        "pen_changePenColorParamBy",
+        "pen_setPenSizeTo",
+        "pen_changePenShadeBy",
     ]
 )
 _NUMBER_INPUTS = {
@@ -462,6 +467,9 @@ _NUMBER_INPUTS = {
     "looks_changeeffectby": ("CHANGE",),
     "looks_seteffectto": ("VALUE",),
     "looks_goforwardbackwardlayers": ("NUM",),
+    "pen_changePenColorParamBy": ("VALUE",),
+    "pen_setPenSizeTo": ("SIZE",),
+    "pen_changePenShadeBy": ("SHADE",),
 }
 
 
@@ -482,6 +490,9 @@ _CHOICES = {
     "looks_seteffectto": _EFFECTS,
     "looks_gotofrontback": _FRONT_BACK,
     "looks_goforwardbackwardlayers": _FORWARD_BACKWARD,
+    "pen_changePenColorParamBy": st.sampled_from(
+        ["color", "saturation", "brightness", "transparency", "COLOR"]
+    ),
 }
 
 
@@ -492,7 +503,7 @@ def _sprite_statements(args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[t
 
 @st.composite
 def fuzz_sprite_statements(draw: st.DrawFn, args: tuple[tuple[str, str], ...] = ()) -> tuple:
-    """One motion or looks block, or delete this clone: ("sprite", opcode, inputs, choice)."""
+    """One motion, looks or pen block, or delete this clone: ("sprite", opcode, inputs, choice)."""
     kind = draw(_SPRITE_KINDS)
     expr = _expressions(1, args)
     inputs = {name: draw(expr) for name in _NUMBER_INPUTS.get(kind, ())}

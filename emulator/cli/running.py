@@ -11,6 +11,7 @@ from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.errors import InputFileError
 from emulator.progress import RunProgress
+from emulator.runtime.pen import to_svg
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
@@ -23,6 +24,9 @@ def register(sub: Any) -> None:
     add_target(run)
     run.add_argument(
         "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
+    )
+    run.add_argument(
+        "--pen-svg", metavar="FILE", help="write what the pens drew as an SVG picture to FILE"
     )
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
@@ -63,6 +67,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
         )
     if args.dump_state:
         _write_state(runtime, args.dump_state)
+    if args.pen_svg:
+        _write(args.pen_svg, to_svg(runtime.pen_layer), "the pen's picture")
     return status
 
 
@@ -83,11 +89,15 @@ def _write_state(runtime: Runtime, dest: str) -> None:
     if dest == "-":
         print(text)
         return
+    _write(dest, text + "\n", "the state")
+
+
+def _write(dest: str, text: str, what: str) -> None:
     try:
         with open(dest, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+            f.write(text)
     except OSError as exc:
-        raise InputFileError(f"{dest}: cannot write the state: {exc.strerror}") from exc
+        raise InputFileError(f"{dest}: cannot write {what}: {exc.strerror}") from exc
 
 
 def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:

@@ -12,6 +12,7 @@ from emulator.rng import JsRandom
 from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
+from emulator.runtime.pen import Mark
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.sequencer import Pause, Sequencer
@@ -83,6 +84,7 @@ class Runtime:
         # the stage first; hats start from the front. Loading sorts by layerOrder (a stable sort).
         self.executable = sorted(self.targets, key=lambda t: t.layer_order)
         self.clone_count = 0
+        self.pen_layer: list[Mark] = []  # what the pens drew, in order (headless the VM keeps none)
         self.broadcasts = self._referenced_broadcasts(project)
         self.linkers: dict[str, Linker] = {}  # the originals' linkers, by target name
         self._linked: dict[RuntimeTarget, tuple[Linker, dict[str, list[Script]]]] = {}

@@ -43,9 +43,16 @@ def coordinate(value: Value) -> float:
 
 
 def set_xy(target: RuntimeTarget, x: Value, y: Value) -> None:
-    """RenderedTarget.setXY without a renderer: no fence, and the stage never moves."""
+    """RenderedTarget.setXY without a renderer: no fence, and the stage never moves.
+
+    A sprite whose pen is down draws a line from where it was, even to where it already is.
+    """
     if not target.is_stage:
+        x0, y0 = target.x, target.y
         target.x, target.y = x, y
+        pen = target.pen
+        if pen is not None and pen.down:
+            pen.line(x0, y0, x, y)
 
 
 def set_direction(target: RuntimeTarget, direction: float) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from emulator.project import Target
 from emulator.runtime.hooks import BubbleKind
+from emulator.runtime.pen import PenState
 from emulator.values import Value, js_clamp, wrap_clamp
 
 
@@ -91,6 +92,7 @@ class RuntimeTarget:
         self.visible = bool(extra.get("visible", True))
         self.draggable = bool(extra.get("draggable", False))
         self.effects = dict.fromkeys(EFFECTS, 0.0)
+        self.pen: PenState | None = None  # made by the first pen block that needs it
 
     def make_clone(self) -> RuntimeTarget:
         """A clone of this sprite or clone: its looks and a copy of its variables and lists."""
@@ -101,6 +103,8 @@ class RuntimeTarget:
         clone.clones = []
         clone.effects = dict(self.effects)
         clone.volume = 100.0
+        # The VM's pen copies the pen of the clone's sprite (clones[0]), even for a clone's clone.
+        clone.pen = self.sprite.pen.copy() if self.sprite.pen is not None else None
         # Its cells are named for the clone, so a trace tells its writes from its original's.
         self.sprite.clones_made += 1
         owner = f"{self.name} (clone {self.sprite.clones_made})"

@@ -30,7 +30,9 @@
  * SPRITE = {"variables": {...}, "lists": {...}, "x", "y", "direction",
  *           "rotationStyle", "size", "visible", "costume" (1-based),
  *           "costumeName", "effects": {name: value}, "draggable", "volume",
- *           "layer" (place in runtime.executableTargets: 0 is the stage)}
+ *           "layer" (place in runtime.executableTargets: 0 is the stage),
+ *           "pen": {"down", "color", "saturation", "brightness", "transparency",
+ *                   "shade", "size", "rgba": [r, g, b, a]} once a pen block made it}
  * Stage variables and lists are at the top level; original sprites are
  * listed under "sprites", each with its living clones, oldest first.
  * Broadcast messages are left out.
@@ -456,8 +458,24 @@ function costumeName (target) {
     return costume ? enc(costume.name) : {$undefined: true};
 }
 
+function collectPen (target) {
+    // The pen extension makes a target's pen state the first time a pen block needs it.
+    const pen = target.getCustomState('Scratch.pen');
+    if (!pen) return {};
+    return {pen: {
+        down: pen.penDown,
+        color: enc(pen.color),
+        saturation: enc(pen.saturation),
+        brightness: enc(pen.brightness),
+        transparency: enc(pen.transparency),
+        shade: enc(pen._shade),
+        size: enc(pen.penAttributes.diameter),
+        rgba: pen.penAttributes.color4f.map(enc)
+    }};
+}
+
 function collectSprite (runtime, target) {
-    return Object.assign(collectVariables(target), {
+    return Object.assign(collectVariables(target), collectPen(target), {
         x: enc(target.x),
         y: enc(target.y),
         direction: enc(target.direction),

@@ -17,6 +17,7 @@ from emulator.runtime.ops import (
     looks,
     motion,
     operators,
+    pen,
     procedures,
     sensing,
 )
@@ -36,6 +37,7 @@ MODULES: dict[str, ModuleType] = {
     "sensing": sensing,
     "operator": operators,
     "data": data,
+    "pen": pen,
     "procedures": procedures,
     "argument": procedures,
 }

@@ -41,6 +41,7 @@ MODULES: tuple[str, ...] = (
     "motion",
     "looks",
     "clones",
+    "pen",
     "fuzz_found",
 )
 

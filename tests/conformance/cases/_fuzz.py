@@ -228,7 +228,7 @@ class _Compiler:
 
     def sprite_statement(self, opcode: str, inputs: dict[str, Any], choice: str | None) -> str:
         """A motion, looks or clone block (fuzz_sprite_statements)."""
-        shadows = {"DIRECTION": 8, "NUM": 7, "SECS": 4}
+        shadows = {"DIRECTION": 8, "NUM": 7, "SECS": 4, "VALUE": 4, "SIZE": 4, "SHADE": 4}
         args = {
             name: self.input(e, name)
             if name not in shadows or e[0] not in ("lit", "num")
@@ -253,6 +253,7 @@ _MENUS = {
     "towards": ("motion_pointtowards_menu", "TOWARDS"),
     "costume": ("looks_costume", "COSTUME"),
     "backdrop": ("looks_backdrops", "BACKDROP"),
+    "colorparam": ("pen_menu_colorParam", "colorParam"),
 }
 _MENU_INPUTS = {
     "motion_goto": ("TO", "goto"),
@@ -260,6 +261,7 @@ _MENU_INPUTS = {
     "motion_pointtowards": ("TOWARDS", "towards"),
     "looks_switchcostumeto": ("COSTUME", "costume"),
     "looks_switchbackdropto": ("BACKDROP", "backdrop"),
+    "pen_changePenColorParamBy": ("COLOR_PARAM", "colorparam"),
 }
 _FIELDS = {
     "looks_changeeffectby": "EFFECT",
