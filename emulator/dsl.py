@@ -26,9 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.opcodes import InputKind, input_kind
+from emulator.opcodes import TABLE, InputKind, input_kind
 from emulator.project import (
+    ANGLE,
     BROADCAST,
+    COLOUR,
     INPUT_NO_SHADOW,
     INPUT_OBSCURED,
     INPUT_SHADOW,
@@ -48,6 +50,7 @@ from emulator.project import (
     Target,
     Variable,
 )
+from emulator.sb3 import empty_costume
 from emulator.values import Value, number_to_string
 
 Operand = "Expr | float | int | str | bool"
@@ -59,6 +62,8 @@ _SHADOWS = {
     InputKind.POSITIVE: POSITIVE_NUMBER,
     InputKind.WHOLE: WHOLE_NUMBER,
     InputKind.INTEGER: INTEGER,
+    InputKind.ANGLE: ANGLE,
+    InputKind.COLOUR: COLOUR,
 }
 
 # Frames to look past for the line that wrote a block: this module, and the `with` machinery.
@@ -510,6 +515,11 @@ def _statement(
     return spec
 
 
+def statement(opcode: str, inputs: dict[str, Any], fields: dict[str, Field] | None = None) -> None:
+    """Write any stack block into the current script (emulator.dsl_sprite's blocks use it)."""
+    _statement(opcode, inputs, fields)
+
+
 @contextmanager
 def _c_block(opcode: str, inputs: dict[str, Any]) -> Iterator[None]:
     spec = _statement(opcode, inputs)
@@ -630,6 +640,8 @@ class TargetBuilder:
         self.lists: dict[str, ListVar] = {}
         self.specs: dict[str, _BlockSpec] = {}
         self.procedures: dict[str, Procedure] = {}
+        self.looks: dict[str, Any] = {}  # project.json properties: x, y, direction, visible, ...
+        self.costumes: list[str] = []  # costume (or backdrop) names; [] gives the editor's one
 
     def new_id(self, kind: str) -> str:
         """A fresh, deterministic id."""
@@ -663,6 +675,18 @@ class TargetBuilder:
             yield
 
     @contextmanager
+    def when_i_start_as_clone(self) -> Iterator[None]:
+        """when I start as a clone."""
+        with self._hat("control_start_as_clone", {}):
+            yield
+
+    @contextmanager
+    def when_backdrop_switches_to(self, backdrop: str) -> Iterator[None]:
+        """when backdrop switches to [backdrop]."""
+        with self._hat("event_whenbackdropswitchesto", {"BACKDROP": Field(backdrop)}):
+            yield
+
+    @contextmanager
     def _hat(self, opcode: str, fields: dict[str, Field]) -> Iterator[None]:
         hat = self.new_block(opcode, parent=None, source=_source_line())
         hat.top_level = True
@@ -691,6 +715,9 @@ class TargetBuilder:
                 INPUT_SHADOW,
                 Primitive(BROADCAST, value.name, self.program.broadcast_id(value.name)),
             )
+        if input_kind(parent.opcode, name) is InputKind.MENU and name != "BROADCAST_INPUT":
+            # A broadcast slot holds a [11, name, id] primitive, not a menu block.
+            return self._menu_input(parent, name, value)
         kind = _slot_kind(parent.opcode, name)
         slot = self._reporter_slot(parent, value)
         if slot is None and boolean and isinstance(value, bool):
@@ -698,11 +725,25 @@ class TargetBuilder:
             slot = self._materialize(_compare("operator_equals", 1, 1 if value else 0), parent)
         if slot is None:
             return Input(INPUT_SHADOW, Primitive(kind, literal_text(value)))
-        # A boolean slot has no shadow: a reporter in it is saved as [2, reporter].
+        # A boolean slot has no shadow: a reporter in it is saved as [2, reporter]. Under a
+        # reporter the shadow is empty, but a colour shadow must be a colour to pass the schema.
+        under = "#000000" if kind == COLOUR else ""
         return (
             Input(INPUT_NO_SHADOW, slot)
             if boolean
-            else Input(INPUT_OBSCURED, slot, Primitive(kind, ""))
+            else Input(INPUT_OBSCURED, slot, Primitive(kind, under))
+        )
+
+    def _menu_input(self, parent: _BlockSpec, name: str, value: Any) -> Input:
+        """A menu slot: its shadow menu block holds a choice, or lies under a reporter dropped on it."""
+        row = TABLE[parent.opcode].input(name)
+        assert row is not None and row.menu is not None
+        menu = self.new_block(row.menu, parent=parent.id, source=parent.source)
+        menu.shadow = True
+        slot = self._reporter_slot(parent, value)
+        menu.fields[TABLE[row.menu].fields[0].name] = Field("" if slot is not None else str(value))
+        return (
+            Input(INPUT_SHADOW, menu.id) if slot is None else Input(INPUT_OBSCURED, slot, menu.id)
         )
 
     def _reporter_slot(self, parent: _BlockSpec, value: Any) -> str | Primitive | None:
@@ -744,6 +785,9 @@ class TargetBuilder:
                 "rotationStyle": "all around",
             }
         )
+        extra.update(self.looks)
+        if self.costumes:
+            extra["costumes"] = [empty_costume(name) for name in self.costumes]
         return Target(
             self.name,
             self.is_stage,
@@ -784,9 +828,14 @@ class Program:
         self._ids += 1
         return f"{kind}{self._ids}"
 
-    def sprite(self, name: str) -> TargetBuilder:
-        """Add a sprite (the newest is topmost, so its scripts start first)."""
+    def sprite(self, name: str, costumes: Sequence[str] = (), **looks: Any) -> TargetBuilder:
+        """Add a sprite (the newest is topmost, so its scripts start first).
+
+        `looks` are its project.json properties (x, y, direction, size, visible, currentCostume,
+        rotationStyle, draggable, volume); `costumes` names its costumes.
+        """
         sprite = TargetBuilder(self, name, False, len(self.sprites) + 1)
+        sprite.costumes, sprite.looks = list(costumes), dict(looks)
         self.sprites.append(sprite)
         return sprite
 
@@ -801,6 +850,7 @@ class Program:
 
     def build(self) -> Project:
         """The finished Project."""
-        return Project(
-            targets=(self.stage.build(), *(s.build() for s in self.sprites)), name=self.name
-        )
+        targets = (self.stage.build(), *(s.build() for s in self.sprites))
+        # The editor lists the extensions a project's blocks come from; so far only the pen.
+        uses_pen = any(b.opcode.startswith("pen_") for t in targets for b in t.blocks.values())
+        return Project(targets=targets, extensions=("pen",) if uses_pen else (), name=self.name)

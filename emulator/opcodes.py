@@ -28,6 +28,28 @@ class Opcode(StrEnum):
     EVENT_BROADCAST = "event_broadcast"
     EVENT_BROADCASTANDWAIT = "event_broadcastandwait"
     EVENT_BROADCAST_MENU = "event_broadcast_menu"
+    # ## Motion
+    MOTION_MOVESTEPS = "motion_movesteps"
+    MOTION_TURNRIGHT = "motion_turnright"
+    MOTION_TURNLEFT = "motion_turnleft"
+    MOTION_GOTO = "motion_goto"
+    MOTION_GOTO_MENU = "motion_goto_menu"
+    MOTION_GOTOXY = "motion_gotoxy"
+    MOTION_GLIDETO = "motion_glideto"
+    MOTION_GLIDETO_MENU = "motion_glideto_menu"
+    MOTION_GLIDESECSTOXY = "motion_glidesecstoxy"
+    MOTION_POINTINDIRECTION = "motion_pointindirection"
+    MOTION_POINTTOWARDS = "motion_pointtowards"
+    MOTION_POINTTOWARDS_MENU = "motion_pointtowards_menu"
+    MOTION_CHANGEXBY = "motion_changexby"
+    MOTION_SETX = "motion_setx"
+    MOTION_CHANGEYBY = "motion_changeyby"
+    MOTION_SETY = "motion_sety"
+    MOTION_IFONEDGEBOUNCE = "motion_ifonedgebounce"
+    MOTION_SETROTATIONSTYLE = "motion_setrotationstyle"
+    MOTION_XPOSITION = "motion_xposition"
+    MOTION_YPOSITION = "motion_yposition"
+    MOTION_DIRECTION = "motion_direction"
     # ## Control
     CONTROL_START_AS_CLONE = "control_start_as_clone"
     CONTROL_REPEAT = "control_repeat"
@@ -41,11 +63,33 @@ class Opcode(StrEnum):
     CONTROL_WAIT = "control_wait"
     CONTROL_WAIT_UNTIL = "control_wait_until"
     CONTROL_STOP = "control_stop"
+    CONTROL_CREATE_CLONE_OF = "control_create_clone_of"
+    CONTROL_CREATE_CLONE_OF_MENU = "control_create_clone_of_menu"
+    CONTROL_DELETE_THIS_CLONE = "control_delete_this_clone"
     # ## Looks
     LOOKS_SAY = "looks_say"
     LOOKS_SAYFORSECS = "looks_sayforsecs"
     LOOKS_THINK = "looks_think"
     LOOKS_THINKFORSECS = "looks_thinkforsecs"
+    LOOKS_SHOW = "looks_show"
+    LOOKS_HIDE = "looks_hide"
+    LOOKS_SWITCHCOSTUMETO = "looks_switchcostumeto"
+    LOOKS_COSTUME = "looks_costume"
+    LOOKS_NEXTCOSTUME = "looks_nextcostume"
+    LOOKS_SWITCHBACKDROPTO = "looks_switchbackdropto"
+    LOOKS_SWITCHBACKDROPTOANDWAIT = "looks_switchbackdroptoandwait"
+    LOOKS_BACKDROPS = "looks_backdrops"
+    LOOKS_NEXTBACKDROP = "looks_nextbackdrop"
+    LOOKS_CHANGESIZEBY = "looks_changesizeby"
+    LOOKS_SETSIZETO = "looks_setsizeto"
+    LOOKS_CHANGEEFFECTBY = "looks_changeeffectby"
+    LOOKS_SETEFFECTTO = "looks_seteffectto"
+    LOOKS_CLEARGRAPHICEFFECTS = "looks_cleargraphiceffects"
+    LOOKS_GOTOFRONTBACK = "looks_gotofrontback"
+    LOOKS_GOFORWARDBACKWARDLAYERS = "looks_goforwardbackwardlayers"
+    LOOKS_COSTUMENUMBERNAME = "looks_costumenumbername"
+    LOOKS_BACKDROPNUMBERNAME = "looks_backdropnumbername"
+    LOOKS_SIZE = "looks_size"
     # ## Sensing
     SENSING_ASKANDWAIT = "sensing_askandwait"
     SENSING_ANSWER = "sensing_answer"
@@ -88,6 +132,21 @@ class Opcode(StrEnum):
     DATA_REPLACEITEMOFLIST = "data_replaceitemoflist"
     DATA_SHOWLIST = "data_showlist"
     DATA_HIDELIST = "data_hidelist"
+    # ## Pen (an extension: camelCase opcodes)
+    PEN_CLEAR = "pen_clear"
+    PEN_STAMP = "pen_stamp"
+    PEN_PENDOWN = "pen_penDown"
+    PEN_PENUP = "pen_penUp"
+    PEN_SETPENCOLORTOCOLOR = "pen_setPenColorToColor"
+    PEN_CHANGEPENCOLORPARAMBY = "pen_changePenColorParamBy"
+    PEN_SETPENCOLORPARAMTO = "pen_setPenColorParamTo"
+    PEN_MENU_COLORPARAM = "pen_menu_colorParam"
+    PEN_CHANGEPENSIZEBY = "pen_changePenSizeBy"
+    PEN_SETPENSIZETO = "pen_setPenSizeTo"
+    PEN_SETPENSHADETONUMBER = "pen_setPenShadeToNumber"
+    PEN_CHANGEPENSHADEBY = "pen_changePenShadeBy"
+    PEN_SETPENHUETONUMBER = "pen_setPenHueToNumber"
+    PEN_CHANGEPENHUEBY = "pen_changePenHueBy"
     # ## Custom blocks
     PROCEDURES_DEFINITION = "procedures_definition"
     PROCEDURES_PROTOTYPE = "procedures_prototype"
@@ -114,6 +173,8 @@ class InputKind(StrEnum):
     POSITIVE = "positive"  # math_positive_number
     WHOLE = "whole"  # math_whole_number
     INTEGER = "integer"  # math_integer
+    ANGLE = "angle"  # math_angle
+    COLOUR = "colour"  # colour_picker
     TEXT = "text"
     BOOLEAN = "boolean"  # hexagonal, no shadow
     SUBSTACK = "substack"  # a C-block's mouth
@@ -283,6 +344,20 @@ _MATHOP = _field(
     *("ln", "log", "e ^", "10 ^"),
 )
 _BROADCAST = _menu("BROADCAST_INPUT", Opcode.EVENT_BROADCAST_MENU)
+_EFFECT = _field("EFFECT", "COLOR", "FISHEYE", "WHIRL", "PIXELATE", "MOSAIC", "BRIGHTNESS", "GHOST")
+_NUMBER_NAME = _field("NUMBER_NAME", "number", "name")
+
+
+def _menu_row(opcode: Opcode, field: str) -> BlockSpec:
+    return BlockSpec(
+        opcode, Shape.REPORTER, f"({{{field}}} v)", fields=_field(field), no_handler=_MENU
+    )
+
+
+def _draws(opcode: Opcode, text: str, *inputs: InputSpec, yields: bool = False) -> BlockSpec:
+    # A menu may say "random": the block may draw from the run's random numbers.
+    return BlockSpec(opcode, Shape.STACK, text, inputs, random=True, yields=yields)
+
 
 # ## The table
 
@@ -317,7 +392,7 @@ SPECS: tuple[BlockSpec, ...] = (
     _hat(
         Opcode.EVENT_WHENBACKDROPSWITCHESTO,
         "when backdrop switches to [{BACKDROP} v]",
-        _IDLE_HAT.format("block that switches backdrops"),
+        _STARTED,
         fields=_field("BACKDROP"),
         restarts=True,
     ),
@@ -350,8 +425,56 @@ SPECS: tuple[BlockSpec, ...] = (
         fields=_field("BROADCAST_OPTION"),
         no_handler=_MENU,
     ),
+    # ## Motion
+    _block(Opcode.MOTION_MOVESTEPS, Shape.STACK, "move {STEPS} steps", _num("STEPS")),
+    _block(Opcode.MOTION_TURNRIGHT, Shape.STACK, "turn right {DEGREES} degrees", _num("DEGREES")),
+    _block(Opcode.MOTION_TURNLEFT, Shape.STACK, "turn left {DEGREES} degrees", _num("DEGREES")),
+    _draws(Opcode.MOTION_GOTO, "go to {TO}", _menu("TO", Opcode.MOTION_GOTO_MENU)),
+    _menu_row(Opcode.MOTION_GOTO_MENU, "TO"),
+    _block(Opcode.MOTION_GOTOXY, Shape.STACK, "go to x: {X} y: {Y}", _num("X"), _num("Y")),
+    _draws(
+        Opcode.MOTION_GLIDETO,
+        "glide {SECS} secs to {TO}",
+        _num("SECS"),
+        _menu("TO", Opcode.MOTION_GLIDETO_MENU),
+        yields=True,
+    ),
+    _menu_row(Opcode.MOTION_GLIDETO_MENU, "TO"),
+    _waits(
+        Opcode.MOTION_GLIDESECSTOXY,
+        "glide {SECS} secs to x: {X} y: {Y}",
+        _num("SECS"),
+        _num("X"),
+        _num("Y"),
+    ),
+    _block(
+        Opcode.MOTION_POINTINDIRECTION,
+        Shape.STACK,
+        "point in direction {DIRECTION}",
+        InputSpec("DIRECTION", InputKind.ANGLE),
+    ),
+    _draws(
+        Opcode.MOTION_POINTTOWARDS,
+        "point towards {TOWARDS}",
+        _menu("TOWARDS", Opcode.MOTION_POINTTOWARDS_MENU),
+    ),
+    _menu_row(Opcode.MOTION_POINTTOWARDS_MENU, "TOWARDS"),
+    _block(Opcode.MOTION_CHANGEXBY, Shape.STACK, "change x by {DX}", _num("DX")),
+    _block(Opcode.MOTION_SETX, Shape.STACK, "set x to {X}", _num("X")),
+    _block(Opcode.MOTION_CHANGEYBY, Shape.STACK, "change y by {DY}", _num("DY")),
+    _block(Opcode.MOTION_SETY, Shape.STACK, "set y to {Y}", _num("Y")),
+    _block(Opcode.MOTION_IFONEDGEBOUNCE, Shape.STACK, "if on edge, bounce"),
+    BlockSpec(
+        Opcode.MOTION_SETROTATIONSTYLE,
+        Shape.STACK,
+        "set rotation style [{STYLE} v]",
+        fields=_field("STYLE", "left-right", "don't rotate", "all around"),
+    ),
+    _block(Opcode.MOTION_XPOSITION, Shape.REPORTER, "(x position)"),
+    _block(Opcode.MOTION_YPOSITION, Shape.REPORTER, "(y position)"),
+    _block(Opcode.MOTION_DIRECTION, Shape.REPORTER, "(direction)"),
     # ## Control
-    _hat(Opcode.CONTROL_START_AS_CLONE, "when I start as a clone", _IDLE_HAT.format("clone")),
+    _hat(Opcode.CONTROL_START_AS_CLONE, "when I start as a clone", _STARTED),
     _loop(Opcode.CONTROL_REPEAT, "repeat {TIMES}", InputSpec("TIMES", InputKind.WHOLE)),
     _loop(Opcode.CONTROL_FOREVER, "forever"),
     _block(Opcode.CONTROL_IF, Shape.C_BLOCK, "if {CONDITION} then", _bool("CONDITION"), _sub()),
@@ -378,6 +501,14 @@ SPECS: tuple[BlockSpec, ...] = (
     _waits(Opcode.CONTROL_WAIT_UNTIL, "wait until {CONDITION}", _bool("CONDITION")),
     # A cap, except with "other scripts in sprite", after which the script goes on.
     BlockSpec(Opcode.CONTROL_STOP, Shape.CAP, "stop [{STOP_OPTION} v]", fields=_STOP),
+    _block(
+        Opcode.CONTROL_CREATE_CLONE_OF,
+        Shape.STACK,
+        "create clone of {CLONE_OPTION}",
+        _menu("CLONE_OPTION", Opcode.CONTROL_CREATE_CLONE_OF_MENU),
+    ),
+    _menu_row(Opcode.CONTROL_CREATE_CLONE_OF_MENU, "CLONE_OPTION"),
+    _block(Opcode.CONTROL_DELETE_THIS_CLONE, Shape.CAP, "delete this clone"),
     # ## Looks
     _block(Opcode.LOOKS_SAY, Shape.STACK, "say {MESSAGE}", _text("MESSAGE")),
     _waits(
@@ -390,6 +521,72 @@ SPECS: tuple[BlockSpec, ...] = (
         _text("MESSAGE"),
         _num("SECS"),
     ),
+    _block(Opcode.LOOKS_SHOW, Shape.STACK, "show"),
+    _block(Opcode.LOOKS_HIDE, Shape.STACK, "hide"),
+    _block(
+        Opcode.LOOKS_SWITCHCOSTUMETO,
+        Shape.STACK,
+        "switch costume to {COSTUME}",
+        _menu("COSTUME", Opcode.LOOKS_COSTUME),
+    ),
+    _menu_row(Opcode.LOOKS_COSTUME, "COSTUME"),
+    _block(Opcode.LOOKS_NEXTCOSTUME, Shape.STACK, "next costume"),
+    _draws(
+        Opcode.LOOKS_SWITCHBACKDROPTO,
+        "switch backdrop to {BACKDROP}",
+        _menu("BACKDROP", Opcode.LOOKS_BACKDROPS),
+    ),
+    _draws(
+        Opcode.LOOKS_SWITCHBACKDROPTOANDWAIT,
+        "switch backdrop to {BACKDROP} and wait",
+        _menu("BACKDROP", Opcode.LOOKS_BACKDROPS),
+        yields=True,
+    ),
+    _menu_row(Opcode.LOOKS_BACKDROPS, "BACKDROP"),
+    _block(Opcode.LOOKS_NEXTBACKDROP, Shape.STACK, "next backdrop"),
+    _block(Opcode.LOOKS_CHANGESIZEBY, Shape.STACK, "change size by {CHANGE}", _num("CHANGE")),
+    _block(Opcode.LOOKS_SETSIZETO, Shape.STACK, "set size to {SIZE} %", _num("SIZE")),
+    BlockSpec(
+        Opcode.LOOKS_CHANGEEFFECTBY,
+        Shape.STACK,
+        "change [{EFFECT} v] effect by {CHANGE}",
+        (_num("CHANGE"),),
+        _EFFECT,
+    ),
+    BlockSpec(
+        Opcode.LOOKS_SETEFFECTTO,
+        Shape.STACK,
+        "set [{EFFECT} v] effect to {VALUE}",
+        (_num("VALUE"),),
+        _EFFECT,
+    ),
+    _block(Opcode.LOOKS_CLEARGRAPHICEFFECTS, Shape.STACK, "clear graphic effects"),
+    BlockSpec(
+        Opcode.LOOKS_GOTOFRONTBACK,
+        Shape.STACK,
+        "go to [{FRONT_BACK} v] layer",
+        fields=_field("FRONT_BACK", "front", "back"),
+    ),
+    BlockSpec(
+        Opcode.LOOKS_GOFORWARDBACKWARDLAYERS,
+        Shape.STACK,
+        "go [{FORWARD_BACKWARD} v] {NUM} layers",
+        (_int("NUM"),),
+        _field("FORWARD_BACKWARD", "forward", "backward"),
+    ),
+    BlockSpec(
+        Opcode.LOOKS_COSTUMENUMBERNAME,
+        Shape.REPORTER,
+        "(costume [{NUMBER_NAME} v])",
+        fields=_NUMBER_NAME,
+    ),
+    BlockSpec(
+        Opcode.LOOKS_BACKDROPNUMBERNAME,
+        Shape.REPORTER,
+        "(backdrop [{NUMBER_NAME} v])",
+        fields=_NUMBER_NAME,
+    ),
+    _block(Opcode.LOOKS_SIZE, Shape.REPORTER, "(size)"),
     # ## Sensing
     _waits(Opcode.SENSING_ASKANDWAIT, "ask {QUESTION} and wait", _text("QUESTION")),
     _block(Opcode.SENSING_ANSWER, Shape.REPORTER, "(answer)"),
@@ -502,6 +699,39 @@ SPECS: tuple[BlockSpec, ...] = (
     ),
     _data(Opcode.DATA_SHOWLIST, Shape.STACK, "show list [{LIST} v]"),
     _data(Opcode.DATA_HIDELIST, Shape.STACK, "hide list [{LIST} v]"),
+    # ## Pen
+    _block(Opcode.PEN_CLEAR, Shape.STACK, "erase all"),
+    _block(Opcode.PEN_STAMP, Shape.STACK, "stamp"),
+    _block(Opcode.PEN_PENDOWN, Shape.STACK, "pen down"),
+    _block(Opcode.PEN_PENUP, Shape.STACK, "pen up"),
+    _block(
+        Opcode.PEN_SETPENCOLORTOCOLOR,
+        Shape.STACK,
+        "set pen color to {COLOR}",
+        InputSpec("COLOR", InputKind.COLOUR),
+    ),
+    _block(
+        Opcode.PEN_CHANGEPENCOLORPARAMBY,
+        Shape.STACK,
+        "change pen {COLOR_PARAM} by {VALUE}",
+        _menu("COLOR_PARAM", Opcode.PEN_MENU_COLORPARAM),
+        _num("VALUE"),
+    ),
+    _block(
+        Opcode.PEN_SETPENCOLORPARAMTO,
+        Shape.STACK,
+        "set pen {COLOR_PARAM} to {VALUE}",
+        _menu("COLOR_PARAM", Opcode.PEN_MENU_COLORPARAM),
+        _num("VALUE"),
+    ),
+    _menu_row(Opcode.PEN_MENU_COLORPARAM, "colorParam"),
+    _block(Opcode.PEN_CHANGEPENSIZEBY, Shape.STACK, "change pen size by {SIZE}", _num("SIZE")),
+    _block(Opcode.PEN_SETPENSIZETO, Shape.STACK, "set pen size to {SIZE}", _num("SIZE")),
+    # Scratch 2's pen blocks, hidden from the palette but still run.
+    _block(Opcode.PEN_SETPENSHADETONUMBER, Shape.STACK, "set pen shade to {SHADE}", _num("SHADE")),
+    _block(Opcode.PEN_CHANGEPENSHADEBY, Shape.STACK, "change pen shade by {SHADE}", _num("SHADE")),
+    _block(Opcode.PEN_SETPENHUETONUMBER, Shape.STACK, "set pen hue to {HUE}", _num("HUE")),
+    _block(Opcode.PEN_CHANGEPENHUEBY, Shape.STACK, "change pen hue by {HUE}", _num("HUE")),
     # ## Custom blocks: the text is the proccode, its %s and %b filled with the arguments
     _hat(
         Opcode.PROCEDURES_DEFINITION,

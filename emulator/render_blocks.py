@@ -35,7 +35,7 @@ C_BLOCKS = _templates(Shape.C_BLOCK)
 REPORTERS = _templates(Shape.REPORTER, Shape.BOOLEAN)
 TEMPLATES = {**HATS, **STACK, **C_BLOCKS, **REPORTERS}
 
-_PLACEHOLDER = re.compile(r"\{([A-Z0-9_]+)\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # extension menus name fields in camelCase
 _ARGUMENT = re.compile(r"%[snb]")
 
 
@@ -145,8 +145,19 @@ def _slot(blocks: Blocks, slot: Slot) -> str:
     if inner.shadow and not inner.inputs and len(inner.fields) == 1:
         # A menu shadow (broadcast menu, costume menu...): its one field is the choice.
         [field] = inner.fields.values()
-        return f"({_escape(str(field.value))} v)"
+        return f"({_escape(_menu_words(inner.opcode, field.value))} v)"
     return render_block(blocks, slot)
+
+
+# Menu choices the editor shows in words: "go to (random position v)", "create clone of (myself v)".
+_MENU_WORDS = {"_random_": "random position", "_mouse_": "mouse-pointer", "_myself_": "myself"}
+
+
+def _menu_words(menu: str, choice: object) -> str:
+    text = str(choice)
+    if menu == Opcode.MOTION_POINTTOWARDS_MENU and text == "_random_":
+        return "random direction"
+    return _MENU_WORDS.get(text, text)
 
 
 def _primitive(p: Primitive) -> str:

@@ -55,6 +55,12 @@ _EMPTY_COSTUME = {
     "rotationCenterY": 180,
 }
 
+
+def empty_costume(name: str) -> dict[str, Any]:
+    """A costume entry for the editor's empty image, under a given name."""
+    return {**_EMPTY_COSTUME, "name": name, "rotationCenterX": 0, "rotationCenterY": 0}
+
+
 _META_DEFAULTS = {"semver": "3.0.0", "vm": "0.2.0", "agent": "scratch-emu"}
 _MODELLED_TARGET_KEYS = frozenset(
     {"isStage", "name", "variables", "lists", "broadcasts", "blocks", "layerOrder"}

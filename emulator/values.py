@@ -325,7 +325,7 @@ def is_int(v: Value) -> bool:
     return False
 
 
-def _js_floor(x: float) -> float:
+def js_floor(x: float) -> float:
     """Math.floor: keeps ±Infinity, NaN and -0 instead of raising or returning an int."""
     if x != x or x in (_INF, -_INF) or x == 0:
         return x
@@ -373,7 +373,7 @@ def to_list_index(index: Value, length: int, accept_all: bool, rng: RandomSource
         if index in ("random", "any"):
             return _random_index(length, rng) if length > 0 else LIST_INVALID
     # Floor, not truncate: "1.9" is item 1 and 0.99 is invalid.
-    i = _js_floor(to_number(index))
+    i = js_floor(to_number(index))
     if not 1 <= i <= length:
         return LIST_INVALID
     return int(i)
@@ -392,7 +392,7 @@ def divide(a: float, b: float) -> float:
         return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
-def _js_remainder(a: float, b: float) -> float:
+def js_remainder(a: float, b: float) -> float:
     """JS `%`: truncated remainder with the dividend's sign; NaN where fmod would raise."""
     if b == 0 or a in (_INF, -_INF):
         return _NAN
@@ -401,7 +401,7 @@ def _js_remainder(a: float, b: float) -> float:
 
 def js_mod(a: float, b: float) -> float:
     """operator_mod: the result takes the divisor's sign."""
-    r = _js_remainder(a, b)
+    r = js_remainder(a, b)
     if r != r:
         return r  # x mod 0 is NaN
     # Scratch adds the divisor when r / b < 0, so -7 mod 3 is 2 but -6 mod 3 stays -0
@@ -421,6 +421,47 @@ def js_round(x: float) -> float:
     return -0.0 if r == 0 and x < 0 else r
 
 
+def to_int32(x: float) -> int:
+    """JS ToInt32, which `>>` and `&` apply first: truncated, wrapped modulo 2**32, signed."""
+    if x != x or x in (_INF, -_INF):
+        return 0
+    n = int(x) & 0xFFFFFFFF
+    return n - 0x100000000 if n >= 0x80000000 else n
+
+
+def js_max(a: float, b: float) -> float:
+    """Math.max of two numbers: NaN wins, and +0 is larger than -0 (Python's max keeps the first)."""
+    if a != a or b != b:
+        return _NAN
+    if a == b == 0:
+        return 0.0 if math.copysign(1.0, a) > 0 or math.copysign(1.0, b) > 0 else -0.0
+    return a if a > b else b
+
+
+def js_min(a: float, b: float) -> float:
+    """Math.min of two numbers: NaN wins, and -0 is smaller than +0."""
+    if a != a or b != b:
+        return _NAN
+    if a == b == 0:
+        return -0.0 if math.copysign(1.0, a) < 0 or math.copysign(1.0, b) < 0 else 0.0
+    return a if a < b else b
+
+
+def js_clamp(n: float, low: float, high: float) -> float:
+    """MathUtil.clamp: Math.min(Math.max(n, low), high), so NaN stays NaN and -0 clamps to +0 at 0."""
+    return js_min(js_max(n, low), high)
+
+
+def wrap_clamp(n: float, low: float, high: float) -> float:
+    """MathUtil.wrapClamp: n wrapped into [low, high + 1) by whole ranges.
+
+    Scratch keeps directions with wrapClamp(d, -179, 180), so the range is [-179, 181): 180.5
+    stays 180.5 and -179.5 becomes 180.5; costume indices wrap with it too.
+    """
+    span = (high - low) + 1
+    return n - js_floor((n - low) / span) * span
+
+
 def repeat_count(v: Value) -> float:
     """control_repeat's iteration count: Math.round(toNumber(v)), so 2.5 repeats 3 times."""
     return js_round(to_number(v))
@@ -435,7 +476,7 @@ def random_between(a: Value, b: Value, rng: RandomSource) -> float:
         return low
     # isInt looks at the raw inputs: "1.0" to 10 gives a float, "1e-3" to "1" takes the int path.
     if is_int(a) and is_int(b):
-        return low + _js_floor(rng.random() * ((high + 1) - low))
+        return low + js_floor(rng.random() * ((high + 1) - low))
     return rng.random() * (high - low) + low
 
 
@@ -456,7 +497,7 @@ def _pow10(x: float) -> float:
 
 def _ceil(x: float) -> float:
     """Math.ceil: ceiling -0.5 is -0."""
-    return -_js_floor(-x)
+    return -js_floor(-x)
 
 
 def _sin_degrees(n: float) -> float:
@@ -470,7 +511,7 @@ def _cos_degrees(n: float) -> float:
 
 def _tan_degrees(n: float) -> float:
     """MathUtil.tan: exact quarter turns give ±Infinity; the rest rounds to 10 decimals."""
-    a = _js_remainder(n, 360.0)
+    a = js_remainder(n, 360.0)
     if a in (90.0, -270.0):
         return _INF
     if a in (270.0, -90.0):
@@ -480,7 +521,7 @@ def _tan_degrees(n: float) -> float:
 
 _MATHOPS: dict[str, Callable[[float], float]] = {
     "abs": abs,
-    "floor": _js_floor,
+    "floor": js_floor,
     "ceiling": _ceil,
     "sqrt": _sqrt,
     "sin": _sin_degrees,

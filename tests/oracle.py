@@ -154,13 +154,18 @@ def decode_value(value: Any) -> Any:
 
 
 def _decode_scope(scope: dict) -> dict:
-    return {
-        "variables": {name: decode_value(v) for name, v in scope.get("variables", {}).items()},
-        "lists": {
-            name: [decode_value(item) for item in items]
-            for name, items in scope.get("lists", {}).items()
-        },
+    """Variables and lists by name (a name is never read as a tag), then looks and clones."""
+    out = {
+        k: decode_value(v) for k, v in scope.items() if k not in ("variables", "lists", "clones")
     }
+    out["variables"] = {name: decode_value(v) for name, v in scope.get("variables", {}).items()}
+    out["lists"] = {
+        name: [decode_value(item) for item in items]
+        for name, items in scope.get("lists", {}).items()
+    }
+    if "clones" in scope:
+        out["clones"] = [_decode_scope(clone) for clone in scope["clones"]]
+    return out
 
 
 def decode_state(state: dict) -> dict:
@@ -169,10 +174,12 @@ def decode_state(state: dict) -> dict:
     Numbers become Python floats (never int), ``{"$n": "NaN"}`` etc. become nan, inf, -inf
     and -0.0, and JS undefined becomes None. Strings and booleans are kept.
     """
-    top = _decode_scope(state)
+    top = _decode_scope({k: state[k] for k in ("variables", "lists") if k in state})
+    looks = {"stage": decode_value(state["stage"])} if "stage" in state else {}
     return {
         "variables": top["variables"],
         "lists": top["lists"],
+        **looks,
         "sprites": {name: _decode_scope(scope) for name, scope in state.get("sprites", {}).items()},
         "says": [
             {

@@ -6,6 +6,7 @@ import math
 from hypothesis import strategies as st
 
 from emulator.values import Value, number_to_string
+from tests.conformance.cases._fuzz import BACKDROPS, COSTUMES
 
 # Characters JS trims, and look-alikes it does not (U+0085, U+200B, U+001C) that Python would.
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -205,7 +206,9 @@ def day3_params(
 # can be pasted into tests/conformance/cases/fuzz_found.py; tests/conformance/cases/_fuzz.py turns
 # them into project.json. Expressions: ("lit", text), ("num", a JSON number), ("var", name),
 # ("contents", list), ("arg", name, kind), ("timer",), (opcode, *operands) for operators and list
-# reporters, ("mathop", op, x). Loops that could run for ever are bounded by construction.
+# reporters, ("mathop", op, x), ("sprite", opcode, NUMBER_NAME or None) for a sprite's looks and
+# place. Loops that could run for ever are bounded by construction; clones are made only by the
+# flag scripts (and the custom blocks they call), so at most a few dozen live.
 
 FUZZ_TEXTS = [
     "",
@@ -247,6 +250,22 @@ FUZZ_TEXTS = [
     "1e-7",
 ]
 FUZZ_VARIABLES = ("a", "b", "c")
+FUZZ_PLACES = ("_random_", "_mouse_", "S", "Stage", "nobody")
+FUZZ_COSTUME_CHOICES = (*COSTUMES, "next costume", "previous costume", "4", "0", " ")
+FUZZ_BACKDROP_CHOICES = (*BACKDROPS, "random backdrop", "previous backdrop", "2", "b1 ")
+FUZZ_EFFECTS = ("COLOR", "GHOST", "BRIGHTNESS", "WHIRL")
+FUZZ_CLONE_OPTIONS = ("_myself_", "S", "Stage")
+# Reporters of a sprite's looks and place: (tag, field) for the fuzz expression ("sprite", tag, field).
+FUZZ_SPRITE_REPORTERS = (
+    ("motion_xposition", None),
+    ("motion_yposition", None),
+    ("motion_direction", None),
+    ("looks_size", None),
+    ("looks_costumenumbername", "number"),
+    ("looks_costumenumbername", "name"),
+    ("looks_backdropnumbername", "number"),
+    ("looks_backdropnumbername", "name"),
+)
 FUZZ_LISTS = ("L", "M")
 FUZZ_INDICES = [
     "1",
@@ -361,9 +380,17 @@ _MESSAGES = st.sampled_from(FUZZ_MESSAGES)
 _STOPS = st.sampled_from(FUZZ_STOPS)
 
 
+_SPRITE_REPORTERS = st.sampled_from(FUZZ_SPRITE_REPORTERS).map(lambda r: ("sprite", *r))
+
+
 @functools.cache
 def _leaves(args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[tuple]:
-    leaves = [fuzz_literals(), _VARIABLE_NAMES.map(lambda v: ("var", v)), st.just(("timer",))]
+    leaves = [
+        fuzz_literals(),
+        _VARIABLE_NAMES.map(lambda v: ("var", v)),
+        st.just(("timer",)),
+        _SPRITE_REPORTERS,
+    ]
     if args:
         leaves.append(st.sampled_from(args).map(lambda a: ("arg", a[0], a[1])))
     return st.one_of(*leaves)
@@ -394,8 +421,96 @@ def _statement_kinds(nested: bool, calls: bool, broadcasts: bool) -> st.SearchSt
     kinds = list(_SIMPLE_STATEMENTS)
     kinds += ["repeat", "if", "repeat_until"] if nested else []
     kinds += ["call"] if calls else []
-    kinds += ["broadcast", "wait_until"] if broadcasts else []
+    kinds += ["broadcast", "wait_until", "clone"] if broadcasts else []
+    kinds += ["sprite", "sprite"]  # motion and looks: fuzz_sprite_statements
     return st.sampled_from(kinds)
+
+
+_PLACES = st.sampled_from(FUZZ_PLACES)
+_SPRITE_KINDS = st.sampled_from(
+    [
+        "motion_movesteps",
+        "motion_turnright",
+        "motion_pointindirection",
+        "motion_gotoxy",
+        "motion_changexby",
+        "motion_sety",
+        "motion_goto",
+        "motion_pointtowards",
+        "motion_glidesecstoxy",
+        "motion_glideto",
+        "looks_switchcostumeto",
+        "looks_nextcostume",
+        "looks_switchbackdropto",
+        "looks_changeeffectby",
+        "looks_seteffectto",
+        "looks_cleargraphiceffects",
+        "looks_hide",
+        "looks_gotofrontback",
+        "looks_goforwardbackwardlayers",
+        "control_delete_this_clone",
+        "pen_penDown",
+        "pen_penUp",
+        "pen_changePenColorParamBy",
+        "pen_setPenSizeTo",
+        "pen_changePenShadeBy",
+    ]
+)
+_NUMBER_INPUTS = {
+    "motion_movesteps": ("STEPS",),
+    "motion_turnright": ("DEGREES",),
+    "motion_pointindirection": ("DIRECTION",),
+    "motion_gotoxy": ("X", "Y"),
+    "motion_glidesecstoxy": ("X", "Y"),
+    "motion_changexby": ("DX",),
+    "motion_sety": ("Y",),
+    "looks_changeeffectby": ("CHANGE",),
+    "looks_seteffectto": ("VALUE",),
+    "looks_goforwardbackwardlayers": ("NUM",),
+    "pen_changePenColorParamBy": ("VALUE",),
+    "pen_setPenSizeTo": ("SIZE",),
+    "pen_changePenShadeBy": ("SHADE",),
+}
+
+
+_COSTUME_CHOICES = st.sampled_from(FUZZ_COSTUME_CHOICES)
+_BACKDROP_CHOICES = st.sampled_from(FUZZ_BACKDROP_CHOICES)
+_EFFECTS = st.sampled_from(FUZZ_EFFECTS)
+_CLONE_OPTIONS = st.sampled_from(FUZZ_CLONE_OPTIONS)
+_FRONT_BACK = st.sampled_from(["front", "back"])
+_FORWARD_BACKWARD = st.sampled_from(["forward", "backward"])
+# The choice each block's menu or dropdown takes.
+_CHOICES = {
+    "motion_goto": _PLACES,
+    "motion_pointtowards": _PLACES,
+    "motion_glideto": _PLACES,
+    "looks_switchcostumeto": _COSTUME_CHOICES,
+    "looks_switchbackdropto": _BACKDROP_CHOICES,
+    "looks_changeeffectby": _EFFECTS,
+    "looks_seteffectto": _EFFECTS,
+    "looks_gotofrontback": _FRONT_BACK,
+    "looks_goforwardbackwardlayers": _FORWARD_BACKWARD,
+    "pen_changePenColorParamBy": st.sampled_from(
+        ["color", "saturation", "brightness", "transparency", "COLOR"]
+    ),
+}
+
+
+@functools.cache
+def _sprite_statements(args: tuple[tuple[str, str], ...]) -> st.SearchStrategy[tuple]:
+    return fuzz_sprite_statements(args)
+
+
+@st.composite
+def fuzz_sprite_statements(draw: st.DrawFn, args: tuple[tuple[str, str], ...] = ()) -> tuple:
+    """One motion, looks or pen block, or delete this clone: ("sprite", opcode, inputs, choice)."""
+    kind = draw(_SPRITE_KINDS)
+    expr = _expressions(1, args)
+    inputs = {name: draw(expr) for name in _NUMBER_INPUTS.get(kind, ())}
+    if kind in ("motion_glidesecstoxy", "motion_glideto"):
+        inputs = {"SECS": draw(_WAITS), **inputs}  # glides are short, as waits are
+    choice = draw(_CHOICES[kind]) if kind in _CHOICES else None
+    return ("sprite", kind, inputs, choice)
 
 
 @st.composite
@@ -493,6 +608,10 @@ def fuzz_statements(
         elif kind == "broadcast":
             message = draw(st.one_of(_MESSAGES.map(lambda m: ("menu", m)), expr))
             out.append(("broadcast", message, draw(st.booleans())))
+        elif kind == "clone":
+            out.append(("clone", draw(_CLONE_OPTIONS)))
+        elif kind == "sprite":
+            out.append(draw(_sprite_statements(args)))
         else:
             number = draw(st.integers(0, len(procedures) - 1))
             out.append(("call", number, [draw(st.none() | expr) for _ in procedures[number]]))
@@ -509,9 +628,15 @@ _ARG_KINDS = st.lists(st.sampled_from(["s", "b"]), max_size=2)
 _WHERE = st.sampled_from(["stage", "sprite"])
 
 
+_START_XS = st.sampled_from([0, 10.5, -240])
+_START_DIRECTIONS = st.sampled_from([90, -45, 180])
+_START_COSTUMES = st.integers(0, 2)
+
+
 @st.composite
 def fuzz_programs(draw: st.DrawFn) -> dict:
-    """A small project: three stage variables, two lists, up to two custom blocks, two flag scripts, two receivers."""
+    """A small project: three stage variables, two lists, up to two custom blocks, two flag scripts, two
+    receivers, sprite S's looks and costumes, and what its clones run."""
     procedures: list[dict] = []
     for _ in range(draw(st.integers(0, 2))):
         kinds = tuple(draw(_ARG_KINDS))
@@ -527,12 +652,20 @@ def fuzz_programs(draw: st.DrawFn) -> dict:
         (draw(_WHERE), draw(_MESSAGES), draw(_statements(1, (), (), False)))
         for _ in range(draw(st.integers(0, 2)))
     ]
+    # Sprite S's clones run these (no clones of clones here: the flag scripts make them).
+    clone_scripts = [draw(_statements(1, (), (), False)) for _ in range(draw(st.integers(0, 1)))]
     return {
         "variables": {v: draw(_INITIAL_VALUES) for v in FUZZ_VARIABLES},
         "lists": {name: draw(st.lists(_INITIAL_VALUES, max_size=4)) for name in FUZZ_LISTS},
         "procedures": procedures,
         "scripts": scripts,
         "receivers": receivers,
+        "clone_scripts": clone_scripts,
+        "looks": {
+            "x": draw(_START_XS),
+            "direction": draw(_START_DIRECTIONS),
+            "currentCostume": draw(_START_COSTUMES),
+        },
         "seed": draw(st.integers(0, 2**32 - 1)),
         "turbo": draw(st.booleans()),
     }

@@ -55,11 +55,12 @@ def test_dump_state_shape(capsys: pytest.CaptureFixture[str]) -> None:
     """--dump-state - writes the documented JSON shape; bubbles go to stderr so stdout stays JSON."""
     status, out, err = run_cli(capsys, "run", "apple_orange", "--dump-state", "-")
     state = json.loads(out)
-    assert status == 0 and set(state) == {"variables", "lists", "sprites", "says"}
-    assert state["variables"]["dtax"] == 650 and state["sprites"]["Shop"] == {
-        "variables": {},
-        "lists": {},
-    }
+    assert status == 0 and set(state) == {"variables", "lists", "stage", "sprites", "says"}
+    shop = state["sprites"]["Shop"]
+    assert state["variables"]["dtax"] == 650 and (shop["variables"], shop["lists"]) == ({}, {})
+    looks = (shop["x"], shop["y"], shop["direction"], shop["costume"], shop["layer"])
+    assert looks == (0, 0, 90, 1, 1)
+    assert shop["clones"] == [] and state["stage"]["backdropName"] == "backdrop1"
     assert state["says"][0] == {"target": "Shop", "type": "say", "text": "price: 715"}
     assert err.splitlines() == APPLE_ORANGE
 
@@ -214,17 +215,17 @@ def test_unsupported_block_stops_with_its_opcode_and_id(
         "y": 0,
     }
     move = {
-        "opcode": "motion_movesteps",
+        "opcode": "sound_setvolumeto",
         "next": None,
         "parent": "h",
-        "inputs": {"STEPS": [1, [4, "10"]]},
+        "inputs": {"VOLUME": [1, [4, "10"]]},
         "fields": {},
         "shadow": False,
         "topLevel": False,
     }
     path = _zip(tmp_path / "move.sb3", {"project.json": _project({"h": hat, "m": move})})
     status, _, err = run_cli(capsys, "run", str(path))
-    assert status == 1 and "motion_movesteps" in err and "'m'" in err
+    assert status == 1 and "sound_setvolumeto" in err and "'m'" in err
 
 
 def test_max_steps_stops_a_forever_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

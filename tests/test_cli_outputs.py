@@ -101,7 +101,7 @@ def unsupported_sb3(path: Path) -> Path:
             "fields": {"VARIABLE": ["x", "vx"]},
             "shadow": False,
         },
-        "m": {"opcode": "motion_movesteps", "next": None, "parent": "s"}
+        "m": {"opcode": "faketension_dothing", "next": None, "parent": "s"}
         | {"inputs": {"STEPS": [1, [4, "10"]]}}
         | inner,
     }
@@ -272,7 +272,7 @@ def test_a_run_that_fails_keeps_the_file(
     before = path.read_bytes()
     project = unsupported_sb3(tmp_path / "bad.sb3")
     status, _, err = run_cli(capsys, *WRITERS[writer](str(project), str(path)))
-    assert status == 1 and "motion_movesteps" in err and "Traceback" not in err
+    assert status == 1 and "faketension_dothing" in err and "Traceback" not in err
     assert path.read_bytes() == before and names(tmp_path) == sorted([path.name, "bad.sb3"])
 
 

@@ -26,9 +26,6 @@ KNOWN_EMULATOR_BUGS: dict[str, str] = {
     # Deliberate: a scripted run with no answer left stops with a clear error instead of waiting forever.
     "ask_answer.answers_run_out": "when 'ask and wait' has no answer left the emulator raises ProgramError; "
     "the VM leaves the question open and the run goes on until max_frames",
-    "control.clone_copies_locals": "the emulator has no clone blocks (control_create_clone_of, "
-    "control_start_as_clone, control_delete_this_clone)",
-    "control.clone_receives_broadcast": "the emulator has no clone blocks (control_create_clone_of)",
     **{f"fuzz_found.{name}": what for name, what in OPEN_FUZZ_FINDINGS.items()},
 }
 

@@ -19,6 +19,15 @@ from emulator.dsl import (
     say,
     wait,
 )
+from emulator.dsl_sprite import (
+    MYSELF,
+    RANDOM,
+    create_clone,
+    go_to,
+    move,
+    next_costume,
+    switch_costume,
+)
 from emulator.project import (
     INPUT_NO_SHADOW,
     INPUT_OBSCURED,
@@ -334,3 +343,56 @@ def test_broadcast_names_are_declared_on_the_stage_once() -> None:
     project = prog.build()
     assert list(project.stage.broadcasts.values()) == ["go"]
     assert run_project(project, answers=["yes"])["says"][0]["text"] == "ready?"
+
+
+# ## Sprites: looks, menus, clones
+
+
+def test_a_sprite_takes_its_looks_and_costumes() -> None:
+    """Program.sprite's looks and costumes become the target's project.json fields."""
+    prog = Program("p")
+    prog.stage.costumes = ["day", "night"]
+    prog.sprite("S", costumes=["a", "b"], x=10, direction=-90, visible=False)
+    stage, sprite = prog.build().targets
+    assert [c["name"] for c in stage.extra["costumes"]] == ["day", "night"]
+    assert [c["name"] for c in sprite.extra["costumes"]] == ["a", "b"]
+    assert (sprite.extra["x"], sprite.extra["direction"], sprite.extra["visible"]) == (
+        10,
+        -90,
+        False,
+    )
+
+
+def test_a_menu_choice_is_a_shadow_menu_block() -> None:
+    """go_to(RANDOM) puts the choice in a motion_goto_menu shadow; a reporter lies over one."""
+    prog = Program("p")
+    with prog.sprite("S").when_flag_clicked():
+        go_to(RANDOM)
+        switch_costume(join("a", "b"))
+    project = prog.build()
+    blocks = project.target("S").blocks
+    goto = only(project, "motion_goto").inputs["TO"]
+    assert goto.kind == INPUT_SHADOW and isinstance(goto.slot, str)
+    assert blocks[goto.slot].shadow and blocks[goto.slot].fields["TO"].value == RANDOM
+    costume = only(project, "looks_switchcostumeto").inputs["COSTUME"]
+    assert costume.kind == INPUT_OBSCURED and isinstance(costume.shadow, str)
+    assert blocks[costume.slot].opcode == "operator_join"  # type: ignore[index]
+    assert blocks[costume.shadow].opcode == "looks_costume"
+
+
+def test_clones_written_in_the_dsl_run() -> None:
+    """A clone made in the DSL starts its clone script with its own copy of the sprite's variables."""
+    prog = Program("p")
+    sprite = prog.sprite("S", costumes=["a", "b"])
+    n = sprite.var("n", 1)
+    with sprite.when_flag_clicked():
+        create_clone(MYSELF)
+        n.set(5)
+    with sprite.when_i_start_as_clone():
+        n.change(10)
+        next_costume()
+        move(n)
+    state = run_project(prog.build())
+    [clone] = state["sprites"]["S"]["clones"]
+    assert (clone["variables"]["n"], clone["x"], clone["costume"]) == (11.0, 11.0, 2.0)
+    assert state["sprites"]["S"]["variables"]["n"] == "5"

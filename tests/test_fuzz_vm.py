@@ -99,7 +99,7 @@ def _with_found_examples(test: Any) -> Any:
 @given(program=strategies.fuzz_programs())
 @_with_found_examples
 def test_random_programs_match_vm(vm: VmServer, program: dict[str, Any]) -> None:
-    """Any small program of variables, list writes, loops, ifs, custom blocks, says and broadcasts ends the same."""
+    """Any small program of variables, list writes, loops, ifs, custom blocks, says, broadcasts, motion, looks and clones ends the same."""
     difference = disagreement(vm, program)
     if difference is not None and any(trigger(program) for trigger in OPEN_TRIGGERS.values()):
         _stats["exempt"] += 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import emulator.dsl
+import emulator.dsl_sprite
 from emulator import opcodes, render_blocks
 from emulator.errors import EmulatorError
 from emulator.opcodes import SPECS, TABLE, BlockSpec, InputKind, Opcode, Shape
@@ -77,10 +78,10 @@ def test_every_render_template_is_for_an_opcode_of_the_table() -> None:
 
 def test_every_opcode_the_dsl_writes_is_in_the_table() -> None:
     """Each opcode-like string in the DSL's source names a row of the table."""
-    source = Path(inspect.getfile(emulator.dsl)).read_text(encoding="utf-8")
     strings = {
         node.value
-        for node in ast.walk(ast.parse(source))
+        for module in (emulator.dsl, emulator.dsl_sprite)
+        for node in ast.walk(ast.parse(Path(inspect.getfile(module)).read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
     written = {s for s in strings if OPCODE_LIKE.fullmatch(s)}
@@ -104,7 +105,7 @@ def test_queries_read_the_table() -> None:
     assert opcodes.spec("data_itemoflist") is TABLE[Opcode.DATA_ITEMOFLIST]
     assert opcodes.input_kind("control_repeat", "TIMES") is InputKind.WHOLE
     assert opcodes.input_kind("control_repeat", "NOPE") is None
-    assert opcodes.input_kind("motion_movesteps", "STEPS") is None
+    assert opcodes.input_kind("sound_setvolumeto", "VOLUME") is None
     insert = opcodes.list_access("data_insertatlist")
     assert insert is not None and insert.past_end == 1 and not insert.accepts_all
     delete = opcodes.list_access("data_deleteoflist")

@@ -422,11 +422,14 @@ def test_wait_is_deterministic_and_bounded(results: dict[str, dict]) -> None:
     assert again["frames"] == first["frames"]
 
 
-def test_sprite_locals_without_clones_or_broadcasts(results: dict[str, dict]) -> None:
+def test_sprite_locals_with_their_clones_and_no_broadcasts(results: dict[str, dict]) -> None:
     state = ok_state(results["sprites"])
     # The clone also receives "go"; the broadcast message itself is not listed.
     assert state["variables"] == {"got": 2.0}
-    assert state["sprites"] == {"Sprite1": {"variables": {"mine": 5.0}, "lists": {}}}
+    sprite = state["sprites"]["Sprite1"]
+    assert (sprite["variables"], sprite["lists"]) == ({"mine": 5.0}, {})
+    [clone] = sprite["clones"]
+    assert (clone["variables"], clone["layer"], sprite["layer"]) == ({"mine": "clone"}, 1.0, 2.0)
 
 
 def test_ask_gets_answer(results: dict[str, dict]) -> None:

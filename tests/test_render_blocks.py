@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from emulator.dsl import Program, else_, forever, if_, join, mathop, repeat, say, stop
+from emulator.dsl_sprite import MOUSE, MYSELF, RANDOM, create_clone, go_to, point_towards
 from emulator.project import Target
 from emulator.render_blocks import render_block, render_script, script_top, scripts
 
@@ -99,12 +100,12 @@ def test_an_unknown_opcode_still_renders() -> None:
     blocks = {
         "a": Block(
             "a",
-            "motion_movesteps",
-            inputs={"STEPS": Input(1, Primitive(4, "10"))},
+            "sound_setvolumeto",
+            inputs={"VOLUME": Input(1, Primitive(4, "10"))},
             fields={"STYLE": Field("fast")},
         )
     }
-    assert render_block(blocks, "a") == "motion_movesteps (10) [fast v]"
+    assert render_block(blocks, "a") == "sound_setvolumeto (10) [fast v]"
 
 
 def test_brackets_in_text_are_escaped() -> None:
@@ -113,3 +114,23 @@ def test_brackets_in_text_are_escaped() -> None:
 
     blocks = {"a": Block("a", "looks_say", inputs={"MESSAGE": Input(1, Primitive(10, "a]b"))})}
     assert render_block(blocks, "a") == "say [a\\]b]"
+
+
+def test_sprite_menus_show_the_editors_words() -> None:
+    """Special menu choices read as the editor shows them; a sprite's name reads as itself."""
+    prog = Program("p")
+    with prog.sprite("S").when_flag_clicked():
+        go_to(RANDOM)
+        go_to(MOUSE)
+        point_towards(RANDOM)
+        point_towards("Cat")
+        create_clone(MYSELF)
+    blocks = prog.build().target("S").blocks
+    hat = next(b.id for b in blocks.values() if b.top_level)
+    assert [line.text for line in render_script(blocks, hat)][1:] == [
+        "go to (random position v)",
+        "go to (mouse-pointer v)",
+        "point towards (random direction v)",
+        "point towards (Cat v)",
+        "create clone of (myself v)",
+    ]

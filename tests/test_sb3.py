@@ -474,6 +474,25 @@ def test_cloud_variables_and_target_fields() -> None:
     assert project.monitors[0]["params"] == {"VARIABLE": "☁ score"}
 
 
+def test_sprite_looks_are_kept_verbatim() -> None:
+    """Every looks field of a target is exported exactly as it was loaded (the run wraps its own copy)."""
+    looks = {
+        "visible": False,
+        "x": 1000.25,
+        "y": -999,
+        "size": 33.5,
+        "direction": 270,
+        "draggable": True,
+        "rotationStyle": "don't rotate",
+        "currentCostume": 7,
+        "volume": 42,
+    }
+    sprite = {**stage({}), "isStage": False, "name": "S", "layerOrder": 1, **looks}
+    data = document(stage({}), sprite)
+    written = project_to_json(project_from_json(data))["targets"][1]
+    assert {k: written[k] for k in looks} == looks
+
+
 # ## Order and types
 
 

@@ -994,3 +994,44 @@ def test_random_between_integers_stays_in_range(a: int, b: int) -> None:
     assert type(r) is float
     assert r == math.floor(r)
     assert min(a, b) <= r <= max(a, b)
+
+
+# ## Sprite quirks: MathUtil.wrapClamp and clamp
+
+
+@pytest.mark.parametrize(
+    ("n", "low", "high", "expected"),
+    [
+        (7.0, 1.0, 5.0, 2.0),  # the examples of math-util.js
+        (0.0, 1.0, 5.0, 5.0),
+        (-11.0, -10.0, 6.0, 6.0),
+        (180.5, -179.0, 180.0, 180.5),  # directions live in [-179, 181)
+        (-179.5, -179.0, 180.0, 180.5),
+        (270.0, -179.0, 180.0, -90.0),
+        (-180.0, -179.0, 180.0, 180.0),
+        (-0.0, -179.0, 180.0, -0.0),
+        (-1.0, 0.0, 2.0, 2.0),  # costume indices wrap too
+        (-0.0, 0.0, 2.0, 0.0),
+    ],
+)
+def test_wrap_clamp(n: float, low: float, high: float, expected: float) -> None:
+    """wrapClamp keeps n in [low, high + 1) by whole ranges, -0 included."""
+    assert_same_float(v.wrap_clamp(n, low, high), expected)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(NAN, NAN), (-0.0, 0.0), (150.0, 100.0), (-INF, 0.0), (INF, 100.0), (42.5, 42.5)],
+)
+def test_js_clamp(n: float, expected: float) -> None:
+    """clamp(n, 0, 100) as Math.min(Math.max(...)): NaN stays NaN and -0 becomes +0."""
+    assert_same_float(v.js_clamp(n, 0.0, 100.0), expected)
+
+
+def test_js_max_and_min_order_zeros() -> None:
+    """Math.max takes +0 over -0 and Math.min -0 over +0, in either order."""
+    for a, b in ((0.0, -0.0), (-0.0, 0.0)):
+        assert_same_float(v.js_max(a, b), 0.0)
+        assert_same_float(v.js_min(a, b), -0.0)
+    assert_same_float(v.js_min(-0.0, -0.0), -0.0)
+    assert_same_float(v.js_max(1.0, NAN), NAN)

@@ -43,7 +43,13 @@ def _is_state(path: Path) -> bool:
     return isinstance(data, dict) and {"variables", "lists"} <= data.keys()
 
 
+def _is_svg(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(256).lstrip().startswith((b"<svg", b"<?xml"))
+
+
 TRACE = Kind("a trace", _is_trace)
+SVG = Kind("an SVG picture", _is_svg)
 SB3 = Kind("an .sb3 (a zip holding a project.json)", _is_sb3)
 STATE = Kind("a state written by --dump-state", _is_state)
 

@@ -8,10 +8,11 @@ import sys
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
-from emulator.cli.outputs import SB3, STATE, add_force, check_output
+from emulator.cli.outputs import SB3, STATE, SVG, add_force, check_output
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.files import replacing
 from emulator.progress import RunProgress
+from emulator.runtime.pen import to_svg
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
@@ -26,6 +27,9 @@ def register(sub: Any) -> None:
         "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
     )
     add_force(run)
+    run.add_argument(
+        "--pen-svg", metavar="FILE", help="write what the pens drew as an SVG picture to FILE"
+    )
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")
@@ -39,6 +43,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu run TARGET."""
     if args.dump_state and args.dump_state != "-":
         check_output(args.dump_state, STATE, args, "--dump-state")
+    if args.pen_svg:
+        check_output(args.pen_svg, SVG, args, "--pen-svg")
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
     runtime = Runtime(loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer)
     out = sys.stderr if args.dump_state == "-" else sys.stdout
@@ -71,6 +77,9 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     # A run that raised never gets here, so the file is kept; the state at --max-steps is written.
     if args.dump_state:
         _write_state(runtime, args.dump_state)
+    if args.pen_svg:
+        with replacing(args.pen_svg) as f:
+            f.write(to_svg(runtime.pen_layer).encode("utf-8"))
     return status
 
 

@@ -41,7 +41,7 @@ def list_access_at(runtime: Runtime, thread: Thread, stmt: Stmt) -> ListAccess |
 
 
 def _access(runtime: Runtime, thread: Thread, block: Block, rule: ListIndex) -> ListAccess:
-    linker = runtime.linkers[thread.target.name]
+    linker = runtime.linker_of(thread.target)  # a clone reads its own variables
     field = block.fields["LIST"]
     cell = thread.target.list(field.ref_id, str(field.value))
     [(_, index)] = preview(runtime, thread, [("INDEX", linker.input(block, "INDEX"))])

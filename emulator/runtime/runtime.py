@@ -12,25 +12,36 @@ from emulator.rng import JsRandom
 from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
+from emulator.runtime.pen import Mark
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.sequencer import Pause, Sequencer
+from emulator.runtime.sprites import clear_effects, place_behind
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
-from emulator.runtime.thread import RUNNING, WAITING, YIELD_TICK, Frame, Thread
+from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Frame, Thread
 from emulator.values import Value, index_quirk, js_lower
 
 SAYS_KEPT = 10_000  # bubbles a run keeps in memory; older ones are only counted
+MAX_CLONES = 300  # Runtime.MAX_CLONES: creating another clone does nothing
 
 
 class Script:
-    """A hat block of a target and the first block under it."""
+    """A hat block of a target and the first block under it (linked when first needed)."""
 
-    __slots__ = ("first", "hat", "target")
+    __slots__ = ("_first", "_linker", "hat", "target")
 
-    def __init__(self, target: RuntimeTarget, hat: Block, first: Stmt | None) -> None:
-        self.target = target
+    def __init__(self, linker: Linker, hat: Block) -> None:
+        self.target = linker.target
         self.hat = hat
-        self.first = first
+        self._linker: Linker | None = linker
+        self._first: Stmt | None = None
+
+    @property
+    def first(self) -> Stmt | None:
+        """The first block under the hat."""
+        if self._linker is not None:
+            self._first, self._linker = self._linker.chain(self.hat.next), None
+        return self._first
 
 
 class Runtime:
@@ -62,7 +73,7 @@ class Runtime:
         # The latest bubbles; a run that says more keeps the last SAYS_KEPT and counts the rest.
         self.says: deque[Say] = deque(maxlen=SAYS_KEPT)
         self.say_count = 0  # every bubble shown, kept or not
-        self.bubbles: dict[str, int] = {}  # target name -> index in says of its current bubble
+        self.bubbles: dict[RuntimeTarget, int] = {}  # target -> number of its current bubble
         self.questions = Questions(answers, lambda t, b, text: self.say(t, b, BubbleKind.SAY, text))
         self.on_say: Callable[[Say], None] | None = None
         # Called after every frame (progress displays).
@@ -71,11 +82,17 @@ class Runtime:
         self._waking: dict[int, Callable[[], bool]] = {}
         self._finish_reported = False
         self.sequencer = Sequencer(self)
-        self.targets = self._make_targets(project)
+        self.targets = self._make_targets(project)  # the stage and the original sprites
+        # Headless, the order of execution is the only layer order the VM keeps: back to front,
+        # the stage first; hats start from the front. Loading sorts by layerOrder (a stable sort).
+        self.executable = sorted(self.targets, key=lambda t: t.layer_order)
+        self.clone_count = 0
+        self.pen_layer: list[Mark] = []  # what the pens drew, in order (headless the VM keeps none)
         self.broadcasts = self._referenced_broadcasts(project)
-        self.scripts: list[Script] = []
-        self.linkers: dict[str, Linker] = {}
-        self._link()
+        self.linkers: dict[str, Linker] = {}  # the originals' linkers, by target name
+        self._linked: dict[RuntimeTarget, tuple[Linker, dict[str, list[Script]]]] = {}
+        for target in self.targets:
+            self.linkers[target.name] = self._link(target, eager=True)
 
     # ## Setup
 
@@ -90,16 +107,27 @@ class Runtime:
         used = _broadcast_ids_in_use(project)
         return {i: name for i, name in project.stage.broadcasts.items() if i in used}
 
-    def _link(self) -> None:
-        # Hats start topmost sprite first, stage last; within a target in script order.
-        for target in sorted(self.targets, key=lambda t: t.layer_order, reverse=True):
-            linker = Linker(self, target)
-            self.linkers[target.name] = linker
-            for hat in target.source.top_blocks():
-                first = (
-                    linker.chain(hat.next) if hat.opcode != Opcode.PROCEDURES_DEFINITION else None
-                )
-                self.scripts.append(Script(target, hat, first))
+    def _link(self, target: RuntimeTarget, eager: bool) -> Linker:
+        """A target's linker and its scripts by hat opcode, in script order.
+
+        An original links every script at load, so a malformed one is reported at once; a clone
+        links a script when its hat first starts it.
+        """
+        linker = Linker(self, target)
+        scripts: dict[str, list[Script]] = {}
+        for hat in target.source.top_blocks():
+            if hat.opcode == Opcode.PROCEDURES_DEFINITION:
+                continue
+            script = Script(linker, hat)
+            scripts.setdefault(hat.opcode, []).append(script)
+            if eager:
+                _ = script.first
+        self._linked[target] = (linker, scripts)
+        return linker
+
+    def linker_of(self, target: RuntimeTarget) -> Linker:
+        """The linker of a running target (a clone has its own: its variables are its own)."""
+        return self._linked[target][0]
 
     @property
     def stage(self) -> RuntimeTarget:
@@ -127,33 +155,54 @@ class Runtime:
         self.stop_all()
         self.questions.answer = ""  # PROJECT_START resets the answer
         self.timer_start_ms = self.now_ms
+        for target in self.targets:
+            clear_effects(target)
         return self.start_hats(Opcode.EVENT_WHENFLAGCLICKED)
 
-    def start_hats(self, opcode: str, message: str | None = None) -> list[Thread]:
-        """Start (or restart) every script under a hat of this kind, in Scratch's order."""
+    def start_hats(
+        self,
+        opcode: str,
+        match: str | None = None,
+        *,
+        field: str = "BROADCAST_OPTION",
+        target: RuntimeTarget | None = None,
+    ) -> list[Thread]:
+        """Start (or restart) every script under a hat of this kind, in Scratch's order.
+
+        Front to back, the stage last; within a target in script order. `match` must equal the
+        hat's `field`, ignoring case; `target` limits the hats to one target's.
+        """
         started = []
-        for script in self.scripts:
-            if script.hat.opcode != opcode:
-                continue
-            if message is not None and _hat_message(script.hat) != message.upper():
-                continue
-            started.append(self._start(script, restart=opcode in RESTARTING_HATS))
+        wanted = match.upper() if match is not None else None
+        restart = opcode in RESTARTING_HATS
+        for t in [target] if target is not None else reversed(self.executable):
+            for script in self._linked[t][1].get(opcode, ()):
+                if wanted is not None and _hat_field(script.hat, field) != wanted:
+                    continue
+                thread = self._start(script, restart)
+                if thread is not None:
+                    started.append(thread)
         return started
 
-    def _start(self, script: Script, restart: bool) -> Thread:
-        self.blocks += 1  # the hat itself runs as the thread starts
-        self._finish_reported = False
-        thread = Thread(script.target, script.hat.id, script.first)
+    def _start(self, script: Script, restart: bool) -> Thread | None:
         for i, existing in enumerate(self.threads):
             if existing.script_id == script.hat.id and existing.target is script.target:
                 if restart:
                     # A fresh thread takes the old one's place in the list.
+                    thread = self._new_thread(script)
                     self.threads[i] = thread
                     self._waking.pop(id(existing), None)
                     return thread
-                return existing
+                if existing.status != DONE:
+                    return None  # a hat that does not restart leaves its running script alone
+        thread = self._new_thread(script)
         self.threads.append(thread)
         return thread
+
+    def _new_thread(self, script: Script) -> Thread:
+        self.blocks += 1  # the hat itself runs as the thread starts
+        self._finish_reported = False
+        return Thread(script.target, script.hat.id, script.first)
 
     def broadcast_by_id(self, message_id: str | None) -> str | None:
         """The stage's message name for a broadcast menu's id."""
@@ -186,12 +235,44 @@ class Runtime:
     # ## Stopping
 
     def stop_all(self) -> None:
-        """Stop every thread; the rest of the current tick still runs the threads after this one."""
+        """Stop every thread, delete every clone, clear every effect.
+
+        The rest of the current tick still runs the threads after this one, but not a clone's.
+        """
+        self.questions.clear()
+        for target in self.targets:
+            clear_effects(target)
+            for clone in list(target.clones):
+                self.delete_clone(clone)
         if self.active_thread is not None:
             self.active_thread.stop()
         self.threads = []
         self._waking.clear()
-        self.questions.clear()
+
+    # ## Clones
+
+    def create_clone(self, of: RuntimeTarget) -> None:
+        """Clone a sprite or clone (not the stage) unless 300 clones live; it starts its clone hats."""
+        if self.clone_count >= MAX_CLONES or of.is_stage:
+            return
+        self.clone_count += 1
+        clone = of.make_clone()
+        of.sprite.clones.append(clone)
+        self._link(clone, eager=False)
+        self.start_hats(Opcode.CONTROL_START_AS_CLONE, target=clone)
+        self.executable.append(clone)
+        place_behind(self.executable, clone, of)
+
+    def delete_clone(self, clone: RuntimeTarget) -> None:
+        """Remove a clone: its threads stop and it leaves the layers."""
+        if clone not in clone.sprite.clones:
+            return
+        self.clone_count -= 1
+        self.stop_for_target(clone, None)
+        self.executable.remove(clone)
+        clone.sprite.clones.remove(clone)
+        self.bubbles.pop(clone, None)
+        del self._linked[clone]
 
     def stop_for_target(self, target: RuntimeTarget, except_thread: Thread | None) -> None:
         """Stop the other threads of one target."""
@@ -208,7 +289,7 @@ class Runtime:
         record = Say(thread.target.name, kind, text, self.now_ms)
         self.says.append(record)
         self.say_count += 1
-        self.bubbles[thread.target.name] = self.say_count
+        self.bubbles[thread.target] = self.say_count
         if self.hooks is not None:
             self.hooks.on_say(thread, block_id, kind, text)
         if self.on_say is not None:
@@ -217,8 +298,8 @@ class Runtime:
 
     def clear_bubble(self, target: RuntimeTarget, shown: int) -> None:
         """Clear a target's bubble if it is still the one shown (no output: nothing is said)."""
-        if self.bubbles.get(target.name) == shown:
-            del self.bubbles[target.name]
+        if self.bubbles.get(target) == shown:
+            del self.bubbles[target]
 
     def ask(self, thread: Thread, block_id: str, question: Value) -> None:
         """Ask and wait: the thread waits until its question, queued behind others, is answered."""
@@ -338,8 +419,8 @@ def _step_past_wait(thread: Thread) -> None:
             return  # the loop block runs again on the thread's next turn, with no yield first
 
 
-def _hat_message(hat: Block) -> str:
-    f = hat.fields.get("BROADCAST_OPTION")
+def _hat_field(hat: Block, name: str) -> str:
+    f = hat.fields.get(name)
     return str(f.value).upper() if f is not None else ""
 
 

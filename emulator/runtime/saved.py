@@ -41,7 +41,7 @@ class SavedRuntime:
     threads: list[Thread]
     thread_states: dict[int, tuple[Thread, ThreadState]]
     clock: tuple[Any, ...]
-    says: tuple[deque[Any], int, dict[str, int]]
+    says: tuple[deque[Any], int, dict[RuntimeTarget, int]]
     questions: tuple[deque[str], Any, deque[Any], list[bool]]
     waking: dict[int, Any]
     cursor: Cursor

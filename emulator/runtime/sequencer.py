@@ -80,6 +80,7 @@ class Sequencer:
         self.paused_at: tuple[Thread, Stmt] | None = None  # where run_until or step last paused
         self._runner: Iterator[tuple[Thread, Stmt]] | None = None
         self.cursor = Cursor()  # where in its frame and tick the run is
+        self.frame_lost = False  # a block threw in the VM: this frame ends now
 
     # ## Saving and resuming
 
@@ -168,6 +169,8 @@ class Sequencer:
             # The tick paused in was already under way: finish it before testing for another.
             yield from self._tick(resume=True)
             c.first_tick = False
+            if self._frame_ends():
+                return
         else:
             rt.frame_count += 1
             rt.now_ms = frame_time_ms(rt.frame_count)
@@ -183,8 +186,15 @@ class Sequencer:
         ):
             yield from self._tick()
             c.first_tick = False
+            if self._frame_ends():
+                break
         if rt.on_frame is not None:
             rt.on_frame()
+
+    def _frame_ends(self) -> bool:
+        """Whether a block lost the rest of the frame (and the frame is to end now)."""
+        lost, self.frame_lost = self.frame_lost, False
+        return lost
 
     def _tick(self, resume: bool = False) -> Iterator[tuple[Thread, Stmt]]:
         """Give every thread one turn; threads started during the tick run in it too."""
@@ -192,6 +202,9 @@ class Sequencer:
         if resume:
             thread = c.tick_threads[c.tick_index - 1]
             yield from self._turn(thread, resume=True)
+            if self.frame_lost:
+                rt.active_thread = None
+                return
             self._after_turn(thread)
         else:
             # stop all replaces the list; this tick goes on with the old one.
@@ -208,6 +221,11 @@ class Sequencer:
                 thread.idle = False
                 c.turn_start = rt.blocks
                 yield from self._turn(thread)
+                if self.frame_lost:
+                    # Nothing else of the tick happens: not even the warp timer's reset or
+                    # the removal of finished threads.
+                    rt.active_thread = None
+                    return
                 self._after_turn(thread)
             else:
                 self._count(thread)
@@ -277,7 +295,12 @@ class Sequencer:
                     if rt.blocks - thread.warp_start <= WARP_BLOCKS:
                         continue
                 return
-            elif action != 2:  # END_TURN
+            elif action != 2:  # END_TURN, or LOSE_FRAME
+                if action == 4:
+                    # The VM's exception leaves execute() before it counts the block, and
+                    # _step before the tick ends: no other thread runs until the next frame.
+                    rt.blocks -= node.cost
+                    self.frame_lost = True
                 return
             if not self._unwind(thread):
                 return

@@ -1,12 +1,16 @@
-"""Mutable run state: each target's variables and lists, looked up as Scratch looks them up."""
+"""Mutable run state: each target's variables and lists, looked up as Scratch looks them up, and its looks."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from emulator.project import Target
 from emulator.runtime.hooks import BubbleKind
-from emulator.values import Value
+from emulator.runtime.pen import PenState
+from emulator.values import Value, js_clamp, wrap_clamp
 
 
 class VarCell:
@@ -39,8 +43,18 @@ class ListCell:
         return f"<list {self.name!r} len={len(self.items)}>"
 
 
+EFFECTS = ("color", "fisheye", "whirl", "pixelate", "mosaic", "brightness", "ghost")
+"""The graphic effects a target keeps, in scratch-vm's order."""
+
+ROTATION_STYLES = ("all around", "left-right", "don't rotate")
+
+
 class RuntimeTarget:
-    """The stage or a sprite while it runs: its variables, lists and visibility."""
+    """The stage, a sprite or a clone while it runs: its variables, lists and what the VM keeps of its looks.
+
+    x and y are None once a sprite went to the mouse pointer: headless, the VM's mouse has no
+    position, so it keeps undefined there. Costume is 0-based, as the VM keeps it.
+    """
 
     def __init__(self, source: Target, stage: RuntimeTarget | None) -> None:
         self.source = source
@@ -48,7 +62,10 @@ class RuntimeTarget:
         self.is_stage = source.is_stage
         self.stage = stage or self
         self.layer_order = source.layer_order
-        self.visible = bool(source.extra.get("visible", True))
+        self.is_original = True
+        self.sprite = self  # the original this is a clone of (itself for an original)
+        self.clones: list[RuntimeTarget] = []  # an original's living clones, oldest first
+        self.clones_made = 0  # how many clones of this sprite were ever made (they are numbered)
         self.variables = {
             v.id: VarCell(v.id, v.name, v.value, source.name) for v in source.variables.values()
         }
@@ -56,6 +73,48 @@ class RuntimeTarget:
             lst.id: ListCell(lst.id, lst.name, list(lst.items), source.name)
             for lst in source.lists.values()
         }
+        self._load_looks(source.extra)
+
+    def _load_looks(self, extra: Mapping[str, Any]) -> None:
+        # scratch-vm's parseScratchObject: direction is wrapped, the costume index clamped.
+        names = tuple(str(c.get("name", "")) for c in extra.get("costumes", ()))
+        # A target with no costume is exported with the editor's empty one; run it as that.
+        self.costumes = names or (("backdrop1",) if self.is_stage else ("costume1",))
+        self.x: Value = _number(extra, "x", 0.0)
+        self.y: Value = _number(extra, "y", 0.0)
+        self.direction = wrap_clamp(_number(extra, "direction", 90.0), -179.0, 180.0)
+        self.size = _number(extra, "size", 100.0)
+        self.volume = _number(extra, "volume", 100.0)
+        last = float(max(len(self.costumes) - 1, 0))
+        self.costume = js_clamp(_number(extra, "currentCostume", 0.0), 0.0, last)
+        style = extra.get("rotationStyle")
+        self.rotation_style = style if style in ROTATION_STYLES else ROTATION_STYLES[0]
+        self.visible = bool(extra.get("visible", True))
+        self.draggable = bool(extra.get("draggable", False))
+        self.effects = dict.fromkeys(EFFECTS, 0.0)
+        self.pen: PenState | None = None  # made by the first pen block that needs it
+
+    def make_clone(self) -> RuntimeTarget:
+        """A clone of this sprite or clone: its looks and a copy of its variables and lists."""
+        # RenderedTarget.makeClone copies position, direction, draggable, visibility, size,
+        # costume, rotation style, effects and variables, but not volume: a clone starts at 100.
+        clone = copy.copy(self)
+        clone.is_original = False
+        clone.clones = []
+        clone.effects = dict(self.effects)
+        clone.volume = 100.0
+        # The VM's pen copies the pen of the clone's sprite (clones[0]), even for a clone's clone.
+        clone.pen = self.sprite.pen.copy() if self.sprite.pen is not None else None
+        # Its cells are named for the clone, so a trace tells its writes from its original's.
+        self.sprite.clones_made += 1
+        owner = f"{self.name} (clone {self.sprite.clones_made})"
+        clone.variables = {
+            i: VarCell(c.id, c.name, c.value, owner) for i, c in self.variables.items()
+        }
+        clone.lists = {
+            i: ListCell(c.id, c.name, list(c.items), owner) for i, c in self.lists.items()
+        }
+        return clone
 
     def find_variable(self, var_id: str | None, name: str) -> VarCell | None:
         """The variable a block names: by id here, then on the stage, then by name likewise."""
@@ -99,6 +158,14 @@ class RuntimeTarget:
 
     def __repr__(self) -> str:
         return f"<target {self.name!r}>"
+
+
+def _number(extra: Mapping[str, Any], key: str, default: float) -> float:
+    """A numeric target property of project.json (the schema allows only numbers; others are ignored)."""
+    raw = extra.get(key, default)
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return default
+    return float(raw)
 
 
 @dataclass

@@ -21,6 +21,7 @@ NEXT = 0  # go on to the next block
 YIELD = 1  # end the turn here; the same block runs again (re-runs at once in warp mode)
 JUMP = 2  # the block changed the stack itself (pushed a branch or a procedure, or returned)
 END_TURN = 3  # the thread's status says why (YIELD_TICK, WAITING, DONE)
+LOSE_FRAME = 4  # the block throws in the VM: the rest of the frame is lost, the block runs again
 
 # How many stack entries below a procedure call Scratch looks at to detect recursion
 # (thread.js isRecursiveCall: callCount starts at 5 and stops below 0, so 6 entries).

@@ -89,6 +89,9 @@ def record(modules: list[str]) -> dict[str, dict[str, Any]]:
             "finished": result["finished"],
             "state": result["state"],
         }
+        if result.get("step_errors"):
+            # Blocks that threw in the VM (each ended its frame); kept for review, not compared.
+            doc["cases"][case.id]["step_errors"] = result["step_errors"]
     if failures:
         raise OracleError("the VM could not run these cases:\n  " + "\n  ".join(failures))
     return docs

@@ -16,12 +16,26 @@
  *
  * Output (stdout): ONE JSON array, one entry per project, in order:
  *   {"ok": true, "frames": n, "finished": bool, "state": STATE}
+ *     plus "step_errors": ["frame n: <one line>", ...] (the first 10) when a
+ *     block threw: as in the editor, whose setInterval calls runtime._step,
+ *     the error ends that frame and the run goes on with the next. (VM 15.1.1's
+ *     "switch backdrop to and wait" throws when it starts a hat script: it
+ *     calls runtime.startHats directly, which leaves the shared BlockUtility
+ *     on the new thread.)
  *   {"ok": false, "error": "<one line>"}
  * STATE = {"variables": {name: value}, "lists": {name: [items]},
- *          "sprites": {sprite_name: {"variables": {...}, "lists": {...}}},
+ *          "stage": {"backdrop": n, "backdropName": name, "effects": {...}, "volume": v},
+ *          "sprites": {sprite_name: SPRITE + {"clones": [SPRITE, ...]}},
  *          "says": [{"target": name, "type": "say"|"think", "text": value}]}
- * Stage variables and lists are at the top level; only original sprites
- * (no clones) are listed under "sprites". Broadcast messages are left out.
+ * SPRITE = {"variables": {...}, "lists": {...}, "x", "y", "direction",
+ *           "rotationStyle", "size", "visible", "costume" (1-based),
+ *           "costumeName", "effects": {name: value}, "draggable", "volume",
+ *           "layer" (place in runtime.executableTargets: 0 is the stage),
+ *           "pen": {"down", "color", "saturation", "brightness", "transparency",
+ *                   "shade", "size", "rgba": [r, g, b, a]} once a pen block made it}
+ * Stage variables and lists are at the top level; original sprites are
+ * listed under "sprites", each with its living clones, oldest first.
+ * Broadcast messages are left out.
  * Values keep their JS type. Values JSON cannot hold are written as
  * {"$n": "Infinity" | "-Infinity" | "NaN" | "-0"}, and undefined as
  * {"$undefined": true}; list items are encoded the same way.
@@ -433,15 +447,70 @@ function collectVariables (target) {
     return {variables, lists};
 }
 
+function collectEffects (target) {
+    const effects = {};
+    for (const name of Object.keys(target.effects)) effects[name] = enc(target.effects[name]);
+    return effects;
+}
+
+function costumeName (target) {
+    const costume = target.getCostumes()[target.currentCostume];
+    return costume ? enc(costume.name) : {$undefined: true};
+}
+
+function collectPen (target) {
+    // The pen extension makes a target's pen state the first time a pen block needs it.
+    const pen = target.getCustomState('Scratch.pen');
+    if (!pen) return {};
+    return {pen: {
+        down: pen.penDown,
+        color: enc(pen.color),
+        saturation: enc(pen.saturation),
+        brightness: enc(pen.brightness),
+        transparency: enc(pen.transparency),
+        shade: enc(pen._shade),
+        size: enc(pen.penAttributes.diameter),
+        rgba: pen.penAttributes.color4f.map(enc)
+    }};
+}
+
+function collectSprite (runtime, target) {
+    return Object.assign(collectVariables(target), collectPen(target), {
+        x: enc(target.x),
+        y: enc(target.y),
+        direction: enc(target.direction),
+        rotationStyle: target.rotationStyle,
+        size: enc(target.size),
+        visible: target.visible,
+        costume: enc(target.currentCostume + 1),
+        costumeName: costumeName(target),
+        effects: collectEffects(target),
+        draggable: target.draggable,
+        volume: enc(target.volume),
+        layer: runtime.executableTargets.indexOf(target)
+    });
+}
+
 function collectState (runtime, says) {
     const stage = runtime.getTargetForStage();
     const top = stage ? collectVariables(stage) : {variables: {}, lists: {}};
+    const state = {variables: top.variables, lists: top.lists};
+    if (stage) {
+        state.stage = {
+            backdrop: enc(stage.currentCostume + 1),
+            backdropName: costumeName(stage),
+            effects: collectEffects(stage),
+            volume: enc(stage.volume)
+        };
+    }
     const sprites = {};
     for (const target of runtime.targets) {
         if (target.isStage || !target.isOriginal) continue;
-        sprites[target.getName()] = collectVariables(target);
+        sprites[target.getName()] = Object.assign(collectSprite(runtime, target), {
+            clones: target.sprite.clones.filter(c => !c.isOriginal).map(c => collectSprite(runtime, c))
+        });
     }
-    return {variables: top.variables, lists: top.lists, sprites, says};
+    return Object.assign(state, {sprites, says});
 }
 
 // ---------------------------------------------------------------- validation
@@ -510,6 +579,7 @@ async function runProject (project, options) {
     runtime.currentStepTime = FRAME_MS;
 
     let frames = 0;
+    const stepErrors = [];
     global.setTimeout = virtualSetTimeout;
     global.clearTimeout = virtualClearTimeout;
     Math.random = seededRandom(options.seed);
@@ -529,7 +599,13 @@ async function runProject (project, options) {
                 await drainMicrotasks();
             }
             frames++;
-            runtime._step();
+            try {
+                runtime._step();
+            } catch (e) {
+                // In the editor _step runs from setInterval, so an error thrown by a block
+                // loses the rest of that frame and the next frame goes on: do the same.
+                if (stepErrors.length < 10) stepErrors.push(`frame ${frames}: ${errorText(e)}`);
+            }
         }
     } catch (e) {
         return {ok: false, error: `runtime error in frame ${frames}: ${errorText(e)}`};
@@ -541,7 +617,9 @@ async function runProject (project, options) {
     const finished = runtime.threads.length === 0;
     const state = collectState(runtime, says.slice());
     clock.reset(null);
-    return {ok: true, frames, finished, state};
+    const result = {ok: true, frames, finished, state};
+    if (stepErrors.length > 0) result.step_errors = stepErrors;
+    return result;
 }
 
 /**

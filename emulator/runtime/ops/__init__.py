@@ -10,7 +10,17 @@ from emulator.errors import EmulatorError
 from emulator.opcodes import SPECS, BlockSpec
 from emulator.project import Block
 from emulator.runtime.nodes import Reporter, Run
-from emulator.runtime.ops import control, data, events, looks, operators, procedures, sensing
+from emulator.runtime.ops import (
+    control,
+    data,
+    events,
+    looks,
+    motion,
+    operators,
+    pen,
+    procedures,
+    sensing,
+)
 
 if TYPE_CHECKING:
     from emulator.runtime.linker import Linker
@@ -21,11 +31,13 @@ ReporterBuilder = Callable[["Linker", Block], Reporter]
 # Where each category's handlers live, by the opcode's prefix.
 MODULES: dict[str, ModuleType] = {
     "event": events,
+    "motion": motion,
     "control": control,
     "looks": looks,
     "sensing": sensing,
     "operator": operators,
     "data": data,
+    "pen": pen,
     "procedures": procedures,
     "argument": procedures,
 }

@@ -1,4 +1,4 @@
-"""control_* blocks: loops, conditionals, waits and stop, as the sequencer in scratch-vm runs them."""
+"""control_* blocks: loops, conditionals, waits, stop and clones, as the sequencer in scratch-vm runs them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from emulator.project import Block
 from emulator.runtime.nodes import Run
+from emulator.runtime.sprites import MYSELF, sprite_named
 from emulator.runtime.thread import DONE, END_TURN, JUMP, NEXT, YIELD, Frame, Thread
-from emulator.values import js_number, repeat_count, to_boolean, to_number
+from emulator.values import js_number, repeat_count, to_boolean, to_number, to_string
 
 if TYPE_CHECKING:
     from emulator.runtime.linker import Linker
@@ -175,5 +176,34 @@ def control_stop(linker: Linker, block: Block) -> Run:
             t.stop_this_script()
             return END_TURN if t.status == DONE else JUMP
         return NEXT  # any other option does nothing
+
+    return run
+
+
+# ## Clones
+
+
+def control_create_clone_of(linker: Linker, block: Block) -> Run:
+    option, rt, target = linker.input(block, "CLONE_OPTION"), linker.rt, linker.target
+
+    def run(t: Thread, f: Frame) -> int:
+        name = to_string(option(t))
+        # "_myself_" clones this very target (a clone clones itself); a name, the original sprite.
+        of = target if name == MYSELF else sprite_named(rt.targets, name)
+        if of is not None:
+            rt.create_clone(of)
+        return NEXT
+
+    return run
+
+
+def control_delete_this_clone(linker: Linker, block: Block) -> Run:
+    rt, target = linker.rt, linker.target
+
+    def run(t: Thread, f: Frame) -> int:
+        if target.is_original:
+            return NEXT  # an original sprite (or the stage) is never deleted
+        rt.delete_clone(target)  # which stops this thread too
+        return END_TURN
 
     return run

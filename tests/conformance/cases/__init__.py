@@ -38,6 +38,10 @@ MODULES: tuple[str, ...] = (
     "timer",
     "pick_random",
     "project_json",
+    "motion",
+    "looks",
+    "clones",
+    "pen",
     "fuzz_found",
 )
 

@@ -11,7 +11,12 @@ from typing import Any
 from tests.conformance.cases import _json as J
 
 # The shadow kind each input gets, as the editor writes it.
-NUMBER_INPUTS = frozenset({"NUM", "NUM1", "NUM2", "FROM", "TO", "TIMES"})
+NUMBER_INPUTS = frozenset(
+    {"NUM", "NUM1", "NUM2", "FROM", "TO", "TIMES", "STEPS", "DEGREES", "X", "Y", "DX", "CHANGE"}
+)
+# Sprite S's costumes and the stage's backdrops: names that read as numbers, and an odd word.
+COSTUMES = ("c1", "2", "c3")
+BACKDROPS = ("b1", "3", "next backdrop")
 WHOLE_INPUTS = frozenset({"LETTER", "INDEX"})
 BOOLEAN_OPS = frozenset({"operator_and", "operator_or", "operator_not"})
 
@@ -67,6 +72,9 @@ class _Compiler:
 
     def reporter(self, expr: tuple) -> str:
         tag, b = expr[0], self.b
+        if tag == "sprite":
+            # ("sprite", opcode, NUMBER_NAME or None): a reporter of looks or place.
+            return b.add(expr[1], {}, {"NUMBER_NAME": [expr[2], None]} if expr[2] else {})
         if tag == "arg":
             return J.arg(b, expr[1], expr[2])
         if tag == "timer":
@@ -179,6 +187,12 @@ class _Compiler:
             if stmt[3] is None:
                 return b.add("control_if", inputs)
             return b.add("control_if_else", {**inputs, "SUBSTACK2": self.substack(stmt[3])})
+        if tag == "sprite":
+            return self.sprite_statement(stmt[1], stmt[2], stmt[3])
+        if tag == "clone":
+            return b.add(
+                "control_create_clone_of", {"CLONE_OPTION": [1, self.menu("clone", stmt[1])]}
+            )
         if tag == "call":
             kinds = self.procedures[stmt[1]]["kinds"]
             args = {
@@ -206,6 +220,55 @@ class _Compiler:
         if tag == "deleteall":
             return b.add("data_deletealloflist", {}, field)
         raise ValueError(f"unknown fuzz statement {stmt!r}")
+
+    def menu(self, kind: str, choice: str) -> str:
+        """A shadow menu block holding a choice."""
+        opcode, field = _MENUS[kind]
+        return self.b.add(opcode, {}, {field: [choice, None]}, shadow=True)
+
+    def sprite_statement(self, opcode: str, inputs: dict[str, Any], choice: str | None) -> str:
+        """A motion, looks or clone block (fuzz_sprite_statements)."""
+        shadows = {"DIRECTION": 8, "NUM": 7, "SECS": 4, "VALUE": 4, "SIZE": 4, "SHADE": 4}
+        args = {
+            name: self.input(e, name)
+            if name not in shadows or e[0] not in ("lit", "num")
+            # A literal goes in the slot's own shadow kind.
+            else [1, [shadows[name], e[1]]]
+            for name, e in inputs.items()
+        }
+        fields: dict[str, list[Any]] = {}
+        if opcode in _MENU_INPUTS:
+            name, kind = _MENU_INPUTS[opcode]
+            args[name] = [1, self.menu(kind, choice or "")]
+        elif choice is not None:
+            fields[_FIELDS[opcode]] = [choice, None]
+        return self.b.add(opcode, args, fields)
+
+
+# Menus a fuzz block may hold: (menu opcode, its field), and which input of which block holds it.
+_MENUS = {
+    "clone": ("control_create_clone_of_menu", "CLONE_OPTION"),
+    "goto": ("motion_goto_menu", "TO"),
+    "glideto": ("motion_glideto_menu", "TO"),
+    "towards": ("motion_pointtowards_menu", "TOWARDS"),
+    "costume": ("looks_costume", "COSTUME"),
+    "backdrop": ("looks_backdrops", "BACKDROP"),
+    "colorparam": ("pen_menu_colorParam", "colorParam"),
+}
+_MENU_INPUTS = {
+    "motion_goto": ("TO", "goto"),
+    "motion_glideto": ("TO", "glideto"),
+    "motion_pointtowards": ("TOWARDS", "towards"),
+    "looks_switchcostumeto": ("COSTUME", "costume"),
+    "looks_switchbackdropto": ("BACKDROP", "backdrop"),
+    "pen_changePenColorParamBy": ("COLOR_PARAM", "colorparam"),
+}
+_FIELDS = {
+    "looks_changeeffectby": "EFFECT",
+    "looks_seteffectto": "EFFECT",
+    "looks_gotofrontback": "FRONT_BACK",
+    "looks_goforwardbackwardlayers": "FORWARD_BACKWARD",
+}
 
 
 def proccode(index: int, kinds: tuple[str, ...] | list[str]) -> str:
@@ -237,11 +300,27 @@ def build_project(program: dict[str, Any]) -> dict[str, Any]:
     for where, message, body in program.get("receivers", []):
         owner = stage if where == "stage" else sprite
         owner.receive(message, *_Compiler(owner, procedures).statements(body))
+    for body in program.get("clone_scripts", []):
+        sprite.script(
+            sprite.add("control_start_as_clone"), *_Compiler(sprite, procedures).statements(body)
+        )
     messages = {f"msg-{m}": m for m in ("m1", "m2")}
-    return J.project(
+    project = J.project(
         stage,
         J.Sprite("S", sprite),
         variables={**program["variables"], "k": 0},
         lists={k: list(v) for k, v in program["lists"].items()},
         broadcasts=messages,
     )
+    if "looks" in program:
+        # Programs from before sprites were fuzzed have no "looks": their projects stay as they were.
+        _dress(project, program["looks"])
+    return project
+
+
+def _dress(project: dict[str, Any], looks: dict[str, Any]) -> None:
+    """Give the stage its backdrops and sprite S its costumes and looks."""
+    stage, sprite = project["targets"]
+    stage["costumes"] = [dict(J.MINIMAL_COSTUME, name=n) for n in BACKDROPS]
+    sprite["costumes"] = [dict(J.MINIMAL_COSTUME, name=n) for n in COSTUMES]
+    sprite.update(looks)

@@ -90,6 +90,9 @@ RULES: dict[str, str] = {
     "5 warp timer": "a warp thread yields once its 500 ms are used",
     "5 warp wait": "wait t>0 in warp busy-waits; wait 0 in warp completes",
     "5 turbo": "turbo ignores redraw requests",
+    "5 clones": "clones: at most 300, copy their original's looks and locals, start behind it, "
+    "run their own hats and stops, go at stop all",
+    "5 headless redraw": "without a renderer motion and looks never request a redraw (nor fence)",
     # 6. Procedures
     "6 call": "a call runs the definition's body in the same turn and continues after it",
     "6 no prototype": "a call with no prototype in its target is a no-op",
@@ -147,7 +150,6 @@ RULES: dict[str, str] = {
 
 # Rules whose blocks the emulator does not implement: no case can pass, so none is required.
 UNSUPPORTED: dict[str, str] = {
-    "5 clones": "control_create_clone_of / control_delete_this_clone / control_start_as_clone",
     "7 edge hats": "when timer/loudness > x and touching hats",
     "10.10": "list import in the GUI (not a runtime rule)",
     "10.19": "driving the VM headless (not a runtime rule)",

@@ -611,7 +611,7 @@ _case(
 )
 
 
-# ## clones (the emulator has no clone blocks yet)
+# ## clones
 
 
 @CASES.add(

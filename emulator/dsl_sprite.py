@@ -1,0 +1,283 @@
+"""The DSL's sprite blocks: motion, looks, clones and the pen, written like emulator.dsl's statements.
+
+    cat = prog.sprite("Cat", costumes=["walk1", "walk2"], x=-100)
+    with cat.when_flag_clicked():
+        with repeat(10):
+            move(10)
+            next_costume()
+        create_clone(MYSELF)
+
+A menu takes its choice as text (`go_to(RANDOM)`, `switch_costume("walk2")`) or a reporter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.dsl import Expr, statement
+from emulator.project import Field
+
+MYSELF = "_myself_"
+RANDOM = "_random_"
+MOUSE = "_mouse_"
+
+# ## Motion
+
+
+def move(steps: Any) -> None:
+    """move (steps) steps."""
+    statement("motion_movesteps", {"STEPS": steps})
+
+
+def turn_right(degrees: Any) -> None:
+    """turn right (degrees) degrees."""
+    statement("motion_turnright", {"DEGREES": degrees})
+
+
+def turn_left(degrees: Any) -> None:
+    """turn left (degrees) degrees."""
+    statement("motion_turnleft", {"DEGREES": degrees})
+
+
+def go_to_xy(x: Any, y: Any) -> None:
+    """go to x: (x) y: (y)."""
+    statement("motion_gotoxy", {"X": x, "Y": y})
+
+
+def go_to(where: Any) -> None:
+    """go to (RANDOM | MOUSE | a sprite's name)."""
+    statement("motion_goto", {"TO": where})
+
+
+def glide(secs: Any, x: Any, y: Any) -> None:
+    """glide (secs) secs to x: (x) y: (y)."""
+    statement("motion_glidesecstoxy", {"SECS": secs, "X": x, "Y": y})
+
+
+def glide_to(secs: Any, where: Any) -> None:
+    """glide (secs) secs to (RANDOM | MOUSE | a sprite's name)."""
+    statement("motion_glideto", {"SECS": secs, "TO": where})
+
+
+def point_in_direction(direction: Any) -> None:
+    """point in direction (direction)."""
+    statement("motion_pointindirection", {"DIRECTION": direction})
+
+
+def point_towards(where: Any) -> None:
+    """point towards (RANDOM | MOUSE | a sprite's name)."""
+    statement("motion_pointtowards", {"TOWARDS": where})
+
+
+def change_x(dx: Any) -> None:
+    """change x by (dx)."""
+    statement("motion_changexby", {"DX": dx})
+
+
+def set_x(x: Any) -> None:
+    """set x to (x)."""
+    statement("motion_setx", {"X": x})
+
+
+def change_y(dy: Any) -> None:
+    """change y by (dy)."""
+    statement("motion_changeyby", {"DY": dy})
+
+
+def set_y(y: Any) -> None:
+    """set y to (y)."""
+    statement("motion_sety", {"Y": y})
+
+
+def if_on_edge_bounce() -> None:
+    """if on edge, bounce."""
+    statement("motion_ifonedgebounce", {})
+
+
+def set_rotation_style(style: str) -> None:
+    """set rotation style [left-right | don't rotate | all around]."""
+    statement("motion_setrotationstyle", {}, {"STYLE": Field(style)})
+
+
+def x_position() -> Expr:
+    """x position."""
+    return Expr("motion_xposition")
+
+
+def y_position() -> Expr:
+    """y position."""
+    return Expr("motion_yposition")
+
+
+def direction() -> Expr:
+    """direction."""
+    return Expr("motion_direction")
+
+
+# ## Looks
+
+
+def show() -> None:
+    """show."""
+    statement("looks_show", {})
+
+
+def hide() -> None:
+    """hide."""
+    statement("looks_hide", {})
+
+
+def switch_costume(costume: Any) -> None:
+    """switch costume to (a costume's name | "next costume" | a reporter)."""
+    statement("looks_switchcostumeto", {"COSTUME": costume})
+
+
+def next_costume() -> None:
+    """next costume."""
+    statement("looks_nextcostume", {})
+
+
+def switch_backdrop(backdrop: Any, wait: bool = False) -> None:
+    """switch backdrop to (a backdrop's name | "random backdrop" | a reporter) (and wait)."""
+    opcode = "looks_switchbackdroptoandwait" if wait else "looks_switchbackdropto"
+    statement(opcode, {"BACKDROP": backdrop})
+
+
+def next_backdrop() -> None:
+    """next backdrop."""
+    statement("looks_nextbackdrop", {})
+
+
+def change_size(change: Any) -> None:
+    """change size by (change)."""
+    statement("looks_changesizeby", {"CHANGE": change})
+
+
+def set_size(size: Any) -> None:
+    """set size to (size) %."""
+    statement("looks_setsizeto", {"SIZE": size})
+
+
+def change_effect(effect: str, change: Any) -> None:
+    """change [COLOR | GHOST | ...] effect by (change)."""
+    statement("looks_changeeffectby", {"CHANGE": change}, {"EFFECT": Field(effect)})
+
+
+def set_effect(effect: str, value: Any) -> None:
+    """set [COLOR | GHOST | ...] effect to (value)."""
+    statement("looks_seteffectto", {"VALUE": value}, {"EFFECT": Field(effect)})
+
+
+def clear_effects() -> None:
+    """clear graphic effects."""
+    statement("looks_cleargraphiceffects", {})
+
+
+def go_to_layer(front_back: str) -> None:
+    """go to [front | back] layer."""
+    statement("looks_gotofrontback", {}, {"FRONT_BACK": Field(front_back)})
+
+
+def go_layers(forward_backward: str, layers: Any) -> None:
+    """go [forward | backward] (layers) layers."""
+    statement(
+        "looks_goforwardbackwardlayers",
+        {"NUM": layers},
+        {"FORWARD_BACKWARD": Field(forward_backward)},
+    )
+
+
+def costume(number_name: str = "number") -> Expr:
+    """costume [number | name]."""
+    return Expr("looks_costumenumbername", fields={"NUMBER_NAME": Field(number_name)})
+
+
+def backdrop(number_name: str = "number") -> Expr:
+    """backdrop [number | name]."""
+    return Expr("looks_backdropnumbername", fields={"NUMBER_NAME": Field(number_name)})
+
+
+def size() -> Expr:
+    """size."""
+    return Expr("looks_size")
+
+
+# ## Clones
+
+
+def create_clone(of: Any = MYSELF) -> None:
+    """create clone of (MYSELF | a sprite's name)."""
+    statement("control_create_clone_of", {"CLONE_OPTION": of})
+
+
+def delete_this_clone() -> None:
+    """delete this clone."""
+    statement("control_delete_this_clone", {})
+
+
+# ## Pen
+
+
+def erase_all() -> None:
+    """erase all."""
+    statement("pen_clear", {})
+
+
+def stamp() -> None:
+    """stamp."""
+    statement("pen_stamp", {})
+
+
+def pen_down() -> None:
+    """pen down."""
+    statement("pen_penDown", {})
+
+
+def pen_up() -> None:
+    """pen up."""
+    statement("pen_penUp", {})
+
+
+def set_pen_color(color: Any) -> None:
+    """set pen color to (a "#rrggbb" colour, or a number 0xAARRGGBB)."""
+    statement("pen_setPenColorToColor", {"COLOR": color})
+
+
+def change_pen(param: Any, value: Any) -> None:
+    """change pen (color | saturation | brightness | transparency) by (value)."""
+    statement("pen_changePenColorParamBy", {"COLOR_PARAM": param, "VALUE": value})
+
+
+def set_pen(param: Any, value: Any) -> None:
+    """set pen (color | saturation | brightness | transparency) to (value)."""
+    statement("pen_setPenColorParamTo", {"COLOR_PARAM": param, "VALUE": value})
+
+
+def change_pen_size(change: Any) -> None:
+    """change pen size by (change)."""
+    statement("pen_changePenSizeBy", {"SIZE": change})
+
+
+def set_pen_size(size: Any) -> None:
+    """set pen size to (size)."""
+    statement("pen_setPenSizeTo", {"SIZE": size})
+
+
+def set_pen_shade(shade: Any) -> None:
+    """set pen shade to (shade): Scratch 2's block, hidden in Scratch 3."""
+    statement("pen_setPenShadeToNumber", {"SHADE": shade})
+
+
+def change_pen_shade(change: Any) -> None:
+    """change pen shade by (change): Scratch 2's block."""
+    statement("pen_changePenShadeBy", {"SHADE": change})
+
+
+def set_pen_hue(hue: Any) -> None:
+    """set pen hue to (hue): Scratch 2's "set pen color to (number)"."""
+    statement("pen_setPenHueToNumber", {"HUE": hue})
+
+
+def change_pen_hue(change: Any) -> None:
+    """change pen hue by (change): Scratch 2's "change pen color by"."""
+    statement("pen_changePenHueBy", {"HUE": change})
