@@ -93,25 +93,24 @@ def _colors(values: tuple[Any, ...]) -> Callable[[Any], None]:
     return body
 
 
-for _n, _values in enumerate(
+for _n, (_label, _value) in enumerate(
     (
-        ("#ff8000",),
-        ("#F0f",),
-        ("#zzz",),
-        ("#12345",),
-        ("ff0000",),
-        (num("16711935"),),
-        (num("2164195328"),),  # 0x80FF0000: alpha 0x80
-        (num("-1"),),
-        (Expr("operator_add", {"NUM1": "0x7f00ff00", "NUM2": "0"}),),
-        ("#808080",),
-        ("#000000",),
+        ("#ff8000", "#ff8000"),
+        ("short hex", "#F0f"),
+        ("text that is no colour", "#zzz"),
+        ("five hex digits", "#12345"),
+        ("hex without #", "ff0000"),
+        ("the number 0xFF00FF", num("16711935")),
+        ("the number 0x80FF0000, alpha 0x80", num("2164195328")),
+        ("the number -1", num("-1")),
+        ("0x7f00ff00 read as a number", Expr("operator_add", {"NUM1": "0x7f00ff00", "NUM2": "0"})),
+        ("grey", "#808080"),
+        ("black", "#000000"),
     )
 ):
     _sprite(
-        f"set_pen_color_{_n}",
-        f"set pen color to {_values[0]!s}: hex, short hex, numbers with alpha",
-    )(_colors(_values))
+        f"set_pen_color_{_n}", f"set pen color to {_label}: hex, short hex, numbers with alpha"
+    )(_colors((_value,)))
 
 
 @_sprite(
