@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
+from typing import TYPE_CHECKING
 
 from emulator.opcodes import RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
@@ -18,16 +19,23 @@ from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
 from emulator.runtime.thread import RUNNING, WAITING, YIELD_TICK, Frame, Thread
 from emulator.values import Value, js_lower
 
+if TYPE_CHECKING:
+    from emulator.compiler import Compiled
+
 
 class Script:
-    """A hat block of a target and the first block under it."""
+    """A hat block of a target and the first block under it (and its compiled form, if compiled)."""
 
-    __slots__ = ("first", "hat", "target")
+    __slots__ = ("compiled", "first", "hat", "target")
 
     def __init__(self, target: RuntimeTarget, hat: Block, first: Stmt | None) -> None:
         self.target = target
         self.hat = hat
         self.first = first
+        self.compiled: Callable[[Thread], Generator[None, None, None]] | None = None
+
+
+ENGINES = ("interpreter", "compiled")
 
 
 class Runtime:
@@ -41,6 +49,7 @@ class Runtime:
         turbo: bool = False,
         answers: Iterable[str] = (),
         hooks: RunHooks | None = None,
+        engine: str = "interpreter",
     ) -> None:
         # Loading repairs dangling references as the official VM does; the caller's project is untouched.
         project = self.project = reconcile_references(project)
@@ -68,6 +77,12 @@ class Runtime:
         self.scripts: list[Script] = []
         self.linkers: dict[str, Linker] = {}
         self._link()
+        if engine not in ENGINES:
+            raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
+        # The compiled engine runs a script's generated code when its thread starts with no hooks
+        # attached; with hooks, and in the debugger, threads run in the interpreter.
+        self.engine = engine
+        self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
 
     # ## Setup
 
@@ -92,6 +107,12 @@ class Runtime:
                     linker.chain(hat.next) if hat.opcode != Opcode.PROCEDURES_DEFINITION else None
                 )
                 self.scripts.append(Script(target, hat, first))
+
+    def _compile(self) -> list[Compiled]:
+        # Imported here: the compiler builds on the runtime, not the other way round.
+        from emulator.compiler import compile_runtime
+
+        return compile_runtime(self)
 
     @property
     def stage(self) -> RuntimeTarget:
@@ -136,6 +157,8 @@ class Runtime:
         self.blocks += 1  # the hat itself runs as the thread starts
         self._finish_reported = False
         thread = Thread(script.target, script.hat.id, script.first)
+        if script.compiled is not None and self.hooks is None:
+            thread.run_compiled(script.compiled)
         for i, existing in enumerate(self.threads):
             if existing.script_id == script.hat.id and existing.target is script.target:
                 if restart:
@@ -229,7 +252,8 @@ class Runtime:
             if wake is not None and thread.status == WAITING and wake():
                 del self._waking[id(thread)]
                 thread.status = RUNNING
-                _step_past_wait(thread)
+                if thread.compiled is None:  # compiled code goes on from the wait by itself
+                    _step_past_wait(thread)
 
     # ## Reports to hooks
 
@@ -263,6 +287,12 @@ class Runtime:
         self._finish_reported = True
 
     # ## Running: the sequencer's loop, driven from here
+
+    def may_run_compiled(self) -> bool:
+        """Whether a thread runs compiled code now, or would if one started now."""
+        if self.engine != "compiled":
+            return False
+        return self.hooks is None or any(t.compiled is not None for t in self.threads)
 
     @property
     def running(self) -> bool:

@@ -1,0 +1,253 @@
+"""IR to IR passes, each a plain function: constant folding, type narrowing, hoisting list look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from emulator.compiler.ir import (
+    BOOLEAN,
+    NUMBER,
+    STRING,
+    Body,
+    Broadcast,
+    Call,
+    Cast,
+    Const,
+    Expr,
+    FallbackStmt,
+    Function,
+    If,
+    Let,
+    ListExpr,
+    ListRef,
+    ListWriteStmt,
+    Loop,
+    Op,
+    ReadVar,
+    Say,
+    SetVar,
+    Simple,
+    Stmt,
+    ValueType,
+    Wait,
+    WaitOutside,
+    const,
+    join_types,
+    walk,
+)
+from emulator.values import (
+    divide,
+    equals,
+    greater_than,
+    join,
+    js_mod,
+    js_number,
+    js_round,
+    less_than,
+    letter_of,
+    mathop,
+    repeat_count,
+    text_contains,
+    text_length,
+    to_boolean,
+    to_number,
+    to_string,
+)
+
+# The operators folded when every operand is a constant: the very functions the run would call.
+FOLD: dict[str, Callable[..., Any]] = {
+    "add": float.__add__,
+    "sub": float.__sub__,
+    "mul": float.__mul__,
+    "div": divide,
+    "mod": js_mod,
+    "round": js_round,
+    "mathop": mathop,
+    "join": join,
+    "letter_of": letter_of,
+    "length": text_length,
+    "contains": text_contains,
+    "lt": less_than,
+    "gt": greater_than,
+    "eq": equals,
+    "and": lambda a, b: a and b,
+    "or": lambda a, b: a or b,
+    "not": lambda a: not a,
+    "count": repeat_count,
+    "js_number": js_number,
+}
+CASTS: dict[ValueType, Callable[[Any], Any]] = {
+    NUMBER: to_number,
+    STRING: to_string,
+    BOOLEAN: to_boolean,
+}
+
+
+def optimize(fn: Function) -> Function:
+    """Every pass, in order."""
+    fn = replace(fn, body=fold_body(fn.body))
+    fn = replace(fn, body=narrow(fn.body, {})[0])
+    return replace(fn, hoisted=hoist(fn.body))
+
+
+# ## Constant folding (and dropping casts a value's type makes useless)
+
+
+def fold(e: Expr) -> Expr:
+    """An expression with constant operators computed and needless casts removed."""
+    match e:
+        case Cast(to=to, expr=inner):
+            inner = fold(inner)
+            if isinstance(inner, Const):
+                return const(CASTS[to](inner.value))
+            if inner.type is to:
+                return inner  # a number that is never NaN, a string or a boolean already
+            return replace(e, expr=inner)
+        case Op(op=op, args=args):
+            args = tuple(fold(a) for a in args)
+            if op in FOLD and all(isinstance(a, Const) for a in args):
+                return const(_float(FOLD[op](*(a.value for a in args))))  # type: ignore[union-attr]
+            return replace(e, args=args)
+        case ListExpr(args=args):
+            return replace(e, args=tuple(fold(a) for a in args))
+        case Let(value=value, body=body):
+            return replace(e, value=fold(value), body=fold(body))
+    return e
+
+
+def _float(v: Any) -> Any:
+    return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def fold_body(body: Body) -> Body:
+    """Fold every statement; an `if` on a constant keeps its cost and only the branch it takes."""
+    out: list[Stmt] = []
+    for stmt in body:
+        stmt = _fold_stmt(stmt)
+        if isinstance(stmt, If) and isinstance(stmt.cond, Const):
+            out.append(Simple(stmt.info, "nothing"))
+            out.extend(stmt.then if stmt.cond.value else stmt.orelse)
+        else:
+            out.append(stmt)
+    return tuple(out)
+
+
+def _fold_stmt(stmt: Stmt) -> Stmt:
+    match stmt:
+        case SetVar(value=value):
+            return replace(stmt, value=fold(value))
+        case Say(text=text):
+            return replace(stmt, text=fold(text))
+        case ListWriteStmt(args=args) | WaitOutside(args=args):
+            return replace(stmt, args=tuple(fold(a) for a in args))
+        case Call(inputs=inputs):
+            return replace(stmt, inputs=tuple(fold(a) for a in inputs))
+        case If(cond=cond, then=then, orelse=orelse):
+            return replace(stmt, cond=fold(cond), then=fold_body(then), orelse=fold_body(orelse))
+        case Loop(arg=arg, body=body):
+            return replace(stmt, arg=_maybe(arg), body=fold_body(body))
+        case Wait(arg=arg):
+            return replace(stmt, arg=_maybe(arg))
+        case Broadcast(reporter=reporter):
+            return replace(stmt, reporter=_maybe(reporter))
+    return stmt
+
+
+def _maybe(e: Expr | None) -> Expr | None:
+    return fold(e) if e is not None else None
+
+
+# ## Type narrowing: what each variable holds between the points where other code can run
+
+Types = dict[int, ValueType]
+
+
+def narrow(body: Body, known: Types) -> tuple[Body, Types]:
+    """The body with variable reads typed, and what is known after it.
+
+    Only straight-line code and `if` branches keep what they know: a loop may yield at the end of
+    every pass and a call may run anything, so after them nothing is known.
+    """
+    out: list[Stmt] = []
+    for stmt in body:
+        stmt, known = _narrow_stmt(stmt, known)
+        out.append(stmt)
+    return tuple(out), known
+
+
+def _narrow_stmt(stmt: Stmt, known: Types) -> tuple[Stmt, Types]:
+    match stmt:
+        case SetVar(var=var, value=value):
+            value = typed(value, known)
+            return replace(stmt, value=value), {**known, var.index: value.type}
+        case If(cond=cond, then=then, orelse=orelse):
+            cond = typed(cond, known)
+            then, after_then = narrow(then, known)
+            orelse, after_else = narrow(orelse, known)
+            both = {
+                k: join_types(t, after_else[k]) for k, t in after_then.items() if k in after_else
+            }
+            return replace(stmt, cond=cond, then=then, orelse=orelse), both
+        case Loop(arg=arg, body=body):
+            # The count (or condition) is read before the first pass, which has not yielded yet.
+            # A count with random draws runs again on later passes, after yields: it stays untyped.
+            if arg is not None and stmt.kind == "repeat" and not stmt.arg_has_effect:
+                arg = typed(arg, known)
+            return replace(stmt, arg=arg, body=narrow(body, {})[0]), {}
+        case ListWriteStmt(args=args):
+            return replace(stmt, args=tuple(typed(a, known) for a in args)), known
+        case Say(text=text):
+            return replace(stmt, text=typed(text, known)), known
+        case Broadcast(reporter=reporter) if reporter is not None:
+            return replace(stmt, reporter=typed(reporter, known)), known
+        case Call(inputs=inputs):
+            return replace(stmt, inputs=tuple(typed(a, known) for a in inputs)), {}
+        case Wait() | WaitOutside() | FallbackStmt():
+            return stmt, {}
+    return stmt, known
+
+
+def typed(e: Expr, known: Types) -> Expr:
+    """The expression with each variable read typed by what is known, then folded again."""
+    if not known:
+        return e
+    return fold(_retype(e, known))
+
+
+def _retype(e: Expr, known: Types) -> Expr:
+    match e:
+        case ReadVar(var=var):
+            return replace(e, type=known.get(var.index, e.type))
+        case Cast(expr=inner):
+            return replace(e, expr=_retype(inner, known))
+        case Op(args=args) | ListExpr(args=args):
+            return replace(e, args=tuple(_retype(a, known) for a in args))
+        case Let(value=value, body=body):
+            inner = _retype(body, known)
+            return replace(e, value=_retype(value, known), body=inner, type=inner.type)
+    return e
+
+
+# ## Hoisting: the lists a loop reads or writes are bound to locals once, before any loop runs
+
+
+def hoist(body: Body) -> tuple[ListRef, ...]:
+    """The lists used inside loops, in order of first use."""
+    found: dict[int, ListRef] = {}
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            for inner in walk(stmt.body):
+                for ref in _lists(inner):
+                    found.setdefault(ref.index, ref)
+    return tuple(found.values())
+
+
+def _lists(stmt: Stmt) -> list[ListRef]:
+    from emulator.compiler.ir import expressions, subexpressions
+
+    refs = [stmt.list] if isinstance(stmt, ListWriteStmt) else []
+    for e in expressions(stmt):
+        refs += [x.list for x in subexpressions(e) if isinstance(x, ListExpr)]
+    return refs
