@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from emulator.cli import main
 from emulator.compiler import lower_exprs, lower_stmts
 from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, say
 from emulator.errors import EmulatorError
@@ -298,3 +299,40 @@ def test_hostile_block_ids_only_appear_escaped() -> None:
 def _hostile_ids(doc: dict[str, Any]) -> dict[str, str]:
     ids = [k for t in doc["targets"] for k in t["blocks"]]
     return {old: HOSTILE[i % len(HOSTILE)] for i, old in enumerate(ids)}
+
+
+# ## The command line
+
+
+def test_cli_run_compiled_says_what_the_interpreter_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`run --engine compiled` prints the same output and final state as the interpreter."""
+    outputs = []
+    for engine in ("interpreter", "compiled"):
+        assert main(["run", "apple_orange", "--engine", engine, "--dump-state", "-"]) == 0
+        outputs.append(capsys.readouterr())
+    assert outputs[0].out == outputs[1].out
+    assert outputs[0].err == outputs[1].err
+
+
+def test_cli_run_compiled_takes_the_mark_from_the_interpreter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """day3's summary, which compares the weights at the mark with the end, is the same compiled."""
+    argv = ["run", "day3", "--epochs", "1", "--train", "2", "--test", "1", "--layers", "196,6,10"]
+    outputs = []
+    for engine in ("interpreter", "compiled"):
+        assert main([*argv, "--engine", engine]) == 0
+        outputs.append(
+            [line for line in capsys.readouterr().out.splitlines() if "blocks/s" not in line]
+        )
+    assert outputs[0] == outputs[1]
+
+
+def test_cli_compile_prints_source_that_compiles(capsys: pytest.CaptureFixture[str]) -> None:
+    """`compile` prints each function under a header; the text is valid Python."""
+    assert main(["compile", "apple_orange"]) == 0
+    text = capsys.readouterr().out
+    assert "def script_" in text and "def proc_" in text
+    compile(text, "<printed>", "exec")

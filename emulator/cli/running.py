@@ -11,7 +11,7 @@ from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.errors import InputFileError
 from emulator.progress import RunProgress
-from emulator.runtime.runtime import Runtime
+from emulator.runtime.runtime import ENGINES, Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
 from emulator.values import bubble_text
@@ -25,8 +25,18 @@ def register(sub: Any) -> None:
         "--dump-state", metavar="FILE", help="write the final state as JSON to FILE (- for stdout)"
     )
     run.add_argument("--max-steps", type=int, metavar="N", help="stop after N blocks")
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="interpreter",
+        help="run the blocks one by one (interpreter), or as generated Python (compiled); "
+        "both compute the same, block for block (default: interpreter)",
+    )
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
+    compile_ = sub.add_parser("compile", help="print the Python a program's scripts compile to")
+    add_target(compile_)
+    compile_.set_defaults(handler=cmd_compile)
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")
     add_target(export)
     export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
@@ -36,7 +46,15 @@ def register(sub: Any) -> None:
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu run TARGET."""
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
-    runtime = Runtime(loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer)
+    engine = args.engine
+    if engine == "compiled" and args.max_steps is not None:
+        # Compiled code counts blocks in batches, so it cannot stop before a given block.
+        print(
+            "scratch-emu: --max-steps counts blocks one by one: running the interpreter",
+            file=sys.stderr,
+        )
+        engine = "interpreter"
+    runtime = _runtime(loaded, args, engine)
     out = sys.stderr if args.dump_state == "-" else sys.stdout
 
     def show(say: Say) -> None:
@@ -50,7 +68,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     program = loaded.program
     with RunProgress(runtime, program.progress_for(loaded.params) if program else None) as shown:
         try:
-            marked = _run_to_mark(runtime, loaded, args.max_steps)
+            marked = _run_to_mark(runtime, loaded, args)
             runtime.run(max_blocks=args.max_steps)
         except StepLimitReached as exc:
             print(f"scratch-emu: {exc}", file=sys.stderr)
@@ -67,12 +85,26 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     return status
 
 
-def _run_to_mark(runtime: Runtime, loaded: Loaded, max_steps: int | None) -> Snapshot | None:
-    """Run to the program's mark (e.g. the start of training) and snapshot the state there."""
+def _runtime(loaded: Loaded, args: argparse.Namespace, engine: str) -> Runtime:
+    return Runtime(
+        loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer, engine=engine
+    )
+
+
+def _run_to_mark(runtime: Runtime, loaded: Loaded, args: argparse.Namespace) -> Snapshot | None:
+    """Run to the program's mark (e.g. the start of training) and snapshot the state there.
+
+    Compiled code cannot stop at a block, so a compiled run takes the snapshot from a twin run in
+    the interpreter: runs are reproducible and both engines compute the same, so the twin reaches
+    the mark in the state the compiled run passes through. The compiled run then runs it all.
+    """
     mark = loaded.program.mark if loaded.program is not None else None
     if mark is None:
         return None
-    if runtime.run_until(mark.reached(runtime), max_steps) is None:
+    if runtime.engine == "compiled":
+        runtime = _runtime(loaded, args, "interpreter")
+        runtime.green_flag()
+    if runtime.run_until(mark.reached(runtime), args.max_steps) is None:
         return None
     return snapshot(runtime.targets)
 
@@ -89,6 +121,14 @@ def _write_state(runtime: Runtime, dest: str) -> None:
             f.write(text + "\n")
     except OSError as exc:
         raise InputFileError(f"{dest}: cannot write the state: {exc.strerror}") from exc
+
+
+def cmd_compile(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu compile TARGET: the generated source of every target, as the compiled engine runs it."""
+    loaded = load(args.target, f"scratch-emu compile {args.target}", extra)
+    runtime = Runtime(loaded.project, engine="compiled")
+    print("\n\n".join(compiled.text() for compiled in runtime.compiled), end="")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
