@@ -36,7 +36,8 @@ class Compiled:
 def compile_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script]) -> Compiled:
     """Lower, optimize, emit and load one target's scripts and the custom blocks they call."""
     unit = lower_target(runtime, target, scripts)
-    unit = replace(unit, functions=tuple(optimize(fn) for fn in unit.functions))
+    lazy = frozenset(unit.tables.lazy_variables)
+    unit = replace(unit, functions=tuple(optimize(fn, lazy) for fn in unit.functions))
     sources = emit_unit(unit)
     return Compiled(unit, sources, load(runtime, unit, sources))
 

@@ -65,6 +65,7 @@ class FunctionEmitter:
         self.vars: Vars = {}
         self.lazy = unit.tables.lazy_variables
         self.loops: list[set[int]] = []  # the variables loaded at the head of each enclosing loop
+        self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
         self.procs = {f.name: f for f in unit.functions}
         hoisted = {ref.index for ref in fn.hoisted}
         self.ex = ExprEmitter(self._var, lambda i: _items(unit, i, hoisted), self._params_source())
@@ -173,13 +174,21 @@ class FunctionEmitter:
         if self.warp is False:
             self.suspend("a loop without warp yields after every pass")
             self.load(sorted(head))
+            self.cast_invariants(self.invariants)
             return
         saved = dict(self.vars)
         test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
         with self.w.block(f"if {test}:"):
             self.suspend("the warp timer ran out: yield at the end of this pass")
             self.load(sorted(head))
+            self.cast_invariants(self.invariants)
         self.vars = saved
+
+    def cast_invariants(self, indices: list[int]) -> None:
+        """Cast, once for the passes to come, the variables a loop only reads."""
+        for i in indices:
+            source = f"v_{i}" if i in self.vars else f"V_{i}.value"
+            self.w.line(f"n_{i} = to_number({source})  # the loop never writes it")
 
     def continue_after(self, after: After) -> None:
         """Go on after a wait outside the tick loop, as scratch-vm rebuilds the stack (see After)."""

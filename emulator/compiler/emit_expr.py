@@ -14,6 +14,7 @@ from emulator.compiler.ir import (
     Const,
     Expr,
     FallbackExpr,
+    Invariant,
     Let,
     ListExpr,
     Op,
@@ -87,6 +88,8 @@ class ExprEmitter:
                 return self.op(e)
             case ListExpr():
                 return self.list_expr(e)
+            case Invariant(var=var):
+                return f"n_{var.index}"
             case FallbackExpr(index=index):
                 return f"run_reporter(FB_{index}, thread, {self.params})"
         raise AssertionError(f"unknown expression {e!r}")

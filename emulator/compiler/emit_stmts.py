@@ -133,6 +133,9 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     else:
         header = "while True:"
     head = em.loop_head(stmt)
+    invariants = [ref.index for ref in stmt.invariants]
+    em.cast_invariants(invariants)
+    em.invariants.extend(invariants)
     if stmt.kind == "for_each":
         counter = em.ex.temp()
         w.line(f"{counter} = 0.0")
@@ -147,6 +150,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
             em.effects((stmt.arg,))  # type: ignore[arg-type]
             em.normalize(head)
     em.loops.pop()
+    del em.invariants[len(em.invariants) - len(invariants) :]
     em.vars = {i: em.vars.get(i, True) for i in head}
     em.pending = cost if stmt.kind == "repeat" else 0  # the pass that ends the loop
 

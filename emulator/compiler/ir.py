@@ -162,6 +162,14 @@ class Temp:
 
 
 @dataclass(frozen=True, slots=True)
+class Invariant:
+    """The numeric cast of a variable an enclosing loop never writes: computed once, before the loop."""
+
+    var: VarRef
+    type: ValueType = NUMBER
+
+
+@dataclass(frozen=True, slots=True)
 class FallbackExpr:
     """A reporter the compiler does not handle: the interpreter's closure for it is called."""
 
@@ -171,7 +179,7 @@ class FallbackExpr:
     type: ValueType = ANY
 
 
-Expr = Const | ReadVar | ReadArg | Cast | Op | ListExpr | Let | Temp | FallbackExpr
+Expr = Const | ReadVar | ReadArg | Cast | Op | ListExpr | Let | Temp | Invariant | FallbackExpr
 
 
 # ## Where a thread goes on after a block it waited on outside the tick loop
@@ -241,9 +249,9 @@ class Loop:
     arg: Expr | None  # the count, the condition, or for each's limit
     body: Body
     var: VarRef | None = None  # for each's counter
-    arg_has_effect: bool = (
-        False  # the count is evaluated again on every pass (it draws random numbers)
-    )
+    # The count is evaluated again on every pass when it draws random numbers.
+    arg_has_effect: bool = False
+    invariants: tuple[VarRef, ...] = ()  # variables whose numeric casts are computed before it
 
 
 @dataclass(frozen=True, slots=True)

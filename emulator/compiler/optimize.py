@@ -16,9 +16,11 @@ from emulator.compiler.ir import (
     Cast,
     Const,
     Expr,
+    FallbackExpr,
     FallbackStmt,
     Function,
     If,
+    Invariant,
     Let,
     ListExpr,
     ListRef,
@@ -31,10 +33,13 @@ from emulator.compiler.ir import (
     Simple,
     Stmt,
     ValueType,
+    VarRef,
     Wait,
     WaitOutside,
     const,
+    expressions,
     join_types,
+    subexpressions,
     walk,
 )
 from emulator.values import (
@@ -85,10 +90,11 @@ CASTS: dict[ValueType, Callable[[Any], Any]] = {
 }
 
 
-def optimize(fn: Function) -> Function:
-    """Every pass, in order."""
+def optimize(fn: Function, lazy: frozenset[int] = frozenset()) -> Function:
+    """Every pass, in order; `lazy` are the variables created at run time (left alone)."""
     fn = replace(fn, body=fold_body(fn.body))
     fn = replace(fn, body=narrow(fn.body, {})[0])
+    fn = replace(fn, body=hoist_casts(fn.body, frozenset(lazy)))
     return replace(fn, hoisted=hoist(fn.body))
 
 
@@ -245,9 +251,92 @@ def hoist(body: Body) -> tuple[ListRef, ...]:
 
 
 def _lists(stmt: Stmt) -> list[ListRef]:
-    from emulator.compiler.ir import expressions, subexpressions
-
     refs = [stmt.list] if isinstance(stmt, ListWriteStmt) else []
     for e in expressions(stmt):
         refs += [x.list for x in subexpressions(e) if isinstance(x, ListExpr)]
     return refs
+
+
+# ## Loop-invariant casts: a variable a loop never writes has one value in every pass of one turn
+
+
+def hoist_casts(body: Body, skip: frozenset[int]) -> Body:
+    """Loops with no call, wait or interpreter in them cast each variable they only read once."""
+    out: list[Stmt] = []
+    for stmt in body:
+        if isinstance(stmt, Loop) and not any(_calls_out(s) for s in walk(stmt.body)):
+            stmt = _hoist_loop(stmt, skip)
+        elif isinstance(stmt, If):
+            stmt = replace(
+                stmt, then=hoist_casts(stmt.then, skip), orelse=hoist_casts(stmt.orelse, skip)
+            )
+        elif isinstance(stmt, Loop):
+            stmt = replace(stmt, body=hoist_casts(stmt.body, skip))
+        out.append(stmt)
+    return tuple(out)
+
+
+def _hoist_loop(loop: Loop, skip: frozenset[int]) -> Loop:
+    stmts = list(walk(loop.body))
+    written = {s.var.index for s in [loop, *stmts] if isinstance(s, SetVar | Loop) and s.var}
+    each_pass = [e for s in stmts for e in expressions(s)]
+    if loop.arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
+        each_pass.append(loop.arg)
+    found: dict[int, VarRef] = {}
+    for e in each_pass:
+        for x in subexpressions(e):
+            if isinstance(x, Cast) and x.to is NUMBER and isinstance(x.expr, ReadVar):
+                i = x.expr.var.index
+                if i not in written and i not in skip:
+                    found.setdefault(i, x.expr.var)
+    chosen = frozenset(found)
+    body = hoist_casts(_replace_casts(loop.body, chosen), skip | chosen)
+    arg = loop.arg
+    if arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
+        arg = _invariant(arg, chosen)
+    return replace(loop, body=body, arg=arg, invariants=tuple(found.values()))
+
+
+def _calls_out(stmt: Stmt) -> bool:
+    """Whether other code can run during the statement (a call, a wait, the interpreter)."""
+    if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
+        return True
+    return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
+
+
+def _replace_casts(body: Body, chosen: frozenset[int]) -> Body:
+    return tuple(_map_exprs(stmt, lambda e: _invariant(e, chosen)) for stmt in body)
+
+
+def _invariant(e: Expr, chosen: frozenset[int]) -> Expr:
+    match e:
+        case Cast(to=to, expr=ReadVar(var=var)) if to is NUMBER and var.index in chosen:
+            return Invariant(var)
+        case Cast(expr=inner):
+            return replace(e, expr=_invariant(inner, chosen))
+        case Op(args=args) | ListExpr(args=args):
+            return replace(e, args=tuple(_invariant(a, chosen) for a in args))
+        case Let(value=value, body=body):
+            return replace(e, value=_invariant(value, chosen), body=_invariant(body, chosen))
+    return e
+
+
+def _map_exprs(stmt: Stmt, f: Callable[[Expr], Expr]) -> Stmt:
+    """The statement with f applied to each of its expressions, nested bodies included."""
+    match stmt:
+        case SetVar(value=value):
+            return replace(stmt, value=f(value))
+        case Say(text=text):
+            return replace(stmt, text=f(text))
+        case ListWriteStmt(args=args):
+            return replace(stmt, args=tuple(f(a) for a in args))
+        case If(cond=cond, then=then, orelse=orelse):
+            then = tuple(_map_exprs(s, f) for s in then)
+            orelse = tuple(_map_exprs(s, f) for s in orelse)
+            return replace(stmt, cond=f(cond), then=then, orelse=orelse)
+        case Loop(arg=arg, body=body):
+            body = tuple(_map_exprs(s, f) for s in body)
+            return replace(stmt, arg=f(arg) if arg is not None else None, body=body)
+        case Broadcast(reporter=reporter) if reporter is not None:
+            return replace(stmt, reporter=f(reporter))
+    return stmt
