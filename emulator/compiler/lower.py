@@ -41,7 +41,8 @@ from emulator.runtime.input_order import input_order
 from emulator.runtime.ops import REPORTERS, STATEMENTS
 
 if TYPE_CHECKING:
-    from emulator.runtime.linker import Linker
+    from emulator.runtime.linker import Linker, Prototype
+    from emulator.runtime.nodes import Stmt as LinkedStmt
     from emulator.runtime.runtime import Runtime, Script
     from emulator.runtime.state import RuntimeTarget
 
@@ -102,6 +103,20 @@ class Lowering:
         self.params: dict[str, int] = {}
         self.in_procedure = False
         self._temps = itertools.count()
+        self._prototypes: dict[str, Prototype | None] = {}
+        self._definitions: dict[str, LinkedStmt | None] = {}
+
+    def prototype(self, proccode: str) -> Prototype | None:
+        """The linker's prototype for a proccode (looked up once: each look-up scans every block)."""
+        if proccode not in self._prototypes:
+            self._prototypes[proccode] = self.linker.prototype(proccode)
+        return self._prototypes[proccode]
+
+    def definition(self, proccode: str) -> LinkedStmt | None:
+        """The linker's definition for a proccode (looked up once)."""
+        if proccode not in self._definitions:
+            self._definitions[proccode] = self.linker.definition(proccode)
+        return self._definitions[proccode]
 
     # ## Functions
 
@@ -114,8 +129,8 @@ class Lowering:
 
     def procedure(self, ref: ProcRef) -> Function:
         """A custom block's Function, from the first definition with its proccode."""
-        proto = self.linker.prototype(ref.proccode)
-        definition = self.linker.definition(ref.proccode)
+        proto = self.prototype(ref.proccode)
+        definition = self.definition(ref.proccode)
         assert proto is not None and definition is not None  # a ProcRef is made only for these
         names = parameter_names(proto)
         self.params, self.in_procedure = {n: i for i, n in enumerate(names)}, True

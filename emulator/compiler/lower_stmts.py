@@ -195,7 +195,7 @@ def _reset_timer(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> 
 
 def _call(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     proccode = str((block.mutation or {}).get("proccode", ""))
-    proto = lw.linker.prototype(proccode)
+    proto = lw.prototype(proccode)
     if proto is None:
         # No prototype with this proccode in the calling target: the call does nothing.
         return Simple(info, "nothing")
@@ -207,7 +207,7 @@ def _call(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     for name, arg_id, default in zip(names, ids, defaults, strict=False):
         # Params are keyed by name, so with duplicate names the last one wins.
         chosen[name] = given.index(arg_id) if arg_id in given else const(default)
-    if lw.linker.definition(proccode) is None:
+    if lw.definition(proccode) is None:
         return Call(info, None, inputs, (), pos.depth, None)
     ref = lw.proc_ref(proccode, warp)
     params = tuple(chosen[n] for n in parameter_names(proto))
