@@ -175,6 +175,7 @@ class FunctionEmitter:
             self.suspend("a loop without warp yields after every pass")
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
+            self.measure_lists(sorted(self.ex.lengths))
             return
         saved = dict(self.vars)
         test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
@@ -182,6 +183,7 @@ class FunctionEmitter:
             self.suspend("the warp timer ran out: yield at the end of this pass")
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
+            self.measure_lists(sorted(self.ex.lengths))
         self.vars = saved
 
     def cast_invariants(self, indices: list[int]) -> None:
@@ -189,6 +191,11 @@ class FunctionEmitter:
         for i in indices:
             source = f"v_{i}" if i in self.vars else f"V_{i}.value"
             self.w.line(f"n_{i} = to_number({source})  # the loop never writes it")
+
+    def measure_lists(self, indices: list[int]) -> None:
+        """Read, once for the passes to come, the lengths a loop does not change."""
+        for i in indices:
+            self.w.line(f"z_{i} = len({self.ex.items(i)}) + 1  # the loop keeps its length")
 
     def continue_after(self, after: After) -> None:
         """Go on after a wait outside the tick loop, as scratch-vm rebuilds the stack (see After)."""

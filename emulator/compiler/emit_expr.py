@@ -63,6 +63,7 @@ class ExprEmitter:
         self.var = var
         self.items = items
         self.params = params  # source of the argument dict for the interpreter's closures
+        self.lengths: set[int] = set()  # lists whose length + 1 an enclosing loop holds in z_N
         self._temps = 0
 
     def temp(self) -> str:
@@ -152,19 +153,23 @@ class ExprEmitter:
         if e.op == "length":
             return f"float(len({items}))"
         if e.op == "item":
-            return self.item(items, e.args[0])
+            return self.item(items, e.args[0], self.limit(e.list.index, items))
         return f"{LIST_CALLS[e.op]}({items}{''.join(', ' + self(a) for a in e.args)})"
 
-    def item(self, items: str, index: Expr) -> str:
+    def limit(self, index: int, items: str) -> str:
+        """The list's length + 1: the first index past its end."""
+        return f"z_{index}" if index in self.lengths else f"len({items}) + 1"
+
+    def item(self, items: str, index: Expr, limit: str) -> str:
         """item (index) of list: a float index inside the list is read inline."""
         if isinstance(index, Const) and index.value not in ("random", "any", "last"):
             return self.fixed_item(items, index.value)
         if isinstance(index, Const) and index.value == "last":
             return f"({items}[-1] if {items} else '')"
         t = self.temp()
-        check = f"1.0 <= ({t} := {self(index)}) < len({items}) + 1"
+        check = f"1.0 <= ({t} := {self(index)}) < {limit}"
         if not index.type.is_number:
-            check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < len({items}) + 1"
+            check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
         return f"({items}[int({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
 
     def fixed_item(self, items: str, value: Value) -> str:

@@ -111,7 +111,7 @@ def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: lis
     i, x = em.ex.temp(), em.ex.temp()
     w.line(f"{i} = {args[0]}")
     w.line(f"{x} = {args[1]}")
-    check = f"1.0 <= {i} < len({items}) + 1"
+    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)}"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     with w.block(f"if {check}:"):
@@ -136,6 +136,9 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     invariants = [ref.index for ref in stmt.invariants]
     em.cast_invariants(invariants)
     em.invariants.extend(invariants)
+    lengths = [ref.index for ref in stmt.fixed_lengths]
+    em.measure_lists(lengths)
+    em.ex.lengths.update(lengths)
     if stmt.kind == "for_each":
         counter = em.ex.temp()
         w.line(f"{counter} = 0.0")
@@ -151,6 +154,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
             em.normalize(head)
     em.loops.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
+    em.ex.lengths.difference_update(lengths)
     em.vars = {i: em.vars.get(i, True) for i in head}
     em.pending = cost if stmt.kind == "repeat" else 0  # the pass that ends the loop
 

@@ -252,6 +252,7 @@ class Loop:
     # The count is evaluated again on every pass when it draws random numbers.
     arg_has_effect: bool = False
     invariants: tuple[VarRef, ...] = ()  # variables whose numeric casts are computed before it
+    fixed_lengths: tuple[ListRef, ...] = ()  # lists it reads whose length it never changes
 
 
 @dataclass(frozen=True, slots=True)

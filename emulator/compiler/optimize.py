@@ -260,23 +260,29 @@ def _lists(stmt: Stmt) -> list[ListRef]:
 # ## Loop-invariant casts: a variable a loop never writes has one value in every pass of one turn
 
 
-def hoist_casts(body: Body, skip: frozenset[int]) -> Body:
-    """Loops with no call, wait or interpreter in them cast each variable they only read once."""
+def hoist_casts(body: Body, skip: frozenset[int], lists: frozenset[int] = frozenset()) -> Body:
+    """Loops with no call, wait or interpreter in them cast each variable they only read once.
+
+    They also read once the length of each list whose length they never change. `skip` and
+    `lists` are what an enclosing loop computes already.
+    """
     out: list[Stmt] = []
     for stmt in body:
         if isinstance(stmt, Loop) and not any(_calls_out(s) for s in walk(stmt.body)):
-            stmt = _hoist_loop(stmt, skip)
+            stmt = _hoist_loop(stmt, skip, lists)
         elif isinstance(stmt, If):
-            stmt = replace(
-                stmt, then=hoist_casts(stmt.then, skip), orelse=hoist_casts(stmt.orelse, skip)
+            then, orelse = (
+                hoist_casts(stmt.then, skip, lists),
+                hoist_casts(stmt.orelse, skip, lists),
             )
+            stmt = replace(stmt, then=then, orelse=orelse)
         elif isinstance(stmt, Loop):
-            stmt = replace(stmt, body=hoist_casts(stmt.body, skip))
+            stmt = replace(stmt, body=hoist_casts(stmt.body, skip, lists))
         out.append(stmt)
     return tuple(out)
 
 
-def _hoist_loop(loop: Loop, skip: frozenset[int]) -> Loop:
+def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop:
     stmts = list(walk(loop.body))
     written = {s.var.index for s in [loop, *stmts] if isinstance(s, SetVar | Loop) and s.var}
     each_pass = [e for s in stmts for e in expressions(s)]
@@ -290,11 +296,31 @@ def _hoist_loop(loop: Loop, skip: frozenset[int]) -> Loop:
                 if i not in written and i not in skip:
                     found.setdefault(i, x.expr.var)
     chosen = frozenset(found)
-    body = hoist_casts(_replace_casts(loop.body, chosen), skip | chosen)
+    lengths = _fixed_lengths(stmts, each_pass, lists)
+    inner_lists = lists | {ref.index for ref in lengths}
+    body = hoist_casts(_replace_casts(loop.body, chosen), skip | chosen, inner_lists)
     arg = loop.arg
     if arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
         arg = _invariant(arg, chosen)
-    return replace(loop, body=body, arg=arg, invariants=tuple(found.values()))
+    return replace(
+        loop, body=body, arg=arg, invariants=tuple(found.values()), fixed_lengths=lengths
+    )
+
+
+def _fixed_lengths(
+    stmts: list[Stmt], exprs: list[Expr], done: frozenset[int]
+) -> tuple[ListRef, ...]:
+    """The lists a loop indexes whose length it never changes (replacing an item keeps it)."""
+    resized = {s.list.index for s in stmts if isinstance(s, ListWriteStmt) and s.op != "replace"}
+    indexed: dict[int, ListRef] = {}
+    for s in stmts:
+        if isinstance(s, ListWriteStmt) and s.op == "replace":
+            indexed.setdefault(s.list.index, s.list)
+    for e in exprs:
+        for x in subexpressions(e):
+            if isinstance(x, ListExpr) and x.op == "item":
+                indexed.setdefault(x.list.index, x.list)
+    return tuple(ref for i, ref in indexed.items() if i not in resized and i not in done)
 
 
 def _calls_out(stmt: Stmt) -> bool:
