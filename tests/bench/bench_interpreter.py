@@ -55,23 +55,23 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
     args = parser.parse_args()
+    engines = args.engine or list(ENGINES)
     for warp in (True, False):
         mode = "warp custom block" if warp else "no warp (yield per iteration)"
-        rates: dict[str, float] = {}
-        for engine in args.engine or ENGINES:
-            # Engines take turns, so a busy machine slows each of them alike.
-            runs = [
-                measure(args.size, args.rounds, warp, True, engine) for _ in range(args.repeats)
-            ]
-            blocks, seconds = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
+        runs: dict[str, list[tuple[int, float]]] = {engine: [] for engine in engines}
+        for _ in range(args.repeats):
+            for engine in engines:  # engines take turns, so a busy machine slows each alike
+                runs[engine].append(measure(args.size, args.rounds, warp, True, engine))
+        rates = {}
+        for engine, results in runs.items():
+            blocks, seconds = sorted(results, key=lambda r: r[1])[len(results) // 2]
             rates[engine] = blocks / seconds
             print(
                 f"dot product {args.size} x {args.rounds}, {mode}, {engine}: {blocks:,} blocks "
                 f"in {seconds:.3f} s = {rates[engine] / 1e6:.2f} M blocks/s (median of {args.repeats})"
             )
         if len(rates) == 2:
-            ratio = rates["compiled"] / rates["interpreter"]
-            print(f"  compiled / interpreter: {ratio:.1f}x")
+            print(f"  compiled / interpreter: {rates['compiled'] / rates['interpreter']:.1f}x")
 
 
 if __name__ == "__main__":
