@@ -14,7 +14,7 @@ import tokenize
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from emulator.cli import main
 from emulator.compiler import lower_exprs, lower_stmts
@@ -149,6 +149,20 @@ def test_programs_run_the_same(project: Project) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(program=strategies.fuzz_programs())
+# Found by Hypothesis: a custom block that ends waiting, called last in a script.
+@example(
+    program={
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": [
+            {"kinds": (), "warp": False, "body": [("say_for", ("timer",), ("lit", "0"))]}
+        ],
+        "scripts": [("stage", [("call", 0, [])])],
+        "receivers": [],
+        "seed": 0,
+        "turbo": False,
+    }
+)
 def test_random_programs_run_the_same(program: dict[str, Any]) -> None:
     """Compiling never changes what a program computes, says, or how many frames it takes."""
     assert_same_run(

@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu run TARGET."""
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
-    engine = args.engine
+    engine = args.engine or ("compiled" if args.max_steps is None else "interpreter")
     if engine == "compiled" and args.max_steps is not None:
         # Compiled code counts blocks in batches, so it cannot stop before a given block.
         print(

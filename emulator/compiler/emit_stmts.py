@@ -361,8 +361,13 @@ def call(em: FunctionEmitter, stmt: Call) -> None:
             em.effects(stmt.inputs)
             em.store(keep=False)
     if callee.may_return_waiting and stmt.after is not None:
-        with w.block("if _r == WAITED:"):
+        with w.block(
+            "if _r == WAITED:  # it ended waiting: its frames are gone, and so is the call's"
+        ):
+            before = len(w.lines)
             em.continue_after(stmt.after)
+            if len(w.lines) == before:
+                w.line("pass  # the next block runs as after any call")
 
 
 def _call_yields(em: FunctionEmitter, stmt: Call, callee_warp: bool) -> None:
