@@ -163,6 +163,30 @@ def test_programs_run_the_same(project: Project) -> None:
         "turbo": False,
     }
 )
+# Found by Hypothesis: a variable written before an inner loop must be written back at the outer
+# loop's yield, though the inner loop re-read it.
+@example(
+    program={
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": [],
+        "scripts": [
+            (
+                "stage",
+                [
+                    (
+                        "repeat_until",
+                        ("data_itemoflist", "L", ("lit", "Infinity")),
+                        [("repeat_until", ("lit", "0.0001"), [("set", "a", ("lit", ""))])],
+                    )
+                ],
+            )
+        ],
+        "receivers": [("stage", "m2", [("set", "a", ("lit", "0"))])],
+        "seed": 0,
+        "turbo": False,
+    }
+)
 def test_random_programs_run_the_same(program: dict[str, Any]) -> None:
     """Compiling never changes what a program computes, says, or how many frames it takes."""
     assert_same_run(

@@ -133,6 +133,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     else:
         header = "while True:"
     head = em.loop_head(stmt)
+    at_head = dict(em.vars)  # every exit leaves from the top of a pass, in this state
     invariants = [ref.index for ref in stmt.invariants]
     em.cast_invariants(invariants)
     em.invariants.extend(invariants)
@@ -155,7 +156,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.loops.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
     em.ex.lengths.difference_update(lengths)
-    em.vars = {i: em.vars.get(i, True) for i in head}
+    em.vars = at_head
     em.pending = cost if stmt.kind == "repeat" else 0  # the pass that ends the loop
 
 
