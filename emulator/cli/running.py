@@ -13,7 +13,7 @@ from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.files import replacing
 from emulator.progress import RunProgress
 from emulator.runtime.pen import to_svg
-from emulator.runtime.runtime import Runtime
+from emulator.runtime.runtime import ENGINES, Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
 from emulator.values import bubble_text
@@ -30,8 +30,18 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--pen-svg", metavar="FILE", help="write what the pens drew as an SVG picture to FILE"
     )
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="interpreter",
+        help="run the blocks one by one (interpreter), or as generated Python (compiled); "
+        "both compute the same, block for block (default: interpreter)",
+    )
     add_run_options(run)
     run.set_defaults(handler=cmd_run)
+    compile_ = sub.add_parser("compile", help="print the Python a program's scripts compile to")
+    add_target(compile_)
+    compile_.set_defaults(handler=cmd_compile)
     export = sub.add_parser("export", help="write a program or project as an .sb3 file")
     add_target(export)
     export.add_argument("-o", "--output", required=True, metavar="OUT.sb3")
@@ -46,7 +56,15 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     if args.pen_svg:
         check_output(args.pen_svg, SVG, args, "--pen-svg")
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
-    runtime = Runtime(loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer)
+    engine = args.engine or ("compiled" if args.max_steps is None else "interpreter")
+    if engine == "compiled" and args.max_steps is not None:
+        # Compiled code counts blocks in batches, so it cannot stop before a given block.
+        print(
+            "scratch-emu: --max-steps counts blocks one by one: running the interpreter",
+            file=sys.stderr,
+        )
+        engine = "interpreter"
+    runtime = _runtime(loaded, args, engine)
     out = sys.stderr if args.dump_state == "-" else sys.stdout
 
     program = loaded.program
@@ -62,7 +80,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     status, marked = 0, None
     with shown:
         try:
-            marked = _run_to_mark(runtime, loaded, args.max_steps)
+            marked = _run_to_mark(runtime, loaded, args)
             runtime.run(max_blocks=args.max_steps)
         except StepLimitReached as exc:
             print(f"scratch-emu: {exc}", file=sys.stderr)
@@ -83,12 +101,26 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     return status
 
 
-def _run_to_mark(runtime: Runtime, loaded: Loaded, max_steps: int | None) -> Snapshot | None:
-    """Run to the program's mark (e.g. the start of training) and snapshot the state there."""
+def _runtime(loaded: Loaded, args: argparse.Namespace, engine: str) -> Runtime:
+    return Runtime(
+        loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer, engine=engine
+    )
+
+
+def _run_to_mark(runtime: Runtime, loaded: Loaded, args: argparse.Namespace) -> Snapshot | None:
+    """Run to the program's mark (e.g. the start of training) and snapshot the state there.
+
+    Compiled code cannot stop at a block, so a compiled run takes the snapshot from a twin run in
+    the interpreter: runs are reproducible and both engines compute the same, so the twin reaches
+    the mark in the state the compiled run passes through. The compiled run then runs it all.
+    """
     mark = loaded.program.mark if loaded.program is not None else None
     if mark is None:
         return None
-    if runtime.run_until(mark.reached(runtime), max_steps) is None:
+    if runtime.engine == "compiled":
+        runtime = _runtime(loaded, args, "interpreter")
+        runtime.green_flag()
+    if runtime.run_until(mark.reached(runtime), args.max_steps) is None:
         return None
     return snapshot(runtime.targets)
 
@@ -102,6 +134,14 @@ def _write_state(runtime: Runtime, dest: str) -> None:
         return
     with replacing(dest) as f:
         f.write(text.encode("utf-8") + b"\n")
+
+
+def cmd_compile(args: argparse.Namespace, extra: list[str]) -> int:
+    """scratch-emu compile TARGET: the generated source of every target, as the compiled engine runs it."""
+    loaded = load(args.target, f"scratch-emu compile {args.target}", extra)
+    runtime = Runtime(loaded.project, engine="compiled")
+    print("\n\n".join(compiled.text() for compiled in runtime.compiled), end="")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
+from typing import TYPE_CHECKING
 
 from emulator.opcodes import RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
@@ -24,17 +25,21 @@ from emulator.values import Value, index_quirk, js_lower
 SAYS_KEPT = 10_000  # bubbles a run keeps in memory; older ones are only counted
 MAX_CLONES = 300  # Runtime.MAX_CLONES: creating another clone does nothing
 
+if TYPE_CHECKING:
+    from emulator.compiler import Compiled
+
 
 class Script:
-    """A hat block of a target and the first block under it (linked when first needed)."""
+    """A hat block of a target and the first block under it (linked when first needed), and its compiled form, if compiled."""
 
-    __slots__ = ("_first", "_linker", "hat", "target")
+    __slots__ = ("_first", "_linker", "compiled", "hat", "target")
 
     def __init__(self, linker: Linker, hat: Block) -> None:
         self.target = linker.target
         self.hat = hat
         self._linker: Linker | None = linker
         self._first: Stmt | None = None
+        self.compiled: Callable[[Thread], Generator[None, None, None]] | None = None
 
     @property
     def first(self) -> Stmt | None:
@@ -42,6 +47,9 @@ class Script:
         if self._linker is not None:
             self._first, self._linker = self._linker.chain(self.hat.next), None
         return self._first
+
+
+ENGINES = ("interpreter", "compiled")
 
 
 class Runtime:
@@ -55,6 +63,7 @@ class Runtime:
         turbo: bool = False,
         answers: Iterable[str] = (),
         hooks: RunHooks | None = None,
+        engine: str = "interpreter",
     ) -> None:
         # Loading repairs dangling references as the official VM does; the caller's project is untouched.
         project = self.project = reconcile_references(project)
@@ -93,6 +102,13 @@ class Runtime:
         self._linked: dict[RuntimeTarget, tuple[Linker, dict[str, list[Script]]]] = {}
         for target in self.targets:
             self.linkers[target.name] = self._link(target, eager=True)
+        if engine not in ENGINES:
+            raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
+        # The compiled engine runs a script's generated code when its thread starts with no hooks
+        # attached; with hooks, and in the debugger, threads run in the interpreter. A clone's
+        # scripts run in the interpreter.
+        self.engine = engine
+        self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
 
     # ## Setup
 
@@ -128,6 +144,12 @@ class Runtime:
     def linker_of(self, target: RuntimeTarget) -> Linker:
         """The linker of a running target (a clone has its own: its variables are its own)."""
         return self._linked[target][0]
+
+    def _compile(self) -> list[Compiled]:
+        # Imported here: the compiler builds on the runtime, not the other way round.
+        from emulator.compiler import compile_runtime
+
+        return compile_runtime(self)
 
     @property
     def stage(self) -> RuntimeTarget:
@@ -202,7 +224,15 @@ class Runtime:
     def _new_thread(self, script: Script) -> Thread:
         self.blocks += 1  # the hat itself runs as the thread starts
         self._finish_reported = False
-        return Thread(script.target, script.hat.id, script.first)
+        thread = Thread(script.target, script.hat.id, script.first)
+        if script.compiled is not None and self.hooks is None:
+            thread.run_compiled(script.compiled)
+        return thread
+
+    @property
+    def scripts(self) -> list[Script]:
+        """The originals' scripts (not the definitions), target by target in script order."""
+        return [s for t in self.targets for group in self._linked[t][1].values() for s in group]
 
     def broadcast_by_id(self, message_id: str | None) -> str | None:
         """The stage's message name for a broadcast menu's id."""
@@ -319,7 +349,8 @@ class Runtime:
             if wake is not None and thread.status == WAITING and wake():
                 del self._waking[id(thread)]
                 thread.status = RUNNING
-                _step_past_wait(thread)
+                if thread.compiled is None:  # compiled code goes on from the wait by itself
+                    _step_past_wait(thread)
 
     # ## Reports to hooks
 
@@ -373,6 +404,12 @@ class Runtime:
             self.hooks.on_list_read(thread, block_id, cell, index, item)
 
     # ## Running: the sequencer's loop, driven from here
+
+    def may_run_compiled(self) -> bool:
+        """Whether a thread runs compiled code now, or would if one started now."""
+        if self.engine != "compiled":
+            return False
+        return self.hooks is None or any(t.compiled is not None for t in self.threads)
 
     @property
     def running(self) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
-from emulator.errors import ProgramError
+from emulator.errors import EmulatorError, ProgramError
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.thread import DONE, RUNNING, YIELD_TICK, Thread
 
@@ -107,6 +107,11 @@ class Sequencer:
         """
         if max_blocks is not None:
             pause = self._limited(pause, max_blocks)
+        if pause is not None and self.runtime.may_run_compiled():
+            raise EmulatorError(
+                "compiled code cannot pause at a block or count blocks one by one: "
+                "run this with the interpreter engine"
+            )
         self.pause = pause
         self.frame_limit = max_blocks
         if self._runner is None:
@@ -220,7 +225,10 @@ class Sequencer:
                 rt.active_thread = thread
                 thread.idle = False
                 c.turn_start = rt.blocks
-                yield from self._turn(thread)
+                if thread.compiled is None:
+                    yield from self._turn(thread)
+                else:
+                    _compiled_turn(thread)
                 if self.frame_lost:
                     # Nothing else of the tick happens: not even the warp timer's reset or
                     # the removal of finished threads.
@@ -319,6 +327,31 @@ class Sequencer:
                 return top.warp and self.runtime.blocks - thread.warp_start <= WARP_BLOCKS
             top.advance()
         return True
+
+
+def _compiled_turn(thread: Thread) -> None:
+    """Resume a thread's compiled code until it yields None (its turn ends).
+
+    A custom block call yields the callee's generator: it runs on top of the caller, and what it
+    returns is sent back to the caller. The thread ends when its script's generator returns.
+    """
+    stack: list[Generator[Any, Any, Any]] = thread.compiled  # type: ignore[assignment]
+    value = None
+    while True:
+        try:
+            request = stack[-1].send(value)
+        except StopIteration as returned:
+            stack.pop()
+            if not stack:
+                thread.frames.clear()
+                thread.status = DONE
+                return
+            value = returned.value
+            continue
+        if request is None:
+            return
+        stack.append(request)
+        value = None
 
 
 def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:

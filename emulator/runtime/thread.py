@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from emulator.values import Value
@@ -22,6 +23,18 @@ YIELD = 1  # end the turn here; the same block runs again (re-runs at once in wa
 JUMP = 2  # the block changed the stack itself (pushed a branch or a procedure, or returned)
 END_TURN = 3  # the thread's status says why (YIELD_TICK, WAITING, DONE)
 LOSE_FRAME = 4  # the block throws in the VM: the rest of the frame is lost, the block runs again
+
+
+class CompiledNode:
+    """The node of a compiled thread's one frame: it holds what its last idle re-check cost."""
+
+    __slots__ = ("cost",)
+    proccode = None  # never a procedure call: compiled code finds its own recursion
+    next = None
+
+    def __init__(self) -> None:
+        self.cost = 0
+
 
 # How many stack entries below a procedure call Scratch looks at to detect recursion
 # (thread.js isRecursiveCall: callCount starts at 5 and stops below 0, so 6 entries).
@@ -52,7 +65,16 @@ class Frame:
 class Thread:
     """A running script: a stack of frames on one target."""
 
-    __slots__ = ("frames", "idle", "killed", "script_id", "status", "target", "warp_start")
+    __slots__ = (
+        "compiled",
+        "frames",
+        "idle",
+        "killed",
+        "script_id",
+        "status",
+        "target",
+        "warp_start",
+    )
 
     def __init__(self, target: RuntimeTarget, script_id: str, first: Stmt | None) -> None:
         self.target = target
@@ -62,6 +84,13 @@ class Thread:
         self.warp_start = -1  # block count when the warp timer started; -1 when not running
         self.idle = False  # the last yield was a wait that has not finished
         self.killed = False  # stopped by stop all or stop other scripts
+        # Compiled code: the generators of the script and of the custom blocks it is in, innermost last.
+        self.compiled: list[Generator[Any, Any, Any]] | None = None
+
+    def run_compiled(self, script: Callable[[Thread], Generator[Any, Any, Any]]) -> None:
+        """Run the script's compiled code: one frame, whose node the generators stand in for."""
+        self.frames[0].node = CompiledNode()  # type: ignore[assignment]
+        self.compiled = [script(self)]
 
     def push(self, frame: Frame, node: Stmt | None, is_loop: bool) -> None:
         """Start a branch of the block on `frame` (scratch-vm stepToBranch)."""

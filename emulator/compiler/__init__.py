@@ -1,0 +1,76 @@
+"""The compiler: each script and custom block to a Python generator function, as lower → optimize → emit → load.
+
+Compiled code keeps the interpreter's semantics exactly: it yields where the interpreter yields and
+advances the virtual clock by the same block counts. It runs only when no hooks are attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from emulator.compiler.emit import Source, emit_unit, unit_header
+from emulator.compiler.ir import FallbackStmt
+from emulator.compiler.load import load
+from emulator.compiler.lower import Unit, lower_target
+from emulator.compiler.optimize import optimize
+from emulator.opcodes import TABLE
+
+if TYPE_CHECKING:
+    from emulator.runtime.runtime import Runtime, Script
+    from emulator.runtime.state import RuntimeTarget
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One target compiled: the IR unit, its sources, and the loaded functions by name."""
+
+    unit: Unit
+    sources: list[Source]
+    functions: dict[str, Callable[..., Any]]
+
+    def text(self) -> str:
+        """Every source of the unit, for reading."""
+        return unit_header(self.unit) + "".join("\n\n" + s.text for s in self.sources)
+
+
+def compile_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script]) -> Compiled:
+    """Lower, optimize, emit and load one target's scripts and the custom blocks they call.
+
+    A target in which the compiler hands a block that may wait or yield (a glide, a backdrop
+    switch and wait) to the interpreter gets no functions: a handed-over block runs to its end
+    inside generated code, so the interpreter runs the whole target instead.
+    """
+    unit = lower_target(runtime, target, scripts)
+    if any(_hands_over_a_wait(fn) for fn in unit.functions):
+        unit = replace(unit, functions=(), scripts={})
+    lazy = frozenset(unit.tables.lazy_variables)
+    unit = replace(unit, functions=tuple(optimize(fn, lazy) for fn in unit.functions))
+    sources = emit_unit(unit)
+    return Compiled(unit, sources, load(runtime, unit, sources))
+
+
+def compile_runtime(runtime: Runtime) -> list[Compiled]:
+    """Compile every target; each startable script gets its generator function (Script.compiled)."""
+    out = []
+    for target in runtime.targets:
+        scripts = [s for s in runtime.scripts if s.target is target]
+        compiled = compile_target(runtime, target, scripts)
+        for script in scripts:
+            name = compiled.unit.scripts.get(script.hat.id)
+            script.compiled = compiled.functions[name] if name is not None else None
+        out.append(compiled)
+    return out
+
+
+def _hands_over_a_wait(node: object) -> bool:
+    """Whether an IR tree hands the interpreter a statement that may wait or yield."""
+    if isinstance(node, FallbackStmt):
+        spec = TABLE.get(node.info.opcode)
+        return spec is None or spec.yields
+    if isinstance(node, tuple | list):
+        return any(_hands_over_a_wait(n) for n in node)
+    if is_dataclass(node) and not isinstance(node, type):
+        return any(_hands_over_a_wait(getattr(node, f.name)) for f in fields(node))
+    return False

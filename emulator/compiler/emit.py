@@ -1,0 +1,397 @@
+"""IR to Python source: one generator function per script and custom block, meant to be read.
+
+Variables live in Python locals (v_N) between the points where other code can run: a yield, a call,
+the interpreter. There they are written back to their cells (V_N), and read again when next used.
+The virtual clock is a local too (_b), written back to the runtime at the same points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from emulator.compiler.emit_expr import ExprEmitter, constant
+from emulator.compiler.ir import (
+    NUMBER,
+    After,
+    Body,
+    Cast,
+    Expr,
+    FallbackExpr,
+    Function,
+    Loop,
+    ReadVar,
+    Stmt,
+    expressions,
+    has_effect,
+    reads,
+    subexpressions,
+    walk,
+)
+from emulator.compiler.lower import Unit
+
+Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
+
+
+class Writer:
+    """Indented lines of source."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 1
+
+    def line(self, text: str) -> None:
+        """Append a line at the current indentation."""
+        self.lines.append("    " * self.depth + text)
+
+    @contextmanager
+    def block(self, header: str) -> Iterator[None]:
+        """A header line and the lines indented under it."""
+        self.line(header)
+        self.depth += 1
+        yield
+        self.depth -= 1
+
+
+class FunctionEmitter:
+    """Writes one Function. Statement kinds live in emit_stmts; this holds the state they share."""
+
+    def __init__(self, unit: Unit, fn: Function) -> None:
+        self.unit = unit
+        self.fn = fn
+        self.w = Writer()
+        self.pending = 0  # block costs run but not yet added to _b
+        self.vars: Vars = {}
+        self.lazy = unit.tables.lazy_variables
+        self.loops: list[set[int]] = []  # the variables loaded at the head of each enclosing loop
+        self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
+        self.procs = {f.name: f for f in unit.functions}
+        hoisted = {ref.index for ref in fn.hoisted}
+        self.ex = ExprEmitter(self._var, lambda i: _items(unit, i, hoisted), self._params_source())
+        # Scripts never run in warp mode; a warp block without waits outside the tick loop always does.
+        self.warp: bool | None = False if fn.proccode is None else (True if fn.warp_fixed else None)
+
+    def _params_source(self) -> str:
+        if not self.fn.params:
+            return "None"
+        pairs = ", ".join(f"{constant(n)}: a_{i}" for i, n in enumerate(self.fn.params))
+        return "{" + pairs + "}"
+
+    def _var(self, e: ReadVar) -> str:
+        i = e.var.index
+        return f"VG_{i}().value" if i in self.lazy else f"v_{i}"
+
+    # ## The clock
+
+    def flush_clock(self) -> None:
+        """Add the costs counted so far to _b."""
+        if self.pending:
+            self.w.line(f"_b += {self.pending}")
+            self.pending = 0
+
+    def sync(self) -> None:
+        """Write the clock back to the runtime (before anything outside this function reads it)."""
+        self.flush_clock()
+        self.w.line("_rt.blocks = _b")
+
+    # ## Variables in locals
+
+    def load(self, indices: list[int]) -> None:
+        """Read these variables into their locals, where they are not there already."""
+        for i in indices:
+            if i not in self.vars and i not in self.lazy:
+                self.w.line(f"v_{i} = V_{i}.value")
+                self.vars[i] = False
+
+    def store(self, keep: bool) -> None:
+        """Write changed locals back to their cells; with keep=False forget every local."""
+        for i, dirty in sorted(self.vars.items()):
+            if dirty:
+                self.w.line(f"V_{i}.value = v_{i}")
+        self.vars = {i: False for i in self.vars} if keep else {}
+
+    def normalize(self, wanted: set[int]) -> None:
+        """Bring the locals to a loop head's state: exactly `wanted` loaded."""
+        for i in sorted(set(self.vars) - wanted):
+            if self.vars[i]:
+                self.w.line(f"V_{i}.value = v_{i}")
+            del self.vars[i]
+        self.load(sorted(wanted))
+
+    def prepare(self, exprs: tuple[Expr, ...] | list[Expr]) -> None:
+        """Before a statement evaluates these: interpreter closures see cells; variables are loaded."""
+        if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
+            self.store(keep=True)
+            self.sync()
+        self.load([v.index for e in exprs for v in reads(e)])
+
+    # ## Yields
+
+    def restart_warp(self) -> None:
+        """After a yield: in warp mode the warp timer starts again with the thread's next turn."""
+        if self.warp is True:
+            self.w.line("thread.warp_start = _b")
+            self.w.line("_lim = _b + WARP_BLOCKS")
+        elif self.warp is None:
+            with self.w.block("if _warp:"):
+                self.w.line("thread.warp_start = _b")
+                self.w.line("_lim = _b + WARP_BLOCKS")
+
+    def suspend(self, why: str, restart: bool = True) -> None:
+        """End the thread's turn here; it goes on from here on its next turn."""
+        self.store(keep=False)
+        self.sync()
+        self.w.line(f"yield  # {why}")
+        self.w.line("_b = _rt.blocks")
+        if restart:
+            self.restart_warp()
+
+    def maybe_suspend(self, why: str, idle: bool) -> None:
+        """A block that yields (scratch-vm's STATUS_YIELD): in warp with time left it runs again at once."""
+        self.store(keep=False)
+        if self.warp is False:
+            self.suspend(why)
+        elif idle:
+            # A wait inside warp busy-waits until the warp timer runs out.
+            condition = "if _warp:" if self.warp is None else None
+            if condition:
+                with self.w.block(condition):
+                    self.w.line("_b = max(_b, warp_end(thread))")
+            else:
+                self.w.line("_b = max(_b, warp_end(thread))")
+            self.suspend(why)
+        else:
+            self.flush_clock()
+            test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
+            with self.w.block(f"if {test}:"):
+                self.suspend(why)
+
+    def loop_end(self, head: set[int]) -> None:
+        """The end of a pass: a loop yields unless it runs in warp with time left."""
+        self.flush_clock()
+        self.normalize(head)
+        if self.warp is False:
+            self.suspend("a loop without warp yields after every pass")
+            self.load(sorted(head))
+            self.cast_invariants(self.invariants)
+            self.measure_lists(sorted(self.ex.lengths))
+            return
+        saved = dict(self.vars)
+        test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
+        with self.w.block(f"if {test}:"):
+            self.suspend("the warp timer ran out: yield at the end of this pass")
+            self.load(sorted(head))
+            self.cast_invariants(self.invariants)
+            self.measure_lists(sorted(self.ex.lengths))
+        self.vars = saved
+
+    def cast_invariants(self, indices: list[int]) -> None:
+        """Cast, once for the passes to come, the variables a loop only reads."""
+        for i in indices:
+            source = f"v_{i}" if i in self.vars else f"V_{i}.value"
+            self.w.line(f"n_{i} = to_number({source})  # the loop never writes it")
+
+    def measure_lists(self, indices: list[int]) -> None:
+        """Read, once for the passes to come, the lengths a loop does not change."""
+        for i in indices:
+            self.w.line(f"z_{i} = len({self.ex.items(i)}) + 1  # the loop keeps its length")
+
+    def continue_after(self, after: After) -> None:
+        """Go on after a wait outside the tick loop, as scratch-vm rebuilds the stack (see After)."""
+        if after.kind == "return":
+            self.w.line("return WAITED")
+            return
+        if after.warp_reset and self.warp is not False:
+            self.w.line("_warp = warp  # the rest of the body runs in the caller's warp mode")
+        self.restart_warp()
+        if after.kind == "loop":
+            self.normalize(self.loops[-1])
+            self.w.line("continue  # the loop runs again at once: this pass has yielded already")
+
+    # ## Statements
+
+    def body(self, body: Body) -> None:
+        """Every statement of a body, each under a comment naming its block."""
+        from emulator.compiler.emit_stmts import statement
+
+        for stmt in body:
+            self.w.line(f"# {stmt.info.opcode} {stmt.info.id!a}")
+            statement(self, stmt)
+
+    def branches(self, headers: list[str], bodies: list[Body]) -> None:
+        """An if/else: each branch starts from the same locals; they agree again after it."""
+        start, start_pending = dict(self.vars), self.pending
+        outs: list[tuple[list[str], Vars]] = []
+        for body in bodies:
+            self.vars, self.pending = dict(start), start_pending
+            saved, self.w.lines = self.w.lines, []
+            self.w.depth += 1
+            self.body(body)
+            self.flush_clock()
+            outs.append((self.w.lines, self.vars))
+            self.w.depth -= 1
+            self.w.lines = saved
+        common = set.intersection(*(set(v) for _, v in outs))
+        for lines, state in outs:
+            for i in sorted(set(state) - common):
+                if state[i]:
+                    lines.append("    " * (self.w.depth + 1) + f"V_{i}.value = v_{i}")
+        for header, (lines, _) in zip(headers, outs, strict=True):
+            if lines or header.startswith("if"):
+                self.w.line(header)
+                self.w.lines.extend(lines or ["    " * (self.w.depth + 1) + "pass"])
+        self.vars = {i: any(state[i] for _, state in outs) for i in common}
+        self.pending = 0
+
+    def loop_head(self, loop: Loop) -> set[int]:
+        """The variables kept in locals across the passes of a loop (none if its body calls out)."""
+        stmts = [loop, *walk(loop.body)]
+        written = {i for s in stmts for i in _written(s)}
+        if any(_barrier(s) for s in stmts[1:]):
+            head: set[int] = set()
+        else:
+            head = {v.index for s in stmts[1:] for e in expressions(s) for v in reads(e)}
+            if loop.arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
+                head |= {v.index for v in reads(loop.arg)}
+            head = (head | written) - self.lazy
+        self.flush_clock()
+        self.normalize(head)
+        for i in head & written:
+            self.vars[i] = True
+        return head
+
+    def number(self, e: Expr) -> str:
+        """An expression cast to a number."""
+        return self.ex(Cast(NUMBER, e, NUMBER)) if e.type is not NUMBER else self.ex(e)
+
+    def effects(self, exprs: tuple[Expr, ...]) -> None:
+        """Evaluate again, for their random draws only, the expressions that draw."""
+        drawing = [e for e in exprs if has_effect(e)]
+        self.prepare(drawing)
+        for e in drawing:
+            self.w.line(f"{self.ex(e)}  # evaluated again for its random draws")
+
+
+def _written(stmt: Stmt) -> list[int]:
+    """The variables a statement writes itself."""
+    from emulator.compiler.ir import SetVar
+
+    if isinstance(stmt, SetVar):
+        return [stmt.var.index]
+    if isinstance(stmt, Loop) and stmt.var is not None:
+        return [stmt.var.index]
+    return []
+
+
+def _barrier(stmt: Stmt) -> bool:
+    """Whether other code can run during the statement (so locals must be written back)."""
+    from emulator.compiler.ir import Call, FallbackStmt, Wait, WaitOutside
+
+    if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
+        return True
+    return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
+
+
+def _items(unit: Unit, index: int, hoisted: set[int]) -> str:
+    if index in unit.tables.lazy_lists:
+        return f"LG_{index}().items"
+    return f"l_{index}" if index in hoisted else f"L_{index}"
+
+
+# ## Functions and units
+
+
+@dataclass(frozen=True)
+class Source:
+    """One function's generated source and the synthetic file name it is compiled under."""
+
+    name: str
+    filename: str
+    text: str
+
+
+def emit_unit(unit: Unit) -> list[Source]:
+    """Every function of a unit, each as its own source."""
+    return [
+        Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn))
+        for fn in unit.functions
+    ]
+
+
+def filename(target: str, title: str) -> str:
+    """`<scratch Sprite1/whenflagclicked#0>`, with project text escaped to printable ASCII."""
+    text = ascii(f"{target}/{title}")[1:-1].replace("<", "_").replace(">", "_")
+    return f"<scratch {text}>"
+
+
+def emit_function(unit: Unit, fn: Function) -> str:
+    """The source of one function: header comment, prologue, body, epilogue."""
+    em = FunctionEmitter(unit, fn)
+    w = em.w
+    w.depth = 0
+    w.line(f"# generated from {unit.target!a} / {fn.title!a}: do not edit")
+    if fn.proccode is None:
+        w.line(f"def {fn.name}(thread):")
+    else:
+        params = "".join(f", a_{i}" for i in range(len(fn.params)))
+        w.line(f"def {fn.name}(thread, ctx, warp{params}):")
+    w.depth = 1
+    for i, name in enumerate(fn.params):
+        w.line(f"# a_{i}: argument {name!a}")
+    _prologue(em)
+    em.body(fn.body)
+    em.store(keep=False)
+    em.sync()
+    w.line("return")
+    if fn.generator and fn.proccode is None:
+        w.line("yield  # never reached: a script is a generator, resumed by the sequencer")
+    elif fn.generator and not any("yield" in line for line in w.lines):
+        w.line("yield  # never reached: its callers resume it with `yield from`")
+    return "\n".join(w.lines) + "\n"
+
+
+def _prologue(em: FunctionEmitter) -> None:
+    w, fn = em.w, em.fn
+    if fn.proccode is None:
+        w.line("ctx = None  # no custom block is running")
+        w.line("_b = _rt.blocks")
+    else:
+        if em.warp is None:
+            w.line(f"_warp = {'True' if fn.warp else 'warp'}")
+            with w.block("if _warp:"):
+                _start_warp_timer(em)
+        elif em.warp:
+            _start_warp_timer(em)
+        w.line(f"_b = _rt.blocks + {fn.entry_cost}  # the definition hat")
+    for ref in fn.hoisted:
+        if ref.index not in em.unit.tables.lazy_lists:
+            w.line(f"l_{ref.index} = L_{ref.index}  # list {ref.name!a}")
+
+
+def _start_warp_timer(em: FunctionEmitter) -> None:
+    # The warp timer starts with the first block a turn runs in warp mode.
+    with em.w.block("if thread.warp_start < 0:"):
+        em.w.line("thread.warp_start = _rt.blocks")
+    if em.fn.generator:
+        em.w.line("_lim = warp_limit(thread)")
+
+
+def unit_header(unit: Unit) -> str:
+    """A comment listing what the unit's names stand for (printed by `scratch-emu compile`)."""
+    lines = [f"# target {unit.target!a}: compiled by scratch-emu"]
+    t = unit.tables
+    for i, cell in enumerate(t.variables):
+        kind = "created at run time" if i in t.lazy_variables else f"of {cell.owner!a}"
+        lines.append(f"#   V_{i}: variable {_name(cell)!a} {kind}")
+    for i, cell in enumerate(t.lists):
+        kind = "created at run time" if i in t.lazy_lists else f"of {cell.owner!a}"
+        lines.append(f"#   L_{i}: list {_name(cell)!a} {kind}")
+    for fn in unit.functions:
+        if fn.proccode is not None:
+            lines.append(f"#   {fn.name}: custom block {fn.proccode!a}")
+    return "\n".join(lines) + "\n"
+
+
+def _name(cell: object) -> str:
+    return str(getattr(cell, "name", "?"))

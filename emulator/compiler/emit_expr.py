@@ -1,0 +1,181 @@
+"""IR expressions to Python source: a cast only where the type demands it, list reads inline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from emulator.compiler.ir import (
+    BOOLEAN,
+    NUMBER,
+    NUMBER_NAN,
+    STRING,
+    Cast,
+    Const,
+    Expr,
+    FallbackExpr,
+    Invariant,
+    Let,
+    ListExpr,
+    Op,
+    ReadArg,
+    ReadVar,
+    Temp,
+)
+from emulator.values import Value, to_number
+
+# Operators written as a call of the values function that the interpreter calls too.
+CALLS = {
+    "div": "divide",
+    "mod": "js_mod",
+    "round": "js_round",
+    "mathop": "mathop",
+    "join": "join",
+    "letter_of": "letter_of",
+    "length": "text_length",
+    "contains": "text_contains",
+    "count": "repeat_count",
+    "js_number": "js_number",
+}
+INFIX = {"add": "+", "sub": "-", "mul": "*", "and": "&", "or": "|"}
+COMPARE = {"lt": ("<", "less_than"), "gt": (">", "greater_than"), "eq": ("==", "equals")}
+LIST_CALLS = {"item_num": "item_number", "contains": "list_has", "contents": "list_contents"}
+
+
+def constant(value: Value) -> str:
+    """A constant as source: repr, except the floats repr cannot write as a literal."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NAN" if math.isnan(value) else ("INF" if value > 0 else "(-INF)")
+    return repr(value)
+
+
+def is_name(source: str) -> bool:
+    """Whether the source is a plain identifier (so reading it twice costs nothing)."""
+    return source.isidentifier()
+
+
+class ExprEmitter:
+    """Writes expressions; `var` and `items` name where variables and lists live."""
+
+    def __init__(
+        self, var: Callable[[ReadVar], str], items: Callable[[int], str], params: str
+    ) -> None:
+        self.var = var
+        self.items = items
+        self.params = params  # source of the argument dict for the interpreter's closures
+        self.lengths: set[int] = set()  # lists whose length + 1 an enclosing loop holds in z_N
+        self._temps = 0
+
+    def temp(self) -> str:
+        """A fresh local for an inline walrus."""
+        self._temps += 1
+        return f"_t{self._temps}"
+
+    def __call__(self, e: Expr) -> str:
+        match e:
+            case Const(value=value):
+                return constant(value)
+            case ReadVar():
+                return self.var(e)
+            case ReadArg(index=index):
+                return f"a_{index}"
+            case Temp(name=name):
+                return name
+            case Let(name=name, value=value, body=body):
+                return f"(({name} := {self(value)}), {self(body)})[1]"
+            case Cast():
+                return self.cast(e)
+            case Op():
+                return self.op(e)
+            case ListExpr():
+                return self.list_expr(e)
+            case Invariant(var=var):
+                return f"n_{var.index}"
+            case FallbackExpr(index=index):
+                return f"run_reporter(FB_{index}, thread, {self.params})"
+        raise AssertionError(f"unknown expression {e!r}")
+
+    # ## Casts
+
+    def cast(self, e: Cast) -> str:
+        inner = e.expr
+        if e.to is STRING:
+            return f"to_string({self(inner)})"
+        if e.to is BOOLEAN:
+            return f"to_boolean({self(inner)})"
+        return self.number(inner)
+
+    def number(self, inner: Expr) -> str:
+        """Scratch's numeric cast of an expression that is not known to be a non-NaN number."""
+        source = self(inner)
+        if inner.type is BOOLEAN:
+            return f"(1.0 if {source} else 0.0)"
+        if inner.type is STRING:
+            return f"to_number({source})"
+        # A float needs only its NaN turned to 0; anything else goes through to_number.
+        if is_name(source):
+            t = first = source
+        else:
+            t = self.temp()
+            first = f"({t} := {source})"
+        if inner.type is NUMBER_NAN:
+            return f"({t} if {first} == {t} else 0.0)"
+        return f"({t} if type({first}) is float and {t} == {t} else to_number({t}))"
+
+    # ## Operators
+
+    def op(self, e: Op) -> str:
+        args = [self(a) for a in e.args]
+        if e.op in INFIX:
+            return f"({args[0]} {INFIX[e.op]} {args[1]})"
+        if e.op in CALLS:
+            return f"{CALLS[e.op]}({', '.join(args)})"
+        if e.op in COMPARE:
+            symbol, function = COMPARE[e.op]
+            # Two numbers that are never NaN compare as floats; anything else as Scratch compares.
+            if all(a.type is NUMBER for a in e.args):
+                return f"({args[0]} {symbol} {args[1]})"
+            return f"{function}({args[0]}, {args[1]})"
+        if e.op == "not":
+            return f"(not {args[0]})"
+        if e.op == "random":
+            return f"random_between({args[0]}, {args[1]}, _rng)"
+        if e.op == "timer":
+            return "timer(_rt)"
+        if e.op == "answer":
+            return "_rt.questions.answer"
+        raise AssertionError(f"unknown operator {e.op!r}")
+
+    # ## Lists
+
+    def list_expr(self, e: ListExpr) -> str:
+        items = self.items(e.list.index)
+        if e.op == "length":
+            return f"float(len({items}))"
+        if e.op == "item":
+            return self.item(items, e.args[0], self.limit(e.list.index, items))
+        return f"{LIST_CALLS[e.op]}({items}{''.join(', ' + self(a) for a in e.args)})"
+
+    def limit(self, index: int, items: str) -> str:
+        """The list's length + 1: the first index past its end."""
+        return f"z_{index}" if index in self.lengths else f"len({items}) + 1"
+
+    def item(self, items: str, index: Expr, limit: str) -> str:
+        """item (index) of list: a float index inside the list is read inline."""
+        if isinstance(index, Const) and index.value not in ("random", "any", "last"):
+            return self.fixed_item(items, index.value)
+        if isinstance(index, Const) and index.value == "last":
+            return f"({items}[-1] if {items} else '')"
+        t = self.temp()
+        check = f"1.0 <= ({t} := {self(index)}) < {limit}"
+        if not index.type.is_number:
+            check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
+        return f"({items}[int({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
+
+    def fixed_item(self, items: str, value: Value) -> str:
+        """An item at a literal index: floored once, here."""
+        n = to_number(value) if not (isinstance(value, str) and value == "all") else 0.0
+        if not math.isfinite(n) or math.floor(n) < 1:
+            return "''"
+        k = math.floor(n)
+        return f"({items}[{k - 1}] if len({items}) >= {k} else '')"

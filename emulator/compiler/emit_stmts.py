@@ -1,0 +1,392 @@
+"""Each IR statement kind as Python source, written through a FunctionEmitter."""
+
+from __future__ import annotations
+
+from emulator.compiler.emit import FunctionEmitter
+from emulator.compiler.emit_expr import constant
+from emulator.compiler.ir import (
+    Broadcast,
+    Call,
+    Const,
+    Expr,
+    FallbackStmt,
+    If,
+    ListWriteStmt,
+    Loop,
+    Say,
+    SetVar,
+    Simple,
+    Stmt,
+    Stop,
+    Wait,
+    WaitOutside,
+    has_effect,
+)
+
+
+def statement(em: FunctionEmitter, stmt: Stmt) -> None:
+    """Write one statement."""
+    match stmt:
+        case SetVar():
+            set_var(em, stmt)
+        case ListWriteStmt():
+            list_write(em, stmt)
+        case If(cond=cond, then=then, orelse=orelse):
+            em.pending += stmt.info.cost
+            em.prepare([cond])
+            em.branches([f"if {em.ex(cond)}:", "else:"], [then, orelse])
+        case Loop():
+            loop(em, stmt)
+        case Wait():
+            wait(em, stmt)
+        case WaitOutside():
+            wait_outside(em, stmt)
+        case Call():
+            call(em, stmt)
+        case _:
+            simple(em, stmt)
+
+
+def simple(em: FunctionEmitter, stmt: Stmt) -> None:
+    """Statements that never yield: say, broadcast, stop, reset timer, nothing, the interpreter's."""
+    em.pending += stmt.info.cost
+    w = em.w
+    match stmt:
+        case Say(kind=kind, text=text):
+            em.prepare([text])
+            w.line(f"say(_rt, thread, {constant(stmt.info.id)}, {kind!r}, {em.ex(text)})")
+        case Broadcast():
+            broadcast(em, stmt)
+        case Stop():
+            stop(em, stmt)
+        case Simple(kind="reset_timer"):
+            w.line("_rt.timer_start_ms = _rt.now_ms")
+        case FallbackStmt(index=index):
+            em.store(keep=False)
+            em.sync()
+            w.line(f"run_statement(FB_{index}, thread, {em.ex.params})  # the interpreter runs it")
+            w.line("_b = _rt.blocks")
+
+
+# ## Variables and lists
+
+
+def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
+    em.pending += stmt.info.cost
+    em.prepare([stmt.value])
+    i = stmt.var.index
+    if i in em.lazy:
+        em.w.line(f"VG_{i}().value = {em.ex(stmt.value)}")
+    else:
+        em.w.line(f"v_{i} = {em.ex(stmt.value)}")
+        em.vars[i] = True
+
+
+def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
+    em.pending += stmt.info.cost
+    em.prepare(stmt.args)
+    items = em.ex.items(stmt.list.index)
+    args = [em.ex(a) for a in stmt.args]
+    w = em.w
+    if stmt.op == "add":
+        if has_effect(stmt.args[0]):
+            w.line(f"add_item({items}, {args[0]})")
+        else:
+            # Scratch silently ignores an add once a list holds 200,000 items.
+            with w.block(f"if len({items}) < LIST_ITEM_LIMIT:"):
+                w.line(f"{items}.append({args[0]})")
+    elif stmt.op == "delete_all":
+        w.line(f"{items}.clear()")
+    elif stmt.op == "delete":
+        w.line(f"delete_item({items}, {args[0]}, _rng)")
+    elif stmt.op == "insert":
+        w.line(f"insert_item({items}, {args[0]}, {args[1]}, _rng)")
+    else:
+        replace_item(em, stmt, items, args)
+
+
+def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: list[str]) -> None:
+    """replace item: a float index inside the list is written inline."""
+    w = em.w
+    i, x = em.ex.temp(), em.ex.temp()
+    w.line(f"{i} = {args[0]}")
+    w.line(f"{x} = {args[1]}")
+    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)}"
+    if not stmt.args[0].type.is_number:
+        check = f"type({i}) is float and {check}"
+    with w.block(f"if {check}:"):
+        w.line(f"{items}[int({i}) - 1] = {x}")
+    with w.block("else:"):
+        w.line(f"replace_item({items}, {i}, {x}, _rng)")
+
+
+# ## Control
+
+
+def loop(em: FunctionEmitter, stmt: Loop) -> None:
+    w, cost = em.w, stmt.info.cost
+    counter = ""
+    if stmt.kind == "repeat":
+        assert stmt.arg is not None
+        em.prepare([stmt.arg])
+        header = f"for _ in passes({em.ex(stmt.arg)}):"
+    else:
+        header = "while True:"
+    head = em.loop_head(stmt)
+    at_head = dict(em.vars)  # every exit leaves from the top of a pass, in this state
+    invariants = [ref.index for ref in stmt.invariants]
+    em.cast_invariants(invariants)
+    em.invariants.extend(invariants)
+    lengths = [ref.index for ref in stmt.fixed_lengths]
+    em.measure_lists(lengths)
+    em.ex.lengths.update(lengths)
+    if stmt.kind == "for_each":
+        counter = em.ex.temp()
+        w.line(f"{counter} = 0.0")
+    em.loops.append(head)
+    with w.block(header):
+        em.pending = cost  # every pass runs the loop block again
+        if stmt.kind in ("until", "while", "for_each"):
+            loop_test(em, stmt, counter)
+        em.body(stmt.body)
+        em.loop_end(head)
+        if stmt.kind == "repeat" and stmt.arg_has_effect:
+            em.effects((stmt.arg,))  # type: ignore[arg-type]
+            em.normalize(head)
+    em.loops.pop()
+    del em.invariants[len(em.invariants) - len(invariants) :]
+    em.ex.lengths.difference_update(lengths)
+    em.vars = at_head
+    em.pending = cost if stmt.kind == "repeat" else 0  # the pass that ends the loop
+
+
+def loop_test(em: FunctionEmitter, stmt: Loop, counter: str) -> None:
+    """The test at the top of each pass of repeat until, while and for each."""
+    w = em.w
+    assert stmt.arg is not None
+    em.prepare([stmt.arg])
+    value = em.ex(stmt.arg)
+    if stmt.kind == "for_each":
+        test = f"not ({counter} < {value})"
+    else:
+        test = value if stmt.kind == "until" else f"not {value}"
+    with w.block(f"if {test}:"):
+        w.line(f"_b += {stmt.info.cost}")
+        w.line("break")
+    if stmt.kind == "for_each":
+        assert stmt.var is not None
+        w.line(f"{counter} += 1.0")
+        i = stmt.var.index
+        target = f"VG_{i}().value" if i in em.lazy else f"v_{i}"
+        w.line(f"{target} = {counter}")
+
+
+def wait(em: FunctionEmitter, stmt: Wait) -> None:
+    """wait (seconds), wait until, broadcast and wait: a block that re-runs until it is done."""
+    cost, w = stmt.info.cost, em.w
+    if stmt.kind == "until":
+        em.store(keep=False)
+        em.flush_clock()
+        with w.block("while True:"):
+            w.line(f"_b += {cost}")
+            assert stmt.arg is not None
+            em.prepare([stmt.arg])
+            with w.block(f"if {em.ex(stmt.arg)}:"):
+                w.line("break")
+            _recheck(em, stmt)
+        return
+    if stmt.kind == "seconds":
+        wait_seconds(em, stmt)
+    else:
+        broadcast_and_wait(em, stmt)
+
+
+def _recheck(em: FunctionEmitter, stmt: Wait) -> None:
+    """The end of an unfinished check: an idle turn, then the block runs again."""
+    if stmt.idle:
+        em.w.line(f"set_idle(thread, {stmt.info.cost})")
+    em.maybe_suspend("waiting: the block runs again", stmt.idle)
+
+
+def wait_seconds(em: FunctionEmitter, stmt: Wait) -> None:
+    w, cost = em.w, stmt.info.cost
+    assert stmt.arg is not None
+    em.pending += cost
+    em.prepare([stmt.arg])
+    start, duration = em.ex.temp(), em.ex.temp()
+    # Every wait, even wait 0, yields at least once and asks for a redraw; the clock it reads is
+    # frozen within a frame.
+    w.line(f"{duration} = max(0.0, 1000.0 * {em.number(stmt.arg)})")
+    w.line(f"{start} = _rt.now_ms")
+    w.line("_rt.redraw_requested = True")
+    em.maybe_suspend("wait: the first check always yields", idle=False)
+    with w.block("while True:"):
+        w.line(f"_b += {cost}")
+        em.effects((stmt.arg,))
+        with w.block(f"if _rt.now_ms - {start} >= {duration}:"):
+            w.line("break")
+        _recheck(em, stmt)
+        em.normalize(set())
+
+
+def broadcast_and_wait(em: FunctionEmitter, stmt: Wait) -> None:
+    w, cost = em.w, stmt.info.cost
+    em.pending += cost
+    name = _message_source(em, stmt.message, stmt.arg)
+    if name is None:
+        return
+    em.store(keep=False)
+    em.sync()
+    started = em.ex.temp()
+    if name.startswith("_"):
+        w.line(f"{started} = _rt.start_broadcast({name}) if {name} is not None else []")
+    else:
+        w.line(f"{started} = _rt.start_broadcast({name})")
+    w.line("_b = _rt.blocks")
+    # Still waiting while a thread it started is in the thread list (a restarted receiver is new).
+    with w.block(f"while {started} and any_running(_rt, {started}):"):
+        if stmt.idle:
+            w.line(f"set_idle(thread, {cost})")
+        with w.block(f"if all_waiting(_rt, {started}):"):
+            w.line("thread.status = YIELD_TICK")
+            em.suspend("every thread it started waits: wait a frame")
+        with w.block("else:"):
+            em.maybe_suspend("waiting for the threads it started", stmt.idle)
+        w.line(f"_b += {cost}")
+        if stmt.arg is not None:
+            em.effects((stmt.arg,))
+        em.normalize(set())
+
+
+def _message_source(em: FunctionEmitter, message: str | None, reporter: Expr | None) -> str | None:
+    """Source of the message name: a constant, a temporary (None at run time: no message), or None."""
+    if reporter is None:
+        return None if message is None else constant(message)
+    em.prepare([reporter])
+    name = em.ex.temp()
+    em.w.line(f"{name} = broadcast_name(_rt, {em.ex(reporter)})")
+    return name
+
+
+def broadcast(em: FunctionEmitter, stmt: Broadcast) -> None:
+    name = _message_source(em, stmt.message, stmt.reporter)
+    if name is None:
+        return
+    em.sync()
+    w = em.w
+    # Starting a hat costs a block of the clock; the receivers run later in this tick.
+    if name.startswith("_"):
+        with w.block(f"if {name} is not None:"):
+            w.line(f"_rt.start_broadcast({name})")
+    else:
+        w.line(f"_rt.start_broadcast({name})")
+    w.line("_b = _rt.blocks")
+
+
+def wait_outside(em: FunctionEmitter, stmt: WaitOutside) -> None:
+    """say/think for (secs) and ask and wait: the thread waits outside the tick loop."""
+    em.pending += stmt.info.cost
+    em.prepare(stmt.args)
+    args = [em.ex(a) for a in stmt.args]
+    block_id = constant(stmt.info.id)
+    em.store(keep=False)
+    em.sync()
+    if stmt.kind == "ask":
+        em.w.line(f"_rt.ask(thread, {block_id}, {args[0]})")
+    else:
+        em.w.line(f"timed_bubble(_rt, thread, {block_id}, {stmt.kind!r}, {args[0]}, {args[1]})")
+    em.w.line("yield  # waits outside the tick loop until it is done")
+    em.w.line("_b = _rt.blocks")
+    em.continue_after(stmt.after)
+
+
+def stop(em: FunctionEmitter, stmt: Stop) -> None:
+    w = em.w
+    if stmt.option in ("other scripts in sprite", "other scripts in stage"):
+        w.line("_rt.stop_for_target(thread.target, thread)")
+        return
+    if stmt.option not in ("all", "this script"):
+        return  # any other option does nothing
+    em.store(keep=False)
+    em.sync()
+    if stmt.option == "all":
+        w.line("_rt.stop_all()")
+        w.line(
+            "yield  # the thread is stopped: this turn is its last" if em.fn.proccode else "return"
+        )
+    else:
+        w.line("return STOPPED" if em.fn.proccode is not None else "return")
+
+
+# ## Custom blocks
+
+
+def call(em: FunctionEmitter, stmt: Call) -> None:
+    w = em.w
+    em.pending += stmt.info.cost
+    em.prepare(stmt.inputs)
+    values = []
+    for e in stmt.inputs:
+        if isinstance(e, Const):
+            values.append(em.ex(e))
+        else:
+            values.append(em.ex.temp())
+            w.line(f"{values[-1]} = {em.ex(e)}")
+    if stmt.proc is None:
+        return  # a prototype with no definition: the call only evaluates its inputs
+    callee = em.procs[f"proc_{stmt.proc.index}"]
+    em.store(keep=False)
+    em.flush_clock()
+    _call_yields(em, stmt, callee.warp)
+    em.sync()
+    args = [values[p] if isinstance(p, int) else em.ex(p) for p in stmt.params]
+    warp = {True: "True", False: "False", None: "_warp"}[em.warp]
+    call_src = f"proc_{stmt.proc.index}(thread, (PC_{stmt.proc.index}, {stmt.depth}, ctx), {warp}"
+    call_src += "".join(f", {a}" for a in args) + ")"
+    if callee.generator:
+        # The sequencer runs the callee's generator on the thread's own stack, in this turn, and
+        # sends back what it returns: Scratch recursion never becomes Python recursion.
+        call_src = f"(yield {call_src})"
+    needs_result = callee.may_stop or callee.may_return_waiting
+    w.line(f"_r = {call_src}" if needs_result else call_src)
+    w.line("_b = _rt.blocks")
+    if callee.generator and em.warp is True:
+        w.line("_lim = warp_limit(thread)  # the callee may have yielded")
+    elif callee.generator and em.warp is None:
+        with w.block("if _warp:"):
+            w.line("_lim = warp_limit(thread)  # the callee may have yielded")
+    if callee.may_stop:
+        with w.block("if _r == STOPPED:"):
+            # scratch-vm runs the call block once more after "stop this script", then goes on.
+            w.line(f"_b += {stmt.info.cost}")
+            em.effects(stmt.inputs)
+            em.store(keep=False)
+    if callee.may_return_waiting and stmt.after is not None:
+        with w.block(
+            "if _r == WAITED:  # it ended waiting: its frames are gone, and so is the call's"
+        ):
+            before = len(w.lines)
+            em.continue_after(stmt.after)
+            if len(w.lines) == before:
+                w.line("pass  # the next block runs as after any call")
+
+
+def _call_yields(em: FunctionEmitter, stmt: Call, callee_warp: bool) -> None:
+    """The call's own yields: the warp timer ran out, or a recursive call outside warp."""
+    assert stmt.proc is not None
+    w = em.w
+    recursion = f"recursive(ctx, PC_{stmt.proc.index}, {stmt.depth})"
+    if em.warp is True:
+        with w.block("if _b > _lim:"):
+            em.suspend("the warp timer ran out: yield before the custom block runs")
+        return
+    if em.warp is False:
+        if not callee_warp:
+            with w.block(f"if {recursion}:"):
+                em.suspend("a recursive call yields once outside warp")
+        return
+    with w.block("if _warp and _b > _lim:"):
+        em.suspend("the warp timer ran out: yield before the custom block runs")
+    if not callee_warp:
+        with w.block(f"elif not _warp and {recursion}:"):
+            em.suspend("a recursive call yields once outside warp")

@@ -1,0 +1,44 @@
+"""Compiles generated source under synthetic file names, registers it in linecache, returns the functions."""
+
+from __future__ import annotations
+
+import linecache
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from emulator.compiler.emit import Source
+from emulator.compiler.lower import Unit
+from emulator.compiler.prelude import NAMES
+
+if TYPE_CHECKING:
+    from emulator.runtime.runtime import Runtime
+
+
+def namespace(runtime: Runtime, unit: Unit) -> dict[str, Any]:
+    """The globals of a unit's code: the prelude, the runtime, and the unit's tables by their names."""
+    ns: dict[str, Any] = dict(NAMES)
+    ns["_rt"], ns["_rng"] = runtime, runtime.rng
+    t = unit.tables
+    for i, cell in enumerate(t.variables):
+        ns[f"VG_{i}" if i in t.lazy_variables else f"V_{i}"] = cell
+    for i, cell in enumerate(t.lists):
+        # A list's items never change identity (delete all clears them in place): bind them once.
+        ns[f"LG_{i}" if i in t.lazy_lists else f"L_{i}"] = cell if i in t.lazy_lists else cell.items
+    for i, closure in enumerate(t.fallbacks):
+        ns[f"FB_{i}"] = closure
+    for fn in unit.functions:
+        if fn.proccode is not None:
+            ns[f"PC_{fn.name.removeprefix('proc_')}"] = fn.proccode
+    return ns
+
+
+def load(runtime: Runtime, unit: Unit, sources: list[Source]) -> dict[str, Callable[..., Any]]:
+    """Compile each source under its own file name (tracebacks show its lines) into one namespace."""
+    ns = namespace(runtime, unit)
+    for source in sources:
+        code = compile(source.text, source.filename, "exec")
+        lines = source.text.splitlines(keepends=True)
+        # mtime None: linecache.checkcache keeps the entry, as there is no file to compare with.
+        linecache.cache[source.filename] = (len(source.text), None, lines, source.filename)
+        exec(code, ns)
+    return {source.name: ns[source.name] for source in sources}

@@ -1,0 +1,368 @@
+"""IR to IR passes, each a plain function: constant folding, type narrowing, hoisting list look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from emulator.compiler.ir import (
+    BOOLEAN,
+    NUMBER,
+    STRING,
+    Body,
+    Broadcast,
+    Call,
+    Cast,
+    Const,
+    Expr,
+    FallbackExpr,
+    FallbackStmt,
+    Function,
+    If,
+    Invariant,
+    Let,
+    ListExpr,
+    ListRef,
+    ListWriteStmt,
+    Loop,
+    Op,
+    ReadVar,
+    Say,
+    SetVar,
+    Simple,
+    Stmt,
+    ValueType,
+    VarRef,
+    Wait,
+    WaitOutside,
+    const,
+    expressions,
+    join_types,
+    subexpressions,
+    walk,
+)
+from emulator.values import (
+    divide,
+    equals,
+    greater_than,
+    join,
+    js_mod,
+    js_number,
+    js_round,
+    less_than,
+    letter_of,
+    mathop,
+    repeat_count,
+    text_contains,
+    text_length,
+    to_boolean,
+    to_number,
+    to_string,
+)
+
+# The operators folded when every operand is a constant: the very functions the run would call.
+FOLD: dict[str, Callable[..., Any]] = {
+    "add": float.__add__,
+    "sub": float.__sub__,
+    "mul": float.__mul__,
+    "div": divide,
+    "mod": js_mod,
+    "round": js_round,
+    "mathop": mathop,
+    "join": join,
+    "letter_of": letter_of,
+    "length": text_length,
+    "contains": text_contains,
+    "lt": less_than,
+    "gt": greater_than,
+    "eq": equals,
+    "and": lambda a, b: a and b,
+    "or": lambda a, b: a or b,
+    "not": lambda a: not a,
+    "count": repeat_count,
+    "js_number": js_number,
+}
+CASTS: dict[ValueType, Callable[[Any], Any]] = {
+    NUMBER: to_number,
+    STRING: to_string,
+    BOOLEAN: to_boolean,
+}
+
+
+def optimize(fn: Function, lazy: frozenset[int] = frozenset()) -> Function:
+    """Every pass, in order; `lazy` are the variables created at run time (left alone)."""
+    fn = replace(fn, body=fold_body(fn.body))
+    fn = replace(fn, body=narrow(fn.body, {})[0])
+    fn = replace(fn, body=hoist_casts(fn.body, frozenset(lazy)))
+    return replace(fn, hoisted=hoist(fn.body))
+
+
+# ## Constant folding (and dropping casts a value's type makes useless)
+
+
+def fold(e: Expr) -> Expr:
+    """An expression with constant operators computed and needless casts removed."""
+    match e:
+        case Cast(to=to, expr=inner):
+            inner = fold(inner)
+            if isinstance(inner, Const):
+                return const(CASTS[to](inner.value))
+            if inner.type is to:
+                return inner  # a number that is never NaN, a string or a boolean already
+            return replace(e, expr=inner)
+        case Op(op=op, args=args):
+            args = tuple(fold(a) for a in args)
+            if op in FOLD and all(isinstance(a, Const) for a in args):
+                return const(_float(FOLD[op](*(a.value for a in args))))  # type: ignore[union-attr]
+            return replace(e, args=args)
+        case ListExpr(args=args):
+            return replace(e, args=tuple(fold(a) for a in args))
+        case Let(value=value, body=body):
+            return replace(e, value=fold(value), body=fold(body))
+    return e
+
+
+def _float(v: Any) -> Any:
+    return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def fold_body(body: Body) -> Body:
+    """Fold every statement; an `if` on a constant keeps its cost and only the branch it takes."""
+    out: list[Stmt] = []
+    for stmt in body:
+        stmt = _fold_stmt(stmt)
+        if isinstance(stmt, If) and isinstance(stmt.cond, Const):
+            out.append(Simple(stmt.info, "nothing"))
+            out.extend(stmt.then if stmt.cond.value else stmt.orelse)
+        else:
+            out.append(stmt)
+    return tuple(out)
+
+
+def _fold_stmt(stmt: Stmt) -> Stmt:
+    match stmt:
+        case SetVar(value=value):
+            return replace(stmt, value=fold(value))
+        case Say(text=text):
+            return replace(stmt, text=fold(text))
+        case ListWriteStmt(args=args) | WaitOutside(args=args):
+            return replace(stmt, args=tuple(fold(a) for a in args))
+        case Call(inputs=inputs):
+            return replace(stmt, inputs=tuple(fold(a) for a in inputs))
+        case If(cond=cond, then=then, orelse=orelse):
+            return replace(stmt, cond=fold(cond), then=fold_body(then), orelse=fold_body(orelse))
+        case Loop(arg=arg, body=body):
+            return replace(stmt, arg=_maybe(arg), body=fold_body(body))
+        case Wait(arg=arg):
+            return replace(stmt, arg=_maybe(arg))
+        case Broadcast(reporter=reporter):
+            return replace(stmt, reporter=_maybe(reporter))
+    return stmt
+
+
+def _maybe(e: Expr | None) -> Expr | None:
+    return fold(e) if e is not None else None
+
+
+# ## Type narrowing: what each variable holds between the points where other code can run
+
+Types = dict[int, ValueType]
+
+
+def narrow(body: Body, known: Types) -> tuple[Body, Types]:
+    """The body with variable reads typed, and what is known after it.
+
+    Only straight-line code and `if` branches keep what they know: a loop may yield at the end of
+    every pass and a call may run anything, so after them nothing is known.
+    """
+    out: list[Stmt] = []
+    for stmt in body:
+        stmt, known = _narrow_stmt(stmt, known)
+        out.append(stmt)
+    return tuple(out), known
+
+
+def _narrow_stmt(stmt: Stmt, known: Types) -> tuple[Stmt, Types]:
+    match stmt:
+        case SetVar(var=var, value=value):
+            value = typed(value, known)
+            return replace(stmt, value=value), {**known, var.index: value.type}
+        case If(cond=cond, then=then, orelse=orelse):
+            cond = typed(cond, known)
+            then, after_then = narrow(then, known)
+            orelse, after_else = narrow(orelse, known)
+            both = {
+                k: join_types(t, after_else[k]) for k, t in after_then.items() if k in after_else
+            }
+            return replace(stmt, cond=cond, then=then, orelse=orelse), both
+        case Loop(arg=arg, body=body):
+            # The count (or condition) is read before the first pass, which has not yielded yet.
+            # A count with random draws runs again on later passes, after yields: it stays untyped.
+            if arg is not None and stmt.kind == "repeat" and not stmt.arg_has_effect:
+                arg = typed(arg, known)
+            return replace(stmt, arg=arg, body=narrow(body, {})[0]), {}
+        case ListWriteStmt(args=args):
+            return replace(stmt, args=tuple(typed(a, known) for a in args)), known
+        case Say(text=text):
+            return replace(stmt, text=typed(text, known)), known
+        case Broadcast(reporter=reporter) if reporter is not None:
+            return replace(stmt, reporter=typed(reporter, known)), known
+        case Call(inputs=inputs):
+            return replace(stmt, inputs=tuple(typed(a, known) for a in inputs)), {}
+        case Wait() | WaitOutside() | FallbackStmt():
+            return stmt, {}
+    return stmt, known
+
+
+def typed(e: Expr, known: Types) -> Expr:
+    """The expression with each variable read typed by what is known, then folded again."""
+    if not known:
+        return e
+    return fold(_retype(e, known))
+
+
+def _retype(e: Expr, known: Types) -> Expr:
+    match e:
+        case ReadVar(var=var):
+            return replace(e, type=known.get(var.index, e.type))
+        case Cast(expr=inner):
+            return replace(e, expr=_retype(inner, known))
+        case Op(args=args) | ListExpr(args=args):
+            return replace(e, args=tuple(_retype(a, known) for a in args))
+        case Let(value=value, body=body):
+            inner = _retype(body, known)
+            return replace(e, value=_retype(value, known), body=inner, type=inner.type)
+    return e
+
+
+# ## Hoisting: the lists a loop reads or writes are bound to locals once, before any loop runs
+
+
+def hoist(body: Body) -> tuple[ListRef, ...]:
+    """The lists used inside loops, in order of first use."""
+    found: dict[int, ListRef] = {}
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            for inner in walk(stmt.body):
+                for ref in _lists(inner):
+                    found.setdefault(ref.index, ref)
+    return tuple(found.values())
+
+
+def _lists(stmt: Stmt) -> list[ListRef]:
+    refs = [stmt.list] if isinstance(stmt, ListWriteStmt) else []
+    for e in expressions(stmt):
+        refs += [x.list for x in subexpressions(e) if isinstance(x, ListExpr)]
+    return refs
+
+
+# ## Loop-invariant casts: a variable a loop never writes has one value in every pass of one turn
+
+
+def hoist_casts(body: Body, skip: frozenset[int], lists: frozenset[int] = frozenset()) -> Body:
+    """Loops with no call, wait or interpreter in them cast each variable they only read once.
+
+    They also read once the length of each list whose length they never change. `skip` and
+    `lists` are what an enclosing loop computes already.
+    """
+    out: list[Stmt] = []
+    for stmt in body:
+        if isinstance(stmt, Loop) and not any(_calls_out(s) for s in walk(stmt.body)):
+            stmt = _hoist_loop(stmt, skip, lists)
+        elif isinstance(stmt, If):
+            then, orelse = (
+                hoist_casts(stmt.then, skip, lists),
+                hoist_casts(stmt.orelse, skip, lists),
+            )
+            stmt = replace(stmt, then=then, orelse=orelse)
+        elif isinstance(stmt, Loop):
+            stmt = replace(stmt, body=hoist_casts(stmt.body, skip, lists))
+        out.append(stmt)
+    return tuple(out)
+
+
+def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop:
+    stmts = list(walk(loop.body))
+    written = {s.var.index for s in [loop, *stmts] if isinstance(s, SetVar | Loop) and s.var}
+    each_pass = [e for s in stmts for e in expressions(s)]
+    if loop.arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
+        each_pass.append(loop.arg)
+    found: dict[int, VarRef] = {}
+    for e in each_pass:
+        for x in subexpressions(e):
+            if isinstance(x, Cast) and x.to is NUMBER and isinstance(x.expr, ReadVar):
+                i = x.expr.var.index
+                if i not in written and i not in skip:
+                    found.setdefault(i, x.expr.var)
+    chosen = frozenset(found)
+    lengths = _fixed_lengths(stmts, each_pass, lists)
+    inner_lists = lists | {ref.index for ref in lengths}
+    body = hoist_casts(_replace_casts(loop.body, chosen), skip | chosen, inner_lists)
+    arg = loop.arg
+    if arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
+        arg = _invariant(arg, chosen)
+    return replace(
+        loop, body=body, arg=arg, invariants=tuple(found.values()), fixed_lengths=lengths
+    )
+
+
+def _fixed_lengths(
+    stmts: list[Stmt], exprs: list[Expr], done: frozenset[int]
+) -> tuple[ListRef, ...]:
+    """The lists a loop indexes whose length it never changes (replacing an item keeps it)."""
+    resized = {s.list.index for s in stmts if isinstance(s, ListWriteStmt) and s.op != "replace"}
+    indexed: dict[int, ListRef] = {}
+    for s in stmts:
+        if isinstance(s, ListWriteStmt) and s.op == "replace":
+            indexed.setdefault(s.list.index, s.list)
+    for e in exprs:
+        for x in subexpressions(e):
+            if isinstance(x, ListExpr) and x.op == "item":
+                indexed.setdefault(x.list.index, x.list)
+    return tuple(ref for i, ref in indexed.items() if i not in resized and i not in done)
+
+
+def _calls_out(stmt: Stmt) -> bool:
+    """Whether other code can run during the statement (a call, a wait, the interpreter)."""
+    if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
+        return True
+    return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
+
+
+def _replace_casts(body: Body, chosen: frozenset[int]) -> Body:
+    return tuple(_map_exprs(stmt, lambda e: _invariant(e, chosen)) for stmt in body)
+
+
+def _invariant(e: Expr, chosen: frozenset[int]) -> Expr:
+    match e:
+        case Cast(to=to, expr=ReadVar(var=var)) if to is NUMBER and var.index in chosen:
+            return Invariant(var)
+        case Cast(expr=inner):
+            return replace(e, expr=_invariant(inner, chosen))
+        case Op(args=args) | ListExpr(args=args):
+            return replace(e, args=tuple(_invariant(a, chosen) for a in args))
+        case Let(value=value, body=body):
+            return replace(e, value=_invariant(value, chosen), body=_invariant(body, chosen))
+    return e
+
+
+def _map_exprs(stmt: Stmt, f: Callable[[Expr], Expr]) -> Stmt:
+    """The statement with f applied to each of its expressions, nested bodies included."""
+    match stmt:
+        case SetVar(value=value):
+            return replace(stmt, value=f(value))
+        case Say(text=text):
+            return replace(stmt, text=f(text))
+        case ListWriteStmt(args=args):
+            return replace(stmt, args=tuple(f(a) for a in args))
+        case If(cond=cond, then=then, orelse=orelse):
+            then = tuple(_map_exprs(s, f) for s in then)
+            orelse = tuple(_map_exprs(s, f) for s in orelse)
+            return replace(stmt, cond=f(cond), then=then, orelse=orelse)
+        case Loop(arg=arg, body=body):
+            body = tuple(_map_exprs(s, f) for s in body)
+            return replace(stmt, arg=f(arg) if arg is not None else None, body=body)
+        case Broadcast(reporter=reporter) if reporter is not None:
+            return replace(stmt, reporter=f(reporter))
+    return stmt

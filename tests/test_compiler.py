@@ -1,0 +1,376 @@
+"""The compiled engine computes what the interpreter computes: same final state, say output, frames and clock.
+
+Every conformance case runs compiled against its golden from the official VM; the programs and
+Hypothesis-generated scripts run under both engines; hostile names and literals compile to code
+that runs them as data and never as code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tokenize
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+from emulator.cli import main
+from emulator.compiler import lower_exprs, lower_stmts
+from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, say
+from emulator.errors import EmulatorError
+from emulator.programs.apple_orange import build as apple_orange
+from emulator.programs.day3_mlp import build as day3
+from emulator.project import Project
+from emulator.runtime.linker import UnsupportedBlock
+from emulator.runtime.runtime import Runtime
+from emulator.sb3 import project_from_json, project_to_json
+from emulator.state_json import decode_state, dump_state
+from tests import strategies
+from tests.conformance.cases import Case
+from tests.conformance.cases._emulate import first_difference
+from tests.conformance.cases._fuzz import build_project
+from tests.oracle import decode_state as decode_vm_state
+from tests.test_conformance import CASES, _param, golden
+
+
+class _FramesUsedUp(Exception):
+    """Raised after the last allowed frame."""
+
+
+def run(
+    project: Project | dict[str, Any],
+    engine: str,
+    *,
+    turbo: bool = False,
+    answers: tuple[str, ...] = (),
+    seed: int = 0,
+    max_frames: int = 3000,
+) -> dict[str, Any]:
+    """{"frames", "finished", "blocks", "state", "source"}: a run as test_conformance runs it."""
+    if isinstance(project, dict):
+        project = project_from_json(project)
+    rt = Runtime(project, seed=seed, turbo=turbo, answers=list(answers), engine=engine)
+
+    def after_frame() -> None:
+        if rt.frame_count >= max_frames:
+            raise _FramesUsedUp
+
+    rt.on_frame = after_frame
+    rt.green_flag()
+    if max_frames > 0:
+        with contextlib.suppress(_FramesUsedUp):
+            rt.run()
+    source = "\n".join(c.text() for c in rt.compiled)
+    return {
+        "frames": rt.frame_count,
+        "finished": not rt.threads,
+        "blocks": rt.blocks,
+        "state": decode_state(dump_state(rt)),
+        "source": source,
+    }
+
+
+def assert_same_run(project: Project | dict[str, Any], **params: Any) -> dict[str, Any]:
+    """Both engines end in the same state, with the same output, frames and block count."""
+    expected = run(project, "interpreter", **params)
+    actual = run(project, "compiled", **params)
+    difference = first_difference(expected["state"], actual["state"])
+    where = f"\n--- generated source ---\n{actual['source']}"
+    assert difference is None, f"the compiled run differs at {difference}{where}"
+    for key in ("frames", "finished", "blocks"):
+        assert actual[key] == expected[key], f"{key}: {actual[key]} != {expected[key]}{where}"
+    return actual
+
+
+# ## Every conformance case, compiled, against the official VM's golden
+
+
+def _case_run(case: Case) -> dict[str, Any]:
+    return run(
+        case.project(),
+        "compiled",
+        turbo=case.turbo,
+        answers=case.answers,
+        seed=case.seed,
+        max_frames=case.max_frames,
+    )
+
+
+@pytest.mark.parametrize(("module", "case"), [_param(m, c) for m, c in CASES])
+def test_conformance_case_compiled(module: str, case: Case) -> None:
+    """Compiled, each conformance case reaches the VM's recorded state, end and frame count."""
+    recorded = golden(module)["cases"][case.id]
+    result = _case_run(case)
+    where = f"\n--- generated source ---\n{result['source']}"
+    difference = first_difference(decode_vm_state(recorded["state"]), result["state"])
+    assert difference is None, f"{case.description}: compiled differs at {difference}{where}"
+    assert result["finished"] == recorded["finished"], where
+    if case.timing:
+        assert result["frames"] == recorded["frames"], where
+
+
+# ## The shipped programs
+
+
+@pytest.mark.parametrize(
+    "project",
+    [
+        pytest.param(apple_orange(), id="apple_orange"),
+        *(
+            pytest.param(
+                day3(
+                    variant=variant,
+                    epochs=1,
+                    train=train,
+                    test=test,
+                    layers=layers,
+                    seed=3,
+                ),
+                id=f"day3-{variant}-{'-'.join(map(str, layers))}-{train}",
+            )
+            for variant in ("fixed", "buggy")
+            for layers, train, test in (((196, 6, 10), 2, 1), ((196, 20, 8, 4, 10), 3, 2))
+        ),
+    ],
+)
+def test_programs_run_the_same(project: Project) -> None:
+    """apple_orange and day3 (both variants, two sizes) end the same under both engines."""
+    assert_same_run(project, seed=3)
+
+
+# ## Random scripts
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(program=strategies.fuzz_programs())
+# Found by Hypothesis: a custom block that ends waiting, called last in a script.
+@example(
+    program={
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": [
+            {"kinds": (), "warp": False, "body": [("say_for", ("timer",), ("lit", "0"))]}
+        ],
+        "scripts": [("stage", [("call", 0, [])])],
+        "receivers": [],
+        "seed": 0,
+        "turbo": False,
+    }
+)
+# Found by Hypothesis: a variable written before an inner loop must be written back at the outer
+# loop's yield, though the inner loop re-read it.
+@example(
+    program={
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": [],
+        "scripts": [
+            (
+                "stage",
+                [
+                    (
+                        "repeat_until",
+                        ("data_itemoflist", "L", ("lit", "Infinity")),
+                        [("repeat_until", ("lit", "0.0001"), [("set", "a", ("lit", ""))])],
+                    )
+                ],
+            )
+        ],
+        "receivers": [("stage", "m2", [("set", "a", ("lit", "0"))])],
+        "seed": 0,
+        "turbo": False,
+    }
+)
+def test_random_programs_run_the_same(program: dict[str, Any]) -> None:
+    """Compiling never changes what a program computes, says, or how many frames it takes."""
+    assert_same_run(
+        build_project(program), seed=program["seed"], turbo=program["turbo"], max_frames=60
+    )
+
+
+# ## The interpreter's closures, where the compiler leaves a block to them
+
+
+def test_fallback_runs_the_interpreters_closures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no rule for say, add, set or join, the compiler calls the interpreter's closures."""
+    for opcode in ("looks_say", "data_addtolist", "data_setvariableto"):
+        monkeypatch.delitem(lower_stmts.RULES, opcode)
+    monkeypatch.delitem(lower_exprs.RULES, "operator_join")
+    prog = Program("fallbacks")
+    out = prog.stage.list("out")
+    x = prog.stage.var("x", 0)
+    sprite = prog.sprite("S")
+    twice = sprite.procedure("twice %s", ["v"], warp=True)
+    with twice.define() as (v,):
+        x.set(join(v, v))
+        out.add(join(x, "!"))
+    with sprite.when_flag_clicked(), repeat(3):
+        twice(join("a", x))
+        say(x)
+    result = assert_same_run(prog.build())
+    assert "run_statement(FB_" in result["source"]
+    assert "run_reporter(FB_" in result["source"]
+
+
+def test_an_unsupported_block_stops_both_engines_alike() -> None:
+    """A block no engine knows raises UnsupportedBlock, after the same blocks ran in both."""
+    prog = Program("unsupported")
+    x = prog.stage.var("x", 0)
+    with prog.sprite("S").when_flag_clicked():
+        x.set(5)
+    doc = project_to_json(prog.build())
+    blocks = doc["targets"][1]["blocks"]
+    last = next(k for k, b in blocks.items() if b["opcode"] == "data_setvariableto")
+    blocks[last]["next"] = "odd"
+    blocks["odd"] = {
+        "opcode": "faketension_dothing",
+        "next": None,
+        "parent": last,
+        "inputs": {"STEPS": [1, [4, "10"]]},
+        "fields": {},
+        "shadow": False,
+        "topLevel": False,
+    }
+    states = []
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project_from_json(doc), engine=engine)
+        rt.green_flag()
+        with pytest.raises(UnsupportedBlock):
+            rt.run()
+        states.append((decode_state(dump_state(rt)), rt.blocks))
+    assert states[0] == states[1]
+
+
+def test_compiled_code_cannot_pause() -> None:
+    """A pause predicate needs the interpreter: a compiled run refuses it instead of ignoring it."""
+    rt = Runtime(apple_orange(), engine="compiled")
+    rt.green_flag()
+    with pytest.raises(EmulatorError, match="interpreter"):
+        rt.run_until(lambda thread, stmt: False)
+
+
+# ## Project text is data, never code
+
+HOSTILE = [
+    "x'); import os; os._exit(3) #",
+    'y"""\n__import__("os")._exit(4)\n"""',
+    "back\\slash\\",
+    "line\nbreak\r\nand\u2028separator",
+    "{format} {braces!r} %s %(name)s",
+    "__import__('sys').exit(5)",
+    "nul\x00byte",
+    "unicode ✓ 😀 \ud83d",
+    "v_0",
+    "_rt",
+    "def",
+]
+
+
+def _hostile_program() -> Project:
+    prog = Program("hostile")
+    stage = prog.stage
+    names = [stage.var(name, name) for name in HOSTILE]
+    lists = [stage.list(f"L {name}", [name, 1]) for name in HOSTILE]
+    sprite = prog.sprite(HOSTILE[1])
+    # A custom block's text takes no "%" but its argument slots.
+    procs = [
+        sprite.procedure(f"{name.replace('%', '‰')} %s %b", [name, name + "!"], warp=True)
+        for name in HOSTILE
+    ]
+    for proc, var, lst in zip(procs, names, lists, strict=True):
+        with proc.define() as (a, b):
+            var.set(join(a, b))
+            lst.add(join(a, var))
+            with if_(b):
+                lst.add(a)
+    with sprite.when_flag_clicked():
+        for i, (proc, var) in enumerate(zip(procs, names, strict=True)):
+            proc(HOSTILE[-1 - i], i % 2 == 0)
+            say(join(var, HOSTILE[i]))
+            broadcast_and_wait(HOSTILE[i])
+    for i, name in enumerate(HOSTILE):
+        with sprite.when_i_receive(name):
+            lists[i].add(name)
+    return prog.build()
+
+
+def _names_in(source: str) -> set[str]:
+    """Every identifier the source uses as code (not inside strings or comments)."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return {t.string for t in tokens if t.type == tokenize.NAME}
+
+
+INJECTED = {"os", "sys", "_exit", "exit", "__import__", "format", "braces", "import"}
+
+
+def test_hostile_names_and_literals_run_as_data() -> None:
+    """Quotes, backslashes, newlines, braces, NUL, __import__ and unicode in every name and literal."""
+    result = assert_same_run(_hostile_program())
+    assert not _names_in(result["source"]) & INJECTED
+    for name in HOSTILE:
+        if ascii(name)[1:-1] != name:  # newlines, backslashes, NUL, non-ASCII: only ever escaped
+            assert name not in result["source"]
+    said = [s["text"] for s in result["state"]["says"]]
+    assert said == [
+        f"{HOSTILE[-1 - i]}{'true' if i % 2 == 0 else 'false'}{n}" for i, n in enumerate(HOSTILE)
+    ]
+    lists = result["state"]["lists"]
+    assert all(lists[f"L {name}"][-1] == name for name in HOSTILE)  # each receiver ran
+
+
+def test_hostile_block_ids_only_appear_escaped() -> None:
+    """Block, variable and list ids full of quotes and newlines stay inside escaped comments and literals."""
+    doc = project_to_json(_hostile_program())
+    text = json.dumps(doc)
+    for n, (old, new) in enumerate(_hostile_ids(doc).items()):
+        text = text.replace(json.dumps(old), json.dumps(new + str(n)))
+    result = assert_same_run(json.loads(text))
+    assert not _names_in(result["source"]) & INJECTED
+
+
+def _hostile_ids(doc: dict[str, Any]) -> dict[str, str]:
+    ids = [k for t in doc["targets"] for k in t["blocks"]]
+    return {old: HOSTILE[i % len(HOSTILE)] for i, old in enumerate(ids)}
+
+
+# ## The command line
+
+
+def test_cli_run_compiled_says_what_the_interpreter_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`run --engine compiled` prints the same output and final state as the interpreter."""
+    outputs = []
+    for engine in ("interpreter", "compiled"):
+        assert main(["run", "apple_orange", "--engine", engine, "--dump-state", "-"]) == 0
+        outputs.append(capsys.readouterr())
+    assert outputs[0].out == outputs[1].out
+    assert outputs[0].err == outputs[1].err
+
+
+def test_cli_run_compiled_takes_the_mark_from_the_interpreter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """day3's summary, which compares the weights at the mark with the end, is the same compiled."""
+    argv = ["run", "day3", "--epochs", "1", "--train", "2", "--test", "1", "--layers", "196,6,10"]
+    outputs = []
+    for engine in ("interpreter", "compiled"):
+        assert main([*argv, "--engine", engine]) == 0
+        outputs.append(
+            [line for line in capsys.readouterr().out.splitlines() if "blocks/s" not in line]
+        )
+    assert outputs[0] == outputs[1]
+
+
+def test_cli_compile_prints_source_that_compiles(capsys: pytest.CaptureFixture[str]) -> None:
+    """`compile` prints each function under a header; the text is valid Python."""
+    assert main(["compile", "apple_orange"]) == 0
+    text = capsys.readouterr().out
+    assert "def script_" in text and "def proc_" in text
+    compile(text, "<printed>", "exec")
