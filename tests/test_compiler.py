@@ -374,3 +374,21 @@ def test_cli_compile_prints_source_that_compiles(capsys: pytest.CaptureFixture[s
     text = capsys.readouterr().out
     assert "def script_" in text and "def proc_" in text
     compile(text, "<printed>", "exec")
+
+
+def test_a_script_too_deep_for_python_runs_in_the_interpreter() -> None:
+    """An expression nested past what Python's compiler takes leaves its script to the interpreter."""
+    prog = Program("deep")
+    x, y = prog.stage.var("x", 0), prog.stage.var("y", 0)
+    deep: Any = x
+    for i in range(150):
+        deep = join(deep, "a") if i % 2 else deep + 1
+    sprite = prog.sprite("S")
+    with sprite.when_flag_clicked():
+        x.set(deep)
+    with sprite.when_flag_clicked(), repeat(3):
+        y.change(1)
+    rt = Runtime(prog.build(), engine="compiled")
+    compiled = [s.compiled is not None for s in rt.scripts if s.target.name == "S"]
+    assert compiled == [False, True]
+    assert_same_run(prog.build())

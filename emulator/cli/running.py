@@ -33,9 +33,8 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--engine",
         choices=ENGINES,
-        default="interpreter",
-        help="run the blocks one by one (interpreter), or as generated Python (compiled); "
-        "both compute the same, block for block (default: interpreter)",
+        help="run the blocks as generated Python (compiled) or one by one (interpreter); both "
+        "compute the same, block for block (default: compiled; the interpreter for --max-steps)",
     )
     add_run_options(run)
     run.set_defaults(handler=cmd_run)

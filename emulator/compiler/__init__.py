@@ -51,16 +51,29 @@ def compile_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script
     return Compiled(unit, sources, load(runtime, unit, sources))
 
 
+# What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.
+TOO_DEEP = (RecursionError, SyntaxError, MemoryError)
+
+
 def compile_runtime(runtime: Runtime) -> list[Compiled]:
-    """Compile every target; each startable script gets its generator function (Script.compiled)."""
+    """Compile every target; each startable script gets its generator function (Script.compiled).
+
+    A target too deep to compile whole is compiled a script at a time; a script too deep even
+    alone is left to the interpreter (its Script.compiled stays None).
+    """
     out = []
     for target in runtime.targets:
         scripts = [s for s in runtime.scripts if s.target is target]
-        compiled = compile_target(runtime, target, scripts)
-        for script in scripts:
-            name = compiled.unit.scripts.get(script.hat.id)
-            script.compiled = compiled.functions[name] if name is not None else None
-        out.append(compiled)
+        try:
+            units = [compile_target(runtime, target, scripts)]
+        except TOO_DEEP:
+            units = [c for s in scripts if (c := _compile_alone(runtime, target, s)) is not None]
+        for compiled in units:
+            for script in scripts:
+                name = compiled.unit.scripts.get(script.hat.id)
+                if name is not None:
+                    script.compiled = compiled.functions[name]
+        out.extend(units)
     return out
 
 
@@ -74,3 +87,10 @@ def _hands_over_a_wait(node: object) -> bool:
     if is_dataclass(node) and not isinstance(node, type):
         return any(_hands_over_a_wait(getattr(node, f.name)) for f in fields(node))
     return False
+
+
+def _compile_alone(runtime: Runtime, target: RuntimeTarget, script: Script) -> Compiled | None:
+    try:
+        return compile_target(runtime, target, [script])
+    except TOO_DEEP:
+        return None

@@ -120,7 +120,9 @@ class FunctionEmitter:
         self.load(sorted(wanted))
 
     def prepare(self, exprs: tuple[Expr, ...] | list[Expr]) -> None:
-        """Before a statement evaluates these: interpreter closures see cells; variables are loaded."""
+        """Before a statement evaluates these: interpreter closures see cells; variables are loaded;
+        what they hold twice is computed once."""
+        self.ex.share(list(exprs))
         if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
             self.store(keep=True)
             self.sync()

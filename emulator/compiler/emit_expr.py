@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 
 from emulator.compiler.ir import (
@@ -21,6 +22,8 @@ from emulator.compiler.ir import (
     ReadArg,
     ReadVar,
     Temp,
+    has_effect,
+    subexpressions,
 )
 from emulator.values import Value, to_number
 
@@ -49,6 +52,13 @@ def constant(value: Value) -> str:
     return repr(value)
 
 
+def _shareable(e: Expr) -> bool:
+    """Whether computing an expression once for several occurrences is worth it, and safe."""
+    if isinstance(e, Op | ListExpr):
+        return not has_effect(e)
+    return isinstance(e, Cast)
+
+
 def is_name(source: str) -> bool:
     """Whether the source is a plain identifier (so reading it twice costs nothing)."""
     return source.isidentifier()
@@ -64,6 +74,7 @@ class ExprEmitter:
         self.items = items
         self.params = params  # source of the argument dict for the interpreter's closures
         self.lengths: set[int] = set()  # lists whose length + 1 an enclosing loop holds in z_N
+        self.shared: dict[Expr, str | None] = {}  # see share()
         self._temps = 0
 
     def temp(self) -> str:
@@ -71,7 +82,37 @@ class ExprEmitter:
         self._temps += 1
         return f"_t{self._temps}"
 
+    def share(self, exprs: list[Expr]) -> None:
+        """Compute once each pure expression that a statement's expressions hold more than once.
+
+        Within one statement nothing runs between its expressions but themselves, and the templates
+        evaluate operands left to right and unconditionally, so the first occurrence written is
+        the first evaluated: it binds a temporary (_sN) the later ones read.
+        """
+        counts = Counter(x for e in exprs for x in subexpressions(e))
+        self.shared = {}
+        # Largest first: the copies of a shared expression after the first are a temporary, so the
+        # expressions inside those copies are not written again.
+        for x in sorted(counts, key=lambda x: -sum(1 for _ in subexpressions(x))):
+            if counts[x] > 1 and _shareable(x):
+                self.shared[x] = None
+                inner = Counter(subexpressions(x))
+                del inner[x]
+                for y, n in inner.items():
+                    counts[y] -= (counts[x] - 1) * n
+
     def __call__(self, e: Expr) -> str:
+        if e not in self.shared:
+            return self.write(e)
+        name = self.shared[e]
+        if name is None:
+            self._temps += 1
+            name = self.shared[e] = f"_s{self._temps}"
+            return f"({name} := {self.write(e)})"
+        return name
+
+    def write(self, e: Expr) -> str:
+        """An expression's source, its operands written through __call__."""
         match e:
             case Const(value=value):
                 return constant(value)

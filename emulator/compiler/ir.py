@@ -445,8 +445,11 @@ def has_effect(expr: Expr) -> bool:
             case Op(op="random") | FallbackExpr():
                 return True
             case ListExpr(op="item", args=(index,)):
-                # "random" and "any" draw; a literal that is neither never does.
-                if not isinstance(index, Const) or index.value in ("random", "any"):
+                # "random" and "any" draw; a number or a literal that is neither never does.
+                if isinstance(index, Const):
+                    if index.value in ("random", "any"):
+                        return True
+                elif not index.type.is_number:
                     return True
     return False
 

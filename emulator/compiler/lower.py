@@ -303,10 +303,12 @@ def lower_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script])
     lw = Lowering(runtime, target)
     functions: list[Function] = []
     names: dict[str, str] = {}
-    for number, script in enumerate(scripts):
+    # A script's number is its place among the target's top blocks, however many are compiled.
+    numbers = {id(s): n for n, s in enumerate(s for s in runtime.scripts if s.target is target)}
+    for script in scripts:
         if script.hat.opcode == Opcode.PROCEDURES_DEFINITION or script.first is None:
             continue
-        fn = lw.script(number, script.hat)
+        fn = lw.script(numbers[id(script)], script.hat)
         functions.append(fn)
         names[script.hat.id] = fn.name
     procedures: list[Function] = []
