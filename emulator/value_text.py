@@ -34,6 +34,25 @@ def cut(text: str, width: int) -> str:
     return text
 
 
+def safe_text(text: str, width: int) -> str:
+    """Text fit for one terminal line: control characters and lone surrogates escaped, cut to width.
+
+    Control characters take _escape's form (\\n, \\t, \\x1b, ...); a lone surrogate, which no
+    encoder can write, shows as \\udXXX. Other characters, backslashes and quotes included, stay.
+    Only the part that can be shown is looked at, so a megabyte of text costs no more than a line.
+    """
+    shown = text[: width + 1] if width else text
+    return cut("".join(_safe_char(c) for c in shown), width)
+
+
+def _safe_char(c: str) -> str:
+    if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0:
+        return _escape(c)
+    if 0xD800 <= ord(c) <= 0xDFFF:
+        return f"\\u{ord(c):04x}"
+    return c
+
+
 def _escape(c: str) -> str:
     if c in _ESCAPES:
         return _ESCAPES[c]
