@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import math
+import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from emulator.errors import EmulatorError, InputFileError
 from emulator.files import replacing
-from emulator.opcodes import Opcode
+from emulator.opcodes import STACK_INPUTS, Opcode
 from emulator.project import (
     INPUT_NO_SHADOW,
     INPUT_OBSCURED,
@@ -32,11 +34,32 @@ from emulator.project import (
     Target,
     Variable,
 )
-from emulator.values import Value
+from emulator.values import LIST_ITEM_LIMIT, Value
 
-# Limits on what we read into memory; a zip member's header is checked before it is read.
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+
+def _limit(variable: str, default: int) -> int:
+    """A limit from the environment variable, if it holds a whole number above 0, else the default."""
+    raw = os.environ.get(variable, "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else default
+
+
+# Limits on what a project file may make us read, build or recurse into: each is far above what the
+# editor writes, and each refusal is a one-line InputFileError. The byte limits can be changed
+# with the environment variable named beside them.
+MAX_FILE_BYTES = _limit("SCRATCH_EMU_MAX_FILE_BYTES", 512 * 1024 * 1024)  # an .sb3 itself
+MAX_MEMBER_BYTES = _limit(
+    "SCRATCH_EMU_MAX_MEMBER_BYTES", 256 * 1024 * 1024
+)  # project.json (bare or zipped), and each asset
+MAX_TOTAL_BYTES = _limit("SCRATCH_EMU_MAX_TOTAL_BYTES", 1024 * 1024 * 1024)  # all assets together
+MAX_ZIP_MEMBERS = 100_000  # files in an .sb3: one project.json and its costumes and sounds
+MAX_JSON_DEPTH = 100  # arrays and objects inside each other; the editor writes 8 at most
+MAX_TARGETS = 10_000  # the stage and its sprites
+MAX_BLOCKS = 1_000_000  # blocks of all targets together
+MAX_DECLARATIONS = 1_000_000  # variables, lists and broadcasts of all targets together
+MAX_LIST_ITEMS = LIST_ITEM_LIMIT  # items of one list: the VM's own limit, 200,000
+MAX_NESTING = 10_000  # reporters inside reporters; the VM itself overflows its stack at 2,000-3,000
+MAX_UNFOLDED = 1_000_000  # blocks a script's inputs unfold to when a block is used in two places
+MAX_ARGUMENTS = 1_000  # arguments of one custom block
 
 # The GUI's empty backdrop: 202 bytes whose md5 is also its asset id.
 EMPTY_SVG_MD5 = "cd21514d0531fdffb22204e0ec5ed84a"
@@ -142,12 +165,14 @@ def load_project(path: str | Path) -> Project:
     """Load a .sb3 (zip) or a bare project.json, deciding by content; name it after the file."""
     path = Path(path)
     origin = _one_line(str(path))
-    if _is_zip(path, origin):
-        with _open_zip(path, origin) as archive:
-            member = _project_member(archive, origin)
-            data = _parse_json(_read_member(archive, member, origin), f"{origin}: project.json")
-    else:
-        data = _parse_json(_read_bare(path, origin), origin)
+    with _open_file(path, origin) as f:
+        if _is_zip(f, origin):
+            with _open_zip(f, origin) as archive:
+                member = _project_member(archive, origin)
+                raw = _read_member(archive, member, origin)
+                data = _parse_json(raw, f"{origin}: project.json")
+        else:
+            data = _parse_json(_read_bare(f, origin), origin)
     return project_from_json(data, name=path.stem, origin=origin)
 
 
@@ -155,56 +180,117 @@ def load_assets(path: str | Path) -> dict[str, bytes]:
     """Every asset file of an .sb3 by name (md5ext), to re-save it with save_sb3; {} for bare JSON."""
     path = Path(path)
     origin = _one_line(str(path))
-    if not _is_zip(path, origin):
-        return {}
-    with _open_zip(path, origin) as archive:
-        folder = _project_member(archive, origin).filename[: -len("project.json")]
-        members = [
-            info
-            for info in archive.infolist()
-            if info.filename.startswith(folder)
-            and not info.is_dir()
-            and info.filename != f"{folder}project.json"
-        ]
-        if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
-            _fail(origin, f"assets total over the {MAX_TOTAL_BYTES}-byte limit")
-        return {
-            info.filename[len(folder) :]: _read_member(archive, info, origin) for info in members
-        }
+    with _open_file(path, origin) as f:
+        if not _is_zip(f, origin):
+            return {}
+        with _open_zip(f, origin) as archive:
+            return _assets(archive, origin)
 
 
-def _is_zip(path: Path, origin: str) -> bool:
-    """Whether the file starts with a zip signature (after checking it is a readable file)."""
+def _assets(archive: zipfile.ZipFile, origin: str) -> dict[str, bytes]:
+    """The members beside project.json, refused before reading if their headers claim too much."""
+    folder = _project_member(archive, origin).filename[: -len("project.json")]
+    members = [
+        info
+        for info in archive.infolist()
+        if info.filename.startswith(folder)
+        and not info.is_dir()
+        and info.filename != f"{folder}project.json"
+    ]
+    if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
+        _fail(origin, f"assets total over the {MAX_TOTAL_BYTES}-byte limit")
+    return {info.filename[len(folder) :]: _read_member(archive, info, origin) for info in members}
+
+
+def _open_file(path: Path, origin: str) -> IO[bytes]:
+    """The file opened for reading, refused unless it is a regular file.
+
+    The open does not block, so a named pipe is refused rather than waited on; a device such as
+    /dev/zero is refused rather than read without end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        if stat.S_ISDIR(path.stat().st_mode):
-            _fail(origin, "is a directory, not a project file")
-        with path.open("rb") as f:
-            return f.read(2) == b"PK"
+        fd = os.open(path, flags)
     except FileNotFoundError:
         _fail(origin, "no such file")
+    except IsADirectoryError:
+        _fail(origin, "is a directory, not a project file")
     except OSError as e:
         _fail(origin, f"cannot read the file ({_one_line(str(e.strerror))})")
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return os.fdopen(fd, "rb")
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        _fail(origin, "is a directory, not a project file")
+    _fail(origin, "is not a regular file (a device, pipe or socket), so not a project file")
 
 
-def _read_bare(path: Path, origin: str) -> bytes:
-    """The bytes of a file that should be project.json itself."""
+def _is_zip(f: IO[bytes], origin: str) -> bool:
+    """Whether the file starts with a zip signature."""
     try:
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            _fail(origin, f"file is over the {MAX_MEMBER_BYTES}-byte limit")
-        raw = path.read_bytes()
+        signature = f.read(2)
+        f.seek(0)
     except OSError as e:
         _fail(origin, f"cannot read the file ({_one_line(str(e.strerror))})")
+    return signature == b"PK"
+
+
+def _read_bare(f: IO[bytes], origin: str) -> bytes:
+    """The bytes of a file that should be project.json itself, refused past MAX_MEMBER_BYTES."""
+    try:
+        if os.fstat(f.fileno()).st_size > MAX_MEMBER_BYTES:
+            _fail(origin, f"file is over the {MAX_MEMBER_BYTES}-byte limit")
+        raw = f.read(MAX_MEMBER_BYTES + 1)  # the file may have grown since
+    except OSError as e:
+        _fail(origin, f"cannot read the file ({_one_line(str(e.strerror))})")
+    if len(raw) > MAX_MEMBER_BYTES:
+        _fail(origin, f"file is over the {MAX_MEMBER_BYTES}-byte limit")
     if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         _fail(origin, "neither an .sb3 (zip) nor a project.json (JSON)")
     return raw
 
 
-def _open_zip(path: Path, origin: str) -> zipfile.ZipFile:
-    """The file opened as a zip archive."""
+def _open_zip(f: IO[bytes], origin: str) -> zipfile.ZipFile:
+    """The file opened as a zip archive, once its size and its count of members are checked."""
     try:
-        return zipfile.ZipFile(path)
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            _fail(origin, f"the .sb3 is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+        members = _zip_member_count(f)
+        if members is not None and members > MAX_ZIP_MEMBERS:
+            _fail(origin, f"the zip lists {members} files, over the limit of {MAX_ZIP_MEMBERS}")
+        return zipfile.ZipFile(f)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
         _fail(origin, f"not a valid .sb3 zip ({_one_line(str(e))})")
+
+
+_END_OF_DIRECTORY = struct.Struct("<4s4H2LH")  # the zip's last record: counts and sizes
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")  # just before it in a zip64 file: where its own one is
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")
+
+
+def _zip_member_count(f: IO[bytes]) -> int | None:
+    """How many files the zip's directory lists (read before zipfile loads it), or None if unclear."""
+    f.seek(0, os.SEEK_END)
+    size = f.tell()
+    tail_start = max(0, size - _END_OF_DIRECTORY.size - 65_535)  # the record ends with a comment
+    f.seek(tail_start)
+    tail = f.read()
+    f.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _END_OF_DIRECTORY.size:
+        return None  # zipfile will say what is wrong
+    count = _END_OF_DIRECTORY.unpack_from(tail, at)[4]
+    if count != 0xFFFF or at < _ZIP64_LOCATOR.size:
+        return int(count)
+    signature, _, offset, _ = _ZIP64_LOCATOR.unpack_from(tail, at - _ZIP64_LOCATOR.size)
+    if signature != b"PK\x06\x07" or offset > size - _ZIP64_END.size:
+        return None
+    f.seek(offset)
+    record = f.read(_ZIP64_END.size)
+    f.seek(0)
+    return int(_ZIP64_END.unpack(record)[7]) if record[:4] == b"PK\x06\x06" else None
 
 
 def _project_member(archive: zipfile.ZipFile, origin: str) -> zipfile.ZipInfo:
@@ -220,7 +306,10 @@ def _project_member(archive: zipfile.ZipFile, origin: str) -> zipfile.ZipInfo:
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes:
-    """One zip member's bytes, refused before reading if its header claims too much."""
+    """One zip member's bytes, refused before reading if its header claims too much.
+
+    zipfile stops at the size the header gives, so a member cannot inflate past it.
+    """
     where = f"{origin}: zip member {_q(info.filename)}"
     if info.file_size > MAX_MEMBER_BYTES:
         _fail(
@@ -236,20 +325,77 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -
     return data
 
 
+# ## Parsing JSON
+
+_JSON_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"]*"')  # once escapes are gone, a string ends at its next quote
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
 def _parse_json(raw: bytes, where: str) -> Any:
     """The parsed JSON document, or an error that says where the syntax broke."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         _fail(where, f"not JSON: invalid UTF-8 at byte {e.start}")
+    return parse_json_text(text, where)
+
+
+def parse_json_text(text: str, where: str) -> Any:
+    """Parse JSON as JavaScript's JSON.parse would accept it, within MAX_JSON_DEPTH.
+
+    NaN and Infinity are not JSON, and a number too big for a double would be Infinity in
+    JavaScript and a giant integer here, so all three are refused.
+    """
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        _fail(
+            where,
+            f"invalid JSON: nested too deeply ({depth} levels, over the limit of {MAX_JSON_DEPTH})",
+        )
     try:
-        return json.loads(text)
+        return json.loads(
+            text,
+            parse_constant=lambda name: _fail(where, f"invalid JSON: {name} is not a JSON number"),
+            parse_int=lambda digits: _json_int(digits, where),
+            parse_float=lambda digits: _json_float(digits, where),
+        )
     except json.JSONDecodeError as e:
         _fail(where, f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
-    except RecursionError:
+    except RecursionError:  # not reached within MAX_JSON_DEPTH; kept should the limit be raised
         _fail(where, "invalid JSON: nested too deeply")
-    except ValueError as e:  # e.g. an integer literal past Python's digit limit
+    except ValueError as e:
         _fail(where, f"invalid JSON: {_one_line(str(e))}")
+
+
+def json_depth(text: str) -> int:
+    """How deep arrays and objects nest in a JSON text (found without recursion, as json.loads has)."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", _JSON_ESCAPE.sub("", text)))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def _json_int(digits: str, where: str) -> int:
+    # A long literal is refused unread: Python's int() itself stops at 4,300 digits.
+    value = int(digits) if len(digits) < 320 else None
+    if value is None or not -_DOUBLE_BOUND < value < _DOUBLE_BOUND:
+        _fail(where, f"invalid JSON: the number {_cut(digits, 20)} is too big for a double")
+    return value
+
+
+def _json_float(digits: str, where: str) -> float:
+    value = float(digits)
+    if math.isinf(value):
+        _fail(where, f"invalid JSON: the number {_cut(digits, 20)} is too big for a double")
+    return value
+
+
+# Integers at least this big round to Infinity as doubles (2**1024 less half an ulp of the largest).
+_DOUBLE_BOUND = 2**1024 - 2**970
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # ## JSON → Project
@@ -266,15 +412,36 @@ def project_from_json(
     raw_targets = data.get("targets")
     if not isinstance(raw_targets, list) or not raw_targets:
         _fail(origin, "not a Scratch 3 project: no 'targets' list")
+    _check_counts(raw_targets, origin)
     targets = tuple(_target(raw, index, origin) for index, raw in enumerate(raw_targets))
     _check_one_stage_first(targets, origin)
     return Project(
         targets=targets,
         monitors=tuple(_list_of(data, "monitors", dict, "objects", origin)),
         extensions=tuple(_list_of(data, "extensions", str, "strings", origin)),
-        meta=copy.deepcopy(_object(data.get("meta", {"semver": "3.0.0"}), origin, "'meta'")),
+        meta=_copy(
+            _object(data.get("meta", {"semver": "3.0.0"}), origin, "'meta'"), origin, "'meta'"
+        ),
         name=name,
     )
+
+
+def _check_counts(raw_targets: list[Any], origin: str) -> None:
+    """Refuse more targets, blocks or declarations than MAX_TARGETS, MAX_BLOCKS, MAX_DECLARATIONS."""
+    if len(raw_targets) > MAX_TARGETS:
+        _fail(origin, f"{len(raw_targets)} targets, over the limit of {MAX_TARGETS}")
+    counts = {"blocks": 0, "declarations": 0}
+    for raw in raw_targets:
+        if not isinstance(raw, dict):
+            continue  # _target says what is wrong
+        for key in ("blocks", "variables", "lists", "broadcasts"):
+            entries = raw.get(key)
+            if isinstance(entries, dict):
+                counts["blocks" if key == "blocks" else "declarations"] += len(entries)
+    for what, limit in (("blocks", MAX_BLOCKS), ("declarations", MAX_DECLARATIONS)):
+        if counts[what] > limit:
+            noun = "blocks" if what == "blocks" else "variables, lists and broadcasts"
+            _fail(origin, f"{counts[what]} {noun}, over the limit of {limit}")
 
 
 def _check_one_stage_first(targets: tuple[Target, ...], origin: str) -> None:
@@ -291,7 +458,30 @@ def _list_of(data: Mapping[str, Any], key: str, kind: type, noun: str, origin: s
     raw = data.get(key, [])
     if not isinstance(raw, list) or not all(isinstance(item, kind) for item in raw):
         _fail(origin, f"{key!r} must be an array of {noun}")
-    return copy.deepcopy(raw)
+    return _copy(raw, origin, repr(key))
+
+
+def _copy(raw: Any, where: str, what: str) -> Any:
+    """A deep copy of JSON data, refused if nested past MAX_JSON_DEPTH; made without recursion."""
+    if not isinstance(raw, dict | list):
+        return raw
+    top: dict[Any, Any] | list[Any] = {} if isinstance(raw, dict) else []
+    todo = [(raw, top, 1)]
+    while todo:
+        source, copied, depth = todo.pop()
+        if depth > MAX_JSON_DEPTH:
+            _fail(where, f"{what} is nested too deeply (over the limit of {MAX_JSON_DEPTH} levels)")
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, value in items:
+            if isinstance(value, dict | list):
+                inner: dict[Any, Any] | list[Any] = {} if isinstance(value, dict) else []
+                todo.append((value, inner, depth + 1))
+                value = inner
+            if isinstance(copied, dict):
+                copied[key] = value
+            else:
+                copied.append(value)
+    return top
 
 
 def _object(raw: object, where: str, what: str) -> dict[str, Any]:
@@ -313,8 +503,11 @@ def _array(raw: object, where: str, what: str, lengths: tuple[int, ...]) -> list
 
 def _brief(raw: object) -> str:
     """A short JSON rendering of a bad value for an error message."""
-    text = _one_line(json.dumps(raw, ensure_ascii=False, default=str))
-    return text if len(text) <= 60 else text[:57] + "..."
+    try:
+        text = _one_line(json.dumps(raw, ensure_ascii=False, default=str))
+    except (RecursionError, ValueError):  # nested too deeply to show
+        return ""
+    return _cut(text, 60)
 
 
 def _string(raw: object, where: str, what: str) -> str:
@@ -348,7 +541,7 @@ def _double(raw: int | float) -> float:
     try:
         return float(raw)
     except OverflowError:
-        return math.copysign(math.inf, raw)
+        return math.inf if raw > 0 else -math.inf
 
 
 def _value(raw: object, where: str, what: str) -> Value:
@@ -374,7 +567,9 @@ def _target(raw: object, index: int, origin: str) -> Target:
         broadcasts=_broadcasts(_object(obj.get("broadcasts", {}), where, "'broadcasts'"), where),
         blocks=_blocks(_object(obj.get("blocks", {}), where, "'blocks'"), where),
         layer_order=_layer_order(obj.get("layerOrder", index), where),
-        extra={k: copy.deepcopy(v) for k, v in obj.items() if k not in _MODELLED_TARGET_KEYS},
+        extra={
+            k: _copy(v, where, repr(k)) for k, v in obj.items() if k not in _MODELLED_TARGET_KEYS
+        },
     )
 
 
@@ -414,6 +609,8 @@ def _lists(raw: dict[str, Any], where: str) -> dict[str, ListVar]:
         name, items = _array(entry, here, "the entry", (2,))
         if not isinstance(items, list):
             _fail(here, f"the items must be an array, not {_json_type(items)}")
+        if len(items) > MAX_LIST_ITEMS:
+            _fail(here, f"{len(items)} items, over the limit of {MAX_LIST_ITEMS}")
         values = tuple(_value(item, here, "an item") for item in items)
         out[list_id] = ListVar(list_id, _string(name, here, "the name"), values)
     return out
@@ -436,6 +633,7 @@ def _blocks(raw: dict[str, Any], where: str) -> dict[str, Block]:
     _check_links(blocks, where)
     _check_acyclic(blocks, _child_ids, where, "next/input links")
     _check_acyclic(blocks, lambda b: [b.parent] if b.parent else [], where, "parent links")
+    _check_nesting(blocks, where)
     return blocks
 
 
@@ -466,8 +664,52 @@ def _block(block_id: str, raw: object, target_where: str) -> Block:
 
 
 def _mutation(raw: object, where: str) -> dict[str, Any] | None:
-    """A block's mutation, kept verbatim (procedure strings stay JSON-encoded strings)."""
-    return None if raw is None else copy.deepcopy(_object(raw, where, "'mutation'"))
+    """A block's mutation, kept verbatim (procedure strings stay JSON-encoded strings), checked."""
+    if raw is None:
+        return None
+    mutation: dict[str, Any] = _copy(_object(raw, where, "'mutation'"), where, "'mutation'")
+    procedure_arguments(mutation, where)
+    return mutation
+
+
+def procedure_arguments(
+    mutation: Mapping[str, Any], where: str
+) -> tuple[list[str], list[str], list[Value]]:
+    """A custom block's argument names, ids and defaults: JSON arrays its mutation holds as strings.
+
+    An absent key gives []. InputFileError naming `where` if one is not a string holding an array
+    of the right items (names and ids: strings; defaults: strings, numbers, booleans or null), or
+    if a prototype has not as many names as ids.
+    """
+    names = _argument_array(mutation, "argumentnames", where)
+    ids = _argument_array(mutation, "argumentids", where)
+    defaults = _argument_array(mutation, "argumentdefaults", where)
+    if "argumentnames" in mutation and "argumentids" in mutation and len(names) != len(ids):
+        _fail(where, f"the mutation has {len(names)} argument names for {len(ids)} argument ids")
+    return names, ids, defaults
+
+
+_ARGUMENT_ITEMS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "argumentnames": (str, "strings"),
+    "argumentids": (str, "strings"),
+    "argumentdefaults": ((str, int, float, type(None)), "strings, numbers, booleans or null"),
+}
+
+
+def _argument_array(mutation: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    if key not in mutation:
+        return []
+    what = f"the mutation's {key!r}"
+    text = mutation[key]
+    if not isinstance(text, str):
+        _fail(where, f"{what} must be a string holding a JSON array, not {_json_type(text)}")
+    items = parse_json_text(text, f"{where}: {what}")
+    kinds, noun = _ARGUMENT_ITEMS[key]
+    if not isinstance(items, list) or not all(isinstance(item, kinds) for item in items):
+        _fail(where, f"{what} must hold a JSON array of {noun}, not {_brief(items)}")
+    if len(items) > MAX_ARGUMENTS:
+        _fail(where, f"{what} has {len(items)} arguments, over the limit of {MAX_ARGUMENTS}")
+    return items
 
 
 def _loose_reporter(block_id: str, raw: list[Any], where: str) -> Block:
@@ -489,7 +731,9 @@ def _loose_reporter(block_id: str, raw: list[Any], where: str) -> Block:
 
 def _kind(raw: object) -> int:
     """A compact-array kind as an int; 0 (no kind) if it is not a whole number."""
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not float(raw).is_integer():
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if not isinstance(raw, float) or not raw.is_integer():
         return 0
     return int(raw)
 
@@ -555,6 +799,44 @@ def _check_links(blocks: Mapping[str, Block], where: str) -> None:
             if isinstance(link, str) and link not in blocks:
                 _fail(
                     f"{where}: block {_q(block.id)}", f"{what} points at missing block {_q(link)}"
+                )
+
+
+def _check_nesting(blocks: Mapping[str, Block], where: str) -> None:
+    """Refuse reporters nested past MAX_NESTING, or inputs that unfold past MAX_UNFOLDED blocks.
+
+    A block used as an input in two places is run in both, so a chain of such blocks doubles the
+    work at each link; the unfolded count is what a run would evaluate. Acyclic links assumed.
+    """
+    depth: dict[str, int] = {}  # reporters nested in a block's value inputs, itself included
+    size: dict[str, int] = {}  # blocks in its inputs, counted once per use, itself included
+    for root in blocks:
+        todo = [root]
+        while todo:
+            block_id = todo[-1]
+            if block_id in depth:
+                todo.pop()
+                continue
+            inputs = [(name, inp.slot) for name, inp in blocks[block_id].inputs.items()]
+            waiting = [s for _, s in inputs if isinstance(s, str) and s not in depth]
+            if waiting:
+                todo.extend(waiting)
+                continue
+            todo.pop()
+            nested = [depth[s] for n, s in inputs if isinstance(s, str) and n not in STACK_INPUTS]
+            depth[block_id] = 1 + max(nested, default=0)
+            unfolded = 1 + sum(size[s] for _, s in inputs if isinstance(s, str))
+            size[block_id] = min(unfolded, MAX_UNFOLDED + 1)
+            if depth[block_id] > MAX_NESTING:
+                _fail(
+                    f"{where}: block {_q(block_id)}",
+                    f"has reporters nested over {MAX_NESTING} deep",
+                )
+            if size[block_id] > MAX_UNFOLDED:
+                _fail(
+                    f"{where}: block {_q(block_id)}",
+                    f"has inputs that unfold to over {MAX_UNFOLDED} blocks "
+                    "(blocks used as inputs in more than one place)",
                 )
 
 

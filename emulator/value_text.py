@@ -37,13 +37,15 @@ def cut(text: str, width: int) -> str:
 
 
 def safe_text(text: str, width: int = 0) -> str:
-    """A name or path read from a file, fit for a terminal: control characters escaped as in a value, long text cut.
+    """A name or path read from a file, fit for one terminal line: control and format characters and
+    lone surrogates shown by code, long text cut. Unlike a value it is not quoted.
 
-    Unlike a value it is not quoted, so quotes and backslashes stay as they are.
+    Only the part that can be shown is looked at, so a megabyte of text costs no more than a line.
     """
-    if not text.isprintable():  # printable text has no control characters: most names skip the loop
-        text = "".join(_control(c) for c in text)
-    return cut(text, width)
+    shown = text[: width + 1] if width else text
+    if not shown.isprintable():  # printable text has nothing to escape: most names skip the loop
+        shown = "".join(_control(c) for c in shown)
+    return cut(shown, width)
 
 
 def _escape(c: str) -> str:

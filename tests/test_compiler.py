@@ -146,7 +146,11 @@ def test_programs_run_the_same(project: Project) -> None:
 @settings(
     max_examples=150,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(program=strategies.fuzz_programs())
 # Found by Hypothesis: a custom block that ends waiting, called last in a script.

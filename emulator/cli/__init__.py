@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import entry_points
 from typing import Protocol
 
 from emulator import __version__
 from emulator.cli import debugging, running, traces
 from emulator.cli.argtypes import OneLineParser
-from emulator.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_STOPPED
+from emulator.cli.exits import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_RUN_STOPPED,
+)
 from emulator.cli.targets import no_extra
 from emulator.errors import EmulatorError, ProgramError
+from emulator.value_text import safe_text
 
 EXTRA_COMMANDS = "scratch_emu.commands"
+DEBUG_VARIABLE = "SCRATCH_EMU_DEBUG"  # set to 1: a failure shows its traceback, as --debug does
+ERROR_WIDTH = 500  # characters of an error line: a megabyte-long name must not fill the terminal
 
 Handler = Callable[[argparse.Namespace, list[str]], int]
 
@@ -37,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Every subcommand: this package's, then those installed packages add."""
     parser = OneLineParser(prog="scratch-emu", description="Run and debug Scratch 3 programs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"show the traceback of a failure (or set {DEBUG_VARIABLE}=1)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for module in (running, debugging, traces):
         module.register(sub)
@@ -57,11 +73,18 @@ def _extra_handler(command: ExtraCommand) -> Handler:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the scratch-emu command."""
+    """Entry point of the scratch-emu command: one line on stderr for any failure, never a traceback.
+
+    The status says whose fault it was: 2 for input that cannot be used, 3 for a bug of ours. The
+    traceback is shown only with --debug or SCRATCH_EMU_DEBUG=1.
+    """
+    debug = os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
     try:
         args, extra = build_parser().parse_known_args(argv)
+        debug = debug or args.debug
         handler: Handler = args.handler
-        return handler(args, extra)
+        with _printable_stdout():
+            return handler(args, extra)
     except KeyboardInterrupt:
         print("scratch-emu: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -69,9 +92,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): stop quietly, and keep Python from complaining on exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except ProgramError as exc:
-        print(f"scratch-emu: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except EmulatorError as exc:
-        print(f"scratch-emu: stopped: {exc}", file=sys.stderr)
-        return EXIT_RUN_STOPPED
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        status, line = _failure(exc)
+        print(f"scratch-emu: {safe_text(line, ERROR_WIDTH)}", file=sys.stderr)
+        return status
+
+
+def _failure(exc: Exception) -> tuple[int, str]:
+    """The exit status and the message for an exception that reached main()."""
+    if isinstance(exc, ProgramError):
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    if isinstance(exc, EmulatorError):
+        return EXIT_RUN_STOPPED, f"stopped: {exc}"
+    if isinstance(exc, OSError):  # a path the user gave: unreadable, missing, in a closed folder
+        name = exc.filename
+        where = (
+            "" if name is None else f"{os.fsdecode(name) if isinstance(name, bytes) else name}: "
+        )
+        return EXIT_BAD_INPUT, f"error: {where}{exc.strerror or exc}"
+    if isinstance(exc, UnicodeError):  # text in a file or an argument that is not what it claims
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    if isinstance(exc, MemoryError):
+        return EXIT_BAD_INPUT, "error: out of memory: the input is too big for this machine"
+    return EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc}, please report"
+
+
+@contextlib.contextmanager
+def _printable_stdout() -> Iterator[None]:
+    """Write what the program says even if it holds characters the terminal cannot encode.
+
+    A project's text may hold a lone surrogate (valid JSON, "\\ud800"), which no encoding can
+    write: it is printed as a backslash escape instead of ending the run with UnicodeEncodeError.
+    """
+    stdout = sys.stdout
+    if not isinstance(stdout, io.TextIOWrapper):
+        yield
+        return
+    errors = stdout.errors
+    stdout.reconfigure(errors="backslashreplace")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError, OSError):  # closed meanwhile, or the pipe broke
+            stdout.reconfigure(errors=errors)

@@ -9,9 +9,8 @@ sprite at run time instead; the emulator follows the pinned official VM.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Container, Iterator
+from dataclasses import dataclass, field, replace
 
 from emulator.project import (
     BROADCAST,
@@ -34,39 +33,63 @@ PRIMITIVE_TYPES = {VARIABLE: SCALAR, LIST: LIST_TYPE, BROADCAST: BROADCAST_TYPE}
 
 @dataclass
 class _Stage:
-    """The stage's declarations while references are being repaired."""
+    """The stage's declarations while references are being repaired, indexed by type and name."""
 
     variables: dict[str, Variable]
     lists: dict[str, ListVar]
     broadcasts: dict[str, str]
+    first_ids: dict[str, dict[str, str]]  # type -> name -> the first stage id with that name
+    taken: dict[str, set[str]]  # type -> names a new global of that type must not reuse
+    counters: dict[str, dict[str, int]] = field(default_factory=dict)  # unused_name's, by type
 
-    def names(self, kind: str) -> dict[str, str]:
-        """id -> name of the stage's declarations of one type."""
-        if kind == SCALAR:
-            return {i: v.name for i, v in self.variables.items()}
-        if kind == LIST_TYPE:
-            return {i: v.name for i, v in self.lists.items()}
-        return dict(self.broadcasts)
+    @classmethod
+    def of(cls, project: Project) -> _Stage:
+        """The stage's declarations, and the names sprites use (a new global must not take them)."""
+        stage = project.stage
+        declared = {
+            SCALAR: {i: v.name for i, v in stage.variables.items()},
+            LIST_TYPE: {i: v.name for i, v in stage.lists.items()},
+            BROADCAST_TYPE: dict(stage.broadcasts),
+        }
+        taken = {kind: set(names.values()) for kind, names in declared.items()}
+        for sprite in project.sprites():
+            taken[SCALAR].update(v.name for v in sprite.variables.values())
+            taken[LIST_TYPE].update(v.name for v in sprite.lists.values())
+        first_ids: dict[str, dict[str, str]] = {kind: {} for kind in declared}
+        for kind, names in declared.items():
+            for ref_id, name in names.items():
+                first_ids[kind].setdefault(name, ref_id)
+        return cls(
+            dict(stage.variables), dict(stage.lists), dict(stage.broadcasts), first_ids, taken
+        )
 
-    def create(self, ref_id: str, name: str, kind: str) -> None:
-        """Declare a new global with this id (a scalar starts at 0, a list empty, a message as its name)."""
+    def declares(self, ref_id: str) -> bool:
+        """Whether the stage has a variable, list or message with this id."""
+        return ref_id in self.variables or ref_id in self.lists or ref_id in self.broadcasts
+
+    def create(self, ref_id: str, name: str, kind: str) -> str:
+        """Declare a new global with this id and a name no declaration of its type has yet.
+
+        A scalar starts at 0, a list empty, a message as its name. Returns the name given.
+        """
+        fresh = unused_name(name, self.taken[kind], self.counters.setdefault(kind, {}))
         if kind == SCALAR:
-            self.variables[ref_id] = Variable(ref_id, name, 0.0)
+            self.variables[ref_id] = Variable(ref_id, fresh, 0.0)
         elif kind == LIST_TYPE:
-            self.lists[ref_id] = ListVar(ref_id, name, ())
+            self.lists[ref_id] = ListVar(ref_id, fresh, ())
         else:
-            self.broadcasts[ref_id] = name
+            self.broadcasts[ref_id] = fresh
+        self.taken[kind].add(fresh)
+        self.first_ids[kind].setdefault(fresh, ref_id)
+        return fresh
 
 
 def reconcile_references(project: Project) -> Project:
     """The project as the official VM holds it after loading: every referenced id declared somewhere."""
-    stage_target = project.stage
-    stage = _Stage(
-        dict(stage_target.variables), dict(stage_target.lists), dict(stage_target.broadcasts)
-    )
+    stage = _Stage.of(project)
     fixes: dict[str, dict[str, tuple[str, str]]] = {}
     for target in project.targets:
-        fixes[target.name] = _repairs(project, target, stage)
+        fixes[target.name] = _repairs(target, stage)
     if not any(fixes.values()):
         return project
     targets = []
@@ -97,51 +120,45 @@ def _references(target: Target) -> Iterator[tuple[str, str, str]]:
                     yield _key(slot.ref_id), str(slot.value), PRIMITIVE_TYPES[slot.kind]
 
 
-def _declared(project: Project, target: Target, stage: _Stage, ref_id: str) -> bool:
+def _declared(target: Target, stage: _Stage, ref_id: str) -> bool:
     # lookupVariableById: this target's variables of any type, then the stage's.
     own = ref_id in target.variables or ref_id in target.lists or ref_id in target.broadcasts
-    return own or ref_id in stage.variables or ref_id in stage.lists or ref_id in stage.broadcasts
+    return own or stage.declares(ref_id)
 
 
-def _repairs(project: Project, target: Target, stage: _Stage) -> dict[str, tuple[str, str]]:
+def _repairs(target: Target, stage: _Stage) -> dict[str, tuple[str, str]]:
     """Dangling id -> (new id, new name) for one target, declaring globals on the stage as needed."""
     repairs: dict[str, tuple[str, str]] = {}
     created: dict[tuple[str, str], tuple[str, str]] = {}
     for ref_id, name, kind in _references(target):
-        if ref_id in repairs or _declared(project, target, stage, ref_id):
+        if ref_id in repairs or _declared(target, stage, ref_id):
             continue
-        same_name = [i for i, n in stage.names(kind).items() if n == name]
-        if same_name:
-            repairs[ref_id] = (same_name[0], name)
+        same_name = stage.first_ids[kind].get(name)
+        if same_name is not None:
+            repairs[ref_id] = (same_name, name)
         elif (kind, name) in created:
-            repairs[ref_id] = created[
-                (kind, name)
-            ]  # two dangling refs to "score" meant one variable
+            # Two dangling references to "score" meant one variable.
+            repairs[ref_id] = created[(kind, name)]
         else:
-            fresh = unused_name(name, _all_names(project, stage, kind))
-            stage.create(ref_id, fresh, kind)
+            fresh = stage.create(ref_id, name, kind)
             created[(kind, name)] = repairs[ref_id] = (ref_id, fresh)
     return repairs
 
 
-def _all_names(project: Project, stage: _Stage, kind: str) -> list[str]:
-    names = list(stage.names(kind).values())
-    for t in project.sprites():
-        if kind == SCALAR:
-            names += [v.name for v in t.variables.values()]
-        elif kind == LIST_TYPE:
-            names += [v.name for v in t.lists.values()]
-    return names
+def unused_name(name: str, existing: Container[str], counters: dict[str, int] | None = None) -> str:
+    """StringUtil.unusedName: the name itself if free, else its stem with the lowest free number from 2.
 
-
-def unused_name(name: str, existing: list[str]) -> str:
-    """StringUtil.unusedName: the name itself if free, else its stem with the lowest free number from 2."""
+    With `counters`, kept between calls while `existing` only grows, the search for a stem starts
+    where the last one ended (every number below it is taken), so many calls stay linear.
+    """
     if name not in existing:
         return name
-    stem = re.sub(r"\d+$", "", name)
-    i = 2
+    stem = name.rstrip("0123456789")  # withoutTrailingDigits: ASCII digits, in linear time
+    i = 2 if counters is None else counters.get(stem, 2)
     while f"{stem}{i}" in existing:
         i += 1
+    if counters is not None:
+        counters[stem] = i
     return f"{stem}{i}"
 
 
