@@ -55,7 +55,7 @@ SPRITE_BLOCKS = ("motion_", "looks_", "pen_", "control_create_clone", "control_d
 BUBBLES = ("looks_say", "looks_think")  # looks blocks that touch no sprite state
 
 
-def _sprite_block(opcode: str) -> bool:
+def sprite_block(opcode: str) -> bool:
     """Whether a block reads or changes a sprite's state, the pen or clones."""
     return opcode.startswith(SPRITE_BLOCKS) and not opcode.startswith(BUBBLES)
 
@@ -94,9 +94,9 @@ def _hands_over_a_wait(node: object) -> bool:
     """
     if isinstance(node, FallbackStmt):
         spec = TABLE.get(node.info.opcode)
-        return spec is None or spec.yields or _sprite_block(node.info.opcode)
+        return spec is None or spec.yields or sprite_block(node.info.opcode)
     if isinstance(node, FallbackExpr):
-        return _sprite_block(node.opcode)
+        return sprite_block(node.opcode)
     if isinstance(node, tuple | list):
         return any(_hands_over_a_wait(n) for n in node)
     if is_dataclass(node) and not isinstance(node, type):
