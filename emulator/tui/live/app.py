@@ -29,7 +29,7 @@ from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
-from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
@@ -47,6 +47,8 @@ LIVE_REFRESH_S = (
 
 class DebuggerApp(Responsive):
     """The inspector: script, block, variables, lists and slices, events; the session does the work."""
+
+    painter: Painter  # the panes it paints
 
     CSS_PATH = Path(__file__).parent.parent / "shared" / "debugger.tcss"
     TITLE = "scratch-emu debug"
@@ -440,19 +442,6 @@ class DebuggerApp(Responsive):
         self.query_one(EventsView).focus_filter()
 
     # ## Lists and slices
-
-    def action_mode(self) -> None:
-        self.show_bottom("heatmap")
-        mode = self.painter.next_mode()
-        self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
-
-    def action_slice(self, delta: int) -> None:
-        self.show_bottom("heatmap")
-        self.painter.show_slice(self.painter.slice_index + delta)
-
-    def action_next_list(self) -> None:
-        self.show_bottom("list")
-        self.painter.next_list()
 
     # ## Palette, help, quit
 

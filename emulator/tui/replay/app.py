@@ -30,7 +30,7 @@ from emulator.tui.replay.painter import ReplayPainter
 from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
-from emulator.tui.shared.heatmap import MODE_TITLES, Heatmap
+from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
@@ -47,6 +47,8 @@ TUI = Path(__file__).parent.parent
 
 class ReplayApp(Responsive):
     """Time travel over a trace: a timeline, the write and its block, variables, lists and slices as they were."""
+
+    painter: ReplayPainter  # the panes it paints
 
     CSS_PATH = [TUI / "shared" / "debugger.tcss", TUI / "replay" / "replay.tcss"]
     TITLE = "scratch-emu replay"
@@ -251,19 +253,6 @@ class ReplayApp(Responsive):
         then()
 
     # ## Lists, slices, the mark
-
-    def action_mode(self) -> None:
-        self.show_bottom("heatmap")
-        mode = self.painter.next_mode()
-        self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
-
-    def action_slice(self, delta: int) -> None:
-        self.show_bottom("heatmap")
-        self.painter.show_slice(self.painter.slice_index + delta)
-
-    def action_next_list(self) -> None:
-        self.show_bottom("list")
-        self.painter.next_list()
 
     def action_mark(self) -> None:
         self.set_mark(self.position)

@@ -9,6 +9,9 @@ from textual.app import App
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
+from emulator.tui.shared.data_panes import DataPanes
+from emulator.tui.shared.heatmap import MODE_TITLES
+
 # Screen classes by terminal size; debugger.tcss lays the panes out for each.
 HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-medium"), (160, "-wide")]
 VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-normal"), (45, "-tall")]
@@ -21,7 +24,9 @@ class TooSmall(Static):
 
 
 class Responsive(App[Any]):
-    """An inspector whose layout follows the terminal's size."""
+    """An inspector whose layout follows the terminal's size, with the keys of its data panes."""
+
+    painter: DataPanes
 
     HORIZONTAL_BREAKPOINTS = HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
@@ -64,6 +69,24 @@ class Responsive(App[Any]):
             self.screen.minimize()
         elif self.focused is not None:
             self.screen.maximize(self.focused)
+
+    # ## The data panes' keys (both inspectors have a `painter`, the DataPanes they paint)
+
+    def action_mode(self) -> None:
+        """The next heatmap mode."""
+        self.show_bottom("heatmap")
+        mode = self.painter.next_mode()
+        self.notify(f"heatmap: {MODE_TITLES[mode]}", timeout=2)
+
+    def action_slice(self, delta: int) -> None:
+        """The previous or next named slice."""
+        self.show_bottom("heatmap")
+        self.painter.show_slice(self.painter.slice_index + delta)
+
+    def action_next_list(self) -> None:
+        """The next list in the list table."""
+        self.show_bottom("list")
+        self.painter.next_list()
 
     def action_goto_item(self) -> None:
         """Ask for an item number and move the list table's cursor there."""
