@@ -1,10 +1,17 @@
 """Hypothesis strategies for Scratch values, shared by every test module."""
 
 import functools
+import json
 import math
+import struct
+import zlib
+from dataclasses import dataclass, replace
 
+import numpy as np
 from hypothesis import strategies as st
 
+from emulator.opcodes import Opcode
+from emulator.trace import codec
 from emulator.values import Value, number_to_string
 from tests.conformance.cases._fuzz import BACKDROPS, COSTUMES
 
@@ -677,16 +684,6 @@ def fuzz_programs(draw: st.DrawFn) -> dict:
 # format.TraceWriter computes them), its contents are not. The strategies mutate a base trace the
 # test records, so most mutations reach past the first check into the fields behind it.
 
-# Imported here, not at the top, so that this section stays one block that merges cleanly.
-import json  # noqa: E402
-import struct  # noqa: E402
-import zlib  # noqa: E402
-from dataclasses import dataclass, replace  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from emulator.trace import codec  # noqa: E402
-
 TRACE_PREAMBLE = 12
 CHUNK_HEAD = struct.Struct("<4sBBHIIQIQ")  # format.CHUNK without its trailing header CRC
 CHUNK_KIND_CODES = b"HTSEZ"
@@ -844,7 +841,7 @@ def _deep(depth: int) -> bytes:
 
 
 @st.composite
-def hostile_json(draw: st.DrawFn, raw: bytes) -> bytes:
+def hostile_json_chunk(draw: st.DrawFn, raw: bytes) -> bytes:
     """JSON contents for a JSON chunk: the real document mutated, any JSON, deep nesting, or not JSON."""
     how = draw(st.sampled_from(["mutate", "mutate", "mutate", "any", "deep", "bytes"]))
     if how == "mutate":
@@ -927,7 +924,7 @@ def hostile_payload(draw: st.DrawFn, chunk: StoredChunk) -> StoredChunk:
     raw = chunk.raw()
     if chunk.kind in (ord("S"), ord("E")):
         return chunk.with_raw(draw(hostile_columns(raw)))
-    return chunk.with_raw(draw(hostile_json(raw)))
+    return chunk.with_raw(draw(hostile_json_chunk(raw)))
 
 
 @st.composite
@@ -1003,3 +1000,300 @@ def hostile_traces(draw: st.DrawFn, base: bytes) -> bytes:
         )
         chunks[i] = draw(rewrite(chunks[i]))
     return join_trace(preamble, chunks)
+
+
+# ## Hostile projects
+#
+# project.json documents as an attacker or a broken tool might write them, for the loader, linker,
+# runtime and debugger (tests/test_sb3_hostile.py): any shape (missing, extra and mistyped keys),
+# any depth, numbers a double cannot hold, strings with surrogates, control characters or a
+# megabyte of text, links that loop (next, parent, an input that is its own block), and sizes at
+# the limits. Mostly the shape scratch-vm writes, so the runtime and the debugger get to run.
+
+HOSTILE_NUMBERS = [0, -0.0, 1, -1, 1.5, 2**53 + 1, 10**30, 1e308, -1e308, 5e-324, 10**400]
+HOSTILE_NUMBERS += [-(10**400), math.inf, -math.inf, math.nan]
+HOSTILE_TEXTS = [*TRICKY_STRINGS, "\x00", "\x1b[2J", "a\nb", "\r", "\ud800", "\udfff\ud800", "%s"]
+HOSTILE_TEXTS += ["%b", "%n", "f %s %b", "[", "]]]", "{", '"', "\\", "__proto__", "constructor"]
+HOSTILE_IDS = ["a", "b", "c", "d", "0", "1", "10", "\ud800", "", "a" * 300]
+HOSTILE_INPUT_NAMES = ["STRING1", "STRING2", "NUM1", "NUM2", "OPERAND1", "OPERAND2", "CONDITION"]
+HOSTILE_INPUT_NAMES += ["SUBSTACK", "SUBSTACK2", "MESSAGE", "TIMES", "INDEX", "ITEM", "VALUE"]
+HOSTILE_INPUT_NAMES += ["custom_block", "FROM", "TO", "LETTER", "STRING", "NUM", "DURATION", "arg1"]
+HOSTILE_FIELD_NAMES = ["VARIABLE", "LIST", "BROADCAST_OPTION", "OPERATOR", "STOP_OPTION", "VALUE"]
+HOSTILE_OPCODES = [op.value for op in Opcode] + ["", "x_y", "pen_clear", "procedures_call"]
+HOSTILE_HATS = ["event_whenflagclicked"] * 8 + ["event_whenbroadcastreceived"]
+HOSTILE_PROCCODES = ["f %s", "f %s %b", "g", "f %s", "%s", "%b %n"]
+
+
+@functools.cache
+def hostile_strings() -> st.SearchStrategy[str]:
+    """Tricky text, sometimes huge: up to a megabyte of one character."""
+    huge = st.builds(
+        lambda c, n: c * n, st.sampled_from("x\n\ud800[é"), st.sampled_from([300, 100_000, 10**6])
+    )
+    return st.one_of(st.sampled_from(HOSTILE_TEXTS), st.text(max_size=6), huge)
+
+
+@functools.cache
+def hostile_leaves() -> st.SearchStrategy[object]:
+    """One JSON scalar, or a number JSON can write but a double cannot hold."""
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        st.sampled_from(HOSTILE_NUMBERS),
+        st.integers(-(2**70), 2**70),
+        st.floats(),
+        hostile_strings(),
+    )
+
+
+@functools.cache
+def hostile_json(max_leaves: int = 6) -> st.SearchStrategy[object]:
+    """Any JSON value, small."""
+    return st.recursive(
+        hostile_leaves(),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(HOSTILE_IDS), inner)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+@functools.cache
+def deep_json() -> st.SearchStrategy[object]:
+    """Arrays or objects nested 50 to 3,000 deep."""
+    return st.builds(
+        nested, st.sampled_from([50, 99, 101, 500, 3000]), st.sampled_from(["list", "dict"])
+    )
+
+
+class _DeepList(list):
+    """A list nested deep, shown briefly: the printers of test reports recurse into what they show."""
+
+    def __repr__(self) -> str:
+        return f"<JSON nested {self.depth} deep>"  # type: ignore[attr-defined]
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
+        printer.text(repr(self))  # type: ignore[attr-defined]
+
+
+class _DeepDict(dict):
+    """An object nested deep, shown briefly."""
+
+    __repr__ = _DeepList.__repr__
+    _repr_pretty_ = _DeepList._repr_pretty_
+
+
+def nested(depth: int, kind: str) -> object:
+    """An array (or an object) holding an array (an object) ... `depth` deep."""
+    value: object = []
+    for _ in range(depth - 2):
+        value = [value] if kind == "list" else {"k": value}
+    outer = _DeepList([value]) if kind == "list" else _DeepDict(k=value)
+    outer.depth = depth  # type: ignore[attr-defined]
+    return outer
+
+
+def _odd(draw: st.DrawFn, wild: bool, good: object, bad: st.SearchStrategy | None = None) -> object:
+    """The well-formed value; in a wild project, one time in eight anything at all or a deep nest."""
+    choice = draw(st.integers(0, 7)) if wild else 0  # shrinks toward the well-formed value
+    if choice < 6:
+        return good
+    return draw(deep_json() if choice == 7 else bad if bad is not None else hostile_json())
+
+
+@st.composite
+def hostile_slots(draw: st.DrawFn, wild: bool, ids: tuple[str, ...]) -> object:
+    """What an input holds: a block id (perhaps its own block's), a compact primitive, or junk."""
+    literal = st.tuples(st.integers(4, 10), hostile_leaves()).map(list)
+    ref_ids = st.sampled_from(HOSTILE_IDS)
+    reference = st.tuples(st.integers(11, 13), hostile_strings(), ref_ids).map(list)
+    slot = st.one_of(literal, reference, st.none(), *([st.sampled_from(ids)] if ids else []))
+    return draw(slot | hostile_json(max_leaves=3) if wild else slot)
+
+
+@st.composite
+def hostile_mutations(draw: st.DrawFn, wild: bool) -> object:
+    """A custom block's mutation: its argument arrays as JSON strings, well or badly formed."""
+    names = draw(st.lists(st.sampled_from(["a", "b", "arg1", "\ud800", ""]), max_size=3))
+    arrays: dict[str, object] = {
+        "argumentids": json.dumps([f"i{n}" for n in names]),
+        "argumentnames": json.dumps(names),
+        "argumentdefaults": json.dumps(draw(st.lists(hostile_leaves(), max_size=3))),
+    }
+    bad_arrays = st.one_of(
+        st.lists(hostile_json(max_leaves=2), max_size=3).map(json.dumps),
+        st.sampled_from([50, 101, 500, 3000]).map(lambda depth: "[" * depth + "]" * depth),
+        st.sampled_from(["5", "{}", '"s"', "[", "[NaN]", "[1e400]", "1" + "0" * 400, "null"]),
+        hostile_json(max_leaves=2),
+    )
+    mutation = {
+        "tagName": "mutation",
+        "children": [],
+        "proccode": draw(st.sampled_from(HOSTILE_PROCCODES) | hostile_strings()),
+        **{key: _odd(draw, wild, value, bad_arrays) for key, value in arrays.items()},
+        "warp": draw(st.sampled_from(["true", "false", True, None, "1"])),
+    }
+    for key in draw(st.sets(st.sampled_from(sorted(mutation)))):
+        del mutation[key]
+    return _odd(draw, wild, mutation)
+
+
+@st.composite
+def hostile_blocks(draw: st.DrawFn, wild: bool, block_id: str, ids: tuple[str, ...]) -> object:
+    """One block object, or a loose reporter array, with any links, inputs, fields and mutation.
+
+    In a tame project links only point forward (next, inputs) or back (parent), so there are no
+    cycles; a wild one links anywhere, a block to itself included.
+    """
+    if draw(st.integers(0, 9)) == 0:
+        kinds = [12, 13, 4] if wild else [12, 13]
+        loose = st.tuples(st.sampled_from(kinds), hostile_strings(), st.sampled_from(ids))
+        return draw(loose.map(lambda t: [*t, 0, 0]))
+    at = ids.index(block_id)
+    later, earlier = ids[at + 1 :] or ids[:0], ids[:at]
+    forward = st.sampled_from(ids) if wild or not later else st.sampled_from(later)
+    back = st.sampled_from(ids) if wild or not earlier else st.sampled_from(earlier)
+    slots = hostile_slots(wild, ids if wild else later)
+    kinds = st.sampled_from([1, 2, 3, 3, 0, 7] if wild else [1, 2, 3])
+    inputs = draw(
+        st.dictionaries(
+            st.sampled_from(HOSTILE_INPUT_NAMES), st.tuples(kinds, slots, slots), max_size=3
+        )
+    )
+    fields = st.tuples(hostile_strings(), st.none() | st.sampled_from(ids)).map(list)
+    opcodes = HOSTILE_OPCODES if at else HOSTILE_HATS + HOSTILE_OPCODES  # a script, often
+    block = {
+        "opcode": _odd(draw, wild, draw(st.sampled_from(opcodes)), hostile_strings()),
+        "next": _odd(draw, wild, draw(forward | st.none()) if later or wild else None),
+        "parent": _odd(draw, wild, draw(st.none() | back) if earlier or wild else None),
+        "inputs": {n: list(v[:2]) if v[0] != 3 else list(v) for n, v in inputs.items()},
+        "fields": draw(st.dictionaries(st.sampled_from(HOSTILE_FIELD_NAMES), fields, max_size=2)),
+        "shadow": _odd(draw, wild, False),
+        "topLevel": _odd(draw, wild, block_id == ids[0]),
+    }
+    if draw(st.booleans()):
+        block["mutation"] = draw(hostile_mutations(wild))
+    if wild:
+        for key in draw(st.sets(st.sampled_from(sorted(block)), max_size=1)):
+            block[key] = draw(hostile_json(max_leaves=2)) if draw(st.booleans()) else None
+    return block
+
+
+def _chain_of_joins(depth: int) -> dict:
+    """A when-flag script saying `depth` joins nested in one another (a long join chain)."""
+    blocks: dict = {
+        "hat": {"opcode": "event_whenflagclicked", "topLevel": True, "next": "say"},
+        "say": {"opcode": "looks_say", "parent": "hat", "inputs": {"MESSAGE": [3, "j0", [10, ""]]}},
+    }
+    for i in range(depth):
+        inner = [3, f"j{i + 1}", [10, ""]] if i + 1 < depth else [1, [10, "z"]]
+        blocks[f"j{i}"] = {
+            "opcode": "operator_join",
+            "inputs": {"STRING1": [1, [10, chr(97 + i % 26)]], "STRING2": inner},
+        }
+    return blocks
+
+
+def _nested_ifs(depth: int) -> dict:
+    """A when-flag script of `depth` ifs, each inside the one before, all true."""
+    blocks: dict = {"hat": {"opcode": "event_whenflagclicked", "topLevel": True, "next": "i0"}}
+    for i in range(depth):
+        inputs: dict = {"CONDITION": [2, f"not{i}"]}
+        if i + 1 < depth:
+            inputs["SUBSTACK"] = [2, f"i{i + 1}"]
+        blocks[f"i{i}"] = {"opcode": "control_if", "inputs": inputs}
+        blocks[f"not{i}"] = {"opcode": "operator_not", "inputs": {}}
+    return blocks
+
+
+@st.composite
+def hostile_procedure(draw: st.DrawFn, wild: bool) -> dict:
+    """A custom block (hostile mutation and argument names) that a flag script calls, perhaps itself."""
+    proccode = draw(st.sampled_from(HOSTILE_PROCCODES) | hostile_strings())
+    mutation = draw(hostile_mutations(wild))
+    if isinstance(mutation, dict):
+        mutation["proccode"] = proccode
+    call_mutation = {"tagName": "mutation", "children": [], "proccode": proccode}
+    argument = {
+        "opcode": draw(
+            st.sampled_from(["argument_reporter_string_number", "argument_reporter_boolean"])
+        ),
+        "fields": {
+            "VALUE": [draw(st.sampled_from(["a", "b", "\ud800", ""]) | hostile_strings()), None]
+        },
+    }
+    calls = draw(st.lists(st.sampled_from(["p_hat", "p_call"]), min_size=1, max_size=3))
+    args = {"i" + draw(st.sampled_from(["a", "b", ""])): [3, "p_arg", [10, ""]]}
+    blocks: dict = {
+        "p_def": {"opcode": "procedures_definition", "topLevel": True, "next": "p_body"},
+        "p_proto": {"opcode": "procedures_prototype", "shadow": True, "mutation": mutation},
+        "p_body": {"opcode": "looks_say", "inputs": {"MESSAGE": [3, "p_arg", [10, ""]]}},
+        "p_arg": argument,
+        "p_hat": {"opcode": "event_whenflagclicked", "topLevel": True, "next": "p_call"},
+        "p_call": {"opcode": "procedures_call", "inputs": args, "mutation": call_mutation},
+    }
+    blocks["p_def"]["inputs"] = {"custom_block": [1, "p_proto"]}
+    if "p_call" in calls[1:] and draw(st.booleans()):  # recursion, with or without warp
+        blocks["p_body"]["next"] = "p_again"
+        blocks["p_again"] = {"opcode": "procedures_call", "mutation": call_mutation}
+    return blocks
+
+
+@st.composite
+def hostile_target_blocks(draw: st.DrawFn, wild: bool) -> object:
+    """A target's blocks: a few random ones over a small set of ids, or a stress script."""
+    kind = draw(st.sampled_from(["random"] * 6 + ["joins", "ifs", "procedure", "procedure"]))
+    if kind == "joins":
+        return _chain_of_joins(draw(st.sampled_from([1, 200, 1000, 3000])))
+    if kind == "ifs":
+        return _nested_ifs(draw(st.sampled_from([1, 300, 1000])))
+    ids = tuple(draw(st.lists(st.sampled_from(HOSTILE_IDS), min_size=1, max_size=6, unique=True)))
+    blocks = {block_id: draw(hostile_blocks(wild, block_id, ids)) for block_id in ids}
+    if kind == "procedure":
+        blocks.update(draw(hostile_procedure(wild)))
+    return _odd(draw, wild, blocks)
+
+
+@st.composite
+def hostile_targets(draw: st.DrawFn, wild: bool, stage: bool) -> object:
+    """A stage or sprite with hostile names, declarations, blocks and unmodelled keys."""
+    entry = st.tuples(hostile_strings(), hostile_leaves()).map(list)
+    items = st.lists(hostile_leaves(), max_size=4)
+    if draw(st.integers(0, 20)) == 0:
+        items = st.just(["1"] * 200_001)  # one past the VM's limit
+    ids = st.sampled_from(HOSTILE_IDS)
+    lists = st.dictionaries(ids, st.tuples(hostile_strings(), items).map(list), max_size=2)
+    target = {
+        "isStage": _odd(draw, wild, stage),
+        "name": _odd(draw, wild, "Stage" if stage else draw(st.sampled_from(["Cat", "Stage", ""]))),
+        "variables": _odd(draw, wild, draw(st.dictionaries(ids, entry, max_size=3))),
+        "lists": _odd(draw, wild, draw(lists)),
+        "broadcasts": _odd(draw, wild, draw(st.dictionaries(ids, hostile_strings(), max_size=2))),
+        "blocks": draw(hostile_target_blocks(wild)),
+        "costumes": _odd(draw, wild, []),
+        "sounds": _odd(draw, wild, []),
+        "layerOrder": _odd(draw, wild, 0 if stage else 1, st.sampled_from(HOSTILE_NUMBERS)),
+    }
+    if wild:
+        for key in draw(st.sets(st.sampled_from(sorted(target)), max_size=1)):
+            del target[key]
+    if draw(st.booleans()):
+        target[draw(st.sampled_from(["x", "tempo", "comments", "\ud800"]))] = draw(hostile_json())
+    return _odd(draw, wild, target)
+
+
+@st.composite
+def hostile_projects(draw: st.DrawFn) -> object:
+    """A whole project.json document (as parsed JSON): half of them wild, half well-shaped."""
+    wild = draw(st.booleans())
+    sprites = draw(st.lists(hostile_targets(wild, stage=False), max_size=2))
+    doc = {
+        "targets": _odd(draw, wild, [draw(hostile_targets(wild, stage=True)), *sprites]),
+        "monitors": _odd(draw, wild, []),
+        "extensions": _odd(draw, wild, []),
+        "meta": _odd(draw, wild, {"semver": "3.0.0"}),
+    }
+    if wild:
+        for key in draw(st.sets(st.sampled_from(sorted(doc)), max_size=1)):
+            del doc[key]
+    return _odd(draw, wild, doc)
