@@ -23,6 +23,7 @@ from emulator.errors import EmulatorError
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
+from emulator.runtime.hooks import RunHooks
 from emulator.runtime.linker import UnsupportedBlock
 from emulator.runtime.runtime import Runtime
 from emulator.sb3 import project_from_json, project_to_json
@@ -409,3 +410,24 @@ def test_a_script_too_deep_for_python_runs_in_the_interpreter() -> None:
     compiled = [s.compiled is not None for s in rt.scripts if s.target.name == "S"]
     assert compiled == [False, True]
     assert_same_run(prog.build())
+
+
+def test_hooks_keep_threads_in_the_interpreter() -> None:
+    """With hooks attached when a thread starts, it runs in the interpreter, and the hooks see its writes."""
+
+    class Writes(RunHooks):
+        def __init__(self) -> None:
+            self.count = 0
+
+        def on_var_set(self, thread: Any, block_id: str, cell: Any, value: Any) -> None:
+            self.count += 1
+
+    seen = []
+    for engine in ("interpreter", "compiled"):
+        hooks = Writes()
+        rt = Runtime(apple_orange(), engine=engine, hooks=hooks)
+        rt.green_flag()
+        assert all(t.compiled is None for t in rt.threads)
+        rt.run()
+        seen.append(hooks.count)
+    assert seen[0] == seen[1] > 0
