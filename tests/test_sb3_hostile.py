@@ -551,6 +551,33 @@ def test_each_known_failure_is_one_line_naming_the_file_and_status_2(
     assert status == 2 and str(path) in one_line(err)
 
 
+@pytest.mark.parametrize("command", ["run", "explain", "record"])
+def test_an_endless_device_is_refused_by_every_command(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/dev/zero as the project: one line naming it, status 2, nothing read and nothing written."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    argv = [command, "/dev/zero"] + (["-o", str(tmp_path / "t.trace")] if command == "record" else [])
+    with time_limit(SECONDS):
+        status, _, err = cli(capsys, *argv)
+    assert status == 2 and "/dev/zero" in one_line(err) and "not a regular file" in err
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("doc", "said"),
+    [(join_chain(200), join_chain_text(200)), (nested_ifs(300), "deep")],
+    ids=["200 nested reporters", "300 nested ifs"],
+)
+def test_deep_scripts_the_vm_runs_run_from_the_command_line(
+    doc: dict[str, Any], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What used to end in a RecursionError while linking: status 0 and the VM's output."""
+    status, out, err = cli(capsys, "run", str(write_json(tmp_path / "p.json", doc)))
+    assert (status, err) == (0, "") and said in out
+
+
 def test_a_lone_surrogate_is_printed_escaped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
