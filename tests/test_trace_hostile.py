@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import struct
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from emulator.trace.events import BlockInfo
 from emulator.trace.format import TraceError
 from emulator.trace.recorder import record_run
 from emulator.trace.replay import Trace
+from emulator.tui.replay.app import ReplayApp
 from emulator.value_text import cut, safe_text
 from tests import strategies
 from tests.strategies import StoredChunk, deflate_bomb, join_trace, pack_columns, split_trace
@@ -727,3 +729,55 @@ def test_a_hostile_trace_reads_or_fails_in_one_line(data: bytes) -> None:
         else:
             os.environ["SCRATCH_TRACE_MAX_CHUNK_BYTES"] = old
     assert peak < MEMORY_BOUND, f"{peak:,} bytes at the peak"
+
+
+# ## The inspector over a damaged trace
+
+
+def _damaged_last_events_chunk() -> bytes:
+    """The base trace with its last events chunk naming a site the tables lack (found only when read)."""
+    last = kinds(BASE).count("E") - 1
+    return rewrite(
+        BASE,
+        "E",
+        lambda c: c.with_raw(
+            pack_columns(*_with_sites(codec.unpack(c.raw()), 200)),
+        ),
+        last,
+    )
+
+
+def _with_sites(
+    unpacked: tuple[dict[str, Any], dict[str, np.ndarray]], site: int
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    meta, cols = unpacked
+    cols = {name: array.copy() for name, array in cols.items()}
+    cols["site"] = np.full_like(cols["site"], site)
+    return meta, cols
+
+
+def test_the_inspector_reads_every_chunk_before_it_shows_one() -> None:
+    """Panes read events ahead of the position shown: a damaged chunk anywhere stops the inspector
+    before it starts, so no scrub, search or pane can meet one later."""
+    trace = Trace.from_bytes(_damaged_last_events_chunk(), NAME)
+    trace.state_at(2)  # the chunks before the damage read well
+    with pytest.raises(TraceError, match="damaged events chunk"):
+        ReplayApp(trace, base_program(), name=NAME)
+    whole = Trace.from_bytes(BASE, NAME)
+    ReplayApp(whole, base_program(), name=NAME)
+    assert whole.verified
+
+
+def test_the_inspector_is_not_opened_on_a_damaged_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`replay` in a terminal reads every chunk first: damage is one line and status 2 before any screen."""
+    path = tmp_path / NAME
+    path.write_bytes(_damaged_last_events_chunk())
+    opened: list[str] = []
+    monkeypatch.setattr(ReplayApp, "run", lambda app: opened.append(app.sub_title))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    status = main(["replay", str(path)])
+    err = capsys.readouterr().err
+    assert (status, opened) == (2, [])
+    assert err.count("\n") == 1 and "damaged events chunk" in err and str(path) in err

@@ -85,6 +85,7 @@ class Trace:
         self._cells = [s.cell for s in self.tables.sites]
         self._labels = _labels(self.tables.cells)
         self._cache: OrderedDict[tuple[str, int], Any] = OrderedDict()
+        self.verified = False
 
     # ## Opening
 
@@ -103,12 +104,15 @@ class Trace:
 
         Opening checks the header, tables and end; the other chunks are checked as they are read,
         which keeps opening a trace of millions of events fast. This reads them all (about 0.1 s
-        per million events).
+        per million events). The trace is held in memory, so what was read once reads the same again.
         """
+        if self.verified:
+            return
         for i in range(len(self.event_chunks)):
             self.events_block(i)
         for chunk in self.snapshots:
             self._snapshot(chunk)
+        self.verified = True
 
     @property
     def truncated(self) -> bool:

@@ -116,6 +116,7 @@ class ReplayApp(Responsive):
 
     def __init__(self, trace: Trace, project: Project | None = None, *, name: str = "") -> None:
         super().__init__()
+        trace.verify()  # every pane reads ahead and behind: a damaged chunk fails here, not mid-scrub
         self.trace = trace
         self.state = ReplayState(trace, project)
         stops_name, stops = sample_stops(trace, _sample_variable(self.state))
