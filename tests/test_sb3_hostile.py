@@ -596,6 +596,30 @@ def test_a_lone_surrogate_is_printed_escaped(
     assert (status, out, err) == (0, "a\\ud800b\n", "")
 
 
+@pytest.mark.parametrize(
+    ("said", "printed"),
+    [
+        ("\x1b[2Jcleared", "\\x1b[2Jcleared"),
+        ("ok\nscratch-emu: forged", "ok\\nscratch-emu: forged"),
+        ("\u202eevil", "\\u202eevil"),
+    ],
+)
+def test_what_a_project_says_is_one_line_with_control_characters_shown_by_code(
+    said: str, printed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bubble cannot clear the screen, reorder a line or print a line that looks like ours."""
+    doc = document(
+        stage(
+            {
+                "h": block("event_whenflagclicked", topLevel=True, next="s"),
+                "s": block("looks_say", parent="h", inputs={"MESSAGE": [1, [10, said]]}),
+            }
+        )
+    )
+    status, out, err = cli(capsys, "run", str(write_json(tmp_path / "s.json", doc)))
+    assert (status, out, err) == (0, printed + "\n", "")
+
+
 @contextlib.contextmanager
 def failing_runtime(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> Iterator[None]:
     """`run` fails with this exception where it builds the runtime."""

@@ -16,6 +16,7 @@ from emulator.runtime.pen import to_svg
 from emulator.runtime.runtime import ENGINES, Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
+from emulator.value_text import safe_text
 from emulator.values import bubble_text
 
 
@@ -70,7 +71,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     shown = RunProgress(runtime, program.progress_for(loaded.params) if program else None)
 
     def show(say: Say) -> None:
-        text = bubble_text(say.text)
+        # One bubble, one line: a project's text never moves the cursor or forges a line of ours.
+        text = safe_text(bubble_text(say.text))
         if text:
             shown.print(text, out)
 
