@@ -1,13 +1,14 @@
 """Hostile input: one clear line and status 2 for a project that cannot be used; never a traceback, never a hang.
 
 The property at the end throws generated hostile project.json at the loader, the linker, a bounded
-run and the debugger's explain. The suite runs a few of them; a long campaign by hand:
+run, the debugger's explain, and a recorded trace of the run read back, printed and diffed. The suite runs a few of them; a long campaign by hand:
 ``SCRATCH_HOSTILE_EXAMPLES=20000 python -m pytest tests/test_sb3_hostile.py -k property -s``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import signal
@@ -34,6 +35,11 @@ from emulator.runtime import linker
 from emulator.runtime.linker import UnsupportedBlock
 from emulator.runtime.runtime import Runtime
 from emulator.sb3 import json_depth, load_assets, load_project, project_from_json, project_to_json
+from emulator.trace import render
+from emulator.trace.diff import diff
+from emulator.trace.recorder import record_run
+from emulator.trace.replay import Trace
+from emulator.value_text import safe_text
 from tests import strategies
 from tests.oracle import run_in_vm, vm_unavailable_reason
 from tests.test_sb3 import block, document, stage, write_json, write_zip
@@ -558,7 +564,9 @@ def test_an_endless_device_is_refused_by_every_command(
     """/dev/zero as the project: one line naming it, status 2, nothing read and nothing written."""
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
-    argv = [command, "/dev/zero"] + (["-o", str(tmp_path / "t.trace")] if command == "record" else [])
+    argv = [command, "/dev/zero"] + (
+        ["-o", str(tmp_path / "t.trace")] if command == "record" else []
+    )
     with time_limit(SECONDS):
         status, _, err = cli(capsys, *argv)
     assert status == 2 and "/dev/zero" in one_line(err) and "not a regular file" in err
@@ -733,7 +741,22 @@ def link_run_explain(project: Project) -> str:
         explain(DebugSession(project))
     except (ProgramError, UnsupportedBlock):
         return "stopped"
+    record_replay_diff(project)
     return "ran"
+
+
+def record_replay_diff(project: Project) -> None:
+    """Record the run, read the whole trace back, print it as replay does, and diff it with itself."""
+    sink = io.BytesIO()
+    record_run(project, sink, program="hostile", max_steps=MAX_BLOCKS)
+    trace = Trace.from_bytes(sink.getvalue(), "hostile.trace")
+    trace.verify()
+    lines = render.header_lines(trace, "hostile.trace")
+    lines += render.state_lines(trace.state_at(trace.event_count), trace.header.slices)
+    assert all(safe_text(line) == line for line in lines), lines  # nothing left to escape
+    report = diff(trace, trace)
+    assert report.divergence is None and not report.variables, report
+    assert all(count.differ == 0 for count in report.lists), report
 
 
 HOSTILE_SETTINGS = settings(
