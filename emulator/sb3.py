@@ -987,31 +987,43 @@ def _js_number(x: int | float) -> int | float:
 # ## Writing files
 
 
-def save_sb3(project: Project, path: str | Path, assets: Mapping[str, bytes] | None = None) -> None:
-    """Write an .sb3 atomically: project.json plus each costume/sound file we have or can make."""
+def save_sb3(
+    project: Project, path: str | Path, assets: Mapping[str, bytes] | None = None
+) -> list[str]:
+    """Write an .sb3 atomically: project.json plus each costume/sound file we have or can make.
+
+    Returns the asset files the project names that were neither given nor ours to make.
+    """
     doc = project_to_json(project)
     text = json.dumps(doc, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    members = {"project.json": text.encode("ascii"), **_asset_members(doc, assets or {})}
+    members, missing = _asset_members(doc, assets or {})
     try:
         with replacing(path) as f:
-            _write_zip(f, members)
+            _write_zip(f, {"project.json": text.encode("ascii"), **members})
     except OSError as e:
         _fail(_one_line(str(path)), f"cannot write the file ({_one_line(str(e.strerror))})")
+    return missing
 
 
-def _asset_members(doc: Mapping[str, Any], assets: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The asset files the targets refer to: given bytes, or the empty SVG we can make ourselves."""
+def _asset_members(
+    doc: Mapping[str, Any], assets: Mapping[str, bytes]
+) -> tuple[dict[str, bytes], list[str]]:
+    """The asset files the targets refer to (given bytes, or the empty SVG we can make ourselves),
+    and the names of those we have not got."""
     members: dict[str, bytes] = {}
+    missing: list[str] = []
     for target in doc["targets"]:
         for entry in [*target["costumes"], *target["sounds"]]:
             name = _md5ext(entry)
-            if name is None or name in members:
+            if name is None or name in members or name in missing:
                 continue
             if name in assets:
                 members[name] = assets[name]
             elif name == f"{EMPTY_SVG_MD5}.svg":
                 members[name] = EMPTY_SVG
-    return members
+            else:
+                missing.append(name)
+    return members, missing
 
 
 def _md5ext(entry: object) -> str | None:

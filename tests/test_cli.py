@@ -104,6 +104,29 @@ def test_export_then_run_the_sb3(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert status == 0 and out.splitlines() == APPLE_ORANGE
 
 
+def test_export_keeps_an_sb3s_costumes_and_sounds_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exporting a project made in the editor loses none of its files; a file it lacks is named."""
+    png, wav = b"\x89PNG\r\n\x1a\n costume", b"RIFF....WAVEfmt  sound"
+    costume = {"name": "c", "assetId": "a" * 32, "md5ext": "a" * 32 + ".png", "dataFormat": "png"}
+    sound = {"name": "s", "assetId": "b" * 32, "md5ext": "b" * 32 + ".wav", "dataFormat": "wav"}
+    lost = {**costume, "name": "lost", "assetId": "c" * 32, "md5ext": "c" * 32 + ".png"}
+    doc = json.loads(_project({}))
+    doc["targets"][0].update(costumes=[costume, lost], sounds=[sound])
+    files = {"project.json": json.dumps(doc).encode(), costume["md5ext"]: png, sound["md5ext"]: wav}
+    source = _zip(tmp_path / "made in the editor.sb3", files)
+    status, out, err = run_cli(capsys, "export", str(source), "-o", str(tmp_path / "out.sb3"))
+    assert status == 0 and "wrote" in out
+    assert err.count("\n") == 1 and "1 costume or sound file" in err
+    with zipfile.ZipFile(tmp_path / "out.sb3") as z:
+        assert z.read(costume["md5ext"]) == png and z.read(sound["md5ext"]) == wav
+        assert lost["md5ext"] not in z.namelist()
+        saved = json.loads(z.read("project.json"))["targets"][0]
+    assert [c["name"] for c in saved["costumes"]] == ["c", "lost"]
+    assert [s["md5ext"] for s in saved["sounds"]] == [sound["md5ext"]]
+
+
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
@@ -151,6 +152,20 @@ def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
 
     check_output(args.output, SB3, args, "-o")
     loaded = load(args.target, f"scratch-emu export {args.target}", extra)
-    save_sb3(loaded.project, args.output)
-    print(f"wrote {args.output}")
+    missing = save_sb3(loaded.project, args.output, _assets_of(args.target))
+    print(f"wrote {safe_text(args.output)}")
+    if missing:
+        print(
+            f"scratch-emu: note: {len(missing):,} costume or sound file(s) the project names "
+            f"were not in {safe_text(args.target, 200)}, so they are not in the output either",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _assets_of(target: str) -> dict[str, bytes]:
+    """The costume and sound files of a target that is an .sb3 (kept byte for byte); {} otherwise."""
+    from emulator.sb3 import load_assets
+
+    path = Path(target)
+    return load_assets(path) if path.suffix != ".py" and path.is_file() else {}
