@@ -72,16 +72,14 @@ class InputSpellingError(ProgramError):
     """An injected input spelled wrongly (a usage error)."""
 
 
-def _split(spec: str, option: str, example: str) -> tuple[str, float, float | None]:
+def _split(spec: str, example: str) -> tuple[str, float, float | None]:
     found = _AT.fullmatch(spec)
     if found is None:
-        raise InputSpellingError(f"{option} {spec!r}: expected {example}")
+        raise InputSpellingError(f"{spec!r}: expected {example}")
     start = float(found.group(2))
     end = float(found.group(3)) if found.group(3) is not None else None
     if not math.isfinite(start) or (end is not None and not (math.isfinite(end) and end > start)):
-        raise InputSpellingError(
-            f"{option} {spec!r}: the times must be finite, the end after the start"
-        )
+        raise InputSpellingError(f"{spec!r}: the times must be finite, the end after the start")
     return found.group("what"), start, end
 
 
@@ -92,13 +90,13 @@ def browser_key(name: str) -> str:
     if len(name) == 1 and name.isprintable() and name != " ":
         return name
     raise InputSpellingError(
-        f"--key {name!r}: a key is one character, space, enter, left, right, up or down"
+        f"{name!r}: a key is one character, space, enter, left, right, up or down"
     )
 
 
 def key_posts(spec: str) -> list[Post]:
     """--key KEY@T (a tap) or KEY@T1-T2 (held): the key going down, then up."""
-    what, start, end = _split(spec, "--key", "KEY@SECONDS or KEY@START-END, e.g. space@1.5")
+    what, start, end = _split(spec, "KEY@SECONDS or KEY@START-END, e.g. space@1.5")
     key = browser_key(what)
     up = end if end is not None else start + TAP_SECONDS
     return [
@@ -109,19 +107,19 @@ def key_posts(spec: str) -> list[Post]:
 
 def mouse_post(spec: str) -> Post:
     """--mouse X,Y@T: the mouse moves to a stage point."""
-    what, start, end = _split(spec, "--mouse", "X,Y@SECONDS, e.g. 10,-20@0")
+    what, start, end = _split(spec, "X,Y@SECONDS, e.g. 10,-20@0")
     point = _POINT.fullmatch(what)
     if point is None or end is not None:
-        raise InputSpellingError(f"--mouse {spec!r}: expected X,Y@SECONDS, e.g. 10,-20@0")
+        raise InputSpellingError(f"{spec!r}: expected X,Y@SECONDS, e.g. 10,-20@0")
     x, y = float(point.group(1)), float(point.group(2))
     return Post(start, "mouse", _client(x, y))
 
 
 def click_posts(spec: str, moves: Iterable[Post] = ()) -> list[Post]:
     """--click TARGET@T: the button goes down on the target, and up 0.1 s later, where the mouse is."""
-    what, start, end = _split(spec, "--click", "SPRITE@SECONDS or stage@SECONDS, e.g. Sprite1@2")
+    what, start, end = _split(spec, "SPRITE@SECONDS or stage@SECONDS, e.g. Sprite1@2")
     if end is not None:
-        raise InputSpellingError(f"--click {spec!r}: a click takes one time, e.g. Sprite1@2")
+        raise InputSpellingError(f"{spec!r}: a click takes one time, e.g. Sprite1@2")
     pick = STAGE if what == "stage" else what
     before = [m for m in moves if m.at <= start]
     where = before[-1].data if before else _client(0.0, 0.0)
