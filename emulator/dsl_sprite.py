@@ -367,3 +367,51 @@ def username() -> Expr:
 def user_id() -> Expr:
     """user id (Scratch 2's)."""
     return Expr("sensing_userid")
+
+
+# ## Sound
+
+
+def start_sound(sound: Any) -> None:
+    """start sound (a sound's name | a number | a reporter)."""
+    statement("sound_play", {"SOUND_MENU": sound})
+
+
+def play_sound_until_done(sound: Any) -> None:
+    """play sound (sound) until done."""
+    statement("sound_playuntildone", {"SOUND_MENU": sound})
+
+
+def stop_all_sounds() -> None:
+    """stop all sounds."""
+    statement("sound_stopallsounds", {})
+
+
+def set_sound_effect(effect: str, value: Any) -> None:
+    """set [PITCH | PAN] effect to (value)."""
+    statement("sound_seteffectto", {"VALUE": value}, {"EFFECT": Field(effect)})
+
+
+def change_sound_effect(effect: str, change: Any) -> None:
+    """change [PITCH | PAN] effect by (change)."""
+    statement("sound_changeeffectby", {"VALUE": change}, {"EFFECT": Field(effect)})
+
+
+def clear_sound_effects() -> None:
+    """clear sound effects."""
+    statement("sound_cleareffects", {})
+
+
+def set_volume(volume: Any) -> None:
+    """set volume to (volume) %."""
+    statement("sound_setvolumeto", {"VOLUME": volume})
+
+
+def change_volume(change: Any) -> None:
+    """change volume by (change)."""
+    statement("sound_changevolumeby", {"VOLUME": change})
+
+
+def volume() -> Expr:
+    """volume."""
+    return Expr("sound_volume")

@@ -90,6 +90,17 @@ class Opcode(StrEnum):
     LOOKS_COSTUMENUMBERNAME = "looks_costumenumbername"
     LOOKS_BACKDROPNUMBERNAME = "looks_backdropnumbername"
     LOOKS_SIZE = "looks_size"
+    # ## Sound
+    SOUND_PLAY = "sound_play"
+    SOUND_PLAYUNTILDONE = "sound_playuntildone"
+    SOUND_SOUNDS_MENU = "sound_sounds_menu"
+    SOUND_STOPALLSOUNDS = "sound_stopallsounds"
+    SOUND_SETEFFECTTO = "sound_seteffectto"
+    SOUND_CHANGEEFFECTBY = "sound_changeeffectby"
+    SOUND_CLEAREFFECTS = "sound_cleareffects"
+    SOUND_SETVOLUMETO = "sound_setvolumeto"
+    SOUND_CHANGEVOLUMEBY = "sound_changevolumeby"
+    SOUND_VOLUME = "sound_volume"
     # ## Sensing
     SENSING_ASKANDWAIT = "sensing_askandwait"
     SENSING_ANSWER = "sensing_answer"
@@ -371,6 +382,7 @@ _MATHOP = _field(
 _BROADCAST = _menu("BROADCAST_INPUT", Opcode.EVENT_BROADCAST_MENU)
 _EFFECT = _field("EFFECT", "COLOR", "FISHEYE", "WHIRL", "PIXELATE", "MOSAIC", "BRIGHTNESS", "GHOST")
 _NUMBER_NAME = _field("NUMBER_NAME", "number", "name")
+_SOUND_EFFECT = _field("EFFECT", "PITCH", "PAN")
 
 
 def _menu_row(opcode: Opcode, field: str) -> BlockSpec:
@@ -614,6 +626,42 @@ SPECS: tuple[BlockSpec, ...] = (
         fields=_NUMBER_NAME,
     ),
     _block(Opcode.LOOKS_SIZE, Shape.REPORTER, "(size)"),
+    # ## Sound: headless there is no audio engine, so no sound plays and none is waited for;
+    # the volume and effect blocks wait for a promise (until the next frame).
+    _block(
+        Opcode.SOUND_PLAY,
+        Shape.STACK,
+        "start sound {SOUND_MENU}",
+        _menu("SOUND_MENU", Opcode.SOUND_SOUNDS_MENU),
+    ),
+    _block(
+        Opcode.SOUND_PLAYUNTILDONE,
+        Shape.STACK,
+        "play sound {SOUND_MENU} until done",
+        _menu("SOUND_MENU", Opcode.SOUND_SOUNDS_MENU),
+    ),
+    _menu_row(Opcode.SOUND_SOUNDS_MENU, "SOUND_MENU"),
+    _block(Opcode.SOUND_STOPALLSOUNDS, Shape.STACK, "stop all sounds"),
+    BlockSpec(
+        Opcode.SOUND_SETEFFECTTO,
+        Shape.STACK,
+        "set [{EFFECT} v] effect to {VALUE}",
+        (_num("VALUE"),),
+        _SOUND_EFFECT,
+        yields=True,
+    ),
+    BlockSpec(
+        Opcode.SOUND_CHANGEEFFECTBY,
+        Shape.STACK,
+        "change [{EFFECT} v] effect by {VALUE}",
+        (_num("VALUE"),),
+        _SOUND_EFFECT,
+        yields=True,
+    ),
+    _block(Opcode.SOUND_CLEAREFFECTS, Shape.STACK, "clear sound effects"),
+    _waits(Opcode.SOUND_SETVOLUMETO, "set volume to {VOLUME} %", _num("VOLUME")),
+    _waits(Opcode.SOUND_CHANGEVOLUMEBY, "change volume by {VOLUME}", _num("VOLUME")),
+    _block(Opcode.SOUND_VOLUME, Shape.REPORTER, "(volume)"),
     # ## Sensing
     _waits(Opcode.SENSING_ASKANDWAIT, "ask {QUESTION} and wait", _text("QUESTION")),
     _block(Opcode.SENSING_ANSWER, Shape.REPORTER, "(answer)"),

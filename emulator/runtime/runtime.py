@@ -19,7 +19,7 @@ from emulator.runtime.pen import Mark
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.sequencer import Pause, Sequencer
-from emulator.runtime.sprites import clear_effects, place_behind
+from emulator.runtime.sprites import clear_effects, clear_sound_effects, place_behind
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
 from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Frame, Thread
 from emulator.values import Value, index_quirk, js_lower, to_number
@@ -189,6 +189,7 @@ class Runtime:
         self.timer_start_ms = self.now_ms
         for target in self.targets:
             clear_effects(target)
+            clear_sound_effects(target)
             target.edge_values.clear()
         return self.start_hats(Opcode.EVENT_WHENFLAGCLICKED)
 
@@ -339,6 +340,7 @@ class Runtime:
         self.questions.clear()
         for target in self.targets:
             clear_effects(target)
+            clear_sound_effects(target)
             for clone in list(target.clones):
                 self.delete_clone(clone)
         if self.active_thread is not None:

@@ -45,6 +45,7 @@ MODULES: tuple[str, ...] = (
     "pen",
     "sensing",
     "input_events",
+    "sound",
     "fuzz_found",
 )
 
