@@ -9,13 +9,20 @@ from __future__ import annotations
 from emulator.dsl import Program, join, reset_timer, timer, wait
 from emulator.dsl_sprite import (
     MOUSE,
+    direction,
     distance_to,
+    glide_to,
+    go_to,
+    go_to_xy,
     key_pressed,
     mouse_down,
     mouse_x,
     mouse_y,
+    point_towards,
     set_drag_mode,
     switch_backdrop,
+    x_position,
+    y_position,
 )
 from emulator.inputs import parse_inputs
 from emulator.project import Project
@@ -193,3 +200,30 @@ CASES.add(
     inputs=parse_inputs(keys=("x@1",)),
     timing=True,
 )(_only_input)
+
+
+def _follow_mouse() -> Project:
+    prog = Program("follow")
+    out = prog.stage.list("out")
+    s = prog.sprite("S", x=10, y=10)
+    with s.when_flag_clicked():
+        point_towards(MOUSE)
+        out.add(direction())
+        wait("0.2")
+        point_towards(MOUSE)
+        out.add(direction())
+        go_to(MOUSE)
+        out.add(join(x_position(), join(",", y_position())))
+        go_to_xy("0", "0")
+        glide_to("0.1", MOUSE)
+        out.add(join(x_position(), join(",", y_position())))
+        out.add(distance_to(MOUSE))
+    return prog.build()
+
+
+CASES.add(
+    "motion_follows_the_mouse",
+    "point towards, go to and glide to the mouse once input has moved it",
+    inputs=parse_inputs(mice=("-30,40@0.1",)),
+    timing=True,
+)(_follow_mouse)
