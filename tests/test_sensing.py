@@ -156,3 +156,20 @@ def test_run_reports_a_bad_input_spelling_in_one_line(
     status = main(["run", str(path), "--key", "space@soon"])
     err = capsys.readouterr().err
     assert status == 2 and len(err.strip().splitlines()) == 1 and "space@soon" in err
+
+
+def test_a_restored_runtime_replays_the_input_still_to_come() -> None:
+    """Saving mid-run keeps the posts not yet delivered and what the devices hold."""
+    from emulator.runtime.saved import restore_runtime, save_runtime
+
+    posts = parse_inputs(keys=["space@1"], clicks=["Cat@0.5"], mice=["-5,7@0.4"])
+    runtime = Runtime(_game(), inputs=posts)
+    runtime.green_flag()
+    assert runtime.run_until(lambda t, b: runtime.now_ms > 450) is not None
+    assert runtime.pending_inputs  # the key is still to come
+    saved = save_runtime(runtime)
+    runtime.run()
+    first = list(next(iter(runtime.stage.lists.values())).items)
+    restore_runtime(runtime, saved)
+    runtime.run()
+    assert next(iter(runtime.stage.lists.values())).items == first == ["-5,7", "space true"]
