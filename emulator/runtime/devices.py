@@ -69,11 +69,11 @@ class Mouse:
         """A mouse post: client x and y on the canvas, and maybe the button's new state."""
         width, height = STAGE_CANVAS
         cx, cy = data.get("x"), data.get("y")
-        # `if (data.x)`: 0 is falsy, so a post at the canvas's left or top edge moves nothing.
-        if cx:
+        # `if (data.x)`: 0 (and NaN) is falsy, so a post at the canvas's left or top edge moves nothing.
+        if cx is not None and _truthy(cx):
             self.client_x = cx
             self.x = js_round(min(max(480 * (cx / width - 0.5), -240.0), 240.0))
-        if cy:
+        if cy is not None and _truthy(cy):
             self.client_y = cy
             self.y = js_round(min(max(-360 * (cy / height - 0.5), -180.0), 180.0))
         if "isDown" not in data:
@@ -86,6 +86,10 @@ class Mouse:
         # A draggable target's click hats start on the button going up, the others' on it going down.
         if picked.draggable != self.down:
             self._on_click(picked)
+
+
+def _truthy(value: Any) -> bool:
+    return bool(value) and value == value
 
 
 @dataclass
