@@ -114,3 +114,36 @@ def _stop_in_between() -> Project:
 CASES.add("stop_all_during_volume_wait", "stop all ends a thread waiting on its volume promise")(
     _stop_in_between
 )
+
+
+POP = {
+    "name": "pop",
+    "assetId": "83a9787d4cb6f3b7632b4ddfebf74367",
+    "dataFormat": "wav",
+    "format": "",
+    "rate": 48000,
+    "sampleCount": 1032,
+    "md5ext": "83a9787d4cb6f3b7632b4ddfebf74367.wav",
+}
+LONG = {**POP, "name": "long", "sampleCount": 480000}  # 10 seconds at 48 kHz
+
+
+def _with_sounds() -> Project:
+    prog = Program("sounds")
+    out = prog.stage.list("out")
+    s = prog.sprite("S", sounds=[POP, LONG])
+    with s.when_flag_clicked():
+        play_sound_until_done("long")
+        out.add(timer())
+        play_sound_until_done("2")
+        play_sound_until_done(num("1"))
+        start_sound("pop")
+        out.add(timer())
+    return prog.build()
+
+
+CASES.add(
+    "play_until_done_with_sounds",
+    "a sprite with a 10-second sound: without an audio engine play until done still does not wait",
+    timing=True,
+)(_with_sounds)
