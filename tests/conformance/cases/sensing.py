@@ -16,6 +16,7 @@ from emulator.dsl_sprite import (
     STAGE,
     attribute_of,
     color_touching_color,
+    create_clone,
     current,
     days_since_2000,
     distance_to,
@@ -207,3 +208,29 @@ def _point(c: Ctx) -> None:
 
 
 _case("of_own_direction", "of reads the sprite that runs it too", _point)
+
+
+def _of_clones() -> Project:
+    prog = Program("of clones")
+    out = prog.stage.list("out")
+    other = prog.sprite("Other", x=5)
+    n = other.var("n", 1)
+    with other.when_flag_clicked():
+        create_clone()
+    with other.when_i_start_as_clone():
+        n.set("clone's")
+        go_to_xy("99", "99")
+        out.add(attribute_of("n", "Other"))
+        out.add(attribute_of("x position", "Other"))
+    me = prog.sprite("Me")
+    with me.when_flag_clicked():
+        wait("0.1")
+        out.add(attribute_of("n", "Other"))
+        out.add(attribute_of("x position", "Other"))
+        out.add(distance_to("Other"))
+    return prog.build()
+
+
+CASES.add("of_reads_the_original", "of and distance to read the original sprite, not its clones")(
+    _of_clones
+)
