@@ -94,6 +94,7 @@ class Runtime:
         self.on_frame: Callable[[], None] | None = None
         self.active_thread: Thread | None = None  # whose turn it is (the sequencer sets it)
         self._waking: dict[int, Callable[[], bool]] = {}
+        self._edge_inputs: dict[tuple[RuntimeTarget, str], Callable[[Thread], Value]] = {}
         self._finish_reported = False
         self.sequencer = Sequencer(self)
         self.devices = Devices(Keyboard(self._key_pressed), Mouse(self._clicked), username)
@@ -310,9 +311,11 @@ class Runtime:
         """hatGreaterThanPredicate, or touching (always false headless)."""
         if hat.opcode != Opcode.EVENT_WHENGREATERTHAN:
             return False
-        linker = self._linked[target][0]
+        key = (target, hat.id)
+        if key not in self._edge_inputs:
+            self._edge_inputs[key] = self._linked[target][0].input(hat, "VALUE")
         option = js_lower(str(_hat_field(hat, "WHENGREATERTHANMENU")))
-        value = to_number(linker.input(hat, "VALUE")(Thread(target, hat.id, None)))
+        value = to_number(self._edge_inputs[key](Thread(target, hat.id, None)))
         # Headless there is no audio engine: loudness is never above anything.
         return option == "timer" and (self.now_ms - self.timer_start_ms) / 1000.0 > value
 
@@ -372,6 +375,8 @@ class Runtime:
         clone.sprite.clones.remove(clone)
         self.bubbles.pop(clone, None)
         del self._linked[clone]
+        for key in [k for k in self._edge_inputs if k[0] is clone]:
+            del self._edge_inputs[key]
 
     def stop_for_target(self, target: RuntimeTarget, except_thread: Thread | None) -> None:
         """Stop the other threads of one target."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from emulator.dsl import Program, join, reset_timer, timer, wait
 from emulator.dsl_sprite import (
     MOUSE,
+    create_clone,
     direction,
     distance_to,
     glide_to,
@@ -227,3 +228,26 @@ CASES.add(
     inputs=parse_inputs(mice=("-30,40@0.1",)),
     timing=True,
 )(_follow_mouse)
+
+
+def _timer_hat_reporter() -> Project:
+    prog = Program("timer hat reporter")
+    out = prog.stage.list("out")
+    limit = prog.stage.var("limit", 0.3)
+    s = prog.sprite("S")
+    with s.when_greater_than("TIMER", limit + 0.1):
+        out.add(join("fired at ", timer()))
+        limit.set("100")
+    with s.when_flag_clicked():
+        create_clone()
+        wait("0.6")
+        limit.set("0")
+        wait("0.2")
+    return prog.build()
+
+
+CASES.add(
+    "when_timer_greater_reporter",
+    "a reporter in the hat's value, re-read every frame; a clone tests its own copy of the hat",
+    timing=True,
+)(_timer_hat_reporter)
