@@ -173,3 +173,14 @@ def test_a_restored_runtime_replays_the_input_still_to_come() -> None:
     restore_runtime(runtime, saved)
     runtime.run()
     assert next(iter(runtime.stage.lists.values())).items == first == ["-5,7", "space true"]
+
+
+def test_explain_takes_the_same_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The debugger's runs get injected input too: explain runs the hats the input starts."""
+    path = tmp_path / "game.py"
+    path.write_text("from tests.test_sensing import _game as build\n", encoding="utf-8")
+    assert main(["explain", str(path)]) == 0
+    idle = capsys.readouterr().out.splitlines()[0]
+    assert main(["explain", str(path), "--key", "space@1", "--click", "Cat@0.5"]) == 0
+    driven = capsys.readouterr().out.splitlines()[0]
+    assert idle != driven and driven.endswith("blocks run")
