@@ -153,9 +153,24 @@ def parse_inputs(
     return tuple(sorted(posts, key=lambda p: p.at))
 
 
-def posts_from_json(items: Iterable[Mapping[str, Any]]) -> tuple[Post, ...]:
-    """Posts read back from their JSON form."""
-    return tuple(
-        Post(float(i["at"]), str(i["device"]), tuple(dict(i["data"]).items()), i.get("pick"))
-        for i in items
+def posts_from_json(items: Any) -> tuple[Post, ...]:
+    """Posts read back from their JSON form (a trace's header); InputSpellingError if malformed."""
+    if not isinstance(items, list | tuple):
+        raise InputSpellingError(f"recorded input is not a list: {str(items)[:80]!r}")
+    return tuple(_post_from_json(i) for i in items)
+
+
+def _post_from_json(item: Any) -> Post:
+    ok = (
+        isinstance(item, Mapping)
+        and isinstance(item.get("at"), int | float)
+        and not isinstance(item.get("at"), bool)
+        and math.isfinite(item["at"])
+        and item.get("device") in ("keyboard", "mouse")
+        and isinstance(item.get("data"), Mapping)
+        and all(isinstance(v, str | int | float | bool) for v in item["data"].values())
+        and isinstance(item.get("pick", ""), str)
     )
+    if not ok:
+        raise InputSpellingError(f"recorded input is malformed: {str(item)[:80]!r}")
+    return Post(float(item["at"]), item["device"], tuple(item["data"].items()), item.get("pick"))

@@ -184,3 +184,21 @@ def test_explain_takes_the_same_input(capsys: pytest.CaptureFixture[str], tmp_pa
     assert main(["explain", str(path), "--key", "space@1", "--click", "Cat@0.5"]) == 0
     driven = capsys.readouterr().out.splitlines()[0]
     assert idle != driven and driven.endswith("blocks run")
+
+
+def test_a_recorded_run_keeps_its_input_for_diff(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """record stores the injected input in the trace; diff re-runs the target with it, and agrees."""
+    path = tmp_path / "game.py"
+    path.write_text("from tests.test_sensing import _game as build\n", encoding="utf-8")
+    trace = tmp_path / "game.trace"
+    argv = ["record", str(path), "-o", str(trace), "--key", "space@1", "--click", "Cat@0.5"]
+    assert main(argv) == 0
+    assert main(["diff", str(trace), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "no divergence" in out and "every list matches" in out
+    assert main(["record", str(path), "-o", str(tmp_path / "idle.trace")]) == 0
+    capsys.readouterr()
+    main(["diff", str(trace), str(tmp_path / "idle.trace")])
+    assert "every list matches" not in capsys.readouterr().out
