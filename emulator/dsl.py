@@ -687,10 +687,46 @@ class TargetBuilder:
             yield
 
     @contextmanager
-    def _hat(self, opcode: str, fields: dict[str, Field]) -> Iterator[None]:
+    def when_key_pressed(self, key: str) -> Iterator[None]:
+        """when [key] key pressed ("space", "a", "any", "left arrow" ...)."""
+        with self._hat("event_whenkeypressed", {"KEY_OPTION": Field(key)}):
+            yield
+
+    @contextmanager
+    def when_this_sprite_clicked(self) -> Iterator[None]:
+        """when this sprite clicked."""
+        with self._hat("event_whenthisspriteclicked", {}):
+            yield
+
+    @contextmanager
+    def when_stage_clicked(self) -> Iterator[None]:
+        """when stage clicked."""
+        with self._hat("event_whenstageclicked", {}):
+            yield
+
+    @contextmanager
+    def when_greater_than(self, what: str, value: Any) -> Iterator[None]:
+        """when [TIMER | LOUDNESS] > (value)."""
+        with self._hat(
+            "event_whengreaterthan", {"WHENGREATERTHANMENU": Field(what)}, {"VALUE": value}
+        ):
+            yield
+
+    @contextmanager
+    def when_touching(self, what: Any) -> Iterator[None]:
+        """when this sprite touches (MOUSE | EDGE | a sprite's name)."""
+        with self._hat("event_whentouchingobject", {}, {"TOUCHINGOBJECTMENU": what}):
+            yield
+
+    @contextmanager
+    def _hat(
+        self, opcode: str, fields: dict[str, Field], inputs: dict[str, Any] | None = None
+    ) -> Iterator[None]:
         hat = self.new_block(opcode, parent=None, source=_source_line())
         hat.top_level = True
         hat.fields.update(fields)
+        for name, value in (inputs or {}).items():
+            hat.inputs[name] = self.input_for(hat, name, value)
         with _sequence(self, hat.id, None) as seq:
             seq.last = hat.id
             yield

@@ -281,3 +281,137 @@ def set_pen_hue(hue: Any) -> None:
 def change_pen_hue(change: Any) -> None:
     """change pen hue by (change): Scratch 2's "change pen color by"."""
     statement("pen_changePenHueBy", {"HUE": change})
+
+
+# ## Sensing
+
+STAGE = "_stage_"
+EDGE = "_edge_"
+
+
+def touching(what: Any) -> Expr:
+    """touching (MOUSE | EDGE | a sprite's name)?"""
+    return Expr("sensing_touchingobject", {"TOUCHINGOBJECTMENU": what}, boolean=True)
+
+
+def touching_color(color: Any) -> Expr:
+    """touching color (color)?"""
+    return Expr("sensing_touchingcolor", {"COLOR": color}, boolean=True)
+
+
+def color_touching_color(color: Any, other: Any) -> Expr:
+    """color (color) is touching (other)?"""
+    return Expr("sensing_coloristouchingcolor", {"COLOR": color, "COLOR2": other}, boolean=True)
+
+
+def distance_to(what: Any) -> Expr:
+    """distance to (MOUSE | a sprite's name)."""
+    return Expr("sensing_distanceto", {"DISTANCETOMENU": what})
+
+
+def attribute_of(prop: str, of: Any) -> Expr:
+    """([x position | costume # | a variable's name ...] of (STAGE | a sprite's name))."""
+    return Expr("sensing_of", {"OBJECT": of}, fields={"PROPERTY": Field(prop)})
+
+
+def mouse_x() -> Expr:
+    """mouse x."""
+    return Expr("sensing_mousex")
+
+
+def mouse_y() -> Expr:
+    """mouse y."""
+    return Expr("sensing_mousey")
+
+
+def mouse_down() -> Expr:
+    """mouse down?"""
+    return Expr("sensing_mousedown", boolean=True)
+
+
+def key_pressed(key: Any) -> Expr:
+    """key (space | a | any | ...) pressed?"""
+    return Expr("sensing_keypressed", {"KEY_OPTION": key}, boolean=True)
+
+
+def set_drag_mode(mode: str) -> None:
+    """set drag mode [draggable | not draggable]."""
+    statement("sensing_setdragmode", {}, {"DRAG_MODE": Field(mode)})
+
+
+def current(part: str) -> Expr:
+    """current [YEAR | MONTH | DATE | DAYOFWEEK | HOUR | MINUTE | SECOND]."""
+    return Expr("sensing_current", fields={"CURRENTMENU": Field(part)})
+
+
+def days_since_2000() -> Expr:
+    """days since 2000."""
+    return Expr("sensing_dayssince2000")
+
+
+def loudness() -> Expr:
+    """loudness."""
+    return Expr("sensing_loudness")
+
+
+def loud() -> Expr:
+    """loud? (hidden from the palette)."""
+    return Expr("sensing_loud", boolean=True)
+
+
+def username() -> Expr:
+    """username."""
+    return Expr("sensing_username")
+
+
+def user_id() -> Expr:
+    """user id (Scratch 2's)."""
+    return Expr("sensing_userid")
+
+
+# ## Sound
+
+
+def start_sound(sound: Any) -> None:
+    """start sound (a sound's name | a number | a reporter)."""
+    statement("sound_play", {"SOUND_MENU": sound})
+
+
+def play_sound_until_done(sound: Any) -> None:
+    """play sound (sound) until done."""
+    statement("sound_playuntildone", {"SOUND_MENU": sound})
+
+
+def stop_all_sounds() -> None:
+    """stop all sounds."""
+    statement("sound_stopallsounds", {})
+
+
+def set_sound_effect(effect: str, value: Any) -> None:
+    """set [PITCH | PAN] effect to (value)."""
+    statement("sound_seteffectto", {"VALUE": value}, {"EFFECT": Field(effect)})
+
+
+def change_sound_effect(effect: str, change: Any) -> None:
+    """change [PITCH | PAN] effect by (change)."""
+    statement("sound_changeeffectby", {"VALUE": change}, {"EFFECT": Field(effect)})
+
+
+def clear_sound_effects() -> None:
+    """clear sound effects."""
+    statement("sound_cleareffects", {})
+
+
+def set_volume(volume: Any) -> None:
+    """set volume to (volume) %."""
+    statement("sound_setvolumeto", {"VOLUME": volume})
+
+
+def change_volume(change: Any) -> None:
+    """change volume by (change)."""
+    statement("sound_changevolumeby", {"VOLUME": change})
+
+
+def volume() -> Expr:
+    """volume."""
+    return Expr("sound_volume")

@@ -90,11 +90,42 @@ class Opcode(StrEnum):
     LOOKS_COSTUMENUMBERNAME = "looks_costumenumbername"
     LOOKS_BACKDROPNUMBERNAME = "looks_backdropnumbername"
     LOOKS_SIZE = "looks_size"
+    # ## Sound
+    SOUND_PLAY = "sound_play"
+    SOUND_PLAYUNTILDONE = "sound_playuntildone"
+    SOUND_SOUNDS_MENU = "sound_sounds_menu"
+    SOUND_STOPALLSOUNDS = "sound_stopallsounds"
+    SOUND_SETEFFECTTO = "sound_seteffectto"
+    SOUND_CHANGEEFFECTBY = "sound_changeeffectby"
+    SOUND_CLEAREFFECTS = "sound_cleareffects"
+    SOUND_SETVOLUMETO = "sound_setvolumeto"
+    SOUND_CHANGEVOLUMEBY = "sound_changevolumeby"
+    SOUND_VOLUME = "sound_volume"
     # ## Sensing
     SENSING_ASKANDWAIT = "sensing_askandwait"
     SENSING_ANSWER = "sensing_answer"
     SENSING_TIMER = "sensing_timer"
     SENSING_RESETTIMER = "sensing_resettimer"
+    SENSING_TOUCHINGOBJECT = "sensing_touchingobject"
+    SENSING_TOUCHINGOBJECTMENU = "sensing_touchingobjectmenu"
+    SENSING_TOUCHINGCOLOR = "sensing_touchingcolor"
+    SENSING_COLORISTOUCHINGCOLOR = "sensing_coloristouchingcolor"
+    SENSING_DISTANCETO = "sensing_distanceto"
+    SENSING_DISTANCETOMENU = "sensing_distancetomenu"
+    SENSING_OF = "sensing_of"
+    SENSING_OF_OBJECT_MENU = "sensing_of_object_menu"
+    SENSING_MOUSEX = "sensing_mousex"
+    SENSING_MOUSEY = "sensing_mousey"
+    SENSING_MOUSEDOWN = "sensing_mousedown"
+    SENSING_KEYPRESSED = "sensing_keypressed"
+    SENSING_KEYOPTIONS = "sensing_keyoptions"
+    SENSING_SETDRAGMODE = "sensing_setdragmode"
+    SENSING_CURRENT = "sensing_current"
+    SENSING_DAYSSINCE2000 = "sensing_dayssince2000"
+    SENSING_LOUDNESS = "sensing_loudness"
+    SENSING_LOUD = "sensing_loud"
+    SENSING_USERNAME = "sensing_username"
+    SENSING_USERID = "sensing_userid"
     # ## Operators
     OPERATOR_ADD = "operator_add"
     OPERATOR_SUBTRACT = "operator_subtract"
@@ -239,6 +270,7 @@ class BlockSpec:
     random: bool = False  # running it may draw from the run's random number generator
     list_index: ListIndex | None = None
     restarts: bool = False  # a hat that restarts its running script instead of starting another
+    edge: bool = False  # a hat tested every frame, which starts its script when it turns true
     yields: bool = False  # running it may end its thread's turn
     no_handler: str = ""  # why the block needs no handler (hats, menus, the custom block's parts)
 
@@ -254,7 +286,8 @@ class BlockSpec:
 
 # ## Building rows
 
-_IDLE_HAT = "a hat no event starts in a headless run: there is no {}"
+_INPUT_HAT = "a hat: an injected input event starts the script under it"
+_EDGE_HAT = "a hat the runtime tests at the start of every frame: {}"
 _STARTED = "a hat: the runtime starts the script under it, and running it does nothing"
 _MENU = "a shadow menu: its one field is the choice, read by the block it sits in"
 
@@ -294,8 +327,11 @@ def _hat(
     *inputs: InputSpec,
     fields: tuple[FieldSpec, ...] = (),
     restarts: bool = False,
+    edge: bool = False,
 ) -> BlockSpec:
-    return BlockSpec(opcode, Shape.HAT, text, inputs, fields, restarts=restarts, no_handler=why)
+    return BlockSpec(
+        opcode, Shape.HAT, text, inputs, fields, restarts=restarts, edge=edge, no_handler=why
+    )
 
 
 def _block(opcode: Opcode, shape: Shape, text: str, *inputs: InputSpec) -> BlockSpec:
@@ -346,6 +382,7 @@ _MATHOP = _field(
 _BROADCAST = _menu("BROADCAST_INPUT", Opcode.EVENT_BROADCAST_MENU)
 _EFFECT = _field("EFFECT", "COLOR", "FISHEYE", "WHIRL", "PIXELATE", "MOSAIC", "BRIGHTNESS", "GHOST")
 _NUMBER_NAME = _field("NUMBER_NAME", "number", "name")
+_SOUND_EFFECT = _field("EFFECT", "PITCH", "PAN")
 
 
 def _menu_row(opcode: Opcode, field: str) -> BlockSpec:
@@ -374,19 +411,19 @@ SPECS: tuple[BlockSpec, ...] = (
     _hat(
         Opcode.EVENT_WHENKEYPRESSED,
         "when [{KEY_OPTION} v] key pressed",
-        _IDLE_HAT.format("keyboard"),
+        _INPUT_HAT,
         fields=_field("KEY_OPTION"),
     ),
     _hat(
         Opcode.EVENT_WHENTHISSPRITECLICKED,
         "when this sprite clicked",
-        _IDLE_HAT.format("mouse"),
+        _INPUT_HAT,
         restarts=True,
     ),
     _hat(
         Opcode.EVENT_WHENSTAGECLICKED,
         "when stage clicked",
-        _IDLE_HAT.format("mouse"),
+        _INPUT_HAT,
         restarts=True,
     ),
     _hat(
@@ -399,15 +436,17 @@ SPECS: tuple[BlockSpec, ...] = (
     _hat(
         Opcode.EVENT_WHENGREATERTHAN,
         "when [{WHENGREATERTHANMENU} v] > {VALUE}",
-        _IDLE_HAT.format("edge-triggered hat check"),
+        _EDGE_HAT.format("timer or loudness above the value"),
         _num("VALUE"),
         fields=_field("WHENGREATERTHANMENU", "LOUDNESS", "TIMER"),
+        edge=True,
     ),
     _hat(
         Opcode.EVENT_WHENTOUCHINGOBJECT,
         "when this sprite touches {TOUCHINGOBJECTMENU}",
-        _IDLE_HAT.format("renderer to tell touching"),
+        _EDGE_HAT.format("headless, touching is always false"),
         _menu("TOUCHINGOBJECTMENU", Opcode.EVENT_TOUCHINGOBJECTMENU),
+        edge=True,
     ),
     BlockSpec(
         Opcode.EVENT_TOUCHINGOBJECTMENU,
@@ -587,11 +626,113 @@ SPECS: tuple[BlockSpec, ...] = (
         fields=_NUMBER_NAME,
     ),
     _block(Opcode.LOOKS_SIZE, Shape.REPORTER, "(size)"),
+    # ## Sound: headless there is no audio engine, so no sound plays and none is waited for;
+    # the volume and effect blocks wait for a promise (until the next frame).
+    _block(
+        Opcode.SOUND_PLAY,
+        Shape.STACK,
+        "start sound {SOUND_MENU}",
+        _menu("SOUND_MENU", Opcode.SOUND_SOUNDS_MENU),
+    ),
+    _block(
+        Opcode.SOUND_PLAYUNTILDONE,
+        Shape.STACK,
+        "play sound {SOUND_MENU} until done",
+        _menu("SOUND_MENU", Opcode.SOUND_SOUNDS_MENU),
+    ),
+    _menu_row(Opcode.SOUND_SOUNDS_MENU, "SOUND_MENU"),
+    _block(Opcode.SOUND_STOPALLSOUNDS, Shape.STACK, "stop all sounds"),
+    BlockSpec(
+        Opcode.SOUND_SETEFFECTTO,
+        Shape.STACK,
+        "set [{EFFECT} v] effect to {VALUE}",
+        (_num("VALUE"),),
+        _SOUND_EFFECT,
+        yields=True,
+    ),
+    BlockSpec(
+        Opcode.SOUND_CHANGEEFFECTBY,
+        Shape.STACK,
+        "change [{EFFECT} v] effect by {VALUE}",
+        (_num("VALUE"),),
+        _SOUND_EFFECT,
+        yields=True,
+    ),
+    _block(Opcode.SOUND_CLEAREFFECTS, Shape.STACK, "clear sound effects"),
+    _waits(Opcode.SOUND_SETVOLUMETO, "set volume to {VOLUME} %", _num("VOLUME")),
+    _waits(Opcode.SOUND_CHANGEVOLUMEBY, "change volume by {VOLUME}", _num("VOLUME")),
+    _block(Opcode.SOUND_VOLUME, Shape.REPORTER, "(volume)"),
     # ## Sensing
     _waits(Opcode.SENSING_ASKANDWAIT, "ask {QUESTION} and wait", _text("QUESTION")),
     _block(Opcode.SENSING_ANSWER, Shape.REPORTER, "(answer)"),
     _block(Opcode.SENSING_TIMER, Shape.REPORTER, "(timer)"),
     _block(Opcode.SENSING_RESETTIMER, Shape.STACK, "reset timer"),
+    # Headless there is no renderer: touching anything is false, and the mouse has no position
+    # until the first input moves it.
+    _block(
+        Opcode.SENSING_TOUCHINGOBJECT,
+        Shape.BOOLEAN,
+        "<touching {TOUCHINGOBJECTMENU}?>",
+        _menu("TOUCHINGOBJECTMENU", Opcode.SENSING_TOUCHINGOBJECTMENU),
+    ),
+    _menu_row(Opcode.SENSING_TOUCHINGOBJECTMENU, "TOUCHINGOBJECTMENU"),
+    _block(
+        Opcode.SENSING_TOUCHINGCOLOR,
+        Shape.BOOLEAN,
+        "<touching color {COLOR}?>",
+        InputSpec("COLOR", InputKind.COLOUR),
+    ),
+    _block(
+        Opcode.SENSING_COLORISTOUCHINGCOLOR,
+        Shape.BOOLEAN,
+        "<color {COLOR} is touching {COLOR2}?>",
+        InputSpec("COLOR", InputKind.COLOUR),
+        InputSpec("COLOR2", InputKind.COLOUR),
+    ),
+    _block(
+        Opcode.SENSING_DISTANCETO,
+        Shape.REPORTER,
+        "(distance to {DISTANCETOMENU})",
+        _menu("DISTANCETOMENU", Opcode.SENSING_DISTANCETOMENU),
+    ),
+    _menu_row(Opcode.SENSING_DISTANCETOMENU, "DISTANCETOMENU"),
+    BlockSpec(
+        Opcode.SENSING_OF,
+        Shape.REPORTER,
+        "([{PROPERTY} v] of {OBJECT})",
+        (_menu("OBJECT", Opcode.SENSING_OF_OBJECT_MENU),),
+        _field("PROPERTY"),
+    ),
+    _menu_row(Opcode.SENSING_OF_OBJECT_MENU, "OBJECT"),
+    _block(Opcode.SENSING_MOUSEX, Shape.REPORTER, "(mouse x)"),
+    _block(Opcode.SENSING_MOUSEY, Shape.REPORTER, "(mouse y)"),
+    _block(Opcode.SENSING_MOUSEDOWN, Shape.BOOLEAN, "<mouse down?>"),
+    _block(
+        Opcode.SENSING_KEYPRESSED,
+        Shape.BOOLEAN,
+        "<key {KEY_OPTION} pressed?>",
+        _menu("KEY_OPTION", Opcode.SENSING_KEYOPTIONS),
+    ),
+    _menu_row(Opcode.SENSING_KEYOPTIONS, "KEY_OPTION"),
+    BlockSpec(
+        Opcode.SENSING_SETDRAGMODE,
+        Shape.STACK,
+        "set drag mode [{DRAG_MODE} v]",
+        fields=_field("DRAG_MODE", "draggable", "not draggable"),
+    ),
+    BlockSpec(
+        Opcode.SENSING_CURRENT,
+        Shape.REPORTER,
+        "(current [{CURRENTMENU} v])",
+        fields=_field(
+            "CURRENTMENU", "YEAR", "MONTH", "DATE", "DAYOFWEEK", "HOUR", "MINUTE", "SECOND"
+        ),
+    ),
+    _block(Opcode.SENSING_DAYSSINCE2000, Shape.REPORTER, "(days since 2000)"),
+    _block(Opcode.SENSING_LOUDNESS, Shape.REPORTER, "(loudness)"),
+    _block(Opcode.SENSING_LOUD, Shape.BOOLEAN, "<loud?>"),  # hidden from the palette
+    _block(Opcode.SENSING_USERNAME, Shape.REPORTER, "(username)"),
+    _block(Opcode.SENSING_USERID, Shape.REPORTER, "(user id)"),  # Scratch 2's, a no-op
     # ## Operators
     _numeric(Opcode.OPERATOR_ADD, "({NUM1} + {NUM2})", "NUM1", "NUM2"),
     _numeric(Opcode.OPERATOR_SUBTRACT, "({NUM1} - {NUM2})", "NUM1", "NUM2"),
@@ -778,6 +919,8 @@ def list_access(opcode: str) -> ListIndex | None:
 
 HATS = frozenset(s.opcode for s in SPECS if s.shape is Shape.HAT)
 RESTARTING_HATS = frozenset(s.opcode for s in SPECS if s.restarts)
+# In the VM's order of registering them: every frame starts these before its ticks.
+EDGE_HATS = tuple(s.opcode for s in SPECS if s.edge)
 RANDOM_REPORTERS = frozenset(s.opcode for s in SPECS if s.random and s.reports)
 HANDLED = frozenset(s.opcode for s in SPECS if not s.no_handler)
 # Input names that hold blocks rather than a value: C-block mouths and a definition's prototype.

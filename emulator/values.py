@@ -607,3 +607,54 @@ def monitor_text(v: Value) -> str:
     if type(v) is float:
         return number_to_string(_round_decimals(v, 6))
     return to_string(v)
+
+
+# ## Keys
+
+
+_KEY_NAMES = ("space", "left arrow", "up arrow", "right arrow", "down arrow", "enter")
+_BROWSER_KEYS = {
+    " ": "space",
+    "ArrowLeft": "left arrow",
+    "Left": "left arrow",
+    "ArrowUp": "up arrow",
+    "Up": "up arrow",
+    "ArrowRight": "right arrow",
+    "Right": "right arrow",
+    "ArrowDown": "down arrow",
+    "Down": "down arrow",
+    "Enter": "enter",
+}
+_KEY_CODES = {32.0: "space", 37.0: "left arrow", 38.0: "up arrow", 39.0: "right arrow"}
+_KEY_CODES[40.0] = "down arrow"
+
+
+def key_string_to_scratch_key(key: Value) -> str:
+    """A key a browser reports, by its Scratch name; "" for a modifier (ignored)."""
+    # Keyboard._keyStringToScratchKey: any other name longer than one unit (Shift, F1) is dropped;
+    # one character is upper-cased, so "a" and "A" are one key.
+    text = to_string(key)
+    if text in _BROWSER_KEYS:
+        return _BROWSER_KEYS[text]
+    return "" if len(_code_units(text)) > 1 else text.upper()
+
+
+def key_arg_to_scratch_key(key: Value) -> str:
+    """The key a `key () pressed?` argument names: Keyboard._keyArgToScratchKey."""
+    # A number dropped in is an ASCII code: 48..90 are digits, some punctuation and capitals,
+    # 32 and 37..40 space and the arrows; any other number is read as text, by its first character.
+    # String.fromCharCode truncates: 50.5 is "2".
+    if type(key) is float:
+        if 48 <= key <= 90:
+            return chr(int(key))
+        if key in _KEY_CODES:
+            return _KEY_CODES[key]
+    text = to_string(key)
+    if text in _KEY_NAMES:
+        return text
+    return _first_key(text)
+
+
+def _first_key(key: Value) -> str:
+    units = _code_units(to_string(key))[:1]
+    return "space" if units == " " else _from_code_units(units).upper()

@@ -272,6 +272,12 @@ FUZZ_SPRITE_REPORTERS = (
     ("looks_costumenumbername", "name"),
     ("looks_backdropnumbername", "number"),
     ("looks_backdropnumbername", "name"),
+    ("sound_volume", None),
+    ("sensing_mousex", None),
+    ("sensing_mousedown", None),
+    ("sensing_loudness", None),
+    ("sensing_username", None),
+    ("sensing_dayssince2000", None),
 )
 FUZZ_LISTS = ("L", "M")
 FUZZ_INDICES = [
@@ -461,9 +467,16 @@ _SPRITE_KINDS = st.sampled_from(
         "pen_changePenColorParamBy",
         "pen_setPenSizeTo",
         "pen_changePenShadeBy",
+        "sound_setvolumeto",
+        "sound_changevolumeby",
+        "sound_seteffectto",
+        "sensing_setdragmode",
     ]
 )
 _NUMBER_INPUTS = {
+    "sound_setvolumeto": ("VOLUME",),
+    "sound_changevolumeby": ("VOLUME",),
+    "sound_seteffectto": ("VALUE",),
     "motion_movesteps": ("STEPS",),
     "motion_turnright": ("DEGREES",),
     "motion_pointindirection": ("DIRECTION",),
@@ -488,6 +501,8 @@ _FRONT_BACK = st.sampled_from(["front", "back"])
 _FORWARD_BACKWARD = st.sampled_from(["forward", "backward"])
 # The choice each block's menu or dropdown takes.
 _CHOICES = {
+    "sound_seteffectto": st.sampled_from(["PITCH", "PAN", "pan", "ECHO"]),
+    "sensing_setdragmode": st.sampled_from(["draggable", "not draggable"]),
     "motion_goto": _PLACES,
     "motion_pointtowards": _PLACES,
     "motion_glideto": _PLACES,

@@ -238,17 +238,17 @@ def test_unsupported_block_stops_with_its_opcode_and_id(
         "y": 0,
     }
     move = {
-        "opcode": "sound_setvolumeto",
+        "opcode": "music_setTempo",
         "next": None,
         "parent": "h",
-        "inputs": {"VOLUME": [1, [4, "10"]]},
+        "inputs": {"TEMPO": [1, [4, "10"]]},
         "fields": {},
         "shadow": False,
         "topLevel": False,
     }
     path = _zip(tmp_path / "move.sb3", {"project.json": _project({"h": hat, "m": move})})
     status, _, err = run_cli(capsys, "run", str(path))
-    assert status == 1 and "sound_setvolumeto" in err and "'m'" in err
+    assert status == 1 and "music_setTempo" in err and "'m'" in err
 
 
 def test_max_steps_stops_a_forever_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

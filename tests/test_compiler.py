@@ -48,11 +48,12 @@ def run(
     answers: tuple[str, ...] = (),
     seed: int = 0,
     max_frames: int = 3000,
+    **devices: Any,
 ) -> dict[str, Any]:
     """{"frames", "finished", "blocks", "state", "source"}: a run as test_conformance runs it."""
     if isinstance(project, dict):
         project = project_from_json(project)
-    rt = Runtime(project, seed=seed, turbo=turbo, answers=list(answers), engine=engine)
+    rt = Runtime(project, seed=seed, turbo=turbo, answers=list(answers), engine=engine, **devices)
 
     def after_frame() -> None:
         if rt.frame_count >= max_frames:
@@ -96,6 +97,7 @@ def _case_run(case: Case) -> dict[str, Any]:
         answers=case.answers,
         seed=case.seed,
         max_frames=case.max_frames,
+        **case.devices(),
     )
 
 

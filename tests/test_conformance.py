@@ -65,7 +65,12 @@ def test_case_matches_vm(module: str, case: Case) -> None:
     assert recorded["params"] == case.params(), f"the parameters of {case.id!r} changed: {stale}"
 
     result = run_emulator(
-        project, turbo=case.turbo, answers=case.answers, seed=case.seed, max_frames=case.max_frames
+        project,
+        turbo=case.turbo,
+        answers=case.answers,
+        seed=case.seed,
+        max_frames=case.max_frames,
+        **case.devices(),
     )
     expected = decode_vm_state(recorded["state"])
     actual = decode_emulator_state(result["state"])

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
+from emulator.cli.inputs import add_input_options, injected_inputs
 from emulator.cli.targets import add_run_options, add_target, load
 from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
@@ -61,6 +62,7 @@ def _add_session_options(parser: argparse.ArgumentParser) -> None:
         help="count changes and coverage from when VAR (a stage variable) equals VALUE",
     )
     add_run_options(parser)
+    add_input_options(parser)
 
 
 def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
@@ -111,6 +113,11 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         slices=slices,
         mark=_mark(args.mark),
         max_steps=args.max_steps,
+        devices={
+            "inputs": injected_inputs(loaded, args),
+            "date": args.date,
+            "username": args.username,
+        },
     )
     if args.mark is not None and session.mark is not None:
         _check_names(session, stage_variables=(session.mark.variable,), what="--mark")

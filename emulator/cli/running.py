@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
+from emulator.cli.inputs import add_input_options, injected_inputs
 from emulator.cli.outputs import SB3, STATE, SVG, add_force, check_output
 from emulator.cli.targets import Loaded, add_run_options, add_target, load
 from emulator.files import replacing
@@ -39,6 +40,7 @@ def register(sub: Any) -> None:
         "compute the same, block for block (default: compiled; the interpreter for --max-steps)",
     )
     add_run_options(run)
+    add_input_options(run)
     run.set_defaults(handler=cmd_run)
     compile_ = sub.add_parser("compile", help="print the Python a program's scripts compile to")
     add_target(compile_)
@@ -105,7 +107,14 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _runtime(loaded: Loaded, args: argparse.Namespace, engine: str) -> Runtime:
     return Runtime(
-        loaded.project, seed=args.seed, turbo=args.turbo, answers=args.answer, engine=engine
+        loaded.project,
+        seed=args.seed,
+        turbo=args.turbo,
+        answers=args.answer,
+        engine=engine,
+        inputs=injected_inputs(loaded, args),
+        date=args.date,
+        username=args.username,
     )
 
 

@@ -10,10 +10,12 @@ from typing import Any
 
 from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
+from emulator.cli.inputs import add_input_options, injected_inputs
 from emulator.cli.outputs import TRACE, add_force, check_output
 from emulator.cli.targets import Loaded, add_run_options, add_target, load, no_extra
 from emulator.errors import InputFileError
 from emulator.files import replacing
+from emulator.inputs import posts_from_json
 from emulator.progress import RunProgress
 from emulator.slices import ItemRef, parse_item_ref, parse_range
 from emulator.trace.replay import Trace
@@ -44,6 +46,7 @@ def _register_record(sub: Any) -> None:
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
     add_force(record)
     add_run_options(record)
+    add_input_options(record)
     record.add_argument(
         "--lists", metavar="A,B", help="record only these lists (default: every list)"
     )
@@ -107,6 +110,9 @@ def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
             chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS,
             lists=_names(args.lists),
             variables=_names(args.vars),
+            inputs=injected_inputs(loaded, args),
+            date=args.date,
+            username=args.username,
         )
         size = sink.tell()
     print(
@@ -232,5 +238,8 @@ def _live_trace(args: argparse.Namespace, extra: list[str], base: Trace) -> Trac
         max_steps=options.get("max_steps"),
         lists=options.get("lists"),
         variables=options.get("vars"),
+        inputs=posts_from_json(options.get("inputs") or ()),
+        date=options.get("date"),
+        username=str(options.get("username") or ""),
     )
     return Trace.from_bytes(sink.getvalue(), f"a live run of {args.other}")

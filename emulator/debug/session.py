@@ -81,12 +81,19 @@ class DebugSession:
         program: ProgramSpec | None = None,
         max_steps: int | None = None,
         start: bool = True,
+        devices: dict[str, Any] | None = None,
     ) -> None:
         self.params = dict(params or {})
         # A run past this many blocks (or frames) raises StepLimitReached.
         self.max_steps = max_steps
         self._options: dict[str, Any] = dict(
-            seed=seed, turbo=turbo, answers=answers, slices=slices, mark=mark, max_steps=max_steps
+            seed=seed,
+            turbo=turbo,
+            answers=answers,
+            slices=slices,
+            mark=mark,
+            max_steps=max_steps,
+            devices=devices,
         )
         # Rebuilds the project from its file (for restart); None when the session has no file.
         self.reload: Callable[[], tuple[Project, ProgramSpec | None]] | None = None
@@ -96,8 +103,14 @@ class DebugSession:
         else:
             self.project, self.program = load_target(target, self.params)
         self.findings = Findings(list(self.project.targets))
+        # Injected input, the virtual date and the user name (Runtime's inputs, date, username).
         self.runtime = Runtime(
-            self.project, seed=seed, turbo=turbo, answers=answers, hooks=self.findings
+            self.project,
+            seed=seed,
+            turbo=turbo,
+            answers=answers,
+            hooks=self.findings,
+            **(devices or {}),
         )
         self.findings.block_count = lambda: self.runtime.blocks
         self.slices = list(slices or []) + self._program_slices()

@@ -7,9 +7,11 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING
 
-from emulator.opcodes import RESTARTING_HATS, Opcode
+from emulator.inputs import Post
+from emulator.opcodes import EDGE_HATS, RESTARTING_HATS, Opcode
 from emulator.project import Block, Project
 from emulator.rng import JsRandom
+from emulator.runtime.devices import Devices, Keyboard, Mouse, parse_date
 from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
@@ -17,10 +19,10 @@ from emulator.runtime.pen import Mark
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
 from emulator.runtime.sequencer import Pause, Sequencer
-from emulator.runtime.sprites import clear_effects, place_behind
+from emulator.runtime.sprites import clear_effects, clear_sound_effects, place_behind
 from emulator.runtime.state import ListCell, RuntimeTarget, Say, VarCell
 from emulator.runtime.thread import DONE, RUNNING, WAITING, YIELD_TICK, Frame, Thread
-from emulator.values import Value, index_quirk, js_lower
+from emulator.values import Value, index_quirk, js_lower, to_number
 
 SAYS_KEPT = 10_000  # bubbles a run keeps in memory; older ones are only counted
 MAX_CLONES = 300  # Runtime.MAX_CLONES: creating another clone does nothing
@@ -64,6 +66,9 @@ class Runtime:
         answers: Iterable[str] = (),
         hooks: RunHooks | None = None,
         engine: str = "interpreter",
+        inputs: Iterable[Post] = (),
+        date: str | None = None,
+        username: str = "",
     ) -> None:
         # Loading repairs dangling references as the official VM does; the caller's project is untouched.
         project = self.project = reconcile_references(project)
@@ -89,8 +94,14 @@ class Runtime:
         self.on_frame: Callable[[], None] | None = None
         self.active_thread: Thread | None = None  # whose turn it is (the sequencer sets it)
         self._waking: dict[int, Callable[[], bool]] = {}
+        self._edge_inputs: dict[tuple[RuntimeTarget, str], Callable[[Thread], Value]] = {}
         self._finish_reported = False
         self.sequencer = Sequencer(self)
+        self.devices = Devices(Keyboard(self._key_pressed), Mouse(self._clicked), username)
+        if date is not None:
+            self.devices.date_ms = parse_date(date)
+        # Injected input not yet delivered, latest first (so the next is popped from the end).
+        self.pending_inputs = sorted(inputs, key=lambda p: p.at)[::-1]
         self.targets = self._make_targets(project)  # the stage and the original sprites
         # Headless, the order of execution is the only layer order the VM keeps: back to front,
         # the stage first; hats start from the front. Loading sorts by layerOrder (a stable sort).
@@ -179,6 +190,8 @@ class Runtime:
         self.timer_start_ms = self.now_ms
         for target in self.targets:
             clear_effects(target)
+            clear_sound_effects(target)
+            target.edge_values.clear()
         return self.start_hats(Opcode.EVENT_WHENFLAGCLICKED)
 
     def start_hats(
@@ -248,6 +261,64 @@ class Runtime:
                 return name
         return None
 
+    # ## Input and edge-triggered hats
+
+    def deliver_inputs(self) -> None:
+        """Post the injected input whose time has come, before the frame's ticks (as the GUI does)."""
+        pending = self.pending_inputs
+        while pending and pending[-1].due_ms <= self.now_ms:
+            post = pending.pop()
+            data = post.fields()
+            if post.device == "keyboard":
+                self.devices.keyboard.post(str(data.get("key", "")), bool(data.get("isDown")))
+            else:
+                self.devices.mouse.post(data, self._picked(post.pick))
+
+    def _picked(self, name: str | None) -> RuntimeTarget:
+        """The target a click lands on: the named sprite, else the stage (all a headless VM picks)."""
+        found = next((t for t in self.targets if t.name == name and not t.is_stage), None)
+        return found if found is not None else self.stage
+
+    def _key_pressed(self, key: str) -> None:
+        # scratch3_event's KEY_PRESSED: the hats for this key, then those for any key.
+        self.start_hats(Opcode.EVENT_WHENKEYPRESSED, key, field="KEY_OPTION")
+        self.start_hats(Opcode.EVENT_WHENKEYPRESSED, "any", field="KEY_OPTION")
+
+    def _clicked(self, target: RuntimeTarget) -> None:
+        # Mouse._activateClickHats: both click hats of the picked target, whatever it is.
+        self.start_hats(Opcode.EVENT_WHENTHISSPRITECLICKED, target=target)
+        self.start_hats(Opcode.EVENT_WHENSTAGECLICKED, target=target)
+
+    def start_edge_hats(self) -> None:
+        """Runtime._step: test every edge-triggered hat whose script is not running; start those that turned true."""
+        for opcode in EDGE_HATS:
+            for t in reversed(self.executable):
+                for script in self._linked[t][1].get(opcode, ()):
+                    if any(
+                        x.script_id == script.hat.id and x.target is t and x.status != DONE
+                        for x in self.threads
+                    ):
+                        continue
+                    self.blocks += 1  # the hat runs to test its predicate
+                    now = self._edge_predicate(t, script.hat)
+                    had, old = script.hat.id in t.edge_values, t.edge_values.get(script.hat.id)
+                    t.edge_values[script.hat.id] = now
+                    if (not old and now) if had else now:
+                        self.blocks -= 1  # counted again as the thread starts
+                        self.threads.append(self._new_thread(script))
+
+    def _edge_predicate(self, target: RuntimeTarget, hat: Block) -> bool:
+        """hatGreaterThanPredicate, or touching (always false headless)."""
+        if hat.opcode != Opcode.EVENT_WHENGREATERTHAN:
+            return False
+        key = (target, hat.id)
+        if key not in self._edge_inputs:
+            self._edge_inputs[key] = self._linked[target][0].input(hat, "VALUE")
+        option = js_lower(str(_hat_field(hat, "WHENGREATERTHANMENU")))
+        value = to_number(self._edge_inputs[key](Thread(target, hat.id, None)))
+        # Headless there is no audio engine: loudness is never above anything.
+        return option == "timer" and (self.now_ms - self.timer_start_ms) / 1000.0 > value
+
     def start_broadcast(self, message: str) -> list[Thread]:
         """Start the receivers of a message; they run later in this same tick."""
         return self.start_hats(Opcode.EVENT_WHENBROADCASTRECEIVED, message)
@@ -272,6 +343,7 @@ class Runtime:
         self.questions.clear()
         for target in self.targets:
             clear_effects(target)
+            clear_sound_effects(target)
             for clone in list(target.clones):
                 self.delete_clone(clone)
         if self.active_thread is not None:
@@ -303,6 +375,8 @@ class Runtime:
         clone.sprite.clones.remove(clone)
         self.bubbles.pop(clone, None)
         del self._linked[clone]
+        for key in [k for k in self._edge_inputs if k[0] is clone]:
+            del self._edge_inputs[key]
 
     def stop_for_target(self, target: RuntimeTarget, except_thread: Thread | None) -> None:
         """Stop the other threads of one target."""
@@ -413,8 +487,8 @@ class Runtime:
 
     @property
     def running(self) -> bool:
-        """Whether any thread is left."""
-        return bool(self.threads)
+        """Whether any thread is left, or input still to come."""
+        return bool(self.threads or self.pending_inputs)
 
     def run(self, max_blocks: int | None = None) -> None:
         """Run until no thread is left (or raise StepLimitReached after max_blocks blocks)."""

@@ -31,6 +31,7 @@ class TargetState:
     lists: dict[str, ListCell]
     items: dict[str, list[Any]]
     visible: bool
+    edge_values: dict[str, bool]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class SavedRuntime:
     says: tuple[deque[Any], int, dict[RuntimeTarget, int]]
     questions: tuple[deque[str], Any, deque[Any], list[bool]]
     waking: dict[int, Any]
+    devices: tuple[Any, ...]
     cursor: Cursor
     tick_is_runtime_list: bool
     started: bool
@@ -71,6 +73,7 @@ def save_runtime(rt: Runtime) -> SavedRuntime:
         says=(deque(rt.says, maxlen=rt.says.maxlen), rt.say_count, dict(rt.bubbles)),
         questions=(deque(q.answers), q.answer, deque(q.queue), [x.answered for x in q.queue]),
         waking=dict(rt._waking),
+        devices=_save_devices(rt),
         cursor=seq.cursor.copy(),
         tick_is_runtime_list=seq.cursor.tick_threads is rt.threads,
         started=seq.started,
@@ -95,6 +98,7 @@ def restore_runtime(rt: Runtime, saved: SavedRuntime) -> None:
     rt.bubbles = dict(bubbles)
     _restore_questions(rt, saved)
     rt._waking = dict(saved.waking)
+    _restore_devices(rt, saved.devices)
     cursor = saved.cursor.copy()
     if saved.tick_is_runtime_list:
         cursor.tick_threads = rt.threads
@@ -109,6 +113,7 @@ def _save_target(t: RuntimeTarget) -> TargetState:
         lists=dict(t.lists),
         items={k: list(c.items) for k, c in t.lists.items()},
         visible=t.visible,
+        edge_values=dict(t.edge_values),
     )
 
 
@@ -123,6 +128,25 @@ def _restore_target(t: RuntimeTarget, s: TargetState) -> None:
     for key, lst in s.lists.items():
         lst.items[:] = s.items[key]
     t.visible = s.visible
+    t.edge_values = dict(s.edge_values)
+
+
+def _save_devices(rt: Runtime) -> tuple[Any, ...]:
+    """The input still to come, and what the keyboard and mouse hold."""
+    mouse = rt.devices.mouse
+    return (
+        list(rt.pending_inputs),
+        list(rt.devices.keyboard.pressed),
+        (mouse.x, mouse.y, mouse.client_x, mouse.client_y, mouse.down),
+    )
+
+
+def _restore_devices(rt: Runtime, saved: tuple[Any, ...]) -> None:
+    pending, pressed, mouse = saved
+    rt.pending_inputs = list(pending)
+    rt.devices.keyboard.pressed = list(pressed)
+    m = rt.devices.mouse
+    m.x, m.y, m.client_x, m.client_y, m.down = mouse
 
 
 def _threads_of(rt: Runtime) -> list[Thread]:

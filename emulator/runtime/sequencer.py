@@ -159,7 +159,7 @@ class Sequencer:
         rt = self.runtime
         if resume:
             yield from self._frame(resume=True)
-        while rt.threads:
+        while rt.running:
             # The step limit counts frames too: frames in which threads only wait run no block.
             if self.frame_limit is not None and rt.frame_count >= self.frame_limit:
                 raise StepLimitReached(
@@ -180,6 +180,8 @@ class Sequencer:
             rt.frame_count += 1
             rt.now_ms = frame_time_ms(rt.frame_count)
             rt.wake_threads()
+            rt.deliver_inputs()
+            rt.start_edge_hats()
             rt.redraw_requested = False
             c.frame_start, c.first_tick, c.tick_active, c.tick_progress = rt.blocks, True, 1, True
         while (

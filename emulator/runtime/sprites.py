@@ -169,6 +169,12 @@ def clear_effects(target: RuntimeTarget) -> None:
         target.effects[effect] = 0.0
 
 
+def clear_sound_effects(target: RuntimeTarget) -> None:
+    """Pitch and pan back to 0 (clear sound effects, the green flag, stop all)."""
+    for effect in target.sound_effects:
+        target.sound_effects[effect] = 0.0
+
+
 # ## Layers: headless, the order of execution is the only layer order the VM keeps
 
 

@@ -46,6 +46,9 @@ class ListCell:
 EFFECTS = ("color", "fisheye", "whirl", "pixelate", "mosaic", "brightness", "ghost")
 """The graphic effects a target keeps, in scratch-vm's order."""
 
+SOUND_EFFECTS = ("pitch", "pan")
+"""The sound effects a target keeps (scratch3_sound's state)."""
+
 ROTATION_STYLES = ("all around", "left-right", "don't rotate")
 
 
@@ -92,7 +95,9 @@ class RuntimeTarget:
         self.visible = bool(extra.get("visible", True))
         self.draggable = bool(extra.get("draggable", False))
         self.effects = dict.fromkeys(EFFECTS, 0.0)
+        self.sound_effects = dict.fromkeys(SOUND_EFFECTS, 0.0)
         self.pen: PenState | None = None  # made by the first pen block that needs it
+        self.edge_values: dict[str, bool] = {}  # each edge-triggered hat's last answer, by hat id
 
     def make_clone(self) -> RuntimeTarget:
         """A clone of this sprite or clone: its looks and a copy of its variables and lists."""
@@ -102,6 +107,8 @@ class RuntimeTarget:
         clone.is_original = False
         clone.clones = []
         clone.effects = dict(self.effects)
+        clone.sound_effects = dict(self.sound_effects)
+        clone.edge_values = {}  # a new target: its hats have not been tested yet
         clone.volume = 100.0
         # The VM's pen copies the pen of the clone's sprite (clones[0]), even for a clone's clone.
         clone.pen = self.sprite.pen.copy() if self.sprite.pen is not None else None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from emulator.inputs import Post
 from emulator.project import Project
 from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks
 from emulator.runtime.runtime import Runtime
@@ -429,10 +430,28 @@ def record_run(
     lists: Iterable[str] | None = None,
     variables: Iterable[str] | None = None,
     progress: Callable[[Runtime], AbstractContextManager[Any]] | None = None,
+    inputs: Sequence[Post] = (),
+    date: str | None = None,
+    username: str = "",
 ) -> Ending:
     """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink."""
-    runtime = Runtime(project, seed=seed, turbo=turbo, answers=answers)
-    options = {"turbo": turbo, "answers": list(answers), "max_steps": max_steps}
+    runtime = Runtime(
+        project,
+        seed=seed,
+        turbo=turbo,
+        answers=answers,
+        inputs=inputs,
+        date=date,
+        username=username,
+    )
+    options: dict[str, Any] = {"turbo": turbo, "answers": list(answers), "max_steps": max_steps}
+    # What the devices were fed, only when something was: a diff re-runs the target with it.
+    if inputs:
+        options["inputs"] = [p.to_json() for p in inputs]
+    if date is not None:
+        options["date"] = date
+    if username:
+        options["username"] = username
     recorder = Recorder(
         runtime,
         sink,

@@ -49,7 +49,15 @@ def ensure_vm() -> None:
 
 
 def _batch_key(case: Case) -> tuple[Any, ...]:
-    return (case.turbo, case.max_frames, case.answers, case.seed)
+    return (
+        case.turbo,
+        case.max_frames,
+        case.answers,
+        case.seed,
+        case.inputs,
+        case.date,
+        case.username,
+    )
 
 
 def record(modules: list[str]) -> dict[str, dict[str, Any]]:
@@ -60,13 +68,14 @@ def record(modules: list[str]) -> dict[str, dict[str, Any]]:
         batches[_batch_key(case)].append(i)
     results: list[dict[str, Any]] = [{} for _ in cases]
     with VmServer(timeout=600.0) as vm:
-        for (turbo, max_frames, answers, seed), indices in batches.items():
+        for (turbo, max_frames, answers, seed, *_), indices in batches.items():
             answered = vm.run_many(
                 [cases[i][2] for i in indices],
                 turbo=turbo,
                 max_frames=max_frames,
                 answers=answers,
                 seed=seed,
+                **cases[indices[0]][1].devices(),
             )
             for i, result in zip(indices, answered, strict=True):
                 results[i] = result

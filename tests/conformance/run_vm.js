@@ -10,7 +10,11 @@
  *     "max_frames": 3000,                         optional, default 3000
  *     "ask_answers": ["...", ...],                optional, answers to "ask and wait", in order
  *     "seed": 0,                                  optional, default 0; an integer or a decimal string
- *     "frame_budget": 250000                      optional, blocks of work per frame (see below)
+ *     "frame_budget": 250000,                     optional, blocks of work per frame (see below)
+ *     "inputs": [{"at": s, "device": "keyboard"|"mouse", "data": {...}, "pick": name}, ...],
+ *                                                 optional, injected input (see below)
+ *     "date": "2025-01-01T00:00:00Z",             optional, the wall clock at the green flag
+ *     "username": ""                              optional, what `username` reports
  *   }
  *   Every project gets its own copy of ask_answers and its own generator.
  *
@@ -103,6 +107,18 @@
  *     'ANSWER', as the GUI does) before frame n + 1. When the answers run out,
  *     the question stays open.
  *
+ * Injected input: each entry of "inputs" is posted to its io device, as the
+ * GUI's postIOData does, before the first frame whose currentMSecs >= at * 1000
+ * (after due timers and answers; entries of one time in their given order).
+ * While input is still to come, frames run even when no thread is left. A
+ * mouse post with "pick" names the target a renderer would pick under the
+ * pointer (a sprite's name, or "_stage_"): without a renderer the VM would
+ * pick the stage for every click.
+ *
+ * Calendar: while a project runs, `new Date()` and Date.now() read `date`
+ * plus currentMSecs, in the UTC time zone, so `current` and `days since
+ * 2000` are reproducible and advance with the frame clock.
+ *
  * Randomness: while a project runs, Math.random is V8's own algorithm
  * (xorshift128+, 52 high bits into [0, 1)) seeded through splitmix64 with
  * `seed`. Only the blocks' randomness draws from it (pick random, item
@@ -112,11 +128,15 @@
  */
 'use strict';
 
+// `current` and `days since 2000` read local time: make it UTC, as the emulator's calendar is.
+process.env.TZ = 'UTC';
+
 const path = require('path');
 
 const VM_DIR = path.join(__dirname, 'node_modules', '@scratch', 'scratch-vm');
 const FRAME_MS = 1000 / 30;
 const DEFAULT_FRAME_BUDGET = 250000;
+const DEFAULT_DATE = '2025-01-01T00:00:00Z';
 const WARP_BUDGET_FRAMES = 20; // Sequencer.WARP_TIME / (0.75 * 1000 / 30)
 
 // The VM logs to stdout; our stdout carries only the JSON result.
@@ -371,6 +391,46 @@ function seededRandom (seed) {
 }
 
 const realRandom = Math.random;
+const RealDate = Date;
+
+/**
+ * A Date whose "now" is the virtual calendar: `startMs` at the flag plus the frame clock.
+ * @param {number} startMs - the wall clock at the green flag, in ms since 1970
+ * @returns {function} the Date class to install while a project runs
+ */
+function virtualDate (startMs) {
+    const now = () => startMs + (clock.runtime ? clock.runtime.currentMSecs : 0);
+    class VirtualDate extends RealDate {
+        constructor (...args) {
+            if (args.length === 0) super(now());
+            else super(...args);
+        }
+        static now () {
+            return now();
+        }
+    }
+    return VirtualDate;
+}
+
+function postInput (runtime, input) {
+    const devices = runtime.ioDevices;
+    if (input.device === 'keyboard') {
+        devices.keyboard.postData(Object.assign({}, input.data));
+        return;
+    }
+    const mouse = devices.mouse;
+    if (typeof input.pick === 'string') {
+        const stage = runtime.getTargetForStage();
+        const picked = input.pick === '_stage_' ? stage : (runtime.getSpriteTargetByName(input.pick) || stage);
+        mouse._pickTarget = () => picked;
+    }
+    try {
+        mouse.postData(Object.assign({}, input.data));
+    } finally {
+        delete mouse._pickTarget;
+    }
+}
+
 const realSetTimeout = global.setTimeout;
 const realClearTimeout = global.clearTimeout;
 
@@ -578,21 +638,29 @@ async function runProject (project, options) {
     vm.setTurboMode(options.turbo);
     runtime.currentStepTime = FRAME_MS;
 
+    runtime.ioDevices.userData.postData({username: options.username});
+    const pending = options.inputs.slice().sort((a, b) => a.at - b.at);
+
     let frames = 0;
     const stepErrors = [];
+    global.Date = virtualDate(options.dateMs);
     global.setTimeout = virtualSetTimeout;
     global.clearTimeout = virtualClearTimeout;
     Math.random = seededRandom(options.seed);
     try {
         runtime.currentMSecs = 0;
         vm.greenFlag();
-        while (runtime.threads.length > 0 && frames < options.maxFrames) {
+        while ((runtime.threads.length > 0 || pending.length > 0) && frames < options.maxFrames) {
             const now = Math.floor(((frames + 1) * 1000) / 30);
             runtime.currentMSecs = now;
             let between = fireDueTimers(now);
             if (questionOpen && answers.length > 0) {
                 questionOpen = false;
                 runtime.emit('ANSWER', answers.shift());
+                between = true;
+            }
+            while (pending.length > 0 && pending[0].at * 1000 <= now) {
+                postInput(runtime, pending.shift());
                 between = true;
             }
             if (between || runtime.threads.some(t => t.status === Thread.STATUS_PROMISE_WAIT)) {
@@ -610,6 +678,7 @@ async function runProject (project, options) {
     } catch (e) {
         return {ok: false, error: `runtime error in frame ${frames}: ${errorText(e)}`};
     } finally {
+        global.Date = RealDate;
         global.setTimeout = realSetTimeout;
         global.clearTimeout = realClearTimeout;
         Math.random = realRandom;
@@ -641,8 +710,14 @@ function parseOptions (request) {
         maxFrames: Number.isFinite(request.max_frames) ? Math.max(0, Math.floor(request.max_frames)) : 3000,
         answers: Array.isArray(request.ask_answers) ? request.ask_answers.map(String) : [],
         frameBudget: Number.isFinite(request.frame_budget) && request.frame_budget >= 1 ?
-            Math.floor(request.frame_budget) : DEFAULT_FRAME_BUDGET
+            Math.floor(request.frame_budget) : DEFAULT_FRAME_BUDGET,
+        inputs: Array.isArray(request.inputs) ? request.inputs : [],
+        dateMs: RealDate.parse(typeof request.date === 'string' ? request.date : DEFAULT_DATE),
+        username: typeof request.username === 'string' ? request.username : ''
     };
+    if (!Number.isFinite(options.dateMs)) {
+        return {options: null, error: `bad input: date ${JSON.stringify(request.date)} is not a date`};
+    }
     return {options, error: null};
 }
 

@@ -19,7 +19,10 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterable
 from typing import IO, Any
+
+from emulator.inputs import Post
 
 try:
     from oracle import CONFORMANCE_DIR, OracleError, vm_unavailable_reason
@@ -52,6 +55,9 @@ def run_options(
     answers: list[str] | tuple[str, ...] = (),
     seed: int = 0,
     frame_budget: int | None = None,
+    inputs: Iterable[Post] = (),
+    date: str | None = None,
+    username: str = "",
 ) -> dict[str, Any]:
     """The request fields run_vm.js reads, from Python arguments."""
     options: dict[str, Any] = {
@@ -62,6 +68,12 @@ def run_options(
     }
     if frame_budget is not None:
         options["frame_budget"] = int(frame_budget)
+    if inputs:
+        options["inputs"] = [p.to_json() for p in inputs]
+    if date is not None:
+        options["date"] = date
+    if username:
+        options["username"] = username
     return options
 
 

@@ -20,6 +20,7 @@ from emulator.runtime.ops import (
     pen,
     procedures,
     sensing,
+    sound,
 )
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ MODULES: dict[str, ModuleType] = {
     "control": control,
     "looks": looks,
     "sensing": sensing,
+    "sound": sound,
     "operator": operators,
     "data": data,
     "pen": pen,

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 def _where(rt: Runtime, name: Value) -> Point | None:
     """getTargetXY: the mouse (undefined headless), a random point, or a sprite's position."""
     if name == MOUSE:
-        return None, None
+        mouse = rt.devices.mouse  # undefined until input moves it
+        return mouse.x, mouse.y
     if name == RANDOM:
         return random_position(rt.rng)
     sprite = sprite_named(rt.targets, name)
@@ -87,8 +88,11 @@ def motion_pointtowards(linker: Linker, block: Block) -> Run:
         if name == RANDOM:
             set_direction(target, random_direction(rt.rng))
             return NEXT
-        # The headless mouse has no position: pointing at it gives NaN, which is ignored.
-        sprite = sprite_named(rt.targets, name) if name != MOUSE else None
+        if name == MOUSE:
+            # Until input moves the mouse it has no position: the direction is NaN, and ignored.
+            point_at(target, rt.devices.mouse.x, rt.devices.mouse.y)
+            return NEXT
+        sprite = sprite_named(rt.targets, name)
         if sprite is not None:
             point_at(target, sprite.x, sprite.y)
         return NEXT

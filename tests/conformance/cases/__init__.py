@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.inputs import Post
 from emulator.project import Project
 from emulator.sb3 import project_to_json
 
@@ -42,6 +43,9 @@ MODULES: tuple[str, ...] = (
     "looks",
     "clones",
     "pen",
+    "sensing",
+    "input_events",
+    "sound",
     "fuzz_found",
 )
 
@@ -61,6 +65,9 @@ class Case:
     max_frames: int = 600
     timing: bool = False
     covers: tuple[str, ...] = ()  # rule ids of tests/conformance/cases/_rules.py
+    inputs: tuple[Post, ...] = ()  # injected input (emulator.inputs spells it)
+    date: str | None = None  # the wall clock at the flag; None for the runners' default
+    username: str = ""
 
     def project(self) -> dict[str, Any]:
         """The case's project.json dict (a DSL Project is exported the way the CLI exports it)."""
@@ -68,14 +75,25 @@ class Case:
         return project_to_json(built) if isinstance(built, Project) else built
 
     def params(self) -> dict[str, Any]:
-        """The run parameters, as recorded beside the golden state."""
-        return {
+        """The run parameters, as recorded beside the golden state (input, date and user when given)."""
+        params: dict[str, Any] = {
             "turbo": self.turbo,
             "answers": list(self.answers),
             "seed": self.seed,
             "max_frames": self.max_frames,
             "timing": self.timing,
         }
+        if self.inputs:
+            params["inputs"] = [p.to_json() for p in self.inputs]
+        if self.date is not None:
+            params["date"] = self.date
+        if self.username:
+            params["username"] = self.username
+        return params
+
+    def devices(self) -> dict[str, Any]:
+        """What the case feeds the io devices, as run_emulator and the VM runner take it."""
+        return {"inputs": self.inputs, "date": self.date, "username": self.username}
 
 
 class CaseList(list[Case]):

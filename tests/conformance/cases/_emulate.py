@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from emulator.inputs import Post
 from emulator.runtime.runtime import Runtime
 from emulator.sb3 import project_from_json
 from emulator.state_json import dump_state
@@ -23,13 +24,24 @@ def run_emulator(
     answers: Iterable[str] = (),
     seed: int = 0,
     max_frames: int = 3000,
+    inputs: Iterable[Post] = (),
+    date: str | None = None,
+    username: str = "",
 ) -> dict[str, Any]:
     """{"frames", "finished", "state"} with the state in the runner's encoded form.
 
     As run_vm.js: the flag is clicked at time 0, then frames run until no thread is left or
     `max_frames` frames have run.
     """
-    runtime = Runtime(project_from_json(project), seed=seed, turbo=turbo, answers=list(answers))
+    runtime = Runtime(
+        project_from_json(project),
+        seed=seed,
+        turbo=turbo,
+        answers=list(answers),
+        inputs=inputs,
+        date=date,
+        username=username,
+    )
 
     def after_frame() -> None:
         if runtime.frame_count >= max_frames:

@@ -268,6 +268,8 @@ _FIELDS = {
     "looks_seteffectto": "EFFECT",
     "looks_gotofrontback": "FRONT_BACK",
     "looks_goforwardbackwardlayers": "FORWARD_BACKWARD",
+    "sound_seteffectto": "EFFECT",
+    "sensing_setdragmode": "DRAG_MODE",
 }
 
 
