@@ -388,9 +388,11 @@ def _data_steps(sp: TargetBuilder, n: _Net) -> dict[str, Procedure]:
         with repeat(n.params.length()):
             n.grads.add(0)
             n.numerical_grads.add(0)
-        with repeat(n.off["Y_OFF"] + CLASSES * n.BATCH_SIZE):
+        with repeat(n.off["Y_OFF"]):
             n.acts.add(0)
-            n.dacts.add(0)
+            n.dacts.add(0)  # every tensor's gradient but the softmax output's, which nothing needs
+        with repeat(CLASSES * n.BATCH_SIZE):
+            n.acts.add(0)
     shuffle = sp.procedure("shuffle", warp=True)
     with shuffle.define():
         # Fisher-Yates: every order of the points equally likely.
@@ -566,6 +568,9 @@ def build(**params: Any) -> Project:
     p = {**DEFAULTS, **params}
     if p["batch"] > CLASSES * p["points"]:
         raise ValueError(f"--batch {p['batch']} is more than the {CLASSES * p['points']} points")
+    if p["variant"] == "buggy" and p["hidden"] > p["batch"]:
+        # Its bias gradient reads row j of dout for unit j: past the batch's rows otherwise.
+        raise ValueError("the buggy variant needs --hidden at most --batch")
     layout = Layout(p["hidden"], p["batch"])
     prog = Program(f"spiral_{p['variant']}")
     n = _Net(prog.stage, p, layout)
