@@ -110,12 +110,20 @@ def layer_ranges(sizes: Sequence[int], offsets: Offsets) -> list[LayerRanges]:
         n_in, size = sizes[layer - 2], sizes[layer - 1]
         w = offsets.get("params", {}).get(layer)
         parts: dict[str, ItemRange | None] = {}
-        for name, list_name in (("weights", "params"), ("biases", "params"), ("gradients", "grads")):
+        for name, list_name in (
+            ("weights", "params"),
+            ("biases", "params"),
+            ("gradients", "grads"),
+        ):
             if w is None:
                 parts[name] = None
                 continue
             start = int(w) + (n_in * size if name == "biases" else 0)
-            length = n_in * size + size if name == "gradients" else (size if name == "biases" else n_in * size)
+            length = (
+                n_in * size + size
+                if name == "gradients"
+                else (size if name == "biases" else n_in * size)
+            )
             parts[name] = ItemRange(list_name, start + 1, start + length)
         rows.append(LayerRanges(layer, size, parts))
     return rows
@@ -144,9 +152,13 @@ def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -
         return "\n".join(lines)
     curve = runtime.stage.list(None, "loss_curve").items
     if curve:
-        lines.append(f"mean loss: first printed {to_number(curve[0]):.4f}, last {to_number(curve[-1]):.4f}")
+        lines.append(
+            f"mean loss: first printed {to_number(curve[0]):.4f}, last {to_number(curve[-1]):.4f}"
+        )
     accuracy = to_number(runtime.stage.variable(None, "accuracy").value)
-    lines.append(f"training accuracy {accuracy:.3f} (`explain spiral` compares the run with the reference)")
+    lines.append(
+        f"training accuracy {accuracy:.3f} (`explain spiral` compares the run with the reference)"
+    )
     return "\n".join(lines)
 
 

@@ -31,7 +31,6 @@ from emulator.dsl import (
     Program,
     TargetBuilder,
     Var,
-    else_,
     if_,
     join,
     mathop,
@@ -41,7 +40,14 @@ from emulator.dsl import (
 )
 from emulator.dsl_sprite import go_to_xy, hide, pen_down, pen_up, set_pen_color, set_pen_size
 from emulator.lut.tables import load_exp, load_log
-from emulator.programs.spiral_layout import CLASSES, INPUTS, TEXTBOOK_SEED, Layout, OptionTypes, spiral
+from emulator.programs.spiral_layout import (
+    CLASSES,
+    INPUTS,
+    TEXTBOOK_SEED,
+    Layout,
+    OptionTypes,
+    spiral,
+)
 from emulator.project import Project
 from emulator.values import number_to_string
 
@@ -78,14 +84,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--batch", type=OptionTypes.batch, default=DEFAULTS["batch"], help="mini-batch size")
     add("--epochs", type=OptionTypes.epochs, default=DEFAULTS["epochs"])
     add("--init", type=OptionTypes.init, default=DEFAULTS["init"], help="weights: INIT * N(0, 1)")
-    add("--math", choices=("scratch", "lut"), default=DEFAULTS["math"],
-        help="Scratch's e^ and ln (exact), or lookup tables")
-    add("--data-seed", type=OptionTypes.data_seed, default=DEFAULTS["data_seed"],
-        help="the spiral's noise seed (1984: the textbook's points)")
-    add("--grid", type=OptionTypes.grid, default=DEFAULTS["grid"],
-        help="decision regions drawn with the pen as GRID x GRID cells (0: none)")
-    add("--check-gradient", action="store_true",
-        help="instead of training: central differences against backprop, per parameter")
+    add(
+        "--math",
+        choices=("scratch", "lut"),
+        default=DEFAULTS["math"],
+        help="Scratch's e^ and ln (exact), or lookup tables",
+    )
+    add(
+        "--data-seed",
+        type=OptionTypes.data_seed,
+        default=DEFAULTS["data_seed"],
+        help="the spiral's noise seed (1984: the textbook's points)",
+    )
+    add(
+        "--grid",
+        type=OptionTypes.grid,
+        default=DEFAULTS["grid"],
+        help="decision regions drawn with the pen as GRID x GRID cells (0: none)",
+    )
+    add(
+        "--check-gradient",
+        action="store_true",
+        help="instead of training: central differences against backprop, per parameter",
+    )
 
 
 _NAMES = (
@@ -186,11 +207,15 @@ def _affine(sp: TargetBuilder, n: _Net, variant: str) -> dict[str, Procedure]:
                 n.af_sum.set(0)
                 n.af_i.set(0)
                 with repeat(n.p_in_size):
-                    n.af_sum.change(n.acts[n.p_in_off + n.af_n * n.p_in_size + n.af_i + 1]
-                                    * n.params[n.p_w_off + n.af_i * n.p_out_size + n.af_j + 1])
+                    n.af_sum.change(
+                        n.acts[n.p_in_off + n.af_n * n.p_in_size + n.af_i + 1]
+                        * n.params[n.p_w_off + n.af_i * n.p_out_size + n.af_j + 1]
+                    )
                     n.af_i.change(1)
-                n.acts.replace(n.p_out_off + n.af_n * n.p_out_size + n.af_j + 1,
-                               n.af_sum + n.params[n.af_b_off + n.af_j + 1])
+                n.acts.replace(
+                    n.p_out_off + n.af_n * n.p_out_size + n.af_j + 1,
+                    n.af_sum + n.params[n.af_b_off + n.af_j + 1],
+                )
                 n.af_j.change(1)
             n.af_n.change(1)
     backward = sp.procedure("affine.backward", warp=True)
@@ -223,8 +248,10 @@ def _affine_dx(n: _Net) -> None:
             n.ab_sum.set(0)
             n.ab_j.set(0)
             with repeat(n.p_out_size):
-                n.ab_sum.change(n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1]
-                                * n.params[n.p_w_off + n.ab_i * n.p_out_size + n.ab_j + 1])
+                n.ab_sum.change(
+                    n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1]
+                    * n.params[n.p_w_off + n.ab_i * n.p_out_size + n.ab_j + 1]
+                )
                 n.ab_j.change(1)
             n.dacts.replace(n.p_in_off + n.ab_n * n.p_in_size + n.ab_i + 1, n.ab_sum)
             n.ab_i.change(1)
@@ -240,8 +267,10 @@ def _affine_dw(n: _Net) -> None:
             n.ab_sum.set(0)
             n.ab_n.set(0)
             with repeat(n.p_rows):
-                n.ab_sum.change(n.acts[n.p_in_off + n.ab_n * n.p_in_size + n.ab_i + 1]
-                                * n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1])
+                n.ab_sum.change(
+                    n.acts[n.p_in_off + n.ab_n * n.p_in_size + n.ab_i + 1]
+                    * n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1]
+                )
                 n.ab_n.change(1)
             n.grads.replace(n.p_w_off + n.ab_i * n.p_out_size + n.ab_j + 1, n.ab_sum)
             n.ab_j.change(1)
@@ -263,9 +292,12 @@ def _sigmoid(sp: TargetBuilder, n: _Net, u: dict[str, Procedure]) -> dict[str, P
     with backward.define():
         n.sb_k.set(1)
         with repeat(n.p_count):
-            n.dacts.replace(n.p_in_off + n.sb_k,
-                            n.dacts[n.p_out_off + n.sb_k] * (1 - n.acts[n.p_out_off + n.sb_k])
-                            * n.acts[n.p_out_off + n.sb_k])
+            n.dacts.replace(
+                n.p_in_off + n.sb_k,
+                n.dacts[n.p_out_off + n.sb_k]
+                * (1 - n.acts[n.p_out_off + n.sb_k])
+                * n.acts[n.p_out_off + n.sb_k],
+            )
             n.sb_k.change(1)
     return {"sigmoid.forward": forward, "sigmoid.backward": backward}
 
@@ -295,8 +327,10 @@ def _softmax_with_loss(sp: TargetBuilder, n: _Net, u: dict[str, Procedure]) -> d
                 n.sl_j.change(1)
             n.sl_j.set(1)
             with repeat(CLASSES):
-                n.acts.replace(n.p_out_off + n.sl_row + n.sl_j,
-                               n.acts[n.p_out_off + n.sl_row + n.sl_j] / n.sl_sum)
+                n.acts.replace(
+                    n.p_out_off + n.sl_row + n.sl_j,
+                    n.acts[n.p_out_off + n.sl_row + n.sl_j] / n.sl_sum,
+                )
                 n.sl_j.change(1)
             n.p_x.set(n.acts[n.p_out_off + n.sl_row + n.t_batch[n.sl_n + 1] + 1] + LOG_EPSILON)
             u["u_log"]()
@@ -380,8 +414,10 @@ def _data_steps(sp: TargetBuilder, n: _Net) -> dict[str, Procedure]:
             with repeat(n.layer_size[n.u_k - 1] * n.layer_size[n.u_k]):
                 n.u_r1.set(random("0.0", "1.0"))
                 n.u_r2.set(random("0.0", "1.0"))
-                n.params.add(n.INIT_SCALE * (mathop("sqrt", -2 * mathop("ln", 1 - n.u_r1))
-                                             * mathop("cos", 360 * n.u_r2)))
+                n.params.add(
+                    n.INIT_SCALE
+                    * (mathop("sqrt", -2 * mathop("ln", 1 - n.u_r1)) * mathop("cos", 360 * n.u_r2))
+                )
             with repeat(n.layer_size[n.u_k]):
                 n.params.add(0)
             n.u_k.change(1)
@@ -424,8 +460,9 @@ def _copy_point(n: _Net, point: Var, row: Any) -> None:
     """x of the point (1-based) into row `row` (0-based) of the batch's x in acts."""
     n.u_j.set(1)
     with repeat(INPUTS):
-        n.acts.replace(n.off["X_OFF"] + row * INPUTS + n.u_j,
-                       n.x_data[(point - 1) * INPUTS + n.u_j])
+        n.acts.replace(
+            n.off["X_OFF"] + row * INPUTS + n.u_j, n.x_data[(point - 1) * INPUTS + n.u_j]
+        )
         n.u_j.change(1)
 
 
@@ -464,8 +501,15 @@ def _training(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> dict[str, 
                 n.loss_count.change(1)
                 with if_(n.iteration % PRINT_EVERY == 0):
                     n.loss_curve.add(n.total_loss / n.loss_count)
-                    say(join(join(join("| epoch ", n.epoch), join(" | iter ", n.iter + 1)),
-                             join(join(" / ", n.ITERS_PER_EPOCH), join(" | loss ", n.total_loss / n.loss_count))))
+                    say(
+                        join(
+                            join(join("| epoch ", n.epoch), join(" | iter ", n.iter + 1)),
+                            join(
+                                join(" / ", n.ITERS_PER_EPOCH),
+                                join(" | loss ", n.total_loss / n.loss_count),
+                            ),
+                        )
+                    )
                     n.total_loss.set(0)
                     n.loss_count.set(0)
                 n.iter.change(1)
@@ -514,8 +558,10 @@ def _gradient_check(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> Proc
             n.p_layer.set(n.gc_layer)
             b["param offset"]()
             n.gc_start.set(n.p_offset)
-            for name, size in (("W", n.layer_size[n.gc_layer - 1] * n.layer_size[n.gc_layer]),
-                               ("b", n.layer_size[n.gc_layer])):
+            for name, size in (
+                ("W", n.layer_size[n.gc_layer - 1] * n.layer_size[n.gc_layer]),
+                ("b", n.layer_size[n.gc_layer]),
+            ):
                 n.gc_size.set(size)
                 n.gc_sum.set(0)
                 n.gc_k.set(n.gc_start + 1)
@@ -568,9 +614,9 @@ def build(**params: Any) -> Project:
     p = {**DEFAULTS, **params}
     if p["batch"] > CLASSES * p["points"]:
         raise ValueError(f"--batch {p['batch']} is more than the {CLASSES * p['points']} points")
-    if p["variant"] == "buggy" and p["hidden"] > p["batch"]:
+    if p["variant"] == "buggy" and max(p["hidden"], CLASSES) > p["batch"]:
         # Its bias gradient reads row j of dout for unit j: past the batch's rows otherwise.
-        raise ValueError("the buggy variant needs --hidden at most --batch")
+        raise ValueError(f"the buggy variant needs --batch at least --hidden and {CLASSES}")
     layout = Layout(p["hidden"], p["batch"])
     prog = Program(f"spiral_{p['variant']}")
     n = _Net(prog.stage, p, layout)

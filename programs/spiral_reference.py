@@ -207,9 +207,10 @@ class Config:
 
 @dataclass
 class History:
-    """A training run's results: the printed averages (iteration, loss), final params and accuracy."""
+    """A training run's results: the printed lines, final params and accuracy."""
 
-    printed: list[tuple[int, int, int, float]] = field(default_factory=list)  # epoch, iter, of, loss
+    # Each printed line's epoch, iteration in the epoch, iterations per epoch and mean loss.
+    printed: list[tuple[int, int, int, float]] = field(default_factory=list)
     params: np.ndarray = field(default_factory=lambda: np.zeros(0))
     accuracy: float = math.nan
 
