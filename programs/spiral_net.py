@@ -39,17 +39,15 @@ from emulator.dsl import (
     say,
 )
 from emulator.dsl_sprite import go_to_xy, hide, pen_down, pen_up, set_pen_color, set_pen_size
-from emulator.lut.tables import load_exp, load_log
+from emulator.programs.spiral_layers import Net, affine, sigmoid, softmax_with_loss, utilities
 from emulator.programs.spiral_layout import (
     CLASSES,
     INPUTS,
     TEXTBOOK_SEED,
     Layout,
     OptionTypes,
-    spiral,
 )
 from emulator.project import Project
-from emulator.values import number_to_string
 
 VARIANTS = ("fixed", "buggy")
 DEFAULTS: dict[str, Any] = {
@@ -65,13 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "grid": 40,  # decision regions drawn as GRID x GRID cells at the end (0: none)
     "check_gradient": False,
 }
-STEP_H = 1e-4  # the textbook's h for central differences
-LOG_EPSILON = 1e-7  # the textbook's cross entropy takes log(y + 1e-7)
 PRINT_EVERY = 10  # iterations between loss lines
 SCALE = 150  # stage pixels per unit of the data
 EXTENT = 1.2  # the regions cover -EXTENT..EXTENT in both directions
-REGION_COLOURS = ("#f4b6b6", "#b6e3b6", "#b6c8f4")
-POINT_COLOURS = ("#c01818", "#178a17", "#1836c0")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,251 +103,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-_NAMES = (
-    "phase epoch iteration iter loss total_loss loss_count correct accuracy "
-    "p_layer p_offset p_w_off p_in_off p_out_off p_in_size p_out_size p_rows p_count p_x p_result "
-    "u_x u_k u_j u_r1 u_r2 u_max u_best u_row "
-    "af_b_off af_n af_i af_j af_sum "
-    "ab_b_off ab_n ab_i ab_j ab_sum "
-    "sf_k sb_k "
-    "sl_n sl_j sl_row sl_max sl_sum sl_loss "
-    "slb_n slb_j slb_row "
-    "sh_i sh_j sh_tmp "
-    "ac_k "
-    "gc_k gc_tmp gc_l1 gc_l2 gc_sum gc_layer gc_start gc_size "
-    "rg_gx rg_gy rg_x rg_y"
-)
-
-
-class _Net:
-    """The program's globals: constants, lists, arguments, utilities and each block's locals."""
-
-    def __init__(self, stage: TargetBuilder, p: dict[str, Any], layout: Layout) -> None:
-        var, lst = stage.var, stage.list
-        x, t = spiral(p["points"], p["data_seed"])
-        self.LEARNING_RATE = var("LEARNING_RATE", p["lr"])
-        self.EPOCH_COUNT = var("EPOCH_COUNT", p["epochs"])
-        self.BATCH_SIZE = var("BATCH_SIZE", p["batch"])
-        self.POINT_COUNT = var("POINT_COUNT", len(t))
-        self.ITERS_PER_EPOCH = var("ITERS_PER_EPOCH", len(t) // p["batch"])
-        self.INIT_SCALE = var("INIT_SCALE", p["init"])
-        self.STEP_H = var("STEP_H", STEP_H)
-        self.GRID = var("GRID", p["grid"])
-        self.off = {name: var(name, value) for name, value in layout.acts_offsets().items()}
-        self.layer_size = lst("layer_size", [str(s) for s in layout.sizes])
-        self.params, self.grads = lst("params"), lst("grads")
-        self.numerical_grads = lst("numerical_grads")
-        self.acts, self.dacts = lst("acts"), lst("dacts")
-        self.x_data = lst("x_data", [number_to_string(float(v)) for v in x.reshape(-1)])
-        self.t_data = lst("t_data", [str(int(v)) for v in t])
-        self.order, self.t_batch = lst("order"), lst("t_batch")
-        self.loss_curve = lst("loss_curve")
-        self.region_colour = lst("region_colour", REGION_COLOURS)
-        self.point_colour = lst("point_colour", POINT_COLOURS)
-        self.exp_lut = lst("exp_lut", load_exp() if p["math"] == "lut" else ())
-        self.log_lut = lst("log_lut", load_log() if p["math"] == "lut" else ())
-        self.v: dict[str, Var] = {name: var(name, 0) for name in _NAMES.split()}
-
-    def __getattr__(self, name: str) -> Var:
-        return self.__dict__["v"][name]
-
-
-def _utilities(sp: TargetBuilder, n: _Net, p: dict[str, Any]) -> dict[str, Procedure]:
-    """u_exp and u_log (exact or from the tables), and `param offset` (p_layer in, p_offset out)."""
-    u_exp = sp.procedure("u_exp", warp=True)
-    with u_exp.define():
-        if p["math"] == "scratch":
-            n.p_result.set(mathop("e ^", n.p_x))
-        else:
-            _clamp(n.u_x, n.p_x, -10, 10)
-            n.p_result.set(n.exp_lut[(n.u_x + 10) * 1000 + 1])
-    u_log = sp.procedure("u_log", warp=True)
-    with u_log.define():
-        if p["math"] == "scratch":
-            n.p_result.set(mathop("ln", n.p_x))
-        else:
-            _clamp(n.u_x, n.p_x, 0, 1)
-            n.p_result.set(n.log_lut[n.u_x * 10000 + 1])
-    param_offset = sp.procedure("param offset", warp=True)
-    with param_offset.define():
-        # W1 b1 W2 b2 ...: the layers before p_layer each take in * out + out items.
-        n.p_offset.set(0)
-        n.u_k.set(2)
-        with repeat(n.p_layer - 2):
-            n.p_offset.change(n.layer_size[n.u_k - 1] * n.layer_size[n.u_k] + n.layer_size[n.u_k])
-            n.u_k.change(1)
-    return {"u_exp": u_exp, "u_log": u_log, "param offset": param_offset}
-
-
-def _clamp(dest: Var, source: Var, low: float, high: float) -> None:
-    dest.set(source)
-    with if_(dest < low):
-        dest.set(low)
-    with if_(dest > high):
-        dest.set(high)
-
-
-def _affine(sp: TargetBuilder, n: _Net, variant: str) -> dict[str, Procedure]:
-    """affine.forward: out = x W + b; affine.backward: dx = dout W^T, dW = x^T dout, db = sum of dout."""
-    # Both take p_w_off (W's offset in params; b follows W), p_in_off and p_out_off (in acts),
-    # p_in_size, p_out_size and p_rows (the batch's rows).
-    forward = sp.procedure("affine.forward", warp=True)
-    with forward.define():
-        n.af_b_off.set(n.p_w_off + n.p_in_size * n.p_out_size)
-        n.af_n.set(0)
-        with repeat(n.p_rows):
-            n.af_j.set(0)
-            with repeat(n.p_out_size):
-                n.af_sum.set(0)
-                n.af_i.set(0)
-                with repeat(n.p_in_size):
-                    n.af_sum.change(
-                        n.acts[n.p_in_off + n.af_n * n.p_in_size + n.af_i + 1]
-                        * n.params[n.p_w_off + n.af_i * n.p_out_size + n.af_j + 1]
-                    )
-                    n.af_i.change(1)
-                n.acts.replace(
-                    n.p_out_off + n.af_n * n.p_out_size + n.af_j + 1,
-                    n.af_sum + n.params[n.af_b_off + n.af_j + 1],
-                )
-                n.af_j.change(1)
-            n.af_n.change(1)
-    backward = sp.procedure("affine.backward", warp=True)
-    with backward.define():
-        n.ab_b_off.set(n.p_w_off + n.p_in_size * n.p_out_size)
-        _affine_dx(n)
-        _affine_dw(n)
-        # db: the sum of dout over the batch's rows (the buggy variant sums a row over the columns).
-        n.ab_j.set(0)
-        with repeat(n.p_out_size):
-            n.ab_sum.set(0)
-            n.ab_n.set(0)
-            with repeat(n.p_out_size if variant == "buggy" else n.p_rows):
-                if variant == "buggy":
-                    n.ab_sum.change(n.dacts[n.p_out_off + n.ab_j * n.p_out_size + n.ab_n + 1])
-                else:
-                    n.ab_sum.change(n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1])
-                n.ab_n.change(1)
-            n.grads.replace(n.ab_b_off + n.ab_j + 1, n.ab_sum)
-            n.ab_j.change(1)
-    return {"affine.forward": forward, "affine.backward": backward}
-
-
-def _affine_dx(n: _Net) -> None:
-    """dx[r, i] = sum over j of dout[r, j] * W[i, j], into dacts at p_in_off."""
-    n.ab_n.set(0)
-    with repeat(n.p_rows):
-        n.ab_i.set(0)
-        with repeat(n.p_in_size):
-            n.ab_sum.set(0)
-            n.ab_j.set(0)
-            with repeat(n.p_out_size):
-                n.ab_sum.change(
-                    n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1]
-                    * n.params[n.p_w_off + n.ab_i * n.p_out_size + n.ab_j + 1]
-                )
-                n.ab_j.change(1)
-            n.dacts.replace(n.p_in_off + n.ab_n * n.p_in_size + n.ab_i + 1, n.ab_sum)
-            n.ab_i.change(1)
-        n.ab_n.change(1)
-
-
-def _affine_dw(n: _Net) -> None:
-    """dW[i, j] = sum over the rows r of x[r, i] * dout[r, j], into grads at p_w_off."""
-    n.ab_i.set(0)
-    with repeat(n.p_in_size):
-        n.ab_j.set(0)
-        with repeat(n.p_out_size):
-            n.ab_sum.set(0)
-            n.ab_n.set(0)
-            with repeat(n.p_rows):
-                n.ab_sum.change(
-                    n.acts[n.p_in_off + n.ab_n * n.p_in_size + n.ab_i + 1]
-                    * n.dacts[n.p_out_off + n.ab_n * n.p_out_size + n.ab_j + 1]
-                )
-                n.ab_n.change(1)
-            n.grads.replace(n.p_w_off + n.ab_i * n.p_out_size + n.ab_j + 1, n.ab_sum)
-            n.ab_j.change(1)
-        n.ab_i.change(1)
-
-
-def _sigmoid(sp: TargetBuilder, n: _Net, u: dict[str, Procedure]) -> dict[str, Procedure]:
-    """sigmoid.forward: out = 1 / (1 + e^-x); sigmoid.backward: dx = dout * (1 - out) * out."""
-    # Both take p_in_off, p_out_off (in acts / dacts) and p_count (items).
-    forward = sp.procedure("sigmoid.forward", warp=True)
-    with forward.define():
-        n.sf_k.set(1)
-        with repeat(n.p_count):
-            n.p_x.set(0 - n.acts[n.p_in_off + n.sf_k])
-            u["u_exp"]()
-            n.acts.replace(n.p_out_off + n.sf_k, 1 / (1 + n.p_result))
-            n.sf_k.change(1)
-    backward = sp.procedure("sigmoid.backward", warp=True)
-    with backward.define():
-        n.sb_k.set(1)
-        with repeat(n.p_count):
-            n.dacts.replace(
-                n.p_in_off + n.sb_k,
-                n.dacts[n.p_out_off + n.sb_k]
-                * (1 - n.acts[n.p_out_off + n.sb_k])
-                * n.acts[n.p_out_off + n.sb_k],
-            )
-            n.sb_k.change(1)
-    return {"sigmoid.forward": forward, "sigmoid.backward": backward}
-
-
-def _softmax_with_loss(sp: TargetBuilder, n: _Net, u: dict[str, Procedure]) -> dict[str, Procedure]:
-    """forward: y = softmax(scores) row by row, loss = mean of -ln(y[label] + 1e-7); backward: (y - t) / rows."""
-    # Both take p_in_off (the scores), p_out_off (y) and p_rows; the labels are in t_batch.
-    forward = sp.procedure("softmax_with_loss.forward", warp=True)
-    with forward.define():
-        n.sl_loss.set(0)
-        n.sl_n.set(0)
-        with repeat(n.p_rows):
-            n.sl_row.set(n.sl_n * CLASSES)
-            n.sl_max.set(n.acts[n.p_in_off + n.sl_row + 1])
-            n.sl_j.set(1)
-            with repeat(CLASSES - 1):
-                with if_(n.acts[n.p_in_off + n.sl_row + n.sl_j + 1] > n.sl_max):
-                    n.sl_max.set(n.acts[n.p_in_off + n.sl_row + n.sl_j + 1])
-                n.sl_j.change(1)
-            n.sl_sum.set(0)
-            n.sl_j.set(1)
-            with repeat(CLASSES):
-                n.p_x.set(n.acts[n.p_in_off + n.sl_row + n.sl_j] - n.sl_max)
-                u["u_exp"]()
-                n.acts.replace(n.p_out_off + n.sl_row + n.sl_j, n.p_result)
-                n.sl_sum.change(n.p_result)
-                n.sl_j.change(1)
-            n.sl_j.set(1)
-            with repeat(CLASSES):
-                n.acts.replace(
-                    n.p_out_off + n.sl_row + n.sl_j,
-                    n.acts[n.p_out_off + n.sl_row + n.sl_j] / n.sl_sum,
-                )
-                n.sl_j.change(1)
-            n.p_x.set(n.acts[n.p_out_off + n.sl_row + n.t_batch[n.sl_n + 1] + 1] + LOG_EPSILON)
-            u["u_log"]()
-            n.sl_loss.change(n.p_result)
-            n.sl_n.change(1)
-        n.loss.set((0 - n.sl_loss) / n.p_rows)  # the one write of `loss` per forward pass
-    backward = sp.procedure("softmax_with_loss.backward", warp=True)
-    with backward.define():
-        n.slb_n.set(0)
-        with repeat(n.p_rows):
-            n.slb_row.set(n.slb_n * CLASSES)
-            n.slb_j.set(0)
-            with repeat(CLASSES):
-                n.u_x.set(n.acts[n.p_out_off + n.slb_row + n.slb_j + 1])
-                with if_(n.slb_j == n.t_batch[n.slb_n + 1]):
-                    n.u_x.set(n.u_x - 1)
-                n.dacts.replace(n.p_in_off + n.slb_row + n.slb_j + 1, n.u_x / n.p_rows)
-                n.slb_j.change(1)
-            n.slb_n.change(1)
-    return {"softmax_with_loss.forward": forward, "softmax_with_loss.backward": backward}
-
-
-def _net_passes(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> dict[str, Procedure]:
+def _net_passes(sp: TargetBuilder, n: Net, b: dict[str, Procedure]) -> dict[str, Procedure]:
     """predict (to the scores), forward (and the loss), backward (every gradient) and the SGD update."""
     o = n.off
 
@@ -402,7 +152,7 @@ def _net_passes(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> dict[str
     return {"predict": predict, "forward": forward, "backward": backward, "sgd.update": update}
 
 
-def _data_steps(sp: TargetBuilder, n: _Net) -> dict[str, Procedure]:
+def _data_steps(sp: TargetBuilder, n: Net) -> dict[str, Procedure]:
     """init params, shuffle, load batch (p_index: the iteration in the epoch, from 0), load point (p_index)."""
     init = sp.procedure("init params", warp=True)
     with init.define():
@@ -456,7 +206,7 @@ def _data_steps(sp: TargetBuilder, n: _Net) -> dict[str, Procedure]:
     return {"init params": init, "shuffle": shuffle, "load batch": load_batch}
 
 
-def _copy_point(n: _Net, point: Var, row: Any) -> None:
+def _copy_point(n: Net, point: Var, row: Any) -> None:
     """x of the point (1-based) into row `row` (0-based) of the batch's x in acts."""
     n.u_j.set(1)
     with repeat(INPUTS):
@@ -466,7 +216,7 @@ def _copy_point(n: _Net, point: Var, row: Any) -> None:
         n.u_j.change(1)
 
 
-def _argmax(n: _Net) -> None:
+def _argmax(n: Net) -> None:
     """u_best: the first largest score of row 0 (0-based class)."""
     n.u_max.set(n.acts[n.off["S_OFF"] + 1])
     n.u_best.set(0)
@@ -478,7 +228,7 @@ def _argmax(n: _Net) -> None:
         n.u_j.change(1)
 
 
-def _training(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> dict[str, Procedure]:
+def _training(sp: TargetBuilder, n: Net, b: dict[str, Procedure]) -> dict[str, Procedure]:
     """train (epochs of shuffled mini-batches) and the accuracy over every point."""
     train = sp.procedure("train", warp=True)
     with train.define():
@@ -530,7 +280,7 @@ def _training(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> dict[str, 
     return {"train": train, "accuracy": accuracy}
 
 
-def _gradient_check(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> Procedure:
+def _gradient_check(sp: TargetBuilder, n: Net, b: dict[str, Procedure]) -> Procedure:
     """The textbook's check on the first mini-batch: central differences for every item, against backward."""
     check = sp.procedure("gradient check", warp=True)
     with check.define():
@@ -574,16 +324,18 @@ def _gradient_check(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> Proc
     return check
 
 
-def _regions(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> Procedure:
+def _regions(sp: TargetBuilder, n: Net, b: dict[str, Procedure]) -> Procedure:
     """The decision regions: GRID x GRID cells coloured by the class predicted at their centres, then the points."""
     draw = sp.procedure("draw regions", warp=True)
     cell = 2 * EXTENT / n.GRID
     with draw.define():
+        # Each row is one stroke per run of cells of one class: the pen moves on when the class changes.
         n.p_rows.set(1)
         set_pen_size(SCALE * cell + 1)
         n.rg_gy.set(0)
         with repeat(n.GRID):
             n.rg_y.set(0 - EXTENT + (n.rg_gy + 0.5) * cell)
+            n.rg_class.set(-1)
             n.rg_gx.set(0)
             with repeat(n.GRID):
                 n.rg_x.set(0 - EXTENT + (n.rg_gx + 0.5) * cell)
@@ -591,12 +343,14 @@ def _regions(sp: TargetBuilder, n: _Net, b: dict[str, Procedure]) -> Procedure:
                 n.acts.replace(n.off["X_OFF"] + 2, n.rg_y)
                 b["predict"]()
                 _argmax(n)
-                set_pen_color(n.region_colour[n.u_best + 1])
-                go_to_xy(SCALE * (n.rg_x - cell / 2), SCALE * n.rg_y)
-                pen_down()
-                go_to_xy(SCALE * (n.rg_x + cell / 2), SCALE * n.rg_y)
-                pen_up()
+                with if_(n.u_best != n.rg_class):
+                    go_to_xy(SCALE * (n.rg_x - cell / 2), SCALE * n.rg_y)
+                    set_pen_color(n.region_colour[n.u_best + 1])
+                    pen_down()
+                    n.rg_class.set(n.u_best)
                 n.rg_gx.change(1)
+            go_to_xy(SCALE * EXTENT, SCALE * n.rg_y)
+            pen_up()
             n.rg_gy.change(1)
         set_pen_size(4)
         n.u_k.set(1)
@@ -619,12 +373,12 @@ def build(**params: Any) -> Project:
         raise ValueError(f"the buggy variant needs --batch at least --hidden and {CLASSES}")
     layout = Layout(p["hidden"], p["batch"])
     prog = Program(f"spiral_{p['variant']}")
-    n = _Net(prog.stage, p, layout)
+    n = Net(prog.stage, p, layout)
     sp = prog.sprite("Network")
-    b = _utilities(sp, n, p)
-    b.update(_affine(sp, n, p["variant"]))
-    b.update(_sigmoid(sp, n, b))
-    b.update(_softmax_with_loss(sp, n, b))
+    b = utilities(sp, n, p)
+    b.update(affine(sp, n, p["variant"]))
+    b.update(sigmoid(sp, n, b))
+    b.update(softmax_with_loss(sp, n, b))
     b.update(_net_passes(sp, n, b))
     b.update(_data_steps(sp, n))
     b.update(_training(sp, n, b))

@@ -145,8 +145,8 @@ def test_run_prints_the_references_losses_and_draws(
     printed = [line for line in out if line.startswith("| epoch")]
     assert printed == loss_lines(ref) and len(printed) == 2
     assert f"accuracy: {_number(ref.accuracy)}" in out
-    # 3 x 3 region cells and 15 points, each one stroke.
-    assert svg.read_text().count("<line") + svg.read_text().count("<circle") >= 9 + 15
+    # Each of the 3 rows of regions is at least one stroke, and each of the 15 points a dot.
+    assert svg.read_text().count("<line") >= 3 + 15
 
 
 def _explain(target: str, extra: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
