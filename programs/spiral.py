@@ -92,8 +92,9 @@ def reference_steps(params: dict[str, Any], initial: dict[str, list[Any]]) -> li
     rng.setstate(state)
     steps: list[ReferenceStep] = []
 
-    def keep(epoch: int, iteration: int, flat: np.ndarray) -> None:
-        steps.append(ReferenceStep(epoch, iteration, {"params": [float(v) for v in flat]}))
+    def keep(epoch: int, iteration: int, flat: np.ndarray, grads: np.ndarray) -> None:
+        lists = {"params": [float(v) for v in flat], "grads": [float(v) for v in grads]}
+        steps.append(ReferenceStep(epoch, iteration, lists))
 
     x = _floats(initial["x_data"]).reshape(-1, INPUTS)
     t = _floats(initial["t_data"]).astype(np.int64)
@@ -142,23 +143,22 @@ def progress(runtime: Runtime, params: dict[str, Any]) -> Progress:
 
 
 def summary(runtime: Runtime, marked: Snapshot | None, params: dict[str, Any]) -> str:
-    """The settings, the final accuracy, and how far the run ends from the reference's params."""
+    """The settings, the first and last mean loss printed, and the final accuracy."""
     p = {**DEFAULTS, **params}
-    lines = [
-        f"spiral ({p['variant']}): 2-{p['hidden']}-3, {3 * p['points']} points, lr {p['lr']:g}, "
-        f"batch {p['batch']}, {p['epochs']} epoch(s), {p['math']} exp/ln"
-    ]
-    if p["check_gradient"] or marked is None:
-        return "\n".join(lines)
+    net = (
+        f"spiral ({p['variant']}): 2-{p['hidden']}-3, {3 * p['points']} points, {p['math']} exp/ln"
+    )
+    if p["check_gradient"]:
+        return f"{net}: gradient check (h = 1e-4) on the first mini-batch of {p['batch']}"
+    lines = [f"{net}, lr {p['lr']:g}, batch {p['batch']}, {p['epochs']} epoch(s)"]
+    if marked is None:
+        return "\n".join([*lines, "(the run stopped before training started)"])
     curve = runtime.stage.list(None, "loss_curve").items
     if curve:
-        lines.append(
-            f"mean loss: first printed {to_number(curve[0]):.4f}, last {to_number(curve[-1]):.4f}"
-        )
+        first, last = to_number(curve[0]), to_number(curve[-1])
+        lines.append(f"mean loss: first printed {first:.4f}, last {last:.4f}")
     accuracy = to_number(runtime.stage.variable(None, "accuracy").value)
-    lines.append(
-        f"training accuracy {accuracy:.3f} (`explain spiral` compares the run with the reference)"
-    )
+    lines.append(f"training accuracy {accuracy:.3f}")
     return "\n".join(lines)
 
 

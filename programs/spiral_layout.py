@@ -62,13 +62,19 @@ class Layout:
         return self.weight_offset(len(self.sizes) + 1)
 
     def slices(self) -> list[Slice]:
-        """W1, b1, W2, b2 of `params`, the textbook's names."""
+        """dW1, db1, dW2, db2 of `grads`, then W1, b1, W2, b2 of `params` (the textbook's names).
+
+        Gradients first: where run and reference part, a gradient differs before the parameter it
+        updates, and its writer is the layer block that computed it.
+        """
         out = []
-        for k, layer in ((1, 2), (2, 3)):
-            n_in, n_out = self.sizes[layer - 2], self.sizes[layer - 1]
-            w, b = self.weight_offset(layer), self.bias_offset(layer)
-            out.append(Slice("params", f"W{k}", w + 1, w + n_in * n_out, (n_in, n_out)))
-            out.append(Slice("params", f"b{k}", b + 1, b + n_out, (n_out,)))
+        for list_name, prefix in (("grads", "d"), ("params", "")):
+            for k, layer in ((1, 2), (2, 3)):
+                n_in, n_out = self.sizes[layer - 2], self.sizes[layer - 1]
+                w, b = self.weight_offset(layer), self.bias_offset(layer)
+                shape = (n_in, n_out)
+                out.append(Slice(list_name, f"{prefix}W{k}", w + 1, w + n_in * n_out, shape))
+                out.append(Slice(list_name, f"{prefix}b{k}", b + 1, b + n_out, (n_out,)))
         return out
 
     def acts_offsets(self) -> dict[str, int]:

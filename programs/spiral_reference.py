@@ -221,12 +221,12 @@ def train(
     x: np.ndarray,
     t: np.ndarray,
     rng: JsRandom,
-    on_step: Callable[[int, int, np.ndarray], None] | None = None,
+    on_step: Callable[[int, int, np.ndarray, np.ndarray], None] | None = None,
 ) -> History:
     """Shuffled mini-batch SGD from `params`, drawing shuffles from `rng` (in the state of the mark).
 
-    `on_step(epoch, iteration, params)` is told the params after each iteration (both 1-based;
-    iterations count across epochs).
+    `on_step(epoch, iteration, params, grads)` is told the params after each iteration and the
+    gradients they were updated with (both 1-based; iterations count across epochs).
     """
     layout = config.layout
     history = History(params=np.array(params, dtype=np.float64))
@@ -245,7 +245,7 @@ def train(
                 history.printed.append((epoch, it + 1, iters, total_loss / loss_count))
                 total_loss, loss_count = 0.0, 0
             if on_step is not None:
-                on_step(epoch, iteration, history.params)
+                on_step(epoch, iteration, history.params, step.grads)
     history.accuracy = accuracy(layout, history.params, x, t, config.mode)
     return history
 
@@ -279,7 +279,7 @@ def gradient_check(
     numeric = numerical_gradient(layout, params, x, t, mode)
     backprop = gradient(layout, params, x, t, mode, buggy).grads
     out = {}
-    for s in layout.slices():
+    for s in (s for s in layout.slices() if s.list_name == "params"):
         total = 0.0
         for k in range(s.start - 1, s.end):
             total += abs(float(backprop[k]) - float(numeric[k]))
