@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tomllib
 from pathlib import Path
@@ -10,14 +11,19 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from textual.widgets import Sparkline
 
 from emulator.cli import main
+from emulator.debug.session import DebugSession
 from emulator.loading import find_program, program_names
 from emulator.programs import spiral
 from emulator.programs import spiral_reference as reference
 from emulator.programs.spiral_net import build
 from emulator.rng import JsRandom
 from emulator.runtime.runtime import Runtime
+from emulator.tui.live.app import DebuggerApp
+from emulator.tui.shared.picture_view import InputPicture
+from emulator.values import number_to_string
 from tests import strategies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +49,6 @@ def floats(rt: Runtime, name: str) -> np.ndarray:
 
 def loss_lines(history: reference.History) -> list[str]:
     """The reference's loss lines as the program prints them (Scratch prints a double's shortest form)."""
-    from emulator.values import number_to_string
-
     return [
         f"| epoch {e} | iter {i} / {n} | loss {number_to_string(loss)}"
         for e, i, n, loss in history.printed
@@ -62,7 +66,7 @@ def test_training_matches_the_reference_bit_for_bit(params: dict[str, Any]) -> N
     ref = spiral.reference_run(params, params["seed"])
     np.testing.assert_array_equal(floats(rt, "params"), ref.params)
     assert said[:-1] == loss_lines(ref)
-    assert said[-1] == f"accuracy: {_number(ref.accuracy)}"
+    assert said[-1] == f"accuracy: {number_to_string(ref.accuracy)}"
 
 
 @settings(max_examples=8, deadline=None)
@@ -75,12 +79,6 @@ def test_the_buggy_variant_matches_the_buggy_reference(params: dict[str, Any]) -
     start = reference.init_params(c.layout, params["init"], rng)
     ref = reference.train(c, start, *spiral.data(params), rng)
     np.testing.assert_array_equal(floats(rt, "params"), ref.params)
-
-
-def _number(x: float) -> str:
-    from emulator.values import number_to_string
-
-    return number_to_string(x)
 
 
 # ## The gradient check
@@ -98,7 +96,7 @@ def test_the_gradient_check_prints_the_references_own(params: dict[str, Any]) ->
     first = reference.shuffle(3 * params["points"], rng)[: params["batch"]] - 1
     x, t = spiral.data(params)
     check = reference.gradient_check(c.layout, start, x[first], t[first], c.mode)
-    assert said == [f"{name}: {_number(diff)}" for name, diff in check.items()]
+    assert said == [f"{name}: {number_to_string(diff)}" for name, diff in check.items()]
 
 
 def test_backprop_agrees_with_central_differences_in_exact_math() -> None:
@@ -143,7 +141,7 @@ def test_run_prints_the_references_losses_and_draws(
     ref = spiral.reference_run(spiral.parse(SMALL), 7)
     printed = [line for line in out if line.startswith("| epoch")]
     assert printed == loss_lines(ref) and len(printed) == 2
-    assert f"accuracy: {_number(ref.accuracy)}" in out
+    assert f"accuracy: {number_to_string(ref.accuracy)}" in out
     # Each of the 3 rows of regions is at least one stroke, and each of the 15 points a dot.
     assert svg.read_text().count("<line") >= 3 + 15
 
@@ -188,3 +186,22 @@ def test_the_reference_at_the_textbooks_defaults_reaches_the_textbooks_result() 
     assert len(losses) == 300
     assert 1.0 < losses[0] < 1.2 and losses[-1] < 0.2
     assert history.accuracy > 0.9
+
+
+def test_the_inspector_shows_the_pens_picture_and_the_loss_curve() -> None:
+    """With no input picture declared, the picture pane shows the stage the pen drew on; the curve is the printed losses."""
+    params = spiral.parse(SMALL)
+
+    async def finished_app() -> tuple[str, int, list[float]]:
+        app = DebuggerApp(DebugSession(PROGRAM_FILE, params, program=find_program(PROGRAM_FILE)))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            picture = app.query_one(InputPicture)
+            curve = list(app.query_one("#curve-0", Sparkline).data or [])
+            return str(picture.border_title), len(app.session.runtime.pen_layer), curve
+
+    title, strokes, curve = asyncio.run(finished_app())
+    assert title == "stage · pen" and strokes >= 3 + 15
+    assert curve == [loss for *_, loss in spiral.reference_run(params, 0).printed]
