@@ -49,7 +49,7 @@ def layout(params: dict[str, Any]) -> Layout:
 
 
 def slices(params: dict[str, Any]) -> list[Slice]:
-    """W1, b1, W2, b2 of `params`."""
+    """dW1, db1, dW2, db2 of `grads`, then W1, b1, W2, b2 of `params`."""
     return layout(params).slices()
 
 
@@ -105,27 +105,20 @@ def reference_steps(params: dict[str, Any], initial: dict[str, list[Any]]) -> li
 
 
 def layer_ranges(sizes: Sequence[int], offsets: Offsets) -> list[LayerRanges]:
-    """Each layer's weights and biases in `params` and `grads`, from the offsets `param offset` returned."""
+    """Each layer's weights and biases in `params`, and their gradients in `grads`, from the offsets `param offset` returned."""
     rows = []
     for layer in range(2, len(sizes) + 1):
         n_in, size = sizes[layer - 2], sizes[layer - 1]
         w = offsets.get("params", {}).get(layer)
-        parts: dict[str, ItemRange | None] = {}
-        for name, list_name in (
-            ("weights", "params"),
-            ("biases", "params"),
-            ("gradients", "grads"),
-        ):
-            if w is None:
-                parts[name] = None
-                continue
-            start = int(w) + (n_in * size if name == "biases" else 0)
-            length = (
-                n_in * size + size
-                if name == "gradients"
-                else (size if name == "biases" else n_in * size)
-            )
-            parts[name] = ItemRange(list_name, start + 1, start + length)
+        if w is None:
+            rows.append(LayerRanges(layer, size, dict.fromkeys(("weights", "biases", "gradients"))))
+            continue
+        w, b, end = int(w), int(w) + n_in * size, int(w) + n_in * size + size
+        parts = {
+            "weights": ItemRange("params", w + 1, b),
+            "biases": ItemRange("params", b + 1, end),
+            "gradients": ItemRange("grads", w + 1, end),  # the same layout as params
+        }
         rows.append(LayerRanges(layer, size, parts))
     return rows
 
