@@ -205,3 +205,16 @@ def test_the_inspector_shows_the_pens_picture_and_the_loss_curve() -> None:
     title, strokes, curve = asyncio.run(finished_app())
     assert title == "stage · pen" and strokes >= 3 + 15
     assert curve == [loss for *_, loss in spiral.reference_run(params, 0).printed]
+
+
+def test_a_recorded_run_replays_with_its_slices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`record` then `replay --who b2`: the trace knows the slices and names the block that last wrote b2."""
+    trace = tmp_path / "spiral.trace"
+    assert main(["record", PROGRAM_FILE, "-o", str(trace), *SMALL]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(trace), "--who", "b2"]) == 0
+    out = capsys.readouterr().out
+    assert "slices dW1, db1, dW2, db2, W1, b1, W2, b2" in out
+    assert "replace params[" in out and "spiral_net.py" in out
