@@ -124,6 +124,11 @@ class ReferenceStep:
 ReferenceSteps = Callable[[Params, dict[str, list[Any]]], list[ReferenceStep]]
 """From the parameters and the lists at the mark, the reference's lists after each sample, in order."""
 
+RANDOM_AT_MARK = "random_at_mark"
+"""The key under which a reference's parameters carry the state of `pick random`'s generator at the
+mark (emulator.rng.JsRandom.getstate()), so a reference can draw what the program draws after it
+(a shuffle each epoch). Absent when the caller has no run to take it from."""
+
 
 @dataclass(frozen=True)
 class ProgramSpec:

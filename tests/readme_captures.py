@@ -27,6 +27,17 @@ def explain_capture() -> str:
     return out.getvalue()
 
 
+def spiral_explain_capture() -> str:
+    """`scratch-emu explain spiral --variant buggy` (by the program's file: the same report)."""
+    from emulator.cli import main
+
+    out = io.StringIO()
+    program = README.parent / "programs" / "spiral.py"
+    with contextlib.redirect_stdout(out):
+        main(["explain", str(program.relative_to(Path.cwd())), "--variant", "buggy"])
+    return out.getvalue()
+
+
 def inspector_capture() -> str:
     """`python tests/bench/tui_capture.py`: the inspector paused at the first dropped write."""
     from tests.bench.tui_capture import capture
@@ -46,6 +57,7 @@ def lut_capture() -> str:
 
 CAPTURES: dict[str, Callable[[], str]] = {
     "explain day3_buggy:": explain_capture,
+    "explain spiral_buggy:": spiral_explain_capture,
     " ⭘ ": inspector_capture,
     "Lookup-table error against exact functions": lut_capture,
 }

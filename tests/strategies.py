@@ -207,6 +207,28 @@ def day3_params(
     }
 
 
+@st.composite
+def spiral_params(draw: st.DrawFn, variant: str = "fixed") -> dict[str, object]:
+    """Small keyword arguments for programs.spiral_net.build, plus the runtime's "seed"."""
+    points = draw(st.integers(1, 5))
+    # The buggy variant reads a row of dout per unit: it needs as many rows as units.
+    batch = draw(st.integers(3 if variant == "buggy" else 1, min(3 * points, 6)))
+    hidden = draw(st.integers(1, batch if variant == "buggy" else 5))
+    return {
+        "variant": variant,
+        "points": points,
+        "hidden": hidden,
+        "batch": batch,
+        "epochs": draw(st.integers(0, 3)),
+        "lr": draw(st.floats(0.01, 5.0, allow_nan=False, allow_infinity=False)),
+        "init": draw(st.sampled_from([0.01, 0.5, 1.0, 3.0])),
+        "math": draw(st.sampled_from(["scratch", "lut"])),
+        "data_seed": draw(st.integers(0, 2**32 - 1)),
+        "grid": 0,
+        "seed": draw(st.integers(0, 2**32 - 1)),
+    }
+
+
 # ## Random programs for the differential fuzzer (tests/test_fuzz_vm.py)
 #
 # Programs are plain data (tuples, lists, dicts), so Hypothesis can shrink them and a failure's repr

@@ -21,7 +21,15 @@ from emulator.dsl_sprite import (
     switch_costume,
     turn_right,
 )
-from emulator.runtime.pen import Stamp, Stroke, hsv_to_rgb, rgb_to_hsv, to_rgb_color, to_svg
+from emulator.runtime.pen import (
+    Stamp,
+    Stroke,
+    hsv_to_rgb,
+    rgb_to_hsv,
+    to_pixels,
+    to_rgb_color,
+    to_svg,
+)
 from emulator.runtime.runtime import Runtime
 
 
@@ -119,3 +127,13 @@ def test_hsv_round_trips_through_whole_channels() -> None:
     assert hsv_to_rgb(120.0, 1.0, 1.0) == (0.0, 255.0, 0.0)
     assert hsv_to_rgb(float("nan"), 1.0, 1.0)[0] == 255.0  # a NaN hue falls to the first case
     assert rgb_to_hsv(0.0, 255.0, 0.0) == (120.0, 1.0, 1.0)
+
+
+def test_the_layer_samples_as_pixels() -> None:
+    """On a 4x3 grid over the stage, a red horizontal line at y = 0 fills the middle row's cells it passes."""
+    red = (1.0, 0.0, 0.0, 1.0)
+    line = Stroke(-200.0, 0.0, 0.0, 0.0, red, 4.0)
+    hidden = Stroke(200.0, 150.0, 200.0, 150.0, (0.0, 0.0, 1.0, 0.0), 50.0)  # fully transparent
+    grid = to_pixels([line, hidden], 4, 3)
+    assert grid[1] == [(1.0, 0.0, 0.0), (1.0, 0.0, 0.0), (1.0, 0.0, 0.0), None]
+    assert grid[0] == [None] * 4 and grid[2] == [None] * 4

@@ -50,8 +50,14 @@ MAX_FRAMES = 20000
 
 # Parameters for programs/ entries; a program not named here is built with its defaults.
 DAY3_SMALL = {"epochs": 1, "train": 3, "test": 2}
+SPIRAL_SMALL = {"points": 3, "hidden": 3, "batch": 3, "epochs": 2, "grid": 3}
 PROGRAM_PARAMS: dict[str, list[dict[str, Any]]] = {
     "day3": [{**DAY3_SMALL, "variant": "fixed"}, {**DAY3_SMALL, "variant": "buggy"}],
+    "spiral": [
+        {**SPIRAL_SMALL, "variant": "fixed"},
+        {**SPIRAL_SMALL, "variant": "buggy", "math": "lut"},
+        {**SPIRAL_SMALL, "check_gradient": True},
+    ],
 }
 
 

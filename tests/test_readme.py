@@ -7,7 +7,9 @@ import pytest
 from tests.readme_captures import CAPTURES, README, block
 
 
-@pytest.mark.parametrize("prefix", list(CAPTURES), ids=["explain", "inspector", "lut-report"])
+@pytest.mark.parametrize(
+    "prefix", list(CAPTURES), ids=["explain", "explain-spiral", "inspector", "lut-report"]
+)
 def test_the_readme_capture_is_fresh(prefix: str) -> None:
     """The block README quotes is the command's output today, to the character."""
     assert block(README.read_text(), prefix).group(1) == CAPTURES[prefix]()

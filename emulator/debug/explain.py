@@ -27,6 +27,7 @@ from emulator.debug.report import (
     SliceChange,
 )
 from emulator.debug.session import DebugSession
+from emulator.program import RANDOM_AT_MARK
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import lists_by_name
 from emulator.slices import Slice
@@ -88,13 +89,15 @@ class _Watch:
         program, session = self.session.program, self.session
         if program is None or not self.initial:
             return None
+        # The generator's state now, at the mark: what the program draws from here on.
+        params = {**session.params, RANDOM_AT_MARK: session.runtime.rng.getstate()}
         if program.reference_steps is not None:
-            steps = program.reference_steps(session.params, self.initial)
+            steps = program.reference_steps(params, self.initial)
             self.comparer = SampleComparer(session, steps, program.tolerance_for(session.params))
             if steps:
                 return {k: list(v) for k, v in steps[-1].lists.items()}
         if program.reference is not None:
-            return dict(program.reference(session.params, self.initial))
+            return dict(program.reference(params, self.initial))
         return None
 
     def run(self) -> None:

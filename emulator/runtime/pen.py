@@ -265,3 +265,41 @@ def _coordinate(value: Value) -> float:
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_pixels(marks: list[Mark], columns: int, rows: int) -> list[list[RGB | None]]:
+    """The pen layer sampled on a grid over the 480x360 stage, top row first: each cell's colour or None.
+
+    A cell takes the colour of the last stroke that comes within half a cell of its centre, so a
+    line thinner than a cell still shows. Stamps are left out (there is no costume to draw).
+    """
+    grid: list[list[RGB | None]] = [[None] * columns for _ in range(rows)]
+    cell_w, cell_h = 480 / columns, 360 / rows
+    slack = max(cell_w, cell_h) / 2
+    for mark in marks:
+        if not isinstance(mark, Stroke) or mark.rgba[3] <= 0:
+            continue
+        coords = [_coordinate(c) for c in (mark.x0, mark.y0, mark.x1, mark.y1)]
+        if not all(math.isfinite(c) for c in coords) or not math.isfinite(mark.diameter):
+            continue
+        x0, y0, x1, y1 = coords
+        reach = mark.diameter / 2 + slack
+        rgb = (mark.rgba[0], mark.rgba[1], mark.rgba[2])
+        first_col = max(0, int((min(x0, x1) - reach + 240) / cell_w))
+        last_col = min(columns - 1, int((max(x0, x1) + reach + 240) / cell_w))
+        first_row = max(0, int((180 - max(y0, y1) - reach) / cell_h))
+        last_row = min(rows - 1, int((180 - min(y0, y1) + reach) / cell_h))
+        for row in range(first_row, last_row + 1):
+            y = 180 - (row + 0.5) * cell_h
+            for col in range(first_col, last_col + 1):
+                x = (col + 0.5) * cell_w - 240
+                if _distance_to_segment(x, y, x0, y0, x1, y1) <= reach:
+                    grid[row][col] = rgb
+    return grid
+
+
+def _distance_to_segment(x: float, y: float, x0: float, y0: float, x1: float, y1: float) -> float:
+    dx, dy = x1 - x0, y1 - y0
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / length))
+    return math.hypot(x - (x0 + t * dx), y - (y0 + t * dy))

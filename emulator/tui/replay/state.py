@@ -18,6 +18,7 @@ from emulator.errors import EmulatorError, ProgramError
 from emulator.loading import PROJECT_SUFFIXES, installed_program, load_target
 from emulator.program import ProgramSpec
 from emulator.project import Project
+from emulator.runtime.pen import Mark
 from emulator.runtime.state import ListCell
 from emulator.sb3 import load_project
 from emulator.slices import Slice
@@ -156,6 +157,9 @@ class ReplayState:
 
     def list_cells(self) -> list[ListCell]:
         return list(self._lists.values())
+
+    def pen_marks(self) -> Sequence[Mark]:
+        return ()  # a trace records variables and lists, not what the pens drew
 
     def marked_items(self, cell: ListCell) -> list[Value] | None:
         if self._marked is None:

@@ -68,7 +68,7 @@ class DataPanes:
             slices, self.source.program.picture if self.source.program else None
         )
         items = self._list_data(picture.list_name, coverage=False)[0] if picture is not None else []
-        self.app.query_one(InputPicture).show(picture, items)
+        self.app.query_one(InputPicture).show(picture, items, self.source.pen_marks())
 
     def show_slice(self, index: int) -> None:
         """Show the slice with this index."""

@@ -1,4 +1,4 @@
-"""InputPicture: the network's current input (a 14x14 image, say) drawn as a picture."""
+"""InputPicture: the network's current input (a 14x14 image, say) drawn as a picture, else what the pen drew."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from emulator.runtime.pen import RGB, Mark, to_pixels
 from emulator.slices import Slice
 from emulator.tui.shared.heatmap import picture_lines
 from emulator.tui.shared.plain import joined, plain
@@ -16,10 +17,14 @@ from emulator.values import Value
 class InputPicture(Static):
     """A square slice, one pixel two cells wide, black 0 to white 1."""
 
-    def show(self, s: Slice | None, items: Sequence[Value]) -> None:
-        """Draw the slice from the live list."""
+    def show(self, s: Slice | None, items: Sequence[Value], pen: Sequence[Mark] = ()) -> None:
+        """Draw the slice from the live list; with no such slice, the stage's pen layer if anything is on it."""
         if s is None:
             self.border_title = "input"
+            if pen:
+                self.border_title = "stage · pen"
+                self.update(self._stage(list(pen)))
+                return
             self.update(Text("no square input slice", style="dim"))
             return
         self.border_title = joined(plain(s.name), plain(f"{s.list_name} {s.start}..{s.end}"))
@@ -30,3 +35,23 @@ class InputPicture(Static):
             for segment in line:
                 text.append(segment.text, segment.style)
         self.update(text)
+
+    def _stage(self, pen: list[Mark]) -> Text:
+        """The pen layer at the pane's size, two pixels a cell (upper and lower half blocks)."""
+        width, height = self.content_size.width or 28, self.content_size.height or 11
+        columns = max(4, min(width, height * 2 * 4 // 3))  # the stage is 4:3
+        grid = to_pixels(pen, columns, columns * 3 // 4)
+        text = Text()
+        for top in range(0, len(grid), 2):
+            if top:
+                text.append("\n")
+            bottom = grid[top + 1] if top + 1 < len(grid) else [None] * columns
+            for upper, lower in zip(grid[top], bottom, strict=True):
+                text.append("▀", f"{_colour(upper)} on {_colour(lower)}")
+        return text
+
+
+def _colour(rgb: RGB | None) -> str:
+    """A Rich colour: white where the pen drew nothing (the stage's backdrop)."""
+    r, g, b = rgb if rgb is not None else (1.0, 1.0, 1.0)
+    return f"rgb({round(r * 255)},{round(g * 255)},{round(b * 255)})"

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from emulator.debug.session import DebugSession
 from emulator.program import ProgramSpec
+from emulator.runtime.pen import Mark
 from emulator.runtime.state import ListCell
 from emulator.slices import Slice
 from emulator.tui.shared.lists_view import list_cells, marked_items
@@ -53,6 +54,10 @@ class StateSource(Protocol):
         """What the program declares (its picture, variable groups, status variables), if known."""
         ...
 
+    def pen_marks(self) -> Sequence[Mark]:
+        """What the pens drew so far, in order (none when the source does not keep it)."""
+        ...
+
 
 class SessionSource:
     """A live DebugSession as a StateSource."""
@@ -92,3 +97,6 @@ class SessionSource:
     @property
     def program(self) -> ProgramSpec | None:
         return self.session.program
+
+    def pen_marks(self) -> Sequence[Mark]:
+        return self.session.runtime.pen_layer
