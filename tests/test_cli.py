@@ -269,14 +269,23 @@ def test_unknown_target_and_bad_program_options(capsys: pytest.CaptureFixture[st
 def test_ctrl_c_stops_cleanly_with_130(tmp_path: Path) -> None:
     """SIGINT during a long run ends it with status 130 and no traceback."""
     program = tmp_path / "loop.py"
-    program.write_text(FOREVER_PROGRAM)
+    # The program says a line before its endless loop, so the signal comes once the run is under
+    # way (a signal during the interpreter's start-up is not ours to handle), however slow that is.
+    program.write_text(
+        FOREVER_PROGRAM.replace(
+            "from emulator.dsl import Program, forever",
+            "from emulator.dsl import Program, forever, say",
+        ).replace("        with forever():", "        say('running')\n        with forever():")
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "emulator", "run", str(program)],
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    time.sleep(1.5)
+    assert proc.stdout is not None and proc.stdout.readline() == "running\n"
+    time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130 and "Traceback" not in err
