@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from emulator.compiler.emit import Source, emit_unit, unit_header
-from emulator.compiler.ir import FallbackExpr, FallbackStmt
+from emulator.compiler.ir import FallbackStmt
 from emulator.compiler.load import load
 from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
@@ -51,15 +51,6 @@ def compile_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script
     return Compiled(unit, sources, load(runtime, unit, sources))
 
 
-SPRITE_BLOCKS = ("motion_", "looks_", "pen_", "control_create_clone", "control_delete_this_clone")
-BUBBLES = ("looks_say", "looks_think")  # looks blocks that touch no sprite state
-
-
-def sprite_block(opcode: str) -> bool:
-    """Whether a block reads or changes a sprite's state, the pen or clones."""
-    return opcode.startswith(SPRITE_BLOCKS) and not opcode.startswith(BUBBLES)
-
-
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.
 TOO_DEEP = (RecursionError, SyntaxError, MemoryError)
 
@@ -87,16 +78,14 @@ def compile_runtime(runtime: Runtime) -> list[Compiled]:
 
 
 def _hands_over_a_wait(node: object) -> bool:
-    """Whether an IR tree hands the interpreter a block it cannot run inside generated code.
+    """Whether an IR tree hands the interpreter a statement that may wait or yield.
 
-    That is a statement that may wait or yield, or any block of a sprite, the pen or clones:
-    the generated code does not keep the virtual clock right around those yet.
+    Such a block (a glide, a backdrop switch and wait) keeps its state in the interpreter's stack
+    frame between turns, which generated code does not have.
     """
     if isinstance(node, FallbackStmt):
         spec = TABLE.get(node.info.opcode)
-        return spec is None or spec.yields or sprite_block(node.info.opcode)
-    if isinstance(node, FallbackExpr):
-        return sprite_block(node.opcode)
+        return spec is None or spec.yields
     if isinstance(node, tuple | list):
         return any(_hands_over_a_wait(n) for n in node)
     if is_dataclass(node) and not isinstance(node, type):

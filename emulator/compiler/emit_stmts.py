@@ -171,7 +171,9 @@ def loop_test(em: FunctionEmitter, stmt: Loop, counter: str) -> None:
     else:
         test = value if stmt.kind == "until" else f"not {value}"
     with w.block(f"if {test}:"):
-        w.line(f"_b += {stmt.info.cost}")
+        # The pass's cost, unless the test's interpreter closures had it written to _b already.
+        if em.pending:
+            w.line(f"_b += {em.pending}")
         w.line("break")
     if stmt.kind == "for_each":
         assert stmt.var is not None
