@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.compiler.emit import FunctionEmitter
+from emulator.compiler.emit import FunctionEmitter, list_cell
 from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
     Broadcast,
@@ -54,6 +54,8 @@ def simple(em: FunctionEmitter, stmt: Stmt) -> None:
     match stmt:
         case Say(kind=kind, text=text):
             em.prepare([text])
+            if em.hooks:
+                em.observed()  # the bubble is reported
             w.line(f"say(_rt, thread, {constant(stmt.info.id)}, {kind!r}, {em.ex(text)})")
         case Broadcast():
             broadcast(em, stmt)
@@ -75,19 +77,59 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
     em.pending += stmt.info.cost
     em.prepare([stmt.value])
     i = stmt.var.index
-    if i in em.lazy:
+    if em.hooks:
+        set_var_reported(em, stmt)
+    elif i in em.lazy:
         em.w.line(f"VG_{i}().value = {em.ex(stmt.value)}")
     else:
         em.w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
 
 
+def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
+    """set / change, then the report the interpreter makes of it."""
+    w, i = em.w, stmt.var.index
+    value = em.ex.temp()
+    w.line(f"{value} = {em.ex(stmt.value)}")
+    if i in em.lazy:
+        cell = em.ex.temp()
+        w.line(f"{cell} = VG_{i}()")
+        w.line(f"{cell}.value = {value}")
+    else:
+        cell = f"V_{i}"
+        w.line(f"v_{i} = {value}")
+        em.vars[i] = True
+    report_var(em, stmt.info.id, cell, value)
+
+
+def report_var(em: FunctionEmitter, block_id: str, cell: str, value: str) -> None:
+    """Tell the hooks of a variable write, with every cell and the clock up to date."""
+    em.observed()
+    with em.w.block("if _rt.hooks is not None:"):
+        em.w.line(f"_rt.report_var(thread, {constant(block_id)}, {cell}, {value})")
+
+
+HOOKED_WRITES = {
+    "add": "h_add",
+    "delete": "h_delete",
+    "delete_all": "h_clear",
+    "insert": "h_insert",
+    "replace": "h_replace",
+}
+
+
 def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     em.pending += stmt.info.cost
     em.prepare(stmt.args)
-    items = em.ex.items(stmt.list.index)
     args = [em.ex(a) for a in stmt.args]
     w = em.w
+    if em.hooks:
+        em.observed()
+        cell = list_cell(em.unit, stmt.list.index)
+        call = f"{HOOKED_WRITES[stmt.op]}(_rt, thread, {constant(stmt.info.id)}, {cell}"
+        w.line(call + "".join(f", {a}" for a in args) + ")")
+        return
+    items = em.ex.items(stmt.list.index)
     if stmt.op == "add":
         if has_effect(stmt.args[0]):
             w.line(f"add_item({items}, {args[0]})")
@@ -128,7 +170,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     counter = ""
     if stmt.kind == "repeat":
         assert stmt.arg is not None
-        em.prepare([stmt.arg])
+        em.prepare([stmt.arg], ahead=cost)
         header = f"for _ in passes({em.ex(stmt.arg)}):"
     else:
         header = "while True:"
@@ -151,7 +193,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         em.body(stmt.body)
         em.loop_end(head)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
-            em.effects((stmt.arg,))  # type: ignore[arg-type]
+            em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
     em.loops.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
@@ -179,8 +221,19 @@ def loop_test(em: FunctionEmitter, stmt: Loop, counter: str) -> None:
         assert stmt.var is not None
         w.line(f"{counter} += 1.0")
         i = stmt.var.index
-        target = f"VG_{i}().value" if i in em.lazy else f"v_{i}"
-        w.line(f"{target} = {counter}")
+        if i in em.lazy:
+            cell = em.ex.temp()
+            w.line(f"{cell} = VG_{i}()")
+            w.line(f"{cell}.value = {counter}")
+        elif i in em.vars:
+            cell = f"V_{i}"
+            w.line(f"v_{i} = {counter}")
+            em.vars[i] = True
+        else:
+            cell = f"V_{i}"
+            w.line(f"{cell}.value = {counter}")
+        if em.hooks:
+            report_var(em, stmt.info.id, cell, counter)
 
 
 def wait(em: FunctionEmitter, stmt: Wait) -> None:

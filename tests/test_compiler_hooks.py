@@ -1,0 +1,159 @@
+"""Compiled code with hooks attached reports what the interpreter reports: every event, in order, at the same clock."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from emulator.programs.apple_orange import build as apple_orange
+from emulator.programs.day3_mlp import build as day3
+from emulator.project import Project
+from emulator.runtime.hooks import RunHooks
+from emulator.runtime.runtime import Runtime
+from emulator.sb3 import project_from_json
+from tests import strategies
+from tests.conformance.cases._fuzz import build_project
+
+
+def _plain(value: Any) -> Any:
+    """A hook argument as comparable data: threads, cells and lists by what they name."""
+    if hasattr(value, "script_id"):
+        return ("thread", value.target.name, value.script_id)
+    if hasattr(value, "items") and hasattr(value, "owner"):
+        return ("list", value.owner, value.name)
+    if hasattr(value, "value") and hasattr(value, "owner"):
+        return ("var", value.owner, value.name)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    return value
+
+
+class EventLog(RunHooks):
+    """Every report, with its arguments and the clock when it came; all list reads watched."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.events: list[tuple[Any, ...]] = []
+
+    def _log(self, name: str, *args: Any) -> None:
+        self.events.append((name, self.runtime.blocks, *(_plain(a) for a in args)))
+
+    def on_var_set(self, *args: Any) -> None:
+        self._log("var", *args)
+
+    def on_list_write(self, *args: Any) -> None:
+        self._log("write", *args)
+
+    def on_list_clear(self, *args: Any) -> None:
+        self._log("clear", *args)
+
+    def on_list_miss(self, *args: Any) -> None:
+        self._log("miss", *args)
+
+    def on_list_index(self, *args: Any) -> None:
+        self._log("index", *args)
+
+    def on_list_read(self, *args: Any) -> None:
+        self._log("read", *args)
+
+    def on_nonfinite(self, *args: Any) -> None:
+        self._log("nonfinite", *args)
+
+    def on_say(self, *args: Any) -> None:
+        self._log("say", *args)
+
+    def on_finish(self) -> None:
+        self._log("finish")
+
+
+class _FramesUsedUp(Exception):
+    """Raised after the last allowed frame."""
+
+
+def events(
+    project: Project, engine: str, *, seed: int = 0, turbo: bool = False, max_frames: int = 60
+) -> tuple[list[tuple[Any, ...]], int, int]:
+    """The hook events of a run from the green flag, its block count and frame count."""
+    rt = Runtime(project, seed=seed, turbo=turbo, engine=engine)
+    log = EventLog(rt)
+    rt.hooks = log
+    rt.watch_reads(None)
+
+    def after_frame() -> None:
+        if rt.frame_count >= max_frames:
+            raise _FramesUsedUp
+
+    rt.on_frame = after_frame
+    rt.green_flag()
+    with contextlib.suppress(_FramesUsedUp):
+        rt.run()
+    return log.events, rt.blocks, rt.frame_count
+
+
+def assert_same_events(project: Project, **params: Any) -> list[tuple[Any, ...]]:
+    """Both engines report the same events, in the same order, at the same clock."""
+    expected = events(project, "interpreter", **params)
+    actual = events(project, "compiled", **params)
+    if actual != expected:
+        rt = Runtime(project, engine="compiled")
+        rt.hooks = RunHooks()
+        rt.green_flag()
+        source = "\n".join(c.text() for c in rt.compiled_hooked or [])
+        for n, (a, b) in enumerate(zip(expected[0], actual[0], strict=False)):
+            assert a == b, f"event {n}: {a} != {b}\n--- generated source ---\n{source}"
+        assert actual == expected, f"\n--- generated source ---\n{source}"
+    return actual[0]
+
+
+@pytest.mark.parametrize(
+    "project",
+    [
+        pytest.param(apple_orange(), id="apple_orange"),
+        *(
+            pytest.param(
+                day3(variant=variant, epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3),
+                id=f"day3-{variant}",
+            )
+            for variant in ("fixed", "buggy")
+        ),
+    ],
+)
+def test_programs_report_the_same(project: Project) -> None:
+    """apple_orange and day3 (both variants) report identical events under both engines."""
+    assert assert_same_events(project, seed=3, max_frames=100_000)
+
+
+@settings(
+    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
+@given(program=strategies.fuzz_programs())
+def test_random_programs_report_the_same(program: dict[str, Any]) -> None:
+    """Compiled with hooks, a random program reports what the interpreter reports."""
+    project = project_from_json(build_project(program))
+    assert_same_events(project, seed=program["seed"], turbo=program["turbo"])
+
+
+def test_plain_code_names_no_hook() -> None:
+    """The code of a run without hooks has no report in it: hooks cost nothing when none is attached."""
+    rt = Runtime(
+        day3(variant="buggy", epochs=1, train=1, test=1, layers=(196, 6, 10)), engine="compiled"
+    )
+    plain = "\n".join(c.text() for c in rt.compiled)
+    assert "report_" not in plain and "h_item" not in plain
+    rt.hooks = RunHooks()
+    rt.green_flag()
+    assert rt.threads and all(t.compiled is not None for t in rt.threads)
+    hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
+    assert "_rt.report_var(" in hooked and "h_item(" in hooked
