@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 from typing import Any
 
@@ -15,6 +16,8 @@ from emulator.project import Project
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.runtime import Runtime
 from emulator.sb3 import project_from_json
+from emulator.trace.recorder import record_run
+from emulator.trace.replay import Trace
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
 
@@ -157,3 +160,31 @@ def test_plain_code_names_no_hook() -> None:
     assert rt.threads and all(t.compiled is not None for t in rt.threads)
     hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
     assert "_rt.report_var(" in hooked and "h_item(" in hooked
+
+
+# ## The trace recorder, on compiled code
+
+
+def _trace_rows(data: bytes) -> tuple[list[tuple[Any, ...]], Any]:
+    trace = Trace.from_bytes(data)
+    rows = [
+        (e.step, e.kind, e.thread, e.block, e.cell, e.item, _plain(e.value)) for e in trace.events()
+    ]
+    snapshots = [_plain(trace.state_at(n)) for n in range(0, len(rows) + 1, len(rows) // 9 + 1)]
+    return rows, (trace.final_step, snapshots)
+
+
+@pytest.mark.parametrize("variant", ["buggy", "fixed"])
+def test_record_compiled_writes_the_interpreters_trace(variant: str) -> None:
+    """A trace recorded on compiled code has the interpreter's events, steps and states, chunk by chunk."""
+    project = day3(variant=variant, epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        ending = record_run(project, sink, program="day3", seed=3, chunk_events=500, engine=engine)
+        assert ending.reason == "finished"
+        traces[engine] = sink.getvalue()
+    assert Trace.from_bytes(traces["compiled"]).header.engine == "compiled"
+    expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
+    assert len(actual[0]) == len(expected[0]) > 1000
+    assert actual == expected

@@ -11,7 +11,15 @@ from typing import Any
 from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.outputs import TRACE, add_force, check_output
-from emulator.cli.targets import Loaded, add_run_options, add_target, load, no_extra
+from emulator.cli.targets import (
+    Loaded,
+    add_engine,
+    add_run_options,
+    add_target,
+    chosen_engine,
+    load,
+    no_extra,
+)
 from emulator.errors import InputFileError
 from emulator.files import replacing
 from emulator.progress import RunProgress
@@ -43,6 +51,7 @@ def _register_record(sub: Any) -> None:
     add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
     add_force(record)
+    add_engine(record)
     add_run_options(record)
     record.add_argument(
         "--lists", metavar="A,B", help="record only these lists (default: every list)"
@@ -104,6 +113,7 @@ def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
             turbo=args.turbo,
             answers=args.answer,
             max_steps=args.max_steps,
+            engine=chosen_engine(args),
             chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS,
             lists=_names(args.lists),
             variables=_names(args.vars),

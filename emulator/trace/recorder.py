@@ -26,7 +26,6 @@ from emulator.trace.events import (
     ADD,
     CLEAR,
     DELETE,
-    ENGINE,
     FORMAT_VERSION,
     INSERT,
     REPLACE,
@@ -183,7 +182,7 @@ class Recorder(RunHooks):
             FORMAT_VERSION,
             portable_path(program),
             project_sha256(project),
-            ENGINE,
+            self.runtime.engine,
             seed,
             _plain(params),
             _plain(options),
@@ -429,9 +428,16 @@ def record_run(
     lists: Iterable[str] | None = None,
     variables: Iterable[str] | None = None,
     progress: Callable[[Runtime], AbstractContextManager[Any]] | None = None,
+    engine: str = "compiled",
 ) -> Ending:
-    """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink."""
-    runtime = Runtime(project, seed=seed, turbo=turbo, answers=answers)
+    """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink.
+
+    The compiled engine records the same events as the interpreter; a run bounded by max_steps
+    needs the interpreter, which counts blocks one by one, and gets it.
+    """
+    if max_steps is not None:
+        engine = "interpreter"
+    runtime = Runtime(project, seed=seed, turbo=turbo, answers=answers, engine=engine)
     options = {"turbo": turbo, "answers": list(answers), "max_steps": max_steps}
     recorder = Recorder(
         runtime,
