@@ -154,12 +154,12 @@ def test_plain_code_names_no_hook() -> None:
         day3(variant="buggy", epochs=1, train=1, test=1, layers=(196, 6, 10)), engine="compiled"
     )
     plain = "\n".join(c.text() for c in rt.compiled)
-    assert "report_" not in plain and "h_item" not in plain
+    assert "on_var_set" not in plain and "h_item" not in plain and "hooks" not in plain
     rt.hooks = RunHooks()
     rt.green_flag()
     assert rt.threads and all(t.compiled is not None for t in rt.threads)
     hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
-    assert "_rt.report_var(" in hooked and "h_item(" in hooked
+    assert "_h.on_var_set(" in hooked and "h_item(" in hooked
 
 
 # ## The trace recorder, on compiled code

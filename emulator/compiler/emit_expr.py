@@ -203,8 +203,7 @@ class ExprEmitter:
         if e.op == "length":
             return f"float(len({items}))"
         if e.op == "item" and self.cell is not None:
-            cell = self.cell(e.list.index)
-            return f"h_item(_rt, thread, {constant(e.block_id)}, {cell}, {self(e.args[0])})"
+            return self.reported_item(e, items)
         if e.op == "item":
             return self.item(items, e.args[0], self.limit(e.list.index, items))
         return f"{LIST_CALLS[e.op]}({items}{''.join(', ' + self(a) for a in e.args)})"
@@ -224,6 +223,20 @@ class ExprEmitter:
         if not index.type.is_number:
             check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
         return f"({items}[int({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
+
+    def reported_item(self, e: ListExpr, items: str) -> str:
+        """item (index) of list, for hooks: a whole float index inside the list, when no hook
+        watches reads, is read inline; anything else is reported as the interpreter does."""
+        assert self.cell is not None
+        index, limit = e.args[0], self.limit(e.list.index, items)
+        t, k = self.temp(), self.temp()
+        value = f"({t} := {self(index)})"
+        check = f"1.0 <= {value} < {limit}"
+        if not index.type.is_number:
+            check = f"type({value}) is float and 1.0 <= {t} < {limit}"
+        check += f" and ({k} := int({t})) == {t} and not _rt.reads_watched"
+        report = f"h_item(_rt, thread, {constant(e.block_id)}, {self.cell(e.list.index)}, {t})"
+        return f"({items}[{k} - 1] if {check} else {report})"
 
     def fixed_item(self, items: str, value: Value) -> str:
         """An item at a literal index: floored once, here."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from emulator.compiler.emit import FunctionEmitter, list_cell
 from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
+    ANY,
     Broadcast,
     Call,
     Const,
@@ -99,14 +100,22 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         cell = f"V_{i}"
         w.line(f"v_{i} = {value}")
         em.vars[i] = True
-    report_var(em, stmt.info.id, cell, value)
+    report_var(em, stmt.info.id, cell, value, stmt.value.type.is_number or stmt.value.type is ANY)
 
 
-def report_var(em: FunctionEmitter, block_id: str, cell: str, value: str) -> None:
-    """Tell the hooks of a variable write, with every cell and the clock up to date."""
+def report_var(
+    em: FunctionEmitter, block_id: str, cell: str, value: str, maybe_float: bool = True
+) -> None:
+    """Tell the hooks of a variable write (Runtime.report_var), with every cell and the clock
+    up to date; a value known not to be a number is never NaN or infinite."""
     em.observed()
-    with em.w.block("if _rt.hooks is not None:"):
-        em.w.line(f"_rt.report_var(thread, {constant(block_id)}, {cell}, {value})")
+    w, bid = em.w, constant(block_id)
+    w.line("_h = _rt.hooks")
+    with w.block("if _h is not None:"):
+        w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
+        if maybe_float:
+            with w.block(f"if type({value}) is float and not isfinite({value}):"):
+                w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
 
 
 HOOKED_WRITES = {
