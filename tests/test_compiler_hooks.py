@@ -21,6 +21,7 @@ from emulator.trace.recorder import record_run
 from emulator.trace.replay import Trace
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
+from tests.test_compiler import INJECTED, _hostile_program, _names_in
 
 
 def _plain(value: Any) -> Any:
@@ -215,3 +216,15 @@ def test_findings_on_compiled_code_are_the_interpreters(variant: str) -> None:
     assert actual.provenance.latest == expected.provenance.latest
     if variant == "buggy":
         assert expected.misses  # the bug's reads past the end of the weights are found
+
+
+def test_hostile_names_reported_as_data() -> None:
+    """Hostile names and block ids reach the hooks as data: the reporting code splices no project text."""
+    project = _hostile_program()
+    assert assert_same_events(project)
+    rt = Runtime(project, engine="compiled")
+    rt.hooks = RunHooks()
+    rt.green_flag()
+    source = "\n".join(c.text() for c in rt.compiled_hooked or [])
+    assert "on_var_set" in source
+    assert not _names_in(source) & INJECTED
