@@ -132,6 +132,9 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     em.prepare(stmt.args)
     args = [em.ex(a) for a in stmt.args]
     w = em.w
+    if em.hooks and stmt.op == "replace":
+        reported_replace(em, stmt, args)
+        return
     if em.hooks:
         em.observed()
         cell = list_cell(em.unit, stmt.list.index)
@@ -154,6 +157,30 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
         w.line(f"insert_item({items}, {args[0]}, {args[1]}, _rng)")
     else:
         replace_item(em, stmt, items, args)
+
+
+def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) -> None:
+    """replace item, for hooks: a whole float index inside the list is reported and written inline."""
+    em.observed()
+    w, bid = em.w, constant(stmt.info.id)
+    cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
+    i, x, k = em.ex.temp(), em.ex.temp(), em.ex.temp()
+    w.line(f"{i} = {args[0]}")
+    w.line(f"{x} = {args[1]}")
+    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and ({k} := int({i})) == {i}"
+    if not stmt.args[0].type.is_number:
+        check = f"type({i}) is float and {check}"
+    with w.block(f"if {check}:"):
+        w.line("_h = _rt.hooks")
+        with w.block("if _h is not None:"):
+            # Reported before it is stored, as the interpreter does (the recorder relies on it).
+            w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
+            if stmt.args[1].type.is_number or stmt.args[1].type is ANY:
+                with w.block(f"if type({x}) is float and not isfinite({x}):"):
+                    w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
+        w.line(f"{items}[{k} - 1] = {x}")
+    with w.block("else:"):
+        w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
 
 
 def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: list[str]) -> None:

@@ -127,3 +127,4 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
 HOOKED_NAMES: dict[str, Any] = {
     fn.__name__: fn for fn in (h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
+HOOKED_NAMES["REPLACED"] = _REPLACE
