@@ -10,14 +10,15 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import tokenize
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 
 from emulator.cli import main
-from emulator.compiler import lower_exprs, lower_stmts, sprite_block
+from emulator.compiler import lower_exprs, lower_stmts
 from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, say
 from emulator.errors import EmulatorError
 from emulator.programs.apple_orange import build as apple_orange
@@ -147,7 +148,7 @@ def test_programs_run_the_same(project: Project) -> None:
 
 
 @settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
@@ -194,20 +195,51 @@ def test_programs_run_the_same(project: Project) -> None:
         "turbo": False,
     }
 )
+# Found by Hypothesis: a loop whose condition runs an interpreter closure (a sprite's x position)
+# counted its last pass twice, once before the closure and once at the exit.
+@example(
+    program={
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": [],
+        "scripts": [
+            (
+                "stage",
+                [
+                    (
+                        "repeat_until",
+                        ("sprite", "motion_xposition", None),
+                        [("set", "a", ("lit", ""))],
+                    )
+                ],
+            )
+        ],
+        "receivers": [],
+        "clone_scripts": [],
+        "looks": {"x": 0, "direction": 90, "currentCostume": 0},
+        "seed": 0,
+        "turbo": False,
+    }
+)
 def test_random_programs_run_the_same(program: dict[str, Any]) -> None:
     """Compiling never changes what a program computes, says, or how many frames it takes.
 
-    Programs with sprite, pen or clone blocks are left out: the compiled engine still differs from
-    the interpreter in block counts around them (an open item of the compiler's work).
+    Sprite, pen and clone blocks are in most programs: their reporters and statements run through
+    the interpreter's closures inside generated code.
     """
     project = build_project(program)
-    assume(not _usessprite_blocks(project))
+    if _uses_sprite_blocks(project):
+        event("sprite, pen or clone blocks")
     assert_same_run(project, seed=program["seed"], turbo=program["turbo"], max_frames=60)
 
 
-def _usessprite_blocks(project: dict[str, Any]) -> bool:
+SPRITE_PREFIXES = ("motion_", "looks_", "pen_", "control_create_clone", "control_delete_this_clone")
+
+
+def _uses_sprite_blocks(project: dict[str, Any]) -> bool:
     return any(
-        sprite_block(block.get("opcode", ""))
+        block.get("opcode", "").startswith(SPRITE_PREFIXES)
+        and not block.get("opcode", "").startswith(("looks_say", "looks_think"))
         for target in project["targets"]
         for block in target["blocks"].values()
         if isinstance(block, dict)
@@ -414,8 +446,8 @@ def test_a_script_too_deep_for_python_runs_in_the_interpreter() -> None:
     assert_same_run(prog.build())
 
 
-def test_hooks_keep_threads_in_the_interpreter() -> None:
-    """With hooks attached when a thread starts, it runs in the interpreter, and the hooks see its writes."""
+def test_hooks_run_in_code_compiled_to_report() -> None:
+    """With hooks attached when a thread starts, it runs code compiled to report, and the hooks see its writes."""
 
     class Writes(RunHooks):
         def __init__(self) -> None:
@@ -429,7 +461,7 @@ def test_hooks_keep_threads_in_the_interpreter() -> None:
         hooks = Writes()
         rt = Runtime(apple_orange(), engine=engine, hooks=hooks)
         rt.green_flag()
-        assert all(t.compiled is None for t in rt.threads)
+        assert all((t.compiled is not None) == (engine == "compiled") for t in rt.threads)
         rt.run()
         seen.append(hooks.count)
     assert seen[0] == seen[1] > 0

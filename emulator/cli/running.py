@@ -11,11 +11,18 @@ from typing import Any
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.inputs import add_input_options, injected_inputs
 from emulator.cli.outputs import SB3, STATE, SVG, add_force, check_output
-from emulator.cli.targets import Loaded, add_run_options, add_target, load
+from emulator.cli.targets import (
+    Loaded,
+    add_engine,
+    add_run_options,
+    add_target,
+    chosen_engine,
+    load,
+)
 from emulator.files import replacing
 from emulator.progress import RunProgress
 from emulator.runtime.pen import to_svg
-from emulator.runtime.runtime import ENGINES, Runtime
+from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
 from emulator.value_text import safe_text
@@ -33,12 +40,7 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--pen-svg", metavar="FILE", help="write what the pens drew as an SVG picture to FILE"
     )
-    run.add_argument(
-        "--engine",
-        choices=ENGINES,
-        help="run the blocks as generated Python (compiled) or one by one (interpreter); both "
-        "compute the same, block for block (default: compiled; the interpreter for --max-steps)",
-    )
+    add_engine(run)
     add_run_options(run)
     add_input_options(run)
     run.set_defaults(handler=cmd_run)
@@ -59,15 +61,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     if args.pen_svg:
         check_output(args.pen_svg, SVG, args, "--pen-svg")
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
-    engine = args.engine or ("compiled" if args.max_steps is None else "interpreter")
-    if engine == "compiled" and args.max_steps is not None:
-        # Compiled code counts blocks in batches, so it cannot stop before a given block.
-        print(
-            "scratch-emu: --max-steps counts blocks one by one: running the interpreter",
-            file=sys.stderr,
-        )
-        engine = "interpreter"
-    runtime = _runtime(loaded, args, engine)
+    runtime = _runtime(loaded, args, chosen_engine(args))
     out = sys.stderr if args.dump_state == "-" else sys.stdout
 
     program = loaded.program

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from emulator.errors import InputFileError
 from emulator.loading import build_target, find_program
 from emulator.program import ProgramSpec
 from emulator.project import Project
+from emulator.runtime.runtime import ENGINES
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,32 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         default=False,
         help="turbo mode: redraws do not end a frame (default: off, as in the editor)",
     )
+
+
+def add_engine(parser: argparse.ArgumentParser) -> None:
+    """--engine: compiled (the default) or interpreter."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="run the blocks as generated Python (compiled) or one by one (interpreter); both "
+        "compute the same, block for block (default: compiled; the interpreter for --max-steps)",
+    )
+
+
+def chosen_engine(args: argparse.Namespace) -> str:
+    """The engine a run uses: compiled unless asked otherwise or bounded by --max-steps.
+
+    Compiled code counts blocks in batches, so it cannot stop before a given block: a step limit
+    runs the interpreter, and says so when the compiled engine was asked for by name.
+    """
+    if args.max_steps is None:
+        return str(args.engine or "compiled")
+    if args.engine == "compiled":
+        print(
+            "scratch-emu: --max-steps counts blocks one by one: running the interpreter",
+            file=sys.stderr,
+        )
+    return "interpreter"
 
 
 def load(

@@ -12,7 +12,15 @@ from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.inputs import add_input_options, injected_inputs
 from emulator.cli.outputs import TRACE, add_force, check_output
-from emulator.cli.targets import Loaded, add_run_options, add_target, load, no_extra
+from emulator.cli.targets import (
+    Loaded,
+    add_engine,
+    add_run_options,
+    add_target,
+    chosen_engine,
+    load,
+    no_extra,
+)
 from emulator.errors import InputFileError
 from emulator.files import replacing
 from emulator.inputs import posts_from_json
@@ -45,6 +53,7 @@ def _register_record(sub: Any) -> None:
     add_target(record)
     record.add_argument("-o", "--output", required=True, metavar="OUT.trace")
     add_force(record)
+    add_engine(record)
     add_run_options(record)
     add_input_options(record)
     record.add_argument(
@@ -107,6 +116,7 @@ def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
             turbo=args.turbo,
             answers=args.answer,
             max_steps=args.max_steps,
+            engine=chosen_engine(args),
             chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS,
             lists=_names(args.lists),
             variables=_names(args.vars),

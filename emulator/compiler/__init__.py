@@ -1,7 +1,9 @@
 """The compiler: each script and custom block to a Python generator function, as lower → optimize → emit → load.
 
 Compiled code keeps the interpreter's semantics exactly: it yields where the interpreter yields and
-advances the virtual clock by the same block counts. It runs only when no hooks are attached.
+advances the virtual clock by the same block counts. For a run with hooks attached, a second
+flavour is compiled that reports to them exactly what the interpreter reports; a plain run's code
+names no hook at all.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from emulator.compiler.emit import Source, emit_unit, unit_header
-from emulator.compiler.ir import FallbackExpr, FallbackStmt
+from emulator.compiler.ir import FallbackStmt
 from emulator.compiler.load import load
 from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
@@ -35,14 +37,16 @@ class Compiled:
         return unit_header(self.unit) + "".join("\n\n" + s.text for s in self.sources)
 
 
-def compile_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script]) -> Compiled:
+def compile_target(
+    runtime: Runtime, target: RuntimeTarget, scripts: list[Script], hooks: bool = False
+) -> Compiled:
     """Lower, optimize, emit and load one target's scripts and the custom blocks they call.
 
     A target in which the compiler hands a block that may wait or yield (a glide, a backdrop
     switch and wait) to the interpreter gets no functions: a handed-over block runs to its end
     inside generated code, so the interpreter runs the whole target instead.
     """
-    unit = lower_target(runtime, target, scripts)
+    unit = lower_target(runtime, target, scripts, hooks)
     if any(_hands_over_a_wait(fn) for fn in unit.functions):
         unit = replace(unit, functions=(), scripts={})
     lazy = frozenset(unit.tables.lazy_variables)
@@ -51,52 +55,48 @@ def compile_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script
     return Compiled(unit, sources, load(runtime, unit, sources))
 
 
-SPRITE_BLOCKS = ("motion_", "looks_", "pen_", "control_create_clone", "control_delete_this_clone")
-BUBBLES = ("looks_say", "looks_think")  # looks blocks that touch no sprite state
-
-
-def sprite_block(opcode: str) -> bool:
-    """Whether a block reads or changes a sprite's state, the pen or clones."""
-    return opcode.startswith(SPRITE_BLOCKS) and not opcode.startswith(BUBBLES)
-
-
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.
 TOO_DEEP = (RecursionError, SyntaxError, MemoryError)
 
 
-def compile_runtime(runtime: Runtime) -> list[Compiled]:
-    """Compile every target; each startable script gets its generator function (Script.compiled).
+def compile_runtime(runtime: Runtime, hooks: bool = False) -> list[Compiled]:
+    """Compile every target; each startable script gets its generator function.
 
+    That is Script.compiled, or with `hooks` Script.hooked (the flavour that reports to hooks).
     A target too deep to compile whole is compiled a script at a time; a script too deep even
-    alone is left to the interpreter (its Script.compiled stays None).
+    alone is left to the interpreter (its function stays None).
     """
     out = []
     for target in runtime.targets:
         scripts = [s for s in runtime.scripts if s.target is target]
         try:
-            units = [compile_target(runtime, target, scripts)]
+            units = [compile_target(runtime, target, scripts, hooks)]
         except TOO_DEEP:
-            units = [c for s in scripts if (c := _compile_alone(runtime, target, s)) is not None]
+            units = [
+                c for s in scripts if (c := _compile_alone(runtime, target, s, hooks)) is not None
+            ]
         for compiled in units:
             for script in scripts:
                 name = compiled.unit.scripts.get(script.hat.id)
-                if name is not None:
+                if name is None:
+                    continue
+                if hooks:
+                    script.hooked = compiled.functions[name]
+                else:
                     script.compiled = compiled.functions[name]
         out.extend(units)
     return out
 
 
 def _hands_over_a_wait(node: object) -> bool:
-    """Whether an IR tree hands the interpreter a block it cannot run inside generated code.
+    """Whether an IR tree hands the interpreter a statement that may wait or yield.
 
-    That is a statement that may wait or yield, or any block of a sprite, the pen or clones:
-    the generated code does not keep the virtual clock right around those yet.
+    Such a block (a glide, a backdrop switch and wait) keeps its state in the interpreter's stack
+    frame between turns, which generated code does not have.
     """
     if isinstance(node, FallbackStmt):
         spec = TABLE.get(node.info.opcode)
-        return spec is None or spec.yields or sprite_block(node.info.opcode)
-    if isinstance(node, FallbackExpr):
-        return sprite_block(node.opcode)
+        return spec is None or spec.yields
     if isinstance(node, tuple | list):
         return any(_hands_over_a_wait(n) for n in node)
     if is_dataclass(node) and not isinstance(node, type):
@@ -104,8 +104,10 @@ def _hands_over_a_wait(node: object) -> bool:
     return False
 
 
-def _compile_alone(runtime: Runtime, target: RuntimeTarget, script: Script) -> Compiled | None:
+def _compile_alone(
+    runtime: Runtime, target: RuntimeTarget, script: Script, hooks: bool
+) -> Compiled | None:
     try:
-        return compile_target(runtime, target, [script])
+        return compile_target(runtime, target, [script], hooks)
     except TOO_DEEP:
         return None

@@ -26,6 +26,7 @@ from emulator.compiler.ir import (
     expressions,
     has_effect,
     reads,
+    reports,
     subexpressions,
     walk,
 )
@@ -68,7 +69,11 @@ class FunctionEmitter:
         self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
         self.procs = {f.name: f for f in unit.functions}
         hoisted = {ref.index for ref in fn.hoisted}
-        self.ex = ExprEmitter(self._var, lambda i: _items(unit, i, hoisted), self._params_source())
+        self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
+        cell = (lambda i: list_cell(unit, i)) if unit.hooks else None
+        self.ex = ExprEmitter(
+            self._var, lambda i: _items(unit, i, hoisted), self._params_source(), cell
+        )
         # Scripts never run in warp mode; a warp block without waits outside the tick loop always does.
         self.warp: bool | None = False if fn.proccode is None else (True if fn.warp_fixed else None)
 
@@ -90,10 +95,13 @@ class FunctionEmitter:
             self.w.line(f"_b += {self.pending}")
             self.pending = 0
 
-    def sync(self) -> None:
-        """Write the clock back to the runtime (before anything outside this function reads it)."""
+    def sync(self, ahead: int = 0) -> None:
+        """Write the clock back to the runtime (before anything outside this function reads it).
+
+        `ahead` is a cost the block about to run counts before it runs, not yet in _b.
+        """
         self.flush_clock()
-        self.w.line("_rt.blocks = _b")
+        self.w.line(f"_rt.blocks = _b + {ahead}" if ahead else "_rt.blocks = _b")
 
     # ## Variables in locals
 
@@ -119,14 +127,25 @@ class FunctionEmitter:
             del self.vars[i]
         self.load(sorted(wanted))
 
-    def prepare(self, exprs: tuple[Expr, ...] | list[Expr]) -> None:
-        """Before a statement evaluates these: interpreter closures see cells; variables are loaded;
-        what they hold twice is computed once."""
+    def prepare(self, exprs: tuple[Expr, ...] | list[Expr], ahead: int = 0) -> None:
+        """Before a statement evaluates these: interpreter closures and hooks see cells and the
+        clock; variables are loaded; what they hold twice is computed once."""
         self.ex.share(list(exprs))
-        if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
+        if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)) or (
+            self.hooks and any(reports(e) for e in exprs)
+        ):
             self.store(keep=True)
-            self.sync()
+            self.sync(ahead)
         self.load([v.index for e in exprs for v in reads(e)])
+
+    def observed(self) -> None:
+        """Before a report to hooks: they see every cell and the clock as the interpreter has them."""
+        self.store(keep=True)
+        self.sync()
+
+    def observable(self, e: Expr) -> bool:
+        """Whether evaluating it again can be seen: a random draw, the interpreter, or a report."""
+        return has_effect(e) or (self.hooks and reports(e))
 
     # ## Yields
 
@@ -267,12 +286,13 @@ class FunctionEmitter:
         """An expression cast to a number."""
         return self.ex(Cast(NUMBER, e, NUMBER)) if e.type is not NUMBER else self.ex(e)
 
-    def effects(self, exprs: tuple[Expr, ...]) -> None:
-        """Evaluate again, for their random draws only, the expressions that draw."""
-        drawing = [e for e in exprs if has_effect(e)]
-        self.prepare(drawing)
+    def effects(self, exprs: tuple[Expr, ...], ahead: int = 0) -> None:
+        """Evaluate again, for their random draws (and reports) only, the expressions that have them."""
+        drawing = [e for e in exprs if self.observable(e)]
+        self.prepare(drawing, ahead)
+        why = "its random draws and reports" if self.hooks else "its random draws"
         for e in drawing:
-            self.w.line(f"{self.ex(e)}  # evaluated again for its random draws")
+            self.w.line(f"{self.ex(e)}  # evaluated again for {why}")
 
 
 def _written(stmt: Stmt) -> list[int]:
@@ -293,6 +313,11 @@ def _barrier(stmt: Stmt) -> bool:
     if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
         return True
     return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
+
+
+def list_cell(unit: Unit, index: int) -> str:
+    """Source of a list's cell (what hooks are told of)."""
+    return f"LG_{index}()" if index in unit.tables.lazy_lists else f"LC_{index}"
 
 
 def _items(unit: Unit, index: int, hoisted: set[int]) -> str:

@@ -23,6 +23,7 @@ from emulator.compiler.ir import (
     ReadVar,
     Temp,
     has_effect,
+    reports,
     subexpressions,
 )
 from emulator.values import Value, to_number
@@ -52,8 +53,10 @@ def constant(value: Value) -> str:
     return repr(value)
 
 
-def _shareable(e: Expr) -> bool:
+def _shareable(e: Expr, hooks: bool) -> bool:
     """Whether computing an expression once for several occurrences is worth it, and safe."""
+    if hooks and reports(e):
+        return False  # each occurrence is a read the hooks hear of, as in the interpreter
     if isinstance(e, Op | ListExpr):
         return not has_effect(e)
     return isinstance(e, Cast)
@@ -68,11 +71,17 @@ class ExprEmitter:
     """Writes expressions; `var` and `items` name where variables and lists live."""
 
     def __init__(
-        self, var: Callable[[ReadVar], str], items: Callable[[int], str], params: str
+        self,
+        var: Callable[[ReadVar], str],
+        items: Callable[[int], str],
+        params: str,
+        cell: Callable[[int], str] | None = None,
     ) -> None:
         self.var = var
         self.items = items
         self.params = params  # source of the argument dict for the interpreter's closures
+        # Where a list's cell is, when the code reports to hooks (None: it never does).
+        self.cell = cell
         self.lengths: set[int] = set()  # lists whose length + 1 an enclosing loop holds in z_N
         self.shared: dict[Expr, str | None] = {}  # see share()
         self._temps = 0
@@ -94,7 +103,7 @@ class ExprEmitter:
         # Largest first: the copies of a shared expression after the first are a temporary, so the
         # expressions inside those copies are not written again.
         for x in sorted(counts, key=lambda x: -sum(1 for _ in subexpressions(x))):
-            if counts[x] > 1 and _shareable(x):
+            if counts[x] > 1 and _shareable(x, self.cell is not None):
                 self.shared[x] = None
                 inner = Counter(subexpressions(x))
                 del inner[x]
@@ -193,6 +202,8 @@ class ExprEmitter:
         items = self.items(e.list.index)
         if e.op == "length":
             return f"float(len({items}))"
+        if e.op == "item" and self.cell is not None:
+            return self.reported_item(e, items)
         if e.op == "item":
             return self.item(items, e.args[0], self.limit(e.list.index, items))
         return f"{LIST_CALLS[e.op]}({items}{''.join(', ' + self(a) for a in e.args)})"
@@ -212,6 +223,20 @@ class ExprEmitter:
         if not index.type.is_number:
             check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
         return f"({items}[int({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
+
+    def reported_item(self, e: ListExpr, items: str) -> str:
+        """item (index) of list, for hooks: a whole float index inside the list, when no hook
+        watches reads, is read inline; anything else is reported as the interpreter does."""
+        assert self.cell is not None
+        index, limit = e.args[0], self.limit(e.list.index, items)
+        t, k = self.temp(), self.temp()
+        value = f"({t} := {self(index)})"
+        check = f"1.0 <= {value} < {limit}"
+        if not index.type.is_number:
+            check = f"type({value}) is float and 1.0 <= {t} < {limit}"
+        check += f" and ({k} := int({t})) == {t} and not _rt.reads_watched"
+        report = f"h_item(_rt, thread, {constant(e.block_id)}, {self.cell(e.list.index)}, {t})"
+        return f"({items}[{k} - 1] if {check} else {report})"
 
     def fixed_item(self, items: str, value: Value) -> str:
         """An item at a literal index: floored once, here."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from emulator.compiler.emit import FunctionEmitter
+from emulator.compiler.emit import FunctionEmitter, list_cell
 from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
+    ANY,
     Broadcast,
     Call,
     Const,
@@ -54,6 +55,8 @@ def simple(em: FunctionEmitter, stmt: Stmt) -> None:
     match stmt:
         case Say(kind=kind, text=text):
             em.prepare([text])
+            if em.hooks:
+                em.observed()  # the bubble is reported
             w.line(f"say(_rt, thread, {constant(stmt.info.id)}, {kind!r}, {em.ex(text)})")
         case Broadcast():
             broadcast(em, stmt)
@@ -75,19 +78,70 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
     em.pending += stmt.info.cost
     em.prepare([stmt.value])
     i = stmt.var.index
-    if i in em.lazy:
+    if em.hooks:
+        set_var_reported(em, stmt)
+    elif i in em.lazy:
         em.w.line(f"VG_{i}().value = {em.ex(stmt.value)}")
     else:
         em.w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
 
 
+def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
+    """set / change, then the report the interpreter makes of it."""
+    w, i = em.w, stmt.var.index
+    value = em.ex.temp()
+    w.line(f"{value} = {em.ex(stmt.value)}")
+    if i in em.lazy:
+        cell = em.ex.temp()
+        w.line(f"{cell} = VG_{i}()")
+        w.line(f"{cell}.value = {value}")
+    else:
+        cell = f"V_{i}"
+        w.line(f"v_{i} = {value}")
+        em.vars[i] = True
+    report_var(em, stmt.info.id, cell, value, stmt.value.type.is_number or stmt.value.type is ANY)
+
+
+def report_var(
+    em: FunctionEmitter, block_id: str, cell: str, value: str, maybe_float: bool = True
+) -> None:
+    """Tell the hooks of a variable write (Runtime.report_var), with every cell and the clock
+    up to date; a value known not to be a number is never NaN or infinite."""
+    em.observed()
+    w, bid = em.w, constant(block_id)
+    w.line("_h = _rt.hooks")
+    with w.block("if _h is not None:"):
+        w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
+        if maybe_float:
+            with w.block(f"if type({value}) is float and not isfinite({value}):"):
+                w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
+
+
+HOOKED_WRITES = {
+    "add": "h_add",
+    "delete": "h_delete",
+    "delete_all": "h_clear",
+    "insert": "h_insert",
+    "replace": "h_replace",
+}
+
+
 def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     em.pending += stmt.info.cost
     em.prepare(stmt.args)
-    items = em.ex.items(stmt.list.index)
     args = [em.ex(a) for a in stmt.args]
     w = em.w
+    if em.hooks and stmt.op == "replace":
+        reported_replace(em, stmt, args)
+        return
+    if em.hooks:
+        em.observed()
+        cell = list_cell(em.unit, stmt.list.index)
+        call = f"{HOOKED_WRITES[stmt.op]}(_rt, thread, {constant(stmt.info.id)}, {cell}"
+        w.line(call + "".join(f", {a}" for a in args) + ")")
+        return
+    items = em.ex.items(stmt.list.index)
     if stmt.op == "add":
         if has_effect(stmt.args[0]):
             w.line(f"add_item({items}, {args[0]})")
@@ -103,6 +157,30 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
         w.line(f"insert_item({items}, {args[0]}, {args[1]}, _rng)")
     else:
         replace_item(em, stmt, items, args)
+
+
+def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) -> None:
+    """replace item, for hooks: a whole float index inside the list is reported and written inline."""
+    em.observed()
+    w, bid = em.w, constant(stmt.info.id)
+    cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
+    i, x, k = em.ex.temp(), em.ex.temp(), em.ex.temp()
+    w.line(f"{i} = {args[0]}")
+    w.line(f"{x} = {args[1]}")
+    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and ({k} := int({i})) == {i}"
+    if not stmt.args[0].type.is_number:
+        check = f"type({i}) is float and {check}"
+    with w.block(f"if {check}:"):
+        w.line("_h = _rt.hooks")
+        with w.block("if _h is not None:"):
+            # Reported before it is stored, as the interpreter does (the recorder relies on it).
+            w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
+            if stmt.args[1].type.is_number or stmt.args[1].type is ANY:
+                with w.block(f"if type({x}) is float and not isfinite({x}):"):
+                    w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
+        w.line(f"{items}[{k} - 1] = {x}")
+    with w.block("else:"):
+        w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
 
 
 def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: list[str]) -> None:
@@ -128,7 +206,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     counter = ""
     if stmt.kind == "repeat":
         assert stmt.arg is not None
-        em.prepare([stmt.arg])
+        em.prepare([stmt.arg], ahead=cost)
         header = f"for _ in passes({em.ex(stmt.arg)}):"
     else:
         header = "while True:"
@@ -151,7 +229,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         em.body(stmt.body)
         em.loop_end(head)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
-            em.effects((stmt.arg,))  # type: ignore[arg-type]
+            em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
     em.loops.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
@@ -171,14 +249,27 @@ def loop_test(em: FunctionEmitter, stmt: Loop, counter: str) -> None:
     else:
         test = value if stmt.kind == "until" else f"not {value}"
     with w.block(f"if {test}:"):
-        w.line(f"_b += {stmt.info.cost}")
+        # The pass's cost, unless the test's interpreter closures had it written to _b already.
+        if em.pending:
+            w.line(f"_b += {em.pending}")
         w.line("break")
     if stmt.kind == "for_each":
         assert stmt.var is not None
         w.line(f"{counter} += 1.0")
         i = stmt.var.index
-        target = f"VG_{i}().value" if i in em.lazy else f"v_{i}"
-        w.line(f"{target} = {counter}")
+        if i in em.lazy:
+            cell = em.ex.temp()
+            w.line(f"{cell} = VG_{i}()")
+            w.line(f"{cell}.value = {counter}")
+        elif i in em.vars:
+            cell = f"V_{i}"
+            w.line(f"v_{i} = {counter}")
+            em.vars[i] = True
+        else:
+            cell = f"V_{i}"
+            w.line(f"{cell}.value = {counter}")
+        if em.hooks:
+            report_var(em, stmt.info.id, cell, counter)
 
 
 def wait(em: FunctionEmitter, stmt: Wait) -> None:

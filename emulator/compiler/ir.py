@@ -141,6 +141,7 @@ class ListExpr:
     list: ListRef
     args: tuple[Expr, ...]
     type: ValueType
+    block_id: str = ""  # the reporter block, which a run with hooks names in its reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,6 +453,11 @@ def has_effect(expr: Expr) -> bool:
                 elif not index.type.is_number:
                     return True
     return False
+
+
+def reports(expr: Expr) -> bool:
+    """Whether evaluating it reports to hooks, when a run has them: it reads a list item."""
+    return any(isinstance(e, ListExpr) and e.op == "item" for e in subexpressions(expr))
 
 
 def reads(expr: Expr) -> Iterator[VarRef]:

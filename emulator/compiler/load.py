@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.compiler.emit import Source
+from emulator.compiler.hooked import HOOKED_NAMES
 from emulator.compiler.lower import Unit
 from emulator.compiler.prelude import NAMES
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 def namespace(runtime: Runtime, unit: Unit) -> dict[str, Any]:
     """The globals of a unit's code: the prelude, the runtime, and the unit's tables by their names."""
     ns: dict[str, Any] = dict(NAMES)
+    if unit.hooks:
+        ns.update(HOOKED_NAMES)
     ns["_rt"], ns["_rng"] = runtime, runtime.rng
     t = unit.tables
     for i, cell in enumerate(t.variables):
@@ -24,6 +27,8 @@ def namespace(runtime: Runtime, unit: Unit) -> dict[str, Any]:
     for i, cell in enumerate(t.lists):
         # A list's items never change identity (delete all clears them in place): bind them once.
         ns[f"LG_{i}" if i in t.lazy_lists else f"L_{i}"] = cell if i in t.lazy_lists else cell.items
+        if unit.hooks and i not in t.lazy_lists:
+            ns[f"LC_{i}"] = cell
     for i, closure in enumerate(t.fallbacks):
         ns[f"FB_{i}"] = closure
     for fn in unit.functions:

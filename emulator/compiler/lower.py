@@ -69,6 +69,7 @@ class Unit:
     functions: tuple[Function, ...]
     tables: Tables
     scripts: dict[str, str]  # hat block id -> the name of its function
+    hooks: bool = False  # the code reports to the runtime's hooks, as the interpreter does
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +93,10 @@ class Position:
 class Lowering:
     """Lowers one target's scripts, and the custom blocks they call, into Functions."""
 
-    def __init__(self, runtime: Runtime, target: RuntimeTarget) -> None:
+    def __init__(self, runtime: Runtime, target: RuntimeTarget, hooks: bool = False) -> None:
         self.rt = runtime
         self.target = target
+        self.hooks = hooks  # the code will report to hooks: a list read is an effect
         self.linker: Linker = runtime.linkers[target.name]
         self.blocks = target.source.blocks
         self.tables = Tables()
@@ -298,9 +300,11 @@ class Lowering:
         return block
 
 
-def lower_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script]) -> Unit:
+def lower_target(
+    runtime: Runtime, target: RuntimeTarget, scripts: list[Script], hooks: bool = False
+) -> Unit:
     """Every script of a target that can run, and every custom block they reach."""
-    lw = Lowering(runtime, target)
+    lw = Lowering(runtime, target, hooks)
     functions: list[Function] = []
     names: dict[str, str] = {}
     # A script's number is its place among the target's top blocks, however many are compiled.
@@ -314,4 +318,4 @@ def lower_target(runtime: Runtime, target: RuntimeTarget, scripts: list[Script])
     procedures: list[Function] = []
     while lw.queue:
         procedures.append(lw.procedure(lw.queue.pop(0)))
-    return Unit(target.name, finish(functions, procedures), lw.tables, names)
+    return Unit(target.name, finish(functions, procedures), lw.tables, names, hooks)

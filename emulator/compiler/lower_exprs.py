@@ -79,7 +79,8 @@ def _variable(lw: Lowering, block: Block) -> Expr:
 
 def _list(op: str, names: tuple[str, ...], result: ValueType) -> ExprRule:
     def rule(lw: Lowering, block: Block) -> Expr:
-        return ListExpr(op, lw.list_field(block), tuple(lw.inputs(block, names)), result)
+        args = tuple(lw.inputs(block, names))
+        return ListExpr(op, lw.list_field(block), args, result, block.id)
 
     return rule
 

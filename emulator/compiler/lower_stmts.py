@@ -24,6 +24,7 @@ from emulator.compiler.ir import (
     Wait,
     WaitOutside,
     const,
+    reports,
 )
 from emulator.compiler.lower_exprs import as_boolean, as_number
 from emulator.opcodes import Opcode
@@ -78,8 +79,10 @@ def _nothing(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt
 def _repeat(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     (times,) = lw.inputs(block, ("TIMES",))
     body = lw.branch(block, "SUBSTACK", pos, loop=True)
-    # The count input runs on every pass (only the first value counts), so a random draw in it repeats.
-    return Loop(info, "repeat", Op("count", (times,), NUMBER), body, None, _draws(lw, block))
+    # The count input runs on every pass (only the first value counts), so a random draw in it
+    # repeats, and so does a list read the hooks hear of.
+    again = _draws(lw, block) or (lw.hooks and reports(times))
+    return Loop(info, "repeat", Op("count", (times,), NUMBER), body, None, again)
 
 
 def _forever(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:

@@ -269,6 +269,7 @@ NAMES: dict[str, Any] = {
     )
 }
 NAMES.update(
+    isfinite=math.isfinite,
     INF=math.inf,
     NAN=math.nan,
     WARP_BLOCKS=WARP_BLOCKS,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 class Script:
     """A hat block of a target and the first block under it (linked when first needed), and its compiled form, if compiled."""
 
-    __slots__ = ("_first", "_linker", "compiled", "hat", "target")
+    __slots__ = ("_first", "_linker", "compiled", "hat", "hooked", "target")
 
     def __init__(self, linker: Linker, hat: Block) -> None:
         self.target = linker.target
@@ -42,6 +42,8 @@ class Script:
         self._linker: Linker | None = linker
         self._first: Stmt | None = None
         self.compiled: Callable[[Thread], Generator[None, None, None]] | None = None
+        # The same, compiled to report to hooks (made when a thread first starts with hooks).
+        self.hooked: Callable[[Thread], Generator[None, None, None]] | None = None
 
     @property
     def first(self) -> Stmt | None:
@@ -115,11 +117,13 @@ class Runtime:
             self.linkers[target.name] = self._link(target, eager=True)
         if engine not in ENGINES:
             raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
-        # The compiled engine runs a script's generated code when its thread starts with no hooks
-        # attached; with hooks, and in the debugger, threads run in the interpreter. A clone's
-        # scripts run in the interpreter.
+        # The compiled engine runs a script's generated code when its thread starts; with hooks
+        # attached then, the code compiled to report to them. A run that pauses at blocks (the
+        # debugger, a step limit) needs the interpreter engine. A clone's scripts run in the
+        # interpreter.
         self.engine = engine
         self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
+        self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
 
     # ## Setup
 
@@ -156,11 +160,11 @@ class Runtime:
         """The linker of a running target (a clone has its own: its variables are its own)."""
         return self._linked[target][0]
 
-    def _compile(self) -> list[Compiled]:
+    def _compile(self, hooks: bool = False) -> list[Compiled]:
         # Imported here: the compiler builds on the runtime, not the other way round.
         from emulator.compiler import compile_runtime
 
-        return compile_runtime(self)
+        return compile_runtime(self, hooks)
 
     @property
     def stage(self) -> RuntimeTarget:
@@ -238,8 +242,13 @@ class Runtime:
         self.blocks += 1  # the hat itself runs as the thread starts
         self._finish_reported = False
         thread = Thread(script.target, script.hat.id, script.first)
-        if script.compiled is not None and self.hooks is None:
-            thread.run_compiled(script.compiled)
+        code = script.compiled
+        if self.hooks is not None and self.engine == "compiled":
+            if self.compiled_hooked is None:
+                self.compiled_hooked = self._compile(hooks=True)
+            code = script.hooked
+        if code is not None:
+            thread.run_compiled(code)
         return thread
 
     @property
@@ -481,9 +490,7 @@ class Runtime:
 
     def may_run_compiled(self) -> bool:
         """Whether a thread runs compiled code now, or would if one started now."""
-        if self.engine != "compiled":
-            return False
-        return self.hooks is None or any(t.compiled is not None for t in self.threads)
+        return self.engine == "compiled"
 
     @property
     def running(self) -> bool:

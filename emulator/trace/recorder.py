@@ -27,7 +27,6 @@ from emulator.trace.events import (
     ADD,
     CLEAR,
     DELETE,
-    ENGINE,
     FORMAT_VERSION,
     INSERT,
     REPLACE,
@@ -184,7 +183,7 @@ class Recorder(RunHooks):
             FORMAT_VERSION,
             portable_path(program),
             project_sha256(project),
-            ENGINE,
+            self.runtime.engine,
             seed,
             _plain(params),
             _plain(options),
@@ -433,8 +432,15 @@ def record_run(
     inputs: Sequence[Post] = (),
     date: str | None = None,
     username: str = "",
+    engine: str = "compiled",
 ) -> Ending:
-    """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink."""
+    """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink.
+
+    The compiled engine records the same events as the interpreter; a run bounded by max_steps
+    needs the interpreter, which counts blocks one by one, and gets it.
+    """
+    if max_steps is not None:
+        engine = "interpreter"
     runtime = Runtime(
         project,
         seed=seed,
@@ -443,6 +449,7 @@ def record_run(
         inputs=inputs,
         date=date,
         username=username,
+        engine=engine,
     )
     options: dict[str, Any] = {"turbo": turbo, "answers": list(answers), "max_steps": max_steps}
     # What the devices were fed, only when something was: a diff re-runs the target with it.

@@ -1,0 +1,130 @@
+"""List reads and writes for compiled code that carries hooks: each reports what the interpreter's handler reports.
+
+Generated code calls these only when it was compiled for a run with hooks attached; a plain
+compiled run never names them. Each mirrors its handler in emulator/runtime/ops/data.py, report
+for report and in the same order, given inputs the generated code has already evaluated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.runtime.hooks import ListWrite, MissKind
+from emulator.values import LIST_ALL, LIST_INVALID, LIST_ITEM_LIMIT, Value, to_list_index
+
+if TYPE_CHECKING:
+    from emulator.runtime.runtime import Runtime
+    from emulator.runtime.state import ListCell
+    from emulator.runtime.thread import Thread
+
+_ADD, _INSERT, _REPLACE, _DELETE = (
+    ListWrite.ADD,
+    ListWrite.INSERT,
+    ListWrite.REPLACE,
+    ListWrite.DELETE,
+)
+_READ_MISS, _WRITE_MISS = MissKind.READ, MissKind.WRITE
+
+
+def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> Value:
+    """data_itemoflist with its reports: index quirks, watched reads, reads outside the list."""
+    items = cell.items
+    if type(i) is float and 1.0 <= i < len(items) + 1:
+        k = int(i)
+        if k == i:
+            if rt.reads_watched:
+                rt.report_read(t, block_id, cell, i, k)
+            return items[k - 1]
+    k = to_list_index(i, len(items), False, rt.rng)
+    hooks = rt.hooks
+    if hooks is not None:
+        rt.report_index(t, block_id, cell, i, k)
+        if rt.reads_watched:
+            rt.report_read(t, block_id, cell, i, k)
+    if k == LIST_INVALID:
+        if hooks is not None:
+            hooks.on_list_miss(t, block_id, cell, _READ_MISS, i, len(items))
+        return ""
+    return items[k - 1]
+
+
+def h_add(rt: Runtime, t: Thread, block_id: str, cell: ListCell, x: Value) -> None:
+    """data_addtolist with its reports."""
+    items = cell.items
+    if len(items) < LIST_ITEM_LIMIT:
+        items.append(x)
+        if rt.hooks is not None:
+            rt.report_list(t, block_id, cell, _ADD, len(items), "", x)
+    elif rt.hooks is not None:
+        rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, float(len(items) + 1), len(items))
+
+
+def h_delete(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> None:
+    """data_deleteoflist with its reports."""
+    items = cell.items
+    k = to_list_index(i, len(items), True, rt.rng)
+    hooks = rt.hooks
+    if hooks is not None and k != LIST_ALL:
+        rt.report_index(t, block_id, cell, i, k)
+    if k == LIST_ALL:
+        old = items[:]
+        items.clear()
+        if hooks is not None:
+            hooks.on_list_clear(t, block_id, cell, old)
+    elif k == LIST_INVALID:
+        if hooks is not None:
+            hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+    else:
+        old_item = items.pop(k - 1)
+        if hooks is not None:
+            rt.report_list(t, block_id, cell, _DELETE, k, old_item, "")
+
+
+def h_clear(rt: Runtime, t: Thread, block_id: str, cell: ListCell) -> None:
+    """data_deletealloflist with its report."""
+    old = cell.items[:]
+    cell.items.clear()
+    if rt.hooks is not None:
+        rt.hooks.on_list_clear(t, block_id, cell, old)
+
+
+def h_insert(rt: Runtime, t: Thread, block_id: str, cell: ListCell, x: Value, i: Value) -> None:
+    """data_insertatlist with its reports (the item is evaluated first, as the block does)."""
+    items = cell.items
+    k = to_list_index(i, len(items) + 1, False, rt.rng)
+    hooks = rt.hooks
+    if hooks is not None:
+        rt.report_index(t, block_id, cell, i, k)
+    if k == LIST_INVALID or k > LIST_ITEM_LIMIT:
+        if hooks is not None:
+            hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+        return
+    items.insert(k - 1, x)
+    if len(items) > LIST_ITEM_LIMIT:
+        items.pop()
+    if hooks is not None:
+        rt.report_list(t, block_id, cell, _INSERT, k, "", x)
+
+
+def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x: Value) -> None:
+    """data_replaceitemoflist with its reports: the write is reported before it is stored."""
+    items = cell.items
+    k = int(i) if type(i) is float and 1.0 <= i < len(items) + 1 else 0
+    hooks = rt.hooks
+    if k == 0 or k != i:
+        k = to_list_index(i, len(items), False, rt.rng)
+        if hooks is not None:
+            rt.report_index(t, block_id, cell, i, k)
+        if k == LIST_INVALID:
+            if hooks is not None:
+                hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+            return
+    if hooks is not None:
+        rt.report_list(t, block_id, cell, _REPLACE, k, items[k - 1], x)
+    items[k - 1] = x
+
+
+HOOKED_NAMES: dict[str, Any] = {
+    fn.__name__: fn for fn in (h_item, h_add, h_delete, h_clear, h_insert, h_replace)
+}
+HOOKED_NAMES["REPLACED"] = _REPLACE

@@ -1,0 +1,73 @@
+"""Benchmark: what hooks cost compiled code (the debugger's findings, the trace recorder) beside a plain compiled run."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+from collections.abc import Callable
+
+from emulator.debug.findings import Findings
+from emulator.programs.day3_mlp import build
+from emulator.project import Project
+from emulator.runtime.runtime import Runtime
+from emulator.trace.recorder import record_run
+
+# CPU seconds of this process: on a shared machine they are steadier than wall-clock time.
+
+
+def plain(project: Project, engine: str) -> tuple[float, int]:
+    """Seconds and blocks for a run with nothing attached."""
+    runtime = Runtime(project, engine=engine)
+    runtime.green_flag()
+    start = time.process_time()
+    runtime.run()
+    return time.process_time() - start, runtime.blocks
+
+
+def findings(project: Project, engine: str) -> float:
+    """Seconds for the run with the debugger's findings attached, counting coverage from the start."""
+    hooks = Findings(list(project.targets))
+    runtime = Runtime(project, engine=engine, hooks=hooks)
+    hooks.block_count = lambda: runtime.blocks
+    hooks.start_coverage()
+    runtime.green_flag()
+    start = time.process_time()
+    runtime.run()
+    return time.process_time() - start
+
+
+def recorded(project: Project, engine: str) -> float:
+    """Seconds for the run recorded to a trace in memory (loading and compiling included)."""
+    start = time.process_time()
+    record_run(project, io.BytesIO(), program="day3", engine=engine)
+    return time.process_time() - start
+
+
+def best(repeats: int, measure: Callable[[], float]) -> float:
+    """The fastest of `repeats` measurements."""
+    return min(measure() for _ in range(repeats))
+
+
+def main() -> None:
+    """Print each timing and its ratio to the plain run of the same engine."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--train", type=int, default=60)
+    parser.add_argument("--test", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    project = build(variant="buggy", epochs=1, train=args.train, test=args.test)
+    print(f"day3 buggy, {args.train} train / {args.test} test samples (best of {args.repeats}):")
+    for engine in ("compiled", "interpreter"):
+        base, blocks = min(plain(project, engine) for _ in range(args.repeats))
+        found = best(args.repeats, lambda e=engine: findings(project, e))  # type: ignore[misc]
+        trace = best(args.repeats, lambda e=engine: recorded(project, e))  # type: ignore[misc]
+        print(
+            f"  {engine:<11} plain               {base:6.2f} s  {blocks / base / 1e6:5.2f} M blocks/s"
+        )
+        print(f"  {engine:<11} findings (explain)  {found:6.2f} s  {found / base:4.2f}x")
+        print(f"  {engine:<11} recorded (record)   {trace:6.2f} s  {trace / base:4.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""Compiled code with hooks attached reports what the interpreter reports: every event, in order, at the same clock."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from emulator.debug.findings import Findings
+from emulator.programs.apple_orange import build as apple_orange
+from emulator.programs.day3_mlp import build as day3
+from emulator.project import Project
+from emulator.runtime.hooks import RunHooks
+from emulator.runtime.runtime import Runtime
+from emulator.sb3 import project_from_json
+from emulator.trace.recorder import record_run
+from emulator.trace.replay import Trace
+from tests import strategies
+from tests.conformance.cases._fuzz import build_project
+from tests.test_compiler import INJECTED, _hostile_program, _names_in
+
+
+def _plain(value: Any) -> Any:
+    """A hook argument as comparable data: threads, cells and lists by what they name."""
+    if hasattr(value, "script_id"):
+        return ("thread", value.target.name, value.script_id)
+    if hasattr(value, "items") and hasattr(value, "owner"):
+        return ("list", value.owner, value.name)
+    if hasattr(value, "value") and hasattr(value, "owner"):
+        return ("var", value.owner, value.name)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    return value
+
+
+class EventLog(RunHooks):
+    """Every report, with its arguments and the clock when it came; all list reads watched."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.events: list[tuple[Any, ...]] = []
+
+    def _log(self, name: str, *args: Any) -> None:
+        self.events.append((name, self.runtime.blocks, *(_plain(a) for a in args)))
+
+    def on_var_set(self, *args: Any) -> None:
+        self._log("var", *args)
+
+    def on_list_write(self, *args: Any) -> None:
+        self._log("write", *args)
+
+    def on_list_clear(self, *args: Any) -> None:
+        self._log("clear", *args)
+
+    def on_list_miss(self, *args: Any) -> None:
+        self._log("miss", *args)
+
+    def on_list_index(self, *args: Any) -> None:
+        self._log("index", *args)
+
+    def on_list_read(self, *args: Any) -> None:
+        self._log("read", *args)
+
+    def on_nonfinite(self, *args: Any) -> None:
+        self._log("nonfinite", *args)
+
+    def on_say(self, *args: Any) -> None:
+        self._log("say", *args)
+
+    def on_finish(self) -> None:
+        self._log("finish")
+
+
+class _FramesUsedUp(Exception):
+    """Raised after the last allowed frame."""
+
+
+def events(
+    project: Project, engine: str, *, seed: int = 0, turbo: bool = False, max_frames: int = 60
+) -> tuple[list[tuple[Any, ...]], int, int]:
+    """The hook events of a run from the green flag, its block count and frame count."""
+    rt = Runtime(project, seed=seed, turbo=turbo, engine=engine)
+    log = EventLog(rt)
+    rt.hooks = log
+    rt.watch_reads(None)
+
+    def after_frame() -> None:
+        if rt.frame_count >= max_frames:
+            raise _FramesUsedUp
+
+    rt.on_frame = after_frame
+    rt.green_flag()
+    with contextlib.suppress(_FramesUsedUp):
+        rt.run()
+    return log.events, rt.blocks, rt.frame_count
+
+
+def assert_same_events(project: Project, **params: Any) -> list[tuple[Any, ...]]:
+    """Both engines report the same events, in the same order, at the same clock."""
+    expected = events(project, "interpreter", **params)
+    actual = events(project, "compiled", **params)
+    if actual != expected:
+        rt = Runtime(project, engine="compiled")
+        rt.hooks = RunHooks()
+        rt.green_flag()
+        source = "\n".join(c.text() for c in rt.compiled_hooked or [])
+        for n, (a, b) in enumerate(zip(expected[0], actual[0], strict=False)):
+            assert a == b, f"event {n}: {a} != {b}\n--- generated source ---\n{source}"
+        assert actual == expected, f"\n--- generated source ---\n{source}"
+    return actual[0]
+
+
+@pytest.mark.parametrize(
+    "project",
+    [
+        pytest.param(apple_orange(), id="apple_orange"),
+        *(
+            pytest.param(
+                day3(variant=variant, epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3),
+                id=f"day3-{variant}",
+            )
+            for variant in ("fixed", "buggy")
+        ),
+    ],
+)
+def test_programs_report_the_same(project: Project) -> None:
+    """apple_orange and day3 (both variants) report identical events under both engines."""
+    assert assert_same_events(project, seed=3, max_frames=100_000)
+
+
+@settings(
+    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
+@given(program=strategies.fuzz_programs())
+def test_random_programs_report_the_same(program: dict[str, Any]) -> None:
+    """Compiled with hooks, a random program reports what the interpreter reports."""
+    project = project_from_json(build_project(program))
+    assert_same_events(project, seed=program["seed"], turbo=program["turbo"])
+
+
+def test_plain_code_names_no_hook() -> None:
+    """The code of a run without hooks has no report in it: hooks cost nothing when none is attached."""
+    rt = Runtime(
+        day3(variant="buggy", epochs=1, train=1, test=1, layers=(196, 6, 10)), engine="compiled"
+    )
+    plain = "\n".join(c.text() for c in rt.compiled)
+    assert "on_var_set" not in plain and "h_item" not in plain and "hooks" not in plain
+    rt.hooks = RunHooks()
+    rt.green_flag()
+    assert rt.threads and all(t.compiled is not None for t in rt.threads)
+    hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
+    assert "_h.on_var_set(" in hooked and "h_item(" in hooked
+
+
+# ## The trace recorder, on compiled code
+
+
+def _trace_rows(data: bytes) -> tuple[list[tuple[Any, ...]], Any]:
+    trace = Trace.from_bytes(data)
+    rows = [
+        (e.step, e.kind, e.thread, e.block, e.cell, e.item, _plain(e.value)) for e in trace.events()
+    ]
+    snapshots = [_plain(trace.state_at(n)) for n in range(0, len(rows) + 1, len(rows) // 9 + 1)]
+    return rows, (trace.final_step, snapshots)
+
+
+@pytest.mark.parametrize("variant", ["buggy", "fixed"])
+def test_record_compiled_writes_the_interpreters_trace(variant: str) -> None:
+    """A trace recorded on compiled code has the interpreter's events, steps and states, chunk by chunk."""
+    project = day3(variant=variant, epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        ending = record_run(project, sink, program="day3", seed=3, chunk_events=500, engine=engine)
+        assert ending.reason == "finished"
+        traces[engine] = sink.getvalue()
+    assert Trace.from_bytes(traces["compiled"]).header.engine == "compiled"
+    expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
+    assert len(actual[0]) == len(expected[0]) > 1000
+    assert actual == expected
+
+
+# ## The debugger's findings, gathered on compiled code
+
+
+def _findings(project: Project, engine: str) -> Findings:
+    hooks = Findings(list(project.targets))
+    rt = Runtime(project, seed=3, engine=engine, hooks=hooks)
+    hooks.block_count = lambda: rt.blocks
+    hooks.start_coverage()
+    rt.green_flag()
+    rt.run()
+    return hooks
+
+
+@pytest.mark.parametrize("variant", ["buggy", "fixed"])
+def test_findings_on_compiled_code_are_the_interpreters(variant: str) -> None:
+    """What explain gathers through hooks (misses, index quirks, NaN, clamps, coverage, provenance) is the same compiled."""
+    project = day3(variant=variant, epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+    expected, actual = _findings(project, "interpreter"), _findings(project, "compiled")
+    for name in ("misses", "index_quirks", "nonfinite", "written", "writers"):
+        assert getattr(actual, name) == getattr(expected, name), name
+    assert [c.count for c in actual.clamps.values()] == [c.count for c in expected.clamps.values()]
+    assert actual.provenance.latest == expected.provenance.latest
+    if variant == "buggy":
+        assert expected.misses  # the bug's reads past the end of the weights are found
+
+
+def test_hostile_names_reported_as_data() -> None:
+    """Hostile names and block ids reach the hooks as data: the reporting code splices no project text."""
+    project = _hostile_program()
+    assert assert_same_events(project)
+    rt = Runtime(project, engine="compiled")
+    rt.hooks = RunHooks()
+    rt.green_flag()
+    source = "\n".join(c.text() for c in rt.compiled_hooked or [])
+    assert "on_var_set" in source
+    assert not _names_in(source) & INJECTED
