@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from emulator.cli import main
 from emulator.trace.recorder import record_run
@@ -27,6 +27,7 @@ from emulator.tui.replay.moves import (
     sample_stops,
 )
 from emulator.tui.replay.state import ReplayState, program_project
+from emulator.tui.shared.findings_view import FindingsView
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.screen_text import screen_text
@@ -499,3 +500,40 @@ def test_replay_summary_and_queries_still_print(
     assert "137,912 events" in capsys.readouterr().out
     assert main(["replay", path, "--who", "W1"]) == 0
     assert "last written before event" in capsys.readouterr().out
+
+
+@drive
+async def test_the_findings_tab_lists_explains_diagnosis_and_enter_goes_to_its_first_write() -> (
+    None
+):
+    """Opening the findings tab runs explain on the trace's program; Enter goes to its block's first write."""
+    app = app_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t")
+        assert app.query_one(TabbedContent).active == "findings-tab"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        findings = app.query_one(FindingsView)
+        kinds = [d.kind for d in findings.items]
+        assert kinds[:2] == ["lost_gradient", "lost_gradient"]
+        assert "dropped_write" in kinds
+        findings.focus()
+        findings.highlighted = kinds.index("dropped_write")
+        await press(pilot, "enter")
+        event = app.state.current()
+        item = findings.items[kinds.index("dropped_write")]
+        assert item.block is not None and event is not None
+        assert event.block.id == item.block.block_id
+        assert not any(
+            e.block.id == item.block.block_id for e in trace().events(0, app.position - 1)
+        )
+
+
+@drive
+async def test_without_the_program_the_findings_tab_says_why_it_is_empty() -> None:
+    """A trace whose program is not at hand has no findings, and the tab says so."""
+    app = app_on(with_program=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t")
+        findings = app.query_one(FindingsView)
+        assert findings.items == () and "not at hand" in findings.empty
