@@ -118,7 +118,7 @@ def test_z_maximises_the_focused_pane() -> None:
 
 def test_the_output_and_curves_tabs_show_what_the_run_said_and_learned() -> None:
     """After a run, the output tab lists the program's bubbles and the curves tab its loss and accuracy."""
-    from emulator.tui.live.output_view import CurvesView, OutputView
+    from emulator.tui.shared.output_view import CurvesView, OutputView
 
     async def run() -> tuple[str, list[float]]:
         app = live_app()
@@ -141,8 +141,8 @@ def test_the_guided_start_tells_the_story() -> None:
     """debug --explain runs to the first bad access and on to the end of that sample: the story tab
     then shows W1 unchanged beside slices that changed, the heatmap shows W1's change, the layer map
     flags deltas, and the events list the dropped writes."""
-    from emulator.tui.live.output_view import StoryView
     from emulator.tui.shared.heatmap import Heatmap
+    from emulator.tui.shared.output_view import StoryView
 
     async def run() -> tuple[str, str, str, list[str]]:
         session = DebugSession("day3", {"variant": "buggy", "epochs": 1, "train": 3, "test": 2})

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, Label, Sparkline, TabbedContent
 
 from emulator.cli import main
 from emulator.trace.recorder import record_run
@@ -30,6 +30,7 @@ from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.shared.findings_view import FindingsView
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.output_view import CurvesView, OutputView
 from emulator.tui.shared.screen_text import screen_text
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
@@ -509,7 +510,7 @@ async def test_the_findings_tab_lists_explains_diagnosis_and_enter_goes_to_its_f
     """Opening the findings tab runs explain on the trace's program; Enter goes to its block's first write."""
     app = app_on()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "t")
+        await press(pilot, "t", "t", "t")
         assert app.query_one(TabbedContent).active == "findings-tab"
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -534,6 +535,26 @@ async def test_without_the_program_the_findings_tab_says_why_it_is_empty() -> No
     """A trace whose program is not at hand has no findings, and the tab says so."""
     app = app_on(with_program=False)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "t")
+        await press(pilot, "t", "t", "t")
         findings = app.query_one(FindingsView)
         assert findings.items == () and "not at hand" in findings.empty
+
+
+@drive
+async def test_the_output_and_curves_tabs_show_the_run_at_the_replays_position() -> None:
+    """The bubbles said so far and the declared curves as they stood: none at the start, all at the end."""
+    app = app_on()
+    async with app.run_test(size=SIZE) as pilot:
+        output = app.query_one(OutputView)
+        assert app.query_one(CurvesView).curves
+        assert "nothing said yet" in str(output.render())
+        assert "no figure yet" in str(app.query_one("#curve-label-0", Label).render())
+        await press(pilot, "end")
+        said = str(output.render())
+        assert "Network says: test accuracy" in said
+        curve = app.query_one("#curve-0", Sparkline)
+        assert list(curve.data or []) and "after 1" in str(
+            app.query_one("#curve-label-0", Label).render()
+        )
+        await press(pilot, "home")
+        assert "nothing said yet" in str(output.render())

@@ -25,7 +25,6 @@ from emulator.tui.live.commands import palette_commands
 from emulator.tui.live.events_view import EventsView, LayerMapView
 from emulator.tui.live.evidence import changed_items
 from emulator.tui.live.labels import describe_target, state_text
-from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
@@ -35,6 +34,7 @@ from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
+from emulator.tui.shared.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
 from emulator.tui.shared.script_view import ScriptView

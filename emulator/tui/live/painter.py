@@ -14,11 +14,11 @@ from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.tui.live import evidence
 from emulator.tui.live.events_view import EventsView, LayerMapView
-from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
 from emulator.tui.shared.data_panes import DataPanes
 from emulator.tui.shared.findings_view import FindingsView
+from emulator.tui.shared.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.state_source import SessionSource
 from emulator.tui.shared.variables_view import VariablesView
@@ -65,7 +65,7 @@ class Painter(DataPanes):
         self.app.query_one(LayerMapView).show(layer_map(session))
         runtime = session.runtime
         self.app.query_one(OutputView).show(runtime.says, runtime.say_count)
-        self.app.query_one(CurvesView).show(runtime.stage)
+        self.app.query_one(CurvesView).show({c.name: c.items for c in runtime.stage.lists.values()})
         self.app.query_one(StoryView).show(evidence.story_lines(session))
 
     def status(self, state: str, rate: float | None, marks: list[str]) -> None:

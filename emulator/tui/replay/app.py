@@ -43,6 +43,7 @@ from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.output_view import CurvesView, OutputView
 from emulator.tui.shared.pane_commands import pane_commands
 from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
@@ -129,7 +130,13 @@ class ReplayApp(Responsive):
             show=False,
         ),
         key("escape", "timeline", "timeline", "back to the timeline", show=False),
-        key("t", "next_tab", "next tab", "next bottom-right tab: writes, findings", show=False),
+        key(
+            "t",
+            "next_tab",
+            "next tab",
+            "next bottom-right tab: writes, output, curves, findings",
+            show=False,
+        ),
         *SHARED,
     ]
 
@@ -160,6 +167,12 @@ class ReplayApp(Responsive):
             with TabbedContent(id="tabs"):
                 with TabPane("writes", id="log-tab"):
                     yield EventLog(id="log")
+                with TabPane("output", id="output-tab"):
+                    yield OutputView(id="output")
+                with TabPane("curves", id="curves-tab"):
+                    yield CurvesView(
+                        self.state.program.curves if self.state.program else (), id="curves"
+                    )
                 with TabPane("findings", id="findings-tab"):
                     yield FindingsView(id="findings")
         yield Footer()
