@@ -15,6 +15,7 @@ from textual.widgets import Input, TabbedContent
 from emulator.debug.search import find_text
 from emulator.debug.session import DebugSession
 from emulator.dsl import Program, forever
+from emulator.program import PictureLabel
 from emulator.programs.day3 import PROGRAM as DAY3_PROGRAM
 from emulator.programs.day3_layout import Layout
 from emulator.project import Project
@@ -25,6 +26,7 @@ from emulator.tui.live.events_view import EventsView, EventTable
 from emulator.tui.shared.findings_view import FindingsView
 from emulator.tui.shared.heatmap import Heatmap, picture_slice
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.picture_view import label_values
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import group_variables
 
@@ -630,3 +632,16 @@ async def test_the_findings_tab_lists_the_diagnosis_and_enter_shows_its_block() 
         reporter = session.project.target("S").blocks[item.block.block_id]
         assert app.query_one(ScriptView).block_under_cursor == reporter.parent
         assert app.focused is app.query_one(ScriptView)
+
+
+def test_picture_labels_are_a_variable_and_the_largest_item_of_a_slice() -> None:
+    """A declared label reads its variable as Scratch prints it; a prediction is where its slice peaks."""
+    labels = (PictureLabel("true", variable="y"), PictureLabel("predicted", argmax_slice="out"))
+    slices = [Slice("acts", "out", 3, 5, (3,))]
+    items = {"acts": [9, 9, "0.1", 0.7, 0.2]}
+    assert label_values(labels, slices, {"y": "2"}, items.__getitem__) == [
+        ("true", "2"),
+        ("predicted", "1"),
+    ]
+    assert label_values(labels, slices, {}, lambda name: []) == [("true", "-"), ("predicted", "-")]
+    assert [x.label for x in DAY3_PROGRAM.picture_labels] == ["true", "predicted"]

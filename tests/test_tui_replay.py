@@ -31,6 +31,7 @@ from emulator.tui.shared.findings_view import FindingsView
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.output_view import CurvesView, OutputView
+from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.screen_text import screen_text
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
@@ -558,3 +559,15 @@ async def test_the_output_and_curves_tabs_show_the_run_at_the_replays_position()
         )
         await press(pilot, "home")
         assert "nothing said yet" in str(output.render())
+
+
+@drive
+async def test_the_picture_shows_the_true_label_and_the_prediction_of_the_sample() -> None:
+    """Beside the input picture: the sample's true label (as the trace has it) and the output layer's pick."""
+    app = app_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "end")
+        label = show_value(app.state.cursor.value("p_label")).strip('"')
+        caption = str(app.query_one(InputPicture).border_subtitle)
+        assert f"true {label}" in caption and "predicted " in caption
+        assert "predicted -" not in caption

@@ -1,23 +1,27 @@
-"""InputPicture: the network's current input (a 14x14 image, say) drawn as a picture."""
+"""InputPicture: the network's current input (a 14x14 image, say) drawn as a picture, with the labels the program declares."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import Static
 
+from emulator.program import PictureLabel
 from emulator.slices import Slice
 from emulator.tui.shared.heatmap import picture_lines
 from emulator.tui.shared.plain import joined, plain
-from emulator.values import Value
+from emulator.values import Value, to_number, to_string
 
 
 class InputPicture(Static):
     """A square slice, one pixel two cells wide, black 0 to white 1."""
 
-    def show(self, s: Slice | None, items: Sequence[Value]) -> None:
-        """Draw the slice from the live list."""
+    def show(
+        self, s: Slice | None, items: Sequence[Value], labels: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Draw the slice from the live list; the labels ("true", "7") go under it."""
+        self.border_subtitle = joined(*(plain(f"{name} {value}", 30) for name, value in labels))
         if s is None:
             self.border_title = "input"
             self.update(Text("no square input slice", style="dim"))
@@ -30,3 +34,25 @@ class InputPicture(Static):
             for segment in line:
                 text.append(segment.text, segment.style)
         self.update(text)
+
+
+def label_values(
+    labels: Sequence[PictureLabel],
+    slices: Sequence[Slice],
+    variables: Mapping[str, Value],
+    items_of: Callable[[str], Sequence[Value]],
+) -> list[tuple[str, str]]:
+    """Each declared label with its value now ("-" when its variable or slice has none yet)."""
+    out = []
+    for label in labels:
+        value = "-"
+        if label.variable is not None and label.variable in variables:
+            value = to_string(variables[label.variable])
+        elif label.argmax_slice is not None:
+            s = next((x for x in slices if x.name == label.argmax_slice), None)
+            part = list(items_of(s.list_name)[s.start - 1 : s.end]) if s is not None else []
+            if part:
+                numbers = [to_number(v) for v in part]
+                value = str(numbers.index(max(numbers)) + label.first)
+        out.append((label.label, value))
+    return out
