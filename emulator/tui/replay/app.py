@@ -38,7 +38,11 @@ from emulator.tui.replay.painter import ReplayPainter
 from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
-from emulator.tui.shared.findings_view import FindingsView, block_and_parents
+from emulator.tui.shared.findings_view import (
+    FindingsView,
+    ReplayFindingsView,
+    block_and_parents,
+)
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
@@ -156,7 +160,7 @@ class ReplayApp(Responsive):
         yield Header()
         yield Timeline(id="timeline")
         with Horizontal(id="top"):
-            yield ScriptView(id="script")
+            yield ScriptView(breakpoints=False, id="script")
             with Vertical(id="side"):
                 yield WriteView(id="write")
                 yield VariablesView(id="variables")
@@ -174,7 +178,7 @@ class ReplayApp(Responsive):
                         self.state.program.curves if self.state.program else (), id="curves"
                     )
                 with TabPane("findings", id="findings-tab"):
-                    yield FindingsView(id="findings")
+                    yield ReplayFindingsView(id="findings")
         yield Footer()
         yield TooSmall(id="too-small")
 

@@ -20,7 +20,7 @@ DETAIL_WIDTH = 400  # a conclusion's sentence is cut past this
 class FindingsView(OptionList):
     """The diagnosis items; Enter posts Chosen, and each inspector decides where that goes."""
 
-    BINDINGS = [Binding("enter", "select", "go to finding")]
+    BINDINGS = [Binding("enter", "select", "show block", key_display="⏎")]
 
     class Chosen(Message):
         """A diagnosis item was chosen (Enter or a click)."""
@@ -57,6 +57,12 @@ class FindingsView(OptionList):
         event.stop()
         if 0 <= event.option_index < len(self.items):
             self.post_message(self.Chosen(self.items[event.option_index]))
+
+
+class ReplayFindingsView(FindingsView):
+    """The findings in replay, where Enter goes to the first write of the item's block."""
+
+    BINDINGS = [Binding("enter", "select", "replay to its write", key_display="⏎")]
 
 
 def _line(d: Diagnosis) -> Text:
