@@ -104,6 +104,20 @@ class Curve:
 
 
 @dataclass(frozen=True)
+class PictureLabel:
+    """A label beside the input picture: a variable's value, or where a slice has its largest item.
+
+    The second is a network's prediction: the position of the largest output, counted from
+    `first` (0 when the outputs stand for the digits 0..9).
+    """
+
+    label: str  # "true", "predicted"
+    variable: str | None = None
+    argmax_slice: str | None = None
+    first: int = 0
+
+
+@dataclass(frozen=True)
 class Progress:
     """How far a run is: units done of a total, and a short line about it (epoch, loss)."""
 
@@ -150,6 +164,9 @@ class ProgramSpec:
     status_variables: tuple[str, ...] = ()  # stage variables the status line shows (epoch, sample)
     sample_variable: str | None = None  # the stage variable whose writes start each sample
     picture: str | None = None  # the slice whose items are the current input's picture
+    picture_labels: tuple[
+        PictureLabel, ...
+    ] = ()  # shown beside it (the true label, the prediction)
     curves: tuple[Curve, ...] = ()  # lists drawn as curves beside the run (loss, accuracy)
     progress: Callable[[Runtime, Params], Progress] | None = None
     summary: Callable[[Runtime, Snapshot | None, Params], str] | None = None

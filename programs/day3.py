@@ -16,6 +16,7 @@ from emulator.program import (
     Mark,
     OffsetProbe,
     Offsets,
+    PictureLabel,
     ProgramSpec,
     Progress,
     ReferenceStep,
@@ -242,6 +243,11 @@ def day3_program(build: Callable[..., Project], name: str = "day3") -> ProgramSp
         status_variables=("epoch", "sample"),
         sample_variable="sample",
         picture="A0",
+        picture_labels=(
+            PictureLabel("true", variable="p_label"),
+            # u_argmax's answer lives in p_result only for a moment; the output layer keeps it.
+            PictureLabel("predicted", argmax_slice="A4"),
+        ),
         curves=(
             Curve("epoch_loss", "mean loss per epoch"),
             Curve("epoch_accuracy", "test accuracy per epoch"),

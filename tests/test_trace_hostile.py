@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.cli import main
-from emulator.dsl import Program, repeat
+from emulator.dsl import Program, repeat, say, think
 from emulator.slices import Slice
 from emulator.trace import codec, render
 from emulator.trace.diff import diff
@@ -301,7 +301,7 @@ def _set(path: tuple[Any, ...], value: Any) -> Callable[[Any], Any]:
     ("kind", "path", "value", "phrase"),
     [
         ("H", ("format_version",), "1", "format_version is a string"),
-        ("H", ("format_version",), 2, "format_version is 2"),
+        ("H", ("format_version",), 1, "format_version is 1, but the file says 2"),
         ("H", ("program",), None, "program is null"),
         ("H", ("seed",), 1.5, "seed is a decimal number"),
         ("H", ("seed",), True, "seed is true/false"),
@@ -781,3 +781,111 @@ def test_the_inspector_is_not_opened_on_a_damaged_trace(
     err = capsys.readouterr().err
     assert (status, opened) == (2, [])
     assert err.count("\n") == 1 and "damaged events chunk" in err and str(path) in err
+
+
+# ## Bubbles (format version 2) and version 1
+
+
+def bubbles_program() -> Any:
+    """A say before any write, a think between writes, a literal said after the last write."""
+    prog = Program("bubbles")
+    x = prog.stage.var("x", 0)
+    with prog.sprite("S").when_flag_clicked():
+        say("[b]hello[/b]")
+        with repeat(3):
+            x.change(1)
+        think(x)
+        x.set(2.5)
+        say(x)
+    return prog.build()
+
+
+def record_bubbles() -> bytes:
+    sink = io.BytesIO()
+    record_run(bubbles_program(), sink, program="bubbles", chunk_events=2)
+    return sink.getvalue()
+
+
+BUBBLES = record_bubbles()
+
+
+def _bubble_chunk() -> int:
+    tables = [c for c in split_trace(BUBBLES)[1] if c.kind == ord("T")]
+    return next(i for i, c in enumerate(tables) if b"bubbles" in c.raw())
+
+
+def test_every_bubble_is_recorded_with_the_events_before_it_and_its_time() -> None:
+    """Each say/think bubble: after how many events, when, by whom, and its text as shown."""
+    bubbles = Trace.from_bytes(BUBBLES, NAME).tables.bubbles
+    assert [(b.event, b.target, b.kind, b.text) for b in bubbles] == [
+        (0, "S", "say", "[b]hello[/b]"),
+        (3, "S", "think", "3"),
+        (4, "S", "say", "2.5"),  # `set` stores the literal as text: no toFixed
+    ]
+
+
+def _as_version_1(data: bytes) -> bytes:
+    preamble, chunks = split_trace(data)
+    old = preamble[:8] + struct.pack("<I", 1)
+    header = chunks[0].with_raw(
+        json.dumps({**json.loads(chunks[0].raw()), "format_version": 1}).encode()
+    )
+    return join_trace(old, [header, *chunks[1:]])
+
+
+def test_a_version_1_trace_opens_with_no_bubbles() -> None:
+    """Traces written before bubbles were recorded still open, every event and state intact."""
+    trace = read_all(_as_version_1(BASE))
+    assert trace.header.format_version == 1 and trace.tables.bubbles == ()
+    assert trace.event_count == BASE_TRACE.event_count
+
+
+def test_a_version_1_trace_with_bubbles_is_damaged() -> None:
+    """Bubbles came with version 2: a version-1 file that carries them is refused in one line."""
+    fails(_as_version_1(BUBBLES), "damaged tables chunk", "unknown key 'bubbles'")
+
+
+def test_a_newer_format_is_refused_in_one_line() -> None:
+    """A version this reader does not know is named, with the versions it reads."""
+    preamble, chunks = split_trace(BASE)
+    newer = join_trace(preamble[:8] + struct.pack("<I", 3), chunks)
+    fails(newer, "trace format version 3", "reads versions 1, 2")
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "phrase"),
+    [
+        ((0, 0), -1, "bubbles row 0 field 1 is -1"),
+        ((0, 1), "soon", "field 2 is a string, not a number"),
+        ((0, 1), float("inf"), "field 2 is inf, outside"),
+        ((0, 1), -5, "field 2 is -5, outside"),
+        ((0, 2), None, "field 3 is null"),
+        ((0, 3), "shout", "neither 'say' nor 'think'"),
+        ((0, 4), 5, "field 5 is a number, not a string"),
+        ((0,), [0, 0, "S", "say"], "bubbles row 0 has 4 fields"),
+        ((0, 0), 10**6, "past the trace's"),
+        (("all",), "x", "bubbles is a string"),
+    ],
+)
+def test_a_bubble_field_of_the_wrong_type_or_shape(
+    row: tuple[Any, ...], value: Any, phrase: str
+) -> None:
+    """Every field of a bubble is checked; one out of order or past the last event is damage."""
+
+    def change(doc: Any) -> Any:
+        if row == ("all",):
+            doc["bubbles"] = value
+            return doc
+        target = doc["bubbles"]
+        for key in row[:-1]:
+            target = target[key]
+        target[row[-1]] = value
+        return doc
+
+    data = rewrite(
+        BUBBLES,
+        "T",
+        lambda c: c.with_raw(json.dumps(change(json.loads(c.raw()))).encode()),
+        _bubble_chunk(),
+    )
+    fails(data, "damaged tables chunk", phrase)

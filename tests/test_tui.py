@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from emulator.debug.search import find_text
 from emulator.debug.session import DebugSession
 from emulator.dsl import Program, forever
+from emulator.program import PictureLabel
 from emulator.programs.day3 import PROGRAM as DAY3_PROGRAM
 from emulator.programs.day3_layout import Layout
 from emulator.project import Project
@@ -22,8 +23,10 @@ from emulator.render_blocks import render_script, script_top
 from emulator.slices import Slice
 from emulator.tui.live.app import DebuggerApp
 from emulator.tui.live.events_view import EventsView, EventTable
+from emulator.tui.shared.findings_view import FindingsView
 from emulator.tui.shared.heatmap import Heatmap, picture_slice
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.picture_view import label_values
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import group_variables
 
@@ -608,3 +611,37 @@ def test_restart_keeps_breakpoints_on_the_same_blocks_after_an_edit(tmp_path: Pa
     assert block.opcode == "data_changevariableby" and moved != change
     assert [w.name for w in fresh.watches] == ["x"]
     assert fresh.continue_().reason == "watch"
+
+
+@drive
+async def test_the_findings_tab_lists_the_diagnosis_and_enter_shows_its_block() -> None:
+    """At a pause the findings tab lists explain's conclusions so far; Enter on one shows its block."""
+    session = DebugSession(data_program(reads_past_end=True))
+    app = DebuggerApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "c")
+        findings = app.query_one(FindingsView)
+        kinds = [(d.kind, d.subject) for d in findings.items]
+        assert ("out_of_range_read", "data") in kinds
+        app.query_one(TabbedContent).active = "findings-tab"
+        findings.focus()
+        findings.highlighted = kinds.index(("out_of_range_read", "data"))
+        await press(app, pilot, "enter")
+        item = findings.items[kinds.index(("out_of_range_read", "data"))]
+        assert item.block is not None
+        reporter = session.project.target("S").blocks[item.block.block_id]
+        assert app.query_one(ScriptView).block_under_cursor == reporter.parent
+        assert app.focused is app.query_one(ScriptView)
+
+
+def test_picture_labels_are_a_variable_and_the_largest_item_of_a_slice() -> None:
+    """A declared label reads its variable as Scratch prints it; a prediction is where its slice peaks."""
+    labels = (PictureLabel("true", variable="y"), PictureLabel("predicted", argmax_slice="out"))
+    slices = [Slice("acts", "out", 3, 5, (3,))]
+    items = {"acts": [9, 9, "0.1", 0.7, 0.2]}
+    assert label_values(labels, slices, {"y": "2"}, items.__getitem__) == [
+        ("true", "2"),
+        ("predicted", "1"),
+    ]
+    assert label_values(labels, slices, {}, lambda name: []) == [("true", "-"), ("predicted", "-")]
+    assert [x.label for x in DAY3_PROGRAM.picture_labels] == ["true", "predicted"]

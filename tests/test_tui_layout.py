@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.widget import Widget
+from textual.widgets import TabbedContent, TabPane
+from textual.widgets._footer import FooterKey
 
 from emulator.debug.session import DebugSession
 from emulator.trace.replay import Trace
@@ -118,7 +120,7 @@ def test_z_maximises_the_focused_pane() -> None:
 
 def test_the_output_and_curves_tabs_show_what_the_run_said_and_learned() -> None:
     """After a run, the output tab lists the program's bubbles and the curves tab its loss and accuracy."""
-    from emulator.tui.live.output_view import CurvesView, OutputView
+    from emulator.tui.shared.output_view import CurvesView, OutputView
 
     async def run() -> tuple[str, list[float]]:
         app = live_app()
@@ -141,8 +143,8 @@ def test_the_guided_start_tells_the_story() -> None:
     """debug --explain runs to the first bad access and on to the end of that sample: the story tab
     then shows W1 unchanged beside slices that changed, the heatmap shows W1's change, the layer map
     flags deltas, and the events list the dropped writes."""
-    from emulator.tui.live.output_view import StoryView
     from emulator.tui.shared.heatmap import Heatmap
+    from emulator.tui.shared.output_view import StoryView
 
     async def run() -> tuple[str, str, str, list[str]]:
         session = DebugSession("day3", {"variant": "buggy", "epochs": 1, "train": 3, "test": 2})
@@ -161,3 +163,53 @@ def test_the_guided_start_tells_the_story() -> None:
     assert "W2 (weights 3941..4100): 160 of 160 changed" in story
     assert "layer map: deltas of layer 2 are items 43..62" in story
     assert shown == "W1" and mode == "change" and "write" in kinds
+
+
+ENTER_BY_PANE = {
+    "debug": {
+        "#script": "breakpoint",
+        "#events EventTable": "show block",
+        "#findings": "show block",
+        "#list": None,
+        "#variables": None,
+        "#heatmap": None,
+    },
+    "replay": {
+        "#script": None,  # replay has no breakpoints
+        "#log": "replay to here",
+        "#findings": "replay to its write",
+        "#timeline": None,
+        "#list": None,
+        "#variables": None,
+        "#heatmap": None,
+    },
+}
+
+
+@pytest.mark.parametrize("make", [live_app, replay_app], ids=["debug", "replay"])
+def test_enter_means_one_thing_per_pane_and_the_footer_says_which(make: Any) -> None:
+    """Each focusable pane either names what Enter does in the footer, or Enter is not offered there."""
+    expected = ENTER_BY_PANE["debug" if make is live_app else "replay"]
+
+    async def run() -> dict[str, str | None]:
+        app = make()
+        said: dict[str, str | None] = {}
+        async with app.run_test(size=(200, 50)) as pilot:
+            for selector in expected:
+                pane = app.query_one(selector)
+                tabs = app.query_one(TabbedContent)
+                pane_tab = next((p for p in tabs.query(TabPane) if pane in p.query("*")), None)
+                if pane_tab is not None:
+                    tabs.active = str(pane_tab.id)
+                    await pilot.pause()
+                pane.focus()
+                await pilot.pause()
+                active = app.screen.active_bindings.get("enter")
+                shown = active is not None and active.binding.show and active.enabled
+                said[selector] = active.binding.description if shown and active else None
+                footer = " ".join(str(k.render()) for k in app.query(FooterKey))
+                if said[selector]:
+                    assert said[selector] in footer, footer
+        return said
+
+    assert asyncio.run(run()) == expected

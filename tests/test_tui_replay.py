@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Label, Sparkline, TabbedContent
 
 from emulator.cli import main
 from emulator.trace.recorder import record_run
@@ -27,8 +27,11 @@ from emulator.tui.replay.moves import (
     sample_stops,
 )
 from emulator.tui.replay.state import ReplayState, program_project
+from emulator.tui.shared.findings_view import FindingsView
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.output_view import CurvesView, OutputView
+from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.screen_text import screen_text
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
@@ -330,6 +333,10 @@ async def test_enter_in_the_writes_pane_replays_to_that_write() -> None:
 async def test_bad_answers_are_refused_and_nothing_moves() -> None:
     """An unknown name, a malformed item, an event past the end: a notification each, the position kept."""
     app = app_on(with_program=False)
+    # Counted as they are made: a toast may time out before the last one on a loaded machine.
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, *a, **k: (said.append(message), notify(message, *a, **k))[1]  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "right")
         for key, text in (
@@ -340,7 +347,7 @@ async def test_bad_answers_are_refused_and_nothing_moves() -> None:
         ):
             await answer(app, pilot, key, text)
             assert app.position == 1 and type(app.screen).__name__ == "Screen"
-        assert len(app._notifications) == 4
+        assert len(said) == 4, said
 
 
 @drive
@@ -499,3 +506,72 @@ def test_replay_summary_and_queries_still_print(
     assert "137,912 events" in capsys.readouterr().out
     assert main(["replay", path, "--who", "W1"]) == 0
     assert "last written before event" in capsys.readouterr().out
+
+
+@drive
+async def test_the_findings_tab_lists_explains_diagnosis_and_enter_goes_to_its_first_write() -> (
+    None
+):
+    """Opening the findings tab runs explain on the trace's program; Enter goes to its block's first write."""
+    app = app_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t", "t", "t")
+        assert app.query_one(TabbedContent).active == "findings-tab"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        findings = app.query_one(FindingsView)
+        kinds = [d.kind for d in findings.items]
+        assert kinds[:2] == ["lost_gradient", "lost_gradient"]
+        assert "dropped_write" in kinds
+        findings.focus()
+        findings.highlighted = kinds.index("dropped_write")
+        await press(pilot, "enter")
+        event = app.state.current()
+        item = findings.items[kinds.index("dropped_write")]
+        assert item.block is not None and event is not None
+        assert event.block.id == item.block.block_id
+        assert not any(
+            e.block.id == item.block.block_id for e in trace().events(0, app.position - 1)
+        )
+
+
+@drive
+async def test_without_the_program_the_findings_tab_says_why_it_is_empty() -> None:
+    """A trace whose program is not at hand has no findings, and the tab says so."""
+    app = app_on(with_program=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t", "t", "t")
+        findings = app.query_one(FindingsView)
+        assert findings.items == () and "not at hand" in findings.empty
+
+
+@drive
+async def test_the_output_and_curves_tabs_show_the_run_at_the_replays_position() -> None:
+    """The bubbles said so far and the declared curves as they stood: none at the start, all at the end."""
+    app = app_on()
+    async with app.run_test(size=SIZE) as pilot:
+        output = app.query_one(OutputView)
+        assert app.query_one(CurvesView).curves
+        assert "nothing said yet" in str(output.render())
+        assert "no figure yet" in str(app.query_one("#curve-label-0", Label).render())
+        await press(pilot, "end")
+        said = str(output.render())
+        assert "Network says: test accuracy" in said
+        curve = app.query_one("#curve-0", Sparkline)
+        assert list(curve.data or []) and "after 1" in str(
+            app.query_one("#curve-label-0", Label).render()
+        )
+        await press(pilot, "home")
+        assert "nothing said yet" in str(output.render())
+
+
+@drive
+async def test_the_picture_shows_the_true_label_and_the_prediction_of_the_sample() -> None:
+    """Beside the input picture: the sample's true label (as the trace has it) and the output layer's pick."""
+    app = app_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "end")
+        label = show_value(app.state.cursor.value("p_label")).strip('"')
+        caption = str(app.query_one(InputPicture).border_subtitle)
+        assert f"true {label}" in caption and "predicted " in caption
+        assert "predicted -" not in caption

@@ -19,6 +19,7 @@ from emulator.debug.records import (
 )
 from emulator.debug.reference_check import SampleComparer, largest_difference
 from emulator.debug.report import (
+    Diagnosis,
     Divergence,
     GradientCheck,
     NeverWritten,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from emulator.runtime.state import VarCell
 
 __all__ = [
+    "diagnosis_so_far",
     "explain",
     "miss_line",
     "nonfinite_of",
@@ -146,6 +148,21 @@ def explain(session: DebugSession, loss: str | None = None) -> Report:
     if watch.comparer is not None and stopped is None:
         watch.comparer.finish()
     return _report(session, watch, stopped)
+
+
+def diagnosis_so_far(session: DebugSession) -> tuple[Diagnosis, ...]:
+    """explain's conclusions from the run as it stands, without running on (no reference, no gradient check).
+
+    The inspector lists them while the program is paused: what changed since the mark, the
+    out-of-range accesses, fractional indices, the layer map, non-finite values and clamps so far.
+    """
+    marked = session.marked
+    if marked is None:
+        return ()  # before the mark nothing is "since the mark", and the mark may yet come
+    final = {c.name: list(c.items) for t in session.runtime.targets for c in t.lists.values()}
+    watch = _Watch(session, None)
+    watch.initial = lists_by_name(session.runtime.targets, marked)
+    return diagnose(_evidence(session, watch, final))
 
 
 def _report(session: DebugSession, watch: _Watch, stopped: str | None) -> Report:

@@ -23,7 +23,9 @@ LIST_KINDS = frozenset({ADD, INSERT, REPLACE, DELETE, CLEAR})
 INDEXED_KINDS = frozenset({ADD, INSERT, REPLACE, DELETE})  # events that carry an item number
 VALUED_KINDS = frozenset({SET, ADD, INSERT, REPLACE})  # events that carry the value written
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: tables chunks may carry the say/think bubbles shown
+READABLE_VERSIONS = (1, 2)  # a version-1 trace opens, with no bubbles
+BUBBLE_KINDS = ("say", "think")
 ENGINE = "interpreter"
 
 
@@ -84,14 +86,26 @@ class Header:
     slices: tuple[Slice, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Bubble:
+    """A say or think bubble shown: after how many events, when (virtual ms), by which target, and its text."""
+
+    event: int  # events recorded before it: it shows from position `event` on
+    at_ms: float
+    target: str
+    kind: str  # "say" or "think"
+    text: str  # as the bubble shows it
+
+
 @dataclass(frozen=True)
 class Tables:
-    """The header's tables with what the chunks added while the run went on (cells, blocks, threads, sites)."""
+    """The header's tables with what the chunks added while the run went on (cells, blocks, threads, sites, bubbles)."""
 
     cells: tuple[CellInfo, ...]
     blocks: tuple[BlockInfo, ...]
     threads: tuple[ThreadInfo, ...]
     sites: tuple[Site, ...]
+    bubbles: tuple[Bubble, ...] = ()
 
 
 # ## Events, chunks and states

@@ -12,7 +12,8 @@ that ends inside a chunk (a run killed half way) opens up to its last whole chun
 whole but fails its checks raises TraceError naming its byte offset.
 
 Chunk kinds: H header (JSON: program, sha256, seed, params, cell and block tables), T table
-additions (JSON: cells, blocks, threads and sites first met during the run), S snapshot (every
+additions (JSON: cells, blocks, threads and sites first met during the run, and from version 2
+the say/think bubbles shown, each after the events it follows), S snapshot (every
 recorded variable and list after `first` events), E events (`count` events from event `first`),
 Z end (JSON: how the run ended). Snapshot and events payloads are columns (see codec.py).
 
@@ -44,8 +45,10 @@ from emulator.trace import codec, schema
 from emulator.trace.events import (
     FORMAT_VERSION,
     INDEXED_KINDS,
+    READABLE_VERSIONS,
     VALUED_KINDS,
     BlockInfo,
+    Bubble,
     CellInfo,
     ChunkInfo,
     Ending,
@@ -155,19 +158,18 @@ class TraceWriter:
         blocks: Sequence[BlockInfo] = (),
         threads: Sequence[ThreadInfo] = (),
         sites: Sequence[Site] = (),
+        bubbles: Sequence[Bubble] = (),
     ) -> None:
-        """Add entries to the tables; later chunks may refer to them."""
-        self._chunk(
-            "tables",
-            _json(
-                {
-                    "cells": [list(asdict(c).values()) for c in cells],
-                    "blocks": [list(asdict(b).values()) for b in blocks],
-                    "threads": [[t.target, t.script] for t in threads],
-                    "sites": [[s.thread, s.block, s.cell, s.kind] for s in sites],
-                }
-            ),
-        )
+        """Add entries to the tables (later chunks may refer to them), and the bubbles shown since the last."""
+        data: dict[str, Any] = {
+            "cells": [list(asdict(c).values()) for c in cells],
+            "blocks": [list(asdict(b).values()) for b in blocks],
+            "threads": [[t.target, t.script] for t in threads],
+            "sites": [[s.thread, s.block, s.cell, s.kind] for s in sites],
+        }
+        if bubbles:
+            data["bubbles"] = [[b.event, b.at_ms, b.target, b.kind, b.text] for b in bubbles]
+        self._chunk("tables", _json(data))
 
     def events_chunk(
         self,
@@ -273,6 +275,7 @@ class ChunkReader:
         self.data = data
         self.name = name
         self.chunks: list[ChunkInfo] = []
+        self.version = FORMAT_VERSION  # the preamble's, once scanned
         self.truncated_at: int | None = (
             None  # where the last whole chunk ends, if a partial one follows
         )
@@ -291,11 +294,12 @@ class ChunkReader:
         magic, version = PREAMBLE.unpack_from(data, 0)
         if magic != MAGIC:
             raise self.fail(0, "not a trace (no trace preamble)")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
+            readable = ", ".join(map(str, READABLE_VERSIONS))
             raise self.fail(
-                8,
-                f"trace format version {version} (this scratch-emu reads version {FORMAT_VERSION})",
+                8, f"trace format version {version} (this scratch-emu reads versions {readable})"
             )
+        self.version = version
         pos = PREAMBLE.size
         while pos < len(data):
             if pos + CHUNK.size > len(data):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
-from emulator.trace.events import ChunkInfo, Ending, Header, Site, Tables, ThreadInfo
+from emulator.trace.events import Bubble, ChunkInfo, Ending, Header, Site, Tables, ThreadInfo
 from emulator.trace.format import ChunkReader
-from emulator.trace.schema import ShapeError, check_sites, ending_from_json, tables_from_json
+from emulator.trace.schema import (
+    ShapeError,
+    check_bubbles,
+    check_sites,
+    ending_from_json,
+    tables_from_json,
+)
 
 
 def read_tables(reader: ChunkReader, header: Header) -> Tables:
@@ -14,10 +21,13 @@ def read_tables(reader: ChunkReader, header: Header) -> Tables:
     cells, blocks = list(header.cells), list(header.blocks)
     threads: list[ThreadInfo] = []
     sites: list[Site] = []
+    bubbles: list[Bubble] = []
+    read = functools.partial(tables_from_json, file_version=reader.version)
     for chunk in reader.chunks:
         if chunk.kind != "tables":
             continue
-        more_cells, more_blocks, more_threads, more_sites = reader.parsed(chunk, tables_from_json)
+        more_cells, more_blocks, more_threads, more_sites, more_bubbles = reader.parsed(chunk, read)
+        bubbles += more_bubbles
         cells += more_cells
         blocks += more_blocks
         threads += more_threads
@@ -26,7 +36,16 @@ def read_tables(reader: ChunkReader, header: Header) -> Tables:
         except ShapeError as exc:
             raise reader.fail(chunk.offset, f"damaged tables chunk ({exc})") from None
         sites += more_sites
-    return Tables(tuple(cells), tuple(blocks), tuple(threads), tuple(sites))
+    return Tables(tuple(cells), tuple(blocks), tuple(threads), tuple(sites), tuple(bubbles))
+
+
+def check_bubbles_in(reader: ChunkReader, tables: Tables, event_count: int) -> None:
+    """The bubbles in order, none after more events than the trace holds (named by the first tables chunk)."""
+    try:
+        check_bubbles(tables.bubbles, event_count)
+    except ShapeError as exc:
+        at = next((c.offset for c in reader.chunks if c.kind == "tables"), 0)
+        raise reader.fail(at, f"damaged tables chunk ({exc})") from None
 
 
 def read_ending(reader: ChunkReader, event_count: int) -> Ending | None:

@@ -32,6 +32,7 @@ from emulator.trace.events import (
     REPLACE,
     SET,
     BlockInfo,
+    Bubble,
     CellInfo,
     Ending,
     Header,
@@ -39,7 +40,7 @@ from emulator.trace.events import (
     ThreadInfo,
 )
 from emulator.trace.format import TraceWriter
-from emulator.values import Value
+from emulator.values import Value, bubble_text
 
 if TYPE_CHECKING:
     from emulator.runtime.state import ListCell, VarCell
@@ -147,6 +148,7 @@ class Recorder(RunHooks):
         self._site_rows: list[Site] = []
         self._new: dict[str, list[Any]] = {"cells": [], "blocks": [], "threads": [], "sites": []}
         self._dirty: set[int] = set()
+        self._bubbles: list[Bubble] = []
         self._reset_buffers()
         self.finished = False
         self.closed = False
@@ -300,6 +302,13 @@ class Recorder(RunHooks):
         site = self._sites.get(key)
         return self._site(thread, block_id, cell, kind, key) if site is None else site
 
+    def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
+        # Shown after the events recorded so far, whether or not the chunk holding them is cut yet.
+        event = self.writer.events + len(self._site_buf)
+        self._bubbles.append(
+            Bubble(event, self.runtime.now_ms, thread.target.name, kind, bubble_text(text))
+        )
+
     def on_finish(self) -> None:
         self.finished = True
 
@@ -335,7 +344,14 @@ class Recorder(RunHooks):
         )
         self._dirty.update(self._site_rows[s].cell for s in np.unique(sites).tolist())
         self._reset_buffers()
+        self._write_bubbles()
         self._snapshot(pending)
+
+    def _write_bubbles(self) -> None:
+        """The bubbles shown so far, after the events they follow (so a cut-short file never has one too early)."""
+        if self._bubbles:
+            self.writer.tables(bubbles=self._bubbles)
+            self._bubbles = []
 
     def _snapshot(self, pending: tuple[Cell, int, Value] | None, every_list: bool = False) -> None:
         variables: dict[int, Value] = {}
@@ -363,6 +379,7 @@ class Recorder(RunHooks):
         if not self.closed:
             self._cut(None)
             self._write_tables()
+            self._write_bubbles()
             self.closed = True
             self.ending = Ending(
                 self.writer.events,

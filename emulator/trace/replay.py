@@ -8,6 +8,7 @@ every applied event keeps what it overwrote.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -68,13 +69,16 @@ class Trace:
                 len(reader.data) if not chunks else chunks[0].offset,
                 "not a whole trace (its header chunk is missing or cut short)",
             )
-        self.header: Header = reader.parsed(chunks[0], header_from_json)
+        self.header: Header = reader.parsed(
+            chunks[0], functools.partial(header_from_json, file_version=reader.version)
+        )
         self.tables = layout.read_tables(reader, self.header)
         self.event_chunks = [c for c in chunks if c.kind == "events"]
         self.snapshots = [c for c in chunks if c.kind == "snapshot"]
         self.event_count = sum(c.count for c in self.event_chunks)
         self.ending: Ending | None = layout.read_ending(reader, self.event_count)
         layout.check_order(reader, self.event_chunks, self.snapshots, self.event_count)
+        layout.check_bubbles_in(reader, self.tables, self.event_count)
         self._firsts = [c.first for c in self.event_chunks]
         self._snap_firsts = [c.first for c in self.snapshots]
         self.snapshot_positions = frozenset(self._snap_firsts)

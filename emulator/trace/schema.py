@@ -16,10 +16,12 @@ from typing import Any
 
 from emulator.slices import Slice
 from emulator.trace.events import (
-    FORMAT_VERSION,
+    BUBBLE_KINDS,
     KIND_NAMES,
+    READABLE_VERSIONS,
     SET,
     BlockInfo,
+    Bubble,
     CellInfo,
     Ending,
     Header,
@@ -218,12 +220,12 @@ OPTIONS: dict[str, Reader] = {
 }
 
 
-def header_from_json(data: Any) -> Header:
-    """The Header that format.header_json wrote, every field checked."""
+def header_from_json(data: Any, file_version: int = READABLE_VERSIONS[-1]) -> Header:
+    """The Header that format.header_json wrote, every field checked; its version is the preamble's."""
     d = record(data, "header", HEADER_KEYS, ("slices",))
     version = whole(d["format_version"], "format_version")
-    if version != FORMAT_VERSION:
-        raise ShapeError(f"format_version is {version}, but the file says {FORMAT_VERSION}")
+    if version != file_version:
+        raise ShapeError(f"format_version is {version}, but the file says {file_version}")
     return Header(
         format_version=version,
         program=text(d["program"], "program"),
@@ -255,16 +257,51 @@ def _slice(r: list[Any]) -> Slice:
 
 
 def tables_from_json(
-    data: Any,
-) -> tuple[list[CellInfo], list[BlockInfo], list[ThreadInfo], list[Site]]:
-    """A tables chunk's additions, each row checked (its indices are checked once all are read)."""
-    d = record(data, "tables", ("cells", "blocks", "threads", "sites"))
+    data: Any, file_version: int = READABLE_VERSIONS[-1]
+) -> tuple[list[CellInfo], list[BlockInfo], list[ThreadInfo], list[Site], list[Bubble]]:
+    """A tables chunk's additions, each row checked (its indices are checked once all are read).
+
+    Bubbles came with format version 2: a version-1 file that has them is damaged.
+    """
+    optional = ("bubbles",) if file_version >= 2 else ()
+    d = record(data, "tables", ("cells", "blocks", "threads", "sites"), optional)
     return (
         [CellInfo(*r) for r in rows(d["cells"], "cells", CELL)],
         [BlockInfo(*r) for r in rows(d["blocks"], "blocks", BLOCK)],
         [ThreadInfo(*r) for r in rows(d["threads"], "threads", THREAD)],
         [Site(*r) for r in rows(d["sites"], "sites", SITE)],
+        [Bubble(*r) for r in rows(d.get("bubbles", []), "bubbles", BUBBLE)],
     )
+
+
+def _ms(value: Any, what: str) -> float:
+    """A virtual time in milliseconds: a finite number, 0 or more."""
+    if type(value) not in (int, float):
+        raise ShapeError(f"{what} is {_kind(value)}, not a number")
+    if not (math.isfinite(value) and 0 <= value <= WHOLE_MAX):
+        raise ShapeError(f"{what} is {value!r}, outside 0..{WHOLE_MAX:,}")
+    return float(value)
+
+
+def _bubble_kind(value: Any, what: str) -> str:
+    if text(value, what) not in BUBBLE_KINDS:
+        raise ShapeError(f"{what} is neither 'say' nor 'think'")
+    return str(value)
+
+
+BUBBLE = (whole, _ms, text, _bubble_kind, text)  # event, at_ms, target, kind, text
+
+
+def check_bubbles(bubbles: Sequence[Bubble], event_count: int) -> None:
+    """Bubbles in the order they were shown, each after no more events than the trace holds."""
+    last = 0
+    for i, b in enumerate(bubbles):
+        if not last <= b.event <= event_count:
+            raise ShapeError(
+                f"bubble {i} shows after event {b.event:,}: out of order or past the "
+                f"trace's {event_count:,} events"
+            )
+        last = b.event
 
 
 def check_sites(

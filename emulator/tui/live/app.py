@@ -25,15 +25,16 @@ from emulator.tui.live.commands import palette_commands
 from emulator.tui.live.events_view import EventsView, LayerMapView
 from emulator.tui.live.evidence import changed_items
 from emulator.tui.live.labels import describe_target, state_text
-from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.painter import Painter
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
+from emulator.tui.shared.findings_view import FindingsView, target_of_block
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
 from emulator.tui.shared.messages import BreakpointToggled, JumpToBlock, RunFailed, RunStopped
+from emulator.tui.shared.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
 from emulator.tui.shared.script_view import ScriptView
@@ -110,7 +111,7 @@ class DebuggerApp(Responsive):
             "t",
             "next_tab",
             "next tab",
-            "next bottom-right tab: events, layer map, story, output, curves",
+            "next bottom-right tab: events, layer map, story, output, curves, findings",
             show=False,
         ),
         *SHARED,
@@ -160,6 +161,8 @@ class DebuggerApp(Responsive):
                     yield OutputView(id="output")
                 with TabPane("curves", id="curves-tab"):
                     yield CurvesView(self._curves(), id="curves")
+                with TabPane("findings", id="findings-tab"):
+                    yield FindingsView(empty="no findings yet: the mark comes first", id="findings")
         yield StatusBar(id="status")
         yield Footer()
         yield TooSmall(id="too-small")
@@ -407,6 +410,17 @@ class DebuggerApp(Responsive):
         script.show_block(target, message.block_id, current=False)
         script.focus()
 
+    def on_findings_view_chosen(self, message: FindingsView.Chosen) -> None:
+        """A diagnosis item: its block in the script pane."""
+        block = message.item.block
+        target = (
+            target_of_block(self.session.project, block.block_id) if block is not None else None
+        )
+        if block is None or target is None:
+            self.notify("this finding names no block", timeout=2)
+            return
+        self.post_message(JumpToBlock(target, block.block_id))
+
     def action_search(self) -> None:
         self.push_screen(
             Prompt("search the scripts", "text, e.g. get_delta_offset", self.search_query),
@@ -433,7 +447,14 @@ class DebuggerApp(Responsive):
     def action_next_tab(self) -> None:
         self.show_bottom("tabs")
         tabs = self.query_one(TabbedContent)
-        order = ["events-tab", "layers-tab", "story-tab", "output-tab", "curves-tab"]
+        order = [
+            "events-tab",
+            "layers-tab",
+            "story-tab",
+            "output-tab",
+            "curves-tab",
+            "findings-tab",
+        ]
         tabs.active = order[(order.index(tabs.active) + 1) % len(order)]
 
     def action_events(self) -> None:

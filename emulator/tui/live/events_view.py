@@ -19,7 +19,7 @@ from emulator.tui.shared.plain import plain
 class EventTable(DataTable[Any]):
     """The events as rows; Enter on a row jumps to its block."""
 
-    BINDINGS = [Binding("enter", "jump", "show block", show=False)]
+    BINDINGS = [Binding("enter", "jump", "show block", key_display="⏎")]
 
     def action_jump(self) -> None:
         parent = self.parent

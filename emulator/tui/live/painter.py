@@ -7,16 +7,18 @@ from typing import Any
 
 from textual.app import App
 
+from emulator.debug.explain import diagnosis_so_far
 from emulator.debug.findings import procedure_of_blocks
 from emulator.debug.layer_map import layer_map
 from emulator.debug.list_access import ListAccess
 from emulator.debug.session import DebugSession
 from emulator.tui.live import evidence
 from emulator.tui.live.events_view import EventsView, LayerMapView
-from emulator.tui.live.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.live.status_bar import StatusBar
 from emulator.tui.shared.block_view import BlockView
 from emulator.tui.shared.data_panes import DataPanes
+from emulator.tui.shared.findings_view import FindingsView
+from emulator.tui.shared.output_view import CurvesView, OutputView, StoryView
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.state_source import SessionSource
 from emulator.tui.shared.variables_view import VariablesView
@@ -42,6 +44,8 @@ class Painter(DataPanes):
         script.set_breakpoints(session.breakpoints)
         self.app.query_one(BlockView).show(session)
         self.data(new_pause=new_pause, access=session.list_access())
+        # Only at a pause: drawing the conclusions walks every finding, too slow for each live tick.
+        self.app.query_one(FindingsView).show(diagnosis_so_far(session))
 
     def running(self) -> None:
         """Repaint what the engine changes while it runs (it may add a variable under us: skip that tick)."""
@@ -61,7 +65,7 @@ class Painter(DataPanes):
         self.app.query_one(LayerMapView).show(layer_map(session))
         runtime = session.runtime
         self.app.query_one(OutputView).show(runtime.says, runtime.say_count)
-        self.app.query_one(CurvesView).show(runtime.stage)
+        self.app.query_one(CurvesView).show({c.name: c.items for c in runtime.stage.lists.values()})
         self.app.query_one(StoryView).show(evidence.story_lines(session))
 
     def status(self, state: str, rate: float | None, marks: list[str]) -> None:

@@ -7,17 +7,25 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
+from emulator.debug.report import Diagnosis
+from emulator.errors import EmulatorError, ProgramError
 from emulator.project import Project
+from emulator.runtime.sequencer import StepLimitReached
 from emulator.trace.replay import Trace
 from emulator.tui.replay.event_log import EventLog
+from emulator.tui.replay.findings import trace_diagnosis
 from emulator.tui.replay.moves import (
     Watched,
+    first_write_by,
     next_stop,
     next_write,
     parse_goto,
@@ -30,10 +38,16 @@ from emulator.tui.replay.painter import ReplayPainter
 from emulator.tui.replay.state import ReplayState, program_project
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
+from emulator.tui.shared.findings_view import (
+    FindingsView,
+    ReplayFindingsView,
+    block_and_parents,
+)
 from emulator.tui.shared.heatmap import Heatmap
 from emulator.tui.shared.keys import SHARED, help_rows, key
 from emulator.tui.shared.layout import Responsive, TooSmall
 from emulator.tui.shared.lists_view import ListTable
+from emulator.tui.shared.output_view import CurvesView, OutputView
 from emulator.tui.shared.pane_commands import pane_commands
 from emulator.tui.shared.picture_view import InputPicture
 from emulator.tui.shared.prompts import HelpScreen, Prompt
@@ -43,6 +57,15 @@ from emulator.value_text import safe_text
 
 JUMP = 1_000  # events moved by shift+arrow and PgUp/PgDn
 TUI = Path(__file__).parent.parent
+
+
+class Diagnosed(Message):
+    """explain's diagnosis of the trace's run is ready (or why there is none)."""
+
+    def __init__(self, items: tuple[Diagnosis, ...], empty: str) -> None:
+        super().__init__()
+        self.items = items
+        self.empty = empty
 
 
 class ReplayApp(Responsive):
@@ -111,6 +134,13 @@ class ReplayApp(Responsive):
             show=False,
         ),
         key("escape", "timeline", "timeline", "back to the timeline", show=False),
+        key(
+            "t",
+            "next_tab",
+            "next tab",
+            "next bottom-right tab: writes, output, curves, findings",
+            show=False,
+        ),
         *SHARED,
     ]
 
@@ -122,6 +152,7 @@ class ReplayApp(Responsive):
         stops_name, stops = sample_stops(trace, _sample_variable(self.state))
         self.painter = ReplayPainter(self, self.state, stops_name, stops)
         self.watched: Watched | None = None
+        self._diagnosing = False
         self.sub_title = describe_trace(trace, name)
 
     # ## Layout
@@ -130,7 +161,7 @@ class ReplayApp(Responsive):
         yield Header()
         yield Timeline(id="timeline")
         with Horizontal(id="top"):
-            yield ScriptView(id="script")
+            yield ScriptView(breakpoints=False, id="script")
             with Vertical(id="side"):
                 yield WriteView(id="write")
                 yield VariablesView(id="variables")
@@ -138,7 +169,17 @@ class ReplayApp(Responsive):
             yield ListTable(id="list")
             yield Heatmap(id="heatmap")
             yield InputPicture(id="picture")
-            yield EventLog(id="log")
+            with TabbedContent(id="tabs"):
+                with TabPane("writes", id="log-tab"):
+                    yield EventLog(id="log")
+                with TabPane("output", id="output-tab"):
+                    yield OutputView(id="output")
+                with TabPane("curves", id="curves-tab"):
+                    yield CurvesView(
+                        self.state.program.curves if self.state.program else (), id="curves"
+                    )
+                with TabPane("findings", id="findings-tab"):
+                    yield ReplayFindingsView(id="findings")
         yield Footer()
         yield TooSmall(id="too-small")
 
@@ -152,6 +193,61 @@ class ReplayApp(Responsive):
         self.show_bottom("list")
         self.query_one(Timeline).focus()
         self.painter.moved()
+
+    # ## Findings: explain runs the program again, so only once the tab is first opened
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "findings-tab" and not self._diagnosing:
+            self._diagnosing = True
+            self._diagnose()
+
+    def _diagnose(self) -> None:
+        view = self.query_one(FindingsView)
+        if self.state.project is None:
+            view.show((), "no findings: the trace's program is not at hand to run again")
+            return
+        view.show((), "finding: explain runs the trace's program again…")
+        self._run_explain()
+
+    @work(thread=True, exclusive=True, group="explain", exit_on_error=False)
+    def _run_explain(self) -> None:
+        """In a worker thread: explain over the trace's program; touches no widget, only posts."""
+        assert self.state.project is not None
+        try:
+            items = trace_diagnosis(self.trace, self.state.project, self.state.program)
+        except (ProgramError, EmulatorError, StepLimitReached) as exc:
+            self.post_message(Diagnosed((), f"no findings: {exc}"))
+            return
+        self.post_message(Diagnosed(items, "explain found nothing in this run"))
+
+    def on_diagnosed(self, message: Diagnosed) -> None:
+        self.query_one(FindingsView).show(message.items, safe_text(message.empty, 200))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "explain" and event.state == WorkerState.ERROR:
+            self.post_message(Diagnosed((), f"no findings: internal error: {event.worker.error!r}"))
+
+    def on_findings_view_chosen(self, message: FindingsView.Chosen) -> None:
+        """A diagnosis item: the first write its block (or the statement holding it) made."""
+        block = message.item.block
+        if block is None:
+            self.notify("this finding names no block", timeout=2)
+            return
+        chain = (
+            block_and_parents(self.state.project, block.block_id)
+            if self.state.project is not None
+            else [block.block_id]
+        )
+        found = first_write_by(self.trace, chain)
+        if found is None:
+            self.notify(
+                safe_text(f"block {block.block_id} wrote nothing in this trace", 200),
+                timeout=3,
+                markup=False,
+            )
+            return
+        self.go(found)
+        self.query_one(Timeline).focus()
 
     # ## Moving
 
@@ -193,6 +289,12 @@ class ReplayApp(Responsive):
 
     def action_timeline(self) -> None:
         self.query_one(Timeline).focus()
+
+    def action_next_tab(self) -> None:
+        self.show_bottom("tabs")
+        tabs = self.query_one(TabbedContent)
+        order = [str(p.id) for p in tabs.query(TabPane)]
+        tabs.active = order[(order.index(tabs.active) + 1) % len(order)]
 
     # ## Go to, and writes of something
 

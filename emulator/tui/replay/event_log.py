@@ -17,7 +17,7 @@ ROW_WIDTH = 46
 class EventLog(LineView):
     """`#index  what was written`; the current write is marked, writes still to come are dim."""
 
-    BINDINGS = [Binding("enter", "go", "replay to here", show=False)]
+    BINDINGS = [Binding("enter", "go", "replay to here", key_display="⏎")]
 
     class Go(Message):
         """Show the state just after a write."""

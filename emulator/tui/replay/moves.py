@@ -103,3 +103,21 @@ def next_stop(stops: list[int], position: int) -> int | None:
     """The first stop after a position."""
     i = bisect.bisect_right(stops, position)
     return stops[i] if i < len(stops) else None
+
+
+# ## Blocks
+
+
+def first_write_by(trace: Trace, block_ids: list[str]) -> int | None:
+    """The position just after the first write made by the first of these blocks that wrote at all."""
+    tables = trace.tables
+    for block_id in block_ids:
+        blocks = {i for i, b in enumerate(tables.blocks) if b.id == block_id}
+        sites = [i for i, s in enumerate(tables.sites) if s.block in blocks]
+        if not sites:
+            continue
+        for i, chunk in enumerate(trace.event_chunks):
+            found = np.flatnonzero(np.isin(trace.events_block(i).site, sites))
+            if found.size:
+                return chunk.first + int(found[0]) + 1
+    return None

@@ -12,6 +12,7 @@ from emulator.tui.replay.state import ReplayState
 from emulator.tui.replay.timeline import Timeline
 from emulator.tui.replay.write_view import WriteView
 from emulator.tui.shared.data_panes import DataPanes
+from emulator.tui.shared.output_view import SHOWN_BUBBLES, CurvesView, OutputView
 from emulator.tui.shared.plain import joined, plain
 from emulator.tui.shared.script_view import ScriptView
 from emulator.tui.shared.variables_view import VariablesView
@@ -44,6 +45,9 @@ class ReplayPainter(DataPanes):
         self.list_table(state.access())
         self.slices()
         self.app.query_one(EventLog).show(state.trace, state.position)
+        says = state.says()
+        self.app.query_one(OutputView).show(says[-SHOWN_BUBBLES:], len(says))
+        self.app.query_one(CurvesView).show(state.stage_lists())
 
     def timeline(self) -> None:
         """The bar and its line of numbers."""

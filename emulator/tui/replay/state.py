@@ -6,6 +6,7 @@ and "the current write" is event n - 1, the one that made that state (none at po
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,9 @@ from emulator.errors import EmulatorError, ProgramError
 from emulator.loading import PROJECT_SUFFIXES, installed_program, load_target
 from emulator.program import ProgramSpec
 from emulator.project import Project
+from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.pen import Mark
-from emulator.runtime.state import ListCell
+from emulator.runtime.state import ListCell, Say
 from emulator.sb3 import load_project
 from emulator.slices import Slice
 from emulator.trace.events import ADD, CLEAR, DELETE, INSERT, REPLACE, SET, Event
@@ -217,6 +219,19 @@ class ReplayState:
         return ListAccess(
             cell.name, event.kind_name, float(event.item), k, len(cell.items), cell.items[k - 1]
         )
+
+    def says(self) -> list[Say]:
+        """The bubbles shown by the current position, as the live run kept them."""
+        bubbles = self.trace.tables.bubbles
+        shown = bisect.bisect_right([b.event for b in bubbles], self.position)
+        return [Say(b.target, BubbleKind(b.kind), b.text, b.at_ms) for b in bubbles[:shown]]
+
+    def stage_lists(self) -> dict[str, list[Value]]:
+        """Every list's items by name at the current position (the first list of a name wins)."""
+        out: dict[str, list[Value]] = {}
+        for cell in self.list_cells():
+            out.setdefault(cell.name, cell.items)
+        return out
 
     def procedure(self) -> str | None:
         """The custom block the current write's block sits in (known only with the program at hand)."""

@@ -9,8 +9,9 @@ from textual.app import App
 from emulator.debug.list_access import ListAccess
 from emulator.tui.shared.heatmap import MODES, Heatmap, picture_slice
 from emulator.tui.shared.lists_view import ListTable
-from emulator.tui.shared.picture_view import InputPicture
+from emulator.tui.shared.picture_view import InputPicture, label_values
 from emulator.tui.shared.state_source import StateSource
+from emulator.values import Value
 
 
 class DataPanes:
@@ -68,7 +69,24 @@ class DataPanes:
             slices, self.source.program.picture if self.source.program else None
         )
         items = self._list_data(picture.list_name, coverage=False)[0] if picture is not None else []
-        self.app.query_one(InputPicture).show(picture, items, self.source.pen_marks())
+        self.app.query_one(InputPicture).show(
+            picture, items, self._picture_labels(), self.source.pen_marks()
+        )
+
+    def _picture_labels(self) -> list[tuple[str, str]]:
+        """The labels the program declares beside the picture (the true label, the prediction)."""
+        program = self.source.program
+        if program is None or not program.picture_labels:
+            return []
+        variables: dict[str, Value] = {}
+        for name, value in self.source.variable_values().values():
+            variables.setdefault(name, value)
+        return label_values(
+            program.picture_labels,
+            self.source.slices,
+            variables,
+            lambda name: self._list_data(name, coverage=False)[0],
+        )
 
     def show_slice(self, index: int) -> None:
         """Show the slice with this index."""

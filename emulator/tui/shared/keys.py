@@ -62,7 +62,12 @@ SHARED: list[BindingType] = [
 PANE_KEYS = [
     ("Tab / shift+Tab", "next / previous pane; the focused one has a heavy border and a lit title"),
     ("arrows PgUp PgDn Home End", "move inside the focused pane"),
-    ("Enter", "script: toggle a breakpoint · events and writes: go to the row's block or write"),
+    (
+        "Enter",
+        "one thing per pane, named in the footer: script: toggle a breakpoint (debug) · events and "
+        "findings: show the block (debug) · writes: replay to that write · findings: replay to the "
+        "block's first write (replay) · other panes: nothing",
+    ),
     ("Escape", "leave a text box or a dialog"),
     ("ctrl+p", "command palette: lists, slices, heatmap modes, the mark, clearing"),
 ]

@@ -1,24 +1,34 @@
-"""InputPicture: the network's current input (a 14x14 image, say) drawn as a picture, else what the pen drew."""
+"""InputPicture: the network's current input (a 14x14 image, say) drawn as a picture with the labels the
+program declares, else what the pen drew."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import Static
 
+from emulator.program import PictureLabel
 from emulator.runtime.pen import RGB, Mark, to_pixels
 from emulator.slices import Slice
 from emulator.tui.shared.heatmap import picture_lines
 from emulator.tui.shared.plain import joined, plain
-from emulator.values import Value
+from emulator.values import Value, to_number, to_string
 
 
 class InputPicture(Static):
     """A square slice, one pixel two cells wide, black 0 to white 1."""
 
-    def show(self, s: Slice | None, items: Sequence[Value], pen: Sequence[Mark] = ()) -> None:
-        """Draw the slice from the live list; with no such slice, the stage's pen layer if anything is on it."""
+    def show(
+        self,
+        s: Slice | None,
+        items: Sequence[Value],
+        labels: Sequence[tuple[str, str]] = (),
+        pen: Sequence[Mark] = (),
+    ) -> None:
+        """Draw the slice from the live list, the labels ("true", "7") under it; with no such slice,
+        the stage's pen layer if anything is on it."""
+        self.border_subtitle = joined(*(plain(f"{name} {value}", 30) for name, value in labels))
         if s is None:
             self.border_title = "input"
             if pen:
@@ -55,3 +65,25 @@ def _colour(rgb: RGB | None) -> str:
     """A Rich colour: white where the pen drew nothing (the stage's backdrop)."""
     r, g, b = rgb if rgb is not None else (1.0, 1.0, 1.0)
     return f"rgb({round(r * 255)},{round(g * 255)},{round(b * 255)})"
+
+
+def label_values(
+    labels: Sequence[PictureLabel],
+    slices: Sequence[Slice],
+    variables: Mapping[str, Value],
+    items_of: Callable[[str], Sequence[Value]],
+) -> list[tuple[str, str]]:
+    """Each declared label with its value now ("-" when its variable or slice has none yet)."""
+    out = []
+    for label in labels:
+        value = "-"
+        if label.variable is not None and label.variable in variables:
+            value = to_string(variables[label.variable])
+        elif label.argmax_slice is not None:
+            s = next((x for x in slices if x.name == label.argmax_slice), None)
+            part = list(items_of(s.list_name)[s.start - 1 : s.end]) if s is not None else []
+            if part:
+                numbers = [to_number(v) for v in part]
+                value = str(numbers.index(max(numbers)) + label.first)
+        out.append((label.label, value))
+    return out

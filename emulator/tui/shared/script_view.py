@@ -18,14 +18,16 @@ GUTTER = 3  # breakpoint dot, current-block arrow, a space
 class ScriptView(LineView):
     """One script at a time: the one the paused block is in, or one the user jumped to."""
 
-    BINDINGS = [Binding("enter", "toggle_breakpoint", "breakpoint", show=False)]
+    BINDINGS = [Binding("enter", "toggle_breakpoint", "breakpoint", key_display="⏎")]
     DEFAULT_CSS = """
     ScriptView > .script-view--current { background: $warning 30%; text-style: bold; }
     """
     COMPONENT_CLASSES = LineView.COMPONENT_CLASSES | {"script-view--current"}
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, breakpoints: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Replay has no breakpoints: there Enter and the gutter do nothing, and the footer says nothing.
+        self.takes_breakpoints = breakpoints
         self.target: Target | None = None
         self.top_id: str | None = None
         self.lines: list[Line] = []
@@ -118,9 +120,13 @@ class ScriptView(LineView):
         if column < GUTTER:
             self.action_toggle_breakpoint()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Without breakpoints (replay) the Enter binding is neither run nor shown in the footer."""
+        return self.takes_breakpoints or action != "toggle_breakpoint"
+
     def action_toggle_breakpoint(self) -> None:
         block_id = self.block_under_cursor
-        if block_id is not None:
+        if block_id is not None and self.takes_breakpoints:
             self.post_message(BreakpointToggled(block_id))
 
 

@@ -1,8 +1,8 @@
-"""The story, output and curves tabs: what the evidence says so far, what the program said, what it learned."""
+"""The story, output and curves tabs of both inspectors: what the evidence says so far, what the program said, what it learned."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,10 +10,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Sparkline, Static
 
 from emulator.program import Curve
-from emulator.runtime.state import RuntimeTarget, Say
+from emulator.runtime.state import Say
 from emulator.tui.shared.plain import plain
 from emulator.value_text import safe_text
-from emulator.values import bubble_text, to_number
+from emulator.values import Value, bubble_text, to_number
 
 SHOWN_BUBBLES = 200  # the newest bubbles the pane draws
 
@@ -53,11 +53,10 @@ class CurvesView(VerticalScroll):
             yield Label(plain(curve.label), id=f"curve-label-{i}")
             yield Sparkline([], id=f"curve-{i}")
 
-    def show(self, stage: RuntimeTarget) -> None:
-        """Redraw each curve from its list on the stage."""
+    def show(self, lists: Mapping[str, Sequence[Value]]) -> None:
+        """Redraw each curve from its list (the stage's lists by name)."""
         for i, curve in enumerate(self.curves):
-            cell = stage.find_list(None, curve.list_name)
-            values = [to_number(v) for v in cell.items] if cell is not None else []
+            values = [to_number(v) for v in lists.get(curve.list_name, ())]
             self.query_one(f"#curve-{i}", Sparkline).data = values
             latest = f": {values[-1]:.4g} after {len(values)}" if values else ": no figure yet"
             self.query_one(f"#curve-label-{i}", Label).update(plain(curve.label + latest))
