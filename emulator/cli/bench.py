@@ -32,7 +32,7 @@ from emulator.program import ProgramSpec
 from emulator.project import Project
 from emulator.runtime.runtime import ENGINES, Runtime
 from emulator.runtime.state import lists_by_name, snapshot
-from emulator.sb3 import save_sb3
+from emulator.sb3 import load_project, save_sb3
 
 # Case (c) is a program taken by name through the program interface, like `run NAME`; this is the
 # only place bench names one, as the default of --program.
@@ -54,9 +54,9 @@ def register(sub: Any) -> None:
     bench = sub.add_parser(
         "bench",
         help="time the interpreter, the compiled engine, the official VM and NumPy side by side",
-        description="Time a dot product, the Leibniz pi loop and a program (default: one epoch of "
-        f"{DEFAULT_PROGRAM}) under each engine, each run in a fresh process; the program's own "
-        "options follow the command's.",
+        description="Time a dot product, the Leibniz pi loop and a program (default "
+        f"{DEFAULT_PROGRAM}, at the sizes it declares for benchmarks) under each engine, each run "
+        "in a fresh process; the program's own options follow the command's.",
     )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument(
@@ -80,7 +80,8 @@ def register(sub: Any) -> None:
         "--program",
         default=DEFAULT_PROGRAM,
         metavar="NAME",
-        help=f"the program timed beside them: an installed name or a .py file (default {DEFAULT_PROGRAM})",
+        help="the program timed beside them: an installed name, a .py file, an .sb3 or a project.json "
+        f"(default {DEFAULT_PROGRAM})",
     )
     bench.add_argument("--seed", type=int, default=0, help="seed of 'pick random' (default 0)")
     bench.add_argument(
@@ -127,14 +128,6 @@ def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _cases(args: argparse.Namespace, extra: list[str], folder: Path, sizes: Sizes) -> list[Case]:
-    program = find_program(args.program)
-    if program is None:
-        raise InputFileError(
-            f"--program {args.program}: not a program (an installed name or a .py file)"
-        )
-    defaults = program.explain_defaults if args.quick else program.bench_defaults
-    params = program_options(program, args.program, "scratch-emu bench", extra, defaults)
-    built = program.build(**params)
     return [
         _case(
             f"dot product {sizes.dot_size} x {sizes.dot_rounds}",
@@ -142,13 +135,21 @@ def _cases(args: argparse.Namespace, extra: list[str], folder: Path, sizes: Size
             folder / "dot.sb3",
         ),
         _case(f"pi, {sizes.pi_terms:,} terms", pi_program(sizes.pi_terms), folder / "pi.sb3"),
-        _case(
-            _program_case_name(program, args.program, params),
-            built,
-            folder / "program.sb3",
-            _reference_timer(program, params, built, args.seed),
-        ),
+        _program_case(args, extra, folder / "program.sb3"),
     ]
+
+
+def _program_case(args: argparse.Namespace, extra: list[str], sb3: Path) -> Case:
+    """The program named by --program, with its options: built, or loaded from a project file."""
+    program = find_program(args.program)
+    if program is None:
+        no_extra(args, extra)
+        return _case(Path(args.program).name, load_project(args.program), sb3)
+    defaults = program.explain_defaults if args.quick else program.bench_defaults
+    params = program_options(program, args.program, "scratch-emu bench", extra, defaults)
+    built = program.build(**params)
+    name = _program_case_name(program, args.program, params)
+    return _case(name, built, sb3, _reference_timer(program, params, built, args.seed))
 
 
 def _case(
