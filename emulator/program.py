@@ -152,6 +152,9 @@ class ProgramSpec:
     build: Callable[..., Project]
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
     explain_defaults: Mapping[str, Any] = field(default_factory=dict)
+    # What `bench` times: option defaults of the full benchmark's run (its reduced form takes
+    # explain_defaults, the program's small run). Options given on the command line win.
+    bench_defaults: Mapping[str, Any] = field(default_factory=dict)
     slices: Callable[[Params], list[Slice]] | None = None
     mark: Mark | None = None
     reference: Callable[[Params, dict[str, list[Any]]], dict[str, list[float]]] | None = None

@@ -214,6 +214,8 @@ def day3_program(build: Callable[..., Project], name: str = "day3") -> ProgramSp
         add_arguments=add_arguments,
         # explain needs only a few samples to show where gradients go.
         explain_defaults={"epochs": 1, "train": 20, "test": 10},
+        # bench times one epoch at the default sizes (600 training samples).
+        bench_defaults={"epochs": 1},
         slices=slices,
         # Training starts: the weights are initialised and nothing has been learned.
         mark=Mark("phase", "train"),

@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 from typing import Protocol
 
 from emulator import __version__
-from emulator.cli import debugging, running, traces
+from emulator.cli import bench, debugging, running, traces
 from emulator.cli.argtypes import OneLineParser
 from emulator.cli.exits import (
     EXIT_BAD_INPUT,
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"show the traceback of a failure (or set {DEBUG_VARIABLE}=1)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (running, debugging, traces):
+    for module in (running, debugging, traces, bench):
         module.register(sub)
     for ep in entry_points(group=EXTRA_COMMANDS):
         command: ExtraCommand = ep.load()

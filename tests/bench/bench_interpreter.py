@@ -5,35 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from emulator.dsl import Program, repeat
-from emulator.project import Project
+from emulator.cli.bench_cases import dot_product_program
 from emulator.runtime.runtime import Runtime
-
-
-def dot_product_program(size: int, rounds: int, warp: bool) -> Project:
-    """A sprite fills two lists, then sums their products `rounds` times in a custom block."""
-    prog = Program("dot_product")
-    stage = prog.stage
-    a, b = stage.list("a"), stage.list("b")
-    i, total = stage.var("i", 0), stage.var("total", 0)
-    sprite = prog.sprite("Bench")
-    dot = sprite.procedure("dot", warp=warp)
-    with dot.define():
-        total.set(0)
-        i.set(1)
-        with repeat(a.length()):
-            total.change(a[i] * b[i])
-            i.change(1)
-    with sprite.when_flag_clicked():
-        i.set(1)
-        with repeat(size):
-            a.add(i * 0.5)
-            b.add(i - 3)
-            i.change(1)
-        with repeat(rounds):
-            dot()
-    return prog.build()
-
 
 ENGINES = ("interpreter", "compiled")
 

@@ -778,6 +778,9 @@ if (require.main === module) {
         process.exit(1);
     });
 } else {
-    // tests/conformance/serve_vm.js runs projects one request at a time with these.
-    module.exports = {VM_DIR, errorText, parseOptions, prepareVm, runProject, writeResult};
+    // tests/conformance/serve_vm.js runs projects one request at a time with these; time_vm.js
+    // counts blocks with blockCost and seeds Math.random with seededRandom, as runs here do.
+    module.exports = {
+        VM_DIR, blockCost, errorText, parseOptions, prepareVm, runProject, seededRandom, writeResult
+    };
 }
