@@ -5,7 +5,9 @@
 It runs `spiral` with the textbook's defaults in the compiled engine (about 450 million blocks, a
 few minutes), writes what the pen drew as regions.svg and the program's `loss_curve` list as
 loss.svg, and prints the loss lines, which equal the reference's (tests/test_spiral.py checks that
-on small sizes).
+on small sizes). tests/test_spiral_figures.py checks that the shipped figures are fresh without this
+run: the loss curve from the reference's losses, the regions drawn by the program from the
+reference's final parameters.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import argparse
 from pathlib import Path
 
 from emulator.programs.spiral_net import build
-from emulator.runtime.pen import to_svg
+from emulator.runtime.pen import Mark, to_svg
 from emulator.runtime.runtime import Runtime
 from emulator.values import to_number
 
 WIDTH, HEIGHT, MARGIN = 480, 240, 40
+SEED = 0  # --seed's default: the run README's figures show
 
 
 def curve_svg(losses: list[float], every: int = 10) -> str:
@@ -53,22 +56,27 @@ def curve_svg(losses: list[float], every: int = 10) -> str:
     )
 
 
+def figures(pen_layer: list[Mark], losses: list[float]) -> dict[str, str]:
+    """Each figure's text by file name: what the pen drew, and the curve of the printed losses."""
+    return {"regions.svg": to_svg(pen_layer), "loss.svg": curve_svg(losses)}
+
+
 def main() -> None:
     """Run, write both figures, print the loss lines."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--out", type=Path, default=Path("tests/golden/spiral"))
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     rt = Runtime(build(), seed=args.seed, engine="compiled")
     rt.on_say = lambda say: print(say.text)
     rt.green_flag()
     rt.run()
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "regions.svg").write_text(to_svg(rt.pen_layer), encoding="utf-8")
     losses = [to_number(v) for v in rt.stage.list(None, "loss_curve").items]
-    (args.out / "loss.svg").write_text(curve_svg(losses), encoding="utf-8")
+    for name, text in figures(rt.pen_layer, losses).items():
+        (args.out / name).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
