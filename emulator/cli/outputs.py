@@ -48,8 +48,16 @@ def _is_svg(path: Path) -> bool:
         return f.read(256).lstrip().startswith((b"<svg", b"<?xml"))
 
 
+def _is_png(path: Path) -> bool:
+    from emulator.png import SIGNATURE
+
+    with path.open("rb") as f:
+        return f.read(len(SIGNATURE)) == SIGNATURE
+
+
 TRACE = Kind("a trace", _is_trace)
 SVG = Kind("an SVG picture", _is_svg)
+PNG = Kind("a PNG picture", _is_png)
 SB3 = Kind("an .sb3 (a zip holding a project.json)", _is_sb3)
 STATE = Kind("a state written by --dump-state", _is_state)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.inputs import add_input_options, injected_inputs
-from emulator.cli.outputs import SB3, STATE, SVG, add_force, check_output
+from emulator.cli.outputs import PNG, SB3, STATE, SVG, add_force, check_output
 from emulator.cli.targets import (
     Loaded,
     add_engine,
@@ -20,8 +20,9 @@ from emulator.cli.targets import (
     load,
 )
 from emulator.files import replacing
+from emulator.png import png_bytes
 from emulator.progress import RunProgress
-from emulator.runtime.pen import to_svg
+from emulator.runtime.pen import to_pixels, to_svg
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
@@ -39,6 +40,12 @@ def register(sub: Any) -> None:
     add_force(run)
     run.add_argument(
         "--pen-svg", metavar="FILE", help="write what the pens drew as an SVG picture to FILE"
+    )
+    run.add_argument(
+        "--stage",
+        metavar="FILE",
+        help="write the stage at the end as a 480x360 PNG picture to FILE: what the pens drew on "
+        "a white backdrop (costumes and backdrops are not drawn)",
     )
     add_engine(run)
     add_run_options(run)
@@ -60,6 +67,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
         check_output(args.dump_state, STATE, args, "--dump-state")
     if args.pen_svg:
         check_output(args.pen_svg, SVG, args, "--pen-svg")
+    if args.stage:
+        check_output(args.stage, PNG, args, "--stage")
     loaded = load(args.target, f"scratch-emu run {args.target}", extra)
     runtime = _runtime(loaded, args, chosen_engine(args))
     out = sys.stderr if args.dump_state == "-" else sys.stdout
@@ -96,7 +105,13 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     if args.pen_svg:
         with replacing(args.pen_svg) as f:
             f.write(to_svg(runtime.pen_layer).encode("utf-8"))
+    if args.stage:
+        with replacing(args.stage) as f:
+            f.write(png_bytes(to_pixels(runtime.pen_layer, STAGE_WIDTH, STAGE_HEIGHT)))
     return status
+
+
+STAGE_WIDTH, STAGE_HEIGHT = 480, 360  # the stage's own size: one pixel a stage unit
 
 
 def _runtime(loaded: Loaded, args: argparse.Namespace, engine: str) -> Runtime:
