@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from emulator.runtime.hooks import ListWrite, MissKind
+from emulator.runtime.hooks import (
+    LIST_ADD,
+    LIST_DELETE,
+    LIST_INSERT,
+    LIST_REPLACE,
+    READ_MISS,
+    WRITE_MISS,
+)
 from emulator.values import LIST_ALL, LIST_INVALID, LIST_ITEM_LIMIT, Value, to_list_index
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.state import ListCell
     from emulator.runtime.thread import Thread
-
-_ADD, _INSERT, _REPLACE, _DELETE = (
-    ListWrite.ADD,
-    ListWrite.INSERT,
-    ListWrite.REPLACE,
-    ListWrite.DELETE,
-)
-_READ_MISS, _WRITE_MISS = MissKind.READ, MissKind.WRITE
 
 
 def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> Value:
@@ -43,7 +42,7 @@ def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> V
             rt.report_read(t, block_id, cell, i, k)
     if k == LIST_INVALID:
         if hooks is not None:
-            hooks.on_list_miss(t, block_id, cell, _READ_MISS, i, len(items))
+            hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
     return items[k - 1]
 
@@ -54,9 +53,9 @@ def h_add(rt: Runtime, t: Thread, block_id: str, cell: ListCell, x: Value) -> No
     if len(items) < LIST_ITEM_LIMIT:
         items.append(x)
         if rt.hooks is not None:
-            rt.report_list(t, block_id, cell, _ADD, len(items), "", x)
+            rt.report_list(t, block_id, cell, LIST_ADD, len(items), "", x)
     elif rt.hooks is not None:
-        rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, float(len(items) + 1), len(items))
+        rt.hooks.on_list_miss(t, block_id, cell, WRITE_MISS, float(len(items) + 1), len(items))
 
 
 def h_delete(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> None:
@@ -73,11 +72,11 @@ def h_delete(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) ->
             hooks.on_list_clear(t, block_id, cell, old)
     elif k == LIST_INVALID:
         if hooks is not None:
-            hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+            hooks.on_list_miss(t, block_id, cell, WRITE_MISS, i, len(items))
     else:
         old_item = items.pop(k - 1)
         if hooks is not None:
-            rt.report_list(t, block_id, cell, _DELETE, k, old_item, "")
+            rt.report_list(t, block_id, cell, LIST_DELETE, k, old_item, "")
 
 
 def h_clear(rt: Runtime, t: Thread, block_id: str, cell: ListCell) -> None:
@@ -97,13 +96,13 @@ def h_insert(rt: Runtime, t: Thread, block_id: str, cell: ListCell, x: Value, i:
         rt.report_index(t, block_id, cell, i, k)
     if k == LIST_INVALID or k > LIST_ITEM_LIMIT:
         if hooks is not None:
-            hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+            hooks.on_list_miss(t, block_id, cell, WRITE_MISS, i, len(items))
         return
     items.insert(k - 1, x)
     if len(items) > LIST_ITEM_LIMIT:
         items.pop()
     if hooks is not None:
-        rt.report_list(t, block_id, cell, _INSERT, k, "", x)
+        rt.report_list(t, block_id, cell, LIST_INSERT, k, "", x)
 
 
 def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x: Value) -> None:
@@ -117,14 +116,14 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
             rt.report_index(t, block_id, cell, i, k)
         if k == LIST_INVALID:
             if hooks is not None:
-                hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+                hooks.on_list_miss(t, block_id, cell, WRITE_MISS, i, len(items))
             return
     if hooks is not None:
-        rt.report_list(t, block_id, cell, _REPLACE, k, items[k - 1], x)
+        rt.report_list(t, block_id, cell, LIST_REPLACE, k, items[k - 1], x)
     items[k - 1] = x
 
 
 HOOKED_NAMES: dict[str, Any] = {
     fn.__name__: fn for fn in (h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
-HOOKED_NAMES["REPLACED"] = _REPLACE
+HOOKED_NAMES["REPLACED"] = LIST_REPLACE

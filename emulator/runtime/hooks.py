@@ -28,6 +28,17 @@ class MissKind(StrEnum):
     WRITE = "write"
 
 
+# The members bound once as module names, for the list handlers' hot paths (interpreted and
+# compiled): a member looked up on its class costs a call.
+LIST_ADD, LIST_INSERT, LIST_REPLACE, LIST_DELETE = (
+    ListWrite.ADD,
+    ListWrite.INSERT,
+    ListWrite.REPLACE,
+    ListWrite.DELETE,
+)
+READ_MISS, WRITE_MISS = MissKind.READ, MissKind.WRITE
+
+
 class BubbleKind(StrEnum):
     """Which bubble on_say showed."""
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator.project import Block
-from emulator.runtime.hooks import ListWrite, MissKind
+from emulator.runtime.hooks import (
+    LIST_ADD,
+    LIST_DELETE,
+    LIST_INSERT,
+    LIST_REPLACE,
+    READ_MISS,
+    WRITE_MISS,
+)
 from emulator.runtime.nodes import Reporter, Run
 from emulator.runtime.thread import NEXT, Frame, Thread
 from emulator.values import (
@@ -22,14 +29,6 @@ from emulator.values import (
 if TYPE_CHECKING:
     from emulator.runtime.linker import Linker
 
-# Hooks get enum members; bound once here, as a member looked up on its class costs a call.
-_ADD, _INSERT, _REPLACE, _DELETE = (
-    ListWrite.ADD,
-    ListWrite.INSERT,
-    ListWrite.REPLACE,
-    ListWrite.DELETE,
-)
-_READ_MISS, _WRITE_MISS = MissKind.READ, MissKind.WRITE
 
 # ## Variables
 
@@ -117,7 +116,7 @@ def data_itemoflist(linker: Linker, block: Block) -> Reporter:
         if k == LIST_INVALID:
             # Scratch answers "" for an item that is not there.
             if rt.hooks is not None:
-                rt.hooks.on_list_miss(t, block_id, cell, _READ_MISS, i, len(items))
+                rt.hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
             return ""
         return items[k - 1]
 
@@ -166,9 +165,9 @@ def data_addtolist(linker: Linker, block: Block) -> Run:
         if len(items) < LIST_ITEM_LIMIT:
             items.append(x)
             if rt.hooks is not None:
-                rt.report_list(t, block_id, cell, _ADD, len(items), "", x)
+                rt.report_list(t, block_id, cell, LIST_ADD, len(items), "", x)
         elif rt.hooks is not None:
-            rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, float(len(items) + 1), len(items))
+            rt.hooks.on_list_miss(t, block_id, cell, WRITE_MISS, float(len(items) + 1), len(items))
         return NEXT
 
     return run
@@ -191,11 +190,11 @@ def data_deleteoflist(linker: Linker, block: Block) -> Run:
                 rt.hooks.on_list_clear(t, block_id, cell, old)
         elif k == LIST_INVALID:
             if rt.hooks is not None:
-                rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+                rt.hooks.on_list_miss(t, block_id, cell, WRITE_MISS, i, len(items))
         else:
             old_item = items.pop(k - 1)
             if rt.hooks is not None:
-                rt.report_list(t, block_id, cell, _DELETE, k, old_item, "")
+                rt.report_list(t, block_id, cell, LIST_DELETE, k, old_item, "")
         return NEXT
 
     return run
@@ -229,13 +228,13 @@ def data_insertatlist(linker: Linker, block: Block) -> Run:
             rt.report_index(t, block_id, cell, i, k)
         if k == LIST_INVALID or k > LIST_ITEM_LIMIT:
             if rt.hooks is not None:
-                rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+                rt.hooks.on_list_miss(t, block_id, cell, WRITE_MISS, i, len(items))
             return NEXT
         items.insert(k - 1, x)
         if len(items) > LIST_ITEM_LIMIT:
             items.pop()  # Scratch drops the last item to stay within the limit
         if rt.hooks is not None:
-            rt.report_list(t, block_id, cell, _INSERT, k, "", x)
+            rt.report_list(t, block_id, cell, LIST_INSERT, k, "", x)
         return NEXT
 
     return run
@@ -257,10 +256,10 @@ def data_replaceitemoflist(linker: Linker, block: Block) -> Run:
             if k == LIST_INVALID:
                 # Scratch silently drops a replace outside the list.
                 if rt.hooks is not None:
-                    rt.hooks.on_list_miss(t, block_id, cell, _WRITE_MISS, i, len(items))
+                    rt.hooks.on_list_miss(t, block_id, cell, WRITE_MISS, i, len(items))
                 return NEXT
         if rt.hooks is not None:
-            rt.report_list(t, block_id, cell, _REPLACE, k, items[k - 1], x)
+            rt.report_list(t, block_id, cell, LIST_REPLACE, k, items[k - 1], x)
         items[k - 1] = x
         return NEXT
 
