@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
-from emulator.cli.inputs import add_input_options, injected_inputs
+from emulator.cli.inputs import add_input_options, device_options
 from emulator.cli.targets import add_run_options, add_target, load
 from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
@@ -113,11 +113,7 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         slices=slices,
         mark=_mark(args.mark),
         max_steps=args.max_steps,
-        devices={
-            "inputs": injected_inputs(loaded, args),
-            "date": args.date,
-            "username": args.username,
-        },
+        devices=device_options(loaded, args),
     )
     if args.mark is not None and session.mark is not None:
         _check_names(session, stage_variables=(session.mark.variable,), what="--mark")

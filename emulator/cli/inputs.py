@@ -87,3 +87,8 @@ def injected_inputs(loaded: Loaded, args: argparse.Namespace) -> tuple[Post, ...
         if post.pick is not None and post.pick != "_stage_" and post.pick not in sprites:
             raise UsageError(f"run: --click: the project has no sprite named {post.pick!r}")
     return posts
+
+
+def device_options(loaded: Loaded, args: argparse.Namespace) -> dict[str, Any]:
+    """What the input options feed the devices, as run, record, explain and debug pass it on."""
+    return {"inputs": injected_inputs(loaded, args), "date": args.date, "username": args.username}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
-from emulator.cli.inputs import add_input_options, injected_inputs
+from emulator.cli.inputs import add_input_options, device_options
 from emulator.cli.outputs import PNG, SB3, STATE, SVG, add_force, check_output
 from emulator.cli.targets import (
     Loaded,
@@ -121,9 +121,7 @@ def _runtime(loaded: Loaded, args: argparse.Namespace, engine: str) -> Runtime:
         turbo=args.turbo,
         answers=args.answer,
         engine=engine,
-        inputs=injected_inputs(loaded, args),
-        date=args.date,
-        username=args.username,
+        **device_options(loaded, args),
     )
 
 

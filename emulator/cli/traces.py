@@ -10,7 +10,7 @@ from typing import Any
 
 from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
-from emulator.cli.inputs import add_input_options, injected_inputs
+from emulator.cli.inputs import add_input_options, device_options
 from emulator.cli.outputs import TRACE, add_force, check_output
 from emulator.cli.targets import (
     Loaded,
@@ -120,9 +120,7 @@ def cmd_record(args: argparse.Namespace, extra: list[str]) -> int:
             chunk_events=args.snapshot_every or DEFAULT_CHUNK_EVENTS,
             lists=_names(args.lists),
             variables=_names(args.vars),
-            inputs=injected_inputs(loaded, args),
-            date=args.date,
-            username=args.username,
+            **device_options(loaded, args),
         )
         size = sink.tell()
     print(
