@@ -11,6 +11,7 @@ import pytest
 
 from emulator.cli import main
 from emulator.debug.explain import explain
+from emulator.debug.report import BlockRef
 from emulator.debug.session import DebugSession
 from emulator.programs.day3_mlp import build
 from emulator.sb3 import save_sb3
@@ -166,3 +167,26 @@ def test_buggy_parts_from_the_reference_at_the_first_sample(buggy: dict[str, Any
     assert d["block"]["opcode"] == "data_replaceitemoflist"
     w1 = weight_slices(buggy)["W1"]
     assert w1["reference_max_abs_diff"] == w1["reference_max_abs_change"] > 0
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        (
+            BlockRef("b7", "data_itemoflist", "p.py:3", "forward"),
+            "data_itemoflist (block b7) in custom block 'forward' at p.py:3",
+        ),
+        (BlockRef("b7", "data_itemoflist", "p.py:3", None), "data_itemoflist (block b7) at p.py:3"),
+        (
+            BlockRef("b7", "data_itemoflist", None, "forward"),
+            "data_itemoflist (block b7) in custom block 'forward'",
+        ),
+        (
+            BlockRef("b7", "data_itemoflist", None, "x\x1b[2J"),
+            "data_itemoflist (block b7) in custom block 'x\\x1b[2J'",
+        ),
+    ],
+)
+def test_a_block_is_named_by_its_custom_block_and_its_line(ref: BlockRef, expected: str) -> None:
+    """Where a finding points: the custom block a person opens, then the source line, each when known."""
+    assert ref.where() == expected

@@ -175,6 +175,14 @@ def test_explain_names_the_buggy_bias_gradients(capsys: pytest.CaptureFixture[st
     assert divergence["block"]["procedure"] == "affine.backward"
 
 
+def test_explains_verdict_names_the_buggy_layer(capsys: pytest.CaptureFixture[str]) -> None:
+    """The verdict a person reads says which layer block to open, not only a block id and a line."""
+    assert main(["explain", PROGRAM_FILE, "--variant", "buggy"]) == 0
+    verdict = capsys.readouterr().out.split("\nverdict\n", 1)[1]
+    start = next(line for line in verdict.splitlines() if "Start at" in line)
+    assert "in custom block 'affine.backward' at programs/spiral_layers.py:" in start, start
+
+
 def test_the_reference_at_the_textbooks_defaults_reaches_the_textbooks_result() -> None:
     """300 points, 10 hidden units, lr 1.0, batch 30, 300 epochs: loss from about 1.1 to below 0.2, accuracy above 90 %.
 

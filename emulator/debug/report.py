@@ -16,11 +16,10 @@ class BlockRef:
     procedure: str | None
 
     def where(self) -> str:
-        """'data_itemoflist (block b408) at programs/day3_mlp.py:327', or 'in custom block NAME' with no source."""
-        if self.source:
-            return f"{self.opcode} (block {self.block_id}) at {self.source}"
+        """"data_itemoflist (block b408) in custom block 'forward' at programs/day3_mlp.py:327"."""
         inside = f" in custom block {self.procedure!r}" if self.procedure else ""
-        return f"{self.opcode} (block {self.block_id}){inside}"
+        at = f" at {self.source}" if self.source else ""
+        return f"{self.opcode} (block {self.block_id}){inside}{at}"
 
 
 @dataclass(frozen=True)
