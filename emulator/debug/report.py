@@ -16,7 +16,7 @@ class BlockRef:
     procedure: str | None
 
     def where(self) -> str:
-        """"data_itemoflist (block b408) in custom block 'forward' at programs/day3_mlp.py:327"."""
+        """Where to look: 'data_itemoflist (block b408) in custom block 'forward' at programs/day3_mlp.py:327'."""
         inside = f" in custom block {self.procedure!r}" if self.procedure else ""
         at = f" at {self.source}" if self.source else ""
         return f"{self.opcode} (block {self.block_id}){inside}{at}"
