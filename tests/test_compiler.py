@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 
 from emulator.cli import main
 from emulator.compiler import lower_exprs, lower_stmts
-from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, say
+from emulator.dsl import Program, broadcast, broadcast_and_wait, if_, join, repeat, say
+from emulator.dsl_sprite import change_x
 from emulator.errors import EmulatorError
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
@@ -85,6 +86,39 @@ def assert_same_run(project: Project | dict[str, Any], **params: Any) -> dict[st
     for key in ("frames", "finished", "blocks"):
         assert actual[key] == expected[key], f"{key}: {actual[key]} != {expected[key]}{where}"
     return actual
+
+
+def _lone_loop(moves: bool) -> Project:
+    """A non-warp loop long enough to span frames, alone until it starts a second thread halfway."""
+    prog = Program("lone_loop")
+    x, seen = prog.stage.var("x", 0), prog.stage.var("seen", 0)
+    looping, listener = prog.sprite("Loop"), prog.sprite("Listener")
+    with looping.when_flag_clicked():
+        x.set(0)
+        with repeat(60_000):
+            x.change(1)
+            if moves:
+                change_x(1)  # asks for a redraw: outside turbo mode the frame ends
+            with if_(x == 25_000):
+                broadcast("go")
+        say(join(x, join(" ", seen)))
+    with listener.when_i_receive("go"):
+        seen.set(x)
+        with repeat(3):
+            seen.change(1)
+    return prog.build()
+
+
+@pytest.mark.parametrize("turbo", [False, True], ids=["normal", "turbo"])
+@pytest.mark.parametrize("moves", [False, True], ids=["still", "moving"])
+def test_a_lone_loop_keeps_its_turn_where_the_sequencer_would_give_it_back(
+    turbo: bool, moves: bool
+) -> None:
+    """Compiled, a non-warp loop alone goes on without a round trip through the sequencer, only while
+    nothing can tell: the frames, the clock and the other thread's view of x stay the interpreter's."""
+    result = assert_same_run(_lone_loop(moves), turbo=turbo)
+    assert "next_turn_is_at_once(" in result["source"]
+    assert result["frames"] > 1
 
 
 # ## Every conformance case, compiled, against the official VM's golden

@@ -192,13 +192,16 @@ class FunctionEmitter:
         """The end of a pass: a loop yields unless it runs in warp with time left."""
         self.flush_clock()
         self.normalize(head)
-        if self.warp is False:
-            self.suspend("a loop without warp yields after every pass")
-            self.load(sorted(head))
-            self.cast_invariants(self.invariants)
-            self.measure_lists(sorted(self.ex.lengths))
-            return
         saved = dict(self.vars)
+        if self.warp is False:
+            # The yield's round trip through the sequencer is most of a short pass's time.
+            with self.w.block("if not next_turn_is_at_once(_rt, _b):"):
+                self.suspend("a loop without warp yields after every pass")
+                self.load(sorted(head))
+                self.cast_invariants(self.invariants)
+                self.measure_lists(sorted(self.ex.lengths))
+            self.vars = saved
+            return
         test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
         with self.w.block(f"if {test}:"):
             self.suspend("the warp timer ran out: yield at the end of this pass")

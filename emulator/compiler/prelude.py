@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError
 from emulator.runtime.hooks import BubbleKind
-from emulator.runtime.sequencer import WARP_BLOCKS
+from emulator.runtime.sequencer import WARP_BLOCKS, next_turn_is_at_once
 from emulator.runtime.thread import NEXT, YIELD_TICK, Frame
 from emulator.values import (
     LIST_ALL,
@@ -266,6 +266,7 @@ NAMES: dict[str, Any] = {
         say,
         run_statement,
         run_reporter,
+        next_turn_is_at_once,
     )
 }
 NAMES.update(

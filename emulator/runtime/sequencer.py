@@ -331,6 +331,20 @@ class Sequencer:
         return True
 
 
+def next_turn_is_at_once(rt: Runtime, blocks: int) -> bool:
+    """Whether a turn ending now, at clock `blocks`, would be followed at once by the same thread's next.
+
+    So it is when the thread is the only one (none started, none left to prune), the frame's work
+    budget is not spent, and no redraw ends the frame: the tick ends, the next begins, and nothing
+    runs in between. Compiled loops ask it rather than yield, and skip the round trip.
+    """
+    return (
+        len(rt.threads) == 1
+        and blocks - rt.sequencer.cursor.frame_start < WORK_BLOCKS
+        and (rt.turbo or not rt.redraw_requested)
+    )
+
+
 def _compiled_turn(thread: Thread) -> None:
     """Resume a thread's compiled code until it yields None (its turn ends).
 
