@@ -22,10 +22,11 @@ from emulator.cli.targets import (
 from emulator.files import replacing
 from emulator.png import png_bytes
 from emulator.progress import RunProgress
-from emulator.runtime.pen import to_pixels, to_svg
+from emulator.runtime.pen import to_svg
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
+from emulator.stage_picture import stage_pixels
 from emulator.value_text import safe_text
 from emulator.values import bubble_text
 
@@ -44,8 +45,8 @@ def register(sub: Any) -> None:
     run.add_argument(
         "--stage",
         metavar="FILE",
-        help="write the stage at the end as a 480x360 PNG picture to FILE: what the pens drew on "
-        "a white backdrop (costumes and backdrops are not drawn)",
+        help="write the stage at the end as a 480x360 PNG picture to FILE: the backdrop, what the "
+        "pens drew and the sprites (bitmap costumes as they are, vector costumes as their box)",
     )
     add_engine(run)
     add_run_options(run)
@@ -107,11 +108,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
             f.write(to_svg(runtime.pen_layer).encode("utf-8"))
     if args.stage:
         with replacing(args.stage) as f:
-            f.write(png_bytes(to_pixels(runtime.pen_layer, STAGE_WIDTH, STAGE_HEIGHT)))
+            f.write(png_bytes(stage_pixels(runtime, _assets_of(args.target))))
     return status
-
-
-STAGE_WIDTH, STAGE_HEIGHT = 480, 360  # the stage's own size: one pixel a stage unit
 
 
 def _runtime(loaded: Loaded, args: argparse.Namespace, engine: str) -> Runtime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -271,31 +272,37 @@ def to_pixels(marks: list[Mark], columns: int, rows: int) -> list[list[RGB | Non
     """The pen layer sampled on a grid over the 480x360 stage, top row first: each cell's colour or None.
 
     A cell takes the colour of the last stroke that comes within half a cell of its centre, so a
-    line thinner than a cell still shows. Stamps are left out (there is no costume to draw).
+    line thinner than a cell still shows. Stamps are left out (they need the costume's picture).
     """
     grid: list[list[RGB | None]] = [[None] * columns for _ in range(rows)]
-    cell_w, cell_h = 480 / columns, 360 / rows
-    slack = max(cell_w, cell_h) / 2
     for mark in marks:
-        if not isinstance(mark, Stroke) or mark.rgba[3] <= 0:
-            continue
-        coords = [_coordinate(c) for c in (mark.x0, mark.y0, mark.x1, mark.y1)]
-        if not all(math.isfinite(c) for c in coords) or not math.isfinite(mark.diameter):
-            continue
-        x0, y0, x1, y1 = coords
-        reach = mark.diameter / 2 + slack
-        rgb = (mark.rgba[0], mark.rgba[1], mark.rgba[2])
-        first_col = max(0, int((min(x0, x1) - reach + 240) / cell_w))
-        last_col = min(columns - 1, int((max(x0, x1) + reach + 240) / cell_w))
-        first_row = max(0, int((180 - max(y0, y1) - reach) / cell_h))
-        last_row = min(rows - 1, int((180 - min(y0, y1) + reach) / cell_h))
-        for row in range(first_row, last_row + 1):
-            y = 180 - (row + 0.5) * cell_h
-            for col in range(first_col, last_col + 1):
-                x = (col + 0.5) * cell_w - 240
-                if _distance_to_segment(x, y, x0, y0, x1, y1) <= reach:
-                    grid[row][col] = rgb
+        if isinstance(mark, Stroke):
+            rgb = (mark.rgba[0], mark.rgba[1], mark.rgba[2])
+            for row, col in stroke_cells(mark, columns, rows):
+                grid[row][col] = rgb
     return grid
+
+
+def stroke_cells(mark: Stroke, columns: int, rows: int) -> Iterator[tuple[int, int]]:
+    """The (row, column) cells of a columns x rows grid over the stage that a stroke covers."""
+    if mark.rgba[3] <= 0:
+        return
+    coords = [_coordinate(c) for c in (mark.x0, mark.y0, mark.x1, mark.y1)]
+    if not all(math.isfinite(c) for c in coords) or not math.isfinite(mark.diameter):
+        return
+    x0, y0, x1, y1 = coords
+    cell_w, cell_h = 480 / columns, 360 / rows
+    reach = mark.diameter / 2 + max(cell_w, cell_h) / 2
+    first_col = max(0, int((min(x0, x1) - reach + 240) / cell_w))
+    last_col = min(columns - 1, int((max(x0, x1) + reach + 240) / cell_w))
+    first_row = max(0, int((180 - max(y0, y1) - reach) / cell_h))
+    last_row = min(rows - 1, int((180 - min(y0, y1) + reach) / cell_h))
+    for row in range(first_row, last_row + 1):
+        y = 180 - (row + 0.5) * cell_h
+        for col in range(first_col, last_col + 1):
+            x = (col + 0.5) * cell_w - 240
+            if _distance_to_segment(x, y, x0, y0, x1, y1) <= reach:
+                yield row, col
 
 
 def _distance_to_segment(x: float, y: float, x0: float, y0: float, x1: float, y1: float) -> float:
