@@ -39,6 +39,10 @@ class Mark:
         cell, wanted = runtime.stage.variable(None, self.variable), self.value
         return lambda thread, block: compare(cell.value, wanted) == 0
 
+    def holds(self, runtime: Runtime) -> bool:
+        """Whether the variable equals the value now."""
+        return compare(runtime.stage.variable(None, self.variable).value, self.value) == 0
+
 
 @dataclass(frozen=True)
 class OffsetProbe:

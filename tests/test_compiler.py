@@ -121,6 +121,29 @@ def test_a_lone_loop_keeps_its_turn_where_the_sequencer_would_give_it_back(
     assert result["frames"] > 1
 
 
+def test_two_targets_of_one_name_each_run_their_own_custom_blocks() -> None:
+    """A sprite named like the stage (project.json allows it) calls its own custom block, compiled too."""
+
+    def target(is_stage: bool, proccode: str, layer: int) -> dict[str, Any]:
+        mutation = {"tagName": "mutation", "children": [], "proccode": proccode}
+        prototype = {**mutation, "argumentids": "[]", "argumentnames": "[]"}
+        prototype["argumentdefaults"], prototype["warp"] = "[]", "true"
+        say = {"opcode": "looks_say", "inputs": {"MESSAGE": [1, [10, proccode]]}}
+        blocks = {
+            "def": {"opcode": "procedures_definition", "topLevel": True, "next": "say"},
+            "proto": {"opcode": "procedures_prototype", "shadow": True, "mutation": prototype},
+            "say": {**say, "parent": "def"},
+            "hat": {"opcode": "event_whenflagclicked", "topLevel": True, "next": "call"},
+            "call": {"opcode": "procedures_call", "parent": "hat", "mutation": mutation},
+        }
+        blocks["def"]["inputs"] = {"custom_block": [1, "proto"]}
+        return {"isStage": is_stage, "name": "Stage", "blocks": blocks, "layerOrder": layer}
+
+    doc = {"targets": [target(True, "f %s %b", 0), target(False, "g", 1)], "meta": {}}
+    result = assert_same_run(doc)
+    assert sorted(s["text"] for s in result["state"]["says"]) == ["f %s %b", "g"]
+
+
 # ## Every conformance case, compiled, against the official VM's golden
 
 

@@ -733,12 +733,15 @@ def load_link_run_explain(doc: object) -> str:
 
 
 def link_run_explain(project: Project) -> str:
-    """Link, run a bounded time and, if the run ended, explain it; what became of it."""
+    """Link, run a bounded time and, if the run ended, explain it in both engines (the same report);
+    what became of it."""
     try:
         runtime = Runtime(project)
         runtime.green_flag()
         runtime.run(max_blocks=MAX_BLOCKS)
-        explain(DebugSession(project))
+        interpreted = explain(DebugSession(project)).to_json()
+        compiled = explain(DebugSession(project, engine="compiled")).to_json()
+        assert json.dumps(compiled, default=str) == json.dumps(interpreted, default=str)
     except (ProgramError, UnsupportedBlock):
         return "stopped"
     record_replay_diff(project)

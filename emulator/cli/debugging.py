@@ -11,7 +11,7 @@ from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.inputs import add_input_options, device_options
-from emulator.cli.targets import add_run_options, add_target, load
+from emulator.cli.targets import add_engine, add_run_options, add_target, chosen_engine, load
 from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
 from emulator.loading import PROJECT_SUFFIXES
@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
         "nudging slice items and re-running the forward pass (default: the program's own)",
     )
     _add_session_options(explain)
+    add_engine(explain)
     explain.set_defaults(handler=cmd_explain)
     debug = sub.add_parser(
         "debug", help="open the terminal inspector (Textual) on a program or project"
@@ -114,6 +115,8 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         mark=_mark(args.mark),
         max_steps=args.max_steps,
         devices=device_options(loaded, args),
+        # explain reports on compiled code; the inspector pauses and steps, which needs the interpreter.
+        engine=chosen_engine(args) if args.command == "explain" else "interpreter",
     )
     if args.mark is not None and session.mark is not None:
         _check_names(session, stage_variables=(session.mark.variable,), what="--mark")

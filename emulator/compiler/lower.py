@@ -97,7 +97,7 @@ class Lowering:
         self.rt = runtime
         self.target = target
         self.hooks = hooks  # the code will report to hooks: a list read is an effect
-        self.linker: Linker = runtime.linkers[target.name]
+        self.linker: Linker = runtime.linkers[target]
         self.blocks = target.source.blocks
         self.tables = Tables()
         self.procs: dict[str, ProcRef] = {}

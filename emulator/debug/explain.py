@@ -61,12 +61,12 @@ class _Watch:
         self.comparer: SampleComparer | None = None
         self.checker: GradientChecker | None = None
 
-    def start(self) -> None:
-        """At the mark: compute the reference's run and hook the comparisons in."""
+    def start(self, reference: bool = True) -> None:
+        """At the mark: compute the reference's run (unless not wanted) and hook the comparisons in."""
         session, findings = self.session, self.session.findings
         marked = session.marked
         self.initial = lists_by_name(session.runtime.targets, marked) if marked else {}
-        self.reference = self._reference()
+        self.reference = self._reference() if reference else None
         program = session.program
         sample = program.sample_variable if program is not None else None
         if self.loss is not None and session.slices:
@@ -102,12 +102,14 @@ class _Watch:
             return dict(program.reference(params, self.initial))
         return None
 
-    def run(self) -> None:
-        """From the mark to the end, pausing where the gradient check wants to."""
+    def run(self, until_checked: bool = False) -> None:
+        """From the mark to the end (or until the gradient check is done), pausing where the check wants to."""
         rt, checker = self.session.runtime, self.checker
         while True:
             if checker is not None and not checker.done:
                 hit = rt.run_until(lambda t, s: checker.pause, self.session.max_steps)
+            elif until_checked:
+                return
             else:
                 hit = rt.run_until(None, self.session.max_steps)
             if hit is None:
@@ -136,7 +138,10 @@ def explain(session: DebugSession, loss: str | None = None) -> Report:
     with it, a gradient check runs at a sample after the mark.
     """
     program = session.program
-    watch = _Watch(session, loss or (program.loss_variable if program else None))
+    loss = loss or (program.loss_variable if program else None)
+    if session.runtime.may_run_compiled():
+        return _explain_compiled(session, loss)
+    watch = _Watch(session, loss)
     stopped = None
     try:
         session.run_to_mark()
@@ -148,6 +153,28 @@ def explain(session: DebugSession, loss: str | None = None) -> Report:
     if watch.comparer is not None and stopped is None:
         watch.comparer.finish()
     return _report(session, watch, stopped)
+
+
+def _explain_compiled(session: DebugSession, loss: str | None) -> Report:
+    """explain on compiled code, which cannot pause: the mark is set at the write that reaches it,
+    everything but the gradient check rides on the hooks, and the check (which pauses, saves and
+    restores the run) runs in a twin session in the interpreter, from the start until it is done.
+    Runs are reproducible and both engines compute the same, so the twin passes through the same
+    states; the report is the one explain makes in the interpreter."""
+    watch = _Watch(session, None)
+    session.mark_on_write(watch.start)
+    session.runtime.run()
+    if watch.comparer is not None:
+        watch.comparer.finish()
+    if loss is not None and session.mark_reached and session.slices:
+        twin = session.twin("interpreter")
+        checking = _Watch(twin, loss)
+        twin.run_to_mark()
+        if twin.mark_reached:
+            checking.start(reference=False)
+            checking.run(until_checked=True)
+        watch.loss, watch.checker = loss, checking.checker
+    return _report(session, watch, None)
 
 
 def diagnosis_so_far(session: DebugSession) -> tuple[Diagnosis, ...]:

@@ -24,7 +24,7 @@ from emulator.project import Project
 from emulator.render_blocks import render_block
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.runtime import Runtime
-from emulator.runtime.state import Snapshot, snapshot
+from emulator.runtime.state import Snapshot, VarCell, snapshot
 from emulator.runtime.thread import Thread
 from emulator.slices import Slice, split_named_range
 from emulator.values import Value
@@ -82,6 +82,7 @@ class DebugSession:
         max_steps: int | None = None,
         start: bool = True,
         devices: dict[str, Any] | None = None,
+        engine: str = "interpreter",
     ) -> None:
         self.params = dict(params or {})
         # A run past this many blocks (or frames) raises StepLimitReached.
@@ -94,6 +95,7 @@ class DebugSession:
             mark=mark,
             max_steps=max_steps,
             devices=devices,
+            engine=engine,
         )
         # Rebuilds the project from its file (for restart); None when the session has no file.
         self.reload: Callable[[], tuple[Project, ProgramSpec | None]] | None = None
@@ -110,6 +112,7 @@ class DebugSession:
             turbo=turbo,
             answers=answers,
             hooks=self.findings,
+            engine=engine,
             **(devices or {}),
         )
         self.findings.block_count = lambda: self.runtime.blocks
@@ -131,6 +134,12 @@ class DebugSession:
             self.runtime.green_flag()
 
     # ## Restart
+
+    def twin(self, engine: str) -> DebugSession:
+        """A fresh session on the same project with the same options, in the given engine, at its start."""
+        return DebugSession(
+            self.project, self.params, program=self.program, **{**self._options, "engine": engine}
+        )
 
     def restarted(self) -> DebugSession:
         """A fresh session on the program as its file now is, keeping breakpoints, watches and conditions.
@@ -303,6 +312,41 @@ class DebugSession:
         self.mark_reached = True
         self.set_mark()
         return self.paused or Paused(PauseReason.MARK, None, None)
+
+    def mark_on_write(self, then: Callable[[], None]) -> None:
+        """Set the mark, then call `then`, at the write that makes the mark hold (now, if it holds now).
+
+        For compiled code, which cannot pause before a block: a variable is stored before its
+        write is reported, so the state there is the state before the next block, where
+        run_to_mark would pause. A run that ends without it leaves mark_reached False.
+        """
+        mark = self.mark
+        if mark is None or mark.holds(self.runtime):
+            self._reached_mark(then)
+            return
+        self.mark_reached = False
+        listeners, cell = (
+            self.findings.var_listeners,
+            self.runtime.stage.variable(None, mark.variable),
+        )
+        before = listeners.get(mark.variable)
+
+        def on_write(written: VarCell, value: Value) -> None:
+            if before is not None:
+                before(written, value)
+            if written is cell and mark.holds(self.runtime):
+                if before is None:
+                    del listeners[mark.variable]
+                else:
+                    listeners[mark.variable] = before
+                self._reached_mark(then)
+
+        listeners[mark.variable] = on_write
+
+    def _reached_mark(self, then: Callable[[], None]) -> None:
+        self.mark_reached = True
+        self.set_mark()
+        then()
 
     def mark_predicate(self) -> Callable[[Thread, Stmt], bool] | None:
         """Whether the run has reached the mark, before a block; None when there is no mark."""

@@ -111,10 +111,11 @@ class Runtime:
         self.clone_count = 0
         self.pen_layer: list[Mark] = []  # what the pens drew, in order (headless the VM keeps none)
         self.broadcasts = self._referenced_broadcasts(project)
-        self.linkers: dict[str, Linker] = {}  # the originals' linkers, by target name
+        # The originals' linkers, by target (not by name: a project may give two targets one name).
+        self.linkers: dict[RuntimeTarget, Linker] = {}
         self._linked: dict[RuntimeTarget, tuple[Linker, dict[str, list[Script]]]] = {}
         for target in self.targets:
-            self.linkers[target.name] = self._link(target, eager=True)
+            self.linkers[target] = self._link(target, eager=True)
         if engine not in ENGINES:
             raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
         # The compiled engine runs a script's generated code when its thread starts; with hooks

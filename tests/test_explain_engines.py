@@ -1,0 +1,96 @@
+"""explain on compiled code gives the report explain gives in the interpreter, mark, reference and gradient check included."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from emulator.cli import main
+from emulator.debug.explain import explain
+from emulator.debug.session import DebugSession
+from emulator.dsl import Program, if_, repeat
+from emulator.loading import load_target
+from emulator.program import Mark
+from emulator.project import Project
+
+
+def report(
+    project: Project, params: dict[str, Any], engine: str, program: Any = None, **options: Any
+) -> str:
+    """explain's JSON report, keys sorted, for one engine."""
+    session = DebugSession(project, dict(params), program=program, engine=engine, **options)
+    return json.dumps(explain(session).to_json(), indent=1, default=str, sort_keys=True)
+
+
+def assert_same_report(
+    project: Project, params: dict[str, Any], program: Any = None, **options: Any
+) -> dict[str, Any]:
+    """Both engines' reports, line for line; returns the compiled one."""
+    expected = report(project, params, "interpreter", program, **options)
+    actual = report(project, params, "compiled", program, **options)
+    assert actual.splitlines() == expected.splitlines()
+    found: dict[str, Any] = json.loads(actual)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("day3", {"variant": "buggy", "epochs": 1, "train": 6, "test": 3}),
+        ("day3", {"variant": "fixed", "epochs": 1, "train": 6, "test": 3}),
+        ("spiral", {"variant": "buggy", "points": 30, "epochs": 2, "batch": 10}),
+        ("spiral", {"variant": "fixed", "points": 30, "epochs": 2, "batch": 10}),
+        ("apple_orange", {}),
+    ],
+)
+def test_each_program_gets_the_same_report_from_both_engines(
+    name: str, params: dict[str, Any]
+) -> None:
+    """Slices since the mark, the reference's first difference, findings, the gradient check, the verdict."""
+    project, program = load_target(name, dict(params))
+    found = assert_same_report(project, params, program)
+    if name != "apple_orange":
+        assert found["gradient_check"] is not None and found["gradient_check"]["rows"]
+
+
+def _phased(start_phase: str) -> Project:
+    """A loop that writes a list, sets `phase` to "train" halfway (not warp), then writes on."""
+    prog = Program("phased")
+    phase, i = prog.stage.var("phase", start_phase), prog.stage.var("i", 0)
+    items = prog.stage.list("items", [0] * 10)
+    with prog.sprite("S").when_flag_clicked():
+        i.set(0)
+        with repeat(12):
+            i.change(1)
+            with if_(i == 6):
+                phase.set("train")
+            items.replace(i, i * 2)  # items 11 and 12 fall outside: dropped writes
+    return prog.build()
+
+
+@pytest.mark.parametrize(
+    ("start_phase", "mark_value"),
+    [("load", "train"), ("train", "train"), ("load", "never")],
+    ids=["reached halfway", "holds at the start", "never reached"],
+)
+def test_the_mark_is_where_the_interpreter_pauses_for_it(start_phase: str, mark_value: str) -> None:
+    """Compiled, the mark is taken at the write that reaches it: changes and coverage count from
+    the same state as when the interpreter pauses before the next block."""
+    found = assert_same_report(_phased(start_phase), {}, mark=Mark("phase", mark_value))
+    if mark_value == "never":
+        assert found["slices"] == [] or all(s["changed"] == 0 for s in found["slices"])
+
+
+def test_cli_explain_runs_compiled_unless_bounded(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain's default engine is the compiled one; --max-steps and --engine interpreter give the
+    same report from the interpreter."""
+    argv = ["explain", "spiral", "--variant", "buggy", "--points", "30", "--epochs", "2"]
+    argv += ["--batch", "10", "--json"]
+    assert main(argv) == 0
+    compiled = capsys.readouterr().out
+    assert main([*argv, "--engine", "interpreter"]) == 0
+    assert capsys.readouterr().out == compiled
+    assert main([*argv, "--max-steps", "100000000"]) == 0
+    assert capsys.readouterr().out == compiled
