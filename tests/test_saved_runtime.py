@@ -94,3 +94,62 @@ def test_restore_with_several_threads_and_waits(pause_after: int) -> None:
     restore_runtime(rt, saved)
     rt.run()
     assert _state(rt) == _state(plain)
+
+
+def sprites_clones_and_pen() -> Runtime:
+    """A sprite that moves, draws and makes clones that move, change looks, draw and delete themselves."""
+    from emulator.dsl import Program, if_, random, repeat
+    from emulator.dsl_sprite import (
+        change_effect,
+        create_clone,
+        delete_this_clone,
+        move,
+        pen_down,
+        turn_right,
+    )
+
+    prog = Program("clones")
+    made = prog.stage.var("made", 0)
+    painter = prog.sprite("Painter")
+    with painter.when_flag_clicked():
+        pen_down()
+        with repeat(30):
+            move(random(1, 20))
+            turn_right(random(-30, 30))
+            with if_(made < 8):
+                create_clone()
+                made.change(1)
+    with painter.when_i_start_as_clone():
+        with repeat(4):
+            move(5)
+            change_effect("ghost", 10)
+        with if_(made > 4):
+            delete_this_clone()
+    rt = Runtime(prog.build(), seed=5)
+    rt.green_flag()
+    return rt
+
+
+def _looks(rt: Runtime) -> list[Any]:
+    """Every target and clone, back to front, as it looks, and what the pens drew."""
+    targets = [
+        (t.name, t.is_original, t.x, t.y, t.direction, t.costume, t.visible, dict(t.effects))
+        for t in rt.executable
+    ]
+    return [targets, list(rt.pen_layer), rt.clone_count]
+
+
+@pytest.mark.parametrize("pause_after", [3, 100, 150, 250])
+def test_restore_puts_back_sprites_clones_and_the_pen(pause_after: int) -> None:
+    """Clones made or deleted after the save are undone, sprites stand where they stood, and the
+    pen layer is as it was: the run from a restore ends as the run from the save did."""
+    rt = sprites_clones_and_pen()
+    assert rt.step(pause_after) is not None
+    saved = save_runtime(rt)
+    at_save = _looks(rt)
+    rt.run()
+    first = (_state(rt), _looks(rt))
+    restore_runtime(rt, saved)
+    assert _looks(rt) == at_save
+    rt.run()
+    assert (_state(rt), _looks(rt)) == first

@@ -1,4 +1,4 @@
-"""Save a whole runtime (data, threads and their frames, the sequencer's place, generator, clock) and put it back.
+"""Save a whole runtime (data, looks, clones, pen, threads and frames, the sequencer's place, clock) and put it back.
 
 The restore is in place: the same cells, threads and frames get their saved contents back, so the
 linked closures, which hold those very objects, stay valid, and a run resumed from a restore is
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.runtime.thread import Frame, Thread
 
 if TYPE_CHECKING:
+    from emulator.runtime.pen import Mark, PenState
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.sequencer import Cursor
     from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
@@ -22,23 +23,54 @@ FrameState = tuple[Frame, Any, bool, bool, Any, Any]
 ThreadState = tuple[list[FrameState], int, int, bool, bool]
 
 
+# What a sprite or clone looks like and sounds like, kept as plain attributes of RuntimeTarget.
+LOOKS = (
+    "x",
+    "y",
+    "direction",
+    "size",
+    "volume",
+    "costume",
+    "rotation_style",
+    "visible",
+    "draggable",
+)
+
+
 @dataclass(frozen=True)
 class TargetState:
-    """One target's cells as they were, and their contents."""
+    """One target's cells as they were, their contents, its looks, its pen and its clones."""
 
     variables: dict[str, VarCell]
     values: dict[str, Any]
     lists: dict[str, ListCell]
     items: dict[str, list[Any]]
-    visible: bool
+    looks: tuple[Any, ...]
+    effects: dict[str, float]
+    sound_effects: dict[str, float]
+    pen: PenState | None
+    clones: list[RuntimeTarget]
+    clones_made: int
     edge_values: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The targets alive, back to front, what each one's scripts are linked to, and the pen layer."""
+
+    executable: list[RuntimeTarget]
+    clone_count: int
+    linked: dict[RuntimeTarget, Any]
+    edge_inputs: dict[Any, Any]
+    pen_layer: list[Mark]
 
 
 @dataclass(frozen=True)
 class SavedRuntime:
     """Everything a run's future depends on, copied at one moment."""
 
-    targets: tuple[TargetState, ...]
+    targets: tuple[tuple[RuntimeTarget, TargetState], ...]
+    scene: Scene
     threads: list[Thread]
     thread_states: dict[int, tuple[Thread, ThreadState]]
     clock: tuple[Any, ...]
@@ -57,7 +89,14 @@ def save_runtime(rt: Runtime) -> SavedRuntime:
     seq = rt.sequencer
     q = rt.questions
     return SavedRuntime(
-        targets=tuple(_save_target(t) for t in rt.targets),
+        targets=tuple((t, _save_target(t)) for t in rt.executable),
+        scene=Scene(
+            list(rt.executable),
+            rt.clone_count,
+            dict(rt._linked),
+            dict(rt._edge_inputs),
+            list(rt.pen_layer),
+        ),
         threads=list(rt.threads),
         thread_states={id(t): (t, _save_thread(t)) for t in _threads_of(rt)},
         clock=(
@@ -83,8 +122,15 @@ def save_runtime(rt: Runtime) -> SavedRuntime:
 
 def restore_runtime(rt: Runtime, saved: SavedRuntime) -> None:
     """Put the runtime back as it was when `saved` was taken; the next run goes on from there."""
-    for target, state in zip(rt.targets, saved.targets, strict=True):
+    for target, state in saved.targets:
         _restore_target(target, state)
+    scene = saved.scene
+    # In place: closures hold these very lists.
+    rt.executable[:] = scene.executable
+    rt.pen_layer[:] = scene.pen_layer
+    rt.clone_count = scene.clone_count
+    rt._linked = dict(scene.linked)
+    rt._edge_inputs = dict(scene.edge_inputs)
     for thread, thread_state in saved.thread_states.values():
         _restore_thread(thread, thread_state)
     rt.threads = list(saved.threads)
@@ -112,7 +158,12 @@ def _save_target(t: RuntimeTarget) -> TargetState:
         values={k: c.value for k, c in t.variables.items()},
         lists=dict(t.lists),
         items={k: list(c.items) for k, c in t.lists.items()},
-        visible=t.visible,
+        looks=tuple(getattr(t, name) for name in LOOKS),
+        effects=dict(t.effects),
+        sound_effects=dict(t.sound_effects),
+        pen=t.pen.copy() if t.pen is not None else None,
+        clones=list(t.clones),
+        clones_made=t.clones_made,
         edge_values=dict(t.edge_values),
     )
 
@@ -127,7 +178,12 @@ def _restore_target(t: RuntimeTarget, s: TargetState) -> None:
     t.lists.update(s.lists)
     for key, lst in s.lists.items():
         lst.items[:] = s.items[key]
-    t.visible = s.visible
+    for name, value in zip(LOOKS, s.looks, strict=True):
+        setattr(t, name, value)
+    t.effects, t.sound_effects = dict(s.effects), dict(s.sound_effects)
+    t.pen = s.pen.copy() if s.pen is not None else None
+    t.clones[:] = s.clones
+    t.clones_made = s.clones_made
     t.edge_values = dict(s.edge_values)
 
 
