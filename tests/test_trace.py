@@ -599,3 +599,27 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     cmd = f"{sys.executable} -m emulator replay {TRACES / 'day3-buggy.trace'} --events 0..5000 | head -1"
     done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=120)
     assert done.stdout.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_clones_own_writes_are_named_by_the_clone() -> None:
+    """Each clone's variable and list writes name the clone that owns the cell; stage writes stay plain."""
+    from emulator.dsl_sprite import create_clone
+    from emulator.trace.render import event_line
+
+    prog = Program("clones")
+    made = prog.stage.var("made", 0)
+    ball = prog.sprite("Ball")
+    mine, seen = ball.var("mine", 0), ball.list("seen")
+    with ball.when_flag_clicked(), repeat(2):
+        create_clone()
+        made.change(1)
+    with ball.when_i_start_as_clone():
+        mine.set(made)
+        seen.add(mine)
+    sink = io.BytesIO()
+    record_run(prog.build(), sink)
+    lines = [event_line(e) for e in Trace.from_bytes(sink.getvalue()).events()]
+    assert sum(" made = " in line for line in lines) == 2
+    for n in (1, 2):
+        assert any(f" Ball (clone {n}):mine = " in line for line in lines), lines
+        assert any(f"add Ball (clone {n}):seen[1] = " in line for line in lines), lines

@@ -98,8 +98,15 @@ def _param(value: object) -> str:
 
 
 def event_line(event: Event) -> str:
-    """'#1,234 step 56,789  Network/b140 data_setvariableto  u_k = 5  (programs/day3_mlp.py:149)'."""
-    name = name_text(event.cell.name)
+    """'#1,234 step 56,789  Network/b140 data_setvariableto  u_k = 5  (programs/day3_mlp.py:149)'.
+
+    A clone's own variable or list is named with its owner ('Ball (clone 2):mine'): its block is
+    the original's, and so is the plain name.
+    """
+    cell, b = event.cell, event.block
+    name = name_text(cell.name)
+    if cell.owner != b.target and cell.owner.startswith(f"{b.target} (clone "):
+        name = f"{name_text(cell.owner)}:{name}"
     if event.cell.is_list:
         where = name if event.kind_name == "clear" else f"{name}[{event.item}]"
         what = f"{event.kind_name} {where}" + (
@@ -107,7 +114,6 @@ def event_line(event: Event) -> str:
         )
     else:
         what = f"{name} = {value_text(event.value)}"
-    b = event.block
     block = f"{name_text(b.target)}/{name_text(b.id)} {name_text(b.opcode)}"
     source = safe_text(b.source, SOURCE_WIDTH) if b.source else "no source"
     return f"#{event.index:,} step {event.step:,}  {block}  {what}  ({source})"
