@@ -645,3 +645,28 @@ def test_picture_labels_are_a_variable_and_the_largest_item_of_a_slice() -> None
     ]
     assert label_values(labels, slices, {}, lambda name: []) == [("true", "-"), ("predicted", "-")]
     assert [x.label for x in DAY3_PROGRAM.picture_labels] == ["true", "predicted"]
+
+
+@drive
+async def test_the_variables_pane_shows_each_clones_own_variables() -> None:
+    """A clone's local variable is its own row, named by the clone, beside its original's."""
+    from emulator.dsl_sprite import create_clone
+    from emulator.tui.shared.variables_view import VariablesView
+
+    prog = Program("clones")
+    made = prog.stage.var("made", 0)
+    ball = prog.sprite("Ball")
+    mine = ball.var("mine", 0)
+    with ball.when_flag_clicked():
+        create_clone()
+        made.change(1)
+        create_clone()
+        made.change(1)
+    with ball.when_i_start_as_clone():
+        mine.set(made * 10)
+    app = DebuggerApp(DebugSession(prog.build()))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "c")
+        text = "\n".join(row.plain for row in app.query_one(VariablesView).rows)
+        assert "Ball.mine" in text
+        assert "Ball (clone 1).mine" in text and "Ball (clone 2).mine" in text

@@ -172,6 +172,10 @@ class Runtime:
         """The stage while it runs."""
         return self.targets[0]
 
+    def live_targets(self) -> list[RuntimeTarget]:
+        """The stage and the original sprites, each followed by its living clones, oldest first."""
+        return [each for t in self.targets for each in (t, *t.clones)]
+
     def target(self, name: str) -> RuntimeTarget:
         """The running target with this name."""
         for t in self.targets:

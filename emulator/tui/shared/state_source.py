@@ -75,10 +75,10 @@ class SessionSource:
 
     def variable_values(self) -> dict[Key, tuple[str, Value]]:
         out: dict[Key, tuple[str, Value]] = {}
-        for target in self.session.runtime.targets:
+        for target in self.session.runtime.live_targets():
             # list() first: a running engine may add a variable a block names but nobody declared.
             for cell in list(target.variables.values()):
-                out[(target.name, cell.id)] = (cell.name, cell.value)
+                out[(cell.owner, cell.id)] = (cell.name, cell.value)
         return out
 
     def procedure_arguments(self) -> dict[str, Value]:
