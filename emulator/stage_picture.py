@@ -105,14 +105,15 @@ class StagePicture:
         if image is None:
             self._cross(pose)
             return
-        u, v, rows, cols = self._image_coordinates(image, pose)
+        with np.errstate(all="ignore"):  # extreme sizes and places overflow: drawn or not, no error
+            u, v, rows, cols = self._image_coordinates(image, pose)
         if u is None:
             return
         inside = (u >= 0) & (u < image.width) & (v >= 0) & (v < image.height)
         alpha = 1.0 - min(max(pose.ghost, 0.0), 100.0) / 100.0
         if image.rgba is not None:
-            iu = np.clip(u.astype(np.int64), 0, int(image.width) - 1)
-            iv = np.clip(v.astype(np.int64), 0, int(image.height) - 1)
+            iu = np.where(inside, u, 0).astype(np.int64).clip(0, int(image.width) - 1)
+            iv = np.where(inside, v, 0).astype(np.int64).clip(0, int(image.height) - 1)
             rgba = image.rgba[iv, iu] / 255.0
             weight = np.where(inside, rgba[..., 3] * alpha, 0.0)[..., None]
             region = self.canvas[rows, cols]
@@ -137,7 +138,7 @@ class StagePicture:
         elif pose.rotation_style == "left-right" and pose.direction < 0:
             flip = -1.0
         reach = math.hypot(image.width, image.height) * scale + max(self.cell_w, self.cell_h)
-        rows, cols = self._cells_near(pose.x, pose.y, reach)
+        rows, cols = self._cells_near(pose.x, pose.y, min(reach, 2.0 * STAGE_WIDTH))
         if rows.start >= rows.stop or cols.start >= cols.stop:
             return None, None, rows, cols
         ys = STAGE_HEIGHT / 2 - (np.arange(rows.start, rows.stop) + 0.5) * self.cell_h
@@ -150,6 +151,8 @@ class StagePicture:
         return image.centre[0] + local_x, image.centre[1] - local_y, rows, cols
 
     def _cells_near(self, x: float, y: float, reach: float) -> tuple[slice, slice]:
+        x = min(max(x, -2.0 * STAGE_WIDTH), 2.0 * STAGE_WIDTH)  # far off the stage: no cell near
+        y = min(max(y, -2.0 * STAGE_WIDTH), 2.0 * STAGE_WIDTH)
         first_col = max(0, int((x - reach + STAGE_WIDTH / 2) / self.cell_w))
         last_col = min(self.columns, int((x + reach + STAGE_WIDTH / 2) / self.cell_w) + 1)
         first_row = max(0, int((STAGE_HEIGHT / 2 - y - reach) / self.cell_h))

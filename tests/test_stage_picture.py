@@ -391,3 +391,42 @@ def test_run_stage_with_a_damaged_costume_file_still_writes_the_picture(tmp_path
     pixels = decode(out.read_bytes())
     assert pixels[0][0] == (255, 255, 255)
     assert io.BytesIO(out.read_bytes()).read(8) == SIGNATURE
+
+
+numbers = st.floats(allow_nan=False) | st.sampled_from([1e300, -1e300, 5e-324, -0.0])
+
+
+@settings(max_examples=300)
+@given(
+    x=numbers,
+    y=numbers,
+    direction=numbers,
+    size=numbers,
+    style=st.sampled_from(["all around", "left-right", "don't rotate"]),
+    ghost=numbers,
+    bitmap=st.booleans(),
+    side=st.sampled_from([0.0, 1.0, 3.0, 1e6]),
+)
+def test_any_pose_draws_or_draws_nothing_without_a_warning(
+    x: float,
+    y: float,
+    direction: float,
+    size: float,
+    style: str,
+    ghost: float,
+    bitmap: bool,
+    side: float,
+) -> None:
+    """Positions, sizes and directions far out of range (a project may set any number) never raise
+    or warn; the canvas stays colours between 0 and 1."""
+    import warnings
+
+    rgba = np.full((3, 3, 4), 128, dtype=np.uint8) if bitmap else None
+    image = CostumeImage(3.0 if bitmap else side, 3.0 if bitmap else side, 1.0, (1.5, 1.5), rgba)
+    picture = StagePicture(48, 36, {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        picture.draw_costume(image, Pose(x, y, direction, size, style, ghost))
+        picture.draw_costume(None, Pose(x, y, direction, size, style, ghost))
+    assert np.isfinite(picture.canvas).all()
+    assert (picture.canvas >= 0).all() and (picture.canvas <= 1).all()
