@@ -632,7 +632,9 @@ def _blocks(raw: dict[str, Any], where: str) -> dict[str, Block]:
     blocks = {block_id: _block(block_id, entry, where) for block_id, entry in raw.items()}
     _check_links(blocks, where)
     _check_acyclic(blocks, _child_ids, where, "next/input links")
-    _check_acyclic(blocks, lambda b: [b.parent] if b.parent else [], where, "parent links")
+    _check_acyclic(
+        blocks, lambda b: [b.parent] if b.parent in blocks else [], where, "parent links"
+    )
     _check_nesting(blocks, where)
     return blocks
 
@@ -790,9 +792,13 @@ def _child_ids(block: Block) -> list[str]:
 
 
 def _check_links(blocks: Mapping[str, Block], where: str) -> None:
-    """Every next/parent/input id must name a block of the same target."""
+    """Every next and input id must name a block of the same target.
+
+    A 'parent' may name a missing block: the VM loads such a project (public ones have them) and
+    runs nothing through a parent link.
+    """
     for block in blocks.values():
-        links: list[tuple[str, Slot]] = [("'next'", block.next), ("'parent'", block.parent)]
+        links: list[tuple[str, Slot]] = [("'next'", block.next)]
         for name, inp in block.inputs.items():
             links += [(f"input {_q(name)}", slot) for slot in (inp.slot, inp.shadow)]
         for what, link in links:

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from emulator import sb3
 from emulator.errors import InputFileError
 from emulator.project import Block, Field, Input, ListVar, Primitive, Project, Target, Variable
+from emulator.runtime.runtime import Runtime
 from emulator.sb3 import (
     EMPTY_SVG,
     EMPTY_SVG_MD5,
@@ -770,7 +771,6 @@ def bad(**keys: Any) -> dict[str, Any]:
 # Each case's stage holds block "a" (the one the error must name), plus "b" where a case needs two.
 BLOCK_ERRORS: dict[str, tuple[dict[str, Any], str]] = {
     "dangling next": ({"a": bad(next="ghost")}, "'next' points at missing block 'ghost'"),
-    "dangling parent": ({"a": bad(parent="ghost")}, "'parent'"),
     "dangling input": ({"a": bad(inputs={"V": [3, "ghost", [10, ""]]})}, "input 'V'"),
     "dangling shadow": ({"a": bad(inputs={"V": [3, None, "ghost"]})}, "ghost"),
     "dangling substack": ({"a": bad(inputs={"SUBSTACK": [2, "ghost"]})}, "input 'SUBSTACK'"),
@@ -807,6 +807,20 @@ def test_bad_blocks_are_refused(blocks: dict[str, Any], words: str, tmp_path: Pa
     message = str(caught.value)
     assert str(path) in message and "block 'a'" in message and words in message
     assert "\n" not in message
+
+
+def test_a_parent_naming_a_missing_block_is_loaded_as_the_vm_loads_it() -> None:
+    """The VM loads such a project and runs it (a public test project has one): the script runs."""
+    blocks = {
+        "hat": block("event_whenflagclicked", next="say", topLevel=True),
+        "say": block("looks_say", parent="hat", inputs={"MESSAGE": [1, [10, "hi"]]}),
+        "stray": block("looks_say", parent="ghost", inputs={"MESSAGE": [1, [10, "no"]]}),
+    }
+    project = project_from_json(document(stage(blocks)))
+    runtime = Runtime(project)
+    runtime.green_flag()
+    runtime.run()
+    assert [say.text for say in runtime.says] == ["hi"]
 
 
 PROJECT_ERRORS = {
