@@ -798,7 +798,8 @@ def hostile_text(doc: object) -> str:
 def test_property_any_project_file_gives_a_status_and_at_most_one_line(
     doc: object, member: str | None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The command on any such file, bare or zipped: status 0, 1 or 2, at most one line on stderr."""
+    """`run --stage` on any such file, bare or zipped: status 0, 1 or 2, at most one line on stderr,
+    and the stage's picture when the run ended."""
     text = hostile_text(doc)
     with tempfile.TemporaryDirectory() as folder, time_limit(SECONDS):
         path = Path(folder) / ("p.sb3" if member else "p.json")
@@ -806,8 +807,11 @@ def test_property_any_project_file_gives_a_status_and_at_most_one_line(
             path.write_text(text)
         else:
             write_zip(path, {member: text.encode()})
-        status = main(["run", "--max-steps", str(MAX_BLOCKS), str(path)])
+        stage = Path(folder) / "stage.png"
+        status = main(["run", "--max-steps", str(MAX_BLOCKS), "--stage", str(stage), str(path)])
         err = capsys.readouterr().err
+        drawn = stage.read_bytes()[:8] if stage.exists() else b""
     assert status in (0, 1, 2), err
+    assert status != 0 or drawn == b"\x89PNG\r\n\x1a\n", "no stage picture after a run that ended"
     assert err.count("\n") <= 1 and "Traceback" not in err, err
     assert (status == 0) == (err == "")
