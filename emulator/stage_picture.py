@@ -133,7 +133,7 @@ class StagePicture:
         if not (math.isfinite(scale) and scale > 0):
             return None, None, slice(0), slice(0)
         flip, angle = 1.0, 0.0
-        if pose.rotation_style == "all around":
+        if pose.rotation_style == "all around" and math.isfinite(pose.direction):
             angle = math.radians(90.0 - pose.direction)
         elif pose.rotation_style == "left-right" and pose.direction < 0:
             flip = -1.0

@@ -211,7 +211,7 @@ def test_the_inspector_shows_the_pens_picture_and_the_loss_curve() -> None:
             return str(picture.border_title), len(app.session.runtime.pen_layer), curve
 
     title, strokes, curve = asyncio.run(finished_app())
-    assert title == "stage · pen" and strokes >= 3 + 15
+    assert title == "stage" and strokes >= 3 + 15
     assert curve == [loss for *_, loss in spiral.reference_run(params, 0).printed]
 
 

@@ -291,7 +291,7 @@ def test_a_vector_costume_is_its_boxs_outline_and_a_missing_one_a_cross() -> Non
 # ## run --stage on a project with bitmap costumes
 
 
-def _project_with_bitmaps(tmp_path: Path) -> Path:
+def _project_with_bitmaps(tmp_path: Path, size: float = 100) -> Path:
     """A bitmap backdrop (green, at resolution 2) and a sprite whose bitmap costume is red, moved to (-100, 60)."""
     backdrop = png_bytes(
         [[(0.0, 1.0, 0.0)] * 960 for _ in range(4)] + [[(0.0, 1.0, 0.0)] * 960] * 716
@@ -320,6 +320,7 @@ def _project_with_bitmaps(tmp_path: Path) -> Path:
                 "name": "Red",
                 "x": 0,
                 "y": 0,
+                "size": size,
                 "visible": True,
                 "costumes": [
                     {
@@ -430,3 +431,31 @@ def test_any_pose_draws_or_draws_nothing_without_a_warning(
         picture.draw_costume(None, Pose(x, y, direction, size, style, ghost))
     assert np.isfinite(picture.canvas).all()
     assert (picture.canvas >= 0).all() and (picture.canvas <= 1).all()
+
+
+def test_the_inspector_draws_the_stage_with_its_sprites(tmp_path: Path) -> None:
+    """With no input picture declared, the picture pane shows the stage: the bitmap backdrop and the
+    sprite where the script moved it, from the project's own costume files."""
+    import asyncio
+
+    from emulator.debug.session import DebugSession
+    from emulator.sb3 import load_assets, load_project
+    from emulator.tui.live.app import DebuggerApp
+    from emulator.tui.shared.picture_view import InputPicture
+
+    path = _project_with_bitmaps(tmp_path, size=500)  # 40 stage units: a few cells of the pane
+    session = DebugSession(load_project(path), assets=load_assets(path))
+
+    async def drawn() -> tuple[str, str]:
+        app = DebuggerApp(session)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            picture = app.query_one(InputPicture)
+            styles = " ".join(str(span.style) for span in picture.render().spans)  # type: ignore[union-attr]
+            return str(picture.border_title), styles
+
+    title, styles = asyncio.run(drawn())
+    assert title == "stage"
+    assert "rgb(0,255,0)" in styles and "rgb(255,0,0)" in styles

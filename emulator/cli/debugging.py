@@ -11,7 +11,14 @@ from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.inputs import add_input_options, device_options
-from emulator.cli.targets import add_engine, add_run_options, add_target, chosen_engine, load
+from emulator.cli.targets import (
+    add_engine,
+    add_run_options,
+    add_target,
+    assets_of,
+    chosen_engine,
+    load,
+)
 from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
 from emulator.loading import PROJECT_SUFFIXES
@@ -117,6 +124,7 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         devices=device_options(loaded, args),
         # explain reports on compiled code; the inspector pauses and steps, which needs the interpreter.
         engine=chosen_engine(args) if args.command == "explain" else "interpreter",
+        assets=assets_of(args.target) if args.command == "debug" else None,
     )
     if args.mark is not None and session.mark is not None:
         _check_names(session, stage_variables=(session.mark.variable,), what="--mark")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
@@ -16,6 +15,7 @@ from emulator.cli.targets import (
     add_engine,
     add_run_options,
     add_target,
+    assets_of,
     chosen_engine,
     load,
 )
@@ -108,7 +108,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
             f.write(to_svg(runtime.pen_layer).encode("utf-8"))
     if args.stage:
         with replacing(args.stage) as f:
-            f.write(png_bytes(stage_pixels(runtime, _assets_of(args.target))))
+            f.write(png_bytes(stage_pixels(runtime, assets_of(args.target))))
     return status
 
 
@@ -166,7 +166,7 @@ def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
 
     check_output(args.output, SB3, args, "-o")
     loaded = load(args.target, f"scratch-emu export {args.target}", extra)
-    missing = save_sb3(loaded.project, args.output, _assets_of(args.target))
+    missing = save_sb3(loaded.project, args.output, assets_of(args.target))
     print(f"wrote {safe_text(args.output)}")
     if missing:
         print(
@@ -175,11 +175,3 @@ def cmd_export(args: argparse.Namespace, extra: list[str]) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def _assets_of(target: str) -> dict[str, bytes]:
-    """The costume and sound files of a target that is an .sb3 (kept byte for byte); {} otherwise."""
-    from emulator.sb3 import load_assets
-
-    path = Path(target)
-    return load_assets(path) if path.suffix != ".py" and path.is_file() else {}

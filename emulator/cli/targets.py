@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from emulator.cli.argtypes import OneLineParser, positive_int
@@ -125,3 +126,11 @@ def no_extra(args: argparse.Namespace, extra: list[str]) -> None:
     """Refuse words a command without program options was given."""
     if extra:
         raise InputFileError(f"{args.command}: unknown option(s) {' '.join(extra)}")
+
+
+def assets_of(target: str) -> dict[str, bytes]:
+    """The costume and sound files of a target that is an .sb3 (kept byte for byte); {} otherwise."""
+    from emulator.sb3 import load_assets
+
+    path = Path(target)
+    return load_assets(path) if path.suffix != ".py" and path.is_file() else {}

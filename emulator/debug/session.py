@@ -83,8 +83,10 @@ class DebugSession:
         start: bool = True,
         devices: dict[str, Any] | None = None,
         engine: str = "interpreter",
+        assets: dict[str, bytes] | None = None,
     ) -> None:
         self.params = dict(params or {})
+        self.assets = assets or {}  # the project's costume files by name, for the stage picture
         # A run past this many blocks (or frames) raises StepLimitReached.
         self.max_steps = max_steps
         self._options: dict[str, Any] = dict(
@@ -96,6 +98,7 @@ class DebugSession:
             max_steps=max_steps,
             devices=devices,
             engine=engine,
+            assets=assets,
         )
         # Rebuilds the project from its file (for restart); None when the session has no file.
         self.reload: Callable[[], tuple[Project, ProgramSpec | None]] | None = None

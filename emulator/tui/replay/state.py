@@ -20,7 +20,7 @@ from emulator.loading import PROJECT_SUFFIXES, installed_program, load_target
 from emulator.program import ProgramSpec
 from emulator.project import Project
 from emulator.runtime.hooks import BubbleKind
-from emulator.runtime.pen import Mark
+from emulator.runtime.pen import RGB
 from emulator.runtime.state import ListCell, Say
 from emulator.sb3 import load_project
 from emulator.slices import Slice
@@ -160,8 +160,8 @@ class ReplayState:
     def list_cells(self) -> list[ListCell]:
         return list(self._lists.values())
 
-    def pen_marks(self) -> Sequence[Mark]:
-        return ()  # a trace records variables and lists, not what the pens drew
+    def stage(self, columns: int, rows: int) -> list[list[RGB | None]] | None:
+        return None  # a trace records variables and lists, not sprites or what the pens drew
 
     def marked_items(self, cell: ListCell) -> list[Value] | None:
         if self._marked is None:

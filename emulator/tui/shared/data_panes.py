@@ -70,7 +70,7 @@ class DataPanes:
         )
         items = self._list_data(picture.list_name, coverage=False)[0] if picture is not None else []
         self.app.query_one(InputPicture).show(
-            picture, items, self._picture_labels(), self.source.pen_marks()
+            picture, items, self._picture_labels(), self.source.stage
         )
 
     def _picture_labels(self) -> list[tuple[str, str]]:

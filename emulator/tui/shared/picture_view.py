@@ -1,5 +1,5 @@
 """InputPicture: the network's current input (a 14x14 image, say) drawn as a picture with the labels the
-program declares, else what the pen drew."""
+program declares, else the stage."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from emulator.program import PictureLabel
-from emulator.runtime.pen import RGB, Mark, to_pixels
+from emulator.runtime.pen import RGB
 from emulator.slices import Slice
 from emulator.tui.shared.heatmap import picture_lines
 from emulator.tui.shared.plain import joined, plain
 from emulator.values import Value, to_number, to_string
+
+Stage = Callable[[int, int], "list[list[RGB | None]] | None"]
+"""The stage drawn on a columns x rows grid, or None when there is nothing on it."""
 
 
 class InputPicture(Static):
@@ -24,16 +27,17 @@ class InputPicture(Static):
         s: Slice | None,
         items: Sequence[Value],
         labels: Sequence[tuple[str, str]] = (),
-        pen: Sequence[Mark] = (),
+        stage: Stage | None = None,
     ) -> None:
         """Draw the slice from the live list, the labels ("true", "7") under it; with no such slice,
-        the stage's pen layer if anything is on it."""
+        the stage (its sprites and what the pens drew) if there is anything on it."""
         self.border_subtitle = joined(*(plain(f"{name} {value}", 30) for name, value in labels))
         if s is None:
             self.border_title = "input"
-            if pen:
-                self.border_title = "stage · pen"
-                self.update(self._stage(list(pen)))
+            grid = self._stage_grid(stage) if stage is not None else None
+            if grid is not None:
+                self.border_title = "stage"
+                self.update(_half_blocks(grid))
                 return
             self.update(Text("no square input slice", style="dim"))
             return
@@ -46,19 +50,24 @@ class InputPicture(Static):
                 text.append(segment.text, segment.style)
         self.update(text)
 
-    def _stage(self, pen: list[Mark]) -> Text:
-        """The pen layer at the pane's size, two pixels a cell (upper and lower half blocks)."""
+    def _stage_grid(self, stage: Stage) -> list[list[RGB | None]] | None:
+        """The stage at the pane's size, two pixels a cell (upper and lower half blocks)."""
         width, height = self.content_size.width or 28, self.content_size.height or 11
         columns = max(4, min(width, height * 2 * 4 // 3))  # the stage is 4:3
-        grid = to_pixels(pen, columns, columns * 3 // 4)
-        text = Text()
-        for top in range(0, len(grid), 2):
-            if top:
-                text.append("\n")
-            bottom = grid[top + 1] if top + 1 < len(grid) else [None] * columns
-            for upper, lower in zip(grid[top], bottom, strict=True):
-                text.append("▀", f"{_colour(upper)} on {_colour(lower)}")
-        return text
+        return stage(columns, columns * 3 // 4)
+
+
+def _half_blocks(grid: list[list[RGB | None]]) -> Text:
+    """Two rows of the grid a line: the upper pixel as the foreground, the lower as the background."""
+    text = Text()
+    columns = len(grid[0]) if grid else 0
+    for top in range(0, len(grid), 2):
+        if top:
+            text.append("\n")
+        bottom = grid[top + 1] if top + 1 < len(grid) else [None] * columns
+        for upper, lower in zip(grid[top], bottom, strict=True):
+            text.append("▀", f"{_colour(upper)} on {_colour(lower)}")
+    return text
 
 
 def _colour(rgb: RGB | None) -> str:

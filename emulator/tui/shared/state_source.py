@@ -7,9 +7,10 @@ from typing import Protocol
 
 from emulator.debug.session import DebugSession
 from emulator.program import ProgramSpec
-from emulator.runtime.pen import Mark
+from emulator.runtime.pen import RGB
 from emulator.runtime.state import ListCell
 from emulator.slices import Slice
+from emulator.stage_picture import StagePicture
 from emulator.tui.shared.lists_view import list_cells, marked_items
 from emulator.values import Value
 
@@ -54,8 +55,8 @@ class StateSource(Protocol):
         """What the program declares (its picture, variable groups, status variables), if known."""
         ...
 
-    def pen_marks(self) -> Sequence[Mark]:
-        """What the pens drew so far, in order (none when the source does not keep it)."""
+    def stage(self, columns: int, rows: int) -> list[list[RGB | None]] | None:
+        """The stage as a picture on a columns x rows grid; None when there is nothing to see."""
         ...
 
 
@@ -98,5 +99,11 @@ class SessionSource:
     def program(self) -> ProgramSpec | None:
         return self.session.program
 
-    def pen_marks(self) -> Sequence[Mark]:
-        return self.session.runtime.pen_layer
+    def stage(self, columns: int, rows: int) -> list[list[RGB | None]] | None:
+        runtime = self.session.runtime
+        sprites = any(t.visible for t in runtime.executable if not t.is_stage)
+        if not runtime.pen_layer and not sprites:
+            return None
+        picture = StagePicture(columns, rows, self.session.assets)
+        picture.draw_runtime(runtime)
+        return picture.pixels()
