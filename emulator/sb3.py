@@ -34,7 +34,7 @@ from emulator.project import (
     Target,
     Variable,
 )
-from emulator.values import LIST_ITEM_LIMIT, Value
+from emulator.values import LIST_ITEM_LIMIT, Value, as_double
 
 
 def _limit(variable: str, default: int) -> int:
@@ -533,15 +533,7 @@ def _number(raw: object, where: str, what: str) -> float:
     """raw, checked to be a JSON number, as the double JS would hold."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         _fail(where, f"{what} must be a number, not {_json_type(raw)}")
-    return _double(raw)
-
-
-def _double(raw: int | float) -> float:
-    """A JSON number as a float; integers too big for a double overflow to ±Infinity like JS."""
-    try:
-        return float(raw)
-    except OverflowError:
-        return math.inf if raw > 0 else -math.inf
+    return as_double(raw)
 
 
 def _value(raw: object, where: str, what: str) -> Value:
@@ -549,7 +541,7 @@ def _value(raw: object, where: str, what: str) -> Value:
     if raw is None or isinstance(raw, str | bool):
         return raw
     if isinstance(raw, int | float):
-        return _double(raw)
+        return as_double(raw)
     _fail(where, f"{what} must be a string, number or boolean, not {_json_type(raw)}")
 
 

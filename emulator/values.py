@@ -49,8 +49,9 @@ _RADIX_DIGITS = {
 _INFINITIES = {"Infinity": _INF, "+Infinity": _INF, "-Infinity": -_INF}
 
 
-def _as_double(x: float) -> float:
+def as_double(x: float) -> float:
     """x as a Python float: an int that slipped in becomes the double JS would hold."""
+    # Quirk: an int beyond a double's range is ±Infinity, as a JSON number that long is in JS.
     return x if type(x) is float else _int_to_float(int(x))
 
 
@@ -152,7 +153,7 @@ def to_string(v: Value) -> str:
         return "true" if v else "false"
     if v is None:
         return "undefined"
-    return number_to_string(_as_double(v))
+    return number_to_string(as_double(v))
 
 
 def is_whitespace(v: Value) -> bool:
@@ -318,7 +319,7 @@ def is_int(v: Value) -> bool:
     if isinstance(v, str):
         return "." not in v  # "1.0" is not an int, but "abc", "" and "1e-3" are
     if isinstance(v, float | int):
-        x = _as_double(v)
+        x = as_double(v)
         # NaN counts as an int. Otherwise v === parseInt(String(v)): from 1e21 up String(v) is
         # exponent form ("1e+21") and parseInt reads only its first digit, so huge numbers are not ints.
         return x != x or (abs(x) < 1e21 and x == math.floor(x))
@@ -592,7 +593,7 @@ def list_contents(items: list[Value]) -> str:
 def bubble_text(v: Value) -> str:
     """The say/think bubble's text: non-integers to 2 decimals, cut to 330 UTF-16 units."""
     if isinstance(v, float | int) and not isinstance(v, bool):
-        x = _as_double(v)
+        x = as_double(v)
         # Numbers with |x| >= 0.01 that are not whole show as toFixed(2); 0.005 keeps its digits.
         if abs(x) >= 0.01 and not (math.isfinite(x) and x == math.floor(x)):
             v = to_fixed(x, 2)

@@ -130,6 +130,18 @@ def test_numbers_too_big_for_a_double_in_a_parsed_document_become_infinity() -> 
         project_from_json(doc)
 
 
+def test_a_targets_numbers_too_big_for_a_double_run_as_infinity() -> None:
+    """x, size, direction or volume given as a giant integer (found by the campaign) load as the
+    ±Infinity JSON.parse makes of them, and the run goes on."""
+    doc = document(stage({}))
+    doc["targets"][0].update(x=10**400, size=-(10**400), direction=10**400, volume=10**400)
+    runtime = Runtime(project_from_json(doc))
+    runtime.green_flag()
+    runtime.run()
+    stage_target = runtime.stage
+    assert stage_target.x == float("inf") and stage_target.size == float("-inf")
+
+
 # ## Custom blocks' mutations
 
 

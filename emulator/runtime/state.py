@@ -10,7 +10,7 @@ from typing import Any
 from emulator.project import Target
 from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.pen import PenState
-from emulator.values import Value, js_clamp, wrap_clamp
+from emulator.values import Value, as_double, js_clamp, wrap_clamp
 
 
 class VarCell:
@@ -172,7 +172,7 @@ def _number(extra: Mapping[str, Any], key: str, default: float) -> float:
     raw = extra.get(key, default)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         return default
-    return float(raw)
+    return as_double(raw)
 
 
 @dataclass
