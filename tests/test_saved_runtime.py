@@ -153,3 +153,30 @@ def test_restore_puts_back_sprites_clones_and_the_pen(pause_after: int) -> None:
     assert _looks(rt) == at_save
     rt.run()
     assert (_state(rt), _looks(rt)) == first
+
+
+def test_restore_puts_back_where_a_shared_reporter_sends_its_value() -> None:
+    """Which input a block two inputs name feeds, and what each input last received, are part of
+    the run: restored to before either statement was built and nudged (as the gradient check
+    nudges), the run ends as a fresh run nudged at the same place."""
+    from emulator.sb3 import project_from_json
+    from tests.conformance.cases.project_json import CASES
+
+    case = next(c for c in CASES if c.id == "shared_reporter_across_statements")
+
+    def paused() -> Runtime:
+        rt = Runtime(project_from_json(case.project()))
+        rt.green_flag()
+        assert rt.step(2) is not None
+        return rt
+
+    def nudged_run(rt: Runtime) -> dict[str, Any]:
+        rt.stage.variable(None, "v").value = 100.0
+        rt.run()
+        return _state(rt)
+
+    rt = paused()
+    saved = save_runtime(rt)
+    rt.run()
+    restore_runtime(rt, saved)
+    assert nudged_run(rt) == nudged_run(paused())

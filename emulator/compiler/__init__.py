@@ -18,6 +18,7 @@ from emulator.compiler.load import load
 from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
 from emulator.opcodes import TABLE
+from emulator.runtime.block_cache import shared_reporters
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime, Script
@@ -68,6 +69,8 @@ def compile_runtime(runtime: Runtime, hooks: bool = False) -> list[Compiled]:
     """
     out = []
     for target in runtime.targets:
+        if shared_reporters(target.source.blocks):
+            continue  # the VM's block cache decides where their values go: the interpreter keeps it
         scripts = [s for s in runtime.scripts if s.target is target]
         try:
             units = [compile_target(runtime, target, scripts, hooks)]

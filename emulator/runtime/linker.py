@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.errors import EmulatorError, InputFileError, ProgramError
 from emulator.opcodes import HATS, SPECS, STACK_INPUTS, InputKind, Opcode
 from emulator.project import LIST, VARIABLE, Block, Primitive, Slot, js_key_order
+from emulator.runtime.block_cache import BlockCache, shared_reporters
 from emulator.runtime.input_order import InputOrder, draws_random, input_order
 from emulator.runtime.nodes import Reporter, Run, Stmt
 from emulator.runtime.ops import REPORTERS, STATEMENTS
@@ -72,6 +73,9 @@ class Linker:
         self._linking_pending = False
         self._procedures: tuple[dict[str, Block], dict[str, str]] | None = None
         self._prototypes: dict[str, Prototype | None] = {}
+        # Reporter blocks that two inputs name run as the VM's block cache runs them.
+        self._shared = shared_reporters(self.blocks)
+        self._cache = runtime.block_cache(target.source) if self._shared else None
 
     # ## Stack blocks
 
@@ -160,6 +164,8 @@ class Linker:
         saved = self._reporters, self._top_inputs
         self._reporters, self._top_inputs = 0, []
         stmt.run = self._statement_run(block)
+        if self._cache is not None:
+            stmt.run = _building(self._cache, block.id, stmt.run)
         stmt.cost = 1 + self._reporters
         stmt.inputs = tuple(self._top_inputs)
         self._reporters, self._top_inputs = saved
@@ -192,6 +198,8 @@ class Linker:
         top, self._top_inputs = self._top_inputs, None  # inputs of inputs are not listed
         inp = block.inputs.get(name)
         fn = self._slot(inp.slot) if inp is not None else _constant(None)
+        if self._cache is not None and inp is not None and inp.slot in self._shared:
+            fn = self._cache.input(block.id, name, str(inp.slot), fn)
         if self._in_reporter == 0 and inp is not None and isinstance(inp.slot, str):
             depth = self._built[inp.slot][2] if inp.slot in self._built else 0
             if depth > STACK_ROOM_FROM:
@@ -456,6 +464,17 @@ def _is_menu(block: Block) -> bool:
 
 def _constant(value: Value) -> Reporter:
     return lambda t: value
+
+
+def _building(cache: BlockCache, block_id: str, run: Run) -> Run:
+    """A statement that, the first time it runs, is built as the VM builds it (see block_cache)."""
+
+    def first_run_builds(thread: Thread, frame: Frame) -> int:
+        if block_id not in cache.built:
+            cache.build(block_id)
+        return run(thread, frame)
+
+    return first_run_builds
 
 
 def _no_op(thread: Thread, frame: Frame) -> int:

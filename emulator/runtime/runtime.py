@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from emulator.inputs import Post
 from emulator.opcodes import EDGE_HATS, RESTARTING_HATS, Opcode
-from emulator.project import Block, Project
+from emulator.project import Block, Project, Target
 from emulator.rng import JsRandom
+from emulator.runtime.block_cache import BlockCache
 from emulator.runtime.devices import Devices, Keyboard, Mouse, parse_date
 from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
@@ -111,6 +112,7 @@ class Runtime:
         self.clone_count = 0
         self.pen_layer: list[Mark] = []  # what the pens drew, in order (headless the VM keeps none)
         self.broadcasts = self._referenced_broadcasts(project)
+        self.block_caches: dict[int, BlockCache] = {}  # by id() of a sprite's blocks' Target
         # The originals' linkers, by target (not by name: a project may give two targets one name).
         self.linkers: dict[RuntimeTarget, Linker] = {}
         self._linked: dict[RuntimeTarget, tuple[Linker, dict[str, list[Script]]]] = {}
@@ -171,6 +173,13 @@ class Runtime:
     def stage(self) -> RuntimeTarget:
         """The stage while it runs."""
         return self.targets[0]
+
+    def block_cache(self, source: Target) -> BlockCache:
+        """The cache of a sprite's blocks, shared by its clones (see block_cache)."""
+        key = id(source)
+        if key not in self.block_caches:
+            self.block_caches[key] = BlockCache(source.blocks)
+        return self.block_caches[key]
 
     def live_targets(self) -> list[RuntimeTarget]:
         """The stage and the original sprites, each followed by its living clones, oldest first."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.runtime.thread import Frame, Thread
 
 if TYPE_CHECKING:
+    from emulator.runtime.block_cache import CacheState
     from emulator.runtime.pen import Mark, PenState
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.sequencer import Cursor
@@ -23,7 +24,8 @@ FrameState = tuple[Frame, Any, bool, bool, Any, Any]
 ThreadState = tuple[list[FrameState], int, int, bool, bool]
 
 
-# What a sprite or clone looks like and sounds like, kept as plain attributes of RuntimeTarget.
+# What a sprite or clone looks like and sounds like (the stage's tempo too), kept as plain
+# attributes of RuntimeTarget.
 LOOKS = (
     "x",
     "y",
@@ -34,6 +36,8 @@ LOOKS = (
     "rotation_style",
     "visible",
     "draggable",
+    "tempo",
+    "instrument",
 )
 
 
@@ -63,6 +67,7 @@ class Scene:
     linked: dict[RuntimeTarget, Any]
     edge_inputs: dict[Any, Any]
     pen_layer: list[Mark]
+    block_caches: dict[int, CacheState]
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ def save_runtime(rt: Runtime) -> SavedRuntime:
             dict(rt._linked),
             dict(rt._edge_inputs),
             list(rt.pen_layer),
+            {key: cache.saved() for key, cache in rt.block_caches.items()},
         ),
         threads=list(rt.threads),
         thread_states={id(t): (t, _save_thread(t)) for t in _threads_of(rt)},
@@ -131,6 +137,8 @@ def restore_runtime(rt: Runtime, saved: SavedRuntime) -> None:
     rt.clone_count = scene.clone_count
     rt._linked = dict(scene.linked)
     rt._edge_inputs = dict(scene.edge_inputs)
+    for key, cache in rt.block_caches.items():
+        cache.restore(scene.block_caches.get(key))
     for thread, thread_state in saved.thread_states.values():
         _restore_thread(thread, thread_state)
     rt.threads = list(saved.threads)

@@ -117,6 +117,7 @@ RULES: dict[str, str] = {
     "7 input order": "inputs are evaluated in the key order of the inputs object",
     "7 shadow unchanged": "a shadow passes its field value unchanged",
     "7 missing input": "an input absent from the JSON is undefined",
+    "7 shared reporter": "a block two inputs name sends its value to the input built last only",
     "7 broadcast input": "a reporter in the broadcast slot is cast to a string",
     "7 layer order": "hats start topmost sprite first, stage last",
     "7 script order": "within a target, scripts start in the blocks object's key order",

@@ -259,3 +259,47 @@ def _var_in_boolean() -> dict:
         ),
     )
     return J.project(st, variables={"v": "false", "w": "FALSE?"}, lists={"out": []})
+
+
+# ## A reporter block two inputs name: only the input built last receives its value (VM's BlockCached)
+
+
+@CASES.add(
+    "shared_reporter_in_one_statement",
+    "join (x) (x) with one block x: STRING1 reads undefined, STRING2 gets x",
+    covers=("7 shared reporter", "1.3 toString"),
+)
+def _shared_in_one_statement() -> dict:
+    st = J.Blocks("st")
+    x = st.join(J.text("a"), J.var("v"))
+    twice = st.join(J.reporter(x), J.reporter(x))
+    st.flag(st.list_add("out", J.reporter(twice)))
+    return J.project(st, variables={"v": "b"}, lists={"out": []})
+
+
+@CASES.add(
+    "shared_reporter_nested",
+    "pick from (m * -1) to (m) with one block m: the product reads m as undefined (0)",
+    covers=("7 shared reporter", "3 arith"),
+)
+def _shared_nested() -> dict:
+    st = J.Blocks("st")
+    m = st.op("operator_multiply", NUM1=J.var("a"), NUM2=J.number("0.5"))
+    negated = st.op("operator_multiply", NUM1=J.reporter(m), NUM2=J.number("-1"))
+    total = st.op("operator_add", NUM1=J.reporter(negated), NUM2=J.reporter(m))
+    st.flag(st.list_add("out", J.reporter(total)), st.list_add("out", J.reporter(negated)))
+    return J.project(st, variables={"a": "60"}, lists={"out": []})
+
+
+@CASES.add(
+    "shared_reporter_across_statements",
+    "two statements name one block: once the second is built, the first keeps its last value",
+    covers=("7 shared reporter", "5 repeat"),
+)
+def _shared_across_statements() -> dict:
+    st = J.Blocks("st")
+    x = st.join(J.text("v="), J.var("v"))
+    first = st.list_add("out", J.reporter(x))
+    second = st.list_add("out", J.reporter(x))
+    st.flag(st.repeat(J.number("3"), st.change("v", J.number("1")), first, second))
+    return J.project(st, variables={"v": 0}, lists={"out": []})
