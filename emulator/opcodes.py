@@ -178,6 +178,19 @@ class Opcode(StrEnum):
     PEN_CHANGEPENSHADEBY = "pen_changePenShadeBy"
     PEN_SETPENHUETONUMBER = "pen_setPenHueToNumber"
     PEN_CHANGEPENHUEBY = "pen_changePenHueBy"
+    # ## Music (an extension whose blocks make sound: headless only its timing and tempo remain)
+    MUSIC_PLAYDRUMFORBEATS = "music_playDrumForBeats"
+    MUSIC_MIDIPLAYDRUMFORBEATS = "music_midiPlayDrumForBeats"
+    MUSIC_MENU_DRUM = "music_menu_DRUM"
+    MUSIC_RESTFORBEATS = "music_restForBeats"
+    MUSIC_PLAYNOTEFORBEATS = "music_playNoteForBeats"
+    NOTE = "note"
+    MUSIC_SETINSTRUMENT = "music_setInstrument"
+    MUSIC_MIDISETINSTRUMENT = "music_midiSetInstrument"
+    MUSIC_MENU_INSTRUMENT = "music_menu_INSTRUMENT"
+    MUSIC_SETTEMPO = "music_setTempo"
+    MUSIC_CHANGETEMPO = "music_changeTempo"
+    MUSIC_GETTEMPO = "music_getTempo"
     # ## Custom blocks
     PROCEDURES_DEFINITION = "procedures_definition"
     PROCEDURES_PROTOTYPE = "procedures_prototype"
@@ -873,6 +886,46 @@ SPECS: tuple[BlockSpec, ...] = (
     _block(Opcode.PEN_CHANGEPENSHADEBY, Shape.STACK, "change pen shade by {SHADE}", _num("SHADE")),
     _block(Opcode.PEN_SETPENHUETONUMBER, Shape.STACK, "set pen hue to {HUE}", _num("HUE")),
     _block(Opcode.PEN_CHANGEPENHUEBY, Shape.STACK, "change pen hue by {HUE}", _num("HUE")),
+    # ## Music: no audio engine headless, so nothing plays; a block that plays for some beats
+    # waits that long (60 / tempo seconds a beat, on the frame clock, asking for no redraw).
+    _waits(
+        Opcode.MUSIC_PLAYDRUMFORBEATS,
+        "play drum {DRUM} for {BEATS} beats",
+        _menu("DRUM", Opcode.MUSIC_MENU_DRUM),
+        _num("BEATS"),
+    ),
+    _menu_row(Opcode.MUSIC_MENU_DRUM, "DRUM"),
+    # Scratch 2's drum and instrument blocks, hidden from the palette but still run.
+    _waits(
+        Opcode.MUSIC_MIDIPLAYDRUMFORBEATS,
+        "play drum {DRUM} for {BEATS} beats",
+        _num("DRUM"),
+        _num("BEATS"),
+    ),
+    _waits(Opcode.MUSIC_RESTFORBEATS, "rest for {BEATS} beats", _num("BEATS")),
+    _waits(
+        Opcode.MUSIC_PLAYNOTEFORBEATS,
+        "play note {NOTE} for {BEATS} beats",
+        _menu("NOTE", Opcode.NOTE),
+        _num("BEATS"),
+    ),
+    _menu_row(Opcode.NOTE, "NOTE"),
+    _block(
+        Opcode.MUSIC_SETINSTRUMENT,
+        Shape.STACK,
+        "set instrument to {INSTRUMENT}",
+        _menu("INSTRUMENT", Opcode.MUSIC_MENU_INSTRUMENT),
+    ),
+    _menu_row(Opcode.MUSIC_MENU_INSTRUMENT, "INSTRUMENT"),
+    _block(
+        Opcode.MUSIC_MIDISETINSTRUMENT,
+        Shape.STACK,
+        "set instrument to {INSTRUMENT}",
+        _num("INSTRUMENT"),
+    ),
+    _block(Opcode.MUSIC_SETTEMPO, Shape.STACK, "set tempo to {TEMPO}", _num("TEMPO")),
+    _block(Opcode.MUSIC_CHANGETEMPO, Shape.STACK, "change tempo by {TEMPO}", _num("TEMPO")),
+    _block(Opcode.MUSIC_GETTEMPO, Shape.REPORTER, "(tempo)"),
     # ## Custom blocks: the text is the proccode, its %s and %b filled with the arguments
     _hat(
         Opcode.PROCEDURES_DEFINITION,

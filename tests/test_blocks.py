@@ -514,20 +514,20 @@ def test_the_answer_is_empty_before_any_question() -> None:
 
 def unsupported_project() -> tuple[object, str]:
     b = Blocks()
-    move = b.add("music_setTempo", {"TEMPO": [1, [4, "10"]]})
+    move = b.add("videoSensing_setVideoTransparency", {"TRANSPARENCY": [1, [4, "10"]]})
     b.flag_script(b.set_var("before", [1, [10, "ran"]]), move, b.set_var("after", [1, [10, "ran"]]))
     return project(b, variables={"before": 0, "after": 0}), move
 
 
 def test_an_unsupported_block_loads_and_stops_the_run_when_reached() -> None:
-    """music_setTempo loads; the run stops with UnsupportedBlock (opcode and id) when it gets there."""
+    """videoSensing_setVideoTransparency loads; the run stops with UnsupportedBlock (opcode and id) when it gets there."""
     proj, move_id = unsupported_project()
     runtime = started(proj)
     with pytest.raises(UnsupportedBlock) as caught:
         runtime.run()
-    assert caught.value.opcode == "music_setTempo"
+    assert caught.value.opcode == "videoSensing_setVideoTransparency"
     assert caught.value.block_id == move_id
-    assert "music_setTempo" in str(caught.value) and move_id in str(caught.value)
+    assert "videoSensing_setVideoTransparency" in str(caught.value) and move_id in str(caught.value)
     assert runtime.stage.variables["var-before"].value == "ran"
     assert runtime.stage.variables["var-after"].value == 0
 
@@ -535,10 +535,10 @@ def test_an_unsupported_block_loads_and_stops_the_run_when_reached() -> None:
 def test_an_unsupported_block_never_reached_is_harmless() -> None:
     """An unsupported block in a branch that is not taken, or a script never started, changes nothing."""
     b = Blocks()
-    move = b.add("music_setTempo", {"TEMPO": [1, [4, "10"]]})
+    move = b.add("videoSensing_setVideoTransparency", {"TRANSPARENCY": [1, [4, "10"]]})
     b.script(
         b.add("event_whenkeypressed", {}, {"KEY_OPTION": ["space", None]}),
-        b.add("music_changeTempo", {}),
+        b.add("videoSensing_videoToggle", {}),
     )
     b.flag_script(b.add("control_if", {"SUBSTACK": [2, move]}), b.set_var("done", [1, [10, "yes"]]))
     assert run_project(project(b, variables={"done": 0}))["variables"]["done"] == "yes"
@@ -547,12 +547,12 @@ def test_an_unsupported_block_never_reached_is_harmless() -> None:
 def test_an_unsupported_reporter_stops_the_run_when_evaluated() -> None:
     """An unsupported reporter in an input raises when its block runs, naming the reporter."""
     b = Blocks()
-    volume = b.add("music_getTempo")
+    volume = b.add("translate_getViewerLanguage")
     b.flag_script(b.set_var("x", [3, volume, [10, ""]]))
     runtime = started(project(b, variables={"x": 0}))
     with pytest.raises(UnsupportedBlock) as caught:
         runtime.run()
-    assert (caught.value.opcode, caught.value.block_id) == ("music_getTempo", volume)
+    assert (caught.value.opcode, caught.value.block_id) == ("translate_getViewerLanguage", volume)
 
 
 # ## Input evaluation order

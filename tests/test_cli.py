@@ -238,17 +238,17 @@ def test_unsupported_block_stops_with_its_opcode_and_id(
         "y": 0,
     }
     move = {
-        "opcode": "music_setTempo",
+        "opcode": "videoSensing_setVideoTransparency",
         "next": None,
         "parent": "h",
-        "inputs": {"TEMPO": [1, [4, "10"]]},
+        "inputs": {"TRANSPARENCY": [1, [4, "10"]]},
         "fields": {},
         "shadow": False,
         "topLevel": False,
     }
     path = _zip(tmp_path / "move.sb3", {"project.json": _project({"h": hat, "m": move})})
     status, _, err = run_cli(capsys, "run", str(path))
-    assert status == 1 and "music_setTempo" in err and "'m'" in err
+    assert status == 1 and "videoSensing_setVideoTransparency" in err and "'m'" in err
 
 
 def test_max_steps_stops_a_forever_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -105,7 +105,7 @@ def test_queries_read_the_table() -> None:
     assert opcodes.spec("data_itemoflist") is TABLE[Opcode.DATA_ITEMOFLIST]
     assert opcodes.input_kind("control_repeat", "TIMES") is InputKind.WHOLE
     assert opcodes.input_kind("control_repeat", "NOPE") is None
-    assert opcodes.input_kind("music_setTempo", "TEMPO") is None  # not in the table
+    assert opcodes.input_kind("text2speech_speakAndWait", "WORDS") is None  # not in the table
     insert = opcodes.list_access("data_insertatlist")
     assert insert is not None and insert.past_end == 1 and not insert.accepts_all
     delete = opcodes.list_access("data_deleteoflist")

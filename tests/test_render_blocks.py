@@ -100,12 +100,12 @@ def test_an_unknown_opcode_still_renders() -> None:
     blocks = {
         "a": Block(
             "a",
-            "music_setTempo",
-            inputs={"TEMPO": Input(1, Primitive(4, "10"))},
+            "videoSensing_setVideoTransparency",
+            inputs={"TRANSPARENCY": Input(1, Primitive(4, "10"))},
             fields={"STYLE": Field("fast")},
         )
     }
-    assert render_block(blocks, "a") == "music_setTempo (10) [fast v]"
+    assert render_block(blocks, "a") == "videoSensing_setVideoTransparency (10) [fast v]"
 
 
 def test_brackets_in_text_are_escaped() -> None:

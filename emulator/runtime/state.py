@@ -88,6 +88,8 @@ class RuntimeTarget:
         self.direction = wrap_clamp(_number(extra, "direction", 90.0), -179.0, 180.0)
         self.size = _number(extra, "size", 100.0)
         self.volume = _number(extra, "volume", 100.0)
+        self.tempo = _number(extra, "tempo", 60.0)  # the stage's, in beats a minute (music blocks)
+        self.instrument = 0.0  # the music blocks' instrument, counted from 0
         last = float(max(len(self.costumes) - 1, 0))
         self.costume = js_clamp(_number(extra, "currentCostume", 0.0), 0.0, last)
         style = extra.get("rotationStyle")

@@ -16,6 +16,7 @@ from emulator.runtime.ops import (
     events,
     looks,
     motion,
+    music,
     operators,
     pen,
     procedures,
@@ -40,6 +41,7 @@ MODULES: dict[str, ModuleType] = {
     "operator": operators,
     "data": data,
     "pen": pen,
+    "music": music,
     "procedures": procedures,
     "argument": procedures,
 }

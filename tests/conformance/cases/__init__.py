@@ -46,6 +46,7 @@ MODULES: tuple[str, ...] = (
     "sensing",
     "input_events",
     "sound",
+    "music",
     "fuzz_found",
 )
 
