@@ -138,13 +138,19 @@ def control_wait(linker: Linker, block: Block) -> Run:
             f.state = (rt.now_ms, max(0.0, 1000.0 * to_number(seconds)))
             rt.redraw_requested = True
             return YIELD
-        started, ms = f.state
-        if rt.now_ms - started >= ms:
-            return NEXT
-        t.idle = idle
-        return YIELD
+        return until_timer_ends(rt.now_ms, t, f, idle)
 
     return run
+
+
+def until_timer_ends(now_ms: float, t: Thread, f: Frame, idle: bool) -> int:
+    """A stack timer started in f.state = (start ms, length ms): go on once it has run out, else
+    yield (idle: a re-check that changes nothing). A NaN length ends at once, as in the VM."""
+    started, ms = f.state
+    if not now_ms - started < ms:
+        return NEXT
+    t.idle = idle
+    return YIELD
 
 
 def control_wait_until(linker: Linker, block: Block) -> Run:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from emulator.project import Block
 from emulator.runtime.nodes import Reporter, Run
+from emulator.runtime.ops.control import until_timer_ends
 from emulator.runtime.thread import NEXT, YIELD, Frame, Thread
 from emulator.values import divide, js_clamp, js_round, to_number, wrap_clamp
 
@@ -37,13 +38,9 @@ def _for_beats(
         if f.state is None:
             if silent_at_zero and length == 0:
                 return NEXT  # "play note for 0 beats" is silent and takes no time
-            f.state = (rt.now_ms, divide(60.0, rt.stage.tempo) * length)  # seconds
+            f.state = (rt.now_ms, divide(60.0, rt.stage.tempo) * length * 1000)
             return YIELD
-        started, seconds = f.state
-        if not rt.now_ms - started < seconds * 1000:  # a NaN length (tempo 0) ends at once
-            return NEXT
-        t.idle = idle
-        return YIELD
+        return until_timer_ends(rt.now_ms, t, f, idle)
 
     return run
 
