@@ -118,19 +118,21 @@ def to_number(v: Value) -> float:
     if type(v) is str:
         # Lists and literals hold numbers as text ("196", "0.1"), so the same strings are cast
         # again and again: remember the casts of short strings.
-        n = _CAST_CACHE.get(v)
+        n = CAST_CACHE.get(v)
         if n is None:
             n = float(v) if _is_decimal(v) else _unusual_number(v)
             n = 0.0 if n != n else n
-            if len(v) <= 32 and len(_CAST_CACHE) < _CAST_CACHE_LIMIT:
-                _CAST_CACHE[v] = n
+            if len(v) <= 32 and len(CAST_CACHE) < CAST_CACHE_LIMIT:
+                CAST_CACHE[v] = n
         return n
     n = js_number(v)
     return 0.0 if n != n else n
 
 
-_CAST_CACHE: dict[str, float] = {}
-_CAST_CACHE_LIMIT = 1 << 16
+# Quirk-free speed-up: the casts of short strings, shared with compiled code, which looks text
+# up here before it calls to_number.
+CAST_CACHE: dict[str, float] = {}
+CAST_CACHE_LIMIT = 1 << 16
 
 
 def to_boolean(v: Value) -> bool:

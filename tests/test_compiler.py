@@ -121,6 +121,80 @@ def test_a_lone_loop_keeps_its_turn_where_the_sequencer_would_give_it_back(
     assert result["frames"] > 1
 
 
+def _numbers_kept_in_loops(warp: bool) -> Project:
+    """Loops that write only numbers to variables which start as text, become NaN, are changed by
+    another thread between passes, run no pass at all, or are written in a nested loop too."""
+    prog = Program("loop_numbers")
+    x, y, total, out = (prog.stage.var(n, 0) for n in ("x", "y", "total", "out"))
+    looping, other = prog.sprite("Loop"), prog.sprite("Other")
+    body = looping.procedure("body", warp=warp)
+    with body.define():
+        x.set("12 apples")  # text, read as 0
+        total.set(0)
+        with repeat(4):
+            total.change(x)
+            x.change(2)
+        out.set(join(x, join(" ", total)))
+        x.set("Infinity")
+        y.set("-Infinity")
+        with repeat(3):  # Infinity + -Infinity is NaN, which the next read takes as 0
+            total.change(x)
+            x.change(y)
+        out.set(join(out, join(" ", join(x, join(" ", total)))))
+        x.set("never")
+        with repeat(0):
+            x.change(1)
+        out.set(join(out, join(" ", x)))
+        x.set("1")
+        with repeat(3):
+            x.change(x)
+            with repeat(2):
+                x.change(1)
+                total.change(x)
+            total.change(x)
+        out.set(join(out, join(" ", join(x, join(" ", total)))))
+        broadcast("go")
+        x.set(0)
+        with repeat(6):  # outside warp the other thread runs between passes and writes text
+            total.change(x)
+            x.change(1)
+        out.set(join(out, join(" ", join(x, join(" ", total)))))
+    with looping.when_flag_clicked():
+        body()
+        say(out)
+    with other.when_i_receive("go"):
+        x.set(join("1", "0"))
+    return prog.build()
+
+
+@pytest.mark.parametrize("warp", [False, True], ids=["yielding", "warp"])
+def test_a_loop_casts_a_variable_it_writes_only_numbers_to_once(warp: bool) -> None:
+    """Type narrowing across passes: a variable a loop keeps a number is cast before the loop and
+    after its yields, not in every pass, and every run computes what the interpreter computes."""
+    result = assert_same_run(_numbers_kept_in_loops(warp))
+    assert "# it writes only numbers to it" in result["source"]
+    out = result["state"]["variables"]["out"].split(" ")
+    assert out[:5] == ["8", "12", "-Infinity", "NaN", "never"], out
+    # Outside warp the other thread's "10" lands after the first of six passes: x ends at 15.
+    assert out[-2] == ("6" if warp else "15"), out
+
+
+def test_a_sum_with_a_finite_constant_is_never_nan() -> None:
+    """A non-NaN number plus, minus or times (non-zero) a finite constant needs no NaN check;
+    times 0 does, as Infinity * 0 is NaN."""
+    from emulator.compiler.ir import NUMBER, NUMBER_NAN, Op, VarRef, const
+    from emulator.compiler.ir import Invariant as Number
+    from emulator.compiler.optimize import fold
+
+    n = Number(VarRef(0, "n"))
+    for op, c in (("add", 1.0), ("sub", -2.5), ("mul", 3.0)):
+        assert fold(Op(op, (n, const(c)), NUMBER_NAN)).type is NUMBER
+        assert fold(Op(op, (const(c), n), NUMBER_NAN)).type is NUMBER
+    for op, c in (("mul", 0.0), ("add", float("inf")), ("sub", float("nan"))):
+        assert fold(Op(op, (n, const(c)), NUMBER_NAN)).type is NUMBER_NAN
+    assert fold(Op("add", (n, n), NUMBER_NAN)).type is NUMBER_NAN
+
+
 def test_two_targets_of_one_name_each_run_their_own_custom_blocks() -> None:
     """A sprite named like the stage (project.json allows it) calls its own custom block, compiled too."""
 

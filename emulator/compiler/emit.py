@@ -23,6 +23,7 @@ from emulator.compiler.ir import (
     Loop,
     ReadVar,
     Stmt,
+    calls_out,
     expressions,
     has_effect,
     reads,
@@ -67,6 +68,7 @@ class FunctionEmitter:
         self.lazy = unit.tables.lazy_variables
         self.loops: list[set[int]] = []  # the variables loaded at the head of each enclosing loop
         self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
+        self.numbers: set[int] = set()  # those of them whose writes in the loop set n_N again
         self.procs = {f.name: f for f in unit.functions}
         hoisted = {ref.index for ref in fn.hoisted}
         self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
@@ -211,10 +213,17 @@ class FunctionEmitter:
         self.vars = saved
 
     def cast_invariants(self, indices: list[int]) -> None:
-        """Cast, once for the passes to come, the variables a loop only reads."""
+        """Cast, once for the passes to come, the variables a loop only reads or keeps numbers."""
         for i in indices:
             source = f"v_{i}" if i in self.vars else f"V_{i}.value"
-            self.w.line(f"n_{i} = to_number({source})  # the loop never writes it")
+            why = "it writes only numbers to it" if i in self.numbers else "it never writes it"
+            self.w.line(f"n_{i} = to_number({source})  # {why}")
+
+    def keep_number(self, i: int, value: Expr) -> None:
+        """After v_N is set in a loop that keeps its numeric cast in n_N: set n_N too."""
+        if i in self.numbers:
+            nan_to_zero = "" if value.type is NUMBER else f" if v_{i} == v_{i} else 0.0"
+            self.w.line(f"n_{i} = v_{i}{nan_to_zero}")
 
     def measure_lists(self, indices: list[int]) -> None:
         """Read, once for the passes to come, the lengths a loop does not change."""
@@ -272,7 +281,7 @@ class FunctionEmitter:
         """The variables kept in locals across the passes of a loop (none if its body calls out)."""
         stmts = [loop, *walk(loop.body)]
         written = {i for s in stmts for i in _written(s)}
-        if any(_barrier(s) for s in stmts[1:]):
+        if any(calls_out(s) for s in stmts[1:]):
             head: set[int] = set()
         else:
             head = {v.index for s in stmts[1:] for e in expressions(s) for v in reads(e)}
@@ -307,15 +316,6 @@ def _written(stmt: Stmt) -> list[int]:
     if isinstance(stmt, Loop) and stmt.var is not None:
         return [stmt.var.index]
     return []
-
-
-def _barrier(stmt: Stmt) -> bool:
-    """Whether other code can run during the statement (so locals must be written back)."""
-    from emulator.compiler.ir import Call, FallbackStmt, Wait, WaitOutside
-
-    if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
-        return True
-    return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
 
 
 def list_cell(unit: Unit, index: int) -> str:

@@ -170,7 +170,11 @@ class ExprEmitter:
             first = f"({t} := {source})"
         if inner.type is NUMBER_NAN:
             return f"({t} if {first} == {t} else 0.0)"
-        return f"({t} if type({first}) is float and {t} == {t} else to_number({t}))"
+        # Text seen before is looked up in to_number's own cache without calling it.
+        return (
+            f"({t} if type({first}) is float and {t} == {t} "
+            f"else CAST_CACHE[{t}] if {t} in CAST_CACHE else to_number({t}))"
+        )
 
     # ## Operators
 

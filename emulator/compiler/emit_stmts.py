@@ -85,6 +85,7 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
     else:
         em.w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
+        em.keep_number(i, stmt.value)
 
 
 def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
@@ -100,6 +101,7 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         cell = f"V_{i}"
         w.line(f"v_{i} = {value}")
         em.vars[i] = True
+        em.keep_number(i, stmt.value)
     report_var(em, stmt.info.id, cell, value, stmt.value.type.is_number or stmt.value.type is ANY)
 
 
@@ -213,6 +215,8 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     head = em.loop_head(stmt)
     at_head = dict(em.vars)  # every exit leaves from the top of a pass, in this state
     invariants = [ref.index for ref in stmt.invariants]
+    numbers = {ref.index for ref in stmt.numbers}
+    em.numbers |= numbers
     em.cast_invariants(invariants)
     em.invariants.extend(invariants)
     lengths = [ref.index for ref in stmt.fixed_lengths]
@@ -233,6 +237,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
             em.normalize(head)
     em.loops.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
+    em.numbers -= numbers
     em.ex.lengths.difference_update(lengths)
     em.vars = at_head
     em.pending = cost if stmt.kind == "repeat" else 0  # the pass that ends the loop

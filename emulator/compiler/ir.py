@@ -164,7 +164,8 @@ class Temp:
 
 @dataclass(frozen=True, slots=True)
 class Invariant:
-    """The numeric cast of a variable an enclosing loop never writes: computed once, before the loop."""
+    """The numeric cast of a variable an enclosing loop keeps in a local (n_N): cast once before
+    the loop and after each of its yields, and set again where the loop writes a number to it."""
 
     var: VarRef
     type: ValueType = NUMBER
@@ -253,6 +254,7 @@ class Loop:
     # The count is evaluated again on every pass when it draws random numbers.
     arg_has_effect: bool = False
     invariants: tuple[VarRef, ...] = ()  # variables whose numeric casts are computed before it
+    numbers: tuple[VarRef, ...] = ()  # those of them it writes, only ever numbers
     fixed_lengths: tuple[ListRef, ...] = ()  # lists it reads whose length it never changes
 
 
@@ -458,6 +460,13 @@ def has_effect(expr: Expr) -> bool:
 def reports(expr: Expr) -> bool:
     """Whether evaluating it reports to hooks, when a run has them: it reads a list item."""
     return any(isinstance(e, ListExpr) and e.op == "item" for e in subexpressions(expr))
+
+
+def calls_out(stmt: Stmt) -> bool:
+    """Whether other code can run during the statement itself: a call, a wait, the interpreter."""
+    if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
+        return True
+    return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
 
 
 def reads(expr: Expr) -> Iterator[VarRef]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -16,7 +17,6 @@ from emulator.compiler.ir import (
     Cast,
     Const,
     Expr,
-    FallbackExpr,
     FallbackStmt,
     Function,
     If,
@@ -36,6 +36,7 @@ from emulator.compiler.ir import (
     VarRef,
     Wait,
     WaitOutside,
+    calls_out,
     const,
     expressions,
     join_types,
@@ -115,12 +116,23 @@ def fold(e: Expr) -> Expr:
             args = tuple(fold(a) for a in args)
             if op in FOLD and all(isinstance(a, Const) for a in args):
                 return const(_float(FOLD[op](*(a.value for a in args))))  # type: ignore[union-attr]
-            return replace(e, args=args)
+            return replace(e, args=args, type=_never_nan(op, args) or e.type)
         case ListExpr(args=args):
             return replace(e, args=tuple(fold(a) for a in args))
         case Let(value=value, body=body):
             return replace(e, value=fold(value), body=fold(body))
     return e
+
+
+def _never_nan(op: str, args: tuple[Expr, ...]) -> ValueType | None:
+    """NUMBER for a sum, difference or product that cannot be NaN: a number that is never NaN
+    and a finite constant (non-zero for a product, as Infinity * 0 is NaN)."""
+    if op not in ("add", "sub", "mul") or any(a.type is not NUMBER for a in args):
+        return None
+    finite = [a for a in args if isinstance(a, Const) and math.isfinite(a.value)]  # type: ignore[arg-type]
+    if op == "mul":
+        finite = [a for a in finite if a.value != 0.0]
+    return NUMBER if finite else None
 
 
 def _float(v: Any) -> Any:
@@ -257,18 +269,20 @@ def _lists(stmt: Stmt) -> list[ListRef]:
     return refs
 
 
-# ## Loop-invariant casts: a variable a loop never writes has one value in every pass of one turn
+# ## Loop casts: a variable a loop never writes has one value in every pass of one turn, and one it
+# only writes numbers to stays a number: either is cast once, not in every pass
 
 
 def hoist_casts(body: Body, skip: frozenset[int], lists: frozenset[int] = frozenset()) -> Body:
-    """Loops with no call, wait or interpreter in them cast each variable they only read once.
+    """Loops with no call, wait or interpreter in them cast each variable they only read once,
+    and each variable they only write numbers to once (its writes keep the cast up to date).
 
     They also read once the length of each list whose length they never change. `skip` and
     `lists` are what an enclosing loop computes already.
     """
     out: list[Stmt] = []
     for stmt in body:
-        if isinstance(stmt, Loop) and not any(_calls_out(s) for s in walk(stmt.body)):
+        if isinstance(stmt, Loop) and not any(calls_out(s) for s in walk(stmt.body)):
             stmt = _hoist_loop(stmt, skip, lists)
         elif isinstance(stmt, If):
             then, orelse = (
@@ -284,16 +298,17 @@ def hoist_casts(body: Body, skip: frozenset[int], lists: frozenset[int] = frozen
 
 def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop:
     stmts = list(walk(loop.body))
-    written = {s.var.index for s in [loop, *stmts] if isinstance(s, SetVar | Loop) and s.var}
+    counters = {s.var.index for s in [loop, *stmts] if isinstance(s, Loop) and s.var}
     each_pass = [e for s in stmts for e in expressions(s)]
     if loop.arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
         each_pass.append(loop.arg)
+    numbers = _number_writes(stmts)
     found: dict[int, VarRef] = {}
     for e in each_pass:
         for x in subexpressions(e):
             if isinstance(x, Cast) and x.to is NUMBER and isinstance(x.expr, ReadVar):
                 i = x.expr.var.index
-                if i not in written and i not in skip:
+                if i not in counters and i not in skip and numbers.get(i, True):
                     found.setdefault(i, x.expr.var)
     chosen = frozenset(found)
     lengths = _fixed_lengths(stmts, each_pass, lists)
@@ -302,9 +317,28 @@ def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop
     arg = loop.arg
     if arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
         arg = _invariant(arg, chosen)
+    written = tuple(ref for i, ref in found.items() if i in numbers)
     return replace(
-        loop, body=body, arg=arg, invariants=tuple(found.values()), fixed_lengths=lengths
+        loop,
+        body=body,
+        arg=arg,
+        invariants=tuple(found.values()),
+        numbers=written,
+        fixed_lengths=lengths,
     )
+
+
+def _number_writes(stmts: list[Stmt]) -> dict[int, bool]:
+    """For each variable the statements set: whether every value they set it to is a number.
+
+    A variable that only ever holds numbers in a loop keeps its numeric cast in a local that its
+    writes update, so that no pass casts it again (type narrowing across passes).
+    """
+    numbers: dict[int, bool] = {}
+    for s in stmts:
+        if isinstance(s, SetVar):
+            numbers[s.var.index] = numbers.get(s.var.index, True) and s.value.type.is_number
+    return numbers
 
 
 def _fixed_lengths(
@@ -321,13 +355,6 @@ def _fixed_lengths(
             if isinstance(x, ListExpr) and x.op == "item":
                 indexed.setdefault(x.list.index, x.list)
     return tuple(ref for i, ref in indexed.items() if i not in resized and i not in done)
-
-
-def _calls_out(stmt: Stmt) -> bool:
-    """Whether other code can run during the statement (a call, a wait, the interpreter)."""
-    if isinstance(stmt, Call | Wait | WaitOutside | FallbackStmt):
-        return True
-    return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
 
 
 def _replace_casts(body: Body, chosen: frozenset[int]) -> Body:

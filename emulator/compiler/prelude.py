@@ -16,6 +16,7 @@ from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.sequencer import WARP_BLOCKS, next_turn_is_at_once
 from emulator.runtime.thread import NEXT, YIELD_TICK, Frame
 from emulator.values import (
+    CAST_CACHE,
     LIST_ALL,
     LIST_INVALID,
     LIST_ITEM_LIMIT,
@@ -270,6 +271,7 @@ NAMES: dict[str, Any] = {
     )
 }
 NAMES.update(
+    CAST_CACHE=CAST_CACHE,
     isfinite=math.isfinite,
     INF=math.inf,
     NAN=math.nan,
