@@ -230,7 +230,7 @@ class ExprEmitter:
 
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
-        watches reads, is read inline; anything else is reported as the interpreter does."""
+        watches this block's reads, is read inline; anything else is reported as the interpreter does."""
         assert self.cell is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
         t, k = self.temp(), self.temp()
@@ -238,8 +238,9 @@ class ExprEmitter:
         check = f"1.0 <= {value} < {limit}"
         if not index.type.is_number:
             check = f"type({value}) is float and 1.0 <= {t} < {limit}"
-        check += f" and ({k} := int({t})) == {t} and not _rt.reads_watched"
-        report = f"h_item(_rt, thread, {constant(e.block_id)}, {self.cell(e.list.index)}, {t})"
+        block = constant(e.block_id)
+        check += f" and ({k} := int({t})) == {t} and {block} not in _rt.reported_reads"
+        report = f"h_item(_rt, thread, {block}, {self.cell(e.list.index)}, {t})"
         return f"({items}[{k} - 1] if {check} else {report})"
 
     def fixed_item(self, items: str, value: Value) -> str:

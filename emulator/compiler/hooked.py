@@ -31,8 +31,9 @@ def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> V
     if type(i) is float and 1.0 <= i < len(items) + 1:
         k = int(i)
         if k == i:
-            if rt.reads_watched:
-                rt.report_read(t, block_id, cell, i, k)
+            hooks = rt.hooks
+            if hooks is not None and block_id in rt.reported_reads:
+                hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
             return items[k - 1]
     k = to_list_index(i, len(items), False, rt.rng)
     hooks = rt.hooks

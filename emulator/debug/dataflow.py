@@ -37,14 +37,19 @@ class ReadGroup:
     unwritten: set[int] = field(default_factory=set)  # items read before anything wrote them
     past_end: list[float] = field(default_factory=lambda: [float("inf"), float("-inf"), 0])
 
-    def add(self, item: int, index: float, written: bool) -> None:
-        """One read of the group."""
+    def add(self, item: int, index: Value, written: bool) -> None:
+        """One read of the group (the index is only kept, as a number, for reads past the end)."""
         self.count += 1
         if item == 0:
+            index = to_number(index)
             end = self.past_end
             end[0], end[1], end[2] = min(end[0], index), max(end[1], index), end[2] + 1
             return
-        self.first, self.last = min(self.first, item), max(self.last, item)
+        # Comparisons, not min() and max(): this runs for every read behind every slice write.
+        if item < self.first:
+            self.first = item
+        if item > self.last:
+            self.last = item
         if not written:
             self.unwritten.add(item)
 
@@ -56,8 +61,8 @@ class ReadTrail:
         self, slices: list[Slice], blocks: dict[str, dict[str, Block]], watched: Watched
     ) -> None:
         self._slices = slices
-        self.watched = watched.reads
-        self._interesting = watched.variables
+        self.watched = watched.reads  # the blocks whose reads are followed
+        self.followed = watched.variables  # the variables whose writes carry reads on
         self._slice_at: dict[str, list[int]] = {}
         for n, s in enumerate(slices):
             at = self._slice_at.setdefault(s.list_name, [])
@@ -70,28 +75,22 @@ class ReadTrail:
         self._pending: list[Read] = []
         self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
 
-    def watches(self, block_id: str) -> bool:
-        """Whether reads by this block are followed."""
-        return block_id in self.watched
-
     def read(self, block_id: str, list_name: str, item: int, index: Value, written: bool) -> None:
         """A watched block read an item (0: past the end)."""
         self._pending.append((block_id, list_name, item, index, written))
 
     def set_variable(self, block_id: str, name: str) -> None:
         """A variable was set (or changed: then it keeps what its old value was made of)."""
-        if name not in self._interesting:
+        if name not in self.followed:
             return  # no slice write reads it, and no watched read sits in its block
         block = self._blocks.get(block_id)
         reads = self._pending
         self._pending = []
-        if block is not None and block.opcode == Opcode.DATA_CHANGEVARIABLEBY:
-            kept = self._var_reads.get(name, [])
-            if len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
-                kept = kept + reads
-            self._var_reads[name] = kept
-        else:
-            self._var_reads[name] = reads
+        kept = self._var_reads.get(name)
+        if kept is None or block is None or block.opcode != Opcode.DATA_CHANGEVARIABLEBY:
+            self._var_reads[name] = reads  # the pending list, which nothing else holds
+        elif len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
+            kept.extend(reads)  # in place: copying the sum's reads on every change is quadratic
 
     def write(self, block_id: str, list_name: str, item: int) -> None:
         """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
@@ -109,7 +108,7 @@ class ReadTrail:
             group = self.groups.get(key)
             if group is None:
                 group = self.groups[key] = ReadGroup(block_id, read_block, read_list)
-            group.add(read_item, to_number(index), written)
+            group.add(read_item, index, written)
 
     def _variables_of(self, block_id: str) -> tuple[str, ...]:
         found = self._block_vars.get(block_id)

@@ -158,16 +158,15 @@ class Findings(RunHooks):
     # ## Hooks
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-        target = thread.target.name
+        target, name = thread.target.name, cell.name
         reads = self._reads[target].get(block_id)
         if reads is None:
-            reads = self._reads[target][block_id] = self._variables_behind(
-                target, block_id, cell.name
-            )
-        self.provenance.record(cell.name, block_id, reads)
-        if self.trail is not None:
-            self.trail.set_variable(block_id, cell.name)
-        listener = self.var_listeners.get(cell.name)
+            reads = self._reads[target][block_id] = self._variables_behind(target, block_id, name)
+        self.provenance.record(name, block_id, reads)
+        trail = self.trail
+        if trail is not None and name in trail.followed:
+            trail.set_variable(block_id, name)
+        listener = self.var_listeners.get(name)
         if listener is not None:
             listener(cell, value)
         if block_id in self._watched_blocks:
@@ -198,19 +197,25 @@ class Findings(RunHooks):
         old: Value,
         new: Value,
     ) -> None:
+        name = cell.name
         if self.written is not None and op != _DELETE:
-            bits = self.written.setdefault(cell.name, bytearray())
+            # get, not setdefault: that would build a new bytearray and list on every write
+            bits = self.written.get(name)
+            if bits is None:
+                bits = self.written[name] = bytearray()
             if len(bits) < index:
                 bits.extend(bytes(index - len(bits)))
             bits[index - 1] = 1
-            writers = self.writers.setdefault(cell.name, [])
+            writers = self.writers.get(name)
+            if writers is None:
+                writers = self.writers[name] = []
             if len(writers) < index:
                 writers.extend([""] * (index - len(writers)))
             writers[index - 1] = block_id
             if self.trail is not None:
-                self.trail.write(block_id, cell.name, index)
+                self.trail.write(block_id, name, index)
             if self.write_listener is not None:
-                self.write_listener(cell.name, index)
+                self.write_listener(name, index)
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
             change = f"{show_value(old)} -> {show_value(new)}"
             text = f"{cell.name}[{index}] {op}: {change} by block {block_id}"
@@ -266,11 +271,12 @@ class Findings(RunHooks):
     def on_list_read(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
     ) -> None:
-        if self.trail is None or not self.trail.watches(block_id):
+        trail = self.trail
+        if trail is None or block_id not in trail.watched:
             return
         bits = self.written.get(cell.name) if self.written is not None else None
         written = bits is not None and 0 < item <= len(bits) and bits[item - 1] == 1
-        self.trail.read(block_id, cell.name, item, index, written)
+        trail.read(block_id, cell.name, item, index, written)
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)

@@ -53,7 +53,11 @@ class Provenance:
         if not parents:
             latest[variable] = (block_id, variable, (), 1)
             return
-        depth = 1 + (parents[0][3] if len(parents) == 1 else max(p[3] for p in parents))
+        depth = parents[0][3]
+        for p in parents:  # a loop, not max() over a generator: this runs for every write
+            if p[3] > depth:
+                depth = p[3]
+        depth += 1
         if depth > MAX_DEPTH:
             latest[variable] = (block_id, variable, (), 1)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Container, Generator, Iterable
 from typing import TYPE_CHECKING
 
 from emulator.inputs import Post
@@ -57,6 +57,16 @@ class Script:
 ENGINES = ("interpreter", "compiled")
 
 
+class _EveryBlock:
+    """The blocks whose reads are reported when every block's are."""
+
+    def __contains__(self, block_id: object) -> bool:
+        return True
+
+
+EVERY_BLOCK = _EveryBlock()
+
+
 class Runtime:
     """A project loaded to run: targets, threads and the virtual clock; its sequencer runs the threads."""
 
@@ -81,6 +91,7 @@ class Runtime:
         # Reads reported to the hooks: by these blocks, or by every block when None; off when False.
         self.reads_watched = False
         self.read_blocks: set[str] | None = set()
+        self.reported_reads: Container[str] = self.read_blocks  # the same, as a container
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
         self.frame_count = 0
         self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs; the flag is at 0
@@ -484,6 +495,7 @@ class Runtime:
         """Report `item of` reads to the hooks: by these blocks, or by all when None; set() stops it."""
         self.read_blocks = blocks
         self.reads_watched = blocks is None or bool(blocks)
+        self.reported_reads = EVERY_BLOCK if blocks is None else blocks
 
     def report_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
@@ -496,8 +508,7 @@ class Runtime:
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
     ) -> None:
         """Tell the hooks a watched block read an item."""
-        blocks = self.read_blocks
-        if self.hooks is not None and (blocks is None or block_id in blocks):
+        if self.hooks is not None and block_id in self.reported_reads:
             self.hooks.on_list_read(thread, block_id, cell, index, item)
 
     # ## Running: the sequencer's loop, driven from here
