@@ -6,13 +6,13 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any, TextIO
 
 from emulator.program import Progress as ProgramLine
 from emulator.runtime.runtime import Runtime
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 ProgramProgress = Callable[[Runtime], ProgramLine]
 REFRESH_SECONDS = 0.25
@@ -36,6 +36,16 @@ class RunProgress:
     def __enter__(self) -> RunProgress:
         self._start, self._start_blocks = time.perf_counter(), self.runtime.blocks
         if self.enabled:
+            # rich is imported only for a terminal: a run in a pipe or a benchmark never pays for it
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

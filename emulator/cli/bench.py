@@ -11,11 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.cli import bench_report
 from emulator.cli.argtypes import finite_positive_float, positive_int
-from emulator.cli.bench_cases import Sizes, dot_product_program, pi_program
 from emulator.cli.bench_runs import (
     CONFORMANCE_DIR,
     Timing,
@@ -33,6 +32,9 @@ from emulator.project import Project
 from emulator.runtime.runtime import ENGINES, Runtime
 from emulator.runtime.state import lists_by_name, snapshot
 from emulator.sb3 import load_project, save_sb3
+
+if TYPE_CHECKING:
+    from emulator.cli.bench_cases import Sizes
 
 # Case (c) is a program taken by name through the program interface, like `run NAME`; this is the
 # only place bench names one, as the default of --program.
@@ -110,6 +112,8 @@ def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
     absent = "left out (--no-vm)" if args.no_vm else vm_unavailable(vm_dir)
     if absent is not None:
         print(f"bench: official VM rows skipped: {absent}", file=sys.stderr)
+    from emulator.cli.bench_cases import Sizes  # the DSL: not for --worker, whose start is timed
+
     rows: list[bench_report.Row] = []
     with tempfile.TemporaryDirectory(prefix="scratch-emu-bench-") as folder:
         for case in _cases(args, extra, Path(folder), Sizes().scaled(scale)):
@@ -128,6 +132,8 @@ def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _cases(args: argparse.Namespace, extra: list[str], folder: Path, sizes: Sizes) -> list[Case]:
+    from emulator.cli.bench_cases import dot_product_program, pi_program
+
     return [
         _case(
             f"dot product {sizes.dot_size} x {sizes.dot_rounds}",

@@ -7,7 +7,7 @@ import json
 import shlex
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.cli.exits import EXIT_RUN_STOPPED
 from emulator.cli.inputs import add_input_options, device_options
@@ -19,12 +19,14 @@ from emulator.cli.targets import (
     chosen_engine,
     load,
 )
-from emulator.debug.session import DebugSession
 from emulator.errors import InputFileError
 from emulator.loading import PROJECT_SUFFIXES
 from emulator.program import Mark, ProgramSpec
 from emulator.progress import RunProgress
 from emulator.project import Project
+
+if TYPE_CHECKING:
+    from emulator.debug.session import DebugSession
 
 
 def register(sub: Any) -> None:
@@ -103,6 +105,7 @@ def cmd_debug(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
+    from emulator.debug.session import DebugSession
     from emulator.slices import parse_slice
 
     try:

@@ -20,13 +20,11 @@ from emulator.cli.targets import (
     load,
 )
 from emulator.files import replacing
-from emulator.png import png_bytes
 from emulator.progress import RunProgress
 from emulator.runtime.pen import to_svg
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import Say, Snapshot, snapshot
-from emulator.stage_picture import stage_pixels
 from emulator.value_text import safe_text
 from emulator.values import bubble_text
 
@@ -107,6 +105,9 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
         with replacing(args.pen_svg) as f:
             f.write(to_svg(runtime.pen_layer).encode("utf-8"))
     if args.stage:
+        from emulator.png import png_bytes  # numpy: imported for the picture only
+        from emulator.stage_picture import stage_pixels
+
         with replacing(args.stage) as f:
             f.write(png_bytes(stage_pixels(runtime, assets_of(args.target))))
     return status

@@ -6,7 +6,7 @@ import argparse
 import io
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.cli.argtypes import positive_int
 from emulator.cli.exits import EXIT_RUN_STOPPED
@@ -26,7 +26,9 @@ from emulator.files import replacing
 from emulator.inputs import posts_from_json
 from emulator.progress import RunProgress
 from emulator.slices import ItemRef, parse_item_ref, parse_range
-from emulator.trace.replay import Trace
+
+if TYPE_CHECKING:
+    from emulator.trace.replay import Trace
 
 
 def register(sub: Any) -> None:
@@ -154,6 +156,7 @@ def _names(text: str | None) -> list[str] | None:
 def cmd_replay(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu replay TRACE: the inspector; with --summary, --at N, --who NAME[INDEX], --events A..B: text."""
     from emulator.trace import render
+    from emulator.trace.replay import Trace
 
     no_extra(args, extra)
     trace = Trace.open(args.trace)
@@ -204,6 +207,7 @@ def cmd_diff(args: argparse.Namespace, extra: list[str]) -> int:
     """scratch-emu diff A.trace B.trace, or diff A.trace TARGET [program options]."""
     from emulator.trace import render
     from emulator.trace.diff import diff
+    from emulator.trace.replay import Trace
 
     a = Trace.open(args.trace)
     if _is_trace(args.other):
@@ -231,6 +235,8 @@ def _is_trace(path: str) -> bool:
 
 def _live_trace(args: argparse.Namespace, extra: list[str], base: Trace) -> Trace:
     """Run TARGET now, recording in memory; its options default to those the trace was recorded with."""
+    from emulator.trace.replay import Trace
+
     recorded = dict(base.header.params)
     loaded = load(
         args.other, f"scratch-emu diff {args.trace} {args.other}", extra, lambda _: recorded
