@@ -303,3 +303,12 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"scratch-emu {emulator.__version__}\n"
+
+
+def test_the_command_line_imports_heavy_modules_only_for_the_subcommands_that_use_them() -> None:
+    """Every run and every timed bench worker starts by importing the command line: numpy, rich,
+    the DSL and the debugger wait for the subcommands that need them."""
+    heavy = ("numpy", "rich", "emulator.dsl", "emulator.debug.session", "emulator.trace.replay")
+    code = f"import sys, emulator.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
