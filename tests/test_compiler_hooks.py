@@ -14,7 +14,7 @@ from emulator.debug.findings import Findings
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
-from emulator.runtime.hooks import RunHooks
+from emulator.runtime.hooks import EVERY_BLOCK, RunHooks
 from emulator.runtime.runtime import Runtime
 from emulator.sb3 import project_from_json
 from emulator.trace.recorder import record_run
@@ -88,7 +88,7 @@ def events(
     rt = Runtime(project, seed=seed, turbo=turbo, engine=engine)
     log = EventLog(rt)
     rt.hooks = log
-    rt.watch_reads(None)
+    rt.watch_reads(EVERY_BLOCK)
 
     def after_frame() -> None:
         if rt.frame_count >= max_frames:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from emulator.debug.report import GradientCheck, GradientRow
 from emulator.errors import ProgramError
-from emulator.runtime.hooks import ListWrite, RunHooks
+from emulator.runtime.hooks import EVERY_BLOCK, ListWrite, RunHooks
 from emulator.runtime.saved import SavedRuntime, restore_runtime, save_runtime
 from emulator.slices import Slice
 from emulator.values import Value, to_number
@@ -141,7 +141,7 @@ class GradientChecker:
     def _finish(self) -> None:
         rt = self.session.runtime
         v3, p3 = self._values(), save_runtime(rt)
-        hooks, reads = rt.hooks, rt.read_blocks
+        hooks, reads = rt.hooks, rt.reported_reads
         try:
             self.result = self._check(v3)
         finally:
@@ -189,7 +189,7 @@ class GradientChecker:
             rt.run_until(lambda t, s: rt.blocks >= target)
         start = save_runtime(rt)
         probe.first_access = {}
-        rt.watch_reads(None)
+        rt.watch_reads(EVERY_BLOCK)
         base = self._run_to_loss(start, probe, RUN_LIMIT)
         access, probe.first_access = probe.first_access.get(list_name, {}), None
         rt.watch_reads(set())

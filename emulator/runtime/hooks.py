@@ -39,6 +39,16 @@ LIST_ADD, LIST_INSERT, LIST_REPLACE, LIST_DELETE = (
 READ_MISS, WRITE_MISS = MissKind.READ, MissKind.WRITE
 
 
+class _EveryBlock:
+    """Every block id, for Runtime.watch_reads: the reads of all blocks are reported."""
+
+    def __contains__(self, block_id: object) -> bool:
+        return True
+
+
+EVERY_BLOCK = _EveryBlock()
+
+
 class BubbleKind(StrEnum):
     """Which bubble on_say showed."""
 

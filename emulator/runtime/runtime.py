@@ -57,16 +57,6 @@ class Script:
 ENGINES = ("interpreter", "compiled")
 
 
-class _EveryBlock:
-    """The blocks whose reads are reported when every block's are."""
-
-    def __contains__(self, block_id: object) -> bool:
-        return True
-
-
-EVERY_BLOCK = _EveryBlock()
-
-
 class Runtime:
     """A project loaded to run: targets, threads and the virtual clock; its sequencer runs the threads."""
 
@@ -88,10 +78,10 @@ class Runtime:
         self.rng = JsRandom(seed)  # the same generator the VM oracle installs as Math.random
         self.turbo = turbo
         self.hooks = hooks
-        # Reads reported to the hooks: by these blocks, or by every block when None; off when False.
+        # The blocks whose `item of` reads are reported to the hooks (watch_reads), and whether
+        # there are any: the interpreter's hot path tests the flag.
+        self.reported_reads: Container[str] = frozenset()
         self.reads_watched = False
-        self.read_blocks: set[str] | None = set()
-        self.reported_reads: Container[str] = self.read_blocks  # the same, as a container
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
         self.frame_count = 0
         self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs; the flag is at 0
@@ -491,11 +481,10 @@ class Runtime:
             self.hooks.on_finish()
         self._finish_reported = True
 
-    def watch_reads(self, blocks: set[str] | None) -> None:
-        """Report `item of` reads to the hooks: by these blocks, or by all when None; set() stops it."""
-        self.read_blocks = blocks
-        self.reads_watched = blocks is None or bool(blocks)
-        self.reported_reads = EVERY_BLOCK if blocks is None else blocks
+    def watch_reads(self, blocks: Container[str]) -> None:
+        """Report `item of` reads to the hooks by these blocks (EVERY_BLOCK: all; empty: none)."""
+        self.reported_reads = blocks
+        self.reads_watched = bool(blocks)
 
     def report_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int

@@ -49,8 +49,8 @@ def music_playDrumForBeats(linker: Linker, block: Block) -> Run:
     return _for_beats(linker, block, (linker.input(block, "DRUM"),), silent_at_zero=False)
 
 
-def music_midiPlayDrumForBeats(linker: Linker, block: Block) -> Run:
-    return _for_beats(linker, block, (linker.input(block, "DRUM"),), silent_at_zero=False)
+# Scratch 2's drum block: its DRUM is a MIDI number, which headless changes nothing.
+music_midiPlayDrumForBeats = music_playDrumForBeats
 
 
 def music_restForBeats(linker: Linker, block: Block) -> Run:

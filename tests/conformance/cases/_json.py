@@ -98,6 +98,10 @@ class Blocks:
         self.blocks[block_id] = block
         return block_id
 
+    def menu(self, opcode: str, field: str, value: str) -> Input:
+        """A menu input: a shadow block of `opcode` holding `value` in its one field."""
+        return [1, self.add(opcode, fields={field: [value, None]}, shadow=True)]
+
     def raw(self, block_id: str, value: Any) -> None:
         """Put any value under an id (e.g. a loose top-level reporter array)."""
         self.blocks[block_id] = value

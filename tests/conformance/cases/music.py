@@ -10,11 +10,6 @@ from tests.conformance.cases import _json as J
 CASES = CaseList()
 
 
-def _menu(st: J.Blocks, opcode: str, field: str, value: str) -> J.Input:
-    """A menu slot: a shadow block holding `value` in its one field."""
-    return [1, st.add(opcode, fields={field: [value, None]}, shadow=True)]
-
-
 def _timer(st: J.Blocks) -> str:
     return st.list_add("out", J.reporter(st.op("sensing_timer")))
 
@@ -53,7 +48,7 @@ def _tempo_case() -> dict:
 )
 def _beats() -> dict:
     st = J.Blocks("st")
-    drum = _menu(st, "music_menu_DRUM", "DRUM", "1")
+    drum = st.menu("music_menu_DRUM", "DRUM", "1")
     st.flag(
         st.add("sensing_resettimer"),
         st.add("music_restForBeats", {"BEATS": J.number("1")}),
@@ -62,12 +57,12 @@ def _beats() -> dict:
         _timer(st),
         st.add(
             "music_playNoteForBeats",
-            {"NOTE": _menu(st, "note", "NOTE", "60"), "BEATS": J.number("0")},
+            {"NOTE": st.menu("note", "NOTE", "60"), "BEATS": J.number("0")},
         ),
         _timer(st),
         st.add(
             "music_playDrumForBeats",
-            {"DRUM": _menu(st, "music_menu_DRUM", "DRUM", "18"), "BEATS": J.number("-3")},
+            {"DRUM": st.menu("music_menu_DRUM", "DRUM", "18"), "BEATS": J.number("-3")},
         ),
         _timer(st),
         st.add("music_midiPlayDrumForBeats", {"DRUM": J.number("36"), "BEATS": J.number("0.5")}),
@@ -89,7 +84,7 @@ def _instruments() -> dict:
     st.flag(
         st.add(
             "music_setInstrument",
-            {"INSTRUMENT": _menu(st, "music_menu_INSTRUMENT", "INSTRUMENT", "5")},
+            {"INSTRUMENT": st.menu("music_menu_INSTRUMENT", "INSTRUMENT", "5")},
         ),
         st.add("music_setInstrument", {"INSTRUMENT": J.number("-40")}),
         st.add("music_midiSetInstrument", {"INSTRUMENT": J.number("30")}),
@@ -111,16 +106,7 @@ def _clone_tempo() -> dict:
         b.add("music_setTempo", {"TEMPO": J.number("240")}),
         b.add(
             "control_create_clone_of",
-            {
-                "CLONE_OPTION": [
-                    1,
-                    b.add(
-                        "control_create_clone_of_menu",
-                        fields={"CLONE_OPTION": ["_myself_", None]},
-                        shadow=True,
-                    ),
-                ]
-            },
+            {"CLONE_OPTION": b.menu("control_create_clone_of_menu", "CLONE_OPTION", "_myself_")},
         ),
     )
     b.script(

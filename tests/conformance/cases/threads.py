@@ -207,14 +207,9 @@ def _idle_hats() -> dict:
         "touching": sp.add(
             "event_whentouchingobject",
             {
-                "TOUCHINGOBJECTMENU": [
-                    1,
-                    sp.add(
-                        "event_touchingobjectmenu",
-                        fields={"TOUCHINGOBJECTMENU": ["_mouse_", None]},
-                        shadow=True,
-                    ),
-                ]
+                "TOUCHINGOBJECTMENU": sp.menu(
+                    "event_touchingobjectmenu", "TOUCHINGOBJECTMENU", "_mouse_"
+                )
             },
         ),
     }
