@@ -19,6 +19,7 @@ from emulator.compiler.ir import (
     Simple,
     Stmt,
     Stop,
+    VarRef,
     Wait,
     WaitOutside,
     has_effect,
@@ -102,22 +103,55 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         w.line(f"v_{i} = {value}")
         em.vars[i] = True
         em.keep_number(i, stmt.value)
-    report_var(em, stmt.info.id, cell, value, stmt.value.type.is_number or stmt.value.type is ANY)
+    reads = None if i in em.lazy else stmt.origin_reads
+    maybe_float = stmt.value.type.is_number or stmt.value.type is ANY
+    report_var(em, stmt.info.id, cell, value, maybe_float, reads)
 
 
 def report_var(
-    em: FunctionEmitter, block_id: str, cell: str, value: str, maybe_float: bool = True
+    em: FunctionEmitter,
+    block_id: str,
+    cell: str,
+    value: str,
+    maybe_float: bool = True,
+    reads: tuple[VarRef, ...] | None = None,
 ) -> None:
-    """Tell the hooks of a variable write (Runtime.report_var), with every cell and the clock
-    up to date; a value known not to be a number is never NaN or infinite."""
+    """Keep where the value came from and tell the hooks, as Runtime.report_var does, with every
+    cell and the clock up to date; a value known not to be a number is never NaN or infinite."""
     em.observed()
     w, bid = em.w, constant(block_id)
     w.line("_h = _rt.hooks")
     with w.block("if _h is not None:"):
-        w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
+        with w.block("if _h.wants_origins:"):
+            keep_origin(em, bid, cell, reads)
+        with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
+            w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
         if maybe_float:
             with w.block(f"if type({value}) is float and not isfinite({value}):"):
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
+
+
+def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...] | None) -> None:
+    """The written value's origin, as Origins.wrote keeps it: inline from the cells the block reads
+    when compiling found them (a counter's is one tuple), else by the runtime."""
+    w = em.w
+    if reads is None:
+        w.line(f"_rt.origins.wrote(thread.target, {bid}, {cell})")
+        return
+    fresh = f"({bid}, {cell}.name, (), 1)"
+    if not reads:
+        w.line(f"{cell}.origin = {fresh}")
+    elif len(reads) == 1:
+        parent = em.ex.temp()
+        w.line(f"{parent} = V_{reads[0].index}.origin")
+        depth = f"{parent}[3]"
+        w.line(
+            f"{cell}.origin = ({bid}, {cell}.name, ({parent},), {depth} + 1) "
+            f"if {parent} is not None and {depth} < MAX_ORIGIN_DEPTH else {fresh}"
+        )
+    else:
+        parents = ", ".join(f"V_{r.index}.origin" for r in reads)
+        w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({parents},))")
 
 
 HOOKED_WRITES = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from emulator.runtime.hooks import (
+    EVERY_VARIABLE,
     LIST_ADD,
     LIST_DELETE,
     LIST_INSERT,
@@ -17,6 +18,7 @@ from emulator.runtime.hooks import (
     READ_MISS,
     WRITE_MISS,
 )
+from emulator.runtime.origins import MAX_DEPTH, joined
 from emulator.values import LIST_ALL, LIST_INVALID, LIST_ITEM_LIMIT, Value, to_list_index
 
 if TYPE_CHECKING:
@@ -28,13 +30,18 @@ if TYPE_CHECKING:
 def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> Value:
     """data_itemoflist with its reports: index quirks, watched reads, reads outside the list."""
     items = cell.items
-    if type(i) is float and 1.0 <= i < len(items) + 1:
-        k = int(i)
-        if k == i:
-            hooks = rt.hooks
+    if type(i) is float and i.is_integer():  # a whole number: no quirk to report
+        hooks = rt.hooks
+        if 1.0 <= i < len(items) + 1:
+            k = int(i)
             if hooks is not None and block_id in rt.reported_reads:
                 hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
             return items[k - 1]
+        if hooks is not None:  # outside the list, as a program with a wrong offset reads
+            if block_id in rt.reported_reads:
+                hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)
+            hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
+        return ""
     k = to_list_index(i, len(items), False, rt.rng)
     hooks = rt.hooks
     if hooks is not None:
@@ -128,3 +135,6 @@ HOOKED_NAMES: dict[str, Any] = {
     fn.__name__: fn for fn in (h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
+HOOKED_NAMES["EVERY_VARIABLE"] = EVERY_VARIABLE
+HOOKED_NAMES["joined"] = joined  # a write's origin (runtime/origins.py)
+HOOKED_NAMES["MAX_ORIGIN_DEPTH"] = MAX_DEPTH

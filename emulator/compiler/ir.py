@@ -211,6 +211,9 @@ class SetVar:
     info: BlockInfo
     var: VarRef
     value: Expr
+    # With hooks: the variables whose origins the written value's origin joins (Origins.cells_read),
+    # found when compiling; None when only the run can find them (the runtime then keeps it).
+    origin_reads: tuple[VarRef, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,12 +39,13 @@ from emulator.opcodes import HATS, Opcode
 from emulator.project import LIST, VARIABLE, Block, Primitive, Slot
 from emulator.runtime.input_order import input_order
 from emulator.runtime.ops import REPORTERS, STATEMENTS
+from emulator.runtime.origins import variables_read
 
 if TYPE_CHECKING:
     from emulator.runtime.linker import Linker, Prototype
     from emulator.runtime.nodes import Stmt as LinkedStmt
     from emulator.runtime.runtime import Runtime, Script
-    from emulator.runtime.state import RuntimeTarget
+    from emulator.runtime.state import RuntimeTarget, VarCell
 
 
 @dataclass
@@ -258,14 +259,35 @@ class Lowering:
     def variable(self, var_id: str | None, name: str) -> VarRef:
         """A variable resolved as the linker resolves it (created at run time when it exists nowhere)."""
         cell = self.target.find_variable(var_id, name)
+        if cell is not None:
+            return self._cell_ref(cell)
         target = self.target
         index = self._entry(
-            ("var", id(cell)) if cell is not None else ("new var", var_id, name),
+            ("new var", var_id, name),
             self.tables.variables,
             self.tables.lazy_variables,
-            cell if cell is not None else (lambda: target.variable(var_id, name)),
+            lambda: target.variable(var_id, name),
         )
         return VarRef(index, name)
+
+    def _cell_ref(self, cell: VarCell) -> VarRef:
+        """A variable's cell, found when compiling."""
+        index = self._entry(
+            ("var", id(cell)), self.tables.variables, self.tables.lazy_variables, cell
+        )
+        return VarRef(index, cell.name)
+
+    def origin_reads(self, block: Block, var: VarRef) -> tuple[VarRef, ...] | None:
+        """With hooks, the variables a write's origin joins, as the runtime would find them at the
+        write; None without hooks, or when a variable may yet be created (the run finds them then)."""
+        cell = self.tables.variables[var.index]
+        if not self.hooks or var.index in self.tables.lazy_variables:
+            return None
+        names = variables_read(self.blocks, block)
+        if any(self.target.find_variable(None, n) is None for n in names):
+            return None
+        cells = self.rt.origins.cells_read(self.target, block.id, cell)
+        return tuple(self._cell_ref(c) for c in cells)
 
     def list_ref(self, list_id: str | None, name: str) -> ListRef:
         """A list resolved as the linker resolves it."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from emulator.debug.provenance import variables_read
 from emulator.opcodes import Opcode, list_access
 from emulator.project import Block, Target
+from emulator.runtime.origins import variables_read
 from emulator.slices import Slice
 from emulator.values import Value, to_number
 

@@ -71,14 +71,14 @@ class _Watch:
         sample = program.sample_variable if program is not None else None
         if self.loss is not None and session.slices:
             self.checker = GradientChecker(session, self.loss)
-            findings.var_listeners[self.loss] = self.checker.on_loss
+            findings.listen(self.loss, self.checker.on_loss)
             findings.write_listener = self.checker.on_write
         if sample is not None:
-            findings.var_listeners[sample] = lambda c, v: self._boundary(c, v)
+            findings.listen(sample, lambda c, v: self._boundary(c, v))
         lists = {s.list_name for s in session.slices}
         watched = watched_reads(session.project.targets, lists)
         blocks = {t.name: dict(t.blocks) for t in session.project.targets}
-        findings.trail = ReadTrail(session.slices, blocks, watched)
+        findings.follow(ReadTrail(session.slices, blocks, watched))
         session.runtime.watch_reads(watched.reads)
 
     def _boundary(self, cell: VarCell, value: Value) -> None:

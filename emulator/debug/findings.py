@@ -8,18 +8,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from emulator.debug.dataflow import ReadTrail
-from emulator.debug.provenance import Provenance, variables_read
+from emulator.debug.provenance import origins
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
 from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
+from emulator.runtime.origins import variables_read
 from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from emulator.runtime.state import ListCell, VarCell
+    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
     from emulator.runtime.thread import Thread
 
 _DELETE = ListWrite.DELETE  # bound once: a member looked up on its class costs a call
@@ -115,9 +116,10 @@ class Watch:
 class Findings(RunHooks):
     """The hooks the debugger attaches: records what explain and the inspector report."""
 
+    wants_origins = True  # the blocks behind an index outside its list (_index_origins)
+
     def __init__(self, targets: list[Target]) -> None:
         self._blocks = {t.name: dict(t.blocks) for t in targets}
-        self.provenance = Provenance()
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self.nonfinite: dict[tuple[str, str, str], NonFinite] = {}
         self.clamps: dict[tuple[str, str], Clamp] = {
@@ -128,18 +130,19 @@ class Findings(RunHooks):
             str, list[str]
         ] = {}  # per list name, the block that last wrote each item
         self.index_quirks: dict[tuple[str, str, str, str], IndexQuirk] = {}
-        self.trail: ReadTrail | None = None  # where slice updates got their values, when followed
-        # Called after a write of the named variable (sample boundaries, the loss).
+        self.trail: ReadTrail | None = None  # where slice updates got their values (follow)
+        # Called after a write of the named variable (sample boundaries, the loss): see listen.
         self.var_listeners: dict[str, Callable[[VarCell, Value], None]] = {}
         self.write_listener: Callable[[str, int], None] | None = None  # list writes since the mark
-        self.watches: list[Watch] = []
+        self.watches: list[Watch] = []  # changed through add_watch, remove_watch, clear_watches
         self.watch_hit: str | None = None
         self.watch_hits: deque[WatchHit] = deque(maxlen=WATCH_HITS_KEPT)
         self.probes: dict[tuple[str, str], OffsetProbe] = {}  # (target, block) -> its probe
         self.offsets: dict[str, dict[int, float]] = {}
         self.block_count = lambda: 0
-        self._reads: dict[str, dict[str, tuple[str, ...]]] = {t.name: {} for t in targets}
         self._watched_blocks = {block_id for _, block_id in self.clamps}
+        self.reported_writes: set[str] = set()
+        self._report_writes()
 
     # ## Marking and probing
 
@@ -154,15 +157,52 @@ class Findings(RunHooks):
         self._watched_blocks = {block_id for _, block_id in self.clamps} | {
             b for _, b in procedure_blocks
         }
+        self._report_writes()
+
+    # ## What the run reports: the variables whose writes on_var_set hears
+
+    def listen(self, name: str, listener: Callable[[VarCell, Value], None] | None) -> None:
+        """Call `listener` after each write of the variable `name` (None: stop calling one)."""
+        if listener is None:
+            self.var_listeners.pop(name, None)
+        else:
+            self.var_listeners[name] = listener
+        self._report_writes()
+
+    def follow(self, trail: ReadTrail) -> None:
+        """Attribute the watched reads to slice writes from now on."""
+        self.trail = trail
+        self._report_writes()
+
+    def add_watch(self, watch: Watch) -> None:
+        """Pause at writes the watch names (see Watch)."""
+        self.watches.append(watch)
+        self._report_writes()
+
+    def remove_watch(self, watch: Watch) -> None:
+        """Stop watching."""
+        self.watches.remove(watch)
+        self._report_writes()
+
+    def clear_watches(self) -> None:
+        """Remove every watch."""
+        self.watches.clear()
+        self._report_writes()
+
+    def _report_writes(self) -> None:
+        """Hear the writes of what is listened to, followed, watched, clamped or probed; no others."""
+        names = set(self.var_listeners)
+        names.update(w.name for w in self.watches if not w.is_list)
+        names.update(c.variable for c in self.clamps.values())
+        names.update(p.result for p in self.probes.values())
+        if self.trail is not None:
+            names.update(self.trail.followed)
+        self.reported_writes = names
 
     # ## Hooks
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-        target, name = thread.target.name, cell.name
-        reads = self._reads[target].get(block_id)
-        if reads is None:
-            reads = self._reads[target][block_id] = self._variables_behind(target, block_id, name)
-        self.provenance.record(name, block_id, reads)
+        name = cell.name
         trail = self.trail
         if trail is not None and name in trail.followed:
             trail.set_variable(block_id, name)
@@ -248,7 +288,7 @@ class Findings(RunHooks):
             miss = self.misses[key] = Miss(
                 cell.name, kind, thread.target.name, block_id, first_block_count=self.block_count()
             )
-            miss.index_from = self._index_origins(thread.target.name, block_id)
+            miss.index_from = self._index_origins(thread.target, block_id)
         i = to_number(index)
         miss.count += 1
         miss.first_index = min(miss.first_index, i)
@@ -265,7 +305,7 @@ class Findings(RunHooks):
             quirk = self.index_quirks[key] = IndexQuirk(
                 cell.name, kind, thread.target.name, block_id, index, item
             )
-            quirk.index_from = self._index_origins(thread.target.name, block_id)
+            quirk.index_from = self._index_origins(thread.target, block_id)
         quirk.count += 1
 
     def on_list_read(
@@ -287,21 +327,14 @@ class Findings(RunHooks):
 
     # ## Helpers
 
-    def _variables_behind(self, target: str, block_id: str, written: str) -> tuple[str, ...]:
-        block = self._blocks[target].get(block_id)
-        if block is None:
-            return ()
-        reads = variables_read(self._blocks[target], block)
-        if block.opcode == Opcode.DATA_CHANGEVARIABLEBY:
-            reads.insert(0, written)  # change by reads the old value too
-        return tuple(dict.fromkeys(reads))
-
-    def _index_origins(self, target: str, block_id: str) -> list[tuple[str, str]]:
-        block = self._blocks[target].get(block_id)
+    def _index_origins(self, target: RuntimeTarget, block_id: str) -> list[tuple[str, str]]:
+        blocks = self._blocks.get(target.name, {})
+        block = blocks.get(block_id)
         if block is None or list_access(block.opcode) is None:
             return []
-        reads = variables_read(self._blocks[target], block, ("INDEX",))
-        return [(o.block_id, o.variable) for o in self.provenance.origins(reads)]
+        names = variables_read(blocks, block, ("INDEX",))
+        cells = [c for n in names if (c := target.find_variable(None, n)) is not None]
+        return [(o.block_id, o.variable) for o in origins(cells)]
 
 
 @dataclass

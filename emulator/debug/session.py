@@ -156,7 +156,8 @@ class DebugSession:
         fresh = DebugSession(project, self.params, program=program, **self._options)
         fresh.reload = self.reload
         fresh.breakpoints = carried_breakpoints(self.project, project, self.breakpoints)
-        fresh.findings.watches.extend(self.findings.watches)
+        for watch in self.findings.watches:
+            fresh.findings.add_watch(watch)
         for comparison in self.comparisons:
             with contextlib.suppress(ValueError):  # a variable the edit removed
                 fresh.break_when_text(comparison.text)
@@ -294,11 +295,11 @@ class DebugSession:
         if first.finished or sample is None:
             return first
         watch = Watch(sample)
-        self.findings.watches.append(watch)
+        self.findings.add_watch(watch)
         try:
             return self.continue_()
         finally:
-            self.findings.watches.remove(watch)
+            self.findings.remove_watch(watch)
 
     # ## The mark
 
@@ -328,23 +329,17 @@ class DebugSession:
             self._reached_mark(then)
             return
         self.mark_reached = False
-        listeners, cell = (
-            self.findings.var_listeners,
-            self.runtime.stage.variable(None, mark.variable),
-        )
-        before = listeners.get(mark.variable)
+        findings, cell = self.findings, self.runtime.stage.variable(None, mark.variable)
+        before = findings.var_listeners.get(mark.variable)
 
         def on_write(written: VarCell, value: Value) -> None:
             if before is not None:
                 before(written, value)
             if written is cell and mark.holds(self.runtime):
-                if before is None:
-                    del listeners[mark.variable]
-                else:
-                    listeners[mark.variable] = before
+                findings.listen(mark.variable, before)
                 self._reached_mark(then)
 
-        listeners[mark.variable] = on_write
+        findings.listen(mark.variable, on_write)
 
     def _reached_mark(self, then: Callable[[], None]) -> None:
         self.mark_reached = True
@@ -419,15 +414,15 @@ class DebugSession:
 
     def watch_variable(self, name: str) -> None:
         """Pause after any write to this variable."""
-        self.findings.watches.append(Watch(name))
+        self.findings.add_watch(Watch(name))
 
     def watch_list(self, name: str, start: int, end: int) -> None:
         """Pause after any write to items start..end of this list."""
-        self.findings.watches.append(Watch(name, start, end, is_list=True))
+        self.findings.add_watch(Watch(name, start, end, is_list=True))
 
     def clear_watches(self) -> None:
         """Remove every watchpoint."""
-        self.findings.watches.clear()
+        self.findings.clear_watches()
 
     def break_when(self, condition: Condition) -> None:
         """Pause before the first block at which the condition holds."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -39,14 +40,14 @@ LIST_ADD, LIST_INSERT, LIST_REPLACE, LIST_DELETE = (
 READ_MISS, WRITE_MISS = MissKind.READ, MissKind.WRITE
 
 
-class _EveryBlock:
-    """Every block id, for Runtime.watch_reads: the reads of all blocks are reported."""
+class _Every:
+    """Holds everything: every block id (Runtime.watch_reads), every variable name (RunHooks.reported_writes)."""
 
-    def __contains__(self, block_id: object) -> bool:
+    def __contains__(self, key: object) -> bool:
         return True
 
 
-EVERY_BLOCK = _EveryBlock()
+EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
 class BubbleKind(StrEnum):
@@ -63,8 +64,14 @@ class RunHooks:
     `block_id` is the block that did it; list indices are 1-based as in Scratch.
     """
 
+    # The variables whose writes on_var_set hears (EVERY_VARIABLE: all). A write of any other is
+    # only checked for NaN: a loop's counter then costs observers that do not ask for it nothing.
+    reported_writes: Container[str] = EVERY_VARIABLE
+    # Whether each variable keeps the origin of its value (VarCell.origin, runtime/origins.py).
+    wants_origins = False
+
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-        """A variable was set or changed."""
+        """A variable named in reported_writes was set or changed."""
 
     def on_list_write(
         self,

@@ -13,9 +13,10 @@ from emulator.project import Block, Project, Target
 from emulator.rng import JsRandom
 from emulator.runtime.block_cache import BlockCache
 from emulator.runtime.devices import Devices, Keyboard, Mouse, parse_date
-from emulator.runtime.hooks import BubbleKind, ListWrite, RunHooks
+from emulator.runtime.hooks import EVERY_VARIABLE, BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
+from emulator.runtime.origins import Origins
 from emulator.runtime.pen import Mark
 from emulator.runtime.questions import Questions
 from emulator.runtime.reconcile import reconcile_references
@@ -82,6 +83,7 @@ class Runtime:
         # there are any: the interpreter's hot path tests the flag.
         self.reported_reads: Container[str] = frozenset()
         self.reads_watched = False
+        self.origins = Origins()  # where each variable's value came from, while hooks are attached
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
         self.frame_count = 0
         self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs; the flag is at 0
@@ -453,11 +455,16 @@ class Runtime:
     # ## Reports to hooks
 
     def report_var(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-        """Tell the hooks a variable was written."""
-        assert self.hooks is not None
-        self.hooks.on_var_set(thread, block_id, cell, value)
+        """Keep where a variable's value came from; tell the hooks, if they hear it, and of NaN or an infinity."""
+        hooks = self.hooks
+        assert hooks is not None
+        if hooks.wants_origins:
+            self.origins.wrote(thread.target, block_id, cell)
+        reported = hooks.reported_writes
+        if reported is EVERY_VARIABLE or cell.name in reported:
+            hooks.on_var_set(thread, block_id, cell, value)
         if type(value) is float and not math.isfinite(value):
-            self.hooks.on_nonfinite(thread, block_id, cell.name, value)
+            hooks.on_nonfinite(thread, block_id, cell.name, value)
 
     def report_list(
         self,

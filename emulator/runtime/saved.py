@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from emulator.runtime.pen import Mark, PenState
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.sequencer import Cursor
-    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
+    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell, WriteOrigin
 
 FrameState = tuple[Frame, Any, bool, bool, Any, Any]
 ThreadState = tuple[list[FrameState], int, int, bool, bool]
@@ -47,6 +47,7 @@ class TargetState:
 
     variables: dict[str, VarCell]
     values: dict[str, Any]
+    origins: dict[str, WriteOrigin | None]
     lists: dict[str, ListCell]
     items: dict[str, list[Any]]
     looks: tuple[Any, ...]
@@ -164,6 +165,7 @@ def _save_target(t: RuntimeTarget) -> TargetState:
     return TargetState(
         variables=dict(t.variables),
         values={k: c.value for k, c in t.variables.items()},
+        origins={k: c.origin for k, c in t.variables.items()},
         lists=dict(t.lists),
         items={k: list(c.items) for k, c in t.lists.items()},
         looks=tuple(getattr(t, name) for name in LOOKS),
@@ -182,6 +184,7 @@ def _restore_target(t: RuntimeTarget, s: TargetState) -> None:
     t.variables.update(s.variables)
     for key, cell in s.variables.items():
         cell.value = s.values[key]
+        cell.origin = s.origins[key]
     t.lists.clear()
     t.lists.update(s.lists)
     for key, lst in s.lists.items():

@@ -12,17 +12,22 @@ from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.pen import PenState
 from emulator.values import Value, as_double, js_clamp, wrap_clamp
 
+# Where a variable's value came from (runtime/origins.py): the block that wrote it, the variable's
+# name, the origins of what the block read then, and the length of that chain.
+WriteOrigin = tuple[str, str, tuple[Any, ...], int]
+
 
 class VarCell:
     """A scalar variable's live value."""
 
-    __slots__ = ("id", "name", "owner", "value")
+    __slots__ = ("id", "name", "origin", "owner", "value")
 
     def __init__(self, var_id: str, name: str, value: Value, owner: str) -> None:
         self.id = var_id
         self.name = name
         self.value = value
         self.owner = owner
+        self.origin: WriteOrigin | None = None  # kept while hooks are attached
 
     def __repr__(self) -> str:
         return f"<var {self.name!r}={self.value!r}>"

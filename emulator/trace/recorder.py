@@ -67,10 +67,12 @@ class Tee(RunHooks):
 
     def __init__(self, *observers: RunHooks) -> None:
         self.observers = observers
+        self.wants_origins = any(o.wants_origins for o in observers)
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         for o in self.observers:
-            o.on_var_set(thread, block_id, cell, value)
+            if cell.name in o.reported_writes:  # each hears what it would hear alone
+                o.on_var_set(thread, block_id, cell, value)
 
     def on_list_write(
         self,

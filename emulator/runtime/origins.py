@@ -1,0 +1,79 @@
+"""Where a variable's value came from: the block that wrote it, and the origins of what that block read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from emulator.opcodes import Opcode
+from emulator.project import VARIABLE, Block, Primitive
+
+if TYPE_CHECKING:
+    from emulator.runtime.state import RuntimeTarget, VarCell, WriteOrigin
+
+MAX_DEPTH = 24  # a loop counter's history is a chain; keep the recent part
+
+
+def variables_read(
+    blocks: Mapping[str, Block], block: Block, inputs: tuple[str, ...] | None = None
+) -> list[str]:
+    """Names of the variables a block's inputs read (all inputs, or the named ones), each once."""
+    names: list[str] = []
+    todo = [block.inputs[n] for n in (inputs or tuple(block.inputs)) if n in block.inputs]
+    while todo:
+        slot = todo.pop().slot
+        if isinstance(slot, Primitive) and slot.kind == VARIABLE:
+            names.append(str(slot.value))
+        elif isinstance(slot, str) and slot in blocks:
+            inner = blocks[slot]
+            if inner.opcode == Opcode.DATA_VARIABLE and "VARIABLE" in inner.fields:
+                names.append(str(inner.fields["VARIABLE"].value))
+            todo.extend(inner.inputs.values())
+    return list(dict.fromkeys(names))
+
+
+def joined(block_id: str, name: str, parents: tuple[WriteOrigin | None, ...]) -> WriteOrigin:
+    """The origin of a write by `block_id` of the variable `name` from values of these origins
+    (None: a variable nothing wrote). A chain longer than MAX_DEPTH starts again."""
+    depth = 0
+    for p in parents:  # a loop, not max() over a generator: this runs for writes
+        if p is not None and p[3] > depth:
+            depth = p[3]
+    if depth == 0 or depth >= MAX_DEPTH:
+        return (block_id, name, (), 1)
+    return (block_id, name, tuple([p for p in parents if p is not None]), depth + 1)
+
+
+class Origins:
+    """Keeps on each written cell the origin of its value (VarCell.origin), while hooks are attached.
+
+    Compiled code keeps them itself, the same way, from the cells cells_read names.
+    """
+
+    def __init__(self) -> None:
+        # Per target, per block id: the cells the block's inputs read, its own first for `change by`.
+        self._reads: dict[RuntimeTarget, dict[str, tuple[VarCell, ...]]] = {}
+
+    def wrote(self, target: RuntimeTarget, block_id: str, cell: VarCell) -> None:
+        """`block_id`, run by `target`, wrote `cell`: its origin is the block and its reads' origins."""
+        by_block = self._reads.get(target)
+        if by_block is None:
+            by_block = self._reads[target] = {}
+        reads = by_block.get(block_id)
+        if reads is None:
+            reads = by_block[block_id] = self.cells_read(target, block_id, cell)
+        cell.origin = joined(block_id, cell.name, tuple([c.origin for c in reads]))
+
+    def cells_read(
+        self, target: RuntimeTarget, block_id: str, cell: VarCell
+    ) -> tuple[VarCell, ...]:
+        """The cells a block that wrote `cell` read, as `target` finds them by name, each once."""
+        blocks = target.source.blocks
+        block = blocks.get(block_id)
+        if block is None:
+            return ()
+        names = variables_read(blocks, block)
+        cells = [c for n in names if (c := target.find_variable(None, n)) is not None]
+        if block.opcode == Opcode.DATA_CHANGEVARIABLEBY:
+            cells.insert(0, cell)  # change by reads the old value too
+        return tuple(dict.fromkeys(cells))
