@@ -62,7 +62,14 @@ class Origins:
         reads = by_block.get(block_id)
         if reads is None:
             reads = by_block[block_id] = self.cells_read(target, block_id, cell)
-        cell.origin = joined(block_id, cell.name, tuple([c.origin for c in reads]))
+        if len(reads) == 1:  # a counter, or a copy: as compiled code does it, without a call
+            parent = reads[0].origin
+            if parent is not None and parent[3] < MAX_DEPTH:
+                cell.origin = (block_id, cell.name, (parent,), parent[3] + 1)
+            else:
+                cell.origin = (block_id, cell.name, (), 1)
+        else:
+            cell.origin = joined(block_id, cell.name, tuple([c.origin for c in reads]))
 
     def cells_read(
         self, target: RuntimeTarget, block_id: str, cell: VarCell
