@@ -99,24 +99,33 @@ class ReadTrail:
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
         if n < 0:
             return
-        for name in self._variables_of(block_id):
-            reads = reads + self._var_reads.get(name, [])
+        self._attribute(n, block_id, list_name, item, reads)
+        for name in self._followed_by(block_id):
+            kept = self._var_reads.get(name)
+            if kept:  # read where they are, not copied into one list per write
+                self._attribute(n, block_id, list_name, item, kept)
+
+    def _attribute(
+        self, n: int, block_id: str, list_name: str, item: int, reads: list[Read]
+    ) -> None:
+        """Count reads as inputs of slice n's write of `item` by `block_id`."""
+        groups = self.groups
         for read_block, read_list, read_item, index, written in reads:
-            if read_list == list_name and read_item == item:
+            if read_item == item and read_list == list_name:
                 continue  # an update reads the item it replaces: that is no input of it
             key = (n, block_id, read_block, read_list)
-            group = self.groups.get(key)
+            group = groups.get(key)
             if group is None:
-                group = self.groups[key] = ReadGroup(block_id, read_block, read_list)
+                group = groups[key] = ReadGroup(block_id, read_block, read_list)
             group.add(read_item, index, written)
 
-    def _variables_of(self, block_id: str) -> tuple[str, ...]:
+    def _followed_by(self, block_id: str) -> tuple[str, ...]:
+        """The followed variables a block reads (only they carry reads), in its inputs' order."""
         found = self._block_vars.get(block_id)
         if found is None:
             block = self._blocks.get(block_id)
-            blocks = self._blocks
-            found = tuple(variables_read(blocks, block)) if block is not None else ()
-            self._block_vars[block_id] = found
+            names = variables_read(self._blocks, block) if block is not None else []
+            found = self._block_vars[block_id] = tuple(n for n in names if n in self.followed)
         return found
 
     def of_slice(self, s: Slice) -> list[ReadGroup]:
