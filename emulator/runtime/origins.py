@@ -35,13 +35,15 @@ def variables_read(
 def joined(block_id: str, name: str, parents: tuple[WriteOrigin | None, ...]) -> WriteOrigin:
     """The origin of a write by `block_id` of the variable `name` from values of these origins
     (None: a variable nothing wrote). A chain longer than MAX_DEPTH starts again."""
+    if None in parents:  # this runs for writes: the common case builds no new tuple
+        parents = tuple([p for p in parents if p is not None])
     depth = 0
-    for p in parents:  # a loop, not max() over a generator: this runs for writes
-        if p is not None and p[3] > depth:
-            depth = p[3]
+    for p in parents:  # a loop, not max() over a generator
+        if p[3] > depth:  # type: ignore[index]
+            depth = p[3]  # type: ignore[index]
     if depth == 0 or depth >= MAX_DEPTH:
         return (block_id, name, (), 1)
-    return (block_id, name, tuple([p for p in parents if p is not None]), depth + 1)
+    return (block_id, name, parents, depth + 1)
 
 
 class Origins:
