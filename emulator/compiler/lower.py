@@ -280,12 +280,12 @@ class Lowering:
     def origin_reads(self, block: Block, var: VarRef) -> tuple[VarRef, ...] | None:
         """With hooks, the variables a write's origin joins, as the runtime would find them at the
         write; None without hooks, or when a variable may yet be created (the run finds them then)."""
-        cell = self.tables.variables[var.index]
         if not self.hooks or var.index in self.tables.lazy_variables:
             return None
         names = variables_read(self.blocks, block)
         if any(self.target.find_variable(None, n) is None for n in names):
             return None
+        cell = self.tables.variables[var.index]
         cells = self.rt.origins.cells_read(self.target, block.id, cell)
         return tuple(self._cell_ref(c) for c in cells)
 

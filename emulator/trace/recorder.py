@@ -139,6 +139,8 @@ class Recorder(RunHooks):
         self.chunk_events = max(1, chunk_events)
         self._lists = None if lists is None else set(lists)
         self._vars = None if variables is None else set(variables)
+        if self._vars is not None:  # the others' writes need not be reported at all
+            self.reported_writes = self._vars
         self._cells: dict[int, int] = {}  # id(cell) -> cell index; -1 when not recorded
         self._cell_objs: list[Cell] = []
         self._cell_rows: list[CellInfo] = []
