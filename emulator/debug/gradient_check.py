@@ -41,6 +41,9 @@ class _Probe(RunHooks):
     hit: list[float] = field(default_factory=list)
     first_access: dict[str, dict[int, str]] | None = None
 
+    def __post_init__(self) -> None:
+        self.reported_writes = frozenset({self.loss})  # no other variable's write is looked at
+
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         if cell.name == self.loss and not self.hit:
             self.hit.append(to_number(value))
