@@ -238,9 +238,14 @@ class ExprEmitter:
         check = f"1.0 <= {value} < {limit}"
         if not index.type.is_number:
             check = f"type({value}) is float and 1.0 <= {t} < {limit}"
-        block = constant(e.block_id)
-        check += f" and ({k} := int({t})) == {t} and {block} not in _rt.reported_reads"
-        report = f"h_item(_rt, thread, {block}, {self.cell(e.list.index)}, {t})"
+        block, cell = constant(e.block_id), self.cell(e.list.index)
+        # A watched read of an item in the list is heard here, without h_item's call around it.
+        heard = (
+            f"({block} not in _rt.reported_reads or (_hr := _rt.hooks) is None"
+            f" or _hr.on_list_read(thread, {block}, {cell}, {t}, {k}) is None)"
+        )
+        check += f" and ({k} := int({t})) == {t} and {heard}"
+        report = f"h_item(_rt, thread, {block}, {cell}, {t})"
         return f"({items}[{k} - 1] if {check} else {report})"
 
     def fixed_item(self, items: str, value: Value) -> str:

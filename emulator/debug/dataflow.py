@@ -70,6 +70,9 @@ class ReadTrail:
             for i in range(s.start - 1, s.end):
                 at[i] = n
         self._blocks = {b: block for t in blocks.values() for b, block in t.items()}
+        self._changes = {  # the `change by` blocks: what they write keeps its old reads
+            b for b, block in self._blocks.items() if block.opcode == Opcode.DATA_CHANGEVARIABLEBY
+        }
         self._var_reads: dict[str, list[Read]] = {}
         self._block_vars: dict[str, tuple[str, ...]] = {}
         self._pending: list[Read] = []
@@ -83,11 +86,10 @@ class ReadTrail:
         """A variable was set (or changed: then it keeps what its old value was made of)."""
         if name not in self.followed:
             return  # no slice write reads it, and no watched read sits in its block
-        block = self._blocks.get(block_id)
         reads = self._pending
         self._pending = []
         kept = self._var_reads.get(name)
-        if kept is None or block is None or block.opcode != Opcode.DATA_CHANGEVARIABLEBY:
+        if kept is None or block_id not in self._changes:
             self._var_reads[name] = reads  # the pending list, which nothing else holds
         elif len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
             kept.extend(reads)  # in place: copying the sum's reads on every change is quadratic
