@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from emulator.opcodes import Opcode
 from emulator.project import VARIABLE, Block, Primitive
@@ -35,19 +35,24 @@ def variables_read(
 def joined(block_id: str, name: str, parents: tuple[WriteOrigin | None, ...]) -> WriteOrigin:
     """The origin of a write by `block_id` of the variable `name` from values of these origins
     (None: a variable nothing wrote). A chain longer than MAX_DEPTH starts again."""
-    if None in parents:  # this runs for writes: the common case builds no new tuple
-        parents = tuple([p for p in parents if p is not None])
+    # This runs for writes: the common case, every read variable written before, builds no tuple.
+    kept = (
+        tuple([p for p in parents if p is not None])
+        if None in parents
+        else cast("tuple[WriteOrigin, ...]", parents)
+    )
     depth = 0
-    for p in parents:  # a loop, not max() over a generator
-        if p[3] > depth:  # type: ignore[index]
-            depth = p[3]  # type: ignore[index]
+    for p in kept:  # a loop, not max() over a generator
+        if p[3] > depth:
+            depth = p[3]
     if depth == 0 or depth >= MAX_DEPTH:
         return (block_id, name, (), 1)
-    return (block_id, name, parents, depth + 1)
+    return (block_id, name, kept, depth + 1)
 
 
 class Origins:
-    """Keeps on each written cell the origin of its value (VarCell.origin), while hooks are attached.
+    """Keeps on each written cell the origin of its value (VarCell.origin), while the hooks
+    attached want them (RunHooks.wants_origins).
 
     Compiled code keeps them itself, the same way, from the cells cells_read names.
     """

@@ -27,7 +27,7 @@ class VarCell:
         self.name = name
         self.value = value
         self.owner = owner
-        self.origin: WriteOrigin | None = None  # kept while hooks are attached
+        self.origin: WriteOrigin | None = None  # kept when hooks want it (runtime/origins.py)
 
     def __repr__(self) -> str:
         return f"<var {self.name!r}={self.value!r}>"
