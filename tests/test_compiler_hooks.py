@@ -277,6 +277,12 @@ class Heard(RunHooks):
         self.heard.append((cell.name, value))
 
 
+class KeepsOrigins(RunHooks):
+    """Hears nothing in particular; the variables keep the origins of their values."""
+
+    wants_origins = True
+
+
 @pytest.mark.parametrize("engine", ["interpreter", "compiled"])
 def test_only_the_variables_hooks_ask_for_are_reported(engine: str) -> None:
     """reported_writes names what on_var_set hears; other writes reach no observer, in either engine."""
@@ -311,7 +317,7 @@ def test_origins_lead_back_to_a_counters_start_in_both_engines() -> None:
     }
     found = {}
     for engine in ("interpreter", "compiled"):
-        rt = Runtime(project, engine=engine, hooks=EventLog(Runtime(project)))
+        rt = Runtime(project, engine=engine, hooks=KeepsOrigins())
         rt.green_flag()
         rt.run()
         copy = rt.stage.variable(None, "copy")
@@ -324,7 +330,7 @@ def test_origins_lead_back_to_a_counters_start_in_both_engines() -> None:
 
 def test_a_restored_snapshot_restores_origins() -> None:
     """Origins are run state: restoring a saved run puts back where each value came from."""
-    rt = Runtime(_counting(), hooks=EventLog(Runtime(_counting())))
+    rt = Runtime(_counting(), hooks=KeepsOrigins())
     rt.green_flag()
     rt.run()
     cell = rt.stage.variable(None, "copy")

@@ -39,7 +39,7 @@ from emulator.opcodes import HATS, Opcode
 from emulator.project import LIST, VARIABLE, Block, Primitive, Slot
 from emulator.runtime.input_order import input_order
 from emulator.runtime.ops import REPORTERS, STATEMENTS
-from emulator.runtime.origins import variables_read
+from emulator.runtime.origins import cells_named, variables_read
 
 if TYPE_CHECKING:
     from emulator.runtime.linker import Linker, Prototype
@@ -283,7 +283,7 @@ class Lowering:
         if not self.hooks or var.index in self.tables.lazy_variables:
             return None
         names = variables_read(self.blocks, block)
-        if any(self.target.find_variable(None, n) is None for n in names):
+        if len(cells_named(self.target, names)) < len(names):
             return None
         cell = self.tables.variables[var.index]
         cells = self.rt.origins.cells_read(self.target, block.id, cell)

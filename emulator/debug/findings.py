@@ -13,7 +13,7 @@ from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
 from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
-from emulator.runtime.origins import variables_read
+from emulator.runtime.origins import cells_named, variables_read
 from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
 
@@ -203,9 +203,8 @@ class Findings(RunHooks):
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         name = cell.name
-        trail = self.trail
-        if trail is not None and name in trail.followed:
-            trail.set_variable(block_id, name)
+        if self.trail is not None:
+            self.trail.set_variable(block_id, name)  # it keeps the reads of followed variables only
         listener = self.var_listeners.get(name)
         if listener is not None:
             listener(cell, value)
@@ -332,8 +331,7 @@ class Findings(RunHooks):
         block = blocks.get(block_id)
         if block is None or list_access(block.opcode) is None:
             return []
-        names = variables_read(blocks, block, ("INDEX",))
-        cells = [c for n in names if (c := target.find_variable(None, n)) is not None]
+        cells = cells_named(target, variables_read(blocks, block, ("INDEX",)))
         return [(o.block_id, o.variable) for o in origins(cells)]
 
 

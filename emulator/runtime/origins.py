@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from emulator.opcodes import Opcode
 from emulator.project import VARIABLE, Block, Primitive
 
 if TYPE_CHECKING:
-    from emulator.runtime.state import RuntimeTarget, VarCell, WriteOrigin
+    from emulator.runtime.state import RuntimeTarget, VarCell
 
 MAX_DEPTH = 24  # a loop counter's history is a chain; keep the recent part
+
+# An origin (VarCell.origin): the block that wrote the value, the variable's name, the origins of
+# what the block read then, and the length of that chain. A plain tuple: millions are made in a run.
+WriteOrigin = tuple[str, str, tuple[Any, ...], int]
 
 
 def variables_read(
@@ -30,6 +34,12 @@ def variables_read(
                 names.append(str(inner.fields["VARIABLE"].value))
             todo.extend(inner.inputs.values())
     return list(dict.fromkeys(names))
+
+
+def cells_named(target: RuntimeTarget, names: list[str]) -> list[VarCell]:
+    """The variables these names find from `target` (its own, then the stage's); a name that
+    finds none is left out."""
+    return [c for n in names if (c := target.find_variable(None, n)) is not None]
 
 
 def joined(block_id: str, name: str, parents: tuple[WriteOrigin | None, ...]) -> WriteOrigin:
@@ -86,8 +96,7 @@ class Origins:
         block = blocks.get(block_id)
         if block is None:
             return ()
-        names = variables_read(blocks, block)
-        cells = [c for n in names if (c := target.find_variable(None, n)) is not None]
+        cells = cells_named(target, variables_read(blocks, block))
         if block.opcode == Opcode.DATA_CHANGEVARIABLEBY:
             cells.insert(0, cell)  # change by reads the old value too
         return tuple(dict.fromkeys(cells))

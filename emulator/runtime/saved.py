@@ -15,10 +15,11 @@ from emulator.runtime.thread import Frame, Thread
 
 if TYPE_CHECKING:
     from emulator.runtime.block_cache import CacheState
+    from emulator.runtime.origins import WriteOrigin
     from emulator.runtime.pen import Mark, PenState
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.sequencer import Cursor
-    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell, WriteOrigin
+    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
 
 FrameState = tuple[Frame, Any, bool, bool, Any, Any]
 ThreadState = tuple[list[FrameState], int, int, bool, bool]

@@ -9,12 +9,9 @@ from typing import Any
 
 from emulator.project import Target
 from emulator.runtime.hooks import BubbleKind
+from emulator.runtime.origins import WriteOrigin
 from emulator.runtime.pen import PenState
 from emulator.values import Value, as_double, js_clamp, wrap_clamp
-
-# Where a variable's value came from (runtime/origins.py): the block that wrote it, the variable's
-# name, the origins of what the block read then, and the length of that chain.
-WriteOrigin = tuple[str, str, tuple[Any, ...], int]
 
 
 class VarCell:
