@@ -48,6 +48,7 @@ def register(sub: Any) -> None:
         "debug", help="open the terminal inspector (Textual) on a program or project"
     )
     _add_session_options(debug)
+    add_engine(debug)
     debug.add_argument(
         "--explain",
         action="store_true",
@@ -125,8 +126,9 @@ def _session(args: argparse.Namespace, extra: list[str]) -> DebugSession:
         mark=_mark(args.mark),
         max_steps=args.max_steps,
         devices=device_options(loaded, args),
-        # explain reports on compiled code; the inspector pauses and steps, which needs the interpreter.
-        engine=chosen_engine(args) if args.command == "explain" else "interpreter",
+        engine=chosen_engine(args),
+        # The inspector pauses: its compiled code hands a thread to the interpreter where it may.
+        pausable=args.command == "debug",
         assets=assets_of(args.target) if args.command == "debug" else None,
     )
     if args.mark is not None and session.mark is not None:

@@ -19,6 +19,7 @@ from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
 from emulator.opcodes import TABLE
 from emulator.runtime.block_cache import shared_reporters
+from emulator.runtime.handoff import PauseSites
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime, Script
@@ -32,6 +33,7 @@ class Compiled:
     unit: Unit
     sources: list[Source]
     functions: dict[str, Callable[..., Any]]
+    sites: PauseSites  # where pausable code may hand its thread over (none in other flavours)
 
     def text(self) -> str:
         """Every source of the unit, for reading."""
@@ -39,7 +41,11 @@ class Compiled:
 
 
 def compile_target(
-    runtime: Runtime, target: RuntimeTarget, scripts: list[Script], hooks: bool = False
+    runtime: Runtime,
+    target: RuntimeTarget,
+    scripts: list[Script],
+    hooks: bool = False,
+    pausable: bool = False,
 ) -> Compiled:
     """Lower, optimize, emit and load one target's scripts and the custom blocks they call.
 
@@ -47,23 +53,29 @@ def compile_target(
     switch and wait) to the interpreter gets no functions: a handed-over block runs to its end
     inside generated code, so the interpreter runs the whole target instead.
     """
-    unit = lower_target(runtime, target, scripts, hooks)
+    unit = replace(lower_target(runtime, target, scripts, hooks), pausable=pausable)
     if any(_hands_over_a_wait(fn) for fn in unit.functions):
         unit = replace(unit, functions=(), scripts={})
     lazy = frozenset(unit.tables.lazy_variables)
-    unit = replace(unit, functions=tuple(optimize(fn, lazy) for fn in unit.functions))
-    sources = emit_unit(unit)
-    return Compiled(unit, sources, load(runtime, unit, sources))
+    unit = replace(
+        unit, functions=tuple(optimize(fn, lazy, keep_frames=pausable) for fn in unit.functions)
+    )
+    sources, sites = emit_unit(unit)
+    pause_sites = PauseSites(sites)
+    return Compiled(unit, sources, load(runtime, unit, sources, pause_sites), pause_sites)
 
 
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.
 TOO_DEEP = (RecursionError, SyntaxError, MemoryError)
 
 
-def compile_runtime(runtime: Runtime, hooks: bool = False) -> list[Compiled]:
+def compile_runtime(
+    runtime: Runtime, hooks: bool = False, pausable: bool = False
+) -> list[Compiled]:
     """Compile every target; each startable script gets its generator function.
 
-    That is Script.compiled, or with `hooks` Script.hooked (the flavour that reports to hooks).
+    That is Script.compiled, or with `hooks` Script.hooked (the flavour that reports to hooks,
+    and with `pausable` can also hand its thread to the interpreter before a block).
     A target too deep to compile whole is compiled a script at a time; a script too deep even
     alone is left to the interpreter (its function stays None).
     """
@@ -73,10 +85,12 @@ def compile_runtime(runtime: Runtime, hooks: bool = False) -> list[Compiled]:
             continue  # the VM's block cache decides where their values go: the interpreter keeps it
         scripts = [s for s in runtime.scripts if s.target is target]
         try:
-            units = [compile_target(runtime, target, scripts, hooks)]
+            units = [compile_target(runtime, target, scripts, hooks, pausable)]
         except TOO_DEEP:
             units = [
-                c for s in scripts if (c := _compile_alone(runtime, target, s, hooks)) is not None
+                c
+                for s in scripts
+                if (c := _compile_alone(runtime, target, s, hooks, pausable)) is not None
             ]
         for compiled in units:
             for script in scripts:
@@ -108,9 +122,9 @@ def _hands_over_a_wait(node: object) -> bool:
 
 
 def _compile_alone(
-    runtime: Runtime, target: RuntimeTarget, script: Script, hooks: bool
+    runtime: Runtime, target: RuntimeTarget, script: Script, hooks: bool, pausable: bool
 ) -> Compiled | None:
     try:
-        return compile_target(runtime, target, [script], hooks)
+        return compile_target(runtime, target, [script], hooks, pausable)
     except TOO_DEEP:
         return None

@@ -59,9 +59,11 @@ class Writer:
 class FunctionEmitter:
     """Writes one Function. Statement kinds live in emit_stmts; this holds the state they share."""
 
-    def __init__(self, unit: Unit, fn: Function) -> None:
+    def __init__(self, unit: Unit, fn: Function, sites: list[str]) -> None:
         self.unit = unit
         self.fn = fn
+        self.sites = sites  # the unit's pause sites so far: the block each stands before
+        self.levels: list[str] = []  # the enclosing C-blocks' stack frames (handoff.Level)
         self.w = Writer()
         self.pending = 0  # block costs run but not yet added to _b
         self.vars: Vars = {}
@@ -190,27 +192,26 @@ class FunctionEmitter:
             with self.w.block(f"if {test}:"):
                 self.suspend(why)
 
-    def loop_end(self, head: set[int]) -> None:
+    def loop_end(self, head: set[int], block_id: str) -> None:
         """The end of a pass: a loop yields unless it runs in warp with time left."""
         self.flush_clock()
         self.normalize(head)
         saved = dict(self.vars)
         if self.warp is False:
             # The yield's round trip through the sequencer is most of a short pass's time.
-            with self.w.block("if not next_turn_is_at_once(_rt, _b):"):
-                self.suspend("a loop without warp yields after every pass")
-                self.load(sorted(head))
-                self.cast_invariants(self.invariants)
-                self.measure_lists(sorted(self.ex.lengths))
-            self.vars = saved
-            return
-        test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
-        with self.w.block(f"if {test}:"):
-            self.suspend("the warp timer ran out: yield at the end of this pass")
+            header = "if not next_turn_is_at_once(_rt, _b):"
+            why = "a loop without warp yields after every pass"
+        else:
+            header = "if _b > _lim:" if self.warp else "if not _warp or _b > _lim:"
+            why = "the warp timer ran out: yield at the end of this pass"
+        with self.w.block(header):
+            self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
             self.measure_lists(sorted(self.ex.lengths))
         self.vars = saved
+        # Before the loop block runs again for the next pass: its own frame is on top.
+        self.pause_site(block_id, self.levels_source(None))
 
     def cast_invariants(self, indices: list[int]) -> None:
         """Cast, once for the passes to come, the variables a loop only reads or keeps numbers."""
@@ -242,6 +243,52 @@ class FunctionEmitter:
             self.normalize(self.loops[-1])
             self.w.line("continue  # the loop runs again at once: this pass has yielded already")
 
+    # ## Handing the thread to the interpreter (pausable code only)
+
+    @property
+    def warp_source(self) -> str:
+        """Whether this function's blocks run in warp mode, as source."""
+        return {True: "True", False: "False", None: "_warp"}[self.warp]
+
+    @property
+    def params_source(self) -> str:
+        """The arguments of the custom block this function is, as procedures_call keeps them."""
+        return "{}" if self.fn.proccode is not None and not self.fn.params else self.ex.params
+
+    def levels_source(self, last: str | None, state: str = "None") -> str:
+        """The stack frames here, with `last`'s block (a frame not in a loop) on top."""
+        top = [f"({constant(last)}, False, {state})"] if last is not None else []
+        levels = self.levels + top
+        return "(" + "".join(f"{level}, " for level in levels) + ")"
+
+    def pause_site(self, block_id: str, levels: str) -> None:
+        """Before a block: hand the thread to the interpreter when the site is flagged."""
+        if not self.unit.pausable:
+            return
+        site = len(self.sites)
+        self.sites.append(block_id)
+        with self.w.block(f"if _at[{site}]:"):
+            for i, dirty in sorted(self.vars.items()):
+                if dirty:
+                    self.w.line(f"V_{i}.value = v_{i}")
+            self.w.line(f"_rt.blocks = _b + {self.pending}" if self.pending else "_rt.blocks = _b")
+            self.w.line(
+                f"raise HandOff(_rt, thread, {levels}, {self.warp_source}, {self.params_source})"
+            )
+
+    def pause_site_again(self, block_id: str, state: str = "None") -> None:
+        """Before a waiting block runs again: its frame holds what it waits on."""
+        self.pause_site(block_id, self.levels_source(block_id, state))
+
+    @contextmanager
+    def level(self, block_id: str, is_loop: bool, state: str) -> Iterator[None]:
+        """Inside a C-block's mouth: its frame is one of the levels."""
+        self.levels.append(f"({constant(block_id)}, {is_loop}, {state})")
+        try:
+            yield
+        finally:
+            self.levels.pop()
+
     # ## Statements
 
     def body(self, body: Body) -> None:
@@ -250,6 +297,7 @@ class FunctionEmitter:
 
         for stmt in body:
             self.w.line(f"# {stmt.info.opcode} {stmt.info.id!a}")
+            self.pause_site(stmt.info.id, self.levels_source(stmt.info.id))
             statement(self, stmt)
 
     def branches(self, headers: list[str], bodies: list[Body]) -> None:
@@ -341,12 +389,14 @@ class Source:
     text: str
 
 
-def emit_unit(unit: Unit) -> list[Source]:
-    """Every function of a unit, each as its own source."""
-    return [
-        Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn))
+def emit_unit(unit: Unit) -> tuple[list[Source], list[str]]:
+    """Every function of a unit, each as its own source; and its pause sites' blocks, in order."""
+    sites: list[str] = []
+    sources = [
+        Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn, sites))
         for fn in unit.functions
     ]
+    return sources, sites
 
 
 def filename(target: str, title: str) -> str:
@@ -355,9 +405,9 @@ def filename(target: str, title: str) -> str:
     return f"<scratch {text}>"
 
 
-def emit_function(unit: Unit, fn: Function) -> str:
+def emit_function(unit: Unit, fn: Function, sites: list[str]) -> str:
     """The source of one function: header comment, prologue, body, epilogue."""
-    em = FunctionEmitter(unit, fn)
+    em = FunctionEmitter(unit, fn, sites)
     w = em.w
     w.depth = 0
     w.line(f"# generated from {unit.target!a} / {fn.title!a}: do not edit")
@@ -393,7 +443,15 @@ def _prologue(em: FunctionEmitter) -> None:
                 _start_warp_timer(em)
         elif em.warp:
             _start_warp_timer(em)
-        w.line(f"_b = _rt.blocks + {fn.entry_cost}  # the definition hat")
+        if em.unit.pausable and fn.definition is not None:
+            w.line("_at = PAUSE_AT  # the pause sites' flags")
+            w.line("_b = _rt.blocks")
+            em.pause_site(fn.definition, em.levels_source(fn.definition))
+            w.line(f"_b += {fn.entry_cost}  # the definition hat")
+        else:
+            w.line(f"_b = _rt.blocks + {fn.entry_cost}  # the definition hat")
+    if em.unit.pausable and fn.proccode is None:
+        w.line("_at = PAUSE_AT  # the pause sites' flags")
     for ref in fn.hoisted:
         if ref.index not in em.unit.tables.lazy_lists:
             w.line(f"l_{ref.index} = L_{ref.index}  # list {ref.name!a}")

@@ -36,7 +36,8 @@ def statement(em: FunctionEmitter, stmt: Stmt) -> None:
         case If(cond=cond, then=then, orelse=orelse):
             em.pending += stmt.info.cost
             em.prepare([cond])
-            em.branches([f"if {em.ex(cond)}:", "else:"], [then, orelse])
+            with em.level(stmt.info.id, False, "None"):
+                em.branches([f"if {em.ex(cond)}:", "else:"], [then, orelse])
         case Loop():
             loop(em, stmt)
         case Wait():
@@ -240,10 +241,15 @@ def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: lis
 def loop(em: FunctionEmitter, stmt: Loop) -> None:
     w, cost = em.w, stmt.info.cost
     counter = ""
+    state = "None"  # the loop's frame's state, for pausable code (handoff.Level)
     if stmt.kind == "repeat":
         assert stmt.arg is not None
         em.prepare([stmt.arg], ahead=cost)
-        header = f"for _ in passes({em.ex(stmt.arg)}):"
+        if em.unit.pausable:
+            state = em.ex.temp()  # what is left of the count, as control_repeat keeps it
+            header = f"for {state} in counted_passes({em.ex(stmt.arg)}):"
+        else:
+            header = f"for _ in passes({em.ex(stmt.arg)}):"
     else:
         header = "while True:"
     head = em.loop_head(stmt)
@@ -257,15 +263,15 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.measure_lists(lengths)
     em.ex.lengths.update(lengths)
     if stmt.kind == "for_each":
-        counter = em.ex.temp()
+        counter = state = em.ex.temp()
         w.line(f"{counter} = 0.0")
     em.loops.append(head)
-    with w.block(header):
+    with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again
         if stmt.kind in ("until", "while", "for_each"):
             loop_test(em, stmt, counter)
         em.body(stmt.body)
-        em.loop_end(head)
+        em.loop_end(head, stmt.info.id)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
             em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
@@ -324,6 +330,7 @@ def wait(em: FunctionEmitter, stmt: Wait) -> None:
             with w.block(f"if {em.ex(stmt.arg)}:"):
                 w.line("break")
             _recheck(em, stmt)
+            em.pause_site_again(stmt.info.id)
         return
     if stmt.kind == "seconds":
         wait_seconds(em, stmt)
@@ -350,6 +357,8 @@ def wait_seconds(em: FunctionEmitter, stmt: Wait) -> None:
     w.line(f"{start} = _rt.now_ms")
     w.line("_rt.redraw_requested = True")
     em.maybe_suspend("wait: the first check always yields", idle=False)
+    state = f"({start}, {duration})"  # control_wait's frame state
+    em.pause_site_again(stmt.info.id, state)
     with w.block("while True:"):
         w.line(f"_b += {cost}")
         em.effects((stmt.arg,))
@@ -357,6 +366,7 @@ def wait_seconds(em: FunctionEmitter, stmt: Wait) -> None:
             w.line("break")
         _recheck(em, stmt)
         em.normalize(set())
+        em.pause_site_again(stmt.info.id, state)
 
 
 def broadcast_and_wait(em: FunctionEmitter, stmt: Wait) -> None:
@@ -382,6 +392,7 @@ def broadcast_and_wait(em: FunctionEmitter, stmt: Wait) -> None:
             em.suspend("every thread it started waits: wait a frame")
         with w.block("else:"):
             em.maybe_suspend("waiting for the threads it started", stmt.idle)
+        em.pause_site_again(stmt.info.id, started)
         w.line(f"_b += {cost}")
         if stmt.arg is not None:
             em.effects((stmt.arg,))
@@ -478,7 +489,11 @@ def call(em: FunctionEmitter, stmt: Call) -> None:
         # sends back what it returns: Scratch recursion never becomes Python recursion.
         call_src = f"(yield {call_src})"
     needs_result = callee.may_stop or callee.may_return_waiting
-    w.line(f"_r = {call_src}" if needs_result else call_src)
+    call_line = f"_r = {call_src}" if needs_result else call_src
+    if em.unit.pausable:
+        handed_over(em, stmt.info.id, call_line)
+    else:
+        w.line(call_line)
     w.line("_b = _rt.blocks")
     if callee.generator and em.warp is True:
         w.line("_lim = warp_limit(thread)  # the callee may have yielded")
@@ -499,6 +514,17 @@ def call(em: FunctionEmitter, stmt: Call) -> None:
             em.continue_after(stmt.after)
             if len(w.lines) == before:
                 w.line("pass  # the next block runs as after any call")
+
+
+def handed_over(em: FunctionEmitter, call_id: str, call_line: str) -> None:
+    """A call whose callee may hand the thread over: the caller's frames go below the callee's."""
+    w = em.w
+    with w.block("try:"):
+        w.line(call_line)
+    with w.block("except HandOff as _h:"):
+        levels = em.levels_source(call_id)
+        w.line(f"_h.called(_rt, thread, {levels}, {em.warp_source}, {em.params_source})")
+        w.line("raise")
 
 
 def _call_yields(em: FunctionEmitter, stmt: Call, callee_warp: bool) -> None:

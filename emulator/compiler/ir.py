@@ -386,6 +386,7 @@ class Function:
     )
     generator: bool = True  # it can yield (loops, waits, calls); False: a plain function
     entry_cost: int = 0  # what the definition hat costs when a call enters it
+    definition: str | None = None  # the definition hat's block id (custom blocks only)
     hoisted: tuple[ListRef, ...] = ()  # lists bound to locals on entry (optimize.hoist)
 
 

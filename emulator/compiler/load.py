@@ -10,16 +10,19 @@ from emulator.compiler.emit import Source
 from emulator.compiler.hooked import HOOKED_NAMES
 from emulator.compiler.lower import Unit
 from emulator.compiler.prelude import NAMES
+from emulator.runtime.handoff import HandOff, PauseSites
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
 
 
-def namespace(runtime: Runtime, unit: Unit) -> dict[str, Any]:
+def namespace(runtime: Runtime, unit: Unit, sites: PauseSites) -> dict[str, Any]:
     """The globals of a unit's code: the prelude, the runtime, and the unit's tables by their names."""
     ns: dict[str, Any] = dict(NAMES)
     if unit.hooks:
         ns.update(HOOKED_NAMES)
+    if unit.pausable:
+        ns["HandOff"], ns["PAUSE_AT"] = HandOff, sites.flags
     ns["_rt"], ns["_rng"] = runtime, runtime.rng
     t = unit.tables
     for i, cell in enumerate(t.variables):
@@ -37,9 +40,11 @@ def namespace(runtime: Runtime, unit: Unit) -> dict[str, Any]:
     return ns
 
 
-def load(runtime: Runtime, unit: Unit, sources: list[Source]) -> dict[str, Callable[..., Any]]:
+def load(
+    runtime: Runtime, unit: Unit, sources: list[Source], sites: PauseSites
+) -> dict[str, Callable[..., Any]]:
     """Compile each source under its own file name (tracebacks show its lines) into one namespace."""
-    ns = namespace(runtime, unit)
+    ns = namespace(runtime, unit, sites)
     for source in sources:
         code = compile(source.text, source.filename, "exec")
         lines = source.text.splitlines(keepends=True)

@@ -71,6 +71,8 @@ class Unit:
     tables: Tables
     scripts: dict[str, str]  # hat block id -> the name of its function
     hooks: bool = False  # the code reports to the runtime's hooks, as the interpreter does
+    # With hooks: before each block, the code can hand its thread to the interpreter (handoff.py).
+    pausable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ class Lowering:
         body = self.chain(definition.block.next, 0, None)
         title = f"define {ref.proccode}"
         fn = Function(f"proc_{ref.index}", title, body, ref.proccode, tuple(names), proto[3])
-        return replace(fn, entry_cost=definition.cost)
+        return replace(fn, entry_cost=definition.cost, definition=definition.block.id)
 
     def proc_ref(self, proccode: str, warp: bool) -> ProcRef:
         """The compiled custom block for a proccode, queued for lowering on first use."""

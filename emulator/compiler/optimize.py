@@ -91,9 +91,15 @@ CASTS: dict[ValueType, Callable[[Any], Any]] = {
 }
 
 
-def optimize(fn: Function, lazy: frozenset[int] = frozenset()) -> Function:
-    """Every pass, in order; `lazy` are the variables created at run time (left alone)."""
-    fn = replace(fn, body=fold_body(fn.body))
+def optimize(
+    fn: Function, lazy: frozenset[int] = frozenset(), keep_frames: bool = False
+) -> Function:
+    """Every pass, in order; `lazy` are the variables created at run time (left alone).
+
+    With keep_frames, an `if` on a constant stays an `if`: code that can hand its thread to the
+    interpreter rebuilds the stack frame the branch runs in.
+    """
+    fn = replace(fn, body=fold_body(fn.body, keep_frames))
     fn = replace(fn, body=narrow(fn.body, {})[0])
     fn = replace(fn, body=hoist_casts(fn.body, frozenset(lazy)))
     return replace(fn, hoisted=hoist(fn.body))
@@ -139,12 +145,12 @@ def _float(v: Any) -> Any:
     return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
 
-def fold_body(body: Body) -> Body:
+def fold_body(body: Body, keep_frames: bool = False) -> Body:
     """Fold every statement; an `if` on a constant keeps its cost and only the branch it takes."""
     out: list[Stmt] = []
     for stmt in body:
-        stmt = _fold_stmt(stmt)
-        if isinstance(stmt, If) and isinstance(stmt.cond, Const):
+        stmt = _fold_stmt(stmt, keep_frames)
+        if isinstance(stmt, If) and isinstance(stmt.cond, Const) and not keep_frames:
             out.append(Simple(stmt.info, "nothing"))
             out.extend(stmt.then if stmt.cond.value else stmt.orelse)
         else:
@@ -152,7 +158,7 @@ def fold_body(body: Body) -> Body:
     return tuple(out)
 
 
-def _fold_stmt(stmt: Stmt) -> Stmt:
+def _fold_stmt(stmt: Stmt, keep_frames: bool) -> Stmt:
     match stmt:
         case SetVar(value=value):
             return replace(stmt, value=fold(value))
@@ -163,9 +169,10 @@ def _fold_stmt(stmt: Stmt) -> Stmt:
         case Call(inputs=inputs):
             return replace(stmt, inputs=tuple(fold(a) for a in inputs))
         case If(cond=cond, then=then, orelse=orelse):
-            return replace(stmt, cond=fold(cond), then=fold_body(then), orelse=fold_body(orelse))
+            then, orelse = fold_body(then, keep_frames), fold_body(orelse, keep_frames)
+            return replace(stmt, cond=fold(cond), then=then, orelse=orelse)
         case Loop(arg=arg, body=body):
-            return replace(stmt, arg=_maybe(arg), body=fold_body(body))
+            return replace(stmt, arg=_maybe(arg), body=fold_body(body, keep_frames))
         case Wait(arg=arg):
             return replace(stmt, arg=_maybe(arg))
         case Broadcast(reporter=reporter):

@@ -126,6 +126,15 @@ def passes(count: float) -> Iterable[None]:
     return itertools.repeat(None, int(count))
 
 
+def counted_passes(count: float) -> Iterable[float]:
+    """passes, each telling what is left of the count after it (control_repeat's frame state)."""
+    if count >= 9007199254740992.0:
+        return itertools.repeat(count - 1)
+    if count < 1:
+        return ()
+    return (float(n) for n in range(int(count) - 1, -1, -1))
+
+
 def timer(rt: Runtime) -> float:
     """sensing_timer: seconds since the timer was reset, on the frame's frozen clock."""
     return (rt.now_ms - rt.timer_start_ms) / 1000.0
@@ -255,6 +264,7 @@ NAMES: dict[str, Any] = {
         insert_item,
         replace_item,
         passes,
+        counted_passes,
         timer,
         recursive,
         warp_limit,

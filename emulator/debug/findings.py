@@ -136,6 +136,7 @@ class Findings(RunHooks):
         self.write_listener: Callable[[str, int], None] | None = None  # list writes since the mark
         self.watches: list[Watch] = []  # changed through add_watch, remove_watch, clear_watches
         self.watch_hit: str | None = None
+        self.on_hit: Callable[[], None] | None = None  # told of each watch hit (see _hit)
         self.watch_hits: deque[WatchHit] = deque(maxlen=WATCH_HITS_KEPT)
         self.probes: dict[tuple[str, str], OffsetProbe] = {}  # (target, block) -> its probe
         self.offsets: dict[str, dict[int, float]] = {}
@@ -264,6 +265,8 @@ class Findings(RunHooks):
         """A watched write: pause before the next block, and keep it in the record of hits."""
         self.watch_hit = hit.text
         self.watch_hits.append(hit)
+        if self.on_hit is not None:
+            self.on_hit()  # the run pauses before its next block, compiled or not
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]

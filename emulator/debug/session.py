@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -22,6 +22,7 @@ from emulator.loading import load_target
 from emulator.program import Mark, OffsetProbe, ProgramSpec
 from emulator.project import Project
 from emulator.render_blocks import render_block
+from emulator.runtime.hooks import EVERY_BLOCK
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import Snapshot, VarCell, snapshot
@@ -83,6 +84,7 @@ class DebugSession:
         start: bool = True,
         devices: dict[str, Any] | None = None,
         engine: str = "interpreter",
+        pausable: bool = False,
         assets: dict[str, bytes] | None = None,
     ) -> None:
         self.params = dict(params or {})
@@ -98,6 +100,7 @@ class DebugSession:
             max_steps=max_steps,
             devices=devices,
             engine=engine,
+            pausable=pausable,
             assets=assets,
         )
         # Rebuilds the project from its file (for restart); None when the session has no file.
@@ -116,13 +119,17 @@ class DebugSession:
             answers=answers,
             hooks=self.findings,
             engine=engine,
+            # Compiled code that hands a thread to the interpreter before a block it may pause at.
+            pausable=pausable,
             **(devices or {}),
         )
+        self.findings.on_hit = lambda: self.runtime.pause_before(EVERY_BLOCK)
         self.findings.block_count = lambda: self.runtime.blocks
         self.slices = list(slices or []) + self._program_slices()
         self.breakpoints: set[str] = set()
         self.conditions: list[Condition] = []
         self._mark_condition: Condition | None = None
+        self._mark_armed = False  # arm_mark set the mark to be taken at a write (compiled code)
         self._out_of_range: Callable[[Thread, Stmt], bool] | None = None
         self._fractional: Callable[[Thread, Stmt], bool] | None = None
         self.marked: Snapshot | None = None
@@ -217,6 +224,7 @@ class DebugSession:
     def _go(self, extra: Reason | None = None, skip_current: bool = True) -> Paused:
         start = self.paused.stmt if self.paused is not None and skip_current else None
         predicate = self._predicate(extra)
+        self.runtime.pause_before(self._blocks_to_check(extra))
         first = [start is not None]
 
         def guarded(thread: Thread, stmt: Stmt) -> bool:
@@ -237,6 +245,35 @@ class DebugSession:
                 self.findings.watch_hit = None
             self.paused = Paused(reason, hit[0], hit[1], detail)
         self._drop_spent_mark_condition()
+        return self.paused
+
+    def _blocks_to_check(self, extra: Reason | None) -> Container[str]:
+        """The blocks before which the predicate may hold: the breakpoints', unless some rule
+        is asked before every block (then compiled code hands a thread over at its next block)."""
+        if (
+            extra is not None
+            or self.conditions
+            or self._out_of_range is not None
+            or self._fractional is not None
+            or self._pause_requested.is_set()
+            or self.findings.watch_hit is not None
+        ):
+            return EVERY_BLOCK
+        return frozenset(self.breakpoints)
+
+    def pause_at_start(self) -> Paused:
+        """Before a run has begun: pause before the first thread's first block, running nothing.
+
+        A step would run up to there in the interpreter, and a thread that compiled code hands
+        to the interpreter stays there: so every thread still runs compiled when the run goes on.
+        """
+        rt = self.runtime
+        thread = rt.threads[0] if rt.threads else None
+        found = self.project.find_block(thread.script_id) if thread is not None else None
+        first = found[1].next if found is not None else None
+        if self.paused is not None or rt.sequencer.started or thread is None or first is None:
+            return self.step()
+        self.paused = Paused(PauseReason.STEP, thread, rt.linker_of(thread.target).stmt(first))
         return self.paused
 
     def step(self) -> Paused:
@@ -282,6 +319,7 @@ class DebugSession:
     def request_pause(self) -> None:
         """Ask a run in another thread to pause before its next block."""
         self._pause_requested.set()
+        self.runtime.pause_before(EVERY_BLOCK)
 
     def run_to_story(self) -> Paused:
         """The guided start: run to the first list access outside its list, then on to the end of
@@ -358,10 +396,15 @@ class DebugSession:
     def arm_mark(self) -> None:
         """Set the mark where the run reaches it, whichever command runs there (now, with no mark)."""
         reached = self.mark_predicate()
-        if self.marked is not None or self._mark_condition is not None:
+        if self.marked is not None or self._mark_condition is not None or self._mark_armed:
             return
         if reached is None:
             self.set_mark()
+            return
+        if self.runtime.may_pause_compiled():
+            # A condition is asked before every block, which would hand every thread over.
+            self._mark_armed = True
+            self.mark_on_write(lambda: None)
             return
 
         def at_mark(runtime: Runtime) -> bool:

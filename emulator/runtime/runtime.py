@@ -70,6 +70,7 @@ class Runtime:
         answers: Iterable[str] = (),
         hooks: RunHooks | None = None,
         engine: str = "interpreter",
+        pausable: bool = False,
         inputs: Iterable[Post] = (),
         date: str | None = None,
         username: str = "",
@@ -125,11 +126,14 @@ class Runtime:
             raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
         # The compiled engine runs a script's generated code when its thread starts; with hooks
         # attached then, the code compiled to report to them. A run that pauses at blocks (the
-        # debugger, a step limit) needs the interpreter engine. A clone's scripts run in the
-        # interpreter.
+        # debugger) needs `pausable` code, which hands a thread to the interpreter before a block
+        # it may pause at (pause_before); a step limit needs the interpreter engine. A clone's
+        # scripts run in the interpreter.
         self.engine = engine
+        self.pausable = pausable and engine == "compiled"
         self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
+        self._pause_blocks: Container[str] = frozenset()  # see pause_before
 
     # ## Setup
 
@@ -170,7 +174,14 @@ class Runtime:
         # Imported here: the compiler builds on the runtime, not the other way round.
         from emulator.compiler import compile_runtime
 
-        return compile_runtime(self, hooks)
+        return compile_runtime(self, hooks, self.pausable and hooks)
+
+    def pause_before(self, blocks: Container[str]) -> None:
+        """Have pausable compiled code hand its thread to the interpreter before these blocks
+        (EVERY_BLOCK: before the next block it runs), where a pause predicate can see them."""
+        self._pause_blocks = blocks
+        for compiled in self.compiled_hooked or ():
+            compiled.sites.flag(blocks)
 
     @property
     def stage(self) -> RuntimeTarget:
@@ -263,6 +274,7 @@ class Runtime:
         if self.hooks is not None and self.engine == "compiled":
             if self.compiled_hooked is None:
                 self.compiled_hooked = self._compile(hooks=True)
+                self.pause_before(self._pause_blocks)
             code = script.hooked
         if code is not None:
             thread.run_compiled(code)
@@ -512,6 +524,10 @@ class Runtime:
     def may_run_compiled(self) -> bool:
         """Whether a thread runs compiled code now, or would if one started now."""
         return self.engine == "compiled"
+
+    def may_pause_compiled(self) -> bool:
+        """Whether compiled code hands its threads to the interpreter where a pause may come."""
+        return self.pausable and self.hooks is not None
 
     @property
     def running(self) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
+from emulator.runtime.handoff import HandOff
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.thread import DONE, RUNNING, YIELD_TICK, Thread
 
@@ -107,7 +108,9 @@ class Sequencer:
         """
         if max_blocks is not None:
             pause = self._limited(pause, max_blocks)
-        if pause is not None and self.runtime.may_run_compiled():
+        rt = self.runtime
+        compiled_cannot = max_blocks is not None or not rt.may_pause_compiled()
+        if pause is not None and rt.may_run_compiled() and compiled_cannot:
             raise EmulatorError(
                 "compiled code cannot pause at a block or count blocks one by one: "
                 "run this with the interpreter engine"
@@ -227,10 +230,9 @@ class Sequencer:
                 rt.active_thread = thread
                 thread.idle = False
                 c.turn_start = rt.blocks
-                if thread.compiled is None:
+                if thread.compiled is None or _compiled_turn(thread):
+                    # Interpreted, or handed to the interpreter before a block: it goes on there.
                     yield from self._turn(thread)
-                else:
-                    _compiled_turn(thread)
                 if self.frame_lost:
                     # Nothing else of the tick happens: not even the warp timer's reset or
                     # the removal of finished threads.
@@ -345,8 +347,9 @@ def next_turn_is_at_once(rt: Runtime, blocks: int) -> bool:
     )
 
 
-def _compiled_turn(thread: Thread) -> None:
-    """Resume a thread's compiled code until it yields None (its turn ends).
+def _compiled_turn(thread: Thread) -> bool:
+    """Resume a thread's compiled code until it yields None (its turn ends); True when it
+    handed the thread to the interpreter instead (see handoff.py).
 
     A custom block call yields the callee's generator: it runs on top of the caller, and what it
     returns is sent back to the caller. The thread ends when its script's generator returns.
@@ -356,18 +359,34 @@ def _compiled_turn(thread: Thread) -> None:
     while True:
         try:
             request = stack[-1].send(value)
+        except HandOff as handed:
+            _hand_over(thread, handed)
+            return True
         except StopIteration as returned:
             stack.pop()
             if not stack:
                 thread.frames.clear()
                 thread.status = DONE
-                return
+                return False
             value = returned.value
             continue
         if request is None:
-            return
+            return False
         stack.append(request)
         value = None
+
+
+def _hand_over(thread: Thread, handed: HandOff) -> None:
+    """The thread goes on in the interpreter: each suspended caller adds its frames below."""
+    stack: list[Generator[Any, Any, Any]] = thread.compiled  # type: ignore[assignment]
+    stack.pop()  # the generator that raised it has ended
+    while stack:
+        try:
+            stack.pop().throw(handed)  # its call site adds its frames and raises it again
+        except HandOff as again:
+            handed = again
+    thread.compiled = None
+    thread.frames = handed.frames
 
 
 def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:

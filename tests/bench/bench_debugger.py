@@ -1,4 +1,4 @@
-"""Benchmark: how much slower day3 runs under the debugger (hooks attached; breakpoints checked) than plain."""
+"""Benchmark: how much slower day3 runs under the debugger (hooks attached; breakpoints checked) than plain, in the interpreter; and `continue` on compiled code."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ def plain(params: dict) -> tuple[float, int]:
     return time.perf_counter() - start, runtime.blocks
 
 
-def debugged(params: dict, with_breakpoint_checks: bool) -> float:
+def debugged(params: dict, with_breakpoint_checks: bool, engine: str = "interpreter") -> float:
     """Seconds for the same run with the debugger's hooks (and, optionally, its pause checks)."""
-    session = DebugSession("day3", params, start=False)
+    session = DebugSession("day3", params, start=False, engine=engine, pausable=True)
     session.runtime.green_flag()
     session.set_mark()
     if with_breakpoint_checks:
@@ -45,6 +45,7 @@ def main() -> None:
     base, blocks = min(plain(params) for _ in range(args.repeats))
     hooks = min(debugged(params, False) for _ in range(args.repeats))
     checks = min(debugged(params, True) for _ in range(args.repeats))
+    compiled = min(debugged(params, True, "compiled") for _ in range(args.repeats))
     print(
         f"day3 buggy, {args.train} train / {args.test} test samples, {blocks:,} blocks (best of {args.repeats}):"
     )
@@ -53,6 +54,10 @@ def main() -> None:
     )
     print(f"  hooks attached (explain)           {hooks:6.2f} s  {hooks / base:4.2f}x")
     print(f"  hooks + breakpoint checks (continue) {checks:4.2f} s  {checks / base:4.2f}x")
+    print(
+        f"  continue, compiled (debug's default)  {compiled:4.2f} s  {compiled / base:4.2f}x"
+        f"  {blocks / compiled / 1e6:5.2f} M blocks/s"
+    )
 
 
 if __name__ == "__main__":

@@ -182,8 +182,8 @@ class DebuggerApp(Responsive):
         self._ticker = self.set_interval(self.live_refresh_s, self._live, pause=True)
         session = self.session
         if session.paused is None:
-            # A fresh session's first step stops before the script's first block has run.
-            session.step()
+            # A fresh session stops before the script's first block, with nothing run yet.
+            session.pause_at_start()
         if session.paused is not None:
             self.state = state_text(session.paused)
         session.arm_mark()
@@ -333,7 +333,7 @@ class DebuggerApp(Responsive):
             self.notify(safe_text(str(exc), 300), title="restart", severity="error", markup=False)
             return
         self.session, self.painter = fresh, Painter(self, fresh)
-        fresh.step()
+        fresh.pause_at_start()
         fresh.arm_mark()
         self.state = state_text(fresh.paused) if fresh.paused is not None else "paused"
         self.refresh_panes(new_pause=True)

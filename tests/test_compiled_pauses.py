@@ -1,0 +1,211 @@
+"""The debugger on compiled code: it runs compiled until a pause may come, hands the thread to the
+interpreter there, and pauses, steps and inspects exactly as a run in the interpreter does."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from emulator.debug.session import DebugSession, Paused
+from emulator.programs.apple_orange import build as apple_orange
+from emulator.programs.day3_mlp import build as day3
+from emulator.project import Project
+from emulator.runtime.runtime import Runtime
+from emulator.runtime.thread import Frame
+from emulator.sb3 import project_from_json
+from tests import strategies
+from tests.conformance.cases._fuzz import build_project
+
+COMMANDS = ("continue_", "step", "step_over", "step_out")
+
+
+class _FramesUsedUp(Exception):
+    """The run reached its frame limit (a random program may loop for ever)."""
+
+
+def _session(project: Project, engine: str, seed: int = 0, max_frames: int = 60) -> DebugSession:
+    session = DebugSession(project, seed=seed, engine=engine, pausable=True)
+
+    def after_frame() -> None:
+        if session.runtime.frame_count >= max_frames:
+            raise _FramesUsedUp
+
+    session.runtime.on_frame = after_frame
+    return session
+
+
+def _frame(frame: Frame) -> tuple[Any, ...]:
+    node = frame.node
+    params = sorted(frame.params.items()) if frame.params is not None else None
+    return (getattr(node, "id", None), frame.warp, frame.is_loop, frame.state, params)
+
+
+def _where(session: DebugSession, paused: Paused) -> tuple[Any, ...]:
+    """Everything a pause shows: where, why, the clock, the stack, the inputs and the state."""
+    rt = session.runtime
+    thread = paused.thread
+    stack = [_frame(f) for f in thread.frames] if thread is not None else None
+    return (
+        paused.reason,
+        paused.stmt.id if paused.stmt is not None else None,
+        thread.target.name if thread is not None else None,
+        rt.blocks,
+        rt.frame_count,
+        repr(stack),  # repr: NaN is not equal to itself
+        repr(session.inputs()),
+        repr(session.procedure_arguments()),
+        _state(rt),
+    )
+
+
+def _state(rt: Runtime) -> list[Any]:
+    return [
+        (
+            t.name,
+            sorted((c.name, repr(c.value)) for c in t.variables.values()),
+            sorted((c.name, repr(c.items)) for c in t.lists.values()),
+        )
+        for t in rt.live_targets()
+    ] + [repr(list(rt.says))]
+
+
+def _drive(session: DebugSession, commands: list[str]) -> list[tuple[Any, ...]]:
+    """What each command stops at, until the run ends or its frames are used up."""
+    seen = []
+    for command in commands:
+        try:
+            paused = getattr(session, command)()
+        except _FramesUsedUp:
+            seen.append(("frames used up", _state(session.runtime)))
+            break
+        seen.append(_where(session, paused))
+        if paused.finished:
+            break
+    return seen
+
+
+def assert_same_pauses(
+    project: Project,
+    breakpoints: set[str],
+    commands: list[str],
+    watch: str | None = None,
+    seed: int = 0,
+) -> list[tuple[Any, ...]]:
+    """The interpreter and pausable compiled code stop at the same blocks with the same state."""
+    runs = {}
+    for engine in ("interpreter", "compiled"):
+        session = _session(project, engine, seed)
+        for block_id in breakpoints:
+            session.toggle_breakpoint(block_id)
+        if watch is not None:
+            session.watch(watch)
+        runs[engine] = _drive(session, commands)
+    expected, actual = runs["interpreter"], runs["compiled"]
+    for n, (a, b) in enumerate(zip(expected, actual, strict=False)):
+        for field, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert x == y, (
+                f"command {n} ({commands[n]}), field {field}: {x!r:.3000}\n!=\n{y!r:.3000}"
+            )
+    assert len(actual) == len(expected)
+    return actual
+
+
+def _day3() -> Project:
+    return day3(variant="buggy", epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+
+
+def _blocks(project: Project, opcode: str | None = None) -> list[str]:
+    return [
+        b
+        for t in project.targets
+        for b, block in t.blocks.items()
+        if (opcode is None or block.opcode == opcode) and not block.shadow
+    ]
+
+
+@pytest.mark.parametrize(
+    "opcode",
+    [
+        "procedures_definition",  # the hat a call enters
+        "control_repeat",  # stopped at before every pass
+        "data_replaceitemoflist",  # inside a warp custom block's loops
+        "procedures_call",
+        "control_if",
+        "data_changevariableby",
+    ],
+)
+def test_breakpoints_in_day3_stop_where_the_interpreter_stops(opcode: str) -> None:
+    project = _day3()
+    found = _blocks(project, opcode)
+    assert found, opcode
+    commands = ["continue_", "step", "step", "continue_", "step_over", "continue_", "step_out"] * 2
+    seen = assert_same_pauses(project, set(found[:: max(1, len(found) // 3)]), commands)
+    assert any(s[0] == "breakpoint" for s in seen)
+
+
+def test_a_watch_on_compiled_code_stops_after_the_write_as_the_interpreter_does() -> None:
+    project = _day3()
+    seen = assert_same_pauses(project, set(), ["continue_"] * 6 + ["step"], watch="sample")
+    assert [s[0] for s in seen[:3]] == ["watch"] * 3
+
+
+def test_continue_runs_compiled_until_the_breakpoint() -> None:
+    """The thread runs generated code up to the breakpoint, and the interpreter from there."""
+    project = apple_orange()
+    session = _session(project, "compiled", max_frames=10_000)
+    last = _blocks(project, "data_setvariableto")[-1]
+    session.toggle_breakpoint(last)
+    session.runtime.green_flag()
+    threads = list(session.runtime.threads)
+    assert threads and all(t.compiled is not None for t in threads)
+    paused = session.continue_()
+    assert paused.stmt is not None and paused.stmt.id == last
+    assert paused.thread is not None and paused.thread.compiled is None  # handed over
+    assert session.continue_().finished
+
+
+def test_a_run_without_pauses_stays_compiled() -> None:
+    """With no breakpoint, watch or condition, no thread is handed to the interpreter."""
+    project = _day3()
+    session = _session(project, "compiled", max_frames=100_000)
+    handed = []
+    runtime = session.runtime
+    session.runtime.green_flag()
+    original = list(runtime.threads)
+    session.runtime.on_frame = lambda: handed.extend(
+        t for t in original if t.compiled is None and t.frames
+    )
+    assert session.continue_().finished
+    assert handed == []
+
+
+@settings(
+    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")) // 2,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
+@given(
+    program=strategies.fuzz_programs(),
+    data=st.data(),
+)
+def test_random_programs_pause_where_the_interpreter_pauses(
+    program: dict[str, Any], data: Any
+) -> None:
+    """Random breakpoints and commands on a random program: the same stops, stacks and state."""
+    project = project_from_json(build_project(program))
+    runtime = Runtime(project)
+    blocks = sorted(b for b in _blocks(project) if runtime.stmt(b) is not None)  # stack blocks
+    breakpoints = set(data.draw(st.lists(st.sampled_from(blocks), max_size=4))) if blocks else set()
+    commands = data.draw(st.lists(st.sampled_from(COMMANDS), min_size=1, max_size=8))
+    names = sorted(c.name for c in runtime.stage.variables.values())
+    watch = data.draw(st.sampled_from([None, *names]))
+    seen = assert_same_pauses(project, breakpoints, commands, watch, seed=program["seed"])
+    event(f"stopped at: {sorted({str(s[0]) for s in seen})}")
