@@ -14,11 +14,13 @@ from emulator.debug.session import DebugSession, Paused
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
+from emulator.runtime import sequencer
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.thread import Frame
 from emulator.sb3 import project_from_json
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
+from tests.test_compiler import INJECTED, _names_in
 
 COMMANDS = ("continue_", "step", "step_over", "step_out")
 
@@ -27,8 +29,10 @@ class _FramesUsedUp(Exception):
     """The run reached its frame limit (a random program may loop for ever)."""
 
 
-def _session(project: Project, engine: str, seed: int = 0, max_frames: int = 60) -> DebugSession:
-    session = DebugSession(project, seed=seed, engine=engine, pausable=True)
+def _session(
+    project: Project | str, engine: str, seed: int = 0, max_frames: int = 60, **params: Any
+) -> DebugSession:
+    session = DebugSession(project, params, seed=seed, engine=engine, pausable=True)
 
     def after_frame() -> None:
         if session.runtime.frame_count >= max_frames:
@@ -209,3 +213,88 @@ def test_random_programs_pause_where_the_interpreter_pauses(
     watch = data.draw(st.sampled_from([None, *names]))
     seen = assert_same_pauses(project, breakpoints, commands, watch, seed=program["seed"])
     event(f"stopped at: {sorted({str(s[0]) for s in seen})}")
+
+
+def _with_ids(value: Any, ids: dict[str, str]) -> Any:
+    """The project JSON with every block id (as a key or a reference) renamed."""
+    if isinstance(value, dict):
+        return {ids.get(k, k): _with_ids(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_ids(v, ids) for v in value]
+    return ids.get(value, value) if isinstance(value, str) else value
+
+
+def test_hostile_block_ids_stay_data_in_pausable_code() -> None:
+    """Block ids are project text: in the hand-over code they are constants, never code."""
+    program = {
+        "variables": {"a": "", "b": "", "c": ""},
+        "lists": {"L": [], "M": []},
+        "procedures": [{"kinds": ("s",), "warp": True, "body": [("set", "a", ("arg", "x0", "s"))]}],
+        "scripts": [
+            (
+                "stage",
+                [
+                    (
+                        "repeat",
+                        ("lit", "3"),
+                        [("call", 0, (("lit", "1"),)), ("change", "b", ("lit", "1"))],
+                    )
+                ],
+            )
+        ],
+        "receivers": [],
+        "clone_scripts": [],
+        "looks": {"x": 0, "direction": 90, "currentCostume": 0},
+        "seed": 0,
+        "turbo": False,
+    }
+    data = build_project(program)
+    blocks = [b for t in data["targets"] for b in t["blocks"]]
+    hostile = ["'\"\\\n{0}", "__import__('os')._exit(1)", "\x00\u202e", "}{%s", '"""', "ok"]
+    ids = {b: f"{hostile[n % len(hostile)]}#{n}" for n, b in enumerate(blocks)}
+    project = project_from_json(_with_ids(data, ids))
+    runtime = Runtime(project)
+    stack = {b for b in ids.values() if runtime.stmt(b) is not None}
+    seen = assert_same_pauses(project, stack, ["continue_"] * 12)
+    assert sum(s[0] == "breakpoint" for s in seen) >= 10
+    session = _session(project, "compiled")
+    session.runtime.green_flag()
+    source = "\n".join(c.text() for c in session.runtime.compiled_hooked or [])
+    assert "raise HandOff" in source
+    assert not _names_in(source) & INJECTED
+
+
+def test_the_inspectors_start_keeps_every_thread_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pause_at_start stands where a first step stops, and the mark is taken where it holds,
+    without handing a thread over: a breakpoint later is reached by compiled code."""
+    handed: list[int] = []
+    hand_over = sequencer._hand_over
+    day3_buggy = {"variant": "buggy", "epochs": 1, "train": 2, "test": 1}  # with its mark
+    runs = {}
+    for engine in ("interpreter", "compiled"):
+        session = _session("day3", engine, max_frames=100_000, **day3_buggy)
+        reference = _session("day3", engine, max_frames=100_000, **day3_buggy)
+        assert session.mark is not None
+        target = _blocks(session.project, "data_replaceitemoflist")[0]
+        start, stepped = session.pause_at_start(), reference.step()
+        assert start.stmt is not None and stepped.stmt is not None
+        assert start.thread is not None and stepped.thread is not None
+        assert start.stmt.id == stepped.stmt.id
+        assert start.thread.target.name == stepped.thread.target.name
+        session.arm_mark()
+        session.toggle_breakpoint(target)
+        if engine == "compiled":
+            assert all(t.compiled is not None for t in session.runtime.threads)
+            rt = session.runtime
+            monkeypatch.setattr(
+                sequencer,
+                "_hand_over",
+                lambda t, h, rt=rt: (handed.append(rt.blocks), hand_over(t, h)),
+            )
+        paused = session.continue_()
+        assert paused.stmt is not None and paused.stmt.id == target
+        runs[engine] = (_where(session, paused)[3:], session.marked, session.findings.written)
+    assert runs["compiled"] == runs["interpreter"]
+    assert runs["compiled"][1] is not None  # the mark was reached and taken
+    # One hand-over, at the breakpoint itself: compiled code ran the whole way up to it.
+    assert handed == [runs["compiled"][0][0]]
