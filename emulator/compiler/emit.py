@@ -255,6 +255,10 @@ class FunctionEmitter:
         """The arguments of the custom block this function is, as procedures_call keeps them."""
         return "{}" if self.fn.proccode is not None and not self.fn.params else self.ex.params
 
+    def frames_source(self, levels: str) -> str:
+        """The interpreter's frames for these levels, built when a hand-over happens."""
+        return f"frames_at(_rt, thread, {levels}, {self.warp_source})"
+
     def levels_source(self, last: str | None, state: str = "None") -> str:
         """The stack frames here, with `last`'s block (a frame not in a loop) on top."""
         top = [f"({constant(last)}, False, {state})"] if last is not None else []
@@ -272,9 +276,7 @@ class FunctionEmitter:
                 if dirty:
                     self.w.line(f"V_{i}.value = v_{i}")
             self.w.line(f"_rt.blocks = _b + {self.pending}" if self.pending else "_rt.blocks = _b")
-            self.w.line(
-                f"raise HandOff(_rt, thread, {levels}, {self.warp_source}, {self.params_source})"
-            )
+            self.w.line(f"raise HandOff({self.frames_source(levels)}, {self.params_source})")
 
     def pause_site_again(self, block_id: str, state: str = "None") -> None:
         """Before a waiting block runs again: its frame holds what it waits on."""

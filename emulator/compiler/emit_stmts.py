@@ -523,7 +523,7 @@ def handed_over(em: FunctionEmitter, call_id: str, call_line: str) -> None:
         w.line(call_line)
     with w.block("except HandOff as _h:"):
         levels = em.levels_source(call_id)
-        w.line(f"_h.called(_rt, thread, {levels}, {em.warp_source}, {em.params_source})")
+        w.line(f"_h.called({em.frames_source(levels)}, {em.params_source})")
         w.line("raise")
 
 

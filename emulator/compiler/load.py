@@ -10,7 +10,7 @@ from emulator.compiler.emit import Source
 from emulator.compiler.hooked import HOOKED_NAMES
 from emulator.compiler.lower import Unit
 from emulator.compiler.prelude import NAMES
-from emulator.runtime.handoff import HandOff, PauseSites
+from emulator.runtime.handoff import HandOff, PauseSites, frames_at
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
@@ -22,7 +22,7 @@ def namespace(runtime: Runtime, unit: Unit, sites: PauseSites) -> dict[str, Any]
     if unit.hooks:
         ns.update(HOOKED_NAMES)
     if unit.pausable:
-        ns["HandOff"], ns["PAUSE_AT"] = HandOff, sites.flags
+        ns["HandOff"], ns["frames_at"], ns["PAUSE_AT"] = HandOff, frames_at, sites.flags
     ns["_rt"], ns["_rng"] = runtime, runtime.rng
     t = unit.tables
     for i, cell in enumerate(t.variables):

@@ -24,36 +24,22 @@ class HandOff(Exception):
     that raised it gives its own, and each caller it passes through puts its frames below them.
     """
 
-    def __init__(
-        self,
-        rt: Runtime,
-        thread: Thread,
-        levels: tuple[Level, ...],
-        warp: bool,
-        params: dict[str, Value] | None,
-    ) -> None:
+    def __init__(self, frames: list[Frame], params: dict[str, Value] | None) -> None:
         super().__init__("a compiled thread handed to the interpreter")
-        self.frames = _frames(rt, thread, levels, warp)
+        self.frames = frames
         self.params = params  # the arguments of the custom block the innermost frames are in
 
-    def called(
-        self,
-        rt: Runtime,
-        thread: Thread,
-        levels: tuple[Level, ...],
-        warp: bool,
-        params: dict[str, Value] | None,
-    ) -> None:
-        """Add the caller's frames below: the last of `levels` is its call block, which holds
-        the callee's arguments as procedures_call keeps them."""
-        below = _frames(rt, thread, levels, warp)
+    def called(self, below: list[Frame], params: dict[str, Value] | None) -> None:
+        """Add a caller's frames below: the last is its call block's, which holds the callee's
+        arguments as procedures_call keeps them."""
         call = below[-1]
         call.params, call.state = self.params, True
         self.frames = below + self.frames
         self.params = params
 
 
-def _frames(rt: Runtime, thread: Thread, levels: tuple[Level, ...], warp: bool) -> list[Frame]:
+def frames_at(rt: Runtime, thread: Thread, levels: tuple[Level, ...], warp: bool) -> list[Frame]:
+    """The interpreter's stack frames for one function's levels, outermost first."""
     linker = rt.linker_of(thread.target)
     frames = []
     for block_id, is_loop, state in levels:
