@@ -211,7 +211,7 @@ class FunctionEmitter:
             self.measure_lists(sorted(self.ex.lengths))
         self.vars = saved
         # Before the loop block runs again for the next pass: its own frame is on top.
-        self.pause_site(block_id, self.levels_source(None))
+        self.pause_site(block_id, own_frame=False)
 
     def cast_invariants(self, indices: list[int]) -> None:
         """Cast, once for the passes to come, the variables a loop only reads or keeps numbers."""
@@ -265,22 +265,23 @@ class FunctionEmitter:
         levels = self.levels + top
         return "(" + "".join(f"{level}, " for level in levels) + ")"
 
-    def pause_site(self, block_id: str, levels: str) -> None:
-        """Before a block: hand the thread to the interpreter when the site is flagged."""
+    def pause_site(self, block_id: str, state: str = "None", own_frame: bool = True) -> None:
+        """Before a block: hand the thread to the interpreter when the site is flagged.
+
+        The block runs in a frame of its own on top of the levels, holding `state` (a wait's),
+        unless it is the innermost level itself (a loop before its next pass).
+        """
         if not self.unit.pausable:
             return
         site = len(self.sites)
         self.sites.append(block_id)
+        levels = self.levels_source(block_id if own_frame else None, state)
         with self.w.block(f"if _at[{site}]:"):
             for i, dirty in sorted(self.vars.items()):
                 if dirty:
                     self.w.line(f"V_{i}.value = v_{i}")
             self.w.line(f"_rt.blocks = _b + {self.pending}" if self.pending else "_rt.blocks = _b")
             self.w.line(f"raise HandOff({self.frames_source(levels)}, {self.params_source})")
-
-    def pause_site_again(self, block_id: str, state: str = "None") -> None:
-        """Before a waiting block runs again: its frame holds what it waits on."""
-        self.pause_site(block_id, self.levels_source(block_id, state))
 
     @contextmanager
     def level(self, block_id: str, is_loop: bool, state: str) -> Iterator[None]:
@@ -299,7 +300,7 @@ class FunctionEmitter:
 
         for stmt in body:
             self.w.line(f"# {stmt.info.opcode} {stmt.info.id!a}")
-            self.pause_site(stmt.info.id, self.levels_source(stmt.info.id))
+            self.pause_site(stmt.info.id)
             statement(self, stmt)
 
     def branches(self, headers: list[str], bodies: list[Body]) -> None:
@@ -435,6 +436,8 @@ def emit_function(unit: Unit, fn: Function, sites: list[str]) -> str:
 
 def _prologue(em: FunctionEmitter) -> None:
     w, fn = em.w, em.fn
+    if em.unit.pausable:
+        w.line("_at = PAUSE_AT  # the pause sites' flags")
     if fn.proccode is None:
         w.line("ctx = None  # no custom block is running")
         w.line("_b = _rt.blocks")
@@ -446,14 +449,11 @@ def _prologue(em: FunctionEmitter) -> None:
         elif em.warp:
             _start_warp_timer(em)
         if em.unit.pausable and fn.definition is not None:
-            w.line("_at = PAUSE_AT  # the pause sites' flags")
             w.line("_b = _rt.blocks")
-            em.pause_site(fn.definition, em.levels_source(fn.definition))
+            em.pause_site(fn.definition)
             w.line(f"_b += {fn.entry_cost}  # the definition hat")
         else:
             w.line(f"_b = _rt.blocks + {fn.entry_cost}  # the definition hat")
-    if em.unit.pausable and fn.proccode is None:
-        w.line("_at = PAUSE_AT  # the pause sites' flags")
     for ref in fn.hoisted:
         if ref.index not in em.unit.tables.lazy_lists:
             w.line(f"l_{ref.index} = L_{ref.index}  # list {ref.name!a}")

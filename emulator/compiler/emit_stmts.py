@@ -330,7 +330,7 @@ def wait(em: FunctionEmitter, stmt: Wait) -> None:
             with w.block(f"if {em.ex(stmt.arg)}:"):
                 w.line("break")
             _recheck(em, stmt)
-            em.pause_site_again(stmt.info.id)
+            em.pause_site(stmt.info.id)
         return
     if stmt.kind == "seconds":
         wait_seconds(em, stmt)
@@ -358,7 +358,7 @@ def wait_seconds(em: FunctionEmitter, stmt: Wait) -> None:
     w.line("_rt.redraw_requested = True")
     em.maybe_suspend("wait: the first check always yields", idle=False)
     state = f"({start}, {duration})"  # control_wait's frame state
-    em.pause_site_again(stmt.info.id, state)
+    em.pause_site(stmt.info.id, state)
     with w.block("while True:"):
         w.line(f"_b += {cost}")
         em.effects((stmt.arg,))
@@ -366,7 +366,7 @@ def wait_seconds(em: FunctionEmitter, stmt: Wait) -> None:
             w.line("break")
         _recheck(em, stmt)
         em.normalize(set())
-        em.pause_site_again(stmt.info.id, state)
+        em.pause_site(stmt.info.id, state)
 
 
 def broadcast_and_wait(em: FunctionEmitter, stmt: Wait) -> None:
@@ -392,7 +392,7 @@ def broadcast_and_wait(em: FunctionEmitter, stmt: Wait) -> None:
             em.suspend("every thread it started waits: wait a frame")
         with w.block("else:"):
             em.maybe_suspend("waiting for the threads it started", stmt.idle)
-        em.pause_site_again(stmt.info.id, started)
+        em.pause_site(stmt.info.id, started)
         w.line(f"_b += {cost}")
         if stmt.arg is not None:
             em.effects((stmt.arg,))
