@@ -17,6 +17,7 @@ from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
 from emulator.runtime.hooks import EVERY_BLOCK, RunHooks
+from emulator.runtime.origins import index_variables
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.saved import restore_runtime, save_runtime
 from emulator.runtime.thread import Thread
@@ -253,15 +254,19 @@ def test_hostile_names_reported_as_data() -> None:
 
 
 def _counting() -> Project:
-    """A counter from 1 and a running sum over five passes, then a copy of the sum."""
+    """A counter from 1 and a running sum over five passes, then a copy of the sum, which
+    indexes a list (so the copy, the sum and the counter keep origins); `other` indexes nothing."""
     prog = Program("origins")
-    n, total, copy = (prog.stage.var(name, 0) for name in ("n", "total", "copy"))
+    n, total, copy, other = (prog.stage.var(name, 0) for name in ("n", "total", "copy", "other"))
+    items = prog.stage.list("items", [1])
     with prog.sprite("S").when_flag_clicked():
         n.set(1)
         with repeat(5):
             total.change(n * 2)
             n.change(1)
+            other.change(n)
         copy.set(total + 1)
+        items.add(items.item(copy))
     return prog.build()
 
 
@@ -326,6 +331,34 @@ def test_origins_lead_back_to_a_counters_start_in_both_engines() -> None:
     names = [o.variable for o in found["interpreter"]]
     assert names[0] == "copy" and {"total", "n"} <= set(names)
     assert setters["n"] in {o.block_id for o in found["interpreter"]}
+
+
+def test_only_variables_that_reach_an_index_keep_origins() -> None:
+    """The index reads `copy`, `copy` the sum, the sum the counter: they keep origins in both
+    engines; `other`, which no index reads, keeps none; a counter's repeated change is one link."""
+    assert index_variables(_counting().targets) == {"copy", "total", "n"}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(_counting(), engine=engine, hooks=KeepsOrigins())
+        rt.green_flag()
+        rt.run()
+        assert rt.stage.variable(None, "other").origin is None
+        n = rt.stage.variable(None, "n").origin
+        assert n is not None and n[2][0][0] != n[0]  # `change n by 1`, then `set n to 1`
+        total = rt.stage.variable(None, "total").origin
+        assert total is not None and total[3] == 3  # five changes from the same `n`: one link
+
+
+def test_index_variables_follow_sets_and_changes_back_through_every_sprite() -> None:
+    """A chain of sets across two sprites ends at the index; a variable set from an unrelated one is left out."""
+    prog = Program("chain")
+    a, b, c, d = (prog.stage.var(name, 1) for name in ("a", "b", "c", "d"))
+    items = prog.stage.list("items", [1, 2])
+    with prog.sprite("One").when_flag_clicked():
+        b.set(a + 1)
+        d.set(c)
+    with prog.sprite("Two").when_flag_clicked():
+        items.replace(b, 0)
+    assert index_variables(prog.build().targets) == {"a", "b"}
 
 
 def test_a_restored_snapshot_restores_origins() -> None:

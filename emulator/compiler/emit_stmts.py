@@ -106,7 +106,7 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
     maybe_float = stmt.value.type.is_number or stmt.value.type is ANY
-    report_var(em, stmt.info.id, cell, value, maybe_float, reads)
+    report_var(em, stmt.info.id, cell, value, maybe_float, reads, stmt.keeps_origin)
 
 
 def report_var(
@@ -116,15 +116,18 @@ def report_var(
     value: str,
     maybe_float: bool = True,
     reads: tuple[VarRef, ...] | None = None,
+    keeps_origin: bool = True,
 ) -> None:
-    """Keep where the value came from and tell the hooks, as Runtime.report_var does, with every
-    cell and the clock up to date; a value known not to be a number is never NaN or infinite."""
+    """Keep where the value came from (if the variable keeps origins) and tell the hooks, as
+    Runtime.report_var does, with every cell and the clock up to date; a value known not to be a
+    number is never NaN or infinite."""
     em.observed()
     w, bid = em.w, constant(block_id)
     w.line("_h = _rt.hooks")
     with w.block("if _h is not None:"):
-        with w.block("if _h.wants_origins:"):
-            keep_origin(em, bid, cell, reads)
+        if keeps_origin:
+            with w.block("if _h.wants_origins:"):
+                keep_origin(em, bid, cell, reads)
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
         if maybe_float:
@@ -146,10 +149,16 @@ def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, .
         parent = em.ex.temp()
         w.line(f"{parent} = V_{reads[0].index}.origin")
         depth = f"{parent}[3]"
-        w.line(
+        linked = (
             f"{cell}.origin = ({bid}, {cell}.name, ({parent},), {depth} + 1) "
             f"if {parent} is not None and {depth} < MAX_ORIGIN_DEPTH else {fresh}"
         )
+        if cell != f"V_{reads[0].index}":
+            w.line(linked)
+            return
+        # A counter this block wrote last keeps its origin: another link would only repeat it.
+        with w.block(f"if {parent} is None or {parent}[0] != {bid}:"):
+            w.line(linked)
     else:
         parents = ", ".join(f"V_{r.index}.origin" for r in reads)
         w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({parents},))")

@@ -214,6 +214,7 @@ class SetVar:
     # With hooks: the variables whose origins the written value's origin joins (Origins.cells_read),
     # found when compiling; None when only the run can find them (the runtime then keeps it).
     origin_reads: tuple[VarRef, ...] | None = None
+    keeps_origin: bool = True  # whether the variable keeps origins at all (Origins.keeps)
 
 
 @dataclass(frozen=True, slots=True)

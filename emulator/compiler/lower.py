@@ -291,6 +291,10 @@ class Lowering:
         cells = self.rt.origins.cells_read(self.target, block.id, cell)
         return tuple(self._cell_ref(c) for c in cells)
 
+    def keeps_origin(self, var: VarRef) -> bool:
+        """Whether writes of the variable keep their origin (only variables that reach an index do)."""
+        return self.rt.origins.keeps(var.name)
+
     def list_ref(self, list_id: str | None, name: str) -> ListRef:
         """A list resolved as the linker resolves it."""
         cell = self.target.find_list(list_id, name)

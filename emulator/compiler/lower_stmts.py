@@ -52,14 +52,14 @@ def _set(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     # Scratch stores the value as it is: a literal "10" stays the string "10".
     (value,) = lw.inputs(block, ("VALUE",))
     var = lw.variable_field(block)
-    return SetVar(info, var, value, lw.origin_reads(block, var))
+    return SetVar(info, var, value, lw.origin_reads(block, var), lw.keeps_origin(var))
 
 
 def _change(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     (delta,) = lw.inputs(block, ("VALUE",))
     var = lw.variable_field(block)
     total = Op("add", (as_number(ReadVar(var)), as_number(delta)), NUMBER_NAN)
-    return SetVar(info, var, total, lw.origin_reads(block, var))
+    return SetVar(info, var, total, lw.origin_reads(block, var), lw.keeps_origin(var))
 
 
 def _list_write(op: str, names: tuple[str, ...]) -> StmtRule:

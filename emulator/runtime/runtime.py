@@ -84,7 +84,7 @@ class Runtime:
         # there are any: the interpreter's hot path tests the flag.
         self.reported_reads: Container[str] = frozenset()
         self.reads_watched = False
-        self.origins = Origins()  # where each variable's value came from, when hooks want it
+        self.origins = Origins(project.targets)  # where index variables' values came from (hooks)
         self.blocks = 0  # blocks executed so far: the virtual clock's work counter
         self.frame_count = 0
         self.now_ms = 0.0  # frozen within a frame, as scratch-vm's currentMSecs; the flag is at 0
