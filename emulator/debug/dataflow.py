@@ -37,22 +37,6 @@ class ReadGroup:
     unwritten: set[int] = field(default_factory=set)  # items read before anything wrote them
     past_end: list[float] = field(default_factory=lambda: [float("inf"), float("-inf"), 0])
 
-    def add(self, item: int, index: Value, written: bool) -> None:
-        """One read of the group (the index is only kept, as a number, for reads past the end)."""
-        self.count += 1
-        if item == 0:
-            index = to_number(index)
-            end = self.past_end
-            end[0], end[1], end[2] = min(end[0], index), max(end[1], index), end[2] + 1
-            return
-        # Comparisons, not min() and max(): this runs for every read behind every slice write.
-        if item < self.first:
-            self.first = item
-        if item > self.last:
-            self.last = item
-        if not written:
-            self.unwritten.add(item)
-
 
 class ReadTrail:
     """Attributes the watched reads to the slice items that the following writes wrote."""
@@ -75,19 +59,15 @@ class ReadTrail:
         }
         self._var_reads: dict[str, list[Read]] = {}
         self._block_vars: dict[str, tuple[str, ...]] = {}
-        self._pending: list[Read] = []
+        self.pending: list[Read] = []  # the watched reads since the last write or followed set
         self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
-
-    def read(self, block_id: str, list_name: str, item: int, index: Value, written: bool) -> None:
-        """A watched block read an item (0: past the end)."""
-        self._pending.append((block_id, list_name, item, index, written))
 
     def set_variable(self, block_id: str, name: str) -> None:
         """A variable was set (or changed: then it keeps what its old value was made of)."""
         if name not in self.followed:
             return  # no slice write reads it, and no watched read sits in its block
-        reads = self._pending
-        self._pending = []
+        reads = self.pending
+        self.pending = []
         kept = self._var_reads.get(name)
         if kept is None or block_id not in self._changes:
             self._var_reads[name] = reads  # the pending list, which nothing else holds
@@ -96,7 +76,7 @@ class ReadTrail:
 
     def write(self, block_id: str, list_name: str, item: int) -> None:
         """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
-        reads, self._pending = self._pending, []
+        reads, self.pending = self.pending, []
         at = self._slice_at.get(list_name)
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
         if n < 0:
@@ -110,16 +90,37 @@ class ReadTrail:
     def _attribute(
         self, n: int, block_id: str, list_name: str, item: int, reads: list[Read]
     ) -> None:
-        """Count reads as inputs of slice n's write of `item` by `block_id`."""
+        """Count reads as inputs of slice n's write of `item` by `block_id` (ReadGroup.add, inline:
+        this runs for every read behind every slice write)."""
         groups = self.groups
+        group = None
+        last_key: tuple[str, str] | None = None
         for read_block, read_list, read_item, index, written in reads:
             if read_item == item and read_list == list_name:
                 continue  # an update reads the item it replaces: that is no input of it
-            key = (n, block_id, read_block, read_list)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = ReadGroup(block_id, read_block, read_list)
-            group.add(read_item, index, written)
+            if last_key is None or last_key[0] != read_block or last_key[1] != read_list:
+                last_key = (read_block, read_list)
+                key = (n, block_id, read_block, read_list)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = ReadGroup(block_id, read_block, read_list)
+            assert group is not None
+            group.count += 1
+            if read_item == 0:  # past the end: the index is kept, as a number
+                i = index if type(index) is float else to_number(index)
+                end = group.past_end
+                if i < end[0]:
+                    end[0] = i
+                if i > end[1]:
+                    end[1] = i
+                end[2] += 1
+                continue
+            if read_item < group.first:
+                group.first = read_item
+            if read_item > group.last:
+                group.last = read_item
+            if not written:
+                group.unwritten.add(read_item)
 
     def _followed_by(self, block_id: str) -> tuple[str, ...]:
         """The followed variables a block reads (only they carry reads), in its inputs' order."""
@@ -146,16 +147,25 @@ class Watched:
 
 def watched_reads(targets: Iterable[Target], lists: set[str]) -> Watched:
     """Reads inside a write of one of the lists, and inside a `set`/`change` of a variable that
-    such a write reads (one step back: enough to reach a loop's running sum)."""
+    such a write reads (one step back: enough to reach a loop's running sum).
+
+    The variables followed are those such a write reads that some `set` or `change` with a read
+    inside writes: a loop's counter carries no reads, so its every change costs nothing."""
+    targets = list(targets)
+    names: set[str] = set()
+    for target in targets:
+        blocks = dict(target.blocks)
+        names.update(
+            n for b in blocks.values() if _writes(b, lists) for n in variables_read(blocks, b)
+        )
     watched = Watched(set(), set())
     for target in targets:
         blocks = dict(target.blocks)
-        writes = [b for b in blocks.values() if _writes(b, lists)]
-        names = {n for b in writes for n in variables_read(blocks, b)}
-        setters = [b for b in blocks.values() if _sets(b, names)]
-        watched.variables.update(names)
-        for b in writes + setters:
-            watched.reads.update(_reads_under(blocks, b))
+        for b in blocks.values():
+            reads = _reads_under(blocks, b) if _writes(b, lists) or _sets(b, names) else set()
+            watched.reads.update(reads)
+            if reads and _sets(b, names):
+                watched.variables.add(str(b.fields["VARIABLE"].value))
     return watched
 
 

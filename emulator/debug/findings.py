@@ -291,10 +291,12 @@ class Findings(RunHooks):
                 cell.name, kind, thread.target.name, block_id, first_block_count=self.block_count()
             )
             miss.index_from = self._index_origins(thread.target, block_id)
-        i = to_number(index)
+        i = index if type(index) is float else to_number(index)
         miss.count += 1
-        miss.first_index = min(miss.first_index, i)
-        miss.last_index = max(miss.last_index, i)
+        if i < miss.first_index:  # comparisons, not min() and max(): a wrong offset misses often
+            miss.first_index = i
+        if i > miss.last_index:
+            miss.last_index = i
         miss.length = length
 
     def on_list_index(
@@ -318,7 +320,9 @@ class Findings(RunHooks):
             return
         bits = self.written.get(cell.name) if self.written is not None else None
         written = bits is not None and 0 < item <= len(bits) and bits[item - 1] == 1
-        trail.read(block_id, cell.name, item, index, written)
+        trail.pending.append(
+            (block_id, cell.name, item, index, written)
+        )  # the trail's read, inline
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)
