@@ -159,9 +159,22 @@ def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, .
         # A counter this block wrote last keeps its origin: another link would only repeat it.
         with w.block(f"if {parent} is None or {parent}[0] != {bid}:"):
             w.line(linked)
-    else:
+    elif cell != f"V_{reads[0].index}":
         parents = ", ".join(f"V_{r.index}.origin" for r in reads)
         w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({parents},))")
+    else:
+        # A running sum this block wrote last from the same other origins keeps its origin, as
+        # joined decides; asked here without building the parents (identical ones: the common case).
+        last, kept = em.ex.temp(), em.ex.temp()
+        others = [f"V_{r.index}.origin" for r in reads[1:]]
+        same = " and ".join(f"{kept}[{k}] is {o}" for k, o in enumerate(others, 1))
+        w.line(f"{last} = {cell}.origin")
+        repeats = (
+            f"{last} is not None and {last}[0] == {bid} "
+            f"and len({kept} := {last}[2]) == {len(reads)} and {same}"
+        )
+        with w.block(f"if not ({repeats}):"):
+            w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({last}, {', '.join(others)},))")
 
 
 HOOKED_WRITES = {
