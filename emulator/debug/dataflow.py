@@ -18,7 +18,7 @@ from emulator.slices import Slice
 from emulator.values import Value, to_number
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 Read = tuple[str, str, int, Value, bool]
 """(reading block, list, item or 0 past the end, the index, whether the item was written since the mark)."""
@@ -63,9 +63,7 @@ class ReadTrail:
         self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
 
     def set_variable(self, block_id: str, name: str) -> None:
-        """A variable was set (or changed: then it keeps what its old value was made of)."""
-        if name not in self.followed:
-            return  # no slice write reads it, and no watched read sits in its block
+        """A followed variable was set (or changed: then it keeps what its old value was made of)."""
         reads = self.pending
         self.pending = []
         kept = self._var_reads.get(name)
@@ -81,46 +79,48 @@ class ReadTrail:
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
         if n < 0:
             return
-        self._attribute(n, block_id, list_name, item, reads)
-        for name in self._followed_by(block_id):
-            kept = self._var_reads.get(name)
-            if kept:  # read where they are, not copied into one list per write
-                self._attribute(n, block_id, list_name, item, kept)
+        names = self._block_vars.get(block_id)
+        if names is None:
+            names = self._followed_by(block_id)
+        # The followed variables' reads are read where they are, not copied into one list per write.
+        kept = [k for name in names if (k := self._var_reads.get(name))] if names else None
+        self._attribute(n, block_id, list_name, item, [reads, *kept] if kept else (reads,))
 
     def _attribute(
-        self, n: int, block_id: str, list_name: str, item: int, reads: list[Read]
+        self, n: int, block_id: str, list_name: str, item: int, sources: Sequence[list[Read]]
     ) -> None:
-        """Count reads as inputs of slice n's write of `item` by `block_id` (ReadGroup.add, inline:
-        this runs for every read behind every slice write)."""
+        """Count the reads as inputs of slice n's write of `item` by `block_id` (as a ReadGroup
+        adds them, inline: this runs for every read behind every slice write)."""
         groups = self.groups
         group = None
-        last_key: tuple[str, str] | None = None
-        for read_block, read_list, read_item, index, written in reads:
-            if read_item == item and read_list == list_name:
-                continue  # an update reads the item it replaces: that is no input of it
-            if last_key is None or last_key[0] != read_block or last_key[1] != read_list:
-                last_key = (read_block, read_list)
-                key = (n, block_id, read_block, read_list)
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = ReadGroup(block_id, read_block, read_list)
-            assert group is not None
-            group.count += 1
-            if read_item == 0:  # past the end: the index is kept, as a number
-                i = index if type(index) is float else to_number(index)
-                end = group.past_end
-                if i < end[0]:
-                    end[0] = i
-                if i > end[1]:
-                    end[1] = i
-                end[2] += 1
-                continue
-            if read_item < group.first:
-                group.first = read_item
-            if read_item > group.last:
-                group.last = read_item
-            if not written:
-                group.unwritten.add(read_item)
+        last_block = last_list = None
+        for reads in sources:
+            for read_block, read_list, read_item, index, written in reads:
+                if read_item == item and read_list == list_name:
+                    continue  # an update reads the item it replaces: that is no input of it
+                if read_block != last_block or read_list != last_list:
+                    last_block, last_list = read_block, read_list
+                    key = (n, block_id, read_block, read_list)
+                    group = groups.get(key)
+                    if group is None:
+                        group = groups[key] = ReadGroup(block_id, read_block, read_list)
+                assert group is not None
+                group.count += 1
+                if read_item == 0:  # past the end: the index is kept, as a number
+                    i = index if type(index) is float else to_number(index)
+                    end = group.past_end
+                    if i < end[0]:
+                        end[0] = i
+                    if i > end[1]:
+                        end[1] = i
+                    end[2] += 1
+                    continue
+                if read_item < group.first:
+                    group.first = read_item
+                if read_item > group.last:
+                    group.last = read_item
+                if not written:
+                    group.unwritten.add(read_item)
 
     def _followed_by(self, block_id: str) -> tuple[str, ...]:
         """The followed variables a block reads (only they carry reads), in its inputs' order."""

@@ -204,8 +204,9 @@ class Findings(RunHooks):
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         name = cell.name
-        if self.trail is not None:
-            self.trail.set_variable(block_id, name)  # it keeps the reads of followed variables only
+        trail = self.trail
+        if trail is not None and name in trail.followed:  # it keeps the reads of these only
+            trail.set_variable(block_id, name)
         listener = self.var_listeners.get(name)
         if listener is not None:
             listener(cell, value)
