@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from emulator.debug.session import DebugSession, Paused
+from emulator.dsl import Program, if_, repeat, stop
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
 from emulator.runtime import sequencer
+from emulator.runtime.ops import procedures
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.thread import Frame
 from emulator.sb3 import project_from_json
@@ -170,6 +172,107 @@ def test_continue_runs_compiled_until_the_breakpoint() -> None:
     assert paused.stmt is not None and paused.stmt.id == last
     assert paused.thread is not None and paused.thread.compiled is None  # handed over
     assert session.continue_().finished
+
+
+def _definition(project: Project, proccode: str) -> str:
+    """The definition hat's id of a custom block."""
+    for t in project.targets:
+        for block in t.blocks.values():
+            if (
+                block.opcode == "procedures_prototype"
+                and block.mutation.get("proccode") == proccode
+            ):
+                assert block.parent is not None
+                return block.parent
+    raise KeyError(proccode)
+
+
+def test_continue_after_a_pause_runs_compiled_again_from_the_next_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Handed to the interpreter at a breakpoint in `train_one`, the thread enters compiled code
+    at its next custom block call; a breakpoint inside a block entered so hands it back, and
+    every stop is the interpreter's."""
+    project = _day3()
+    breakpoints = {_definition(project, "train_one"), _definition(project, "s7_update_layer")}
+    commands = ["continue_", "continue_", "step", "step_out", "continue_", "continue_"]
+    entered: list[str] = []
+    enter = procedures.enter_compiled
+    monkeypatch.setattr(
+        procedures,
+        "enter_compiled",
+        lambda t, f, c: (entered.append(f.node.proccode), enter(t, f, c))[1],
+    )
+    seen = assert_same_pauses(project, breakpoints, commands)
+    assert [s[0] for s in seen[:2]] == ["breakpoint", "breakpoint"]
+    assert "forward_pass" in entered  # train_one's first call, after the first pause
+
+
+def _calls_after_a_pause() -> Project:
+    """A breakpoint's first block, then calls the interpreter enters compiled: a loop that yields
+    each pass, a recursion that costs a tick per call, a warp block that stops itself early, and a
+    recursion through two blocks, one of them interpreted."""
+    prog = Program("reentry")
+    out = prog.stage.list("out")
+    n = prog.stage.var("n", 0)
+    sprite = prog.sprite("S")
+    down = sprite.procedure("down %s", ["k"])
+    walk = sprite.procedure("walk %s", ["times"])
+    early = sprite.procedure("early %s", ["x"], warp=True)
+    ping, pong = sprite.procedure("ping %s", ["k"]), sprite.procedure("pong %s", ["k"])
+    for this, other in ((ping, pong), (pong, ping)):
+        with this.define() as (k,):
+            out.add(k)
+            with if_(k > 0):
+                other(k - 1)  # recursion through the other: a tick per call, seen on the stack
+    with down.define() as (k,):
+        out.add(k)
+        with if_(k > 0):
+            down(k - 1)
+    with walk.define() as (times,):
+        with repeat(times):
+            n.change(1)
+            down(2)
+        out.add("walked")
+    with early.define() as (x,):
+        out.add(x)
+        with repeat(5):
+            with if_(n > 4):
+                stop("this script")
+            n.change(1)
+        out.add("never")
+    with sprite.when_flag_clicked():
+        n.set(0)
+        walk(3)
+        early("e")
+        ping(4)
+        out.add("end")
+    with prog.sprite("Clock").when_flag_clicked(), repeat(40):
+        out.add("tick")  # one a tick: the other thread's yields show in the order of `out`
+    return prog.build()
+
+
+@pytest.mark.parametrize("second", [None, "walk %s", "down %s", "early %s", "ping %s"])
+def test_calls_entered_compiled_yield_recurse_stop_and_hand_back_as_the_interpreter_does(
+    second: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a pause at the script's first block, each call enters compiled code: its yields,
+    its recursion's ticks, its `stop this script` and a breakpoint inside it (handing the thread
+    back) leave the same stops, clock and state as the interpreter."""
+    project = _calls_after_a_pause()
+    breakpoints = set(_blocks(project, "data_setvariableto"))
+    if second is not None:
+        breakpoints.add(_definition(project, second))
+    entered: list[str] = []
+    enter = procedures.enter_compiled
+    monkeypatch.setattr(
+        procedures,
+        "enter_compiled",
+        lambda t, f, c: (entered.append(f.node.proccode), enter(t, f, c))[1],
+    )
+    seen = assert_same_pauses(project, breakpoints, ["continue_", "step", "continue_"] * 16)
+    assert seen[-1][0] == "finished" and "'end'" in repr(seen[-1][-1])  # the run got to its end
+    assert "walk %s" in entered
 
 
 def test_a_run_without_pauses_stays_compiled() -> None:

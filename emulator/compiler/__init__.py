@@ -19,7 +19,7 @@ from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
 from emulator.opcodes import TABLE
 from emulator.runtime.block_cache import shared_reporters
-from emulator.runtime.handoff import PauseSites
+from emulator.runtime.handoff import CompiledCall, PauseSites
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime, Script
@@ -34,10 +34,25 @@ class Compiled:
     sources: list[Source]
     functions: dict[str, Callable[..., Any]]
     sites: PauseSites  # where pausable code may hand its thread over (none in other flavours)
+    target: RuntimeTarget
 
     def text(self) -> str:
         """Every source of the unit, for reading."""
         return unit_header(self.unit) + "".join("\n\n" + s.text for s in self.sources)
+
+    def calls(self) -> dict[tuple[RuntimeTarget, str], CompiledCall]:
+        """The custom blocks a call block in the interpreter can enter, by (target, proccode).
+
+        One that can end in a wait outside the tick loop takes its caller's frames with it (see
+        WAITED): the interpreter keeps those calls.
+        """
+        return {
+            (self.target, fn.proccode): CompiledCall(
+                self.functions[fn.name], fn.params, fn.generator
+            )
+            for fn in self.unit.functions
+            if fn.proccode is not None and not fn.may_return_waiting
+        }
 
 
 def compile_target(
@@ -62,7 +77,8 @@ def compile_target(
     )
     sources, sites = emit_unit(unit)
     pause_sites = PauseSites(sites)
-    return Compiled(unit, sources, load(runtime, unit, sources, pause_sites), pause_sites)
+    functions = load(runtime, unit, sources, pause_sites)
+    return Compiled(unit, sources, functions, pause_sites, target)
 
 
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.errors import EmulatorError
 from emulator.runtime.hooks import BubbleKind
 from emulator.runtime.sequencer import WARP_BLOCKS, next_turn_is_at_once
-from emulator.runtime.thread import NEXT, YIELD_TICK, Frame
+from emulator.runtime.thread import NEXT, STOPPED, WAITED, YIELD_TICK, Frame
 from emulator.values import (
     CAST_CACHE,
     LIST_ALL,
@@ -48,11 +48,6 @@ if TYPE_CHECKING:
     from emulator.runtime.nodes import Reporter, Stmt
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.thread import Thread
-
-# What a compiled custom block returns to its caller.
-RETURNED = None  # its blocks ran to the end
-STOPPED = 1  # "stop this script": scratch-vm runs the call block once more, then goes on
-WAITED = 2  # it ended in a wait outside the tick loop, which took its stack frames with it
 
 Context = tuple[str, int, "Context"] | None
 """The custom blocks on the stack, innermost first: (proccode, frames below it in its caller, caller's)."""

@@ -1,12 +1,14 @@
-"""Handing a compiled thread to the interpreter before a block: its stack frames rebuilt from the generated code's state."""
+"""Handing a thread between compiled code and the interpreter: to the interpreter before a block,
+its stack frames rebuilt from the generated code's state; back into compiled code at a custom block call."""
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.runtime.hooks import EVERY_BLOCK
-from emulator.runtime.thread import Frame
+from emulator.runtime.thread import COMPILED, JUMP, STOPPED, CompiledNode, Frame
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
@@ -62,3 +64,75 @@ class PauseSites:
             self.flags[:] = b"\x01" * len(self.flags)
             return
         self.flags[:] = bytes(b in blocks for b in self.block_ids)
+
+
+# ## Back into compiled code, from the interpreter's call block
+
+
+@dataclass(frozen=True)
+class CompiledCall:
+    """A custom block's pausable compiled code, as a call block in the interpreter enters it."""
+
+    function: Callable[..., Any]  # proc_N(thread, ctx, warp, *arguments)
+    params: tuple[str, ...]  # its arguments' names, in the order it takes them
+    generator: bool  # whether it can yield (then the sequencer runs it on the thread's stack)
+
+
+def enter_compiled(thread: Thread, call: Frame, code: CompiledCall) -> int:
+    """Run a custom block's compiled code from its call block, where the interpreter would push
+    the definition's frame: what the call block tells the interpreter's loop.
+
+    The code runs on a frame of its own above the interpreter's (its turns, idle re-checks and
+    reporters use the top frame); when it ends, or hands the thread back, that frame goes.
+    """
+    params = call.params or {}
+    arguments = [params.get(name, 0.0) for name in code.params]
+    context = _context(thread.frames)
+    thread.frames.append(Frame(CompiledNode(), call.warp))  # type: ignore[arg-type]
+    try:
+        result = code.function(thread, context, call.warp, *arguments)
+    except HandOff as handed:
+        take_back(thread, handed)
+        return JUMP
+    if code.generator:
+        thread.compiled = [result]
+        return COMPILED
+    return returned(thread, result)
+
+
+def entered(thread: Thread) -> bool:
+    """Whether the thread's compiled code runs above the interpreter's frames (a call entered it)."""
+    return len(thread.frames) > 1
+
+
+def returned(thread: Thread, result: Any) -> int:
+    """The compiled custom block ended: its frame goes, and the call block goes on as after a
+    procedure (after "stop this script" it runs once more)."""
+    thread.frames.pop()
+    thread.compiled = None
+    if result != STOPPED:
+        thread.frames[-1].advance()
+    return JUMP
+
+
+def take_back(thread: Thread, handed: HandOff) -> None:
+    """The compiled code entered from a call block handed the thread over: its frames go on top
+    of the interpreter's, the call block's holding its arguments (as HandOff.called does)."""
+    thread.frames.pop()
+    thread.compiled = None
+    call = thread.frames[-1]
+    call.params, call.state = handed.params, True
+    thread.frames.extend(handed.frames)  # in place: the interpreter's loop holds the list
+
+
+def _context(frames: list[Frame]) -> Any:
+    """The custom blocks on a stack of interpreter frames as compiled code passes them on
+    (prelude.Context: proccode, frames below it in its caller, the caller's), for its recursion test."""
+    context: Any = None
+    below = -1
+    for i, frame in enumerate(frames):
+        node = frame.node
+        if node is not None and node.proccode is not None:
+            context = (node.proccode, i - below - 1, context)
+            below = i
+    return context

@@ -31,6 +31,7 @@ MAX_CLONES = 300  # Runtime.MAX_CLONES: creating another clone does nothing
 
 if TYPE_CHECKING:
     from emulator.compiler import Compiled
+    from emulator.runtime.handoff import CompiledCall
 
 
 class Script:
@@ -133,6 +134,9 @@ class Runtime:
         self.pausable = pausable and engine == "compiled"
         self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
+        # With pausable code: the custom blocks a call block in the interpreter enters compiled,
+        # so a thread handed to the interpreter runs compiled again from its next call.
+        self.compiled_calls: dict[tuple[RuntimeTarget, str], CompiledCall] = {}
         self._pause_blocks: Container[str] = frozenset()  # see pause_before
 
     # ## Setup
@@ -275,6 +279,10 @@ class Runtime:
             if self.compiled_hooked is None:
                 self.compiled_hooked = self._compile(hooks=True)
                 self.pause_before(self._pause_blocks)
+                if self.pausable:
+                    self.compiled_calls = {
+                        k: v for c in self.compiled_hooked for k, v in c.calls().items()
+                    }
             code = script.hooked
         if code is not None:
             thread.run_compiled(code)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
-from emulator.runtime.handoff import HandOff
+from emulator.runtime.handoff import HandOff, entered, returned, take_back
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.thread import DONE, RUNNING, YIELD_TICK, Thread
 
@@ -307,6 +307,10 @@ class Sequencer:
                     if rt.blocks - thread.warp_start <= WARP_BLOCKS:
                         continue
                 return
+            elif action == 5:  # COMPILED: the call block entered compiled code
+                if not _compiled_turn(thread):
+                    return  # its turn ended there (or the thread did)
+                # It returned, or handed the thread back: the interpreter goes on from the frames.
             elif action != 2:  # END_TURN, or LOSE_FRAME
                 if action == 4:
                     # The VM's exception leaves execute() before it counts the block, and
@@ -348,8 +352,9 @@ def next_turn_is_at_once(rt: Runtime, blocks: int) -> bool:
 
 
 def _compiled_turn(thread: Thread) -> bool:
-    """Resume a thread's compiled code until it yields None (its turn ends); True when it
-    handed the thread to the interpreter instead (see handoff.py).
+    """Resume a thread's compiled code until it yields None (its turn ends); True when the
+    interpreter goes on with the thread instead: the code handed it over (see handoff.py), or,
+    entered from a call block in the interpreter, returned to it.
 
     A custom block call yields the callee's generator: it runs on top of the caller, and what it
     returns is sent back to the caller. The thread ends when its script's generator returns.
@@ -362,13 +367,16 @@ def _compiled_turn(thread: Thread) -> bool:
         except HandOff as handed:
             _hand_over(thread, handed)
             return True
-        except StopIteration as returned:
+        except StopIteration as stopped:
             stack.pop()
+            if not stack and entered(thread):
+                returned(thread, stopped.value)
+                return True
             if not stack:
                 thread.frames.clear()
                 thread.status = DONE
                 return False
-            value = returned.value
+            value = stopped.value
             continue
         if request is None:
             return False
@@ -385,6 +393,9 @@ def _hand_over(thread: Thread, handed: HandOff) -> None:
             stack.pop().throw(handed)  # its call site adds its frames and raises it again
         except HandOff as again:
             handed = again
+    if entered(thread):
+        take_back(thread, handed)
+        return
     thread.compiled = None
     thread.frames = handed.frames
 

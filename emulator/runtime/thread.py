@@ -23,6 +23,11 @@ YIELD = 1  # end the turn here; the same block runs again (re-runs at once in wa
 JUMP = 2  # the block changed the stack itself (pushed a branch or a procedure, or returned)
 END_TURN = 3  # the thread's status says why (YIELD_TICK, WAITING, DONE)
 LOSE_FRAME = 4  # the block throws in the VM: the rest of the frame is lost, the block runs again
+COMPILED = 5  # a call block entered its custom block's compiled code (thread.compiled): run that on
+
+# What a compiled custom block returns to its caller (None: its blocks ran to the end).
+STOPPED = 1  # "stop this script": scratch-vm runs the call block once more, then goes on
+WAITED = 2  # it ended in a wait outside the tick loop, which took its stack frames with it
 
 
 class CompiledNode:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator.project import Block
+from emulator.runtime.handoff import enter_compiled
 from emulator.runtime.nodes import Reporter, Run
 from emulator.runtime.thread import JUMP, NEXT, YIELD, Frame, Thread
 from emulator.values import Value
@@ -29,7 +30,8 @@ def procedures_call(linker: Linker, block: Block) -> Run:
     getters = [get for _, get in given]
     slots = _param_slots(names, ids, defaults, [arg_id for arg_id, _ in given])
     definition = linker.definition(proccode)
-    sequencer = linker.rt.sequencer
+    rt = linker.rt
+    sequencer = rt.sequencer
 
     def run(t: Thread, f: Frame) -> int:
         values = [
@@ -43,6 +45,13 @@ def procedures_call(linker: Linker, block: Block) -> Run:
         if definition is None:
             return NEXT
         recursive = not warp and t.is_recursive_call(proccode)
+        if (calls := rt.compiled_calls) and (warp or not recursive):
+            # Pausable compiled code for it, in a run that counts no blocks one by one: enter it
+            # where the definition's frame would go (unless the call yields first).
+            code = calls.get((t.target, proccode))
+            yields = f.warp and sequencer.warp_expired(t)
+            if code is not None and sequencer.frame_limit is None and not yields:
+                return enter_compiled(t, f, code)
         frame = Frame(definition, f.warp)
         t.frames.append(frame)
         if f.warp and sequencer.warp_expired(t):
