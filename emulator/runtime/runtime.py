@@ -13,7 +13,7 @@ from emulator.project import Block, Project, Target
 from emulator.rng import JsRandom
 from emulator.runtime.block_cache import BlockCache
 from emulator.runtime.devices import Devices, Keyboard, Mouse, parse_date
-from emulator.runtime.hooks import EVERY_VARIABLE, BubbleKind, ListWrite, RunHooks
+from emulator.runtime.hooks import EVERY_BLOCK, EVERY_VARIABLE, BubbleKind, ListWrite, RunHooks
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.origins import Origins
@@ -135,8 +135,10 @@ class Runtime:
         self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
         # With pausable code: the custom blocks a call block in the interpreter enters compiled,
-        # so a thread handed to the interpreter runs compiled again from its next call.
-        self.compiled_calls: dict[tuple[RuntimeTarget, str], CompiledCall] = {}
+        # so a thread handed to the interpreter runs compiled again from its next call; none
+        # while every block is a pause site (the code would hand the thread back at once).
+        self._calls: dict[tuple[RuntimeTarget, str], CompiledCall] = {}
+        self.compiled_calls = self._calls
         self._pause_blocks: Container[str] = frozenset()  # see pause_before
 
     # ## Setup
@@ -184,6 +186,7 @@ class Runtime:
         """Have pausable compiled code hand its thread to the interpreter before these blocks
         (EVERY_BLOCK: before the next block it runs), where a pause predicate can see them."""
         self._pause_blocks = blocks
+        self.compiled_calls = {} if blocks is EVERY_BLOCK else self._calls
         for compiled in self.compiled_hooked or ():
             compiled.sites.flag(blocks)
 
@@ -278,11 +281,9 @@ class Runtime:
         if self.hooks is not None and self.engine == "compiled":
             if self.compiled_hooked is None:
                 self.compiled_hooked = self._compile(hooks=True)
-                self.pause_before(self._pause_blocks)
                 if self.pausable:
-                    self.compiled_calls = {
-                        k: v for c in self.compiled_hooked for k, v in c.calls().items()
-                    }
+                    self._calls = {k: v for c in self.compiled_hooked for k, v in c.calls().items()}
+                self.pause_before(self._pause_blocks)
             code = script.hooked
         if code is not None:
             thread.run_compiled(code)
