@@ -61,8 +61,9 @@ class _Watch:
         self.comparer: SampleComparer | None = None
         self.checker: GradientChecker | None = None
 
-    def start(self, reference: bool = True) -> None:
-        """At the mark: compute the reference's run (unless not wanted) and hook the comparisons in."""
+    def start(self, reference: bool = True, trail: bool = True) -> None:
+        """At the mark: compute the reference's run and hook the comparisons and the read trail
+        in (each unless not wanted)."""
         session, findings = self.session, self.session.findings
         marked = session.marked
         self.initial = lists_by_name(session.runtime.targets, marked) if marked else {}
@@ -75,6 +76,8 @@ class _Watch:
             findings.write_listener = self.checker.on_write
         if sample is not None:
             findings.listen(sample, lambda c, v: self._boundary(c, v))
+        if not trail:
+            return
         lists = {s.list_name for s in session.slices}
         watched = watched_reads(session.project.targets, lists)
         blocks = {t.name: dict(t.blocks) for t in session.project.targets}
@@ -168,10 +171,12 @@ def _explain_compiled(session: DebugSession, loss: str | None) -> Report:
         watch.comparer.finish()
     if loss is not None and session.mark_reached and session.slices:
         twin = session.twin("interpreter")
+        # Only its check is reported: it keeps no origins and follows no reads.
+        twin.findings.wants_origins = False
         checking = _Watch(twin, loss)
         twin.run_to_mark()
         if twin.mark_reached:
-            checking.start(reference=False)
+            checking.start(reference=False, trail=False)
             checking.run(until_checked=True)
         watch.loss, watch.checker = loss, checking.checker
     return _report(session, watch, None)
