@@ -187,8 +187,21 @@ def _definition(project: Project, proccode: str) -> str:
     raise KeyError(proccode)
 
 
+@pytest.fixture
+def entered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The custom blocks call blocks in the interpreter enter compiled, in order."""
+    names: list[str] = []
+    enter = procedures.enter_compiled
+    monkeypatch.setattr(
+        procedures,
+        "enter_compiled",
+        lambda t, f, c: (names.append(f.node.proccode), enter(t, f, c))[1],
+    )
+    return names
+
+
 def test_continue_after_a_pause_runs_compiled_again_from_the_next_call(
-    monkeypatch: pytest.MonkeyPatch,
+    entered: list[str],
 ) -> None:
     """Handed to the interpreter at a breakpoint in `train_one`, the thread enters compiled code
     at its next custom block call; a breakpoint inside a block entered so hands it back, and
@@ -196,13 +209,6 @@ def test_continue_after_a_pause_runs_compiled_again_from_the_next_call(
     project = _day3()
     breakpoints = {_definition(project, "train_one"), _definition(project, "s7_update_layer")}
     commands = ["continue_", "continue_", "step", "step_out", "continue_", "continue_"]
-    entered: list[str] = []
-    enter = procedures.enter_compiled
-    monkeypatch.setattr(
-        procedures,
-        "enter_compiled",
-        lambda t, f, c: (entered.append(f.node.proccode), enter(t, f, c))[1],
-    )
     seen = assert_same_pauses(project, breakpoints, commands)
     assert [s[0] for s in seen[:2]] == ["breakpoint", "breakpoint"]
     assert "forward_pass" in entered  # train_one's first call, after the first pause
@@ -254,7 +260,7 @@ def _calls_after_a_pause() -> Project:
 
 @pytest.mark.parametrize("second", [None, "walk %s", "down %s", "early %s", "ping %s"])
 def test_calls_entered_compiled_yield_recurse_stop_and_hand_back_as_the_interpreter_does(
-    second: str | None, monkeypatch: pytest.MonkeyPatch
+    second: str | None, entered: list[str]
 ) -> None:
     """From a pause at the script's first block, each call enters compiled code: its yields,
     its recursion's ticks, its `stop this script` and a breakpoint inside it (handing the thread
@@ -263,13 +269,6 @@ def test_calls_entered_compiled_yield_recurse_stop_and_hand_back_as_the_interpre
     breakpoints = set(_blocks(project, "data_setvariableto"))
     if second is not None:
         breakpoints.add(_definition(project, second))
-    entered: list[str] = []
-    enter = procedures.enter_compiled
-    monkeypatch.setattr(
-        procedures,
-        "enter_compiled",
-        lambda t, f, c: (entered.append(f.node.proccode), enter(t, f, c))[1],
-    )
     seen = assert_same_pauses(project, breakpoints, ["continue_", "step", "continue_"] * 16)
     assert seen[-1][0] == "finished" and "'end'" in repr(seen[-1][-1])  # the run got to its end
     assert "walk %s" in entered
