@@ -162,9 +162,12 @@ def watched_reads(targets: Iterable[Target], lists: set[str]) -> Watched:
     for target in targets:
         blocks = dict(target.blocks)
         for b in blocks.values():
-            reads = _reads_under(blocks, b) if _writes(b, lists) or _sets(b, names) else set()
+            sets = _sets(b, names)
+            if not sets and not _writes(b, lists):
+                continue
+            reads = _reads_under(blocks, b)
             watched.reads.update(reads)
-            if reads and _sets(b, names):
+            if reads and sets:
                 watched.variables.add(str(b.fields["VARIABLE"].value))
     return watched
 

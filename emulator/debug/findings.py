@@ -321,9 +321,8 @@ class Findings(RunHooks):
             return
         bits = self.written.get(cell.name) if self.written is not None else None
         written = bits is not None and 0 < item <= len(bits) and bits[item - 1] == 1
-        trail.pending.append(
-            (block_id, cell.name, item, index, written)
-        )  # the trail's read, inline
+        # ReadTrail's read, inline: this runs for every watched read.
+        trail.pending.append((block_id, cell.name, item, index, written))
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)
