@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 
 from emulator.cli import main
+from emulator.debug import explain as explain_module
 from emulator.debug.explain import explain
 from emulator.debug.session import DebugSession
 from emulator.dsl import Program, if_, repeat
 from emulator.loading import load_target
 from emulator.program import Mark
 from emulator.project import Project
+from emulator.slices import Slice
 
 
 def report(
@@ -94,3 +96,56 @@ def test_cli_explain_runs_compiled_unless_bounded(capsys: pytest.CaptureFixture[
     assert capsys.readouterr().out == compiled
     assert main([*argv, "--max-steps", "100000000"]) == 0
     assert capsys.readouterr().out == compiled
+
+
+def _descent_beside_a_clock() -> Project:
+    """Gradient descent on w (loss = w1² + w2², written every step) while another thread counts
+    ticks in a loop that yields each pass: at every pause of the check it is in compiled code."""
+    prog = Program("descent")
+    loss, ticks = prog.stage.var("loss", 0), prog.stage.var("ticks", 0)
+    w = prog.stage.list("w", [1, 2])
+    with prog.sprite("Train").when_flag_clicked(), repeat(6):
+        loss.set(w.item(1) * w.item(1) + w.item(2) * w.item(2))
+        w.replace(1, w.item(1) - 0.2 * w.item(1))
+        w.replace(2, w.item(2) - 0.2 * w.item(2))
+    with prog.sprite("Clock").when_flag_clicked(), repeat(40):
+        ticks.change(1)
+    return prog.build()
+
+
+@pytest.fixture
+def twins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The engines explain's gradient check ran its twin in, in order."""
+    engines: list[str] = []
+    check = explain_module._check_in_twin
+    monkeypatch.setattr(
+        explain_module,
+        "_check_in_twin",
+        lambda session, loss, engine: (engines.append(engine), check(session, loss, engine))[1],
+    )
+    return engines
+
+
+def test_the_check_runs_compiled_and_starts_again_in_the_interpreter_when_it_cannot_save(
+    twins: list[str],
+) -> None:
+    """The twin runs compiled to each pause of the check; where another thread is inside compiled
+    code the run cannot be saved, and the check runs again in the interpreter: the same report."""
+    project = _descent_beside_a_clock()
+    slices = [Slice("w", "W", 1, 2, (2,))]
+    reports = {}
+    for engine in ("interpreter", "compiled"):
+        session = DebugSession(project, {}, engine=engine, slices=slices)
+        found = explain(session, loss="loss").to_json()
+        reports[engine] = json.dumps(found, indent=1, default=str, sort_keys=True).splitlines()
+    assert reports["compiled"] == reports["interpreter"]
+    assert twins == ["compiled", "interpreter"]
+    assert json.loads("\n".join(reports["compiled"]))["gradient_check"]["rows"]
+
+
+def test_day3s_check_runs_in_compiled_code(twins: list[str]) -> None:
+    """One thread, in the interpreter at each pause of the check: the compiled twin is enough."""
+    params = {"variant": "buggy", "epochs": 1, "train": 4, "test": 2}
+    project, program = load_target("day3", dict(params))
+    assert_same_report(project, params, program)
+    assert twins == ["compiled"]

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from emulator.dsl import Program, repeat, wait
 from emulator.programs.day3_mlp import build
 from emulator.runtime.runtime import Runtime
-from emulator.runtime.saved import restore_runtime, save_runtime
+from emulator.runtime.saved import InCompiledCode, restore_runtime, save_runtime
 
 TINY = {"layers": (196, 6, 10), "epochs": 1, "train": 3, "test": 2}
 
@@ -180,3 +181,25 @@ def test_restore_puts_back_where_a_shared_reporter_sends_its_value() -> None:
     rt.run()
     restore_runtime(rt, saved)
     assert nudged_run(rt) == nudged_run(paused())
+
+
+def test_a_thread_inside_compiled_code_cannot_be_saved() -> None:
+    """A compiled thread between its turns is a suspended generator: saving the run refuses; once
+    the thread has ended, the run saves."""
+    prog = Program("loop")
+    with prog.sprite("S").when_flag_clicked(), repeat(3):
+        wait(0.1)  # frames go by while it waits
+    runtime = Runtime(prog.build(), engine="compiled")
+    refused: list[int] = []
+
+    def after_frame() -> None:
+        if runtime.threads and not refused:
+            with pytest.raises(InCompiledCode):
+                save_runtime(runtime)
+            refused.append(runtime.frame_count)
+
+    runtime.on_frame = after_frame
+    runtime.green_flag()
+    runtime.run()
+    assert refused == [1]
+    restore_runtime(runtime, save_runtime(runtime))

@@ -29,6 +29,7 @@ from emulator.debug.report import (
 )
 from emulator.debug.session import DebugSession
 from emulator.program import RANDOM_AT_MARK
+from emulator.runtime.saved import InCompiledCode
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.runtime.state import lists_by_name
 from emulator.slices import Slice
@@ -110,6 +111,7 @@ class _Watch:
         rt, checker = self.session.runtime, self.checker
         while True:
             if checker is not None and not checker.done:
+                rt.pause_before(frozenset())  # compiled code runs on until the check pauses it
                 hit = rt.run_until(lambda t, s: checker.pause, self.session.max_steps)
             elif until_checked:
                 return
@@ -170,16 +172,26 @@ def _explain_compiled(session: DebugSession, loss: str | None) -> Report:
     if watch.comparer is not None:
         watch.comparer.finish()
     if loss is not None and session.mark_reached and session.slices:
-        twin = session.twin("interpreter")
-        # Only its check is reported: it keeps no origins and follows no reads.
-        twin.findings.wants_origins = False
-        checking = _Watch(twin, loss)
-        twin.run_to_mark()
-        if twin.mark_reached:
-            checking.start(reference=False, trail=False)
-            checking.run(until_checked=True)
-        watch.loss, watch.checker = loss, checking.checker
+        try:
+            checker = _check_in_twin(session, loss, "compiled")
+        except InCompiledCode:  # another thread was in compiled code where the check saves the run
+            checker = _check_in_twin(session, loss, "interpreter")
+        watch.loss, watch.checker = loss, checker
     return _report(session, watch, None)
+
+
+def _check_in_twin(session: DebugSession, loss: str, engine: str) -> GradientChecker | None:
+    """The gradient check, in a twin session from the start: pausable compiled code runs it to
+    each pause the check asks for, and the interpreter from there (the check saves and restores
+    the run there); only the check is reported, so the twin keeps no origins and follows no reads."""
+    twin = session.twin(engine, pausable=True)
+    twin.findings.wants_origins = False
+    checking = _Watch(twin, loss)
+    twin.run_to_mark()
+    if twin.mark_reached:
+        checking.start(reference=False, trail=False)
+        checking.run(until_checked=True)
+    return checking.checker
 
 
 def diagnosis_so_far(session: DebugSession) -> tuple[Diagnosis, ...]:

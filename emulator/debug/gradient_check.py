@@ -94,13 +94,18 @@ class GradientChecker:
         """The main run wrote the loss variable."""
         if not self.done:
             self.loss_writes += 1
-            self._event, self.pause = "loss", True
+            self._pause_at("loss")
 
     def on_boundary(self, cell: VarCell, value: Value) -> None:
         """The main run wrote the sample variable (declared by the program): a sample starts."""
         if not self.done:
             self.by_sample = True
-            self._event, self.pause = "boundary", True
+            self._pause_at("boundary")
+
+    def _pause_at(self, event: str) -> None:
+        """Pause before the next block: compiled code hands its thread to the interpreter there."""
+        self._event, self.pause = event, True
+        self.session.runtime.pause_before(EVERY_BLOCK)
 
     def on_write(self, list_name: str, index: int) -> None:
         """The main run wrote a list item."""
@@ -143,6 +148,7 @@ class GradientChecker:
 
     def _finish(self) -> None:
         rt = self.session.runtime
+        rt.pause_before(EVERY_BLOCK)  # the nudged runs count their blocks: all in the interpreter
         v3, p3 = self._values(), save_runtime(rt)
         hooks, reads = rt.hooks, rt.reported_reads
         try:

@@ -145,11 +145,11 @@ class DebugSession:
 
     # ## Restart
 
-    def twin(self, engine: str) -> DebugSession:
-        """A fresh session on the same project with the same options, in the given engine, at its start."""
-        return DebugSession(
-            self.project, self.params, program=self.program, **{**self._options, "engine": engine}
-        )
+    def twin(self, engine: str, pausable: bool = False) -> DebugSession:
+        """A fresh session on the same project with the same options, in the given engine (with
+        `pausable` compiled code, if compiled), at its start."""
+        options = {**self._options, "engine": engine, "pausable": pausable}
+        return DebugSession(self.project, self.params, program=self.program, **options)
 
     def restarted(self) -> DebugSession:
         """A fresh session on the program as its file now is, keeping breakpoints, watches and conditions.

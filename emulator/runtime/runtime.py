@@ -538,6 +538,11 @@ class Runtime:
         """Whether compiled code hands its threads to the interpreter where a pause may come."""
         return self.pausable and self.hooks is not None
 
+    def hands_over_everywhere(self) -> bool:
+        """Whether compiled code hands its thread to the interpreter before any block it would run
+        (pause_before(EVERY_BLOCK)): then every block runs in the interpreter, which counts them."""
+        return self._pause_blocks is EVERY_BLOCK and self.may_pause_compiled()
+
     @property
     def running(self) -> bool:
         """Whether any thread is left, or input still to come."""

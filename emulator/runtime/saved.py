@@ -1,5 +1,7 @@
 """Save a whole runtime (data, looks, clones, pen, threads and frames, the sequencer's place, clock) and put it back.
 
+A thread inside compiled code cannot be saved (InCompiledCode): its place is a Python generator's.
+
 The restore is in place: the same cells, threads and frames get their saved contents back, so the
 linked closures, which hold those very objects, stay valid, and a run resumed from a restore is
 the run that followed the save, bit for bit.
@@ -11,7 +13,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from emulator.runtime.thread import Frame, Thread
+from emulator.errors import EmulatorError
+from emulator.runtime.thread import DONE, Frame, Thread
 
 if TYPE_CHECKING:
     from emulator.runtime.block_cache import CacheState
@@ -20,6 +23,11 @@ if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.sequencer import Cursor
     from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
+
+
+class InCompiledCode(EmulatorError):
+    """A thread is inside compiled code: a Python generator, which cannot be copied."""
+
 
 FrameState = tuple[Frame, Any, bool, bool, Any, Any]
 ThreadState = tuple[list[FrameState], int, int, bool, bool]
@@ -237,12 +245,15 @@ def _threads_of(rt: Runtime) -> list[Thread]:
 
 
 def _save_thread(t: Thread) -> ThreadState:
+    if t.compiled and t.frames and t.status != DONE:
+        raise InCompiledCode("a thread running compiled code cannot be saved")
     frames = [(f, f.node, f.warp, f.is_loop, _copy(f.params), _copy(f.state)) for f in t.frames]
     return frames, t.status, t.warp_start, t.idle, t.killed
 
 
 def _restore_thread(t: Thread, s: ThreadState) -> None:
     frames, t.status, t.warp_start, t.idle, t.killed = s
+    t.compiled = None  # it was in none when saved (or had ended)
     # The same list and the same Frame objects: a paused turn holds both.
     t.frames[:] = [f for f, *_ in frames]
     for f, node, warp, is_loop, params, state in frames:

@@ -109,7 +109,8 @@ class Sequencer:
         if max_blocks is not None:
             pause = self._limited(pause, max_blocks)
         rt = self.runtime
-        compiled_cannot = max_blocks is not None or not rt.may_pause_compiled()
+        counts = max_blocks is None or rt.hands_over_everywhere()  # compiled code counts no blocks
+        compiled_cannot = not counts or not rt.may_pause_compiled()
         if pause is not None and rt.may_run_compiled() and compiled_cannot:
             raise EmulatorError(
                 "compiled code cannot pause at a block or count blocks one by one: "
