@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -158,3 +159,16 @@ def project(
     targets = [target("Stage", stage, is_stage=True, **stage_data)]
     targets += [target(name, blocks, layer=i) for i, (name, blocks) in enumerate(sprites, 1)]
     return Project(targets=tuple(targets))
+
+
+def calls_of(monkeypatch: Any, module: Any, name: str, noted: Callable[..., Any]) -> list[Any]:
+    """What `noted(*arguments)` gives for each call of `module.name`, in order; the calls still happen."""
+    seen: list[Any] = []
+    original = getattr(module, name)
+
+    def spied(*args: Any) -> Any:
+        seen.append(noted(*args))
+        return original(*args)
+
+    monkeypatch.setattr(module, name, spied)
+    return seen

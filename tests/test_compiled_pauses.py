@@ -22,6 +22,7 @@ from emulator.runtime.thread import Frame
 from emulator.sb3 import project_from_json
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
+from tests.helpers import calls_of
 from tests.test_compiler import INJECTED, _names_in
 
 COMMANDS = ("continue_", "step", "step_over", "step_out")
@@ -190,14 +191,7 @@ def _definition(project: Project, proccode: str) -> str:
 @pytest.fixture
 def entered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The custom blocks call blocks in the interpreter enter compiled, in order."""
-    names: list[str] = []
-    enter = procedures.enter_compiled
-    monkeypatch.setattr(
-        procedures,
-        "enter_compiled",
-        lambda t, f, c: (names.append(f.node.proccode), enter(t, f, c))[1],
-    )
-    return names
+    return calls_of(monkeypatch, procedures, "enter_compiled", lambda t, f, c: f.node.proccode)
 
 
 def test_continue_after_a_pause_runs_compiled_again_from_the_next_call(

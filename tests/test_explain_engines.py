@@ -16,6 +16,7 @@ from emulator.loading import load_target
 from emulator.program import Mark
 from emulator.project import Project
 from emulator.slices import Slice
+from tests.helpers import calls_of
 
 
 def report(
@@ -116,14 +117,7 @@ def _descent_beside_a_clock() -> Project:
 @pytest.fixture
 def twins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The engines explain's gradient check ran its twin in, in order."""
-    engines: list[str] = []
-    check = explain_module._check_in_twin
-    monkeypatch.setattr(
-        explain_module,
-        "_check_in_twin",
-        lambda session, loss, engine: (engines.append(engine), check(session, loss, engine))[1],
-    )
-    return engines
+    return calls_of(monkeypatch, explain_module, "_check_in_twin", lambda s, loss, engine: engine)
 
 
 def test_the_check_runs_compiled_and_starts_again_in_the_interpreter_when_it_cannot_save(
