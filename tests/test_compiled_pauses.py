@@ -311,6 +311,30 @@ def test_random_programs_pause_where_the_interpreter_pauses(
     event(f"stopped at: {sorted({str(s[0]) for s in seen})}")
 
 
+def test_continue_stops_before_every_re_check_of_a_wait_with_a_breakpoint() -> None:
+    """Each continue stops before the wait's next re-check, in either engine, whether or not an
+    interpreted block ran in between (a compiled thread asks no pause predicate)."""
+    program = {
+        "variables": {"a": ""},
+        "lists": {},
+        "procedures": [],
+        "scripts": [
+            ("stage", [("wait_until", ("lit", ""))]),  # until the timer passes a few seconds
+            ("stage", [("set", "a", ("lit", ""))]),
+        ],
+        "receivers": [],
+        "clone_scripts": [],
+        "looks": {"x": 0, "direction": 90, "currentCostume": 0},
+        "seed": 0,
+        "turbo": False,
+    }
+    project = project_from_json(build_project(program))
+    [wait] = _blocks(project, "control_wait_until")
+    seen = assert_same_pauses(project, {wait}, ["continue_"] * 4)
+    # The hats, then the wait's first run (4 blocks) and the set, then one re-check each.
+    assert [s[3] for s in seen] == [2, 7, 11, 15]
+
+
 def _with_ids(value: Any, ids: dict[str, str]) -> Any:
     """The project JSON with every block id (as a key or a reference) renamed."""
     if isinstance(value, dict):

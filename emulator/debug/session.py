@@ -223,12 +223,16 @@ class DebugSession:
 
     def _go(self, extra: Reason | None = None, skip_current: bool = True) -> Paused:
         start = self.paused.stmt if self.paused is not None and skip_current else None
+        held = self.runtime.paused_at
+        if held is not None and held[1] is start:
+            start = None  # the sequencer runs the block it paused at untested: nothing to skip
         predicate = self._predicate(extra)
         self.runtime.pause_before(self._blocks_to_check(extra))
         first = [start is not None]
 
         def guarded(thread: Thread, stmt: Stmt) -> bool:
-            # Do not stop again, before it runs, on the block we are paused at.
+            # Do not stop again, before it runs, on the block we are paused at (a pause the
+            # session made without the sequencer, before the run began).
             if first[0]:
                 first[0] = False
                 if stmt is start:
