@@ -45,12 +45,10 @@ from emulator.values import (
 )
 
 if TYPE_CHECKING:
+    from emulator.runtime.handoff import Context
     from emulator.runtime.nodes import Reporter, Stmt
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.thread import Thread
-
-Context = tuple[str, int, "Context"] | None
-"""The custom blocks on the stack, innermost first: (proccode, frames below it in its caller, caller's)."""
 
 # How many stack entries below a call scratch-vm looks at for the same procedure (thread.js).
 RECURSION_WINDOW = 6
@@ -112,10 +110,15 @@ def replace_item(items: list[Value], index: Value, item: Value, rng: RandomSourc
 # ## Loops
 
 
+ENDLESS_COUNT = (
+    9007199254740992.0  # 2**53: count - 1 == count, scratch-vm's counter never reaches 0
+)
+
+
 def passes(count: float) -> Iterable[None]:
     """The passes of a repeat whose rounded count is `count` (a count past 2**53 never runs out)."""
-    if count >= 9007199254740992.0:
-        return itertools.repeat(None)  # count - 1 == count: scratch-vm's counter never reaches 0
+    if count >= ENDLESS_COUNT:
+        return itertools.repeat(None)
     if count < 1:
         return ()
     return itertools.repeat(None, int(count))
@@ -123,7 +126,7 @@ def passes(count: float) -> Iterable[None]:
 
 def counted_passes(count: float) -> Iterable[float]:
     """passes, each telling what is left of the count after it (control_repeat's frame state)."""
-    if count >= 9007199254740992.0:
+    if count >= ENDLESS_COUNT:
         return itertools.repeat(count - 1)
     if count < 1:
         return ()

@@ -79,9 +79,7 @@ class ReadTrail:
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
         if n < 0:
             return
-        names = self._block_vars.get(block_id)
-        if names is None:
-            names = self._followed_by(block_id)
+        names = self._followed_by(block_id)
         # The followed variables' reads are read where they are, not copied into one list per write.
         kept = [k for name in names if (k := self._var_reads.get(name))] if names else None
         self._attribute(n, block_id, list_name, item, [reads, *kept] if kept else (reads,))

@@ -103,7 +103,8 @@ class GradientChecker:
             self._pause_at("boundary")
 
     def _pause_at(self, event: str) -> None:
-        """Pause before the next block: compiled code hands its thread to the interpreter there."""
+        """Pause before the next block: compiled code hands its thread to the interpreter there,
+        and, until the run goes on, before every block (the check's re-runs count theirs)."""
         self._event, self.pause = event, True
         self.session.runtime.pause_before(EVERY_BLOCK)
 
@@ -148,7 +149,6 @@ class GradientChecker:
 
     def _finish(self) -> None:
         rt = self.session.runtime
-        rt.pause_before(EVERY_BLOCK)  # the nudged runs count their blocks: all in the interpreter
         v3, p3 = self._values(), save_runtime(rt)
         hooks, reads = rt.hooks, rt.reported_reads
         try:

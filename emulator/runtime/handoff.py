@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.runtime.hooks import EVERY_BLOCK
-from emulator.runtime.thread import COMPILED, JUMP, STOPPED, CompiledNode, Frame
+from emulator.runtime.thread import COMPILED, DONE, JUMP, STOPPED, CompiledNode, Frame
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 Level = tuple[str, bool, Any]
 """One stack frame as generated code knows it: (block id, whether it is a loop's, its state)."""
+
+Context = tuple[str, int, "Context"] | None
+"""The custom blocks on the stack, innermost first: (proccode, frames below it in its caller, caller's)."""
 
 
 class HandOff(Exception):
@@ -97,38 +100,38 @@ def enter_compiled(thread: Thread, call: Frame, code: CompiledCall) -> int:
     if code.generator:
         thread.compiled = [result]
         return COMPILED
-    return returned(thread, result)
-
-
-def entered(thread: Thread) -> bool:
-    """Whether the thread's compiled code runs above the interpreter's frames (a call entered it)."""
-    return len(thread.frames) > 1
-
-
-def returned(thread: Thread, result: Any) -> int:
-    """The compiled custom block ended: its frame goes, and the call block goes on as after a
-    procedure (after "stop this script" it runs once more)."""
-    thread.frames.pop()
-    thread.compiled = None
-    if result != STOPPED:
-        thread.frames[-1].advance()
+    returned(thread, result)
     return JUMP
 
 
+def returned(thread: Thread, result: Any) -> bool:
+    """The compiled code's outermost function ended: its frame goes. Entered from a call block,
+    the call block goes on as after a procedure (after "stop this script" it runs once more) and
+    True is returned; a script's, the thread is done."""
+    if thread.frames:  # a thread stopped meanwhile has none
+        thread.frames.pop()
+    thread.compiled = None
+    if not thread.frames:
+        thread.status = DONE
+        return False
+    if result != STOPPED:
+        thread.frames[-1].advance()
+    return True
+
+
 def take_back(thread: Thread, handed: HandOff) -> None:
-    """The compiled code entered from a call block handed the thread over: its frames go on top
-    of the interpreter's, the call block's holding its arguments (as HandOff.called does)."""
+    """The compiled code handed the thread over: its frame goes, and the handed frames go on top
+    of the interpreter's, if a call block entered it (that block's holding the arguments)."""
     thread.frames.pop()
     thread.compiled = None
-    call = thread.frames[-1]
-    call.params, call.state = handed.params, True
-    thread.frames.extend(handed.frames)  # in place: the interpreter's loop holds the list
+    if thread.frames:
+        handed.called(thread.frames, None)
+    thread.frames[:] = handed.frames  # in place: the interpreter's loop holds the list
 
 
-def _context(frames: list[Frame]) -> Any:
-    """The custom blocks on a stack of interpreter frames as compiled code passes them on
-    (prelude.Context: proccode, frames below it in its caller, the caller's), for its recursion test."""
-    context: Any = None
+def _context(frames: list[Frame]) -> Context:
+    """The custom blocks on a stack of interpreter frames, as compiled code passes them on."""
+    context: Context = None
     below = -1
     for i, frame in enumerate(frames):
         node = frame.node

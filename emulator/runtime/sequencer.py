@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ProgramError
-from emulator.runtime.handoff import HandOff, entered, returned, take_back
+from emulator.runtime.handoff import HandOff, returned, take_back
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.thread import DONE, RUNNING, YIELD_TICK, Thread
 
@@ -370,13 +370,8 @@ def _compiled_turn(thread: Thread) -> bool:
             return True
         except StopIteration as stopped:
             stack.pop()
-            if not stack and entered(thread):
-                returned(thread, stopped.value)
-                return True
             if not stack:
-                thread.frames.clear()
-                thread.status = DONE
-                return False
+                return returned(thread, stopped.value)
             value = stopped.value
             continue
         if request is None:
@@ -394,11 +389,7 @@ def _hand_over(thread: Thread, handed: HandOff) -> None:
             stack.pop().throw(handed)  # its call site adds its frames and raises it again
         except HandOff as again:
             handed = again
-    if entered(thread):
-        take_back(thread, handed)
-        return
-    thread.compiled = None
-    thread.frames = handed.frames
+    take_back(thread, handed)
 
 
 def _only_rechecked_a_wait(thread: Thread, used: int) -> bool:

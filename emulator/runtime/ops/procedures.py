@@ -45,16 +45,16 @@ def procedures_call(linker: Linker, block: Block) -> Run:
         if definition is None:
             return NEXT
         recursive = not warp and t.is_recursive_call(proccode)
-        if (calls := rt.compiled_calls) and (warp or not recursive):
+        expired = f.warp and sequencer.warp_expired(t)
+        if (calls := rt.compiled_calls) and not expired and (warp or not recursive):
             # Pausable compiled code for it, in a run that counts no blocks one by one: enter it
-            # where the definition's frame would go (unless the call yields first).
+            # where the definition's frame would go (a call that yields first goes on here).
             code = calls.get((t.target, proccode))
-            yields = f.warp and sequencer.warp_expired(t)
-            if code is not None and sequencer.frame_limit is None and not yields:
+            if code is not None and sequencer.frame_limit is None:
                 return enter_compiled(t, f, code)
         frame = Frame(definition, f.warp)
         t.frames.append(frame)
-        if f.warp and sequencer.warp_expired(t):
+        if expired:
             return YIELD
         if warp:
             frame.warp = True
