@@ -239,9 +239,12 @@ class ExprEmitter:
         if not index.type.is_number:
             check = f"type({value}) is float and 1.0 <= {t} < {limit}"
         block, cell = constant(e.block_id), self.cell(e.list.index)
-        # A watched read of an item in the list is heard here, without h_item's call around it.
+        # A watched read of an item in the list is heard here, without h_item's call around it:
+        # appended to the hooks' read log if they keep one, else told to on_list_read.
+        logged = f"_rl.entries.append(({block}, {cell}, {k}, {t}, _rl.stamp))"
         heard = (
             f"({block} not in _rt.reported_reads or (_hr := _rt.hooks) is None"
+            f" or ((_rl := _hr.read_log) is not None and {logged} is None)"
             f" or _hr.on_list_read(thread, {block}, {cell}, {t}, {k}) is None)"
         )
         check += f" and ({k} := int({t})) == {t} and {heard}"

@@ -9,10 +9,11 @@ can say "W1's update read deltas[43..62], past the end of `deltas`".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from emulator.opcodes import Opcode, list_access
 from emulator.project import Block, Target
+from emulator.runtime.hooks import ReadLog
 from emulator.runtime.origins import variables_read
 from emulator.slices import Slice
 from emulator.values import Value, to_number
@@ -20,8 +21,14 @@ from emulator.values import Value, to_number
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-Read = tuple[str, str, int, Value, bool]
-"""(reading block, list, item or 0 past the end, the index, whether the item was written since the mark)."""
+    from emulator.runtime.state import ListCell
+
+# What counting one block's reads of one list cell into one slice's writes needs: the cell, whether
+# the writes write that list too, its writes, and its ReadGroup once a read counted.
+_Site = list[Any]
+
+Read = tuple[str, "ListCell", int, Value, int]
+"""(reading block, list, item or 0 past the end, the index, the trail's write count as it was read)."""
 
 
 @dataclass
@@ -38,14 +45,38 @@ class ReadGroup:
     past_end: list[float] = field(default_factory=lambda: [float("inf"), float("-inf"), 0])
 
 
+class _Writes:
+    """One list's writes as the trail dates them: the stamp of each item's first write (0: none
+    yet) since the start or the list's last clear, and each clear's stamp with the stamps before it."""
+
+    __slots__ = ("cleared", "clears", "firsts", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.firsts: list[int] = []
+        self.cleared = 0  # the last clear's stamp
+        self.clears: list[tuple[int, list[int]]] = []
+
+    def first_write(self, item: int, stamp: int) -> int:
+        """The stamp of the item's first write that a read stamped `stamp` could have seen."""
+        firsts = self.firsts
+        if stamp < self.cleared:  # read before a clear: the stamps before that clear decide
+            firsts = next(before for cleared, before in self.clears if stamp < cleared)
+        return firsts[item - 1] if item <= len(firsts) else 0
+
+
 class ReadTrail:
-    """Attributes the watched reads to the slice items that the following writes wrote."""
+    """Attributes the watched reads to the slice items that the following writes wrote.
+
+    Reads arrive in `log` (compiled code appends them there itself), each stamped with the
+    number of list writes so far; whether its item had been written when it was read is
+    decided only for the reads a slice's write takes, from the write that first wrote the item.
+    """
 
     def __init__(
         self, slices: list[Slice], blocks: dict[str, dict[str, Block]], watched: Watched
     ) -> None:
         self._slices = slices
-        self.watched = watched.reads  # the blocks whose reads are followed
         self.followed = watched.variables  # the variables whose writes carry reads on
         self._slice_at: dict[str, list[int]] = {}
         for n, s in enumerate(slices):
@@ -59,50 +90,83 @@ class ReadTrail:
         }
         self._var_reads: dict[str, list[Read]] = {}
         self._block_vars: dict[str, tuple[str, ...]] = {}
-        self.pending: list[Read] = []  # the watched reads since the last write or followed set
+        self.log = ReadLog()  # the watched reads since the last write or followed set
+        self._writes: dict[str, _Writes] = {}
+        # Per (slice, writing block): per reading block, its group and what the count needs.
+        self._sites: dict[tuple[int, str], dict[str, _Site]] = {}
         self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
+
+    def written_before(self, written: dict[str, bytearray]) -> None:
+        """The items written since the mark before the trail was attached: written from its start."""
+        log = self.log
+        log.stamp += 1
+        for name, bits in written.items():
+            self._writes_of(name).firsts[:] = [log.stamp if b else 0 for b in bits]
+
+    def read(self, block_id: str, cell: ListCell, item: int, index: Value) -> None:
+        """A watched block read an item (0: past the end), as compiled code logs it."""
+        log = self.log
+        log.entries.append((block_id, cell, item, index, log.stamp))
 
     def set_variable(self, block_id: str, name: str) -> None:
         """A followed variable was set (or changed: then it keeps what its old value was made of)."""
-        reads = self.pending
-        self.pending = []
+        log = self.log
+        reads = log.entries
+        log.entries = []
         kept = self._var_reads.get(name)
         if kept is None or block_id not in self._changes:
-            self._var_reads[name] = reads  # the pending list, which nothing else holds
+            self._var_reads[name] = reads  # the log's list, which nothing else holds now
         elif len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
             kept.extend(reads)  # in place: copying the sum's reads on every change is quadratic
 
     def write(self, block_id: str, list_name: str, item: int) -> None:
         """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
-        reads, self.pending = self.pending, []
+        log = self.log
+        stamp = log.stamp = log.stamp + 1
+        writes = self._writes.get(list_name) or self._writes_of(list_name)
+        firsts = writes.firsts
+        if len(firsts) < item:
+            firsts.extend([0] * (item - len(firsts)))
+        if not firsts[item - 1]:
+            firsts[item - 1] = stamp
+        reads = log.entries
         at = self._slice_at.get(list_name)
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
-        if n < 0:
-            return
-        names = self._followed_by(block_id)
-        # The followed variables' reads are read where they are, not copied into one list per write.
-        kept = [k for name in names if (k := self._var_reads.get(name))] if names else None
-        self._attribute(n, block_id, list_name, item, [reads, *kept] if kept else (reads,))
+        if n >= 0:
+            names = self._block_vars.get(block_id)
+            if names is None:
+                names = self._followed_by(block_id)
+            # The followed variables' reads are read where they are, not copied into one list.
+            kept = [k for name in names if (k := self._var_reads.get(name))] if names else None
+            self._attribute(n, block_id, list_name, item, [reads, *kept] if kept else (reads,))
+        reads.clear()
+
+    def clear(self, list_name: str) -> None:
+        """Every item of a list was deleted: its items count as unwritten again from here."""
+        writes = self._writes.get(list_name)
+        if writes is not None and writes.firsts:
+            writes.cleared = self.log.stamp = self.log.stamp + 1
+            writes.clears.append((writes.cleared, writes.firsts[:]))
+            writes.firsts.clear()
 
     def _attribute(
         self, n: int, block_id: str, list_name: str, item: int, sources: Sequence[list[Read]]
     ) -> None:
         """Count the reads as inputs of slice n's write of `item` by `block_id` (as a ReadGroup
         adds them, inline: this runs for every read behind every slice write)."""
-        groups = self.groups
-        group = None
-        last_block = last_list = None
+        sites = self._sites.get((n, block_id))
+        if sites is None:
+            sites = self._sites[n, block_id] = {}
         for reads in sources:
-            for read_block, read_list, read_item, index, written in reads:
-                if read_item == item and read_list == list_name:
+            for read_block, cell, read_item, index, stamp in reads:
+                site = sites.get(read_block)
+                if site is None or site[0] is not cell:
+                    site = sites[read_block] = self._site(n, block_id, list_name, read_block, cell)
+                _, same_list, writes, group = site
+                if same_list and read_item == item:
                     continue  # an update reads the item it replaces: that is no input of it
-                if read_block != last_block or read_list != last_list:
-                    last_block, last_list = read_block, read_list
-                    key = (n, block_id, read_block, read_list)
-                    group = groups.get(key)
-                    if group is None:
-                        group = groups[key] = ReadGroup(block_id, read_block, read_list)
-                assert group is not None
+                if group is None:  # its first read that counts
+                    group = site[3] = self._group((n, block_id, read_block, writes.name))
                 group.count += 1
                 if read_item == 0:  # past the end: the index is kept, as a number
                     i = index if type(index) is float else to_number(index)
@@ -117,8 +181,34 @@ class ReadTrail:
                     group.first = read_item
                 if read_item > group.last:
                     group.last = read_item
-                if not written:
+                firsts = writes.firsts
+                if stamp < writes.cleared:
+                    first = writes.first_write(read_item, stamp)
+                else:
+                    first = firsts[read_item - 1] if read_item <= len(firsts) else 0
+                if not first or first > stamp:  # nothing had written the item when it was read
                     group.unwritten.add(read_item)
+
+    def _site(
+        self, n: int, block_id: str, list_name: str, read_block: str, cell: ListCell
+    ) -> _Site:
+        """What counting a block's reads of a cell into slice n's writes by `block_id` needs."""
+        read_list = cell.name
+        group = self.groups.get((n, block_id, read_block, read_list))
+        return [cell, read_list == list_name, self._writes_of(read_list), group]
+
+    def _group(self, key: tuple[int, str, str, str]) -> ReadGroup:
+        group = self.groups.get(key)
+        if group is None:
+            _, block_id, read_block, read_list = key
+            group = self.groups[key] = ReadGroup(block_id, read_block, read_list)
+        return group
+
+    def _writes_of(self, list_name: str) -> _Writes:
+        writes = self._writes.get(list_name)
+        if writes is None:
+            writes = self._writes[list_name] = _Writes(list_name)
+        return writes
 
     def _followed_by(self, block_id: str) -> tuple[str, ...]:
         """The followed variables a block reads (only they carry reads), in its inputs' order."""

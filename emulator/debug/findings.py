@@ -121,6 +121,7 @@ class Findings(RunHooks):
     def __init__(self, targets: list[Target]) -> None:
         self._blocks = {t.name: dict(t.blocks) for t in targets}
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
+        self._last_miss: dict[str, tuple[RuntimeTarget, ListCell, MissKind, Miss]] = {}
         self.nonfinite: dict[tuple[str, str, str], NonFinite] = {}
         self.clamps: dict[tuple[str, str], Clamp] = {
             c.target_block: c.clamp for c in find_clamps(targets)
@@ -171,8 +172,10 @@ class Findings(RunHooks):
         self._report_writes()
 
     def follow(self, trail: ReadTrail) -> None:
-        """Attribute the watched reads to slice writes from now on."""
+        """Attribute the reads the runtime reports (Runtime.watch_reads) to slice writes from now on."""
         self.trail = trail
+        self.read_log = trail.log  # compiled code logs the reads there itself
+        trail.written_before(self.written or {})
         self._report_writes()
 
     def add_watch(self, watch: Watch) -> None:
@@ -275,6 +278,8 @@ class Findings(RunHooks):
         if self.written is not None:
             self.written[cell.name] = bytearray()
             self.writers[cell.name] = []
+            if self.trail is not None:
+                self.trail.clear(cell.name)
 
     def on_list_miss(
         self,
@@ -285,13 +290,13 @@ class Findings(RunHooks):
         index: Value,
         length: int,
     ) -> None:
-        key = (thread.target.name, block_id, cell.name, kind)
-        miss = self.misses.get(key)
-        if miss is None:
-            miss = self.misses[key] = Miss(
-                cell.name, kind, thread.target.name, block_id, first_block_count=self.block_count()
-            )
-            miss.index_from = self._index_origins(thread.target, block_id)
+        # The block's last miss answers a repeated one with three identity checks.
+        last = self._last_miss.get(block_id)
+        if last is not None and last[0] is thread.target and last[1] is cell and last[2] is kind:
+            miss = last[3]
+        else:
+            miss = self._miss(thread, block_id, cell, kind)
+            self._last_miss[block_id] = (thread.target, cell, kind, miss)
         i = index if type(index) is float else to_number(index)
         miss.count += 1
         if i < miss.first_index:  # comparisons, not min() and max(): a wrong offset misses often
@@ -299,6 +304,16 @@ class Findings(RunHooks):
         if i > miss.last_index:
             miss.last_index = i
         miss.length = length
+
+    def _miss(self, thread: Thread, block_id: str, cell: ListCell, kind: MissKind) -> Miss:
+        key = (thread.target.name, block_id, cell.name, kind)
+        miss = self.misses.get(key)
+        if miss is None:
+            miss = self.misses[key] = Miss(
+                cell.name, kind, thread.target.name, block_id, first_block_count=self.block_count()
+            )
+            miss.index_from = self._index_origins(thread.target, block_id)
+        return miss
 
     def on_list_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
@@ -316,13 +331,8 @@ class Findings(RunHooks):
     def on_list_read(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
     ) -> None:
-        trail = self.trail
-        if trail is None or block_id not in trail.watched:
-            return
-        bits = self.written.get(cell.name) if self.written is not None else None
-        written = bits is not None and 0 < item <= len(bits) and bits[item - 1] == 1
-        # ReadTrail's read, inline: this runs for every watched read.
-        trail.pending.append((block_id, cell.name, item, index, written))
+        if self.trail is not None:
+            self.trail.read(block_id, cell, item, index)
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)

@@ -50,6 +50,21 @@ class _Every:
 EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
+class ReadLog:
+    """Where compiled code appends watched reads without a call (RunHooks.read_log).
+
+    Each entry is (block id, list cell, item or 0 past the end, the index, `stamp` as the read
+    happened): what on_list_read hears, with the observer's own clock of the run (it advances
+    `stamp` where it wants reads before and after told apart, say at each list write).
+    """
+
+    __slots__ = ("entries", "stamp")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, ListCell, int, Value, int]] = []
+        self.stamp = 0
+
+
 class BubbleKind(StrEnum):
     """Which bubble on_say showed."""
 
@@ -69,6 +84,9 @@ class RunHooks:
     reported_writes: Container[str] = EVERY_VARIABLE
     # Whether each variable keeps the origin of its value (VarCell.origin, runtime/origins.py).
     wants_origins = False
+    # Where compiled code appends a watched read inside its list instead of calling on_list_read
+    # (None: it calls it). An observer that offers one treats an entry as that call.
+    read_log: ReadLog | None = None
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         """A variable named in reported_writes was set or changed."""
