@@ -105,7 +105,22 @@ class FunctionEmitter:
         `ahead` is a cost the block about to run counts before it runs, not yet in _b.
         """
         self.flush_clock()
-        self.w.line(f"_rt.blocks = _b + {ahead}" if ahead else "_rt.blocks = _b")
+        line = f"_rt.blocks = _b + {ahead}" if ahead else "_rt.blocks = _b"
+        if not self._synced(line):
+            self.w.line(line)
+
+    def _synced(self, sync: str) -> bool:
+        """Whether the same write of the clock was the last line to touch it, at this depth and
+        with nothing but straight-line code after it (a report between leaves the clock alone)."""
+        indent = "    " * self.w.depth
+        for text in reversed(self.w.lines):
+            if not text.startswith(indent) or text[len(indent)] == " ":
+                return False  # a block ended or began since: control may arrive another way
+            if text == indent + sync:
+                return True
+            if "_b " in text or "_rt.blocks" in text or "yield" in text or "HandOff" in text:
+                return False
+        return False
 
     # ## Variables in locals
 
@@ -341,8 +356,9 @@ class FunctionEmitter:
             head = (head | written) - self.lazy
         self.flush_clock()
         self.normalize(head)
-        for i in head & written:
-            self.vars[i] = True
+        if not self.hooks:  # with hooks, every write is stored at once, to be reported
+            for i in head & written:
+                self.vars[i] = True  # a pass may end with it changed in its local
         return head
 
     def number(self, e: Expr) -> str:

@@ -131,8 +131,14 @@ def report_var(
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
         if maybe_float:
-            with w.block(f"if type({value}) is float and not isfinite({value}):"):
+            with w.block(f"if {nonfinite(value)}:"):
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
+
+
+def nonfinite(value: str) -> str:
+    """The test that a value is NaN or an infinity, without a call: only those floats are not
+    0 less themselves."""
+    return f"type({value}) is float and {value} - {value} != 0.0"
 
 
 def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...] | None) -> None:
@@ -235,7 +241,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             # Reported before it is stored, as the interpreter does (the recorder relies on it).
             w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
             if stmt.args[1].type.is_number or stmt.args[1].type is ANY:
-                with w.block(f"if type({x}) is float and not isfinite({x}):"):
+                with w.block(f"if {nonfinite(x)}:"):
                     w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
         w.line(f"{items}[{k} - 1] = {x}")
     with w.block("else:"):
