@@ -136,9 +136,8 @@ def report_var(
 
 
 def nonfinite(value: str) -> str:
-    """The test that a value is NaN or an infinity, without a call: only those floats are not
-    0 less themselves."""
-    return f"type({value}) is float and {value} - {value} != 0.0"
+    """The test that a value is NaN or an infinity."""
+    return f"type({value}) is float and not isfinite({value})"
 
 
 def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...] | None) -> None:

@@ -116,9 +116,10 @@ class Watch:
 class Findings(RunHooks):
     """The hooks the debugger attaches: records what explain and the inspector report."""
 
-    wants_origins = True  # the blocks behind an index outside its list (_index_origins)
-
     def __init__(self, targets: list[Target]) -> None:
+        # On the instance, where compiled code reads them faster than on the class.
+        self.wants_origins = True  # the blocks behind an index outside its list (_index_origins)
+        self.read_log = None
         self._blocks = {t.name: dict(t.blocks) for t in targets}
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self._last_miss: dict[str, tuple[RuntimeTarget, ListCell, MissKind, Miss]] = {}
