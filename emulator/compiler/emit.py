@@ -114,7 +114,7 @@ class FunctionEmitter:
         with nothing but straight-line code after it (a report between leaves the clock alone)."""
         indent = "    " * self.w.depth
         for text in reversed(self.w.lines):
-            if not text.startswith(indent) or text[len(indent)] == " ":
+            if not text.startswith(indent) or text[len(indent) : len(indent) + 1] == " ":
                 return False  # a block ended or began since: control may arrive another way
             if text == indent + sync:
                 return True

@@ -184,7 +184,7 @@ class ReadTrail:
                 firsts = writes.firsts
                 if stamp < writes.cleared:
                     first = writes.first_write(read_item, stamp)
-                else:
+                else:  # first_write's common case, inline
                     first = firsts[read_item - 1] if read_item <= len(firsts) else 0
                 if not first or first > stamp:  # nothing had written the item when it was read
                     group.unwritten.add(read_item)
