@@ -6,6 +6,7 @@ from emulator.compiler.emit import FunctionEmitter, list_cell
 from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
     ANY,
+    NUMBER,
     Broadcast,
     Call,
     Const,
@@ -19,6 +20,7 @@ from emulator.compiler.ir import (
     Simple,
     Stmt,
     Stop,
+    ValueType,
     VarRef,
     Wait,
     WaitOutside,
@@ -105,8 +107,7 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         em.vars[i] = True
         em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
-    maybe_float = stmt.value.type.is_number or stmt.value.type is ANY
-    report_var(em, stmt.info.id, cell, value, maybe_float, reads, stmt.keeps_origin)
+    report_var(em, stmt.info.id, cell, value, stmt.value.type, reads, stmt.keeps_origin)
 
 
 def report_var(
@@ -114,7 +115,7 @@ def report_var(
     block_id: str,
     cell: str,
     value: str,
-    maybe_float: bool = True,
+    value_type: ValueType = NUMBER,
     reads: tuple[VarRef, ...] | None = None,
     keeps_origin: bool = True,
 ) -> None:
@@ -130,14 +131,18 @@ def report_var(
                 keep_origin(em, bid, cell, reads)
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
-        if maybe_float:
-            with w.block(f"if {nonfinite(value)}:"):
+        test = nonfinite(value, value_type)
+        if test:
+            with w.block(f"if {test}:"):
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
 
 
-def nonfinite(value: str) -> str:
-    """The test that a value is NaN or an infinity."""
-    return f"type({value}) is float and not isfinite({value})"
+def nonfinite(value: str, value_type: ValueType) -> str | None:
+    """The test that a value is NaN or an infinity (None: it is known not to be a float). A float
+    is finite exactly when it lies strictly between the infinities; NaN lies nowhere."""
+    if value_type.is_number:
+        return f"not (NEG_INF < {value} < INF)"
+    return f"type({value}) is float and not isfinite({value})" if value_type is ANY else None
 
 
 def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...] | None) -> None:
@@ -239,8 +244,9 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
         with w.block("if _h is not None:"):
             # Reported before it is stored, as the interpreter does (the recorder relies on it).
             w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
-            if stmt.args[1].type.is_number or stmt.args[1].type is ANY:
-                with w.block(f"if {nonfinite(x)}:"):
+            test = nonfinite(x, stmt.args[1].type)
+            if test:
+                with w.block(f"if {test}:"):
                     w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
         w.line(f"{items}[{k} - 1] = {x}")
     with w.block("else:"):

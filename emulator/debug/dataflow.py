@@ -136,9 +136,14 @@ class ReadTrail:
             names = self._block_vars.get(block_id)
             if names is None:
                 names = self._followed_by(block_id)
-            # The followed variables' reads are read where they are, not copied into one list.
-            kept = [k for name in names if (k := self._var_reads.get(name))] if names else None
-            self._attribute(n, block_id, list_name, item, [reads, *kept] if kept else (reads,))
+            # The followed variables' reads are read where they are, not copied into one list
+            # (and gathered in a loop: a comprehension costs a call of its own).
+            sources = [reads]
+            for name in names:
+                kept = self._var_reads.get(name)
+                if kept:
+                    sources.append(kept)
+            self._attribute(n, block_id, list_name, item, sources)
         reads.clear()
 
     def clear(self, list_name: str) -> None:
