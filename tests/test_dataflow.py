@@ -115,3 +115,15 @@ def test_compiled_code_logs_reads_inside_the_list_without_a_call(
     heard = calls_of(monkeypatch, Findings, "on_list_read", lambda self, t, b, c, i, k: k)
     _followed(_summing(), engine, [Slice("dst", "D1", 1, 1, (1,))])
     assert heard == told
+
+
+@pytest.mark.parametrize(("engine", "told"), [("interpreter", 5), ("compiled", 0)])
+def test_compiled_code_logs_a_followed_variables_writes_without_a_call(
+    monkeypatch: pytest.MonkeyPatch, engine: str, told: int
+) -> None:
+    """Only the trail hears `total`, so compiled code logs its set and four changes among the
+    reads instead of calling on_var_set (the interpreter calls it for each); the counts are the
+    same either way (test_a_sums_reads_are_counted_into_the_update_that_reads_it)."""
+    heard = calls_of(monkeypatch, Findings, "on_var_set", lambda self, t, b, c, v: c.name)
+    _followed(_summing(), engine, [Slice("dst", "D1", 1, 1, (1,))])
+    assert heard.count("total") == told

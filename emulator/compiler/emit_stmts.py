@@ -130,7 +130,10 @@ def report_var(
             with w.block("if _h.wants_origins:"):
                 keep_origin(em, bid, cell, reads)
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
-            w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
+            with w.block(f"if {cell}.name in _h.logged_writes:"):
+                w.line(f"(_rl := _h.read_log).sets.append((len(_rl.entries), {bid}, {cell}.name))")
+            with w.block("else:"):
+                w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
         test = nonfinite(value, value_type)
         if test:
             with w.block(f"if {test}:"):

@@ -109,15 +109,24 @@ class ReadTrail:
         log.entries.append((block_id, cell, item, index, log.stamp))
 
     def set_variable(self, block_id: str, name: str) -> None:
-        """A followed variable was set (or changed: then it keeps what its old value was made of)."""
+        """A followed variable was set or changed, as compiled code logs it."""
         log = self.log
-        reads = log.entries
-        log.entries = []
-        kept = self._var_reads.get(name)
-        if kept is None or block_id not in self._changes:
-            self._var_reads[name] = reads  # the log's list, which nothing else holds now
-        elif len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
-            kept.extend(reads)  # in place: copying the sum's reads on every change is quadratic
+        log.sets.append((len(log.entries), block_id, name))
+
+    def _settle(self) -> None:
+        """Give each logged set of a followed variable the reads logged before it (a change keeps
+        what the old value was made of too); the reads after the last set stay in the log."""
+        log = self.log
+        entries, var_reads, changes, start = log.entries, self._var_reads, self._changes, 0
+        for at, block_id, name in log.sets:
+            kept = var_reads.get(name)
+            if kept is None or block_id not in changes:
+                var_reads[name] = entries[start:at]
+            elif len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
+                kept.extend(entries[start:at])  # in place: copying the sum's reads is quadratic
+            start = at
+        log.sets.clear()
+        del entries[:start]
 
     def write(self, block_id: str, list_name: str, item: int) -> None:
         """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
@@ -129,6 +138,8 @@ class ReadTrail:
             firsts.extend([0] * (item - len(firsts)))
         if not firsts[item - 1]:
             firsts[item - 1] = stamp
+        if log.sets:
+            self._settle()
         reads = log.entries
         at = self._slice_at.get(list_name)
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1

@@ -18,7 +18,7 @@ from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Container
 
     from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
     from emulator.runtime.thread import Thread
@@ -120,6 +120,7 @@ class Findings(RunHooks):
         # On the instance, where compiled code reads them faster than on the class.
         self.wants_origins = True  # the blocks behind an index outside its list (_index_origins)
         self.read_log = None
+        self.logged_writes: Container[str] = frozenset()
         self._blocks = {t.name: dict(t.blocks) for t in targets}
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self._last_miss: dict[str, tuple[RuntimeTarget, ListCell, MissKind, Miss]] = {}
@@ -201,6 +202,7 @@ class Findings(RunHooks):
         names.update(c.variable for c in self.clamps.values())
         names.update(p.result for p in self.probes.values())
         if self.trail is not None:
+            self.logged_writes = self.trail.followed - names  # only the trail hears them
             names.update(self.trail.followed)
         self.reported_writes = names
 

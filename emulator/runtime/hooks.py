@@ -51,17 +51,21 @@ EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
 class ReadLog:
-    """Where compiled code appends watched reads without a call (RunHooks.read_log).
+    """Where compiled code appends watched reads and logged variable writes without a call
+    (RunHooks.read_log, RunHooks.logged_writes).
 
     Each entry is (block id, list cell, item or 0 past the end, the index, `stamp` as the read
     happened): what on_list_read hears, with the observer's own clock of the run (it advances
-    `stamp` where it wants reads before and after told apart, say at each list write).
+    `stamp` where it wants reads before and after told apart, say at each list write). Each of
+    `sets` is (the number of entries before it, block id, variable name): a write on_var_set
+    would have heard, in its place among the reads.
     """
 
-    __slots__ = ("entries", "stamp")
+    __slots__ = ("entries", "sets", "stamp")
 
     def __init__(self) -> None:
         self.entries: list[tuple[str, ListCell, int, Value, int]] = []
+        self.sets: list[tuple[int, str, str]] = []
         self.stamp = 0
 
 
@@ -87,6 +91,9 @@ class RunHooks:
     # Where compiled code appends a watched read inside its list instead of calling on_list_read
     # (None: it calls it). An observer that offers one treats an entry as that call.
     read_log: ReadLog | None = None
+    # Of reported_writes, the variables whose writes compiled code appends to read_log.sets
+    # instead of calling on_var_set (only while read_log is set; the value is not kept).
+    logged_writes: Container[str] = frozenset()
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         """A variable named in reported_writes was set or changed."""
