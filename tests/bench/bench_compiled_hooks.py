@@ -10,6 +10,7 @@ from collections.abc import Callable
 from emulator.debug.findings import Findings
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
+from emulator.runtime.hooks import RunHooks
 from emulator.runtime.runtime import Runtime
 from emulator.trace.recorder import record_run
 
@@ -23,6 +24,21 @@ def plain(project: Project, engine: str) -> tuple[float, int]:
     start = time.process_time()
     runtime.run()
     return time.process_time() - start, runtime.blocks
+
+
+class Silent(RunHooks):
+    """Hooks that hear nothing and do nothing: what the hooked code costs by itself."""
+
+    reported_writes: frozenset[str] = frozenset()
+
+
+def silent(project: Project, engine: str) -> float:
+    """Seconds for the run with hooks attached whose every method does nothing."""
+    runtime = Runtime(project, engine=engine, hooks=Silent())
+    runtime.green_flag()
+    start = time.process_time()
+    runtime.run()
+    return time.process_time() - start
 
 
 def findings(project: Project, engine: str) -> float:
@@ -60,11 +76,13 @@ def main() -> None:
     print(f"day3 buggy, {args.train} train / {args.test} test samples (best of {args.repeats}):")
     for engine in ("compiled", "interpreter"):
         base, blocks = min(plain(project, engine) for _ in range(args.repeats))
+        nothing = best(args.repeats, lambda e=engine: silent(project, e))  # type: ignore[misc]
         found = best(args.repeats, lambda e=engine: findings(project, e))  # type: ignore[misc]
         trace = best(args.repeats, lambda e=engine: recorded(project, e))  # type: ignore[misc]
         print(
             f"  {engine:<11} plain               {base:6.2f} s  {blocks / base / 1e6:5.2f} M blocks/s"
         )
+        print(f"  {engine:<11} hooks doing nothing {nothing:6.2f} s  {nothing / base:4.2f}x")
         print(f"  {engine:<11} findings (explain)  {found:6.2f} s  {found / base:4.2f}x")
         print(f"  {engine:<11} recorded (record)   {trace:6.2f} s  {trace / base:4.2f}x")
 
