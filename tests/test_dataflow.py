@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
+from unittest.mock import patch
 
-from emulator.debug.dataflow import ReadTrail, watched_reads
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from emulator.debug import dataflow
+from emulator.debug.dataflow import ReadGroup, ReadTrail, Watched, watched_reads
 from emulator.debug.findings import Findings
 from emulator.dsl import Program, repeat
-from emulator.project import Project
+from emulator.opcodes import Opcode
+from emulator.project import VARIABLE, Block, Field, Input, Primitive, Project
 from emulator.runtime.runtime import Runtime
+from emulator.runtime.state import ListCell
 from emulator.slices import Slice
 from tests.helpers import calls_of
 
@@ -103,9 +111,7 @@ def test_a_read_is_written_or_not_as_the_list_was_when_it_was_read(engine: str) 
     }
 
 
-@pytest.mark.parametrize(
-    ("engine", "told"), [("interpreter", [1, 2, 3, 0, 2]), ("compiled", [2])]
-)
+@pytest.mark.parametrize(("engine", "told"), [("interpreter", [1, 2, 3, 0, 2]), ("compiled", [2])])
 def test_compiled_code_logs_reads_inside_the_list_without_a_call(
     monkeypatch: pytest.MonkeyPatch, engine: str, told: list[int]
 ) -> None:
@@ -127,3 +133,155 @@ def test_compiled_code_logs_a_followed_variables_writes_without_a_call(
     heard = calls_of(monkeypatch, Findings, "on_var_set", lambda self, t, b, c, v: c.name)
     _followed(_summing(), engine, [Slice("dst", "D1", 1, 1, (1,))])
     assert heard.count("total") == told
+
+
+# ## The trail against a model that decides everything as it happens
+
+
+def _variable(name: str) -> Input:
+    return Input(1, Primitive(VARIABLE, name, name))
+
+
+_TRAIL_BLOCKS = {
+    "w_a": Block("w_a", Opcode.DATA_REPLACEITEMOFLIST, inputs={"ITEM": _variable("a")}),
+    "w_ab": Block("w_ab", Opcode.DATA_REPLACEITEMOFLIST, inputs={"ITEM": Input(3, "sum")}),
+    "sum": Block(
+        "sum", Opcode.OPERATOR_ADD, inputs={"NUM1": _variable("a"), "NUM2": _variable("b")}
+    ),
+    **{
+        f"{kind}_{v}": Block(f"{kind}_{v}", opcode, fields={"VARIABLE": Field(v, v)})
+        for kind, opcode in (
+            ("set", Opcode.DATA_SETVARIABLETO),
+            ("change", Opcode.DATA_CHANGEVARIABLEBY),
+        )
+        for v in "ab"
+    },
+}
+_TRAIL_SLICES = [
+    Slice("dst", "D1", 1, 2, (2,)),
+    Slice("dst", "D2", 3, 4, (2,)),
+    Slice("src", "S", 1, 3, (3,)),
+]
+_EVENTS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("read"),
+            st.sampled_from(["r1", "r2"]),
+            st.sampled_from(["src", "dst"]),
+            st.integers(0, 3),
+        ),
+        st.tuples(st.just("set"), st.sampled_from(["set_a", "change_a", "set_b", "change_b"])),
+        st.tuples(
+            st.just("write"),
+            st.sampled_from(["w_a", "w_ab"]),
+            st.sampled_from(["src", "dst"]),
+            st.integers(1, 4),
+        ),
+        st.tuples(st.just("clear"), st.sampled_from(["src", "dst"])),
+    ),
+    max_size=40,
+)
+
+
+class _EagerTrail:
+    """The trail's rules applied at each event: a read's item is looked up in the written bits
+    as it is read, a set takes the reads since the last write or set, a write counts its own and
+    its variables' reads (except of the item it writes) into its slice's groups."""
+
+    def __init__(self) -> None:
+        self.bits: dict[str, set[int]] = {}
+        self.pending: list[tuple[str, str, int, float, bool]] = []
+        self.kept: dict[str, list[tuple[str, str, int, float, bool]]] = {}
+        self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
+
+    def read(self, block: str, name: str, item: int, index: float) -> None:
+        self.pending.append((block, name, item, index, item in self.bits.get(name, set())))
+
+    def set_variable(self, block: str) -> None:
+        name, reads, self.pending = block[-1], self.pending, []
+        if name not in self.kept or not block.startswith("change"):
+            self.kept[name] = reads
+        elif len(self.kept[name]) < dataflow.KEPT_READS:
+            self.kept[name] += reads
+
+    def write(self, block: str, name: str, item: int) -> None:
+        self.bits.setdefault(name, set()).add(item)
+        reads, self.pending = self.pending, []
+        n = next(
+            (
+                k
+                for k, s in enumerate(_TRAIL_SLICES)
+                if s.list_name == name and s.start <= item <= s.end
+            ),
+            -1,
+        )
+        if n < 0:
+            return
+        for read in reads + [r for v in ("a", "b") if v in block[2:] for r in self.kept.get(v, [])]:
+            self.count(n, block, name, item, *read)
+
+    def count(
+        self,
+        n: int,
+        block: str,
+        name: str,
+        item: int,
+        read_block: str,
+        read_list: str,
+        read_item: int,
+        index: float,
+        written: bool,
+    ) -> None:
+        if read_item == item and read_list == name:
+            return
+        key = (n, block, read_block, read_list)
+        group = self.groups.setdefault(key, ReadGroup(block, read_block, read_list))
+        group.count += 1
+        if read_item == 0:
+            end = group.past_end
+            end[0], end[1], end[2] = min(end[0], index), max(end[1], index), end[2] + 1
+            return
+        group.first, group.last = min(group.first, read_item), max(group.last, read_item)
+        if not written:
+            group.unwritten.add(read_item)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_EVENTS)
+# A read of the item the last write wrote first: written when it was read.
+@example([("write", "w_a", "src", 1), ("read", "r1", "src", 1), ("write", "w_a", "dst", 1)])
+# A sum whose reads reach the cap, then one more change: its reads are not kept.
+@example(
+    [("read", "r1", "src", 1), ("read", "r1", "src", 2), ("set", "set_a")]
+    + [("read", "r2", "src", 3), ("set", "change_a")] * 2
+    + [("write", "w_a", "dst", 1)]
+)
+def test_the_trail_counts_as_a_model_deciding_at_each_event(events: list[tuple]) -> None:
+    """Stamps, settled sets and clears give the groups that looking everything up as it happens gives."""
+    cells = {name: ListCell(name, name, [], "Stage") for name in ("src", "dst")}
+    trail = ReadTrail(_TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), {"a", "b"}))
+    trail.written_before({})
+    model = _EagerTrail()
+    with patch.object(dataflow, "KEPT_READS", 3):  # short enough for a sum to outgrow it
+        _replay(events, trail, model, cells)
+    assert trail.groups == model.groups
+
+
+def _replay(
+    events: list[tuple[Any, ...]], trail: ReadTrail, model: _EagerTrail, cells: dict[str, ListCell]
+) -> None:
+    for event in events:
+        match event:
+            case ("read", block, name, item):
+                index = float(item) if item else 6.0 + len(model.pending)
+                trail.read(block, cells[name], item, index)
+                model.read(block, name, item, index)
+            case ("set", block):
+                trail.set_variable(block, block[-1])
+                model.set_variable(block)
+            case ("write", block, name, item):
+                trail.write(block, name, item)
+                model.write(block, name, item)
+            case ("clear", name):
+                trail.clear(name)
+                model.bits.pop(name, None)

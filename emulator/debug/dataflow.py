@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # the writes write that list too, its writes, and its ReadGroup once a read counted.
 _Site = list[Any]
 
+KEPT_READS = 4096  # a long sum keeps its first terms' reads: enough to name them
+
 Read = tuple[str, "ListCell", int, Value, int]
 """(reading block, list, item or 0 past the end, the index, the trail's write count as it was read)."""
 
@@ -122,7 +124,7 @@ class ReadTrail:
             kept = var_reads.get(name)
             if kept is None or block_id not in changes:
                 var_reads[name] = entries[start:at]
-            elif len(kept) < 4096:  # a long sum keeps its first terms: enough to name them
+            elif len(kept) < KEPT_READS:
                 kept.extend(entries[start:at])  # in place: copying the sum's reads is quadratic
             start = at
         log.sets.clear()
