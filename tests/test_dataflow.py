@@ -274,10 +274,10 @@ def _replay(
         match event:
             case ("read", block, name, item):
                 index = float(item) if item else 6.0 + len(model.pending)
-                trail.read(block, cells[name], item, index)
+                trail.log.read(block, cells[name], item, index)
                 model.read(block, name, item, index)
             case ("set", block):
-                trail.set_variable(block, block[-1])
+                trail.log.wrote(block, block[-1])
                 model.set_variable(block)
             case ("write", block, name, item):
                 trail.write(block, name, item)

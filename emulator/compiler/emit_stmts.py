@@ -120,8 +120,9 @@ def report_var(
     keeps_origin: bool = True,
 ) -> None:
     """Keep where the value came from (if the variable keeps origins) and tell the hooks, as
-    Runtime.report_var does, with every cell and the clock up to date; a value known not to be a
-    number is never NaN or infinite."""
+    Runtime.report_var does, with every cell and the clock up to date (a write only the hooks'
+    read log hears is logged there, RunHooks.logged_writes); a value known not to be a number is
+    never NaN or infinite."""
     em.observed()
     w, bid = em.w, constant(block_id)
     w.line("_h = _rt.hooks")

@@ -92,7 +92,7 @@ class ReadTrail:
         }
         self._var_reads: dict[str, list[Read]] = {}
         self._block_vars: dict[str, tuple[str, ...]] = {}
-        self.log = ReadLog()  # the watched reads since the last write or followed set
+        self.log = ReadLog()  # the reads and followed writes since the last list write
         self._writes: dict[str, _Writes] = {}
         # Per (slice, writing block): per reading block, its group and what the count needs.
         self._sites: dict[tuple[int, str], dict[str, _Site]] = {}
@@ -104,16 +104,6 @@ class ReadTrail:
         log.stamp += 1
         for name, bits in written.items():
             self._writes_of(name).firsts[:] = [log.stamp if b else 0 for b in bits]
-
-    def read(self, block_id: str, cell: ListCell, item: int, index: Value) -> None:
-        """A watched block read an item (0: past the end), as compiled code logs it."""
-        log = self.log
-        log.entries.append((block_id, cell, item, index, log.stamp))
-
-    def set_variable(self, block_id: str, name: str) -> None:
-        """A followed variable was set or changed, as compiled code logs it."""
-        log = self.log
-        log.sets.append((len(log.entries), block_id, name))
 
     def _settle(self) -> None:
         """Give each logged set of a followed variable the reads logged before it (a change keeps
@@ -148,7 +138,7 @@ class ReadTrail:
         if n >= 0:
             names = self._block_vars.get(block_id)
             if names is None:
-                names = self._followed_by(block_id)
+                names = self._block_vars[block_id] = self._followed_by(block_id)
             # The followed variables' reads are read where they are, not copied into one list
             # (and gathered in a loop: a comprehension costs a call of its own).
             sources = [reads]
@@ -199,10 +189,10 @@ class ReadTrail:
                     group.first = read_item
                 if read_item > group.last:
                     group.last = read_item
-                firsts = writes.firsts
                 if stamp < writes.cleared:
                     first = writes.first_write(read_item, stamp)
                 else:  # first_write's common case, inline
+                    firsts = writes.firsts
                     first = firsts[read_item - 1] if read_item <= len(firsts) else 0
                 if not first or first > stamp:  # nothing had written the item when it was read
                     group.unwritten.add(read_item)
@@ -230,12 +220,9 @@ class ReadTrail:
 
     def _followed_by(self, block_id: str) -> tuple[str, ...]:
         """The followed variables a block reads (only they carry reads), in its inputs' order."""
-        found = self._block_vars.get(block_id)
-        if found is None:
-            block = self._blocks.get(block_id)
-            names = variables_read(self._blocks, block) if block is not None else []
-            found = self._block_vars[block_id] = tuple(n for n in names if n in self.followed)
-        return found
+        block = self._blocks.get(block_id)
+        names = variables_read(self._blocks, block) if block is not None else []
+        return tuple(n for n in names if n in self.followed)
 
     def of_slice(self, s: Slice) -> list[ReadGroup]:
         """The read groups of one slice's updates."""

@@ -212,7 +212,7 @@ class Findings(RunHooks):
         name = cell.name
         trail = self.trail
         if trail is not None and name in trail.followed:  # it keeps the reads of these only
-            trail.set_variable(block_id, name)
+            trail.log.wrote(block_id, name)
         listener = self.var_listeners.get(name)
         if listener is not None:
             listener(cell, value)
@@ -334,8 +334,8 @@ class Findings(RunHooks):
     def on_list_read(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
     ) -> None:
-        if self.trail is not None:
-            self.trail.read(block_id, cell, item, index)
+        if self.read_log is not None:
+            self.read_log.read(block_id, cell, item, index)
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)

@@ -68,6 +68,14 @@ class ReadLog:
         self.sets: list[tuple[int, str, str]] = []
         self.stamp = 0
 
+    def read(self, block_id: str, cell: ListCell, item: int, index: Value) -> None:
+        """Log a read as generated code logs it inline."""
+        self.entries.append((block_id, cell, item, index, self.stamp))
+
+    def wrote(self, block_id: str, name: str) -> None:
+        """Log a variable's write as generated code logs it inline."""
+        self.sets.append((len(self.entries), block_id, name))
+
 
 class BubbleKind(StrEnum):
     """Which bubble on_say showed."""

@@ -17,13 +17,18 @@ from emulator.trace.recorder import record_run
 # CPU seconds of this process: on a shared machine they are steadier than wall-clock time.
 
 
-def plain(project: Project, engine: str) -> tuple[float, int]:
-    """Seconds and blocks for a run with nothing attached."""
-    runtime = Runtime(project, engine=engine)
+def timed_run(runtime: Runtime) -> float:
+    """Seconds for a runtime's run from the green flag to its end (starting and compiling not included)."""
     runtime.green_flag()
     start = time.process_time()
     runtime.run()
-    return time.process_time() - start, runtime.blocks
+    return time.process_time() - start
+
+
+def plain(project: Project, engine: str) -> tuple[float, int]:
+    """Seconds and blocks for a run with nothing attached."""
+    runtime = Runtime(project, engine=engine)
+    return timed_run(runtime), runtime.blocks
 
 
 class Silent(RunHooks):
@@ -34,11 +39,7 @@ class Silent(RunHooks):
 
 def silent(project: Project, engine: str) -> float:
     """Seconds for the run with hooks attached whose every method does nothing."""
-    runtime = Runtime(project, engine=engine, hooks=Silent())
-    runtime.green_flag()
-    start = time.process_time()
-    runtime.run()
-    return time.process_time() - start
+    return timed_run(Runtime(project, engine=engine, hooks=Silent()))
 
 
 def findings(project: Project, engine: str) -> float:
@@ -47,10 +48,7 @@ def findings(project: Project, engine: str) -> float:
     runtime = Runtime(project, engine=engine, hooks=hooks)
     hooks.block_count = lambda: runtime.blocks
     hooks.start_coverage()
-    runtime.green_flag()
-    start = time.process_time()
-    runtime.run()
-    return time.process_time() - start
+    return timed_run(runtime)
 
 
 def recorded(project: Project, engine: str) -> float:
