@@ -33,8 +33,9 @@ def _summing() -> Project:
         with repeat(4):
             i.change(1)
             total.change(src.item(i))  # the fourth read is past the end
-        dst.replace(1, total + i)
-        dst.replace(2, dst.item(2) + 1)  # an update reads the item it replaces: no input of it
+        # At indices computed as numbers, as a program's offsets are.
+        dst.replace(i - 3, total + i)
+        dst.replace(i - 2, dst.item(2) + 1)  # an update reads the item it replaces: no input of it
     return prog.build()
 
 
@@ -54,7 +55,10 @@ def test_only_variables_whose_setters_read_are_followed() -> None:
 
 def _followed(project: Project, engine: str, slices: list[Slice]) -> ReadTrail:
     """Run the project with the trail following the reads into the slices' writes from the start."""
-    findings = Findings(list(project.targets))
+    return _follow(Findings(list(project.targets)), project, engine, slices)
+
+
+def _follow(findings: Findings, project: Project, engine: str, slices: list[Slice]) -> ReadTrail:
     runtime = Runtime(project, engine=engine, hooks=findings)
     findings.start_coverage()
     watched = watched_reads(project.targets, {s.list_name for s in slices})
@@ -63,6 +67,7 @@ def _followed(project: Project, engine: str, slices: list[Slice]) -> ReadTrail:
     runtime.watch_reads(watched.reads)
     runtime.green_flag()
     runtime.run()
+    assert findings.trail is trail  # read through findings: the log's writes taken in
     return trail
 
 
@@ -135,6 +140,36 @@ def test_compiled_code_logs_a_followed_variables_writes_without_a_call(
     assert heard.count("total") == told
 
 
+@pytest.mark.parametrize(("engine", "told"), [("interpreter", 2), ("compiled", 0)])
+def test_compiled_code_logs_replacements_without_a_call(
+    monkeypatch: pytest.MonkeyPatch, engine: str, told: int
+) -> None:
+    """With the trail following, compiled code logs both replacements of `dst` in their place
+    among the reads instead of calling on_list_write (the interpreter calls it for each)."""
+    heard = calls_of(monkeypatch, Findings, "on_list_write", lambda self, t, b, c, *rest: c.name)
+    _followed(_summing(), engine, [Slice("dst", "D1", 1, 1, (1,))])
+    assert heard.count("dst") == told
+
+
+@pytest.mark.parametrize("engine", ["interpreter", "compiled"])
+def test_writes_heard_as_they_happen_count_as_logged_ones(engine: str) -> None:
+    """A listener to list writes makes each write taken in at once instead of waiting in the log:
+    the trail's groups and the coverage come out the same."""
+    slices = [Slice("dst", "D1", 1, 1, (1,)), Slice("dst", "D2", 2, 2, (1,))]
+    outcomes = []
+    for listening in (False, True):
+        project = _summing()
+        findings = Findings(list(project.targets))
+        heard: list[tuple[str, int]] = []
+        if listening:
+            findings.listen_to_writes(lambda name, item, heard=heard: heard.append((name, item)))
+        trail = _follow(findings, project, engine, slices)
+        assert findings.log_list_writes is not listening
+        outcomes.append((trail.groups, findings.written, findings.writers))
+        assert heard == ([("dst", 1), ("dst", 2)] if listening else [])
+    assert outcomes[0] == outcomes[1]
+
+
 # ## The trail against a model that decides everything as it happens
 
 
@@ -178,6 +213,7 @@ _EVENTS = st.lists(
             st.integers(1, 4),
         ),
         st.tuples(st.just("clear"), st.sampled_from(["src", "dst"])),
+        st.tuples(st.just("settle")),
     ),
     max_size=40,
 )
@@ -280,8 +316,11 @@ def _replay(
                 trail.log.wrote(block, block[-1])
                 model.set_variable(block)
             case ("write", block, name, item):
-                trail.write(block, name, item)
+                trail.log.wrote_item(block, cells[name], item)
                 model.write(block, name, item)
             case ("clear", name):
                 trail.clear(name)
                 model.bits.pop(name, None)
+            case ("settle",):  # the log taken in early, as when it fills
+                trail.settle()
+    trail.settle()

@@ -132,7 +132,9 @@ def report_var(
                 keep_origin(em, bid, cell, reads)
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             with w.block(f"if {cell}.name in _h.logged_writes:"):
-                w.line(f"(_rl := _h.read_log).sets.append((len(_rl.entries), {bid}, {cell}.name))")
+                w.line(
+                    f"(_rl := _h.read_log).events.append((len(_rl.entries), {bid}, {cell}.name))"
+                )
             with w.block("else:"):
                 w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
         test = nonfinite(value, value_type)
@@ -246,8 +248,16 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     with w.block(f"if {check}:"):
         w.line("_h = _rt.hooks")
         with w.block("if _h is not None:"):
-            # Reported before it is stored, as the interpreter does (the recorder relies on it).
-            w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
+            with w.block("if _h.log_list_writes:"):  # ReadLog.wrote_item, inline
+                w.line("(_rl := _h.read_log).stamp += 1")
+                w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {cell}, {k}))")
+                with w.block("if len(_e) >= LOG_LIMIT:"):
+                    w.line("_h.on_log_full()")
+            with w.block("else:"):
+                # Reported before it is stored, as the interpreter does (the recorder relies on it).
+                w.line(
+                    f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})"
+                )
             test = nonfinite(x, stmt.args[1].type)
             if test:
                 with w.block(f"if {test}:"):

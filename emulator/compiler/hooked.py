@@ -15,6 +15,7 @@ from emulator.runtime.hooks import (
     LIST_DELETE,
     LIST_INSERT,
     LIST_REPLACE,
+    LOG_LIMIT,
     READ_MISS,
     WRITE_MISS,
 )
@@ -139,5 +140,6 @@ HOOKED_NAMES: dict[str, Any] = {
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
 HOOKED_NAMES["EVERY_VARIABLE"] = EVERY_VARIABLE
+HOOKED_NAMES["LOG_LIMIT"] = LOG_LIMIT
 HOOKED_NAMES["joined"] = joined  # a write's origin (runtime/origins.py)
 HOOKED_NAMES["MAX_ORIGIN_DEPTH"] = MAX_DEPTH

@@ -92,7 +92,8 @@ class ReadTrail:
         }
         self._var_reads: dict[str, list[Read]] = {}
         self._block_vars: dict[str, tuple[str, ...]] = {}
-        self.log = ReadLog()  # the reads and followed writes since the last list write
+        self.log = ReadLog()  # the reads, followed writes and list writes not yet settled
+        self._stamp = 0  # log.stamp as of the last settled event
         self._writes: dict[str, _Writes] = {}
         # Per (slice, writing block): per reading block, its group and what the count needs.
         self._sites: dict[tuple[int, str], dict[str, _Site]] = {}
@@ -101,38 +102,45 @@ class ReadTrail:
     def written_before(self, written: dict[str, bytearray]) -> None:
         """The items written since the mark before the trail was attached: written from its start."""
         log = self.log
-        log.stamp += 1
+        log.stamp = self._stamp = log.stamp + 1
         for name, bits in written.items():
             self._writes_of(name).firsts[:] = [log.stamp if b else 0 for b in bits]
 
-    def _settle(self) -> None:
-        """Give each logged set of a followed variable the reads logged before it (a change keeps
-        what the old value was made of too); the reads after the last set stay in the log."""
+    def settle(self) -> None:
+        """Take in the logged events in order: a followed variable's write takes the reads logged
+        since the last event (a change keeps what the old value was made of too), a list write
+        dates its item and, if the item lies in a slice, counts them and its variables' reads as
+        the slice's update's. The reads after the last event stay in the log."""
         log = self.log
         entries, var_reads, changes, start = log.entries, self._var_reads, self._changes, 0
-        for at, block_id, name in log.sets:
-            kept = var_reads.get(name)
-            if kept is None or block_id not in changes:
-                var_reads[name] = entries[start:at]
-            elif len(kept) < KEPT_READS:
-                kept.extend(entries[start:at])  # in place: copying the sum's reads is quadratic
+        stamp = self._stamp
+        for event in log.events:
+            if len(event) == 3:  # (position, block, variable): a followed variable's write
+                at, block_id, name = event  # type: ignore[misc]
+                kept = var_reads.get(name)
+                if kept is None or block_id not in changes:
+                    var_reads[name] = entries[start:at]
+                elif len(kept) < KEPT_READS:
+                    kept.extend(entries[start:at])  # in place: copying the sum's reads is quadratic
+            else:  # (position, block, list, item): a list write
+                at, block_id, cell, item = event  # type: ignore[misc]
+                stamp += 1
+                self._write(block_id, cell.name, item, stamp, entries[start:at])
             start = at
-        log.sets.clear()
+        log.events.clear()
         del entries[:start]
+        self._stamp = stamp
 
-    def write(self, block_id: str, list_name: str, item: int) -> None:
+    def _write(
+        self, block_id: str, list_name: str, item: int, stamp: int, reads: list[Read]
+    ) -> None:
         """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
-        log = self.log
-        stamp = log.stamp = log.stamp + 1
         writes = self._writes.get(list_name) or self._writes_of(list_name)
         firsts = writes.firsts
         if len(firsts) < item:
             firsts.extend([0] * (item - len(firsts)))
         if not firsts[item - 1]:
             firsts[item - 1] = stamp
-        if log.sets:
-            self._settle()
-        reads = log.entries
         at = self._slice_at.get(list_name)
         n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
         if n >= 0:
@@ -147,13 +155,14 @@ class ReadTrail:
                 if kept:
                     sources.append(kept)
             self._attribute(n, block_id, list_name, item, sources)
-        reads.clear()
 
     def clear(self, list_name: str) -> None:
-        """Every item of a list was deleted: its items count as unwritten again from here."""
+        """Every item of a list was deleted: its items count as unwritten again from here (the
+        events before it are settled first)."""
+        self.settle()
         writes = self._writes.get(list_name)
         if writes is not None and writes.firsts:
-            writes.cleared = self.log.stamp = self.log.stamp + 1
+            writes.cleared = self.log.stamp = self._stamp = self.log.stamp + 1
             writes.clears.append((writes.cleared, writes.firsts[:]))
             writes.firsts.clear()
 

@@ -74,7 +74,7 @@ class _Watch:
         if self.loss is not None and session.slices:
             self.checker = GradientChecker(session, self.loss)
             findings.listen(self.loss, self.checker.on_loss)
-            findings.write_listener = self.checker.on_write
+            findings.listen_to_writes(self.checker.on_write)
         if sample is not None:
             findings.listen(sample, lambda c, v: self._boundary(c, v))
         if not trail:

@@ -12,13 +12,14 @@ from emulator.debug.provenance import origins
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import ListWrite, MissKind, RunHooks
+from emulator.runtime.hooks import LOG_LIMIT, ListWrite, MissKind, RunHooks
 from emulator.runtime.origins import cells_named, variables_read
 from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container
+    from collections.abc import Callable, Container, Iterable
+    from typing import Any
 
     from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
     from emulator.runtime.thread import Thread
@@ -121,6 +122,7 @@ class Findings(RunHooks):
         self.wants_origins = True  # the blocks behind an index outside its list (_index_origins)
         self.read_log = None
         self.logged_writes: Container[str] = frozenset()
+        self.log_list_writes = False
         self._blocks = {t.name: dict(t.blocks) for t in targets}
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self._last_miss: dict[str, tuple[RuntimeTarget, ListCell, MissKind, Miss]] = {}
@@ -128,15 +130,15 @@ class Findings(RunHooks):
         self.clamps: dict[tuple[str, str], Clamp] = {
             c.target_block: c.clamp for c in find_clamps(targets)
         }
-        self.written: dict[str, bytearray] | None = None  # per list name, since the mark
-        self.writers: dict[
-            str, list[str]
-        ] = {}  # per list name, the block that last wrote each item
+        # Per list name, since the mark: the items written, and the block that last wrote each.
+        # Read them as `written` and `writers`, which take in the trail's log first.
+        self._written: dict[str, bytearray] | None = None
+        self._writers: dict[str, list[str]] = {}
         self.index_quirks: dict[tuple[str, str, str, str], IndexQuirk] = {}
-        self.trail: ReadTrail | None = None  # where slice updates got their values (follow)
+        self._trail: ReadTrail | None = None  # where slice updates got their values (follow)
         # Called after a write of the named variable (sample boundaries, the loss): see listen.
         self.var_listeners: dict[str, Callable[[VarCell, Value], None]] = {}
-        self.write_listener: Callable[[str, int], None] | None = None  # list writes since the mark
+        self.write_listener: Callable[[str, int], None] | None = None  # see listen_to_writes
         self.watches: list[Watch] = []  # changed through add_watch, remove_watch, clear_watches
         self.watch_hit: str | None = None
         self.on_hit: Callable[[], None] | None = None  # told of each watch hit (see _hit)
@@ -152,8 +154,27 @@ class Findings(RunHooks):
 
     def start_coverage(self) -> None:
         """Count list writes from now on (the mark)."""
-        self.written = {}
-        self.writers = {}
+        self._settle()
+        self._written = {}
+        self._writers = {}
+
+    @property
+    def written(self) -> dict[str, bytearray] | None:
+        """Per list name, the items written since the mark (None: no mark yet)."""
+        self._settle()
+        return self._written
+
+    @property
+    def writers(self) -> dict[str, list[str]]:
+        """Per list name, the block that last wrote each item since the mark ("": none)."""
+        self._settle()
+        return self._writers
+
+    @property
+    def trail(self) -> ReadTrail | None:
+        """Where slice updates got their values, if followed (see follow)."""
+        self._settle()
+        return self._trail
 
     def probe_offsets(self, procedure_blocks: dict[tuple[str, str], OffsetProbe]) -> None:
         """Record what offset procedures return: (target, block that ends the procedure) -> its probe."""
@@ -175,9 +196,15 @@ class Findings(RunHooks):
 
     def follow(self, trail: ReadTrail) -> None:
         """Attribute the reads the runtime reports (Runtime.watch_reads) to slice writes from now on."""
-        self.trail = trail
-        self.read_log = trail.log  # compiled code logs the reads there itself
-        trail.written_before(self.written or {})
+        self._settle()
+        self._trail = trail
+        self.read_log = trail.log  # compiled code logs reads and writes there itself
+        trail.written_before(self._written or {})
+        self._report_writes()
+
+    def listen_to_writes(self, listener: Callable[[str, int], None] | None) -> None:
+        """Call `listener` with the list's name and the item after each list write since the mark."""
+        self.write_listener = listener
         self._report_writes()
 
     def add_watch(self, watch: Watch) -> None:
@@ -196,21 +223,29 @@ class Findings(RunHooks):
         self._report_writes()
 
     def _report_writes(self) -> None:
-        """Hear the writes of what is listened to, followed, watched, clamped or probed; no others."""
+        """Hear the writes of what is listened to, followed, watched, clamped or probed, no others;
+        let list writes wait in the trail's log unless something must hear each as it happens."""
         names = set(self.var_listeners)
         names.update(w.name for w in self.watches if not w.is_list)
         names.update(c.variable for c in self.clamps.values())
         names.update(p.result for p in self.probes.values())
-        if self.trail is not None:
-            self.logged_writes = self.trail.followed - names  # only the trail hears them
-            names.update(self.trail.followed)
+        trail = self._trail
+        if trail is not None:
+            self.logged_writes = trail.followed - names  # only the trail hears them
+            names.update(trail.followed)
         self.reported_writes = names
+        # A list write may wait in the log unless something must hear it as it happens.
+        self.log_list_writes = (
+            trail is not None
+            and self.write_listener is None
+            and not any(w.is_list for w in self.watches)
+        )
 
     # ## Hooks
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         name = cell.name
-        trail = self.trail
+        trail = self._trail
         if trail is not None and name in trail.followed:  # it keeps the reads of these only
             trail.log.wrote(block_id, name)
         listener = self.var_listeners.get(name)
@@ -244,29 +279,55 @@ class Findings(RunHooks):
         old: Value,
         new: Value,
     ) -> None:
-        name = cell.name
-        if self.written is not None and op != _DELETE:
-            # get, not setdefault: that would build a new bytearray and list on every write
-            bits = self.written.get(name)
-            if bits is None:
-                bits = self.written[name] = bytearray()
-            if len(bits) < index:
-                bits.extend(bytes(index - len(bits)))
-            bits[index - 1] = 1
-            writers = self.writers.get(name)
-            if writers is None:
-                writers = self.writers[name] = []
-            if len(writers) < index:
-                writers.extend([""] * (index - len(writers)))
-            writers[index - 1] = block_id
-            if self.trail is not None:
-                self.trail.write(block_id, name, index)
+        if self._written is not None and op != _DELETE:
+            trail = self._trail
+            if trail is None:
+                self._cover(((0, block_id, cell, index),))
+            else:  # in its place among the reads and followed writes, as compiled code logs it
+                log = trail.log
+                log.wrote_item(block_id, cell, index)
+                if not self.log_list_writes or len(log.events) >= LOG_LIMIT:
+                    self._settle()
             if self.write_listener is not None:
-                self.write_listener(name, index)
+                self.write_listener(cell.name, index)
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
             change = f"{show_value(old)} -> {show_value(new)}"
             text = f"{cell.name}[{index}] {op}: {change} by block {block_id}"
             self._hit(WatchHit(thread.target.name, block_id, text, cell.name, index))
+
+    def on_log_full(self) -> None:
+        self._settle()
+
+    def _settle(self) -> None:
+        """Take in the list writes waiting in the trail's log: coverage, then the trail."""
+        trail = self._trail
+        if trail is not None and trail.log.events:
+            if self._written is not None:
+                self._cover(trail.log.events)
+            trail.settle()
+
+    def _cover(self, events: Iterable[tuple[Any, ...]]) -> None:
+        """Mark the items the logged list writes (position, block, list, item) wrote, in order."""
+        assert self._written is not None
+        written, writers = self._written, self._writers
+        for event in events:
+            if len(event) != 4:
+                continue  # a followed variable's write
+            _, block_id, cell, index = event
+            name = cell.name
+            # get, not setdefault: that would build a new bytearray and list on every write
+            bits = written.get(name)
+            if bits is None:
+                bits = written[name] = bytearray()
+            if len(bits) < index:
+                bits.extend(bytes(index - len(bits)))
+            bits[index - 1] = 1
+            blocks = writers.get(name)
+            if blocks is None:
+                blocks = writers[name] = []
+            if len(blocks) < index:
+                blocks.extend([""] * (index - len(blocks)))
+            blocks[index - 1] = block_id
 
     def _hit(self, hit: WatchHit) -> None:
         """A watched write: pause before the next block, and keep it in the record of hits."""
@@ -278,11 +339,12 @@ class Findings(RunHooks):
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
     ) -> None:
-        if self.written is not None:
-            self.written[cell.name] = bytearray()
-            self.writers[cell.name] = []
-            if self.trail is not None:
-                self.trail.clear(cell.name)
+        if self._written is not None:
+            self._settle()
+            self._written[cell.name] = bytearray()
+            self._writers[cell.name] = []
+            if self._trail is not None:
+                self._trail.clear(cell.name)
 
     def on_list_miss(
         self,

@@ -50,22 +50,27 @@ class _Every:
 EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
+LOG_LIMIT = 4096  # the events a read log holds before compiled code asks its hooks to take them in
+
+
 class ReadLog:
-    """Where compiled code appends watched reads and logged variable writes without a call
-    (RunHooks.read_log, RunHooks.logged_writes).
+    """Where compiled code appends watched reads, logged variable writes and logged list writes
+    without a call (RunHooks.read_log, RunHooks.logged_writes, RunHooks.log_list_writes).
 
     Each entry is (block id, list cell, item or 0 past the end, the index, `stamp` as the read
     happened): what on_list_read hears, with the observer's own clock of the run (it advances
-    `stamp` where it wants reads before and after told apart, say at each list write). Each of
-    `sets` is (the number of entries before it, block id, variable name): a write on_var_set
-    would have heard, in its place among the reads.
+    `stamp` where it wants reads before and after told apart: at each list write). Each of
+    `events`, in the order they happened, is either (the number of entries before it, block id,
+    variable name): a write on_var_set would have heard, or (the number of entries before it,
+    block id, list cell, item): a list write on_list_write would have heard, in its place among
+    the reads.
     """
 
-    __slots__ = ("entries", "sets", "stamp")
+    __slots__ = ("entries", "events", "stamp")
 
     def __init__(self) -> None:
         self.entries: list[tuple[str, ListCell, int, Value, int]] = []
-        self.sets: list[tuple[int, str, str]] = []
+        self.events: list[tuple[int, str, str] | tuple[int, str, ListCell, int]] = []
         self.stamp = 0
 
     def read(self, block_id: str, cell: ListCell, item: int, index: Value) -> None:
@@ -74,7 +79,12 @@ class ReadLog:
 
     def wrote(self, block_id: str, name: str) -> None:
         """Log a variable's write as generated code logs it inline."""
-        self.sets.append((len(self.entries), block_id, name))
+        self.events.append((len(self.entries), block_id, name))
+
+    def wrote_item(self, block_id: str, cell: ListCell, item: int) -> None:
+        """Log a list item's write as generated code logs it inline: a write advances the clock."""
+        self.stamp += 1
+        self.events.append((len(self.entries), block_id, cell, item))
 
 
 class BubbleKind(StrEnum):
@@ -99,9 +109,13 @@ class RunHooks:
     # Where compiled code appends a watched read inside its list instead of calling on_list_read
     # (None: it calls it). An observer that offers one treats an entry as that call.
     read_log: ReadLog | None = None
-    # Of reported_writes, the variables whose writes compiled code appends to read_log.sets
+    # Of reported_writes, the variables whose writes compiled code appends to read_log.events
     # instead of calling on_var_set (only while read_log is set; the value is not kept).
     logged_writes: Container[str] = frozenset()
+    # Whether compiled code appends an item it replaces inside its list to read_log.events
+    # (ReadLog.wrote_item) instead of calling on_list_write, and calls on_log_full once the log
+    # holds LOG_LIMIT events (only while read_log is set; the values are not kept).
+    log_list_writes = False
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         """A variable named in reported_writes was set or changed."""
@@ -117,6 +131,9 @@ class RunHooks:
         new: Value,
     ) -> None:
         """A list item was replaced, added, inserted or deleted (op names which; index is 1-based)."""
+
+    def on_log_full(self) -> None:
+        """read_log holds LOG_LIMIT events or more: take them in (see log_list_writes)."""
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
