@@ -15,6 +15,7 @@ from emulator.debug.findings import Findings
 from emulator.dsl import Program, repeat
 from emulator.opcodes import Opcode
 from emulator.project import VARIABLE, Block, Field, Input, Primitive, Project
+from emulator.runtime.hooks import LOG_LIMIT
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.state import ListCell
 from emulator.slices import Slice
@@ -149,6 +150,37 @@ def test_compiled_code_logs_replacements_without_a_call(
     heard = calls_of(monkeypatch, Findings, "on_list_write", lambda self, t, b, c, *rest: c.name)
     _followed(_summing(), engine, [Slice("dst", "D1", 1, 1, (1,))])
     assert heard.count("dst") == told
+
+
+def _filling(writes: int) -> Project:
+    """A loop replaces every item of `dst` from `src` and a running sum, more writes than a log holds."""
+    prog = Program("filling")
+    src = prog.stage.list("src", list(range(writes)))
+    dst = prog.stage.list("dst", [0] * writes)
+    i, total = prog.stage.var("i", 0), prog.stage.var("total", 0)
+    with prog.sprite("S").when_flag_clicked(), repeat(writes):
+        i.change(1)
+        total.change(src.item(i))
+        dst.replace(i, total + src.item(i - 1))
+    return prog.build()
+
+
+def test_a_full_log_is_taken_in_as_the_run_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled code hands a log of LOG_LIMIT events over as it fills; the groups and the
+    coverage are those of the interpreter, which hands over as it writes."""
+    writes = LOG_LIMIT + LOG_LIMIT // 2
+    slices = [Slice("dst", "D", 1, writes, (writes,))]
+    full = calls_of(monkeypatch, Findings, "on_log_full", lambda self: len(self.read_log.events))
+    outcomes = {}
+    for engine in ("interpreter", "compiled"):
+        project = _filling(writes)
+        findings = Findings(list(project.targets))
+        trail = _follow(findings, project, engine, slices)
+        outcomes[engine] = (trail.groups, findings.written, findings.writers)
+    assert full and all(n >= LOG_LIMIT for n in full)
+    assert outcomes["interpreter"] == outcomes["compiled"]
+    [group] = [g for g in outcomes["compiled"][0].values() if g.count == writes * (writes + 1) // 2]
+    assert (group.first, group.last, group.unwritten) == (1, writes, set(range(1, writes + 1)))
 
 
 @pytest.mark.parametrize("engine", ["interpreter", "compiled"])

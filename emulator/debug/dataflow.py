@@ -32,6 +32,8 @@ KEPT_READS = 4096  # a long sum keeps its first terms' reads: enough to name the
 Read = tuple[str, "ListCell", int, Value, int]
 """(reading block, list, item or 0 past the end, the index, the trail's write count as it was read)."""
 
+_Plan = tuple["ListCell", list[int], list[int], tuple[str, ...]]
+
 
 @dataclass
 class ReadGroup:
@@ -91,7 +93,7 @@ class ReadTrail:
             b for b, block in self._blocks.items() if block.opcode == Opcode.DATA_CHANGEVARIABLEBY
         }
         self._var_reads: dict[str, list[Read]] = {}
-        self._block_vars: dict[str, tuple[str, ...]] = {}
+        self._plans: dict[str, _Plan] = {}  # per writing block
         self.log = ReadLog()  # the reads, followed writes and list writes not yet settled
         self._stamp = 0  # log.stamp as of the last settled event
         self._writes: dict[str, _Writes] = {}
@@ -112,8 +114,8 @@ class ReadTrail:
         dates its item and, if the item lies in a slice, counts them and its variables' reads as
         the slice's update's. The reads after the last event stay in the log."""
         log = self.log
-        entries, var_reads, changes, start = log.entries, self._var_reads, self._changes, 0
-        stamp = self._stamp
+        entries, var_reads, changes = log.entries, self._var_reads, self._changes
+        plans, start, stamp = self._plans, 0, self._stamp
         for event in log.events:
             if len(event) == 3:  # (position, block, variable): a followed variable's write
                 at, block_id, name = event  # type: ignore[misc]
@@ -122,39 +124,35 @@ class ReadTrail:
                     var_reads[name] = entries[start:at]
                 elif len(kept) < KEPT_READS:
                     kept.extend(entries[start:at])  # in place: copying the sum's reads is quadratic
-            else:  # (position, block, list, item): a list write
+            else:  # (position, block, list, item): a list write, taken in here (no call each)
                 at, block_id, cell, item = event  # type: ignore[misc]
                 stamp += 1
-                self._write(block_id, cell.name, item, stamp, entries[start:at])
+                plan = plans.get(block_id)
+                if plan is None or plan[0] is not cell:
+                    plan = plans[block_id] = self._plan(block_id, cell)
+                _, firsts, slice_at, names = plan
+                if len(firsts) < item:
+                    firsts.extend([0] * (item - len(firsts)))
+                if not firsts[item - 1]:
+                    firsts[item - 1] = stamp
+                n = slice_at[item - 1] if item <= len(slice_at) else -1
+                if n >= 0:  # in a slice: the reads since the last event and its variables'
+                    sources = [entries[start:at]]
+                    for name in names:  # a loop: a comprehension costs a call of its own
+                        kept = var_reads.get(name)
+                        if kept:
+                            sources.append(kept)
+                    self._attribute(n, block_id, cell.name, item, sources)
             start = at
         log.events.clear()
         del entries[:start]
         self._stamp = stamp
 
-    def _write(
-        self, block_id: str, list_name: str, item: int, stamp: int, reads: list[Read]
-    ) -> None:
-        """A block wrote an item: if it lies in a slice, its reads are the slice's update's."""
-        writes = self._writes.get(list_name) or self._writes_of(list_name)
-        firsts = writes.firsts
-        if len(firsts) < item:
-            firsts.extend([0] * (item - len(firsts)))
-        if not firsts[item - 1]:
-            firsts[item - 1] = stamp
-        at = self._slice_at.get(list_name)
-        n = at[item - 1] if at is not None and 0 < item <= len(at) else -1
-        if n >= 0:
-            names = self._block_vars.get(block_id)
-            if names is None:
-                names = self._block_vars[block_id] = self._followed_by(block_id)
-            # The followed variables' reads are read where they are, not copied into one list
-            # (and gathered in a loop: a comprehension costs a call of its own).
-            sources = [reads]
-            for name in names:
-                kept = self._var_reads.get(name)
-                if kept:
-                    sources.append(kept)
-            self._attribute(n, block_id, list_name, item, sources)
+    def _plan(self, block_id: str, cell: ListCell) -> _Plan:
+        """What taking in a block's writes of a list cell needs: the cell, the list's first-write
+        stamps, the slice of each item (-1: none) and the followed variables the block reads."""
+        writes = self._writes_of(cell.name)
+        return (cell, writes.firsts, self._slice_at.get(cell.name, []), self._followed_by(block_id))
 
     def clear(self, list_name: str) -> None:
         """Every item of a list was deleted: its items count as unwritten again from here (the

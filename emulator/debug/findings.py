@@ -12,7 +12,7 @@ from emulator.debug.provenance import origins
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import LOG_LIMIT, ListWrite, MissKind, RunHooks
+from emulator.runtime.hooks import LOG_LIMIT, ListWrite, MissKind, ReadLog, RunHooks
 from emulator.runtime.origins import cells_named, variables_read
 from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
@@ -120,7 +120,8 @@ class Findings(RunHooks):
     def __init__(self, targets: list[Target]) -> None:
         # On the instance, where compiled code reads them faster than on the class.
         self.wants_origins = True  # the blocks behind an index outside its list (_index_origins)
-        self.read_log = None
+        # List writes wait here until taken in (_settle); the trail's log once it follows.
+        self.read_log: ReadLog = ReadLog()
         self.logged_writes: Container[str] = frozenset()
         self.log_list_writes = False
         self._blocks = {t.name: dict(t.blocks) for t in targets}
@@ -157,6 +158,7 @@ class Findings(RunHooks):
         self._settle()
         self._written = {}
         self._writers = {}
+        self._report_writes()
 
     @property
     def written(self) -> dict[str, bytearray] | None:
@@ -236,7 +238,7 @@ class Findings(RunHooks):
         self.reported_writes = names
         # A list write may wait in the log unless something must hear it as it happens.
         self.log_list_writes = (
-            trail is not None
+            self._written is not None
             and self.write_listener is None
             and not any(w.is_list for w in self.watches)
         )
@@ -280,14 +282,11 @@ class Findings(RunHooks):
         new: Value,
     ) -> None:
         if self._written is not None and op != _DELETE:
-            trail = self._trail
-            if trail is None:
-                self._cover(((0, block_id, cell, index),))
-            else:  # in its place among the reads and followed writes, as compiled code logs it
-                log = trail.log
-                log.wrote_item(block_id, cell, index)
-                if not self.log_list_writes or len(log.events) >= LOG_LIMIT:
-                    self._settle()
+            # In its place among the reads and followed writes, as compiled code logs it.
+            log = self.read_log
+            log.wrote_item(block_id, cell, index)
+            if not self.log_list_writes or len(log.events) >= LOG_LIMIT:
+                self._settle()
             if self.write_listener is not None:
                 self.write_listener(cell.name, index)
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
@@ -298,13 +297,20 @@ class Findings(RunHooks):
     def on_log_full(self) -> None:
         self._settle()
 
+    def on_finish(self) -> None:
+        self._settle()
+
     def _settle(self) -> None:
-        """Take in the list writes waiting in the trail's log: coverage, then the trail."""
-        trail = self._trail
-        if trail is not None and trail.log.events:
+        """Take in the list writes waiting in the log: coverage, then the trail (if it follows)."""
+        log = self.read_log
+        if log.events:
             if self._written is not None:
-                self._cover(trail.log.events)
-            trail.settle()
+                self._cover(log.events)
+            if self._trail is not None:
+                self._trail.settle()
+            else:
+                log.events.clear()
+                log.entries.clear()
 
     def _cover(self, events: Iterable[tuple[Any, ...]]) -> None:
         """Mark the items the logged list writes (position, block, list, item) wrote, in order."""
@@ -396,8 +402,7 @@ class Findings(RunHooks):
     def on_list_read(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
     ) -> None:
-        if self.read_log is not None:
-            self.read_log.read(block_id, cell, item, index)
+        self.read_log.read(block_id, cell, item, index)
 
     def on_nonfinite(self, thread: Thread, block_id: str, what: str, value: float) -> None:
         key = (thread.target.name, block_id, what)

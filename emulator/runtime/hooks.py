@@ -50,7 +50,7 @@ class _Every:
 EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
-LOG_LIMIT = 4096  # the events a read log holds before compiled code asks its hooks to take them in
+LOG_LIMIT = 256  # the events a read log holds before compiled code asks its hooks to take them in
 
 
 class ReadLog:
