@@ -40,8 +40,9 @@ def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> V
             return items[k - 1]
         if hooks is not None:  # outside the list, as a program with a wrong offset reads
             if block_id in rt.reported_reads:
-                if hooks.read_log is not None:
-                    hooks.read_log.read(block_id, cell, LIST_INVALID, i)
+                log = hooks.read_log
+                if log is not None:  # ReadLog.read, inline: a wrong offset reads here often
+                    log.entries.append((block_id, cell, LIST_INVALID, i, log.stamp))
                 else:
                     hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)
             hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
