@@ -72,9 +72,11 @@ class _Writes:
 class ReadTrail:
     """Attributes the watched reads to the slice items that the following writes wrote.
 
-    Reads arrive in `log` (compiled code appends them there itself), each stamped with the
-    number of list writes so far; whether its item had been written when it was read is
-    decided only for the reads a slice's write takes, from the write that first wrote the item.
+    Reads, followed variables' writes and list writes arrive in `log` (compiled code appends
+    them there itself), each read stamped with the number of list writes so far, and are taken
+    in by `settle` (whoever also takes the log's list writes in calls it: Findings). Whether a
+    read's item had been written when it was read is decided only for the reads a slice's write
+    takes, from the write that first wrote the item.
     """
 
     def __init__(

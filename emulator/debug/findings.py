@@ -132,7 +132,7 @@ class Findings(RunHooks):
             c.target_block: c.clamp for c in find_clamps(targets)
         }
         # Per list name, since the mark: the items written, and the block that last wrote each.
-        # Read them as `written` and `writers`, which take in the trail's log first.
+        # Read them as `written` and `writers`, which take in the log's waiting writes first.
         self._written: dict[str, bytearray] | None = None
         self._writers: dict[str, list[str]] = {}
         self.index_quirks: dict[tuple[str, str, str, str], IndexQuirk] = {}
@@ -226,7 +226,7 @@ class Findings(RunHooks):
 
     def _report_writes(self) -> None:
         """Hear the writes of what is listened to, followed, watched, clamped or probed, no others;
-        let list writes wait in the trail's log unless something must hear each as it happens."""
+        let list writes wait in the log unless something must hear each as it happens."""
         names = set(self.var_listeners)
         names.update(w.name for w in self.watches if not w.is_list)
         names.update(c.variable for c in self.clamps.values())
@@ -236,7 +236,6 @@ class Findings(RunHooks):
             self.logged_writes = trail.followed - names  # only the trail hears them
             names.update(trail.followed)
         self.reported_writes = names
-        # A list write may wait in the log unless something must hear it as it happens.
         self.log_list_writes = (
             self._written is not None
             and self.write_listener is None
