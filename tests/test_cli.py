@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import signal
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import emulator
-from emulator.cli import COLLECTOR_THRESHOLDS, main
+from emulator.cli import main
 
 APPLE_ORANGE = [
     "price: 715",
@@ -50,17 +49,6 @@ def test_apple_orange_says_the_six_lines(capsys: pytest.CaptureFixture[str]) -> 
     status, out, _ = run_cli(capsys, "run", "apple_orange")
     assert status == 0
     assert out.splitlines() == APPLE_ORANGE
-
-
-def test_the_command_collects_cycles_less_often(capsys: pytest.CaptureFixture[str]) -> None:
-    """A run's short-lived tuples do not set the cyclic collector off every 700 allocations."""
-    before = gc.get_threshold()
-    try:
-        gc.set_threshold(700, 10, 10)
-        run_cli(capsys, "run", "apple_orange")
-        assert gc.get_threshold() == COLLECTOR_THRESHOLDS
-    finally:
-        gc.set_threshold(*before)
 
 
 def test_dump_state_shape(capsys: pytest.CaptureFixture[str]) -> None:

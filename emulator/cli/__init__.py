@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import io
 import os
 import sys
@@ -73,11 +72,6 @@ def _extra_handler(command: ExtraCommand) -> Handler:
     return handle
 
 
-# A run allocates millions of short-lived tuples (logged reads, origins) that never form cycles; at
-# the default first threshold, 700, the cyclic collector's passes cost about a tenth of an explain.
-COLLECTOR_THRESHOLDS = (10_000, 20, 20)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the scratch-emu command: one line on stderr for any failure, never a traceback.
 
@@ -85,7 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     traceback is shown only with --debug or SCRATCH_EMU_DEBUG=1.
     """
     debug = os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
         args, extra = build_parser().parse_known_args(argv)
         debug = debug or args.debug

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import io
 import time
 from collections.abc import Callable
 
-from emulator.cli import COLLECTOR_THRESHOLDS
 from emulator.debug.findings import Findings
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
@@ -72,7 +70,6 @@ def main() -> None:
     parser.add_argument("--test", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # as the command runs them
     project = build(variant="buggy", epochs=1, train=args.train, test=args.test)
     print(f"day3 buggy, {args.train} train / {args.test} test samples (best of {args.repeats}):")
     for engine in ("compiled", "interpreter"):
