@@ -183,6 +183,36 @@ def test_a_full_log_is_taken_in_as_the_run_goes(monkeypatch: pytest.MonkeyPatch)
     assert (group.first, group.last, group.unwritten) == (1, writes, set(range(1, writes + 1)))
 
 
+def test_the_cap_keeps_exactly_the_first_reads_of_a_sum_in_both_engines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sum of 384 terms, kept to its first 5 reads: the same 5 in both engines, though compiled
+    code logs the sum's changes in a row as one event and the interpreter logs each."""
+    writes = 384
+    prog = Program("long_sum")
+    src = prog.stage.list("src", list(range(writes)))
+    dst = prog.stage.list("dst", [0])
+    i, total = prog.stage.var("i", 0), prog.stage.var("total", 0)
+    with prog.sprite("S").when_flag_clicked():
+        with repeat(writes):
+            i.change(1)
+            total.change(src.item(i))
+        dst.replace(i - writes + 1, total)
+    slices = [Slice("dst", "D", 1, 1, (1,))]
+    outcomes, events = {}, {}
+    with patch.object(dataflow, "KEPT_READS", 5):
+        for engine in ("interpreter", "compiled"):
+            settled = calls_of(monkeypatch, ReadTrail, "settle", lambda t: len(t.log.events))
+            project = prog.build()
+            trail = _follow(Findings(list(project.targets)), project, engine, slices)
+            outcomes[engine], events[engine] = trail.of_slice(slices[0]), sum(settled)
+            monkeypatch.undo()
+    assert events == {"interpreter": writes + 1, "compiled": 2}  # the changes, then the write
+    assert outcomes["interpreter"] == outcomes["compiled"]
+    [group] = outcomes["compiled"]
+    assert (group.count, group.first, group.last) == (5, 1, 5)
+
+
 @pytest.mark.parametrize("engine", ["interpreter", "compiled"])
 def test_writes_heard_as_they_happen_count_as_logged_ones(engine: str) -> None:
     """A listener to list writes makes each write taken in at once instead of waiting in the log:
@@ -268,9 +298,9 @@ class _EagerTrail:
     def set_variable(self, block: str) -> None:
         name, reads, self.pending = block[-1], self.pending, []
         if name not in self.kept or not block.startswith("change"):
-            self.kept[name] = reads
-        elif len(self.kept[name]) < dataflow.KEPT_READS:
-            self.kept[name] += reads
+            self.kept[name] = reads[: dataflow.KEPT_READS]
+        else:  # the first KEPT_READS of a sum's reads
+            self.kept[name] += reads[: dataflow.KEPT_READS - len(self.kept[name])]
 
     def write(self, block: str, name: str, item: int) -> None:
         self.bits.setdefault(name, set()).add(item)

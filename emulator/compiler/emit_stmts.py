@@ -26,6 +26,7 @@ from emulator.compiler.ir import (
     WaitOutside,
     has_effect,
 )
+from emulator.opcodes import Opcode
 
 
 def statement(em: FunctionEmitter, stmt: Stmt) -> None:
@@ -107,7 +108,8 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         em.vars[i] = True
         em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
-    report_var(em, stmt.info.id, cell, value, stmt.value.type, reads, stmt.keeps_origin)
+    change = stmt.info.opcode == Opcode.DATA_CHANGEVARIABLEBY
+    report_var(em, stmt.info.id, cell, value, stmt.value.type, reads, stmt.keeps_origin, change)
 
 
 def report_var(
@@ -118,11 +120,13 @@ def report_var(
     value_type: ValueType = NUMBER,
     reads: tuple[VarRef, ...] | None = None,
     keeps_origin: bool = True,
+    change: bool = False,
 ) -> None:
     """Keep where the value came from (if the variable keeps origins) and tell the hooks, as
     Runtime.report_var does, with every cell and the clock up to date (a write only the hooks'
-    read log hears is logged there, RunHooks.logged_writes); a value known not to be a number is
-    never NaN or infinite."""
+    read log hears is logged there, RunHooks.logged_writes, and a `change` right after the same
+    block's change of the variable stands in for it); a value known not to be a number is never
+    NaN or infinite."""
     em.observed()
     w, bid = em.w, constant(block_id)
     w.line("_h = _rt.hooks")
@@ -132,15 +136,29 @@ def report_var(
                 keep_origin(em, bid, cell, reads)
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             with w.block(f"if {cell}.name in _h.logged_writes:"):
-                w.line(
-                    f"(_rl := _h.read_log).events.append((len(_rl.entries), {bid}, {cell}.name))"
-                )
+                log_var_write(em, bid, cell, change)
             with w.block("else:"):
                 w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
         test = nonfinite(value, value_type)
         if test:
             with w.block(f"if {test}:"):
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
+
+
+def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> None:
+    """Append the write to the read log's events (ReadLog.wrote, inline). A change right after the
+    same block's change of the variable takes that event's place instead: a running sum's terms
+    then cost the trail one event, which it takes as those changes one by one (ReadTrail.settle)."""
+    w = em.w
+    event = f"(len(_rl.entries), {bid}, {cell}.name)"
+    if not change:
+        w.line(f"(_rl := _h.read_log).events.append({event})")
+        return
+    w.line("_ev = (_rl := _h.read_log).events")
+    with w.block(f"if _ev and (_l := _ev[-1])[1] == {bid} and _l[2] == {cell}.name:"):
+        w.line(f"_ev[-1] = {event}")
+    with w.block("else:"):
+        w.line(f"_ev.append({event})")
 
 
 def nonfinite(value: str, value_type: ValueType) -> str | None:
@@ -361,7 +379,7 @@ def loop_test(em: FunctionEmitter, stmt: Loop, counter: str) -> None:
             cell = f"V_{i}"
             w.line(f"{cell}.value = {counter}")
         if em.hooks:
-            report_var(em, stmt.info.id, cell, counter)
+            report_var(em, stmt.info.id, cell, counter, change=True)
 
 
 def wait(em: FunctionEmitter, stmt: Wait) -> None:

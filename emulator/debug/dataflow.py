@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # the writes write that list too, its writes, and its ReadGroup once a read counted.
 _Site = list[Any]
 
-KEPT_READS = 4096  # a long sum keeps its first terms' reads: enough to name them
+KEPT_READS = 4096  # a long sum keeps exactly its first terms' reads: enough to name them
 
 Read = tuple[str, "ListCell", int, Value, int]
 """(reading block, list, item or 0 past the end, the index, the trail's write count as it was read)."""
@@ -120,12 +120,14 @@ class ReadTrail:
         plans, start, stamp = self._plans, 0, self._stamp
         for event in log.events:
             if len(event) == 3:  # (position, block, variable): a followed variable's write
+                # It keeps the first KEPT_READS reads, however the changes of a sum cut them: so
+                # one event may stand for a block's changes in a row (emit_stmts.log_var_write).
                 at, block_id, name = event  # type: ignore[misc]
                 kept = var_reads.get(name)
                 if kept is None or block_id not in changes:
-                    var_reads[name] = entries[start:at]
-                elif len(kept) < KEPT_READS:
-                    kept.extend(entries[start:at])  # in place: copying the sum's reads is quadratic
+                    var_reads[name] = entries[start : min(at, start + KEPT_READS)]
+                elif len(kept) < KEPT_READS:  # in place: copying the sum's reads is quadratic
+                    kept.extend(entries[start : min(at, start + KEPT_READS - len(kept))])
             else:  # (position, block, list, item): a list write, taken in here (no call each)
                 at, block_id, cell, item = event  # type: ignore[misc]
                 stamp += 1

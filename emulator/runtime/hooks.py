@@ -63,7 +63,8 @@ class ReadLog:
     `events`, in the order they happened, is either (the number of entries before it, block id,
     variable name): a write on_var_set would have heard, or (the number of entries before it,
     block id, list cell, item): a list write on_list_write would have heard, in its place among
-    the reads.
+    the reads. A `change` right after the same block's change of the same variable may take that
+    event's place: the observer then takes the reads since the first for those changes in turn.
     """
 
     __slots__ = ("entries", "events", "stamp")
