@@ -284,7 +284,7 @@ class Findings(RunHooks):
             # In its place among the reads and followed writes, as compiled code logs it.
             log = self.read_log
             log.wrote_item(block_id, cell, index)
-            if not self.log_list_writes or len(log.events) >= LOG_LIMIT:
+            if not self.log_list_writes or len(log.events) + len(log.entries) >= LOG_LIMIT:
                 self._settle()
             if self.write_listener is not None:
                 self.write_listener(cell.name, index)

@@ -50,7 +50,7 @@ class _Every:
 EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
-LOG_LIMIT = 256  # the events a read log holds before compiled code asks its hooks to take them in
+LOG_LIMIT = 1024  # the reads and events a read log holds before compiled code hands it over
 
 
 class ReadLog:
@@ -115,7 +115,7 @@ class RunHooks:
     logged_writes: Container[str] = frozenset()
     # Whether compiled code appends an item it replaces inside its list to read_log.events
     # (ReadLog.wrote_item) instead of calling on_list_write, and calls on_log_full once the log
-    # holds LOG_LIMIT events (only while read_log is set; the values are not kept).
+    # holds LOG_LIMIT reads and events (only while read_log is set; the values are not kept).
     log_list_writes = False
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
@@ -134,7 +134,7 @@ class RunHooks:
         """A list item was replaced, added, inserted or deleted (op names which; index is 1-based)."""
 
     def on_log_full(self) -> None:
-        """read_log holds LOG_LIMIT events or more: take them in (see log_list_writes)."""
+        """read_log holds LOG_LIMIT reads and events or more: take them in (see log_list_writes)."""
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
