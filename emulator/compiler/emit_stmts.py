@@ -269,7 +269,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             with w.block("if _h.log_list_writes:"):  # ReadLog.wrote_item, inline
                 w.line("(_rl := _h.read_log).stamp += 1")
                 w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {cell}, {k}))")
-                with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):
+                with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
                     w.line("_h.on_log_full()")
             with w.block("else:"):
                 # Reported before it is stored, as the interpreter does (the recorder relies on it).

@@ -12,7 +12,7 @@ from emulator.debug.provenance import origins
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import LOG_LIMIT, ListWrite, MissKind, ReadLog, RunHooks
+from emulator.runtime.hooks import ListWrite, MissKind, ReadLog, RunHooks
 from emulator.runtime.origins import cells_named, variables_read
 from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
@@ -284,7 +284,7 @@ class Findings(RunHooks):
             # In its place among the reads and followed writes, as compiled code logs it.
             log = self.read_log
             log.wrote_item(block_id, cell, index)
-            if not self.log_list_writes or len(log.events) + len(log.entries) >= LOG_LIMIT:
+            if not self.log_list_writes or log.full():
                 self._settle()
             if self.write_listener is not None:
                 self.write_listener(cell.name, index)

@@ -87,6 +87,10 @@ class ReadLog:
         self.stamp += 1
         self.events.append((len(self.entries), block_id, cell, item))
 
+    def full(self) -> bool:
+        """Whether it holds LOG_LIMIT reads and events, as generated code tests it inline."""
+        return len(self.events) + len(self.entries) >= LOG_LIMIT
+
 
 class BubbleKind(StrEnum):
     """Which bubble on_say showed."""
