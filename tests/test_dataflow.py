@@ -13,6 +13,7 @@ from emulator.debug import dataflow
 from emulator.debug.dataflow import ReadGroup, ReadTrail, Watched, watched_reads
 from emulator.debug.findings import Findings
 from emulator.dsl import Program, repeat
+from emulator.errors import EmulatorError
 from emulator.opcodes import Opcode
 from emulator.project import VARIABLE, Block, Field, Input, Primitive, Project
 from emulator.runtime.hooks import LOG_LIMIT
@@ -59,11 +60,18 @@ def _followed(project: Project, engine: str, slices: list[Slice]) -> ReadTrail:
     return _follow(Findings(list(project.targets)), project, engine, slices)
 
 
-def _follow(findings: Findings, project: Project, engine: str, slices: list[Slice]) -> ReadTrail:
+def _follow(
+    findings: Findings,
+    project: Project,
+    engine: str,
+    slices: list[Slice],
+    move_after: int | None = None,
+) -> ReadTrail:
     runtime = Runtime(project, engine=engine, hooks=findings)
     findings.start_coverage()
     watched = watched_reads(project.targets, {s.list_name for s in slices})
-    trail = ReadTrail(slices, {t.name: dict(t.blocks) for t in project.targets}, watched)
+    blocks = {t.name: dict(t.blocks) for t in project.targets}
+    trail = ReadTrail(slices, blocks, watched, move_after)
     findings.follow(trail)
     runtime.watch_reads(watched.reads)
     runtime.green_flag()
@@ -182,6 +190,26 @@ def test_a_full_log_is_taken_in_as_the_run_goes(monkeypatch: pytest.MonkeyPatch)
     assert outcomes["interpreter"] == outcomes["compiled"]
     [group] = [g for g in outcomes["compiled"][0].values() if g.count == writes * (writes + 1) // 2]
     assert (group.first, group.last, group.unwritten) == (1, writes, set(range(1, writes + 1)))
+
+
+@pytest.mark.parametrize("engine", ["interpreter", "compiled"])
+def test_counting_in_a_second_process_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """The counting moved to a second process after its second batch: the same groups, and the
+    coverage, as counted here all along."""
+    monkeypatch.setattr(dataflow, "has_second_core", lambda: True)
+    writes = LOG_LIMIT // 2
+    slices = [Slice("dst", "D", 1, writes, (writes,))]
+    outcomes = []
+    for move_after in (None, 2):
+        project = _filling(writes)
+        findings = Findings(list(project.targets))
+        trail = _follow(findings, project, engine, slices, move_after)
+        assert trail.moved is (move_after is not None)
+        outcomes.append((trail.groups, findings.written, findings.writers))
+        trail.close()
+    assert outcomes[0] == outcomes[1]
 
 
 def test_the_cap_keeps_exactly_the_first_reads_of_a_sum_in_both_engines(
@@ -358,12 +386,69 @@ class _EagerTrail:
 def test_the_trail_counts_as_a_model_deciding_at_each_event(events: list[tuple]) -> None:
     """Stamps, settled sets and clears give the groups that looking everything up as it happens gives."""
     cells = {name: ListCell(name, name, [], "Stage") for name in ("src", "dst")}
-    trail = ReadTrail(_TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), {"a", "b"}))
+    with patch.object(dataflow, "KEPT_READS", 3):  # short enough for a sum to outgrow it
+        trail = ReadTrail(_TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), {"a", "b"}))
     trail.written_before({})
     model = _EagerTrail()
-    with patch.object(dataflow, "KEPT_READS", 3):  # short enough for a sum to outgrow it
+    with patch.object(dataflow, "KEPT_READS", 3):
         _replay(events, trail, model, cells)
     assert trail.groups == model.groups
+
+
+@settings(max_examples=15, deadline=None)  # each starts a process
+@given(_EVENTS, st.integers(min_value=0, max_value=40))
+def test_the_trail_counts_the_same_in_a_second_process_and_back(
+    events: list[tuple], cut: int
+) -> None:
+    """Moved after its first batch, the counting gives the model's groups, while there and after
+    it came back (the events from `cut` on are counted here again)."""
+    cells = {name: ListCell(name, name, [], "Stage") for name in ("src", "dst")}
+    with (
+        patch.object(dataflow, "KEPT_READS", 3),
+        patch.object(dataflow, "has_second_core", lambda: True),
+    ):
+        trail = ReadTrail(
+            _TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), {"a", "b"}), move_after=1
+        )
+    trail.written_before({})
+    model = _EagerTrail()
+    trail.log.wrote_item("w_a", cells["dst"], 9)  # outside the slices: a first batch to move after
+    model.write("w_a", "dst", 9)
+    trail.settle()
+    assert trail.moved
+    _replay(events[:cut], trail, model, cells)
+    assert trail.groups == model.groups
+    trail.close()
+    assert not trail.moved
+    _replay(events[cut:], trail, model, cells)
+    assert trail.groups == model.groups
+
+
+def test_a_lost_second_process_is_one_clear_error() -> None:
+    """The counting's process gone (killed), the next batch says so instead of hanging."""
+    cell = ListCell("dst", "dst", [], "Stage")
+    with patch.object(dataflow, "has_second_core", lambda: True):
+        trail = ReadTrail(_TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), set()), 1)
+    for item in (1, 2):
+        trail.log.wrote_item("w_a", cell, item)
+        trail.settle()
+    assert trail.moved
+    process = trail._counts._process  # type: ignore[union-attr]
+    process.kill()
+    process.wait()
+    with pytest.raises(EmulatorError, match="second process ended"):
+        for _ in range(100):  # the pipe may take a message or two before it breaks
+            trail.log.wrote_item("w_a", cell, 3)
+            trail.settle()
+        _ = trail.groups
+
+
+def test_one_core_counts_in_this_process() -> None:
+    with patch.object(dataflow, "has_second_core", lambda: False):
+        trail = ReadTrail(_TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), set()), 1)
+    trail.log.wrote_item("w_a", ListCell("dst", "dst", [], "Stage"), 1)
+    trail.settle()
+    assert not trail.moved
 
 
 def _replay(

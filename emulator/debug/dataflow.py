@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.debug.trail_worker import MOVE_AFTER, SecondProcess, has_second_core
 from emulator.opcodes import Opcode, list_access
 from emulator.project import Block, Target
 from emulator.runtime.hooks import ReadLog
@@ -76,60 +77,132 @@ class ReadTrail:
     them there itself), each read stamped with the number of list writes so far, and are taken
     in by `settle` (whoever also takes the log's list writes in calls it: Findings). Whether a
     read's item had been written when it was read is decided only for the reads a slice's write
-    takes, from the write that first wrote the item.
+    takes, from the write that first wrote the item. The counting (ReadCounts) moves to a second
+    process once the run has handed it `move_after` batches, where there is a second core for it.
     """
 
     def __init__(
-        self, slices: list[Slice], blocks: dict[str, dict[str, Block]], watched: Watched
+        self,
+        slices: list[Slice],
+        blocks: dict[str, dict[str, Block]],
+        watched: Watched,
+        move_after: int | None = MOVE_AFTER,
     ) -> None:
         self._slices = slices
         self.followed = watched.variables  # the variables whose writes carry reads on
+        every = {b: block for t in blocks.values() for b, block in t.items()}
+        self.log = ReadLog()  # the reads, followed writes and list writes not yet settled
+        self._counts: ReadCounts | SecondProcess = ReadCounts(slices, every, self.followed)
+        self._batches = 0
+        self._move_after = move_after if move_after is not None and has_second_core() else None
+
+    def written_before(self, written: dict[str, bytearray]) -> None:
+        """The items written since the mark before the trail was attached: written from its start."""
+        self.log.stamp += 1
+        self._counts.written_before(written, self.log.stamp)
+
+    def settle(self) -> None:
+        """Hand the logged events and the reads before the last of them to the counting (see
+        ReadCounts.take); the reads after the last event stay in the log."""
+        log = self.log
+        if not log.events:
+            return
+        start = log.events[-1][0]
+        counts = self._counts
+        if isinstance(counts, ReadCounts):
+            counts.take(log.events, log.entries)
+        else:  # sent as they are now: the log goes on filling
+            counts.take(log.events, log.entries[:start])
+        log.events.clear()
+        del log.entries[:start]
+        self._batches += 1
+        if self._batches == self._move_after and isinstance(counts, ReadCounts):
+            self._counts = SecondProcess.start(counts) or counts
+
+    def clear(self, list_name: str) -> None:
+        """Every item of a list was deleted: its items count as unwritten again from here (the
+        events before it are settled first)."""
+        self.settle()
+        self.log.stamp += 1
+        self._counts.clear(list_name, self.log.stamp)
+
+    @property
+    def groups(self) -> dict[tuple[int, str, str, str], ReadGroup]:
+        """Per (slice, writing block, reading block, list read), what the writes read."""
+        return self._counts.groups
+
+    @property
+    def moved(self) -> bool:
+        """Whether the counting runs in a second process."""
+        return not isinstance(self._counts, ReadCounts)
+
+    def close(self) -> None:
+        """Bring the counting back into this process (ending the second one, if any)."""
+        if not isinstance(self._counts, ReadCounts):
+            self._counts = self._counts.finish()
+
+    def of_slice(self, s: Slice) -> list[ReadGroup]:
+        """The read groups of one slice's updates."""
+        n = self._slices.index(s)
+        return [g for (k, *_), g in self.groups.items() if k == n]
+
+
+class ReadCounts:
+    """The trail's counting: takes the logged events in order and keeps the ReadGroups.
+
+    It holds no list cell of the run's but as a key (the second process gets stand-ins with
+    their names), and the blocks only as what it needs of them.
+    """
+
+    def __init__(self, slices: list[Slice], blocks: dict[str, Block], followed: set[str]) -> None:
         self._slice_at: dict[str, list[int]] = {}
         for n, s in enumerate(slices):
             at = self._slice_at.setdefault(s.list_name, [])
             at.extend([-1] * (s.end - len(at)))
             for i in range(s.start - 1, s.end):
                 at[i] = n
-        self._blocks = {b: block for t in blocks.values() for b, block in t.items()}
         self._changes = {  # the `change by` blocks: what they write keeps its old reads
-            b for b, block in self._blocks.items() if block.opcode == Opcode.DATA_CHANGEVARIABLEBY
+            b for b, block in blocks.items() if block.opcode == Opcode.DATA_CHANGEVARIABLEBY
         }
+        self._followed_by = {  # per list-writing block, the followed variables it reads
+            b: _followed_by(blocks, block, followed)
+            for b, block in blocks.items()
+            if (rule := list_access(block.opcode)) is not None and rule.writes
+        }
+        self._kept_reads = KEPT_READS  # kept with the counts: it goes where they go
         self._var_reads: dict[str, list[Read]] = {}
         self._plans: dict[str, _Plan] = {}  # per writing block
-        self.log = ReadLog()  # the reads, followed writes and list writes not yet settled
-        self._stamp = 0  # log.stamp as of the last settled event
+        self._stamp = 0  # the log's stamp as of the last event taken in
         self._writes: dict[str, _Writes] = {}
         # Per (slice, writing block): per reading block, its group and what the count needs.
         self._sites: dict[tuple[int, str], dict[str, _Site]] = {}
         self.groups: dict[tuple[int, str, str, str], ReadGroup] = {}
 
-    def written_before(self, written: dict[str, bytearray]) -> None:
-        """The items written since the mark before the trail was attached: written from its start."""
-        log = self.log
-        log.stamp = self._stamp = log.stamp + 1
+    def written_before(self, written: dict[str, bytearray], stamp: int) -> None:
+        """The items written before the trail was attached count as written at `stamp`."""
+        self._stamp = stamp
         for name, bits in written.items():
-            self._writes_of(name).firsts[:] = [log.stamp if b else 0 for b in bits]
+            self._writes_of(name).firsts[:] = [stamp if b else 0 for b in bits]
 
-    def settle(self) -> None:
-        """Take in the logged events in order: a followed variable's write takes the reads logged
-        since the last event (a change keeps what the old value was made of too), a list write
-        dates its item and, if the item lies in a slice, counts them and its variables' reads as
-        the slice's update's. The reads after the last event stay in the log."""
-        log = self.log
-        entries, var_reads, changes = log.entries, self._var_reads, self._changes
+    def take(self, events: Sequence[tuple[Any, ...]], entries: list[Read]) -> None:
+        """Take in the events in order: a followed variable's write takes the reads logged since
+        the last event (a change keeps what the old value was made of too), a list write dates its
+        item and, if the item lies in a slice, counts them and its variables' reads as the slice's
+        update's. Each event's position counts entries from the first of `entries`."""
+        var_reads, changes, kept_reads = self._var_reads, self._changes, self._kept_reads
         plans, start, stamp = self._plans, 0, self._stamp
-        for event in log.events:
+        for event in events:
             if len(event) == 3:  # (position, block, variable): a followed variable's write
                 # It keeps the first KEPT_READS reads, however the changes of a sum cut them: so
                 # one event may stand for a block's changes in a row (emit_stmts.log_var_write).
-                at, block_id, name = event  # type: ignore[misc]
+                at, block_id, name = event
                 kept = var_reads.get(name)
                 if kept is None or block_id not in changes:
-                    var_reads[name] = entries[start : min(at, start + KEPT_READS)]
-                elif len(kept) < KEPT_READS:  # in place: copying the sum's reads is quadratic
-                    kept.extend(entries[start : min(at, start + KEPT_READS - len(kept))])
+                    var_reads[name] = entries[start : min(at, start + kept_reads)]
+                elif len(kept) < kept_reads:  # in place: copying the sum's reads is quadratic
+                    kept.extend(entries[start : min(at, start + kept_reads - len(kept))])
             else:  # (position, block, list, item): a list write, taken in here (no call each)
-                at, block_id, cell, item = event  # type: ignore[misc]
+                at, block_id, cell, item = event
                 stamp += 1
                 plan = plans.get(block_id)
                 if plan is None or plan[0] is not cell:
@@ -148,24 +221,22 @@ class ReadTrail:
                             sources.append(kept)
                     self._attribute(n, block_id, cell.name, item, sources)
             start = at
-        log.events.clear()
-        del entries[:start]
         self._stamp = stamp
 
     def _plan(self, block_id: str, cell: ListCell) -> _Plan:
         """What taking in a block's writes of a list cell needs: the cell, the list's first-write
         stamps, the slice of each item (-1: none) and the followed variables the block reads."""
         writes = self._writes_of(cell.name)
-        return (cell, writes.firsts, self._slice_at.get(cell.name, []), self._followed_by(block_id))
+        followed = self._followed_by.get(block_id, ())
+        return (cell, writes.firsts, self._slice_at.get(cell.name, []), followed)
 
-    def clear(self, list_name: str) -> None:
-        """Every item of a list was deleted: its items count as unwritten again from here (the
-        events before it are settled first)."""
-        self.settle()
+    def clear(self, list_name: str, stamp: int) -> None:
+        """Every item of a list was deleted at `stamp`: its items count as unwritten from here."""
+        self._stamp = stamp
         writes = self._writes.get(list_name)
         if writes is not None and writes.firsts:
-            writes.cleared = self.log.stamp = self._stamp = self.log.stamp + 1
-            writes.clears.append((writes.cleared, writes.firsts[:]))
+            writes.cleared = stamp
+            writes.clears.append((stamp, writes.firsts[:]))
             writes.firsts.clear()
 
     def _attribute(
@@ -229,16 +300,10 @@ class ReadTrail:
             writes = self._writes[list_name] = _Writes(list_name)
         return writes
 
-    def _followed_by(self, block_id: str) -> tuple[str, ...]:
-        """The followed variables a block reads (only they carry reads), in its inputs' order."""
-        block = self._blocks.get(block_id)
-        names = variables_read(self._blocks, block) if block is not None else []
-        return tuple(n for n in names if n in self.followed)
 
-    def of_slice(self, s: Slice) -> list[ReadGroup]:
-        """The read groups of one slice's updates."""
-        n = self._slices.index(s)
-        return [g for (k, *_), g in self.groups.items() if k == n]
+def _followed_by(blocks: dict[str, Block], block: Block, followed: set[str]) -> tuple[str, ...]:
+    """The followed variables a block reads (only they carry reads), in its inputs' order."""
+    return tuple(n for n in variables_read(blocks, block) if n in followed)
 
 
 @dataclass(frozen=True)

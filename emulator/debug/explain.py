@@ -212,6 +212,9 @@ def diagnosis_so_far(session: DebugSession) -> tuple[Diagnosis, ...]:
 def _report(session: DebugSession, watch: _Watch, stopped: str | None) -> Report:
     final = {c.name: list(c.items) for t in session.runtime.targets for c in t.lists.values()}
     e = _evidence(session, watch, final)
+    trail = session.findings.trail
+    if trail is not None:  # the run is over: the counting comes back (its process, if any, ends)
+        trail.close()
     diagnosis = diagnose(e)
     return Report(
         target=session.project.name,
