@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
 
 from emulator.cli import main
 from emulator.debug import explain as explain_module
+from emulator.debug import forked
 from emulator.debug.explain import explain
 from emulator.debug.session import DebugSession
 from emulator.dsl import Program, if_, repeat
@@ -116,7 +118,8 @@ def _descent_beside_a_clock() -> Project:
 
 @pytest.fixture
 def twins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The engines explain's gradient check ran its twin in, in order."""
+    """The engines explain's gradient check ran its twin in, in order (in this process, to be seen)."""
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
     return calls_of(monkeypatch, explain_module, "_check_in_twin", lambda s, loss, engine: engine)
 
 
@@ -143,3 +146,40 @@ def test_day3s_check_runs_in_compiled_code(twins: list[str]) -> None:
     project, program = load_target("day3", dict(params))
     assert_same_report(project, params, program)
     assert twins == ["compiled"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_the_twin_in_a_forked_copy_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gradient check's twin run beside the run in a forked copy, or here after it: the same
+    report, and a copy that fails leaves the work to this process."""
+    params = {"variant": "buggy", "epochs": 1, "train": 4, "test": 2}
+    project, program = load_target("day3", dict(params))
+    reports, forks = [], []
+    real_start = forked.Forked._start
+
+    def start(self: forked.Forked[Any]) -> None:
+        real_start(self)
+        forks.append(self._pid)
+
+    monkeypatch.setattr(forked.Forked, "_start", start)
+    for fork in (True, False):
+        monkeypatch.setattr(forked, "can_fork", lambda fork=fork: fork)
+        reports.append(report(project, params, "compiled", program))
+    assert len(forks) == 1 and forks[0] > 0
+    assert reports[0] == reports[1]
+    assert json.loads(reports[0])["gradient_check"]["rows"]
+
+
+def test_forked_work_that_fails_is_done_again_here() -> None:
+    """The copy's failure is no result: the work runs here and raises here."""
+    calls = []
+
+    def work() -> int:
+        calls.append(os.getpid())
+        if len(calls) == 1 and os.getpid() != parent:
+            raise RuntimeError("only in the copy")
+        return 7
+
+    parent = os.getpid()
+    assert forked.Forked(work).result() == 7
+    assert calls[-1] == parent

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.debug.dataflow import ReadGroup, ReadTrail, watched_reads
 from emulator.debug.diagnosis import Evidence, diagnose, miss_line
 from emulator.debug.explain_text import render_text, verdict
+from emulator.debug.forked import Forked
 from emulator.debug.gradient_check import GradientChecker
 from emulator.debug.layer_map import layer_map
 from emulator.debug.records import (
@@ -61,6 +63,7 @@ class _Watch:
         self.reference: dict[str, Any] | None = None
         self.comparer: SampleComparer | None = None
         self.checker: GradientChecker | None = None
+        self.checked: Checked | None = None  # a check done elsewhere (in a twin), if any
 
     def start(self, reference: bool = True, trail: bool = True) -> None:
         """At the mark: compute the reference's run and hook the comparisons and the read trail
@@ -124,13 +127,15 @@ class _Watch:
 
     def gradient_check(self) -> GradientCheck | None:
         """The check's result, or why it did not run."""
-        checker = self.checker
-        if checker is None:
+        checked = self.checked
+        if checked is None and self.checker is not None:
+            checked = Checked(self.checker.result, self.checker.loss_writes)
+        if checked is None:
             return None
-        if checker.result is not None:
-            return checker.result
+        if checked.result is not None:
+            return checked.result
         note = (
-            f"the run wrote {self.loss} {checker.loss_writes} time(s) after the mark; "
+            f"the run wrote {self.loss} {checked.loss_writes} time(s) after the mark; "
             "the check needs three writes (a sample before, the sample, the one after)"
         )
         return GradientCheck(self.loss or "", "", 0.0, 0, (), note)
@@ -163,21 +168,38 @@ def explain(session: DebugSession, loss: str | None = None) -> Report:
 def _explain_compiled(session: DebugSession, loss: str | None) -> Report:
     """explain on compiled code, which cannot pause: the mark is set at the write that reaches it,
     everything but the gradient check rides on the hooks, and the check (which pauses, saves and
-    restores the run) runs in a twin session in the interpreter, from the start until it is done.
-    Runs are reproducible and both engines compute the same, so the twin passes through the same
-    states; the report is the one explain makes in the interpreter."""
+    restores the run) runs in a twin session, from the start until it is done, beside this run
+    in a forked copy where it can (Forked). Runs are reproducible and both engines compute the
+    same, so the twin passes through the same states; the report is the one explain makes in
+    the interpreter."""
     watch = _Watch(session, None)
+    twin = (
+        Forked(lambda: _twin_check(session, loss)) if loss is not None and session.slices else None
+    )
     session.mark_on_write(watch.start)
     session.runtime.run()
     if watch.comparer is not None:
         watch.comparer.finish()
-    if loss is not None and session.mark_reached and session.slices:
-        try:
-            checker = _check_in_twin(session, loss, "compiled")
-        except InCompiledCode:  # another thread was in compiled code where the check saves the run
-            checker = _check_in_twin(session, loss, "interpreter")
-        watch.loss, watch.checker = loss, checker
+    if twin is not None and session.mark_reached:
+        watch.loss, watch.checked = loss, twin.result()
     return _report(session, watch, None)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the report takes of a gradient check: its result, and how often the loss was written."""
+
+    result: GradientCheck | None
+    loss_writes: int
+
+
+def _twin_check(session: DebugSession, loss: str) -> Checked | None:
+    """The gradient check in a twin: pausable compiled code where it can save the run, else the interpreter."""
+    try:
+        checker = _check_in_twin(session, loss, "compiled")
+    except InCompiledCode:  # another thread was in compiled code where the check saves the run
+        checker = _check_in_twin(session, loss, "interpreter")
+    return None if checker is None else Checked(checker.result, checker.loss_writes)
 
 
 def _check_in_twin(session: DebugSession, loss: str, engine: str) -> GradientChecker | None:

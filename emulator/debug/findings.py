@@ -313,26 +313,32 @@ class Findings(RunHooks):
 
     def _cover(self, events: Iterable[tuple[Any, ...]]) -> None:
         """Mark the items the logged list writes (position, block, list, item) wrote, in order."""
-        assert self._written is not None
-        written, writers = self._written, self._writers
+        last = None  # a run of writes to one list looks its coverage up once
         for event in events:
             if len(event) != 4:
                 continue  # a followed variable's write
             _, block_id, cell, index = event
-            name = cell.name
-            # get, not setdefault: that would build a new bytearray and list on every write
-            bits = written.get(name)
-            if bits is None:
-                bits = written[name] = bytearray()
+            if cell is not last:
+                last = cell
+                bits, blocks = self._coverage_of(cell.name)
             if len(bits) < index:
                 bits.extend(bytes(index - len(bits)))
-            bits[index - 1] = 1
-            blocks = writers.get(name)
-            if blocks is None:
-                blocks = writers[name] = []
-            if len(blocks) < index:
                 blocks.extend([""] * (index - len(blocks)))
+            bits[index - 1] = 1
             blocks[index - 1] = block_id
+
+    def _coverage_of(self, name: str) -> tuple[bytearray, list[str]]:
+        """A list's written items and their writers (both grow together)."""
+        assert self._written is not None
+        bits = self._written.get(name)
+        if bits is None:
+            bits = self._written[name] = bytearray()
+        blocks = self._writers.get(name)
+        if blocks is None:
+            blocks = self._writers[name] = []
+        if len(blocks) < len(bits):
+            blocks.extend([""] * (len(bits) - len(blocks)))
+        return bits, blocks
 
     def _hit(self, hit: WatchHit) -> None:
         """A watched write: pause before the next block, and keep it in the record of hits."""
