@@ -159,7 +159,7 @@ def reference_lists(
     """The reference's `weights` after the same training from the same initial weights."""
     p = {**DEFAULTS, **params}
     ref = _reference(p, np.array([to_number(v) for v in initial["weights"]]))
-    return {"weights": [float(x) for x in ref.weights]}
+    return {"weights": np.asarray(ref.weights, dtype=np.float64).tolist()}
 
 
 def reference_steps(params: dict[str, Any], initial: dict[str, list[Any]]) -> list[ReferenceStep]:
@@ -168,7 +168,11 @@ def reference_steps(params: dict[str, Any], initial: dict[str, list[Any]]) -> li
     steps: list[ReferenceStep] = []
 
     def keep(epoch: int, sample: int, weights: np.ndarray) -> None:
-        steps.append(ReferenceStep(epoch, sample, {"weights": [float(x) for x in weights]}))
+        steps.append(
+            ReferenceStep(
+                epoch, sample, {"weights": np.asarray(weights, dtype=np.float64).tolist()}
+            )
+        )
 
     _reference(p, np.array([to_number(v) for v in initial["weights"]]), keep)
     return steps

@@ -26,6 +26,7 @@ from emulator.trace.recorder import Tee, record_run
 from emulator.trace.replay import Trace
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
+from tests.helpers import calls_of
 from tests.test_compiler import INJECTED, _hostile_program, _names_in
 
 
@@ -372,3 +373,26 @@ def test_a_restored_snapshot_restores_origins() -> None:
     assert cell.origin != before
     restore_runtime(rt, saved)
     assert cell.origin == before
+
+
+@pytest.mark.parametrize(("engine", "calls"), [("interpreter", 5), ("compiled", 1)])
+def test_reads_past_the_end_are_counted_alike(
+    monkeypatch: pytest.MonkeyPatch, engine: str, calls: int
+) -> None:
+    """Five reads past the end of a 3-item list: compiled code tells on_list_miss of the first and
+    adds the rest to the block's tally (RunHooks.read_misses); the findings are the interpreter's."""
+    prog = Program("past_the_end")
+    xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
+    total = prog.stage.var("total", 0)
+    with prog.sprite("S").when_flag_clicked(), repeat(5):
+        i.change(1)
+        total.change(xs.item(i))
+    project = prog.build()
+    heard = calls_of(monkeypatch, Findings, "on_list_miss", lambda self, t, b, c, k, i, n: i)
+    hooks = Findings(list(project.targets))
+    rt = Runtime(project, engine=engine, hooks=hooks)
+    rt.green_flag()
+    rt.run()
+    assert len(heard) == calls
+    [miss] = hooks.misses.values()
+    assert (miss.count, miss.first_index, miss.last_index, miss.length) == (5, 4.0, 8.0, 3)

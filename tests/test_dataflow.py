@@ -160,6 +160,34 @@ def test_compiled_code_logs_replacements_without_a_call(
     assert heard.count("dst") == told
 
 
+def test_compiled_code_logs_no_read_of_the_item_a_replace_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`replace item i of dst with (item i of dst) + (item i of src)`: compiled code logs only the
+    read of `src` (the trail drops an update's read of the item it replaces); the groups are the
+    interpreter's, which logs both."""
+    prog = Program("update")
+    src, dst = prog.stage.list("src", [1, 2, 3]), prog.stage.list("dst", [0, 0, 0])
+    i = prog.stage.var("i", 0)
+    with prog.sprite("S").when_flag_clicked(), repeat(3):
+        i.change(1)
+        dst.replace(i, dst.item(i) + src.item(i))
+    slices = [Slice("dst", "D", 1, 3, (3,))]
+    outcomes, logged = {}, {}
+    for engine in ("interpreter", "compiled"):
+        taken = calls_of(
+            monkeypatch, dataflow.ReadCounts, "take", lambda c, ev, en: [r[1].name for r in en]
+        )
+        project = prog.build()
+        trail = _follow(Findings(list(project.targets)), project, engine, slices)
+        outcomes[engine], logged[engine] = trail.groups, sorted(n for t in taken for n in t)
+        monkeypatch.undo()
+    assert logged == {"interpreter": ["dst"] * 3 + ["src"] * 3, "compiled": ["src"] * 3}
+    assert outcomes["interpreter"] == outcomes["compiled"]
+    [group] = outcomes["compiled"].values()
+    assert (group.list_name, group.count) == ("src", 3)
+
+
 def _filling(writes: int) -> Project:
     """A loop replaces every item of `dst` from `src` and a running sum, more writes than a log holds."""
     prog = Program("filling")

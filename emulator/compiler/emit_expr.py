@@ -84,6 +84,8 @@ class ExprEmitter:
         self.cell = cell
         self.lengths: set[int] = set()  # lists whose length + 1 an enclosing loop holds in z_N
         self.shared: dict[Expr, str | None] = {}  # see share()
+        # While a replace's inputs are written: its list and index (see reported_item).
+        self.replacing: tuple[int, Expr] | None = None
         self._temps = 0
 
     def temp(self) -> str:
@@ -240,11 +242,14 @@ class ExprEmitter:
             check = f"type({value}) is float and 1.0 <= {t} < {limit}"
         block, cell = constant(e.block_id), self.cell(e.list.index)
         # A watched read of an item in the list is heard here, without h_item's call around it:
-        # appended to the hooks' read log if they keep one, else told to on_list_read.
-        logged = f"_rl.entries.append(({block}, {cell}, {k}, {t}, _rl.stamp))"
+        # appended to the hooks' read log if they keep one, else told to on_list_read. The item
+        # the enclosing replace writes (the same list at the same pure index) is not logged.
+        logged = f"_rl.entries.append(({block}, {cell}, {k}, {t}, _rl.stamp)) is None"
+        if self.replacing == (e.list.index, index) and not has_effect(index):
+            logged = "True"
         heard = (
             f"({block} not in _rt.reported_reads or (_hr := _rt.hooks) is None"
-            f" or ((_rl := _hr.read_log) is not None and {logged} is None)"
+            f" or ((_rl := _hr.read_log) is not None and {logged})"
             f" or _hr.on_list_read(thread, {block}, {cell}, {t}, {k}) is None)"
         )
         check += f" and ({k} := int({t})) == {t} and {heard}"

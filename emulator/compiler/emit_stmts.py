@@ -222,8 +222,11 @@ HOOKED_WRITES = {
 
 def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     em.pending += stmt.info.cost
+    if stmt.op == "replace":
+        em.ex.replacing = (stmt.list.index, stmt.args[0])
     em.prepare(stmt.args)
     args = [em.ex(a) for a in stmt.args]
+    em.ex.replacing = None
     w = em.w
     if em.hooks and stmt.op == "replace":
         reported_replace(em, stmt, args)

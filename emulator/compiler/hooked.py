@@ -45,7 +45,18 @@ def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> V
                     log.entries.append((block_id, cell, LIST_INVALID, i, log.stamp))
                 else:
                     hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)
-            hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
+            tallies = hooks.read_misses
+            seen = tallies.get(block_id) if tallies is not None else None
+            if seen is not None and seen[0] is t.target and seen[1] is cell:
+                tally = seen[2]  # its further misses, as on_list_miss would count them
+                tally.count += 1
+                if i < tally.first_index:
+                    tally.first_index = i
+                if i > tally.last_index:
+                    tally.last_index = i
+                tally.length = len(items)
+            else:
+                hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
     k = to_list_index(i, len(items), False, rt.rng)
     hooks = rt.hooks

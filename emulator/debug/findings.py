@@ -12,7 +12,7 @@ from emulator.debug.provenance import origins
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import ListWrite, MissKind, ReadLog, RunHooks
+from emulator.runtime.hooks import READ_MISS, ListWrite, MissKind, MissTally, ReadLog, RunHooks
 from emulator.runtime.origins import cells_named, variables_read
 from emulator.value_text import show_value
 from emulator.values import Value, compare, index_quirk, to_number
@@ -127,6 +127,7 @@ class Findings(RunHooks):
         self._blocks = {t.name: dict(t.blocks) for t in targets}
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self._last_miss: dict[str, tuple[RuntimeTarget, ListCell, MissKind, Miss]] = {}
+        self.read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] = {}
         self.nonfinite: dict[tuple[str, str, str], NonFinite] = {}
         self.clamps: dict[tuple[str, str], Clamp] = {
             c.target_block: c.clamp for c in find_clamps(targets)
@@ -373,6 +374,8 @@ class Findings(RunHooks):
         else:
             miss = self._miss(thread, block_id, cell, kind)
             self._last_miss[block_id] = (thread.target, cell, kind, miss)
+        if kind is READ_MISS:  # compiled code counts its further misses itself
+            self.read_misses[block_id] = (thread.target, cell, miss)
         i = index if type(index) is float else to_number(index)
         miss.count += 1
         if i < miss.first_index:  # comparisons, not min() and max(): a wrong offset misses often

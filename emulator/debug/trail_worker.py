@@ -22,9 +22,15 @@ from typing import IO, TYPE_CHECKING, Any
 from emulator.errors import EmulatorError
 from emulator.runtime.state import ListCell
 
+try:
+    import fcntl
+except ImportError:  # not on this platform
+    fcntl = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     from emulator.debug.dataflow import ReadCounts, ReadGroup
 
+PIPE_BYTES = 1 << 20  # some forty batches
 MOVE_AFTER = 32  # batches counted here before the counting moves: a short run never starts one
 
 _LENGTH = struct.Struct("<Q")
@@ -135,6 +141,7 @@ class SecondProcess:
             )
         except OSError:
             return None
+        _widen(process.stdin)
         moved = cls(process)
         try:
             moved._send(("counts", counts))
@@ -182,6 +189,14 @@ class SecondProcess:
             return _read(stream)
         except (OSError, ValueError, EOFError) as e:
             raise EmulatorError(_LOST) from e
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Let the pipe hold many batches (Linux), so the run seldom waits while the other side counts."""
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if pipe is not None and setsize is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), setsize, PIPE_BYTES)
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Container
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from emulator.values import Value
 
 if TYPE_CHECKING:
-    from emulator.runtime.state import ListCell, VarCell
+    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
     from emulator.runtime.thread import Thread
 
 
@@ -65,6 +65,8 @@ class ReadLog:
     block id, list cell, item): a list write on_list_write would have heard, in its place among
     the reads. A `change` right after the same block's change of the same variable may take that
     event's place: the observer then takes the reads since the first for those changes in turn.
+    Compiled code logs no read of the item the `replace` around it writes (an update's read of the
+    item it replaces is no input of it: the observer would drop it).
     """
 
     __slots__ = ("entries", "events", "stamp")
@@ -90,6 +92,16 @@ class ReadLog:
     def full(self) -> bool:
         """Whether it holds LOG_LIMIT reads and events, as generated code tests it inline."""
         return len(self.events) + len(self.entries) >= LOG_LIMIT
+
+
+class MissTally(Protocol):
+    """How often one block's reads of one list fell past its end, the lowest and highest index,
+    and the list's length at the last: an observer's record that compiled code adds to."""
+
+    count: int
+    first_index: float
+    last_index: float
+    length: int
 
 
 class BubbleKind(StrEnum):
@@ -121,6 +133,10 @@ class RunHooks:
     # (ReadLog.wrote_item) instead of calling on_list_write, and calls on_log_full once the log
     # holds LOG_LIMIT reads and events (only while read_log is set; the values are not kept).
     log_list_writes = False
+    # Per block id: (target, list cell, tally) of the block's reads past the end of that list, which
+    # compiled code adds a whole-number index's further misses to instead of calling on_list_miss
+    # (None: it calls it for each). The observer puts a block's tally here at its first miss.
+    read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] | None = None
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         """A variable named in reported_writes was set or changed."""
