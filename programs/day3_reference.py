@@ -39,14 +39,18 @@ def forward(layout: Layout, weights: np.ndarray, x: np.ndarray, mode: str) -> li
     outputs = [np.asarray(x, dtype=np.float64)]
     for layer in range(2, layout.layer_count + 1):
         w, b = _matrices(layout, weights, layer)
-        z = b.copy()
-        for i in range(w.shape[0]):
-            z = z + outputs[-1][i] * w[i]
+        z = _running_sum(b, outputs[-1][:, None] * w)
         if layer < layout.layer_count:
             outputs.append(1.0 / (1.0 + _exp(0.0 - z, mode)))
         else:
             outputs.append(_softmax(z, mode))
     return outputs
+
+
+def _running_sum(start: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """start + terms[0] + terms[1] + ..., row by row in that order, as the program's loop adds them
+    (add.accumulate adds in order; sum and reduce may pair terms up, which rounds differently)."""
+    return np.add.accumulate(np.vstack([start[None, :], terms]), axis=0)[-1]
 
 
 def _softmax(z: np.ndarray, mode: str) -> np.ndarray:
@@ -67,9 +71,7 @@ def backward(
     for layer in range(layout.layer_count - 1, 1, -1):
         w_next, _ = _matrices(layout, weights, layer + 1)
         d_next = deltas[layer + 1]
-        total = np.zeros(layout.sizes[layer - 1])
-        for j in range(w_next.shape[1]):
-            total = total + w_next[:, j] * d_next[j]
+        total = _running_sum(np.zeros(layout.sizes[layer - 1]), (w_next * d_next).T)
         a = outputs[layer - 1]
         deltas[layer] = total * (a * (1.0 - a))
     return [deltas[layer] for layer in range(2, layout.layer_count + 1)]
