@@ -99,7 +99,7 @@ class _NumbersAsCells(pickle.Unpickler):
         return self._cells[pid]
 
 
-def _write(stream: IO[bytes], data: bytes) -> None:
+def _write(stream: IO[bytes], data: bytes | memoryview) -> None:
     stream.write(_LENGTH.pack(len(data)))
     stream.write(data)
     stream.flush()
@@ -123,6 +123,10 @@ class SecondProcess:
         self._process = process
         self._cells: list[ListCell] = []
         self._numbers: dict[int, int] = {}
+        # One pickler for every message: its memo is cleared after each, as the other side
+        # unpickles each message afresh.
+        self._buffer = io.BytesIO()
+        self._pickler = _CellsAsKeys(self._buffer, self._cells, self._numbers)
         self._end = weakref.finalize(self, _end, process)
 
     @classmethod
@@ -173,12 +177,16 @@ class SecondProcess:
         return counts
 
     def _send(self, message: tuple[Any, ...]) -> None:
-        buffer = io.BytesIO()
-        _CellsAsKeys(buffer, self._cells, self._numbers).dump(message)
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._pickler.dump(message)
+        self._pickler.clear_memo()
         stream = self._process.stdin
         try:
             assert stream is not None
-            _write(stream, buffer.getvalue())
+            with buffer.getbuffer() as view:  # released before the buffer is reused
+                _write(stream, view)
         except (OSError, ValueError) as e:  # a broken pipe, or one already closed
             raise EmulatorError(_LOST) from e
 
