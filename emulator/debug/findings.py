@@ -337,8 +337,6 @@ class Findings(RunHooks):
         blocks = self._writers.get(name)
         if blocks is None:
             blocks = self._writers[name] = []
-        if len(blocks) < len(bits):
-            blocks.extend([""] * (len(bits) - len(blocks)))
         return bits, blocks
 
     def _hit(self, hit: WatchHit) -> None:
@@ -374,8 +372,8 @@ class Findings(RunHooks):
         else:
             miss = self._miss(thread, block_id, cell, kind)
             self._last_miss[block_id] = (thread.target, cell, kind, miss)
-        if kind is READ_MISS:  # compiled code counts its further misses itself
-            self.read_misses[block_id] = (thread.target, cell, miss)
+            if kind is READ_MISS:  # compiled code counts its further misses itself
+                self.read_misses[block_id] = (thread.target, cell, miss)
         i = index if type(index) is float else to_number(index)
         miss.count += 1
         if i < miss.first_index:  # comparisons, not min() and max(): a wrong offset misses often
