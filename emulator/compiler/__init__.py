@@ -19,7 +19,8 @@ from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
 from emulator.opcodes import TABLE
 from emulator.runtime.block_cache import shared_reporters
-from emulator.runtime.handoff import CompiledCall, PauseSites
+from emulator.runtime.block_flags import BlockFlags
+from emulator.runtime.handoff import CompiledCall
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime, Script
@@ -33,7 +34,8 @@ class Compiled:
     unit: Unit
     sources: list[Source]
     functions: dict[str, Callable[..., Any]]
-    sites: PauseSites  # where pausable code may hand its thread over (none in other flavours)
+    pauses: BlockFlags  # where pausable code may hand its thread over (none in other flavours)
+    reads: BlockFlags  # the reads hooked code may report (none in other flavours)
     target: RuntimeTarget
 
     def text(self) -> str:
@@ -76,9 +78,9 @@ def compile_target(
         unit, functions=tuple(optimize(fn, lazy, keep_frames=pausable) for fn in unit.functions)
     )
     sources, sites = emit_unit(unit)
-    pause_sites = PauseSites(sites)
-    functions = load(runtime, unit, sources, pause_sites)
-    return Compiled(unit, sources, functions, pause_sites, target)
+    pauses, reads = BlockFlags(sites.pauses), BlockFlags(sites.reads)
+    functions = load(runtime, unit, sources, pauses, reads)
+    return Compiled(unit, sources, functions, pauses, reads, target)
 
 
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.

@@ -36,6 +36,21 @@ from emulator.compiler.lower import Unit
 Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
 
 
+@dataclass
+class Sites:
+    """One unit's flagged sites so far, in order: the blocks its pausable code may hand its thread
+    over before (PAUSE_AT), and the blocks whose reads its hooked code may report (READ_AT)."""
+
+    pauses: list[str]
+    reads: list[str]
+
+    def read(self, block_id: str) -> int:
+        """The read site of a block's `item of` (one per block, however often it is emitted)."""
+        if block_id not in self.reads:
+            self.reads.append(block_id)
+        return self.reads.index(block_id)
+
+
 class Writer:
     """Indented lines of source."""
 
@@ -59,10 +74,10 @@ class Writer:
 class FunctionEmitter:
     """Writes one Function. Statement kinds live in emit_stmts; this holds the state they share."""
 
-    def __init__(self, unit: Unit, fn: Function, sites: list[str]) -> None:
+    def __init__(self, unit: Unit, fn: Function, sites: Sites) -> None:
         self.unit = unit
         self.fn = fn
-        self.sites = sites  # the unit's pause sites so far: the block each stands before
+        self.sites = sites  # the unit's flagged sites so far
         self.levels: list[str] = []  # the enclosing C-blocks' stack frames (handoff.Level)
         self.w = Writer()
         self.pending = 0  # block costs run but not yet added to _b
@@ -76,7 +91,11 @@ class FunctionEmitter:
         self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
         cell = (lambda i: list_cell(unit, i)) if unit.hooks else None
         self.ex = ExprEmitter(
-            self._var, lambda i: _items(unit, i, hoisted), self._params_source(), cell
+            self._var,
+            lambda i: _items(unit, i, hoisted),
+            self._params_source(),
+            cell,
+            sites.read if unit.hooks else None,
         )
         # Scripts never run in warp mode; a warp block without waits outside the tick loop always does.
         self.warp: bool | None = False if fn.proccode is None else (True if fn.warp_fixed else None)
@@ -147,20 +166,36 @@ class FunctionEmitter:
         self.load(sorted(wanted))
 
     def prepare(self, exprs: tuple[Expr, ...] | list[Expr], ahead: int = 0) -> None:
-        """Before a statement evaluates these: interpreter closures and hooks see cells and the
-        clock; variables are loaded; what they hold twice is computed once."""
+        """Before a statement evaluates these: interpreter closures see cells and the clock (a
+        read's report sees them from inside the expression, only when it is made: observe_source);
+        variables are loaded; what they hold twice is computed once."""
         self.ex.share(list(exprs))
-        if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)) or (
-            self.hooks and any(reports(e) for e in exprs)
-        ):
+        if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
             self.store(keep=True)
             self.sync(ahead)
+        elif self.hooks and any(reports(e) for e in exprs):
+            self.flush_clock()
+            self.ex.observe = self._observed_state(ahead)
         self.load([v.index for e in exprs for v in reads(e)])
+
+    def _observed_state(self, ahead: int) -> str:
+        """The clock and the changed variables' cells and locals as they are here: what seen()
+        writes, as observed() would, before a report inside an expression the statement evaluates next."""
+        pairs = "".join(f", V_{i}, v_{i}" for i, dirty in sorted(self.vars.items()) if dirty)
+        return f"_b + {ahead}{pairs}" if ahead else f"_b{pairs}"
 
     def observed(self) -> None:
         """Before a report to hooks: they see every cell and the clock as the interpreter has them."""
         self.store(keep=True)
         self.sync()
+
+    def observed_here(self) -> None:
+        """observed() on one branch only: the cells and the clock written there, while the code
+        after the branch still holds them in locals as before it."""
+        for i, dirty in sorted(self.vars.items()):
+            if dirty:
+                self.w.line(f"V_{i}.value = v_{i}")
+        self.w.line(f"_rt.blocks = _b + {self.pending}" if self.pending else "_rt.blocks = _b")
 
     def observable(self, e: Expr) -> bool:
         """Whether evaluating it again can be seen: a random draw, the interpreter, or a report."""
@@ -288,14 +323,11 @@ class FunctionEmitter:
         """
         if not self.unit.pausable:
             return
-        site = len(self.sites)
-        self.sites.append(block_id)
+        site = len(self.sites.pauses)
+        self.sites.pauses.append(block_id)
         levels = self.levels_source(block_id if own_frame else None, state)
         with self.w.block(f"if _at[{site}]:"):
-            for i, dirty in sorted(self.vars.items()):
-                if dirty:
-                    self.w.line(f"V_{i}.value = v_{i}")
-            self.w.line(f"_rt.blocks = _b + {self.pending}" if self.pending else "_rt.blocks = _b")
+            self.observed_here()
             self.w.line(f"raise HandOff({self.frames_source(levels)}, {self.params_source})")
 
     @contextmanager
@@ -356,9 +388,8 @@ class FunctionEmitter:
             head = (head | written) - self.lazy
         self.flush_clock()
         self.normalize(head)
-        if not self.hooks:  # with hooks, every write is stored at once, to be reported
-            for i in head & written:
-                self.vars[i] = True  # a pass may end with it changed in its local
+        for i in head & written:
+            self.vars[i] = True  # a pass may end with it changed in its local
         return head
 
     def number(self, e: Expr) -> str:
@@ -408,9 +439,9 @@ class Source:
     text: str
 
 
-def emit_unit(unit: Unit) -> tuple[list[Source], list[str]]:
-    """Every function of a unit, each as its own source; and its pause sites' blocks, in order."""
-    sites: list[str] = []
+def emit_unit(unit: Unit) -> tuple[list[Source], Sites]:
+    """Every function of a unit, each as its own source; and its flagged sites."""
+    sites = Sites([], [])
     sources = [
         Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn, sites))
         for fn in unit.functions
@@ -424,7 +455,7 @@ def filename(target: str, title: str) -> str:
     return f"<scratch {text}>"
 
 
-def emit_function(unit: Unit, fn: Function, sites: list[str]) -> str:
+def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     """The source of one function: header comment, prologue, body, epilogue."""
     em = FunctionEmitter(unit, fn, sites)
     w = em.w
@@ -439,7 +470,10 @@ def emit_function(unit: Unit, fn: Function, sites: list[str]) -> str:
     for i, name in enumerate(fn.params):
         w.line(f"# a_{i}: argument {name!a}")
     _prologue(em)
+    body_from = len(w.lines)
     em.body(fn.body)
+    if any("_rd[" in line for line in w.lines[body_from:]):
+        w.lines.insert(body_from, "    _rd = READ_AT  # the read sites' flags")
     em.store(keep=False)
     em.sync()
     w.line("return")

@@ -76,12 +76,17 @@ class ExprEmitter:
         items: Callable[[int], str],
         params: str,
         cell: Callable[[int], str] | None = None,
+        read_site: Callable[[str], int] | None = None,
     ) -> None:
         self.var = var
         self.items = items
         self.params = params  # source of the argument dict for the interpreter's closures
         # Where a list's cell is, when the code reports to hooks (None: it never does).
         self.cell = cell
+        self.read_site = read_site  # a block's read flag's number (READ_AT), with hooks
+        # With hooks: the clock and the (cell, local) pairs seen() writes before a report, as
+        # they are before the statement being emitted (FunctionEmitter.prepare sets it).
+        self.observe = "_b"
         self.lengths: set[int] = set()  # lists whose length + 1 an enclosing loop holds in z_N
         self.shared: dict[Expr, str | None] = {}  # see share()
         # While a replace's inputs are written: its list and index (see reported_item).
@@ -233,7 +238,7 @@ class ExprEmitter:
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
         watches this block's reads, is read inline; anything else is reported as the interpreter does."""
-        assert self.cell is not None
+        assert self.cell is not None and self.read_site is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
         t, k = self.temp(), self.temp()
         value = f"({t} := {self(index)})"
@@ -243,17 +248,20 @@ class ExprEmitter:
         block, cell = constant(e.block_id), self.cell(e.list.index)
         # A watched read of an item in the list is heard here, without h_item's call around it:
         # appended to the hooks' read log if they keep one, else told to on_list_read. The item
-        # the enclosing replace writes (the same list at the same pure index) is not logged.
+        # the enclosing replace writes (the same list at the same pure index) is not logged. The
+        # block's read flag, lowered while no hook can hear it (Runtime.watch_reads), skips the rest.
         logged = f"_rl.entries.append(({block}, {cell}, {k}, {t}, _rl.stamp)) is None"
         if self.replacing == (e.list.index, index) and not has_effect(index):
             logged = "True"
         heard = (
-            f"({block} not in _rt.reported_reads or (_hr := _rt.hooks) is None"
+            f"(not _rd[{self.read_site(e.block_id)}] or {block} not in _rt.reported_reads"
+            " or (_hr := _rt.hooks) is None"
             f" or ((_rl := _hr.read_log) is not None and {logged})"
-            f" or _hr.on_list_read(thread, {block}, {cell}, {t}, {k}) is None)"
+            f" or (seen(_rt, {self.observe})"
+            f" or _hr.on_list_read(thread, {block}, {cell}, {t}, {k})) is None)"
         )
         check += f" and ({k} := int({t})) == {t} and {heard}"
-        report = f"h_item(_rt, thread, {block}, {cell}, {t})"
+        report = f"h_item(_rt, thread, {block}, {cell}, {t}, {self.observe})"
         return f"({items}[{k} - 1] if {check} else {report})"
 
     def fixed_item(self, items: str, value: Value) -> str:

@@ -126,20 +126,29 @@ def report_var(
     Runtime.report_var does, with every cell and the clock up to date (a write only the hooks'
     read log hears is logged there, RunHooks.logged_writes, and a `change` right after the same
     block's change of the variable stands in for it); a value known not to be a number is never
-    NaN or infinite."""
-    em.observed()
+    NaN or infinite. The cell's flags say whether its origin is kept (VarCell.tracked) and
+    whether the hooks hear its writes (VarCell.heard): an origin needs no cell or clock written."""
     w, bid = em.w, constant(block_id)
+    if keeps_origin:
+        with w.block(f"if {cell}.tracked:"):
+            keep_origin(em, bid, cell, reads)
+    test = nonfinite(value, value_type)
+    with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
+        em.observed_here()
+        _tell_hooks(em, bid, cell, value, test, change)
+
+
+def _tell_hooks(
+    em: FunctionEmitter, bid: str, cell: str, value: str, test: str | None, change: bool
+) -> None:
+    w = em.w
     w.line("_h = _rt.hooks")
     with w.block("if _h is not None:"):
-        if keeps_origin:
-            with w.block("if _h.wants_origins:"):
-                keep_origin(em, bid, cell, reads)
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             with w.block(f"if {cell}.name in _h.logged_writes:"):
                 log_var_write(em, bid, cell, change)
             with w.block("else:"):
                 w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
-        test = nonfinite(value, value_type)
         if test:
             with w.block(f"if {test}:"):
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")

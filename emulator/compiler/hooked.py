@@ -28,14 +28,32 @@ if TYPE_CHECKING:
     from emulator.runtime.thread import Thread
 
 
-def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> Value:
-    """data_itemoflist with its reports: index quirks, watched reads, reads outside the list."""
+def seen(rt: Runtime, blocks: int, *cells_and_values: Any) -> None:
+    """Before a report made inside an expression: the clock, and each (cell, value) pair's cell,
+    as the interpreter has them (generated code holds them in locals until a report needs them)."""
+    rt.blocks = blocks
+    for k in range(0, len(cells_and_values), 2):
+        cells_and_values[k].value = cells_and_values[k + 1]
+
+
+def h_item(
+    rt: Runtime,
+    t: Thread,
+    block_id: str,
+    cell: ListCell,
+    i: Value,
+    blocks: int,
+    *cells_and_values: Any,
+) -> Value:
+    """data_itemoflist with its reports: index quirks, watched reads, reads outside the list.
+    Before it calls a hook, the clock and the cells are brought up to date (see seen)."""
     items = cell.items
     if type(i) is float and i.is_integer():  # a whole number: no quirk to report
         hooks = rt.hooks
         if 1.0 <= i < len(items) + 1:
             k = int(i)
             if hooks is not None and block_id in rt.reported_reads:
+                seen(rt, blocks, *cells_and_values)
                 hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
             return items[k - 1]
         if hooks is not None:  # outside the list, as a program with a wrong offset reads
@@ -44,11 +62,12 @@ def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> V
                 if log is not None:  # ReadLog.read, inline: a wrong offset reads here often
                     log.entries.append((block_id, cell, LIST_INVALID, i, log.stamp))
                 else:
+                    seen(rt, blocks, *cells_and_values)
                     hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)
             tallies = hooks.read_misses
-            seen = tallies.get(block_id) if tallies is not None else None
-            if seen is not None and seen[0] is t.target and seen[1] is cell:
-                tally = seen[2]  # its further misses, as on_list_miss would count them
+            kept = tallies.get(block_id) if tallies is not None else None
+            if kept is not None and kept[0] is t.target and kept[1] is cell:
+                tally = kept[2]  # its further misses, as on_list_miss would count them
                 tally.count += 1
                 if i < tally.first_index:
                     tally.first_index = i
@@ -56,11 +75,17 @@ def h_item(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value) -> V
                     tally.last_index = i
                 tally.length = len(items)
             else:
+                rt.blocks = blocks  # seen, without a call where no local is newer than its cell
+                if cells_and_values:
+                    seen(rt, blocks, *cells_and_values)
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
     k = to_list_index(i, len(items), False, rt.rng)
     hooks = rt.hooks
     if hooks is not None:
+        rt.blocks = blocks  # as above
+        if cells_and_values:
+            seen(rt, blocks, *cells_and_values)
         rt.report_index(t, block_id, cell, i, k)
         if rt.reads_watched:
             rt.report_read(t, block_id, cell, i, k)
@@ -148,7 +173,7 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
 
 
 HOOKED_NAMES: dict[str, Any] = {
-    fn.__name__: fn for fn in (h_item, h_add, h_delete, h_clear, h_insert, h_replace)
+    fn.__name__: fn for fn in (seen, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
 HOOKED_NAMES["EVERY_VARIABLE"] = EVERY_VARIABLE

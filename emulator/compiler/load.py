@@ -10,19 +10,24 @@ from emulator.compiler.emit import Source
 from emulator.compiler.hooked import HOOKED_NAMES
 from emulator.compiler.lower import Unit
 from emulator.compiler.prelude import NAMES
-from emulator.runtime.handoff import HandOff, PauseSites, frames_at
+from emulator.runtime.block_flags import BlockFlags
+from emulator.runtime.handoff import HandOff, frames_at
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
 
 
-def namespace(runtime: Runtime, unit: Unit, sites: PauseSites) -> dict[str, Any]:
-    """The globals of a unit's code: the prelude, the runtime, and the unit's tables by their names."""
+def namespace(
+    runtime: Runtime, unit: Unit, pauses: BlockFlags, reads: BlockFlags
+) -> dict[str, Any]:
+    """The globals of a unit's code: the prelude, the runtime, the flags of its sites, and the
+    unit's tables by their names."""
     ns: dict[str, Any] = dict(NAMES)
     if unit.hooks:
         ns.update(HOOKED_NAMES)
+        ns["READ_AT"] = reads.flags
     if unit.pausable:
-        ns["HandOff"], ns["frames_at"], ns["PAUSE_AT"] = HandOff, frames_at, sites.flags
+        ns["HandOff"], ns["frames_at"], ns["PAUSE_AT"] = HandOff, frames_at, pauses.flags
     ns["_rt"], ns["_rng"] = runtime, runtime.rng
     t = unit.tables
     for i, cell in enumerate(t.variables):
@@ -41,10 +46,10 @@ def namespace(runtime: Runtime, unit: Unit, sites: PauseSites) -> dict[str, Any]
 
 
 def load(
-    runtime: Runtime, unit: Unit, sources: list[Source], sites: PauseSites
+    runtime: Runtime, unit: Unit, sources: list[Source], pauses: BlockFlags, reads: BlockFlags
 ) -> dict[str, Callable[..., Any]]:
     """Compile each source under its own file name (tracebacks show its lines) into one namespace."""
-    ns = namespace(runtime, unit, sites)
+    ns = namespace(runtime, unit, pauses, reads)
     for source in sources:
         code = compile(source.text, source.filename, "exec")
         lines = source.text.splitlines(keepends=True)

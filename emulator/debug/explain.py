@@ -208,6 +208,7 @@ def _check_in_twin(session: DebugSession, loss: str, engine: str) -> GradientChe
     the run there); only the check is reported, so the twin keeps no origins and follows no reads."""
     twin = session.twin(engine, pausable=True)
     twin.findings.wants_origins = False
+    twin.findings.hearing_changed()
     checking = _Watch(twin, loss)
     twin.run_to_mark()
     if twin.mark_reached:

@@ -237,6 +237,7 @@ class Findings(RunHooks):
             self.logged_writes = trail.followed - names  # only the trail hears them
             names.update(trail.followed)
         self.reported_writes = names
+        self.hearing_changed()
         self.log_list_writes = (
             self._written is not None
             and self.write_listener is None

@@ -154,7 +154,7 @@ class GradientChecker:
         try:
             self.result = self._check(v3)
         finally:
-            rt.hooks = hooks
+            rt.attach(hooks)
             restore_runtime(rt, p3)
             rt.watch_reads(reads)
         self.done = True
@@ -167,7 +167,7 @@ class GradientChecker:
 
     def _check(self, v3: dict[str, list[Value]]) -> GradientCheck:
         probe = _Probe(self.loss)
-        self.session.runtime.hooks = probe
+        self.session.runtime.attach(probe)
         rows: list[GradientRow] = []
         count, bases = 0, []
         for name in dict.fromkeys(s.list_name for s in self.slices):

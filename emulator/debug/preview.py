@@ -26,11 +26,11 @@ def preview(
     # Lookups create a missing variable or list; counting is enough to notice one (the usual case:
     # none), and only then is the target's set of names compared, to take the new one away.
     counts = [(len(t.variables), len(t.lists)) for t in runtime.targets]
-    runtime.hooks = None  # reads outside a list would be reported as the program's
+    runtime.attach(None)  # reads outside a list would be reported as the program's
     try:
         return [(name, report(thread)) for name, report in reporters]
     finally:
-        runtime.hooks = hooks
+        runtime.attach(hooks)
         runtime.rng.setstate(rng_state)  # "pick random" and item "random" draw from it
         for target, (variables, lists) in zip(runtime.targets, counts, strict=True):
             _drop_new(target.variables, variables)

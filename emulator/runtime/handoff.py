@@ -3,11 +3,10 @@ its stack frames rebuilt from the generated code's state; back into compiled cod
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from emulator.runtime.hooks import EVERY_BLOCK
 from emulator.runtime.thread import COMPILED, DONE, JUMP, STOPPED, CompiledNode, Frame
 
 if TYPE_CHECKING:
@@ -52,21 +51,6 @@ def frames_at(rt: Runtime, thread: Thread, levels: tuple[Level, ...], warp: bool
         frame.is_loop, frame.state = is_loop, state
         frames.append(frame)
     return frames
-
-
-class PauseSites:
-    """The blocks before which one unit's pausable code hands its thread over: one flag per site."""
-
-    def __init__(self, block_ids: list[str]) -> None:
-        self.block_ids = tuple(block_ids)  # site number -> the block it stands before
-        self.flags = bytearray(len(block_ids))  # the generated code reads these (PAUSE_AT)
-
-    def flag(self, blocks: Container[str]) -> None:
-        """Hand over before these blocks (EVERY_BLOCK: before any), and nowhere else."""
-        if blocks is EVERY_BLOCK:
-            self.flags[:] = b"\x01" * len(self.flags)
-            return
-        self.flags[:] = bytes(b in blocks for b in self.block_ids)
 
 
 # ## Back into compiled code, from the interpreter's call block

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
@@ -137,6 +137,14 @@ class RunHooks:
     # compiled code adds a whole-number index's further misses to instead of calling on_list_miss
     # (None: it calls it for each). The observer puts a block's tally here at its first miss.
     read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] | None = None
+    # Set by the runtime the hooks are attached to (Runtime.attach): what hearing_changed calls.
+    on_hearing_changed: Callable[[], None] | None = None
+
+    def hearing_changed(self) -> None:
+        """Call after changing reported_writes or wants_origins while attached: compiled code
+        skips the writes of a variable the hooks did not hear (VarCell.heard) until told."""
+        if self.on_hearing_changed is not None:
+            self.on_hearing_changed()
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         """A variable named in reported_writes was set or changed."""

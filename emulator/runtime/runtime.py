@@ -134,12 +134,14 @@ class Runtime:
         self.pausable = pausable and engine == "compiled"
         self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
+        self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)
         # With pausable code: the custom blocks a call block in the interpreter enters compiled,
         # so a thread handed to the interpreter runs compiled again from its next call; none
         # while every block is a pause site (the code would hand the thread back at once).
         self._calls: dict[tuple[RuntimeTarget, str], CompiledCall] = {}
         self.compiled_calls = self._calls
         self._pause_blocks: Container[str] = frozenset()  # see pause_before
+        self.attach(hooks)
 
     # ## Setup
 
@@ -188,7 +190,7 @@ class Runtime:
         self._pause_blocks = blocks
         self.compiled_calls = {} if blocks is EVERY_BLOCK else self._calls
         for compiled in self.compiled_hooked or ():
-            compiled.sites.flag(blocks)
+            compiled.pauses.flag(blocks)
 
     @property
     def stage(self) -> RuntimeTarget:
@@ -284,7 +286,10 @@ class Runtime:
                 if self.pausable:
                     self._calls = {k: v for c in self.compiled_hooked for k, v in c.calls().items()}
                 self.pause_before(self._pause_blocks)
+                self._flag_reads()
             code = script.hooked
+            if self._tuned is not self.hooks:  # hooks put in place without attach
+                self.retune()
         if code is not None:
             thread.run_compiled(code)
         return thread
@@ -513,6 +518,32 @@ class Runtime:
         """Report `item of` reads to the hooks by these blocks (EVERY_BLOCK: all; empty: none)."""
         self.reported_reads = blocks
         self.reads_watched = bool(blocks)
+        self._flag_reads()
+
+    def attach(self, hooks: RunHooks | None) -> None:
+        """Report to these hooks from now on (None: to none)."""
+        self.hooks = hooks
+        if hooks is not None:
+            hooks.on_hearing_changed = self.retune
+        self.retune()
+
+    def retune(self) -> None:
+        """Bring the flags hooked compiled code reads up to date with the hooks attached and what
+        they hear (RunHooks.hearing_changed calls this): each variable's (VarCell.heard) and each
+        watched read's (Compiled.reads)."""
+        hooks = self._tuned = self.hooks
+        for target in self.executable:
+            for cell in target.variables.values():
+                cell.heard = hooks is not None and cell.name in hooks.reported_writes
+                cell.tracked = (
+                    hooks is not None and hooks.wants_origins and self.origins.keeps(cell.name)
+                )
+        self._flag_reads()
+
+    def _flag_reads(self) -> None:
+        blocks = self.reported_reads if self.hooks is not None else ()
+        for compiled in self.compiled_hooked or ():
+            compiled.reads.flag(blocks)
 
     def report_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int

@@ -17,7 +17,7 @@ from emulator.values import Value, as_double, js_clamp, wrap_clamp
 class VarCell:
     """A scalar variable's live value."""
 
-    __slots__ = ("id", "name", "origin", "owner", "value")
+    __slots__ = ("heard", "id", "name", "origin", "owner", "tracked", "value")
 
     def __init__(self, var_id: str, name: str, value: Value, owner: str) -> None:
         self.id = var_id
@@ -25,6 +25,11 @@ class VarCell:
         self.value = value
         self.owner = owner
         self.origin: WriteOrigin | None = None  # kept when hooks want it (runtime/origins.py)
+        # What hooked compiled code does at its writes besides testing for NaN (Runtime.retune
+        # keeps both): tell the hooks (False only while they do not hear it), keep its origin
+        # (False only while no hooks want origins, or it reaches no index).
+        self.heard = True
+        self.tracked = True
 
     def __repr__(self) -> str:
         return f"<var {self.name!r}={self.value!r}>"

@@ -492,7 +492,7 @@ def record_run(
         lists=lists,
         variables=variables,
     )
-    runtime.hooks = recorder
+    runtime.attach(recorder)
     runtime.green_flag()
     reason = None
     try:
