@@ -316,24 +316,26 @@ _TRAIL_SLICES = [
     Slice("dst", "D2", 3, 4, (2,)),
     Slice("src", "S", 1, 3, (3,)),
 ]
-_EVENT = st.one_of(
-    st.tuples(
-        st.just("read"),
-        st.sampled_from(["r1", "r2"]),
-        st.sampled_from(["src", "dst"]),
-        st.integers(0, 3),
+_EVENTS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("read"),
+            st.sampled_from(["r1", "r2"]),
+            st.sampled_from(["src", "dst"]),
+            st.integers(0, 3),
+        ),
+        st.tuples(st.just("set"), st.sampled_from(["set_a", "change_a", "set_b", "change_b"])),
+        st.tuples(
+            st.just("write"),
+            st.sampled_from(["w_a", "w_ab"]),
+            st.sampled_from(["src", "dst"]),
+            st.integers(1, 4),
+        ),
+        st.tuples(st.just("clear"), st.sampled_from(["src", "dst"])),
+        st.tuples(st.just("settle")),
     ),
-    st.tuples(st.just("set"), st.sampled_from(["set_a", "change_a", "set_b", "change_b"])),
-    st.tuples(
-        st.just("write"),
-        st.sampled_from(["w_a", "w_ab"]),
-        st.sampled_from(["src", "dst"]),
-        st.integers(1, 4),
-    ),
-    st.tuples(st.just("clear"), st.sampled_from(["src", "dst"])),
-    st.tuples(st.just("settle")),
+    max_size=40,
 )
-_EVENTS = st.lists(_EVENT, max_size=40)
 
 
 class _EagerTrail:
@@ -417,66 +419,6 @@ def test_the_trail_counts_as_a_model_deciding_at_each_event(events: list[tuple])
     trail.written_before({})
     model = _EagerTrail()
     with patch.object(dataflow, "KEPT_READS", 3):
-        _replay(events, trail, model, cells)
-    assert trail.groups == model.groups
-
-
-class _AsIfMoved:
-    """The trail's counting in this process, taking only what a second process would be sent."""
-
-    def __init__(self, counts: Any) -> None:
-        self._counts = counts
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._counts, name)
-
-
-# The events above, and writes to a list no slice is in.
-_EVENTS_WITH_OTHER_LISTS = st.lists(
-    st.one_of(
-        _EVENT,
-        st.tuples(
-            st.just("write"), st.sampled_from(["w_a", "w_ab"]), st.just("tmp"), st.integers(1, 4)
-        ),
-    ),
-    max_size=60,
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_EVENTS_WITH_OTHER_LISTS)
-# A sum set again before a slice's write: its reads are not sent, and count nowhere.
-@example(
-    [
-        ("read", "r1", "src", 1),
-        ("set", "change_a"),
-        ("write", "w_a", "tmp", 1),
-        ("set", "set_a"),
-        ("read", "r2", "src", 2),
-        ("set", "change_a"),
-        ("write", "w_a", "dst", 1),
-    ]
-)
-# A variable set again after a slice's write took its reads: they were sent.
-@example(
-    [
-        ("read", "r1", "src", 1),
-        ("set", "set_a"),
-        ("write", "w_a", "dst", 1),
-        ("set", "set_a"),
-        ("write", "w_a", "dst", 2),
-    ]
-)
-def test_what_the_second_process_is_not_sent_counts_nowhere(events: list[tuple]) -> None:
-    """The reads left out of what goes to a second process (before a write to no slice's list,
-    a variable's set again before a slice's write, past a sum's cap) change no group."""
-    cells = {name: ListCell(name, name, [], "Stage") for name in ("src", "dst", "tmp")}
-    model = _EagerTrail()
-    with patch.object(dataflow, "KEPT_READS", 3):
-        trail = ReadTrail(_TRAIL_SLICES, {"Stage": _TRAIL_BLOCKS}, Watched(set(), {"a", "b"}))
-        trail._counts = _AsIfMoved(trail._counts)  # type: ignore[assignment]
-        assert trail.moved
-        trail.written_before({})
         _replay(events, trail, model, cells)
     assert trail.groups == model.groups
 

@@ -92,9 +92,7 @@ class ReadTrail:
         self.followed = watched.variables  # the variables whose writes carry reads on
         every = {b: block for t in blocks.values() for b, block in t.items()}
         self.log = ReadLog()  # the reads, followed writes and list writes not yet settled
-        counts = ReadCounts(slices, every, self.followed)
-        self._counts: ReadCounts | SecondProcess = counts
-        self._filter = BatchFilter(counts)
+        self._counts: ReadCounts | SecondProcess = ReadCounts(slices, every, self.followed)
         self._batches = 0
         self._move_after = move_after if move_after is not None and has_second_core() else None
 
@@ -113,8 +111,8 @@ class ReadTrail:
         counts = self._counts
         if isinstance(counts, ReadCounts):
             counts.take(log.events, log.entries)
-        else:  # sent as they are now, without what the counting would drop: the log goes on filling
-            counts.take(*self._filter.usable(log.events, log.entries))
+        else:  # sent as they are now: the log goes on filling
+            counts.take(log.events, log.entries[:start])
         log.events.clear()
         del log.entries[:start]
         self._batches += 1
@@ -147,65 +145,6 @@ class ReadTrail:
         """The read groups of one slice's updates."""
         n = self._slices.index(s)
         return [g for (k, *_), g in self.groups.items() if k == n]
-
-
-class BatchFilter:
-    """What of a batch ReadCounts.take can count, told from its tables alone: a second process
-    is sent only that.
-
-    It leaves out the reads before a write outside the slices (the write only dates its item),
-    and a variable's reads when the batch sets the variable again before a slice's write that
-    reads it takes them (a hidden layer's running sum: most of a forward pass's reads), and keeps
-    at most KEPT_READS of a variable's reads at each write, as take does.
-    """
-
-    def __init__(self, counts: ReadCounts) -> None:
-        self._slice_at = counts._slice_at
-        self._changes = counts._changes
-        self._followed_by = counts._followed_by
-        self._kept_reads = counts._kept_reads
-
-    def usable(
-        self, events: list[tuple[Any, ...]], entries: list[Read]
-    ) -> tuple[list[tuple[Any, ...]], list[Read]]:
-        """The events, and of the reads before the last of them those take can count (each kept
-        event's position counts the kept reads)."""
-        kept = self._kept(events)
-        if all(kept):
-            return events, entries[: events[-1][0]]
-        out: list[Read] = []
-        moved: list[tuple[Any, ...]] = []
-        start, cap = 0, self._kept_reads
-        for event, keep in zip(events, kept, strict=True):
-            at = event[0]
-            if keep:
-                out.extend(entries[start : at if len(event) == 4 else min(at, start + cap)])
-            moved.append((len(out), *event[1:]))
-            start = at
-        return moved, out
-
-    def _kept(self, events: list[tuple[Any, ...]]) -> list[bool]:
-        """Per event, whether take can count the reads before it (from the last event on back)."""
-        kept = [True] * len(events)
-        slice_at, changes, followed_by = self._slice_at, self._changes, self._followed_by
-        reset: set[str] = set()  # variables set again later, before a slice's write takes them
-        for n in range(len(events) - 1, -1, -1):
-            event = events[n]
-            if len(event) == 3:  # (position, block, variable)
-                name = event[2]
-                if name in reset:
-                    kept[n] = False
-                if event[1] not in changes:
-                    reset.add(name)
-                continue
-            _, block_id, cell, item = event
-            at = slice_at.get(cell.name)
-            if at is not None and item <= len(at) and at[item - 1] >= 0:
-                if reset:
-                    reset.difference_update(followed_by.get(block_id, ()))
-            else:
-                kept[n] = False
-        return kept
 
 
 class ReadCounts:
