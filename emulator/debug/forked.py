@@ -19,6 +19,10 @@ from emulator.debug.trail_worker import has_second_core
 
 T = TypeVar("T")
 
+# How much lower the copy's priority is: its result is wanted only when this process is done, so
+# where the cores are busy (the run, its read trail's second process), it takes what they leave.
+NICENESS = 10
+
 
 def can_fork() -> bool:
     """Whether work can go to a forked copy that runs beside this process."""
@@ -46,6 +50,8 @@ class Forked(Generic[T]):
         if pid == 0:  # the copy: do the work, send it, and end without running this one's exits
             try:
                 os.close(read)
+                with contextlib.suppress(OSError):  # it yields the cores to the run it waits on
+                    os.nice(NICENESS)
                 try:
                     data = pickle.dumps((True, self._work()), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:  # the parent does the work again and sees why
