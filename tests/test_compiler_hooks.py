@@ -283,6 +283,70 @@ class Heard(RunHooks):
         self.heard.append((cell.name, value))
 
 
+class StartsHearing(RunHooks):
+    """Hears `total`; from its write of 6 on, `n` too (as an observer that adds a watch mid-run)."""
+
+    def __init__(self) -> None:
+        self.reported_writes = frozenset({"total"})
+        self.heard: list[tuple[str, Any]] = []
+
+    def on_var_set(self, thread: Any, block_id: str, cell: Any, value: Any) -> None:
+        self.heard.append((cell.name, value))
+        if cell.name == "total" and value == 6.0:
+            self.reported_writes = frozenset({"total", "n"})
+            self.hearing_changed()
+
+
+def _counting_in_warp() -> Project:
+    """The counter and the sum of _counting, in a custom block that runs without screen refresh."""
+    prog = Program("warp counting")
+    n, total = prog.stage.var("n", 0), prog.stage.var("total", 0)
+    sprite = prog.sprite("S")
+    count = sprite.procedure("count", [], warp=True)
+    with count.define():
+        n.set(1)
+        with repeat(5):
+            total.change(n * 2)
+            n.change(1)
+    with sprite.when_flag_clicked():
+        count()
+    return prog.build()
+
+
+@pytest.mark.parametrize("engine", ["interpreter", "compiled"])
+@pytest.mark.parametrize("build", [_counting, _counting_in_warp])
+def test_hooks_that_start_hearing_a_variable_mid_run_hear_its_next_write(
+    engine: str, build: Any
+) -> None:
+    """Compiled code skips the writes no hook hears (VarCell.heard); told of a change
+    (hearing_changed), it reports the very next write, as the interpreter does."""
+    hooks = StartsHearing()
+    rt = Runtime(build(), engine=engine, hooks=hooks)
+    rt.green_flag()
+    rt.run()
+    totals = [("total", 2.0 * k) for k in (1, 3, 6, 10, 15)]
+    assert hooks.heard == [
+        *totals[:2],
+        ("n", 3.0),
+        totals[2],
+        ("n", 4.0),
+        totals[3],
+        ("n", 5.0),
+        totals[4],
+        ("n", 6.0),
+    ]
+
+
+def test_hooks_put_in_place_without_attach_are_heard_from_the_first_thread() -> None:
+    """The flags follow hooks assigned directly (not through Runtime.attach) before the run."""
+    rt = Runtime(_counting(), engine="compiled", hooks=KeepsOrigins())
+    heard = Heard()
+    rt.hooks = heard
+    rt.green_flag()
+    rt.run()
+    assert heard.heard == [("total", 2.0 * k) for k in (1, 3, 6, 10, 15)]
+
+
 class KeepsOrigins(RunHooks):
     """Hears nothing in particular; the variables keep the origins of their values."""
 

@@ -21,6 +21,7 @@ from emulator.opcodes import TABLE
 from emulator.runtime.block_cache import shared_reporters
 from emulator.runtime.block_flags import BlockFlags
 from emulator.runtime.handoff import CompiledCall
+from emulator.runtime.hooks import EVERY_VARIABLE
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime, Script
@@ -70,7 +71,10 @@ def compile_target(
     switch and wait) to the interpreter gets no functions: a handed-over block runs to its end
     inside generated code, so the interpreter runs the whole target instead.
     """
-    unit = replace(lower_target(runtime, target, scripts, hooks), pausable=pausable)
+    every = hooks and runtime.hooks is not None and runtime.hooks.reported_writes is EVERY_VARIABLE
+    unit = replace(
+        lower_target(runtime, target, scripts, hooks), pausable=pausable, hears_every_write=every
+    )
     if any(_hands_over_a_wait(fn) for fn in unit.functions):
         unit = replace(unit, functions=(), scripts={})
     lazy = frozenset(unit.tables.lazy_variables)

@@ -127,12 +127,17 @@ def report_var(
     read log hears is logged there, RunHooks.logged_writes, and a `change` right after the same
     block's change of the variable stands in for it); a value known not to be a number is never
     NaN or infinite. The cell's flags say whether its origin is kept (VarCell.tracked) and
-    whether the hooks hear its writes (VarCell.heard): an origin needs no cell or clock written."""
+    whether the hooks hear its writes (VarCell.heard): an origin needs no cell or clock written.
+    Code for hooks that hear every write (Unit.hears_every_write) reports each without a flag."""
     w, bid = em.w, constant(block_id)
     if keeps_origin:
         with w.block(f"if {cell}.tracked:"):
             keep_origin(em, bid, cell, reads)
     test = nonfinite(value, value_type)
+    if em.unit.hears_every_write:  # each write is told: the cells are written back once, here
+        em.observed()
+        _tell_hooks(em, bid, cell, value, test, change)
+        return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
         em.observed_here()
         _tell_hooks(em, bid, cell, value, test, change)

@@ -73,6 +73,9 @@ class Unit:
     hooks: bool = False  # the code reports to the runtime's hooks, as the interpreter does
     # With hooks: before each block, the code can hand its thread to the interpreter (handoff.py).
     pausable: bool = False
+    # With hooks: whether those attached when it was compiled heard every variable's writes (a
+    # recorder); its code then writes the cells back at each write and reports it without a flag.
+    hears_every_write: bool = False
 
 
 @dataclass(frozen=True, slots=True)
