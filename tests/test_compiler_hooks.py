@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from emulator.debug.findings import Findings
+from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
 from emulator.dsl import Program, repeat
 from emulator.programs.apple_orange import build as apple_orange
@@ -335,6 +335,34 @@ def test_hooks_that_start_hearing_a_variable_mid_run_hear_its_next_write(
         totals[4],
         ("n", 6.0),
     ]
+
+
+def test_the_findings_keep_the_flags_true_to_what_they_hear() -> None:
+    """After each change of what the debugger's findings hear (a listener, a watch, their
+    removal), every variable's flags say what the runtime's reports would do."""
+    project = _counting()
+    findings = Findings(list(project.targets))
+    rt = Runtime(project, engine="compiled", hooks=findings)
+    cells = [c for t in rt.targets for c in t.variables.values()]
+
+    def assert_tuned() -> None:
+        for c in cells:
+            assert c.heard == (c.name in findings.reported_writes), c.name
+            assert c.tracked == (c.name in index_variables(project.targets)), c.name
+
+    assert_tuned()
+    findings.listen("other", lambda cell, value: None)
+    assert_tuned()
+    watch = Watch("n")
+    findings.add_watch(watch)
+    assert_tuned()
+    assert {c.name for c in cells if c.heard} == {"other", "n"}
+    findings.remove_watch(watch)
+    findings.listen("other", None)
+    assert_tuned()
+    assert not any(c.heard for c in cells)
+    rt.attach(None)
+    assert not any(c.heard or c.tracked for c in cells)
 
 
 def test_hooks_put_in_place_without_attach_are_heard_from_the_first_thread() -> None:

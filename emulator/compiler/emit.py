@@ -167,8 +167,8 @@ class FunctionEmitter:
 
     def prepare(self, exprs: tuple[Expr, ...] | list[Expr], ahead: int = 0) -> None:
         """Before a statement evaluates these: interpreter closures see cells and the clock (a
-        read's report sees them from inside the expression, only when it is made: observe_source);
-        variables are loaded; what they hold twice is computed once."""
+        read's report has them written from inside the expression, only when it is made: seen,
+        given _observed_state); variables are loaded; what they hold twice is computed once."""
         self.ex.share(list(exprs))
         if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
             self.store(keep=True)

@@ -249,16 +249,15 @@ class ExprEmitter:
         # A watched read of an item in the list is heard here, without h_item's call around it:
         # appended to the hooks' read log if they keep one, else told to on_list_read. The item
         # the enclosing replace writes (the same list at the same pure index) is not logged. The
-        # block's read flag, lowered while no hook can hear it (Runtime.watch_reads), skips the rest.
+        # block's read flag (Runtime._flag_reads) is False while no hook hears it, else the hooks'
+        # read log, or True when they keep none.
         logged = f"_rl.entries.append(({block}, {cell}, {k}, {t}, _rl.stamp)) is None"
         if self.replacing == (e.list.index, index) and not has_effect(index):
             logged = "True"
+        told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
         heard = (
-            f"(not _rd[{self.read_site(e.block_id)}] or {block} not in _rt.reported_reads"
-            " or (_hr := _rt.hooks) is None"
-            f" or ((_rl := _hr.read_log) is not None and {logged})"
-            f" or (seen(_rt, {self.observe})"
-            f" or _hr.on_list_read(thread, {block}, {cell}, {t}, {k})) is None)"
+            f"(not (_rl := _rd[{self.read_site(e.block_id)}]) or ({logged} if _rl is not True"
+            f" else (seen(_rt, {self.observe}) or {told}) is None))"
         )
         check += f" and ({k} := int({t})) == {t} and {heard}"
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, {self.observe})"

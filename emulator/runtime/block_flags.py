@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container
+from typing import Any
 
 from emulator.runtime.hooks import EVERY_BLOCK
 
@@ -16,11 +17,12 @@ class BlockFlags:
 
     def __init__(self, block_ids: list[str]) -> None:
         self.block_ids = tuple(block_ids)  # site number -> the block it stands for
-        self.flags = [False] * len(block_ids)
+        self.flags: list[Any] = [False] * len(block_ids)
 
-    def flag(self, blocks: Container[str]) -> None:
-        """Raise the flags of these blocks (EVERY_BLOCK: all), and lower the rest."""
+    def flag(self, blocks: Container[str], raised: Any = True) -> None:
+        """Raise the flags of these blocks (EVERY_BLOCK: all) to `raised` (a true value the code
+        may use, as the read sites use the read log), and lower the rest to False."""
         if blocks is EVERY_BLOCK:
-            self.flags[:] = [True] * len(self.flags)
+            self.flags[:] = [raised] * len(self.flags)
             return
-        self.flags[:] = [b in blocks for b in self.block_ids]
+        self.flags[:] = [raised if b in blocks else False for b in self.block_ids]

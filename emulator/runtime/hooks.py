@@ -124,7 +124,8 @@ class RunHooks:
     # Whether each variable keeps the origin of its value (VarCell.origin, runtime/origins.py).
     wants_origins = False
     # Where compiled code appends a watched read inside its list instead of calling on_list_read
-    # (None: it calls it). An observer that offers one treats an entry as that call.
+    # (None: it calls it). An observer that offers one treats an entry as that call; one that sets
+    # it while attached calls hearing_changed (the read sites' flags hold it).
     read_log: ReadLog | None = None
     # Of reported_writes, the variables whose writes compiled code appends to read_log.events
     # instead of calling on_var_set (only while read_log is set; the value is not kept).

@@ -530,7 +530,7 @@ class Runtime:
     def retune(self) -> None:
         """Bring the flags hooked compiled code reads up to date with the hooks attached and what
         they hear (RunHooks.hearing_changed calls this): each variable's (VarCell.heard) and each
-        watched read's (Compiled.reads)."""
+        watched read's (Compiled.reads, which holds the hooks' read log)."""
         hooks = self._tuned = self.hooks
         for target in self.executable:
             for cell in target.variables.values():
@@ -541,9 +541,12 @@ class Runtime:
         self._flag_reads()
 
     def _flag_reads(self) -> None:
-        blocks = self.reported_reads if self.hooks is not None else ()
+        """A watched read's flag is the hooks' read log (True: they keep none), others False."""
+        hooks = self.hooks
+        blocks = self.reported_reads if hooks is not None else ()
+        log = hooks.read_log if hooks is not None and hooks.read_log is not None else True
         for compiled in self.compiled_hooked or ():
-            compiled.reads.flag(blocks)
+            compiled.reads.flag(blocks, log)
 
     def report_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
