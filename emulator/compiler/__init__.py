@@ -82,7 +82,7 @@ def compile_target(
         unit, functions=tuple(optimize(fn, lazy, keep_frames=pausable) for fn in unit.functions)
     )
     sources, sites = emit_unit(unit)
-    pauses, reads = BlockFlags(sites.pauses), BlockFlags(sites.reads)
+    pauses, reads = BlockFlags(sites.pauses), BlockFlags(list(sites.reads))
     functions = load(runtime, unit, sources, pauses, reads)
     return Compiled(unit, sources, functions, pauses, reads, target)
 

@@ -42,13 +42,11 @@ class Sites:
     over before (PAUSE_AT), and the blocks whose reads its hooked code may report (READ_AT)."""
 
     pauses: list[str]
-    reads: list[str]
+    reads: dict[str, int]  # block id -> its read site's number, in the order they came
 
     def read(self, block_id: str) -> int:
         """The read site of a block's `item of` (one per block, however often it is emitted)."""
-        if block_id not in self.reads:
-            self.reads.append(block_id)
-        return self.reads.index(block_id)
+        return self.reads.setdefault(block_id, len(self.reads))
 
 
 class Writer:
@@ -441,7 +439,7 @@ class Source:
 
 def emit_unit(unit: Unit) -> tuple[list[Source], Sites]:
     """Every function of a unit, each as its own source; and its flagged sites."""
-    sites = Sites([], [])
+    sites = Sites([], {})
     sources = [
         Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn, sites))
         for fn in unit.functions

@@ -75,17 +75,19 @@ def h_item(
                     tally.last_index = i
                 tally.length = len(items)
             else:
-                rt.blocks = blocks  # seen, without a call where no local is newer than its cell
                 if cells_and_values:
                     seen(rt, blocks, *cells_and_values)
+                else:  # seen's work, without its call: a wrong offset misses here often
+                    rt.blocks = blocks
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
     k = to_list_index(i, len(items), False, rt.rng)
     hooks = rt.hooks
     if hooks is not None:
-        rt.blocks = blocks  # as above
         if cells_and_values:
             seen(rt, blocks, *cells_and_values)
+        else:  # as above
+            rt.blocks = blocks
         rt.report_index(t, block_id, cell, i, k)
         if rt.reads_watched:
             rt.report_read(t, block_id, cell, i, k)
