@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
-from emulator.dsl import Program, repeat
+from emulator.dsl import Program, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
@@ -424,6 +424,42 @@ def test_origins_lead_back_to_a_counters_start_in_both_engines() -> None:
     names = [o.variable for o in found["interpreter"]]
     assert names[0] == "copy" and {"total", "n"} <= set(names)
     assert setters["n"] in {o.block_id for o in found["interpreter"]}
+
+
+def _sum_beside_a_writer() -> Project:
+    """A running sum over passes that yield, of a counter and of `step`, which another script sets
+    from a different block between the sum's passes; the sum's copy indexes a list."""
+    prog = Program("sum beside a writer")
+    n, total, step, copy = (prog.stage.var(name, 0) for name in ("n", "total", "step", "copy"))
+    items = prog.stage.list("items", [1])
+    with prog.sprite("S").when_flag_clicked():
+        n.set(1)
+        with repeat(6):
+            total.change(n * step)
+            n.change(1)
+        copy.set(total + 1)
+        items.add(items.item(copy))
+    with prog.sprite("W").when_flag_clicked():
+        for value in (1, 2, 3):
+            step.set(value)
+            wait(0)
+    return prog.build()
+
+
+def test_a_running_sum_joins_an_origin_another_script_changed_between_its_passes() -> None:
+    """A loop's running sum checks its origin only when what it joins may have changed: another
+    script's write of `step` while the loop yielded is joined on the next pass in both engines."""
+    project = _sum_beside_a_writer()
+    found = {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project, engine=engine, hooks=KeepsOrigins())
+        rt.green_flag()
+        rt.run()
+        found[engine] = list(origins([rt.stage.variable(None, "total")]))
+    assert found["compiled"] == found["interpreter"]
+    steps = {o.block_id for o in found["interpreter"] if o.variable == "step"}
+    sets = project.target("W").blocks.values()
+    assert steps == {b.id for b in sets if b.opcode == "data_setvariableto"}
 
 
 def test_only_variables_that_reach_an_index_keep_origins() -> None:

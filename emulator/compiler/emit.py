@@ -32,6 +32,7 @@ from emulator.compiler.ir import (
     walk,
 )
 from emulator.compiler.lower import Unit
+from emulator.compiler.origin_memo import OriginMemo
 
 Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
 
@@ -84,6 +85,8 @@ class FunctionEmitter:
         self.loops: list[set[int]] = []  # the variables loaded at the head of each enclosing loop
         self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
         self.numbers: set[int] = set()  # those of them whose writes in the loop set n_N again
+        self.memos: dict[str, OriginMemo] = {}  # by block id: running sums' memos in the loops here
+        self.memo_scopes: list[list[str]] = []  # each enclosing loop's memo locals
         self.procs = {f.name: f for f in unit.functions}
         hoisted = {ref.index for ref in fn.hoisted}
         self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
@@ -217,8 +220,15 @@ class FunctionEmitter:
         self.sync()
         self.w.line(f"yield  # {why}")
         self.w.line("_b = _rt.blocks")
+        self.forget_memos()
         if restart:
             self.restart_warp()
+
+    def forget_memos(self) -> None:
+        """Set every enclosing loop's origin memos to None: other scripts may have run (OriginMemo)."""
+        for scope in self.memo_scopes:
+            for name in scope:
+                self.w.line(f"{name} = None")
 
     def maybe_suspend(self, why: str, idle: bool) -> None:
         """A block that yields (scratch-vm's STATUS_YIELD): in warp with time left it runs again at once."""

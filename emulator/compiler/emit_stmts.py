@@ -26,6 +26,7 @@ from emulator.compiler.ir import (
     WaitOutside,
     has_effect,
 )
+from emulator.compiler.origin_memo import loop_memos
 from emulator.opcodes import Opcode
 
 
@@ -132,7 +133,7 @@ def report_var(
     w, bid = em.w, constant(block_id)
     if keeps_origin:
         with w.block(f"if {cell}.tracked:"):
-            keep_origin(em, bid, cell, reads)
+            keep_origin(em, block_id, cell, reads)
     test = nonfinite(value, value_type)
     if em.unit.hears_every_write:  # each write is told: the cells are written back once, here
         em.observed()
@@ -176,17 +177,19 @@ def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> Non
 
 
 def nonfinite(value: str, value_type: ValueType) -> str | None:
-    """The test that a value is NaN or an infinity (None: it is known not to be a float). A float
-    is finite exactly when it lies strictly between the infinities; NaN lies nowhere."""
+    """The test that a value is NaN or an infinity (None: it is known not to be a float). A finite
+    float times zero is zero (or -0.0, equal to it); an infinity's or NaN's is NaN."""
     if value_type.is_number:
-        return f"not (NEG_INF < {value} < INF)"
-    return f"type({value}) is float and not isfinite({value})" if value_type is ANY else None
+        return f"{value} * 0.0 != 0.0"
+    return f"type({value}) is float and {value} * 0.0 != 0.0" if value_type is ANY else None
 
 
-def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...] | None) -> None:
+def keep_origin(
+    em: FunctionEmitter, block_id: str, cell: str, reads: tuple[VarRef, ...] | None
+) -> None:
     """The written value's origin, as Origins.wrote keeps it: inline from the cells the block reads
     when compiling found them (a counter's is one tuple), else by the runtime."""
-    w = em.w
+    w, bid = em.w, constant(block_id)
     if reads is None:
         w.line(f"_rt.origins.wrote(thread.target, {bid}, {cell})")
         return
@@ -210,19 +213,32 @@ def keep_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, .
     elif cell != f"V_{reads[0].index}":
         parents = ", ".join(f"V_{r.index}.origin" for r in reads)
         w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({parents},))")
+    elif (memo := em.memos.get(block_id)) is not None:
+        changed = [f"{cell}.origin is not {memo.kept}"]
+        changed += [f"V_{i}.origin is not {name}" for i, name in memo.parents]
+        with w.block(f"if {' or '.join(changed)}:"):
+            running_sum_origin(em, bid, cell, reads)
+            w.line(f"{memo.kept} = {cell}.origin")
+            for i, name in memo.parents:
+                w.line(f"{name} = V_{i}.origin")
     else:
-        # A running sum this block wrote last from the same other origins keeps its origin, as
-        # joined decides; asked here without building the parents (identical ones: the common case).
-        last, kept = em.ex.temp(), em.ex.temp()
-        others = [f"V_{r.index}.origin" for r in reads[1:]]
-        same = " and ".join(f"{kept}[{k}] is {o}" for k, o in enumerate(others, 1))
-        w.line(f"{last} = {cell}.origin")
-        repeats = (
-            f"{last} is not None and {last}[0] == {bid} "
-            f"and len({kept} := {last}[2]) == {len(reads)} and {same}"
-        )
-        with w.block(f"if not ({repeats}):"):
-            w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({last}, {', '.join(others)},))")
+        running_sum_origin(em, bid, cell, reads)
+
+
+def running_sum_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...]) -> None:
+    """A running sum's origin: kept when this block wrote it last from the same other origins, as
+    joined decides; asked here without building the parents (identical ones: the common case)."""
+    w = em.w
+    last, kept = em.ex.temp(), em.ex.temp()
+    others = [f"V_{r.index}.origin" for r in reads[1:]]
+    same = " and ".join(f"{kept}[{k}] is {o}" for k, o in enumerate(others, 1))
+    w.line(f"{last} = {cell}.origin")
+    repeats = (
+        f"{last} is not None and {last}[0] == {bid} "
+        f"and len({kept} := {last}[2]) == {len(reads)} and {same}"
+    )
+    with w.block(f"if not ({repeats}):"):
+        w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({last}, {', '.join(others)},))")
 
 
 HOOKED_WRITES = {
@@ -348,6 +364,12 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         counter = state = em.ex.temp()
         w.line(f"{counter} = 0.0")
     em.loops.append(head)
+    memos = loop_memos(stmt, em.lazy, em.ex.temp) if em.hooks else {}
+    em.memos.update(memos)
+    own = [name for memo in memos.values() for name in memo.locals()]
+    for name in own:
+        w.line(f"{name} = None  # no origin kept yet (OriginMemo)")
+    em.memo_scopes.append(own)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again
         if stmt.kind in ("until", "while", "for_each"):
@@ -358,6 +380,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
             em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
     em.loops.pop()
+    em.memo_scopes.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
     em.numbers -= numbers
     em.ex.lengths.difference_update(lengths)

@@ -280,9 +280,7 @@ NAMES: dict[str, Any] = {
 }
 NAMES.update(
     CAST_CACHE=CAST_CACHE,
-    isfinite=math.isfinite,
     INF=math.inf,
-    NEG_INF=-math.inf,
     NAN=math.nan,
     WARP_BLOCKS=WARP_BLOCKS,
     LIST_ITEM_LIMIT=LIST_ITEM_LIMIT,

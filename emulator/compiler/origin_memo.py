@@ -1,0 +1,62 @@
+"""Memos that let a running sum in a loop skip its origin check on every pass but the first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from emulator.compiler.ir import Body, If, Loop, SetVar, calls_out, walk
+
+
+@dataclass(frozen=True, slots=True)
+class OriginMemo:
+    """What a running sum's write (`change z by (... z's terms ...)`) saw when it last kept z's origin.
+
+    `kept` holds the origin it left on z; `parents` pairs each variable the loop writes among those
+    the origin joins with the local holding that variable's origin then. While z's origin is still
+    `kept` and those are unchanged, the write would keep it again: the others the loop never writes,
+    and every memo is forgotten (set to None) where the loop begins and wherever the thread yields,
+    the only places another script can write them. Hooks never write an origin.
+    """
+
+    kept: str
+    parents: tuple[tuple[int, str], ...]
+
+    def locals(self) -> Iterator[str]:
+        """The locals this memo keeps."""
+        yield self.kept
+        for _, name in self.parents:
+            yield name
+
+
+def loop_memos(
+    loop: Loop, lazy: AbstractSet[int], temp: Callable[[], str]
+) -> dict[str, OriginMemo]:
+    """Memos, by block id, for the running sums directly in a loop that nothing else runs during
+    (no call, wait or interpreter); those in a loop nested in it belong to that loop's memos."""
+    if any(calls_out(s) for s in walk(loop.body)):
+        return {}
+    written = {
+        s.var.index for s in [loop, *walk(loop.body)] if isinstance(s, SetVar | Loop) and s.var
+    }
+    memos: dict[str, OriginMemo] = {}
+    for stmt in _direct(loop.body):
+        reads = stmt.origin_reads
+        if not stmt.keeps_origin or stmt.var.index in lazy or reads is None or len(reads) < 2:
+            continue
+        if reads[0].index != stmt.var.index:
+            continue  # not a running sum: its origin is built anew each time
+        parents = tuple((r.index, temp()) for r in reads[1:] if r.index in written)
+        memos[stmt.info.id] = OriginMemo(temp(), parents)
+    return memos
+
+
+def _direct(body: Body) -> Iterator[SetVar]:
+    """The variable writes of a body, inside its ifs but not inside its loops."""
+    for stmt in body:
+        if isinstance(stmt, SetVar):
+            yield stmt
+        elif isinstance(stmt, If):
+            yield from _direct(stmt.then)
+            yield from _direct(stmt.orelse)
