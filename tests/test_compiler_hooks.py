@@ -524,3 +524,19 @@ def test_reads_past_the_end_are_counted_alike(
     assert len(heard) == calls
     [miss] = hooks.misses.values()
     assert (miss.count, miss.first_index, miss.last_index, miss.length) == (5, 4.0, 8.0, 3)
+
+
+def test_text_indices_report_alike() -> None:
+    """Items read at indices held as text (a number passed on as text, words, text that is no
+    number, whitespace) are read and reported the same in both engines, before and after the
+    text's number is cached."""
+    prog = Program("text_indices")
+    xs, total = prog.stage.list("xs", [5, 6, 7]), prog.stage.var("total", 0)
+    k = prog.stage.var("k", "")
+    texts = ["2", " 3 ", "2.0", "1e0", "0x2", "last", "LAST", "all", "", "  ", "2.5", "4", "x"]
+    with prog.sprite("S").when_flag_clicked(), repeat(2):
+        for text in texts:
+            k.set(text)
+            total.change(xs.item(k))
+    events = assert_same_events(prog.build())
+    assert sum(e[0] == "index" for e in events) == 2 * 5  # "LAST", "", "  ", "2.5", "x"

@@ -20,7 +20,14 @@ from emulator.runtime.hooks import (
     WRITE_MISS,
 )
 from emulator.runtime.origins import MAX_DEPTH, joined
-from emulator.values import LIST_ALL, LIST_INVALID, LIST_ITEM_LIMIT, Value, to_list_index
+from emulator.values import (
+    CAST_CACHE,
+    LIST_ALL,
+    LIST_INVALID,
+    LIST_ITEM_LIMIT,
+    Value,
+    to_list_index,
+)
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
@@ -81,6 +88,15 @@ def h_item(
                     rt.blocks = blocks
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
+    n = CAST_CACHE.get(i) if type(i) is str else None
+    if n is not None and 1.0 <= n < len(items) + 1 and n.is_integer():
+        # Text that holds a whole number inside the list (a number passed on as text) is that
+        # item, with no quirk to report: a word, or text that is no number, is cached as 0.
+        k = int(n)
+        if rt.hooks is not None and block_id in rt.reported_reads:
+            seen(rt, blocks, *cells_and_values)
+            rt.hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
+        return items[k - 1]
     k = to_list_index(i, len(items), False, rt.rng)
     hooks = rt.hooks
     if hooks is not None:

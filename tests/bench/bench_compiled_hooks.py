@@ -69,10 +69,12 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=60)
     parser.add_argument("--test", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--compiled-only", action="store_true", help="leave out the interpreter")
     args = parser.parse_args()
     project = build(variant="buggy", epochs=1, train=args.train, test=args.test)
     print(f"day3 buggy, {args.train} train / {args.test} test samples (best of {args.repeats}):")
-    for engine in ("compiled", "interpreter"):
+    engines = ("compiled", "interpreter") if not args.compiled_only else ("compiled",)
+    for engine in engines:
         base, blocks = min(plain(project, engine) for _ in range(args.repeats))
         nothing = best(args.repeats, lambda e=engine: silent(project, e))  # type: ignore[misc]
         found = best(args.repeats, lambda e=engine: findings(project, e))  # type: ignore[misc]
