@@ -22,7 +22,6 @@ from emulator.compiler.ir import (
     Function,
     Loop,
     ReadVar,
-    Stmt,
     calls_out,
     expressions,
     has_effect,
@@ -30,6 +29,7 @@ from emulator.compiler.ir import (
     reports,
     subexpressions,
     walk,
+    writes,
 )
 from emulator.compiler.lower import Unit
 from emulator.compiler.origin_memo import OriginMemo
@@ -386,7 +386,7 @@ class FunctionEmitter:
     def loop_head(self, loop: Loop) -> set[int]:
         """The variables kept in locals across the passes of a loop (none if its body calls out)."""
         stmts = [loop, *walk(loop.body)]
-        written = {i for s in stmts for i in _written(s)}
+        written = {i for s in stmts for i in writes(s)}
         if any(calls_out(s) for s in stmts[1:]):
             head: set[int] = set()
         else:
@@ -411,17 +411,6 @@ class FunctionEmitter:
         why = "its random draws and reports" if self.hooks else "its random draws"
         for e in drawing:
             self.w.line(f"{self.ex(e)}  # evaluated again for {why}")
-
-
-def _written(stmt: Stmt) -> list[int]:
-    """The variables a statement writes itself."""
-    from emulator.compiler.ir import SetVar
-
-    if isinstance(stmt, SetVar):
-        return [stmt.var.index]
-    if isinstance(stmt, Loop) and stmt.var is not None:
-        return [stmt.var.index]
-    return []
 
 
 def list_cell(unit: Unit, index: int) -> str:
@@ -480,7 +469,7 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     _prologue(em)
     body_from = len(w.lines)
     em.body(fn.body)
-    if any("_rd[" in line for line in w.lines[body_from:]):
+    if em.ex.reads_flags:
         w.lines.insert(body_from, "    _rd = READ_AT  # the read sites' flags")
     em.store(keep=False)
     em.sync()

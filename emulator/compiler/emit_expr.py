@@ -84,6 +84,7 @@ class ExprEmitter:
         # Where a list's cell is, when the code reports to hooks (None: it never does).
         self.cell = cell
         self.read_site = read_site  # a block's read flag's number (READ_AT), with hooks
+        self.reads_flags = False  # whether the code written so far reads a read flag (_rd)
         # With hooks: the clock and the (cell, local) pairs seen() writes before a report, as
         # they are before the statement being emitted (FunctionEmitter.prepare sets it).
         self.observe = "_b"
@@ -260,6 +261,7 @@ class ExprEmitter:
             f" else (seen(_rt, {self.observe}) or {told}) is None))"
         )
         check += f" and ({k} := int({t})) == {t} and {heard}"
+        self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, {self.observe})"
         return f"({items}[{k} - 1] if {check} else {report})"
 

@@ -55,15 +55,18 @@ def h_item(
     """data_itemoflist with its reports: index quirks, watched reads, reads outside the list.
     Before it calls a hook, the clock and the cells are brought up to date (see seen)."""
     items = cell.items
-    if type(i) is float and i.is_integer():  # a whole number: no quirk to report
-        hooks = rt.hooks
-        if 1.0 <= i < len(items) + 1:
-            k = int(i)
-            if hooks is not None and block_id in rt.reported_reads:
-                seen(rt, blocks, *cells_and_values)
-                hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
-            return items[k - 1]
-        if hooks is not None:  # outside the list, as a program with a wrong offset reads
+    hooks = rt.hooks
+    # A whole number, or text that holds one (a number passed on as text), has no quirk to report;
+    # a word, or text that is no number, is cached as 0.
+    n = i if type(i) is float else CAST_CACHE.get(i) if type(i) is str else None
+    if n is not None and n.is_integer() and 1.0 <= n < len(items) + 1:
+        k = int(n)
+        if hooks is not None and block_id in rt.reported_reads:
+            seen(rt, blocks, *cells_and_values)
+            hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
+        return items[k - 1]
+    if type(i) is float and i.is_integer():  # outside the list (text goes on: tallies keep numbers)
+        if hooks is not None:  # as a program with a wrong offset reads
             if block_id in rt.reported_reads:
                 log = hooks.read_log
                 if log is not None:  # ReadLog.read, inline: a wrong offset reads here often
@@ -88,22 +91,9 @@ def h_item(
                     rt.blocks = blocks
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
-    n = CAST_CACHE.get(i) if type(i) is str else None
-    if n is not None and 1.0 <= n < len(items) + 1 and n.is_integer():
-        # Text that holds a whole number inside the list (a number passed on as text) is that
-        # item, with no quirk to report: a word, or text that is no number, is cached as 0.
-        k = int(n)
-        if rt.hooks is not None and block_id in rt.reported_reads:
-            seen(rt, blocks, *cells_and_values)
-            rt.hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
-        return items[k - 1]
     k = to_list_index(i, len(items), False, rt.rng)
-    hooks = rt.hooks
     if hooks is not None:
-        if cells_and_values:
-            seen(rt, blocks, *cells_and_values)
-        else:  # as above
-            rt.blocks = blocks
+        seen(rt, blocks, *cells_and_values)
         rt.report_index(t, block_id, cell, i, k)
         if rt.reads_watched:
             rt.report_read(t, block_id, cell, i, k)

@@ -474,6 +474,15 @@ def calls_out(stmt: Stmt) -> bool:
     return any(isinstance(x, FallbackExpr) for e in expressions(stmt) for x in subexpressions(e))
 
 
+def writes(stmt: Stmt) -> list[int]:
+    """The variables a statement writes itself (not those its nested bodies write)."""
+    if isinstance(stmt, SetVar):
+        return [stmt.var.index]
+    if isinstance(stmt, Loop) and stmt.var is not None:
+        return [stmt.var.index]
+    return []
+
+
 def reads(expr: Expr) -> Iterator[VarRef]:
     """The variables an expression reads."""
     for e in subexpressions(expr):

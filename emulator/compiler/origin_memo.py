@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from emulator.compiler.ir import Body, If, Loop, SetVar, calls_out, walk
+from emulator.compiler.ir import Body, If, Loop, SetVar, calls_out, walk, writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +37,7 @@ def loop_memos(
     (no call, wait or interpreter); those in a loop nested in it belong to that loop's memos."""
     if any(calls_out(s) for s in walk(loop.body)):
         return {}
-    written = {
-        s.var.index for s in [loop, *walk(loop.body)] if isinstance(s, SetVar | Loop) and s.var
-    }
+    written = {i for s in [loop, *walk(loop.body)] for i in writes(s)}
     memos: dict[str, OriginMemo] = {}
     for stmt in _direct(loop.body):
         reads = stmt.origin_reads
