@@ -263,7 +263,27 @@ class ExprEmitter:
         check += f" and ({k} := int({t})) == {t} and {heard}"
         self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, {self.observe})"
-        return f"({items}[{k} - 1] if {check} else {report})"
+        return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, report)})"
+
+    def past_end(self, e: ListExpr, t: str, items: str, report: str) -> str:
+        """A read outside the list at a whole index, once the hooks keep a tally of the block's
+        misses (RunHooks.read_misses): logged if watched and added to the tally, without h_item's
+        call (a program with a wrong offset reads so on every pass); anything else goes to h_item."""
+        assert self.cell is not None and self.read_site is not None
+        block, cell = constant(e.block_id), self.cell(e.list.index)
+        whole = f"{t}.is_integer()"
+        if not e.args[0].type.is_number:
+            whole = f"type({t}) is float and {whole}"
+        logged = f"_rl.entries.append(({block}, {cell}, PAST_END, {t}, _rl.stamp)) is None"
+        tally = (
+            f"(_hm := _rt.hooks) is not None and (_mt := _hm.read_misses) is not None"
+            f" and (_mt := _mt.get({block})) is not None and _mt[0] is thread.target"
+            f" and _mt[1] is {cell}"
+        )
+        heard = f"(not (_rl := _rd[{self.read_site(e.block_id)}]) or _rl is not True and {logged})"
+        return (
+            f"(tallied(_mt[2], {t}, len({items})) if {whole} and {tally} and {heard} else {report})"
+        )
 
     def fixed_item(self, items: str, value: Value) -> str:
         """An item at a literal index: floored once, here."""

@@ -18,6 +18,7 @@ from emulator.runtime.hooks import (
     LOG_LIMIT,
     READ_MISS,
     WRITE_MISS,
+    MissTally,
 )
 from emulator.runtime.origins import MAX_DEPTH, joined
 from emulator.values import (
@@ -41,6 +42,18 @@ def seen(rt: Runtime, blocks: int, *cells_and_values: Any) -> None:
     rt.blocks = blocks
     for k in range(0, len(cells_and_values), 2):
         cells_and_values[k].value = cells_and_values[k + 1]
+
+
+def tallied(tally: MissTally, i: float, length: int) -> str:
+    """A further read past the end of a list, added to its block's tally (RunHooks.read_misses) as
+    on_list_miss would count it; generated code calls this for a whole index outside the list."""
+    tally.count += 1
+    if i < tally.first_index:
+        tally.first_index = i
+    if i > tally.last_index:
+        tally.last_index = i
+    tally.length = length
+    return ""
 
 
 def h_item(
@@ -77,13 +90,7 @@ def h_item(
             tallies = hooks.read_misses
             kept = tallies.get(block_id) if tallies is not None else None
             if kept is not None and kept[0] is t.target and kept[1] is cell:
-                tally = kept[2]  # its further misses, as on_list_miss would count them
-                tally.count += 1
-                if i < tally.first_index:
-                    tally.first_index = i
-                if i > tally.last_index:
-                    tally.last_index = i
-                tally.length = len(items)
+                tallied(kept[2], i, len(items))
             else:
                 if cells_and_values:
                     seen(rt, blocks, *cells_and_values)
@@ -181,9 +188,10 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
 
 
 HOOKED_NAMES: dict[str, Any] = {
-    fn.__name__: fn for fn in (seen, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
+    fn.__name__: fn for fn in (seen, tallied, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
+HOOKED_NAMES["PAST_END"] = LIST_INVALID
 HOOKED_NAMES["EVERY_VARIABLE"] = EVERY_VARIABLE
 HOOKED_NAMES["LOG_LIMIT"] = LOG_LIMIT
 HOOKED_NAMES["joined"] = joined  # a write's origin (runtime/origins.py)
