@@ -176,7 +176,7 @@ def test_compiled_code_logs_no_read_of_the_item_a_replace_writes(
     outcomes, logged = {}, {}
     for engine in ("interpreter", "compiled"):
         taken = calls_of(
-            monkeypatch, dataflow.ReadCounts, "take", lambda c, ev, en: [r[1].name for r in en]
+            monkeypatch, dataflow.ReadCounts, "take", lambda c, ev, en: [r[1] for r in en]
         )
         project = prog.build()
         trail = _follow(Findings(list(project.targets)), project, engine, slices)

@@ -91,11 +91,13 @@ class FunctionEmitter:
         hoisted = {ref.index for ref in fn.hoisted}
         self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
         cell = (lambda i: list_cell(unit, i)) if unit.hooks else None
+        name = (lambda i: list_name(unit, i)) if unit.hooks else None
         self.ex = ExprEmitter(
             self._var,
             lambda i: _items(unit, i, hoisted),
             self._params_source(),
             cell,
+            name,
             sites.read if unit.hooks else None,
         )
         # Scripts never run in warp mode; a warp block without waits outside the tick loop always does.
@@ -416,6 +418,11 @@ class FunctionEmitter:
 def list_cell(unit: Unit, index: int) -> str:
     """Source of a list's cell (what hooks are told of)."""
     return f"LG_{index}()" if index in unit.tables.lazy_lists else f"LC_{index}"
+
+
+def list_name(unit: Unit, index: int) -> str:
+    """Source of a list's name (what the hooks' read log holds)."""
+    return f"LG_{index}().name" if index in unit.tables.lazy_lists else f"LN_{index}"
 
 
 def _items(unit: Unit, index: int, hoisted: set[int]) -> str:

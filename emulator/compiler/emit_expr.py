@@ -76,6 +76,7 @@ class ExprEmitter:
         items: Callable[[int], str],
         params: str,
         cell: Callable[[int], str] | None = None,
+        list_name: Callable[[int], str] | None = None,
         read_site: Callable[[str], int] | None = None,
     ) -> None:
         self.var = var
@@ -83,6 +84,7 @@ class ExprEmitter:
         self.params = params  # source of the argument dict for the interpreter's closures
         # Where a list's cell is, when the code reports to hooks (None: it never does).
         self.cell = cell
+        self.list_name = list_name  # and where its name is
         self.read_site = read_site  # a block's read flag's number (READ_AT), with hooks
         self.reads_flags = False  # whether the code written so far reads a read flag (_rd)
         # With hooks: the clock and the (cell, local) pairs seen() writes before a report, as
@@ -239,7 +241,7 @@ class ExprEmitter:
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
         watches this block's reads, is read inline; anything else is reported as the interpreter does."""
-        assert self.cell is not None and self.read_site is not None
+        assert self.cell is not None and self.list_name is not None and self.read_site is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
         t, k = self.temp(), self.temp()
         value = f"({t} := {self(index)})"
@@ -252,7 +254,8 @@ class ExprEmitter:
         # the enclosing replace writes (the same list at the same pure index) is not logged. The
         # block's read flag (Runtime._flag_reads) is False while no hook hears it, else the hooks'
         # read log, or True when they keep none.
-        logged = f"_rl.entries.append(({block}, {cell}, {k}, {t}, _rl.stamp)) is None"
+        name = self.list_name(e.list.index)
+        logged = f"_rl.entries.append(({block}, {name}, {k}, {t}, _rl.stamp)) is None"
         if self.replacing == (e.list.index, index) and not has_effect(index):
             logged = "True"
         told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
@@ -269,12 +272,13 @@ class ExprEmitter:
         """A read outside the list at a whole index, once the hooks keep a tally of the block's
         misses (RunHooks.read_misses): logged if watched and added to the tally, without h_item's
         call (a program with a wrong offset reads so on every pass); anything else goes to h_item."""
-        assert self.cell is not None and self.read_site is not None
+        assert self.cell is not None and self.list_name is not None and self.read_site is not None
         block, cell = constant(e.block_id), self.cell(e.list.index)
+        name = self.list_name(e.list.index)
         whole = f"{t}.is_integer()"
         if not e.args[0].type.is_number:
             whole = f"type({t}) is float and {whole}"
-        logged = f"_rl.entries.append(({block}, {cell}, PAST_END, {t}, _rl.stamp)) is None"
+        logged = f"_rl.entries.append(({block}, {name}, PAST_END, {t}, _rl.stamp)) is None"
         tally = (
             f"(_hm := _rt.hooks) is not None and (_mt := _hm.read_misses) is not None"
             f" and (_mt := _mt.get({block})) is not None and _mt[0] is thread.target"

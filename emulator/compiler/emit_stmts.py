@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.compiler.emit import FunctionEmitter, list_cell
+from emulator.compiler.emit import FunctionEmitter, list_cell, list_name
 from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
     ANY,
@@ -301,7 +301,8 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
         with w.block("if _h is not None:"):
             with w.block("if _h.log_list_writes:"):  # ReadLog.wrote_item, inline
                 w.line("(_rl := _h.read_log).stamp += 1")
-                w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {cell}, {k}))")
+                name = list_name(em.unit, stmt.list.index)
+                w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
                 with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
                     w.line("_h.on_log_full()")
             with w.block("else:"):

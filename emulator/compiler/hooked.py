@@ -83,7 +83,7 @@ def h_item(
             if block_id in rt.reported_reads:
                 log = hooks.read_log
                 if log is not None:  # ReadLog.read, inline: a wrong offset reads here often
-                    log.entries.append((block_id, cell, LIST_INVALID, i, log.stamp))
+                    log.entries.append((block_id, cell.name, LIST_INVALID, i, log.stamp))
                 else:
                     seen(rt, blocks, *cells_and_values)
                     hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)

@@ -36,7 +36,7 @@ def namespace(
         # A list's items never change identity (delete all clears them in place): bind them once.
         ns[f"LG_{i}" if i in t.lazy_lists else f"L_{i}"] = cell if i in t.lazy_lists else cell.items
         if unit.hooks and i not in t.lazy_lists:
-            ns[f"LC_{i}"] = cell
+            ns[f"LC_{i}"], ns[f"LN_{i}"] = cell, cell.name
     for i, closure in enumerate(t.fallbacks):
         ns[f"FB_{i}"] = closure
     for fn in unit.functions:

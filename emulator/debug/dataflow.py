@@ -22,18 +22,17 @@ from emulator.values import Value, to_number
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from emulator.runtime.state import ListCell
 
-# What counting one block's reads of one list cell into one slice's writes needs: the cell, whether
+# What counting one block's reads of one list into one slice's writes needs: the list, whether
 # the writes write that list too, its writes, and its ReadGroup once a read counted.
 _Site = list[Any]
 
 KEPT_READS = 4096  # a long sum keeps exactly its first terms' reads: enough to name them
 
-Read = tuple[str, "ListCell", int, Value, int]
-"""(reading block, list, item or 0 past the end, the index, the trail's write count as it was read)."""
+Read = tuple[str, str, int, Value, int]
+"""(reading block, list name, item or 0 past the end, the index, the trail's write count as it was read)."""
 
-_Plan = tuple["ListCell", list[int], list[int], tuple[str, ...]]
+_Plan = tuple[str, list[int], list[int], tuple[str, ...]]
 
 
 @dataclass
@@ -150,8 +149,8 @@ class ReadTrail:
 class ReadCounts:
     """The trail's counting: takes the logged events in order and keeps the ReadGroups.
 
-    It holds no list cell of the run's but as a key (the second process gets stand-ins with
-    their names), and the blocks only as what it needs of them.
+    It holds lists by their names (as the read log does), and the blocks only as what it needs of
+    them: nothing of the run's own objects, so it moves to a second process as it is.
     """
 
     def __init__(self, slices: list[Slice], blocks: dict[str, Block], followed: set[str]) -> None:
@@ -202,11 +201,11 @@ class ReadCounts:
                 elif len(kept) < kept_reads:  # in place: copying the sum's reads is quadratic
                     kept.extend(entries[start : min(at, start + kept_reads - len(kept))])
             else:  # (position, block, list, item): a list write, taken in here (no call each)
-                at, block_id, cell, item = event
+                at, block_id, list_name, item = event
                 stamp += 1
                 plan = plans.get(block_id)
-                if plan is None or plan[0] is not cell:
-                    plan = plans[block_id] = self._plan(block_id, cell)
+                if plan is None or plan[0] != list_name:
+                    plan = plans[block_id] = self._plan(block_id, list_name)
                 _, firsts, slice_at, names = plan
                 if len(firsts) < item:
                     firsts.extend([0] * (item - len(firsts)))
@@ -219,16 +218,16 @@ class ReadCounts:
                         kept = var_reads.get(name)
                         if kept:
                             sources.append(kept)
-                    self._attribute(n, block_id, cell.name, item, sources)
+                    self._attribute(n, block_id, list_name, item, sources)
             start = at
         self._stamp = stamp
 
-    def _plan(self, block_id: str, cell: ListCell) -> _Plan:
-        """What taking in a block's writes of a list cell needs: the cell, the list's first-write
+    def _plan(self, block_id: str, list_name: str) -> _Plan:
+        """What taking in a block's writes of a list needs: the list's name, its first-write
         stamps, the slice of each item (-1: none) and the followed variables the block reads."""
-        writes = self._writes_of(cell.name)
+        writes = self._writes_of(list_name)
         followed = self._followed_by.get(block_id, ())
-        return (cell, writes.firsts, self._slice_at.get(cell.name, []), followed)
+        return (list_name, writes.firsts, self._slice_at.get(list_name, []), followed)
 
     def clear(self, list_name: str, stamp: int) -> None:
         """Every item of a list was deleted at `stamp`: its items count as unwritten from here."""
@@ -248,10 +247,12 @@ class ReadCounts:
         if sites is None:
             sites = self._sites[n, block_id] = {}
         for reads in sources:
-            for read_block, cell, read_item, index, stamp in reads:
+            for read_block, read_list, read_item, index, stamp in reads:
                 site = sites.get(read_block)
-                if site is None or site[0] is not cell:
-                    site = sites[read_block] = self._site(n, block_id, list_name, read_block, cell)
+                if site is None or site[0] != read_list:
+                    site = sites[read_block] = self._site(
+                        n, block_id, list_name, read_block, read_list
+                    )
                 _, same_list, writes, group = site
                 if same_list and read_item == item:
                     continue  # an update reads the item it replaces: that is no input of it
@@ -280,12 +281,11 @@ class ReadCounts:
                     group.unwritten.add(read_item)
 
     def _site(
-        self, n: int, block_id: str, list_name: str, read_block: str, cell: ListCell
+        self, n: int, block_id: str, list_name: str, read_block: str, read_list: str
     ) -> _Site:
-        """What counting a block's reads of a cell into slice n's writes by `block_id` needs."""
-        read_list = cell.name
+        """What counting a block's reads of a list into slice n's writes by `block_id` needs."""
         group = self.groups.get((n, block_id, read_block, read_list))
-        return [cell, read_list == list_name, self._writes_of(read_list), group]
+        return [read_list, read_list == list_name, self._writes_of(read_list), group]
 
     def _group(self, key: tuple[int, str, str, str]) -> ReadGroup:
         group = self.groups.get(key)

@@ -319,10 +319,10 @@ class Findings(RunHooks):
         for event in events:
             if len(event) != 4:
                 continue  # a followed variable's write
-            _, block_id, cell, index = event
-            if cell is not last:
-                last = cell
-                bits, blocks = self._coverage_of(cell.name)
+            _, block_id, list_name, index = event
+            if list_name is not last:
+                last = list_name
+                bits, blocks = self._coverage_of(list_name)
             if len(bits) < index:
                 bits.extend(bytes(index - len(bits)))
                 blocks.extend([""] * (index - len(blocks)))

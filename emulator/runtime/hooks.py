@@ -57,28 +57,29 @@ class ReadLog:
     """Where compiled code appends watched reads, logged variable writes and logged list writes
     without a call (RunHooks.read_log, RunHooks.logged_writes, RunHooks.log_list_writes).
 
-    Each entry is (block id, list cell, item or 0 past the end, the index, `stamp` as the read
+    Each entry is (block id, list name, item or 0 past the end, the index, `stamp` as the read
     happened): what on_list_read hears, with the observer's own clock of the run (it advances
     `stamp` where it wants reads before and after told apart: at each list write). Each of
     `events`, in the order they happened, is either (the number of entries before it, block id,
     variable name): a write on_var_set would have heard, or (the number of entries before it,
-    block id, list cell, item): a list write on_list_write would have heard, in its place among
+    block id, list name, item): a list write on_list_write would have heard, in its place among
     the reads. A `change` right after the same block's change of the same variable may take that
     event's place: the observer then takes the reads since the first for those changes in turn.
     Compiled code logs no read of the item the `replace` around it writes (an update's read of the
-    item it replaces is no input of it: the observer would drop it).
+    item it replaces is no input of it: the observer would drop it). Lists go by name, so that a
+    batch holds only text and numbers (quick to hand to another process: trail_worker).
     """
 
     __slots__ = ("entries", "events", "stamp")
 
     def __init__(self) -> None:
-        self.entries: list[tuple[str, ListCell, int, Value, int]] = []
-        self.events: list[tuple[int, str, str] | tuple[int, str, ListCell, int]] = []
+        self.entries: list[tuple[str, str, int, Value, int]] = []
+        self.events: list[tuple[int, str, str] | tuple[int, str, str, int]] = []
         self.stamp = 0
 
     def read(self, block_id: str, cell: ListCell, item: int, index: Value) -> None:
         """Log a read as generated code logs it inline."""
-        self.entries.append((block_id, cell, item, index, self.stamp))
+        self.entries.append((block_id, cell.name, item, index, self.stamp))
 
     def wrote(self, block_id: str, name: str) -> None:
         """Log a variable's write as generated code logs it inline."""
@@ -87,7 +88,7 @@ class ReadLog:
     def wrote_item(self, block_id: str, cell: ListCell, item: int) -> None:
         """Log a list item's write as generated code logs it inline: a write advances the clock."""
         self.stamp += 1
-        self.events.append((len(self.entries), block_id, cell, item))
+        self.events.append((len(self.entries), block_id, cell.name, item))
 
     def full(self) -> bool:
         """Whether it holds LOG_LIMIT reads and events, as generated code tests it inline."""
