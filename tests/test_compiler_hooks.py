@@ -540,3 +540,36 @@ def test_text_indices_report_alike() -> None:
             total.change(xs.item(k))
     events = assert_same_events(prog.build())
     assert sum(e[0] == "index" for e in events) == 2 * 5  # "LAST", "", "  ", "2.5", "x"
+
+
+class IgnoresMisses(RunHooks):
+    """Hooks that say they do not hear reads past the end (as the trace recorder)."""
+
+    hears_read_misses = False
+
+    def __init__(self) -> None:
+        self.misses = 0
+
+    def on_list_miss(self, *args: Any) -> None:
+        self.misses += 1
+
+
+def test_hooks_that_hear_no_misses_are_not_called_for_them_by_compiled_code() -> None:
+    """A whole index past the end calls on_list_miss only for hooks that hear misses; the
+    interpreter calls it either way (a no-op for such hooks)."""
+    prog = Program("past_the_end_unheard")
+    xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
+    total = prog.stage.var("total", 0)
+    with prog.sprite("S").when_flag_clicked(), repeat(5):
+        i.change(1)
+        total.change(xs.item(i))
+    project = prog.build()
+    counted = {}
+    for engine in ("interpreter", "compiled"):
+        hooks = IgnoresMisses()
+        rt = Runtime(project, engine=engine, hooks=hooks)
+        rt.green_flag()
+        rt.run()
+        counted[engine] = hooks.misses
+        assert rt.stage.variable(None, "total").value == 0.0
+    assert counted == {"interpreter": 5, "compiled": 0}

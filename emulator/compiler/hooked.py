@@ -91,7 +91,7 @@ def h_item(
             kept = tallies.get(block_id) if tallies is not None else None
             if kept is not None and kept[0] is t.target and kept[1] is cell:
                 tallied(kept[2], i, len(items))
-            else:
+            elif hooks.hears_read_misses:
                 if cells_and_values:
                     seen(rt, blocks, *cells_and_values)
                 else:  # seen's work, without its call: a wrong offset misses here often

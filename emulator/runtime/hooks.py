@@ -139,6 +139,8 @@ class RunHooks:
     # compiled code adds a whole-number index's further misses to instead of calling on_list_miss
     # (None: it calls it for each). The observer puts a block's tally here at its first miss.
     read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] | None = None
+    # Whether on_list_miss hears reads past the end (False: compiled code does not call it for them).
+    hears_read_misses = True
     # Set by the runtime the hooks are attached to (Runtime.attach): what hearing_changed calls.
     on_hearing_changed: Callable[[], None] | None = None
 

@@ -68,6 +68,7 @@ class Tee(RunHooks):
     def __init__(self, *observers: RunHooks) -> None:
         self.observers = observers
         self.wants_origins = any(o.wants_origins for o in observers)
+        self.hears_read_misses = any(o.hears_read_misses for o in observers)
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
         for o in self.observers:
@@ -120,6 +121,8 @@ class Tee(RunHooks):
 
 class Recorder(RunHooks):
     """Hooks that write a trace of one runtime's writes to a binary sink."""
+
+    hears_read_misses = False  # a trace holds writes: reads past the end are not in it
 
     def __init__(
         self,
