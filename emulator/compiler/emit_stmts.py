@@ -140,8 +140,14 @@ def report_var(
         _tell_hooks(em, bid, cell, value, test, change)
         return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
-        em.observed_here()
-        _tell_hooks(em, bid, cell, value, test, change)
+        # A write only the hooks' read log hears (the flag is the log): logged, with nothing
+        # written back (the log keeps no value and no clock).
+        only_logged = f"(_rl := {cell}.heard) is not True" + (f" and not ({test})" if test else "")
+        with w.block(f"if {only_logged}:"):
+            log_var_write(em, bid, cell, change)
+        with w.block("else:"):
+            em.observed_here()
+            _tell_hooks(em, bid, cell, value, test, change)
 
 
 def _tell_hooks(
@@ -152,6 +158,7 @@ def _tell_hooks(
     with w.block("if _h is not None:"):
         with w.block(f"if (_w := _h.reported_writes) is EVERY_VARIABLE or {cell}.name in _w:"):
             with w.block(f"if {cell}.name in _h.logged_writes:"):
+                w.line("_rl = _h.read_log")
                 log_var_write(em, bid, cell, change)
             with w.block("else:"):
                 w.line(f"_h.on_var_set(thread, {bid}, {cell}, {value})")
@@ -161,15 +168,16 @@ def _tell_hooks(
 
 
 def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> None:
-    """Append the write to the read log's events (ReadLog.wrote, inline). A change right after the
-    same block's change of the variable takes that event's place instead: a running sum's terms
-    then cost the trail one event, which it takes as those changes one by one (ReadTrail.settle)."""
+    """Append the write to the read log's events (ReadLog.wrote, inline; the log is in _rl). A
+    change right after the same block's change of the variable takes that event's place instead:
+    a running sum's terms then cost the trail one event, which it takes as those changes one by
+    one (ReadTrail.settle)."""
     w = em.w
     event = f"(len(_rl.entries), {bid}, {cell}.name)"
     if not change:
-        w.line(f"(_rl := _h.read_log).events.append({event})")
+        w.line(f"_rl.events.append({event})")
         return
-    w.line("_ev = (_rl := _h.read_log).events")
+    w.line("_ev = _rl.events")
     with w.block(f"if _ev and (_l := _ev[-1])[1] == {bid} and _l[2] == {cell}.name:"):
         w.line(f"_ev[-1] = {event}")
     with w.block("else:"):

@@ -532,9 +532,13 @@ class Runtime:
         they hear (RunHooks.hearing_changed calls this): each variable's (VarCell.heard) and each
         watched read's (Compiled.reads, which holds the hooks' read log)."""
         hooks = self._tuned = self.hooks
+        log = hooks.read_log if hooks is not None else None
+        logged = hooks.logged_writes if hooks is not None and log is not None else ()
         for target in self.executable:
             for cell in target.variables.values():
-                cell.heard = hooks is not None and cell.name in hooks.reported_writes
+                # Heard only by the read log: the flag is the log (generated code appends there).
+                heard = hooks is not None and cell.name in hooks.reported_writes
+                cell.heard = log if heard and cell.name in logged else heard
                 cell.tracked = (
                     hooks is not None and hooks.wants_origins and self.origins.keeps(cell.name)
                 )

@@ -26,9 +26,10 @@ class VarCell:
         self.owner = owner
         self.origin: WriteOrigin | None = None  # kept when hooks want it (runtime/origins.py)
         # What hooked compiled code does at its writes besides testing for NaN (Runtime.retune
-        # keeps both): tell the hooks (False only while they do not hear it), keep its origin
-        # (False only while no hooks want origins, or it reaches no index).
-        self.heard = True
+        # keeps both): tell the hooks (False only while they do not hear it; their read log, a
+        # ReadLog, while only the log hears it), keep its origin (False only while no hooks want
+        # origins, or it reaches no index).
+        self.heard: Any = True
         self.tracked = True
 
     def __repr__(self) -> str:

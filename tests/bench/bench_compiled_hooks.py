@@ -35,6 +35,7 @@ class Silent(RunHooks):
     """Hooks that hear nothing and do nothing: what the hooked code costs by itself."""
 
     reported_writes: frozenset[str] = frozenset()
+    hears_read_misses = False
 
 
 def silent(project: Project, engine: str) -> float:
