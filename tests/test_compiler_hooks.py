@@ -503,19 +503,24 @@ def test_a_restored_snapshot_restores_origins() -> None:
     assert cell.origin == before
 
 
-@pytest.mark.parametrize(("engine", "calls"), [("interpreter", 5), ("compiled", 1)])
-def test_reads_past_the_end_are_counted_alike(
-    monkeypatch: pytest.MonkeyPatch, engine: str, calls: int
-) -> None:
-    """Five reads past the end of a 3-item list: compiled code tells on_list_miss of the first and
-    adds the rest to the block's tally (RunHooks.read_misses); the findings are the interpreter's."""
+def _past_the_end() -> Project:
+    """Five reads past the end of a 3-item list, at 4 to 8."""
     prog = Program("past_the_end")
     xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
     total = prog.stage.var("total", 0)
     with prog.sprite("S").when_flag_clicked(), repeat(5):
         i.change(1)
         total.change(xs.item(i))
-    project = prog.build()
+    return prog.build()
+
+
+@pytest.mark.parametrize(("engine", "calls"), [("interpreter", 5), ("compiled", 1)])
+def test_reads_past_the_end_are_counted_alike(
+    monkeypatch: pytest.MonkeyPatch, engine: str, calls: int
+) -> None:
+    """Five reads past the end of a 3-item list: compiled code tells on_list_miss of the first and
+    adds the rest to the block's tally (RunHooks.read_misses); the findings are the interpreter's."""
+    project = _past_the_end()
     heard = calls_of(monkeypatch, Findings, "on_list_miss", lambda self, t, b, c, k, i, n: i)
     hooks = Findings(list(project.targets))
     rt = Runtime(project, engine=engine, hooks=hooks)
@@ -557,13 +562,7 @@ class IgnoresMisses(RunHooks):
 def test_hooks_that_hear_no_misses_are_not_called_for_them_by_compiled_code() -> None:
     """A whole index past the end calls on_list_miss only for hooks that hear misses; the
     interpreter calls it either way (a no-op for such hooks)."""
-    prog = Program("past_the_end_unheard")
-    xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
-    total = prog.stage.var("total", 0)
-    with prog.sprite("S").when_flag_clicked(), repeat(5):
-        i.change(1)
-        total.change(xs.item(i))
-    project = prog.build()
+    project = _past_the_end()
     counted = {}
     for engine in ("interpreter", "compiled"):
         hooks = IgnoresMisses()
