@@ -572,6 +572,7 @@ def test_a_script_too_deep_for_python_runs_in_the_interpreter() -> None:
     with sprite.when_flag_clicked(), repeat(3):
         y.change(1)
     rt = Runtime(prog.build(), engine="compiled")
+    assert rt.compiled  # compiled on first need
     compiled = [s.compiled is not None for s in rt.scripts if s.target.name == "S"]
     assert compiled == [False, True]
     assert_same_run(prog.build())

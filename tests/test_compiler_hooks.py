@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
-from emulator.dsl import Program, repeat, wait
+from emulator.dsl import Program, join, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
-from emulator.runtime.hooks import EVERY_BLOCK, RunHooks
+from emulator.runtime.hooks import EVERY_BLOCK, WRITE_ITEMS, RunHooks, WriteLog
 from emulator.runtime.origins import index_variables
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.saved import restore_runtime, save_runtime
@@ -207,6 +207,71 @@ def test_record_compiled_writes_the_interpreters_trace(variant: str) -> None:
     expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
     assert len(actual[0]) == len(expected[0]) > 1000
     assert actual == expected
+
+
+def _two_scripts_in_one_block() -> Project:
+    """Two scripts call one custom block (not warp: they take turns) that sets and changes
+    variables, one of them to NaN and to infinity, and replaces list items."""
+    prog = Program("two_scripts")
+    total, last, odd = (prog.stage.var(name, 0) for name in ("total", "last", "odd"))
+    xs = prog.stage.list("xs", [0, 0, 0])
+    sprite = prog.sprite("S")
+    step = sprite.procedure("step %s", ["k"])
+    with step.define() as (k,):
+        with repeat(3):
+            total.change(k)
+            last.set(join("k", k))
+            odd.set(total / (k - k))  # NaN at 0 / 0, infinity after
+            xs.replace(k, total)
+    for start in (1, 2):
+        with sprite.when_flag_clicked():
+            with repeat(4):
+                step(start)
+    return prog.build()
+
+
+def _chunk_sizes(data: bytes) -> list[int]:
+    return [c.count for c in Trace.from_bytes(data).event_chunks]
+
+
+@pytest.mark.parametrize("variables", [None, ["total", "odd"]])
+def test_write_log_records_the_interpreters_trace_chunk_by_chunk(variables: Any) -> None:
+    """Compiled code appends each write to the recorder's log (WriteLog) instead of calling it:
+    two threads writing at the same places in the code, chunks cut every 7 events from inside
+    the code, and NaN among the values give the interpreter's events, states and chunks; with
+    only some variables recorded, the code calls the recorder as before."""
+    project = _two_scripts_in_one_block()
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        record_run(project, sink, chunk_events=7, engine=engine, variables=variables)
+        traces[engine] = sink.getvalue()
+    expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
+    assert actual == expected
+    assert len({row[2] for row in expected[0]}) == 2  # both scripts wrote
+    assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+
+
+def test_hooks_with_a_write_log_hear_no_variable_write_from_compiled_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While they hear every variable, hooks with a WriteLog get each write appended there, its
+    place in the code naming the block and the variable; the code never calls on_var_set."""
+
+    class Logs(RunHooks):
+        def __init__(self) -> None:
+            self.write_log = WriteLog(1_000_000, lambda: None)
+
+    heard = calls_of(monkeypatch, Logs, "on_var_set", lambda self, t, b, c, v: b)
+    hooks = Logs()
+    rt = Runtime(_two_scripts_in_one_block(), engine="compiled", hooks=hooks)
+    rt.green_flag()
+    rt.run()
+    log = hooks.write_log
+    assert heard == [] and len(log) == WRITE_ITEMS * 2 * 4 * 3 * 3  # 3 writes a pass
+    writes = [log[k : k + WRITE_ITEMS] for k in range(0, len(log), WRITE_ITEMS)]
+    names = [log.sites[site][1].name for site, *_ in writes]
+    assert names[:4] == ["total", "last", "odd", "total"]
 
 
 # ## The debugger's findings, gathered on compiled code

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.compiler.emit import Source, emit_unit, unit_header
 from emulator.compiler.ir import FallbackStmt
-from emulator.compiler.load import load
+from emulator.compiler.load import load, namespace
 from emulator.compiler.lower import Unit, lower_target
 from emulator.compiler.optimize import optimize
 from emulator.opcodes import TABLE
@@ -38,6 +38,7 @@ class Compiled:
     pauses: BlockFlags  # where pausable code may hand its thread over (none in other flavours)
     reads: BlockFlags  # the reads hooked code may report (none in other flavours)
     target: RuntimeTarget
+    namespace: dict[str, Any]  # the globals of its code (hooked code's WRITE_LOG is set here)
 
     def text(self) -> str:
         """Every source of the unit, for reading."""
@@ -81,10 +82,13 @@ def compile_target(
     unit = replace(
         unit, functions=tuple(optimize(fn, lazy, keep_frames=pausable) for fn in unit.functions)
     )
-    sources, sites = emit_unit(unit)
+    sources, sites = emit_unit(unit, first_write=len(runtime.write_sites))
     pauses, reads = BlockFlags(sites.pauses), BlockFlags(list(sites.reads))
-    functions = load(runtime, unit, sources, pauses, reads)
-    return Compiled(unit, sources, functions, pauses, reads, target)
+    ns = namespace(runtime, unit, pauses, reads)
+    functions = load(ns, sources)
+    variables = unit.tables.variables
+    runtime.write_sites.extend((block_id, variables[i]) for block_id, i in sites.writes)
+    return Compiled(unit, sources, functions, pauses, reads, target, ns)
 
 
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emulator.compiler.emit_expr import ExprEmitter, constant
 from emulator.compiler.ir import (
@@ -40,14 +40,23 @@ Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than i
 @dataclass
 class Sites:
     """One unit's flagged sites so far, in order: the blocks its pausable code may hand its thread
-    over before (PAUSE_AT), and the blocks whose reads its hooked code may report (READ_AT)."""
+    over before (PAUSE_AT), the blocks whose reads its hooked code may report (READ_AT), and the
+    variable writes its hooked code may append to a WriteLog (numbered from first_write on, as
+    Runtime.write_sites holds them)."""
 
     pauses: list[str]
     reads: dict[str, int]  # block id -> its read site's number, in the order they came
+    writes: list[tuple[str, int]] = field(default_factory=list)  # (block id, variable index)
+    first_write: int = 0
 
     def read(self, block_id: str) -> int:
         """The read site of a block's `item of` (one per block, however often it is emitted)."""
         return self.reads.setdefault(block_id, len(self.reads))
+
+    def write(self, block_id: str, variable: int) -> int:
+        """A new write site's number: the block writes the unit's variable there."""
+        self.writes.append((block_id, variable))
+        return self.first_write + len(self.writes) - 1
 
 
 class Writer:
@@ -443,9 +452,9 @@ class Source:
     text: str
 
 
-def emit_unit(unit: Unit) -> tuple[list[Source], Sites]:
+def emit_unit(unit: Unit, first_write: int = 0) -> tuple[list[Source], Sites]:
     """Every function of a unit, each as its own source; and its flagged sites."""
-    sites = Sites([], {})
+    sites = Sites([], {}, first_write=first_write)
     sources = [
         Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn, sites))
         for fn in unit.functions

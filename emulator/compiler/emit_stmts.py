@@ -110,7 +110,10 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
     change = stmt.info.opcode == Opcode.DATA_CHANGEVARIABLEBY
-    report_var(em, stmt.info.id, cell, value, stmt.value.type, reads, stmt.keeps_origin, change)
+    variable = None if i in em.lazy else i
+    report_var(
+        em, stmt.info.id, cell, value, stmt.value.type, reads, stmt.keeps_origin, change, variable
+    )
 
 
 def report_var(
@@ -122,6 +125,7 @@ def report_var(
     reads: tuple[VarRef, ...] | None = None,
     keeps_origin: bool = True,
     change: bool = False,
+    variable: int | None = None,
 ) -> None:
     """Keep where the value came from (if the variable keeps origins) and tell the hooks, as
     Runtime.report_var does, with every cell and the clock up to date (a write only the hooks'
@@ -135,9 +139,16 @@ def report_var(
         with w.block(f"if {cell}.tracked:"):
             keep_origin(em, block_id, cell, reads)
     test = nonfinite(value, value_type)
-    if em.unit.hears_every_write:  # each write is told: the cells are written back once, here
-        em.observed()
-        _tell_hooks(em, bid, cell, value, test, change)
+    if em.unit.hears_every_write:
+        if variable is None:  # a variable made at run time: told as it is written
+            em.observed()
+            _tell_hooks(em, bid, cell, value, test, change)
+            return
+        with w.block("if (_wl := WRITE_LOG) is not None:"):
+            log_write(em, em.sites.write(block_id, variable), bid, cell, value, test)
+        with w.block("else:"):
+            em.observed_here()
+            _tell_hooks(em, bid, cell, value, test, change)
         return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
         # A write only the hooks' read log hears (the flag is the log): logged, with nothing
@@ -165,6 +176,20 @@ def _tell_hooks(
         if test:
             with w.block(f"if {test}:"):
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {value})")
+
+
+def log_write(
+    em: FunctionEmitter, site: int, bid: str, cell: str, value: str, test: str | None
+) -> None:
+    """Append the write to the hooks' WriteLog (in _wl) as on_var_set would hear it; only when the
+    log is full or the value NaN or infinite are the cells and the clock written (see logged)."""
+    w = em.w
+    clock = f"_b + {em.pending}" if em.pending else "_b"
+    w.line(f"_wl += ({site}, thread, {clock}, 0, {value})")
+    full = "len(_wl) >= _wl.limit"
+    with w.block(f"if {full} or {test}:" if test else f"if {full}:"):
+        em.observed_here()
+        w.line(f"logged(_rt, _wl, thread, {bid}, {cell}, {value})")
 
 
 def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> None:
@@ -428,7 +453,8 @@ def loop_test(em: FunctionEmitter, stmt: Loop, counter: str) -> None:
             cell = f"V_{i}"
             w.line(f"{cell}.value = {counter}")
         if em.hooks:
-            report_var(em, stmt.info.id, cell, counter, change=True)
+            variable = None if i in em.lazy else i
+            report_var(em, stmt.info.id, cell, counter, change=True, variable=variable)
 
 
 def wait(em: FunctionEmitter, stmt: Wait) -> None:

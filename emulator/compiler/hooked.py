@@ -19,6 +19,7 @@ from emulator.runtime.hooks import (
     READ_MISS,
     WRITE_MISS,
     MissTally,
+    WriteLog,
 )
 from emulator.runtime.origins import MAX_DEPTH, joined
 from emulator.values import (
@@ -32,7 +33,7 @@ from emulator.values import (
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
-    from emulator.runtime.state import ListCell
+    from emulator.runtime.state import ListCell, VarCell
     from emulator.runtime.thread import Thread
 
 
@@ -54,6 +55,17 @@ def tallied(tally: MissTally, i: float, length: int) -> str:
         tally.last_index = i
     tally.length = length
     return ""
+
+
+def logged(
+    rt: Runtime, log: WriteLog, t: Thread, block_id: str, cell: VarCell, value: Value
+) -> None:
+    """After generated code appended a write to the hooks' WriteLog: hand the log over once it is
+    full, and tell the hooks of NaN or an infinity, as Runtime.report_var does."""
+    if len(log) >= log.limit:
+        log.on_full()
+    if type(value) is float and value * 0.0 != 0.0 and rt.hooks is not None:
+        rt.hooks.on_nonfinite(t, block_id, cell.name, value)
 
 
 def h_item(
@@ -188,7 +200,8 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
 
 
 HOOKED_NAMES: dict[str, Any] = {
-    fn.__name__: fn for fn in (seen, tallied, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
+    fn.__name__: fn
+    for fn in (seen, tallied, logged, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
 HOOKED_NAMES["PAST_END"] = LIST_INVALID

@@ -26,6 +26,7 @@ def namespace(
     if unit.hooks:
         ns.update(HOOKED_NAMES)
         ns["READ_AT"] = reads.flags
+        ns["WRITE_LOG"] = None  # the hooks' WriteLog, while they hear every write (Runtime.retune)
     if unit.pausable:
         ns["HandOff"], ns["frames_at"], ns["PAUSE_AT"] = HandOff, frames_at, pauses.flags
     ns["_rt"], ns["_rng"] = runtime, runtime.rng
@@ -45,11 +46,8 @@ def namespace(
     return ns
 
 
-def load(
-    runtime: Runtime, unit: Unit, sources: list[Source], pauses: BlockFlags, reads: BlockFlags
-) -> dict[str, Callable[..., Any]]:
+def load(ns: dict[str, Any], sources: list[Source]) -> dict[str, Callable[..., Any]]:
     """Compile each source under its own file name (tracebacks show its lines) into one namespace."""
-    ns = namespace(runtime, unit, pauses, reads)
     for source in sources:
         code = compile(source.text, source.filename, "exec")
         lines = source.text.splitlines(keepends=True)

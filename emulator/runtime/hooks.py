@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from emulator.values import Value
 
@@ -95,6 +95,32 @@ class ReadLog:
         return len(self.events) + len(self.entries) >= LOG_LIMIT
 
 
+class WriteLog(list[Any]):
+    """Where compiled code appends variable writes without a call, for hooks that hear every
+    variable's write (RunHooks.write_log; the runtime hands it to the code only while
+    reported_writes is EVERY_VARIABLE).
+
+    It is flat: each write is five items in a row, (write site, thread, clock, item, value). The
+    site numbers a place in the code that writes, `sites[site]` being its (block id, cell)
+    (Runtime.write_sites); the clock is runtime.blocks as the interpreter has it at the write;
+    item is 0. The hooks may append writes of their own in the same shape, in the order things
+    happened. Once it holds `limit` items, compiled code brings the cells and the clock up to
+    date and calls `on_full`, which takes them in and clears the list in place (compiled code
+    keeps hold of it).
+    """
+
+    __slots__ = ("limit", "on_full", "sites")
+
+    def __init__(self, writes: int, on_full: Callable[[], None]) -> None:
+        super().__init__()
+        self.limit = WRITE_ITEMS * writes  # full after this many writes
+        self.on_full = on_full
+        self.sites: list[tuple[str, VarCell]] = []  # set by the runtime the hooks are attached to
+
+
+WRITE_ITEMS = 5  # the items of one write in a WriteLog
+
+
 class MissTally(Protocol):
     """How often one block's reads of one list fell past its end, the lowest and highest index,
     and the list's length at the last: an observer's record that compiled code adds to."""
@@ -141,6 +167,9 @@ class RunHooks:
     read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] | None = None
     # Whether on_list_miss hears reads past the end (False: compiled code does not call it for them).
     hears_read_misses = True
+    # Where compiled code appends writes instead of calling on_var_set, while reported_writes is
+    # EVERY_VARIABLE (None: it calls it). Whatever the code appends, on_var_set would have heard.
+    write_log: WriteLog | None = None
     # Set by the runtime the hooks are attached to (Runtime.attach): what hearing_changed calls.
     on_hearing_changed: Callable[[], None] | None = None
 

@@ -132,7 +132,9 @@ class Runtime:
         # scripts run in the interpreter.
         self.engine = engine
         self.pausable = pausable and engine == "compiled"
-        self.compiled: list[Compiled] = self._compile() if engine == "compiled" else []
+        # Every variable write hooked code may append to a WriteLog, by its number there.
+        self.write_sites: list[tuple[str, VarCell]] = []
+        self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
         self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)
         # With pausable code: the custom blocks a call block in the interpreter enters compiled,
@@ -177,6 +179,14 @@ class Runtime:
     def linker_of(self, target: RuntimeTarget) -> Linker:
         """The linker of a running target (a clone has its own: its variables are its own)."""
         return self._linked[target][0]
+
+    @property
+    def compiled(self) -> list[Compiled]:
+        """Every target compiled without hooks (none under the interpreter engine), on first
+        need: a run with hooks from its start never needs it."""
+        if self._plain is None:
+            self._plain = self._compile() if self.engine == "compiled" else []
+        return self._plain
 
     def _compile(self, hooks: bool = False) -> list[Compiled]:
         # Imported here: the compiler builds on the runtime, not the other way round.
@@ -279,6 +289,8 @@ class Runtime:
         self.blocks += 1  # the hat itself runs as the thread starts
         self._finish_reported = False
         thread = Thread(script.target, script.hat.id, script.first)
+        if self.engine == "compiled" and self._plain is None and self.hooks is None:
+            _ = self.compiled  # sets each script's code
         code = script.compiled
         if self.hooks is not None and self.engine == "compiled":
             if self.compiled_hooked is None:
@@ -287,6 +299,7 @@ class Runtime:
                     self._calls = {k: v for c in self.compiled_hooked for k, v in c.calls().items()}
                 self.pause_before(self._pause_blocks)
                 self._flag_reads()
+                self._hand_write_log()
             code = script.hooked
             if self._tuned is not self.hooks:  # hooks put in place without attach
                 self.retune()
@@ -543,6 +556,18 @@ class Runtime:
                     hooks is not None and hooks.wants_origins and self.origins.keeps(cell.name)
                 )
         self._flag_reads()
+        self._hand_write_log()
+
+    def _hand_write_log(self) -> None:
+        """Hooked code appends writes to the hooks' WriteLog while they hear every write."""
+        hooks = self.hooks
+        log = None
+        if hooks is not None and hooks.reported_writes is EVERY_VARIABLE:
+            log = hooks.write_log
+        if log is not None:
+            log.sites = self.write_sites
+        for compiled in self.compiled_hooked or ():
+            compiled.namespace["WRITE_LOG"] = log
 
     def _flag_reads(self) -> None:
         """A watched read's flag is the hooks' read log (True: they keep none), others False."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 
 from emulator.inputs import Post
 from emulator.project import Project
-from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks
+from emulator.runtime.hooks import WRITE_ITEMS, BubbleKind, ListWrite, MissKind, RunHooks, WriteLog
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.slices import Slice
@@ -56,7 +55,11 @@ LIST_OPS = {
     ListWrite.DELETE: DELETE,
 }
 # Bound once: a member looked up on its class costs a call, and these are read per event.
-_DELETE, _REPLACE = ListWrite.DELETE, ListWrite.REPLACE
+_REPLACE = ListWrite.REPLACE
+_INDEXED = (ADD, INSERT, REPLACE, DELETE)  # the kinds of event that store an item
+_VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
+_UNSEEN = -2  # a thread's write at a place in the code not looked up yet (-1: not recorded)
+_OWN = -3  # a write these hooks logged themselves holds _OWN - its site: below any place's number
 ROOT = Path(__file__).resolve().parents[2]
 
 Cell = Any  # a VarCell or a ListCell
@@ -156,7 +159,9 @@ class Recorder(RunHooks):
         self._new: dict[str, list[Any]] = {"cells": [], "blocks": [], "threads": [], "sites": []}
         self._dirty: set[int] = set()
         self._bubbles: list[Bubble] = []
-        self._reset_buffers()
+        # What compiled code and these hooks append each event to, in order (see _cut).
+        self._log = self.write_log = WriteLog(self.chunk_events, lambda: self._cut(None))
+        self._tables: dict[Thread, np.ndarray] = {}  # see _code_table
         self.finished = False
         self.closed = False
         header = self._header(program, params or {}, seed, options or {}, slices)
@@ -246,9 +251,10 @@ class Recorder(RunHooks):
         self._new["sites"].append(site)
         return index
 
-    # ## Hooks: the hot path appends to flat buffers; chunks are cut every chunk_events events
+    # ## Hooks: the hot path appends to the write log; chunks are cut every chunk_events events
 
-    # A block writes one cell in one way, so the last (thread, cell, site) seen per block id answers
+    # These hooks log the writes they hear with their sites already looked up, as _OWN - site. A
+    # block writes one cell in one way, so the last (thread, cell, site) seen per block id answers
     # almost every lookup with two identity checks; anything else takes the slow path.
 
     def on_var_set(self, thread: Thread, block_id: str, cell: VarCell, value: Value) -> None:
@@ -260,10 +266,9 @@ class Recorder(RunHooks):
                 self._lookup(thread, block_id, cell, SET),
             )
         if entry[2] >= 0:
-            self._site_buf.append(entry[2])
-            self._step_buf.append(self.runtime.blocks)
-            self._value_buf.append(value)
-            if len(self._site_buf) >= self.chunk_events:
+            log = self._log
+            log += (_OWN - entry[2], thread, self.runtime.blocks, 0, value)
+            if len(log) >= log.limit:
                 self._cut(None)
 
     def on_list_write(
@@ -285,12 +290,9 @@ class Recorder(RunHooks):
                 op,
             )
         if entry[2] >= 0:
-            self._site_buf.append(entry[2])
-            self._step_buf.append(self.runtime.blocks)
-            self._item_buf.append(index)
-            if op != _DELETE:
-                self._value_buf.append(new)
-            if len(self._site_buf) >= self.chunk_events:
+            log = self._log
+            log += (_OWN - entry[2], thread, self.runtime.blocks, index, new)
+            if len(log) >= log.limit:
                 # The runtime reports a replace before it stores it; the snapshot must include it.
                 self._cut((cell, index, new) if op == _REPLACE else None)
 
@@ -299,9 +301,9 @@ class Recorder(RunHooks):
     ) -> None:
         site = self._lookup(thread, block_id, cell, CLEAR)
         if site >= 0:
-            self._site_buf.append(site)
-            self._step_buf.append(self.runtime.blocks)
-            if len(self._site_buf) >= self.chunk_events:
+            log = self._log
+            log += (_OWN - site, thread, self.runtime.blocks, 0, "")
+            if len(log) >= log.limit:
                 self._cut(None)
 
     def _lookup(self, thread: Thread, block_id: str, cell: Cell, kind: int) -> int:
@@ -311,7 +313,7 @@ class Recorder(RunHooks):
 
     def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
         # Shown after the events recorded so far, whether or not the chunk holding them is cut yet.
-        event = self.writer.events + len(self._site_buf)
+        event = self.writer.events + len(self._log) // WRITE_ITEMS
         self._bubbles.append(
             Bubble(event, self.runtime.now_ms, thread.target.name, kind, bubble_text(text))
         )
@@ -320,12 +322,6 @@ class Recorder(RunHooks):
         self.finished = True
 
     # ## Chunks
-
-    def _reset_buffers(self) -> None:
-        self._site_buf = array("q")
-        self._step_buf = array("q")
-        self._item_buf = array("q")
-        self._value_buf: list[Value] = []
 
     def _write_tables(self) -> None:
         new = self._new
@@ -340,19 +336,62 @@ class Recorder(RunHooks):
                 rows.clear()
 
     def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
-        """Write the buffered events as a chunk, then a snapshot of the state after them."""
-        if not self._site_buf:
+        """Write the logged events as a chunk, then a snapshot of the state after them."""
+        log = self._log
+        if not log:
             return
+        codes, threads, steps, items, values = (log[k::WRITE_ITEMS] for k in range(WRITE_ITEMS))
+        log.clear()
+        sites = self._sites_of(np.array(codes, dtype=np.int64), threads)
+        kept = sites >= 0  # compiled code logs every write; a cell not recorded has site -1
+        if not kept.any():
+            return
+        # Site -1 reads the kind after the last, CLEAR: an event with neither item nor value.
+        kinds = np.array([row.kind for row in self._site_rows] + [CLEAR])[sites]
+        indexed = np.isin(kinds, _INDEXED)
+        valued = np.flatnonzero(np.isin(kinds, _VALUED)).tolist()
         self._write_tables()
-        sites = np.frombuffer(self._site_buf, dtype=np.int64)
-        steps = np.frombuffer(self._step_buf, dtype=np.int64)
         self.writer.events_chunk(
-            sites, steps, np.frombuffer(self._item_buf, dtype=np.int64), self._value_buf
+            sites[kept],
+            np.array(steps, dtype=np.int64)[kept],
+            np.array(items, dtype=np.int64)[indexed],
+            values if len(valued) == len(values) else [values[k] for k in valued],
         )
+        sites = sites[kept]
         self._dirty.update(self._site_rows[s].cell for s in np.unique(sites).tolist())
-        self._reset_buffers()
         self._write_bubbles()
         self._snapshot(pending)
+
+    def _sites_of(self, codes: np.ndarray, threads: list[Thread]) -> np.ndarray:
+        """Each logged write's site: the one it holds where these hooks logged it (below 0), else
+        the site of the thread's write at that place in the code (WriteLog.sites)."""
+        sites = np.where(codes < 0, _OWN - codes, _UNSEEN)
+        logged = codes >= 0
+        if not logged.any():
+            return sites
+        distinct = set(threads)
+        whose = np.array(threads, dtype=object) if len(distinct) > 1 else None
+        for thread in distinct:
+            at = logged if whose is None else logged & (whose == thread)
+            table = self._code_table(thread)
+            wanted = codes[at]
+            for code in np.unique(wanted[table[wanted] == _UNSEEN]).tolist():
+                block_id, cell = self._log.sites[code]
+                table[code] = self._lookup(thread, block_id, cell, SET)
+            sites[at] = table[wanted]
+        return sites
+
+    def _code_table(self, thread: Thread) -> np.ndarray:
+        """A thread's sites by the number of the place in the code that wrote (_UNSEEN: not yet
+        looked up), as long as the log's table of places."""
+        table = self._tables.get(thread)
+        size = len(self._log.sites)
+        if table is None or table.size < size:
+            grown = np.full(size, _UNSEEN, dtype=np.int64)
+            if table is not None:
+                grown[: table.size] = table
+            table = self._tables[thread] = grown
+        return table
 
     def _write_bubbles(self) -> None:
         """The bubbles shown so far, after the events they follow (so a cut-short file never has one too early)."""
