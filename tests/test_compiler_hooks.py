@@ -217,16 +217,14 @@ def _two_scripts_in_one_block() -> Project:
     xs = prog.stage.list("xs", [0, 0, 0])
     sprite = prog.sprite("S")
     step = sprite.procedure("step %s", ["k"])
-    with step.define() as (k,):
-        with repeat(3):
-            total.change(k)
-            last.set(join("k", k))
-            odd.set(total / (k - k))  # NaN at 0 / 0, infinity after
-            xs.replace(k, total)
+    with step.define() as (k,), repeat(3):
+        total.change(k)
+        last.set(join("k", k))
+        odd.set(total / (k - k))  # NaN at 0 / 0, infinity after
+        xs.replace(k + 0, total)  # a number: written inline
     for start in (1, 2):
-        with sprite.when_flag_clicked():
-            with repeat(4):
-                step(start)
+        with sprite.when_flag_clicked(), repeat(4):
+            step(start)
     return prog.build()
 
 
@@ -234,17 +232,21 @@ def _chunk_sizes(data: bytes) -> list[int]:
     return [c.count for c in Trace.from_bytes(data).event_chunks]
 
 
-@pytest.mark.parametrize("variables", [None, ["total", "odd"]])
-def test_write_log_records_the_interpreters_trace_chunk_by_chunk(variables: Any) -> None:
+@pytest.mark.parametrize(
+    ("variables", "lists"), [(None, None), (["total", "odd"], None), (None, [])]
+)
+def test_write_log_records_the_interpreters_trace_chunk_by_chunk(
+    variables: Any, lists: Any
+) -> None:
     """Compiled code appends each write to the recorder's log (WriteLog) instead of calling it:
     two threads writing at the same places in the code, chunks cut every 7 events from inside
     the code, and NaN among the values give the interpreter's events, states and chunks; with
-    only some variables recorded, the code calls the recorder as before."""
+    only some variables or lists recorded, the code calls the recorder for those as before."""
     project = _two_scripts_in_one_block()
     traces = {}
     for engine in ("interpreter", "compiled"):
         sink = io.BytesIO()
-        record_run(project, sink, chunk_events=7, engine=engine, variables=variables)
+        record_run(project, sink, chunk_events=7, engine=engine, variables=variables, lists=lists)
         traces[engine] = sink.getvalue()
     expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
     assert actual == expected
@@ -256,22 +258,25 @@ def test_hooks_with_a_write_log_hear_no_variable_write_from_compiled_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """While they hear every variable, hooks with a WriteLog get each write appended there, its
-    place in the code naming the block and the variable; the code never calls on_var_set."""
+    place in the code naming the block and the variable or list; the code never calls on_var_set
+    or, for a replace, on_list_write."""
 
     class Logs(RunHooks):
         def __init__(self) -> None:
             self.write_log = WriteLog(1_000_000, lambda: None)
 
     heard = calls_of(monkeypatch, Logs, "on_var_set", lambda self, t, b, c, v: b)
+    heard_items = calls_of(monkeypatch, Logs, "on_list_write", lambda self, t, b, c, *rest: b)
     hooks = Logs()
     rt = Runtime(_two_scripts_in_one_block(), engine="compiled", hooks=hooks)
     rt.green_flag()
     rt.run()
     log = hooks.write_log
-    assert heard == [] and len(log) == WRITE_ITEMS * 2 * 4 * 3 * 3  # 3 writes a pass
+    assert heard == heard_items == [] and len(log) == WRITE_ITEMS * 2 * 4 * 3 * 4  # 4 a pass
     writes = [log[k : k + WRITE_ITEMS] for k in range(0, len(log), WRITE_ITEMS)]
     names = [log.sites[site][1].name for site, *_ in writes]
-    assert names[:4] == ["total", "last", "odd", "total"]
+    assert names[:5] == ["total", "last", "odd", "xs", "total"]
+    assert writes[3][3:] == [1, 1.0]  # xs's item 1 replaced by total
 
 
 # ## The debugger's findings, gathered on compiled code

@@ -86,8 +86,11 @@ def compile_target(
     pauses, reads = BlockFlags(sites.pauses), BlockFlags(list(sites.reads))
     ns = namespace(runtime, unit, pauses, reads)
     functions = load(ns, sources)
-    variables = unit.tables.variables
-    runtime.write_sites.extend((block_id, variables[i]) for block_id, i in sites.writes)
+    tables = unit.tables
+    runtime.write_sites.extend(
+        (block_id, tables.variables[i] if op is None else tables.lists[i], op)
+        for block_id, i, op in sites.writes
+    )
     return Compiled(unit, sources, functions, pauses, reads, target, ns)
 
 

@@ -33,6 +33,7 @@ from emulator.compiler.ir import (
 )
 from emulator.compiler.lower import Unit
 from emulator.compiler.origin_memo import OriginMemo
+from emulator.runtime.hooks import ListWrite
 
 Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
 
@@ -41,21 +42,23 @@ Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than i
 class Sites:
     """One unit's flagged sites so far, in order: the blocks its pausable code may hand its thread
     over before (PAUSE_AT), the blocks whose reads its hooked code may report (READ_AT), and the
-    variable writes its hooked code may append to a WriteLog (numbered from first_write on, as
+    writes its hooked code may append to a WriteLog (numbered from first_write on, as
     Runtime.write_sites holds them)."""
 
     pauses: list[str]
     reads: dict[str, int]  # block id -> its read site's number, in the order they came
-    writes: list[tuple[str, int]] = field(default_factory=list)  # (block id, variable index)
+    # (block id, the unit's variable, or list with how it is written)
+    writes: list[tuple[str, int, ListWrite | None]] = field(default_factory=list)
     first_write: int = 0
 
     def read(self, block_id: str) -> int:
         """The read site of a block's `item of` (one per block, however often it is emitted)."""
         return self.reads.setdefault(block_id, len(self.reads))
 
-    def write(self, block_id: str, variable: int) -> int:
-        """A new write site's number: the block writes the unit's variable there."""
-        self.writes.append((block_id, variable))
+    def write(self, block_id: str, index: int, op: ListWrite | None = None) -> int:
+        """A new write site's number: the block writes the unit's variable there (or with `op`,
+        its list)."""
+        self.writes.append((block_id, index, op))
         return self.first_write + len(self.writes) - 1
 
 

@@ -28,6 +28,7 @@ from emulator.compiler.ir import (
 )
 from emulator.compiler.origin_memo import loop_memos
 from emulator.opcodes import Opcode
+from emulator.runtime.hooks import LIST_REPLACE as REPLACE
 
 
 def statement(em: FunctionEmitter, stmt: Stmt) -> None:
@@ -179,13 +180,23 @@ def _tell_hooks(
 
 
 def log_write(
-    em: FunctionEmitter, site: int, bid: str, cell: str, value: str, test: str | None
+    em: FunctionEmitter,
+    site: int,
+    bid: str,
+    cell: str,
+    value: str,
+    test: str | None,
+    item: str = "0",
+    store: str | None = None,
 ) -> None:
-    """Append the write to the hooks' WriteLog (in _wl) as on_var_set would hear it; only when the
-    log is full or the value NaN or infinite are the cells and the clock written (see logged)."""
+    """Append the write to the hooks' WriteLog (in _wl) as on_var_set or on_list_write would hear
+    it, then `store` it; only when the log is full or the value NaN or infinite are the cells and
+    the clock written (see logged)."""
     w = em.w
     clock = f"_b + {em.pending}" if em.pending else "_b"
-    w.line(f"_wl += ({site}, thread, {clock}, 0, {value})")
+    w.line(f"_wl += ({site}, thread, {clock}, {item}, {value})")
+    if store is not None:
+        w.line(store)  # before the log is taken in: its snapshot holds the item
     full = "len(_wl) >= _wl.limit"
     with w.block(f"if {full} or {test}:" if test else f"if {full}:"):
         em.observed_here()
@@ -319,7 +330,8 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
 
 
 def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) -> None:
-    """replace item, for hooks: a whole float index inside the list is reported and written inline."""
+    """replace item, for hooks: a whole float index inside the list is reported and written inline
+    (appended to the hooks' WriteLog, while they take list writes there)."""
     em.observed()
     w, bid = em.w, constant(stmt.info.id)
     cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
@@ -329,27 +341,42 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and ({k} := int({i})) == {i}"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
+    test = nonfinite(x, stmt.args[1].type)
+    store = f"{items}[{k} - 1] = {x}"
     with w.block(f"if {check}:"):
-        w.line("_h = _rt.hooks")
-        with w.block("if _h is not None:"):
-            with w.block("if _h.log_list_writes:"):  # ReadLog.wrote_item, inline
-                w.line("(_rl := _h.read_log).stamp += 1")
-                name = list_name(em.unit, stmt.list.index)
-                w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
-                with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
-                    w.line("_h.on_log_full()")
+        if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
+            with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
+                site = em.sites.write(stmt.info.id, stmt.list.index, REPLACE)
+                log_write(em, site, bid, cell, x, test, k, store)
             with w.block("else:"):
-                # Reported before it is stored, as the interpreter does (the recorder relies on it).
-                w.line(
-                    f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})"
-                )
-            test = nonfinite(x, stmt.args[1].type)
-            if test:
-                with w.block(f"if {test}:"):
-                    w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
-        w.line(f"{items}[{k} - 1] = {x}")
+                _tell_replace(em, stmt, bid, k, x, test)
+        else:
+            _tell_replace(em, stmt, bid, k, x, test)
     with w.block("else:"):
         w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+
+
+def _tell_replace(
+    em: FunctionEmitter, stmt: ListWriteStmt, bid: str, k: str, x: str, test: str | None
+) -> None:
+    """Report an item's replace to the hooks (or log it in their read log), then store it."""
+    w = em.w
+    cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
+    w.line("_h = _rt.hooks")
+    with w.block("if _h is not None:"):
+        with w.block("if _h.log_list_writes:"):  # ReadLog.wrote_item, inline
+            w.line("(_rl := _h.read_log).stamp += 1")
+            name = list_name(em.unit, stmt.list.index)
+            w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
+            with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
+                w.line("_h.on_log_full()")
+        with w.block("else:"):
+            # Reported before it is stored, as the interpreter does (the recorder relies on it).
+            w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
+        if test:
+            with w.block(f"if {test}:"):
+                w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
+    w.line(f"{items}[{k} - 1] = {x}")
 
 
 def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: list[str]) -> None:

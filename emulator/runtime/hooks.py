@@ -96,26 +96,29 @@ class ReadLog:
 
 
 class WriteLog(list[Any]):
-    """Where compiled code appends variable writes without a call, for hooks that hear every
-    variable's write (RunHooks.write_log; the runtime hands it to the code only while
-    reported_writes is EVERY_VARIABLE).
+    """Where compiled code appends writes without a call, for hooks that hear every variable's
+    write (RunHooks.write_log; the runtime hands it to the code only while reported_writes is
+    EVERY_VARIABLE), and, if `lists`, every list item's replace.
 
     It is flat: each write is five items in a row, (write site, thread, clock, item, value). The
-    site numbers a place in the code that writes, `sites[site]` being its (block id, cell)
-    (Runtime.write_sites); the clock is runtime.blocks as the interpreter has it at the write;
-    item is 0. The hooks may append writes of their own in the same shape, in the order things
-    happened. Once it holds `limit` items, compiled code brings the cells and the clock up to
-    date and calls `on_full`, which takes them in and clears the list in place (compiled code
-    keeps hold of it).
+    site numbers a place in the code that writes, `sites[site]` being its (block id, cell, how):
+    how is None for a variable, else the ListWrite (Runtime.write_sites); the clock is
+    runtime.blocks as the interpreter has it at the write; item is 0 for a variable. The hooks
+    may append writes of their own in the same shape, in the order things happened. Once it
+    holds `limit` items, compiled code brings the cells and the clock up to date (with the item
+    stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the list in
+    place (compiled code keeps hold of it).
     """
 
-    __slots__ = ("limit", "on_full", "sites")
+    __slots__ = ("limit", "lists", "on_full", "sites")
 
-    def __init__(self, writes: int, on_full: Callable[[], None]) -> None:
+    def __init__(self, writes: int, on_full: Callable[[], None], lists: bool = True) -> None:
         super().__init__()
         self.limit = WRITE_ITEMS * writes  # full after this many writes
         self.on_full = on_full
-        self.sites: list[tuple[str, VarCell]] = []  # set by the runtime the hooks are attached to
+        self.lists = lists
+        # Set by the runtime the hooks are attached to.
+        self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None]] = []
 
 
 WRITE_ITEMS = 5  # the items of one write in a WriteLog

@@ -132,8 +132,8 @@ class Runtime:
         # scripts run in the interpreter.
         self.engine = engine
         self.pausable = pausable and engine == "compiled"
-        # Every variable write hooked code may append to a WriteLog, by its number there.
-        self.write_sites: list[tuple[str, VarCell]] = []
+        # Every write hooked code may append to a WriteLog, by its number there.
+        self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None]] = []
         self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
         self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)

@@ -142,13 +142,14 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
     """Add the columns that hold `values`; returns the string table for the meta."""
     n = len(values)
     objects = np.empty(n, dtype=object)
-    if set(map(type, values)) <= {float}:  # every value a float: none needs its tag looked up
+    types = list(map(type, values))
+    if set(types) <= {float}:  # every value a float: none needs its tag looked up
         tags = np.full(n, TAG_FLOAT, dtype=np.uint8)
         floats = np.array(values, dtype=np.float64).reshape(n)
         float_pos = np.arange(n)
     else:
         objects[:] = values
-        tags = np.fromiter(map(_TYPE_TAG.__getitem__, map(type, values)), np.uint8, n)
+        tags = np.fromiter(map(_TYPE_TAG.__getitem__, types), np.uint8, n)
         floats = objects[tags == TAG_FLOAT].astype(np.float64)
         float_pos = np.flatnonzero(tags == TAG_FLOAT)
     whole = (

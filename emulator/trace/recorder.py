@@ -160,7 +160,9 @@ class Recorder(RunHooks):
         self._dirty: set[int] = set()
         self._bubbles: list[Bubble] = []
         # What compiled code and these hooks append each event to, in order (see _cut).
-        self._log = self.write_log = WriteLog(self.chunk_events, lambda: self._cut(None))
+        self._log = self.write_log = WriteLog(
+            self.chunk_events, lambda: self._cut(None), lists=self._lists is None
+        )
         self._tables: dict[Thread, np.ndarray] = {}  # see _code_table
         self.finished = False
         self.closed = False
@@ -376,8 +378,9 @@ class Recorder(RunHooks):
             table = self._code_table(thread)
             wanted = codes[at]
             for code in np.unique(wanted[table[wanted] == _UNSEEN]).tolist():
-                block_id, cell = self._log.sites[code]
-                table[code] = self._lookup(thread, block_id, cell, SET)
+                block_id, cell, op = self._log.sites[code]
+                kind = SET if op is None else LIST_OPS[op]
+                table[code] = self._lookup(thread, block_id, cell, kind)
             sites[at] = table[wanted]
         return sites
 
