@@ -331,8 +331,8 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
 
 def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) -> None:
     """replace item, for hooks: a whole float index inside the list is reported and written inline
-    (appended to the hooks' WriteLog, while they take list writes there)."""
-    em.observed()
+    (appended to the hooks' WriteLog, while they take list writes there). The cells and the clock
+    are written only where something is told of it (a log needs neither)."""
     w, bid = em.w, constant(stmt.info.id)
     cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
     i, x, k = em.ex.temp(), em.ex.temp(), em.ex.temp()
@@ -353,6 +353,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
         else:
             _tell_replace(em, stmt, bid, k, x, test)
     with w.block("else:"):
+        em.observed_here()
         w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
 
 
@@ -369,12 +370,15 @@ def _tell_replace(
             name = list_name(em.unit, stmt.list.index)
             w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
             with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
+                em.observed_here()
                 w.line("_h.on_log_full()")
         with w.block("else:"):
             # Reported before it is stored, as the interpreter does (the recorder relies on it).
+            em.observed_here()
             w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
         if test:
             with w.block(f"if {test}:"):
+                em.observed_here()
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
     w.line(f"{items}[{k} - 1] = {x}")
 
