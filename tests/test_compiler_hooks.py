@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
-from emulator.dsl import Program, join, repeat, wait
+from emulator.dsl import Program, if_, join, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
@@ -530,6 +530,39 @@ def test_a_running_sum_joins_an_origin_another_script_changed_between_its_passes
     steps = {o.block_id for o in found["interpreter"] if o.variable == "step"}
     sets = project.target("W").blocks.values()
     assert steps == {b.id for b in sets if b.opcode == "data_setvariableto"}
+
+
+@pytest.mark.parametrize("warp", [False, True])
+def test_a_counter_links_again_after_a_set_between_its_changes(warp: bool) -> None:
+    """A loop's counter checks its origin only when it may have changed since it last linked it:
+    after a `set n` in the same loop, the next `change n by 1` is a new link in both engines,
+    whether the loop yields between passes or not."""
+    prog = Program("counter and a set")
+    n, copy = prog.stage.var("n", 0), prog.stage.var("copy", 0)
+    items = prog.stage.list("items", [1])
+    sprite = prog.sprite("S")
+    count = sprite.procedure("count", warp=warp)
+    with count.define(), repeat(6):
+        n.change(1)
+        with if_(n == 3):
+            n.set(n + 10)
+    with sprite.when_flag_clicked():
+        count()
+        copy.set(n)
+        items.add(items.item(copy))
+    project = prog.build()
+    found = {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project, engine=engine, hooks=KeepsOrigins())
+        rt.green_flag()
+        rt.run()
+        found[engine] = list(origins([rt.stage.variable(None, "n")]))
+    assert found["compiled"] == found["interpreter"]
+    opcodes = {b.id: b.opcode for b in project.target("S").blocks.values()}
+    assert [opcodes[o.block_id] for o in found["interpreter"]] == [
+        "data_changevariableby",  # the last changes, then the set before them
+        "data_setvariableto",
+    ]
 
 
 def test_only_variables_that_reach_an_index_keep_origins() -> None:

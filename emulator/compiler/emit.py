@@ -239,10 +239,10 @@ class FunctionEmitter:
             self.restart_warp()
 
     def forget_memos(self) -> None:
-        """Set every enclosing loop's origin memos to None: other scripts may have run (OriginMemo)."""
+        """Forget every enclosing loop's origin memos: other scripts may have run (OriginMemo)."""
         for scope in self.memo_scopes:
             for name in scope:
-                self.w.line(f"{name} = None")
+                self.w.line(f"{name} = False")
 
     def maybe_suspend(self, why: str, idle: bool) -> None:
         """A block that yields (scratch-vm's STATUS_YIELD): in warp with time left it runs again at once."""

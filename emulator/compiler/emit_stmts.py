@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from emulator.compiler.emit import FunctionEmitter, list_cell, list_name
 from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
@@ -242,18 +244,23 @@ def keep_origin(
         w.line(f"{cell}.origin = {fresh}")
     elif len(reads) == 1:
         parent = em.ex.temp()
-        w.line(f"{parent} = V_{reads[0].index}.origin")
         depth = f"{parent}[3]"
         linked = (
             f"{cell}.origin = ({bid}, {cell}.name, ({parent},), {depth} + 1) "
             f"if {parent} is not None and {depth} < MAX_ORIGIN_DEPTH else {fresh}"
         )
         if cell != f"V_{reads[0].index}":
+            w.line(f"{parent} = V_{reads[0].index}.origin")
             w.line(linked)
             return
-        # A counter this block wrote last keeps its origin: another link would only repeat it.
-        with w.block(f"if {parent} is None or {parent}[0] != {bid}:"):
-            w.line(linked)
+        memo = em.memos.get(block_id)
+        with w.block(f"if {cell}.origin is not {memo.kept}:") if memo else nullcontext():
+            # A counter this block wrote last keeps its origin: another link would only repeat it.
+            w.line(f"{parent} = {cell}.origin")
+            with w.block(f"if {parent} is None or {parent}[0] != {bid}:"):
+                w.line(linked)
+            if memo:
+                w.line(f"{memo.kept} = {cell}.origin")
     elif cell != f"V_{reads[0].index}":
         parents = ", ".join(f"V_{r.index}.origin" for r in reads)
         w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({parents},))")
@@ -433,7 +440,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.memos.update(memos)
     own = [name for memo in memos.values() for name in memo.locals()]
     for name in own:
-        w.line(f"{name} = None  # no origin kept yet (OriginMemo)")
+        w.line(f"{name} = False  # no origin kept yet (OriginMemo; an origin is a tuple or None)")
     em.memo_scopes.append(own)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again

@@ -1,4 +1,4 @@
-"""Memos that let a running sum in a loop skip its origin check on every pass but the first."""
+"""Memos that let a running sum or a counter in a loop skip its origin check on every pass but the first."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from emulator.compiler.ir import Body, If, Loop, SetVar, calls_out, walk, writes
 
 @dataclass(frozen=True, slots=True)
 class OriginMemo:
-    """What a running sum's write (`change z by (... z's terms ...)`) saw when it last kept z's origin.
+    """What a running sum's write (`change z by (... z's terms ...)`, or a counter's: no other
+    terms) saw when it last kept z's origin.
 
     `kept` holds the origin it left on z; `parents` pairs each variable the loop writes among those
     the origin joins with the local holding that variable's origin then. While z's origin is still
     `kept` and those are unchanged, the write would keep it again: the others the loop never writes,
-    and every memo is forgotten (set to None) where the loop begins and wherever the thread yields,
-    the only places another script can write them. Hooks never write an origin.
+    and every memo is forgotten where the loop begins and wherever the thread yields, the only
+    places another script can write them (set to False, which no origin is: None is one, not yet
+    kept). Hooks never write an origin.
     """
 
     kept: str
@@ -33,7 +35,7 @@ class OriginMemo:
 def loop_memos(
     loop: Loop, lazy: AbstractSet[int], temp: Callable[[], str]
 ) -> dict[str, OriginMemo]:
-    """Memos, by block id, for the running sums directly in a loop that nothing else runs during
+    """Memos, by block id, for the running sums and counters directly in a loop that nothing else runs during
     (no call, wait or interpreter); those in a loop nested in it belong to that loop's memos."""
     if any(calls_out(s) for s in walk(loop.body)):
         return {}
@@ -41,10 +43,10 @@ def loop_memos(
     memos: dict[str, OriginMemo] = {}
     for stmt in _direct(loop.body):
         reads = stmt.origin_reads
-        if not stmt.keeps_origin or stmt.var.index in lazy or reads is None or len(reads) < 2:
+        if not stmt.keeps_origin or stmt.var.index in lazy or not reads:
             continue
         if reads[0].index != stmt.var.index:
-            continue  # not a running sum: its origin is built anew each time
+            continue  # not a running sum or a counter: its origin is built anew each time
         parents = tuple((r.index, temp()) for r in reads[1:] if r.index in written)
         memos[stmt.info.id] = OriginMemo(temp(), parents)
     return memos
