@@ -180,17 +180,22 @@ class FunctionEmitter:
             del self.vars[i]
         self.load(sorted(wanted))
 
-    def prepare(self, exprs: tuple[Expr, ...] | list[Expr], ahead: int = 0) -> None:
+    def prepare(
+        self, exprs: tuple[Expr, ...] | list[Expr], ahead: int = 0, at_once: bool = False
+    ) -> None:
         """Before a statement evaluates these: interpreter closures see cells and the clock (a
         read's report has them written from inside the expression, only when it is made: seen,
-        given _observed_state); variables are loaded; what they hold twice is computed once."""
+        given _observed_state); variables are loaded; what they hold twice is computed once.
+        A statement that evaluates them `at_once` (nothing emitted between) leaves the costs
+        counted so far pending: the reports add them to the clock they are given."""
         self.ex.share(list(exprs))
         if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
             self.store(keep=True)
             self.sync(ahead)
         elif self.hooks and any(reports(e) for e in exprs):
-            self.flush_clock()
-            self.ex.observe = self._observed_state(ahead)
+            if not at_once:
+                self.flush_clock()
+            self.ex.observe = self._observed_state(self.pending + ahead)
         self.load([v.index for e in exprs for v in reads(e)])
 
     def _observed_state(self, ahead: int) -> str:

@@ -85,7 +85,7 @@ def simple(em: FunctionEmitter, stmt: Stmt) -> None:
 
 def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
     em.pending += stmt.info.cost
-    em.prepare([stmt.value])
+    em.prepare([stmt.value], at_once=True)
     i = stmt.var.index
     if em.hooks:
         set_var_reported(em, stmt)
@@ -305,7 +305,7 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     em.pending += stmt.info.cost
     if stmt.op == "replace":
         em.ex.replacing = (stmt.list.index, stmt.args[0])
-    em.prepare(stmt.args)
+    em.prepare(stmt.args, at_once=True)
     args = [em.ex(a) for a in stmt.args]
     em.ex.replacing = None
     w = em.w
