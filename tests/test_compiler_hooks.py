@@ -516,18 +516,23 @@ def _sum_beside_a_writer() -> Project:
     return prog.build()
 
 
-def test_a_running_sum_joins_an_origin_another_script_changed_between_its_passes() -> None:
-    """A loop's running sum checks its origin only when what it joins may have changed: another
-    script's write of `step` while the loop yielded is joined on the next pass in both engines."""
-    project = _sum_beside_a_writer()
+def _origins_alike(project: Project, name: str) -> list[Any]:
+    """Where a stage variable's value came from at the end of a run, the same in both engines."""
     found = {}
     for engine in ("interpreter", "compiled"):
         rt = Runtime(project, engine=engine, hooks=KeepsOrigins())
         rt.green_flag()
         rt.run()
-        found[engine] = list(origins([rt.stage.variable(None, "total")]))
+        found[engine] = list(origins([rt.stage.variable(None, name)]))
     assert found["compiled"] == found["interpreter"]
-    steps = {o.block_id for o in found["interpreter"] if o.variable == "step"}
+    return found["interpreter"]
+
+
+def test_a_running_sum_joins_an_origin_another_script_changed_between_its_passes() -> None:
+    """A loop's running sum checks its origin only when what it joins may have changed: another
+    script's write of `step` while the loop yielded is joined on the next pass in both engines."""
+    project = _sum_beside_a_writer()
+    steps = {o.block_id for o in _origins_alike(project, "total") if o.variable == "step"}
     sets = project.target("W").blocks.values()
     assert steps == {b.id for b in sets if b.opcode == "data_setvariableto"}
 
@@ -551,15 +556,8 @@ def test_a_counter_links_again_after_a_set_between_its_changes(warp: bool) -> No
         copy.set(n)
         items.add(items.item(copy))
     project = prog.build()
-    found = {}
-    for engine in ("interpreter", "compiled"):
-        rt = Runtime(project, engine=engine, hooks=KeepsOrigins())
-        rt.green_flag()
-        rt.run()
-        found[engine] = list(origins([rt.stage.variable(None, "n")]))
-    assert found["compiled"] == found["interpreter"]
     opcodes = {b.id: b.opcode for b in project.target("S").blocks.values()}
-    assert [opcodes[o.block_id] for o in found["interpreter"]] == [
+    assert [opcodes[o.block_id] for o in _origins_alike(project, "n")] == [
         "data_changevariableby",  # the last changes, then the set before them
         "data_setvariableto",
     ]

@@ -356,18 +356,24 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
                 site = em.sites.write(stmt.info.id, stmt.list.index, REPLACE)
                 log_write(em, site, bid, cell, x, test, k, store)
             with w.block("else:"):
-                _tell_replace(em, stmt, bid, k, x, test)
+                _tell_replace(em, stmt, bid, k, x, test, store)
         else:
-            _tell_replace(em, stmt, bid, k, x, test)
+            _tell_replace(em, stmt, bid, k, x, test, store)
     with w.block("else:"):
         em.observed_here()
         w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
 
 
 def _tell_replace(
-    em: FunctionEmitter, stmt: ListWriteStmt, bid: str, k: str, x: str, test: str | None
+    em: FunctionEmitter,
+    stmt: ListWriteStmt,
+    bid: str,
+    k: str,
+    x: str,
+    test: str | None,
+    store: str,
 ) -> None:
-    """Report an item's replace to the hooks (or log it in their read log), then store it."""
+    """Report an item's replace to the hooks (or log it in their read log), then `store` it."""
     w = em.w
     cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
     w.line("_h = _rt.hooks")
@@ -387,7 +393,7 @@ def _tell_replace(
             with w.block(f"if {test}:"):
                 em.observed_here()
                 w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
-    w.line(f"{items}[{k} - 1] = {x}")
+    w.line(store)
 
 
 def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: list[str]) -> None:
