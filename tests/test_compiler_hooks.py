@@ -22,6 +22,7 @@ from emulator.runtime.runtime import Runtime
 from emulator.runtime.saved import restore_runtime, save_runtime
 from emulator.runtime.thread import Thread
 from emulator.sb3 import project_from_json
+from emulator.trace import recorder
 from emulator.trace.recorder import Tee, record_run
 from emulator.trace.replay import Trace
 from tests import strategies
@@ -277,6 +278,42 @@ def test_hooks_with_a_write_log_hear_no_variable_write_from_compiled_code(
     names = [log.sites[site][1].name for site, *_ in writes]
     assert names[:5] == ["total", "last", "odd", "xs", "total"]
     assert writes[3][3:] == [1, 1.0]  # xs's item 1 replaced by total
+
+
+def test_a_trace_cut_short_inside_compiled_code_ends_at_its_last_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C in a loop that has not written its locals back: the trace's last state holds the
+    last value its events wrote, not the stale cell, at a clock no earlier than that write."""
+
+    class InterruptedLog(WriteLog):
+        __slots__ = ("writes",)
+
+        def __iadd__(self, write: Any) -> InterruptedLog:
+            self.writes = getattr(self, "writes", 0) + 1
+            if self.writes == 50:
+                raise KeyboardInterrupt
+            return super().__iadd__(write)
+
+    monkeypatch.setattr(recorder, "WriteLog", InterruptedLog)
+    prog = Program("interrupted")
+    total = prog.stage.var("total", 0)
+    sprite = prog.sprite("S")
+    count = sprite.procedure("count", warp=True)
+    with count.define(), repeat(100):
+        total.change(1)
+    with sprite.when_flag_clicked():
+        count()
+    sink = io.BytesIO()
+    with pytest.raises(KeyboardInterrupt):
+        record_run(prog.build(), sink, chunk_events=1000, engine="compiled")
+    trace = Trace.from_bytes(sink.getvalue())
+    last = trace.event(trace.event_count - 1)
+    assert trace.ending is not None and trace.ending.reason == "interrupted"
+    assert trace.event_count == 49 and last.value == 49.0
+    end = trace.state_at(trace.event_count)  # the snapshot written at the interrupt
+    assert list(end.variables.values()) == [49.0] and end.step >= last.step
+
 
 
 # ## The debugger's findings, gathered on compiled code

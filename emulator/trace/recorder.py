@@ -359,10 +359,21 @@ class Recorder(RunHooks):
             np.array(items, dtype=np.int64)[indexed],
             values if len(valued) == len(values) else [values[k] for k in valued],
         )
-        sites = sites[kept]
-        self._dirty.update(self._site_rows[s].cell for s in np.unique(sites).tolist())
+        self._dirty.update(self._site_rows[s].cell for s in np.unique(sites[kept]).tolist())
         self._write_bubbles()
-        self._snapshot(pending)
+        self._snapshot(pending, self._last_values(sites, kinds, values), int(steps[-1]))
+
+    def _last_values(
+        self, sites: np.ndarray, kinds: np.ndarray, values: list[Value]
+    ) -> dict[int, Value]:
+        """Each variable's last value logged in a chunk, by cell. The cells hold the same when
+        the chunk is cut, except after an interrupt inside compiled code, which may not have
+        written its locals back: the log is the record of what was written."""
+        at = np.flatnonzero(kinds == SET)
+        cells = np.array([row.cell for row in self._site_rows], dtype=np.int64)[sites[at]]
+        written, last_in_reverse = np.unique(cells[::-1], return_index=True)
+        last = at[at.size - 1 - last_in_reverse]
+        return {cell: values[k] for cell, k in zip(written.tolist(), last.tolist(), strict=True)}
 
     def _sites_of(self, codes: np.ndarray, threads: list[Thread]) -> np.ndarray:
         """Each logged write's site: the one it holds where these hooks logged it (below 0), else
@@ -402,12 +413,21 @@ class Recorder(RunHooks):
             self.writer.tables(bubbles=self._bubbles)
             self._bubbles = []
 
-    def _snapshot(self, pending: tuple[Cell, int, Value] | None, every_list: bool = False) -> None:
+    def _snapshot(
+        self,
+        pending: tuple[Cell, int, Value] | None,
+        latest: dict[int, Value] | None = None,
+        step: int = 0,
+        every_list: bool = False,
+    ) -> None:
+        """The recorded cells now, with `latest` values for variables (see _last_values) and the
+        clock at least `step`."""
         variables: dict[int, Value] = {}
         lists: dict[int, list[Value] | None] = {}
+        latest = latest or {}
         for index, (row, cell) in enumerate(zip(self._cell_rows, self._recorded(), strict=True)):
             if not row.is_list:
-                variables[index] = cell.value
+                variables[index] = latest.get(index, cell.value)
             elif every_list or index in self._dirty:
                 lists[index] = list(cell.items)
             else:
@@ -418,7 +438,7 @@ class Recorder(RunHooks):
             if items is not None:
                 items[item - 1] = value
         self._dirty.clear()
-        self.writer.snapshot(self.runtime.blocks, variables, lists)
+        self.writer.snapshot(max(self.runtime.blocks, step), variables, lists)
 
     def _recorded(self) -> list[Cell]:
         return [cell for cell in self._cell_objs if self._cells[id(cell)] >= 0]
