@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
-from emulator.dsl import Program, if_, join, repeat, wait
+from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
@@ -253,6 +253,27 @@ def test_write_log_records_the_interpreters_trace_chunk_by_chunk(
     assert actual == expected
     assert len({row[2] for row in expected[0]}) == 2  # both scripts wrote
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+
+
+def test_a_script_started_again_and_again_is_recorded_as_the_interpreter_records_it() -> None:
+    """A broadcast's script, started afresh twenty times (a new thread each time), writes at the
+    same places in the code: the recorder looks its sites up once for the script, and the trace
+    holds the interpreter's events."""
+    prog = Program("restarts")
+    total = prog.stage.var("total", 0)
+    sprite = prog.sprite("S")
+    with sprite.when_i_receive("go"), repeat(3):
+        total.change(1)
+    with sprite.when_flag_clicked(), repeat(20):
+        broadcast_and_wait("go")
+    project = prog.build()
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        record_run(project, sink, chunk_events=11, engine=engine)
+        traces[engine] = sink.getvalue()
+    expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
+    assert actual == expected and len(expected[0]) == 60
 
 
 def test_hooks_with_a_write_log_hear_no_variable_write_from_compiled_code(

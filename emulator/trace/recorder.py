@@ -163,7 +163,7 @@ class Recorder(RunHooks):
         self._log = self.write_log = WriteLog(
             self.chunk_events, lambda: self._cut(None), lists=self._lists is None
         )
-        self._tables: dict[Thread, np.ndarray] = {}  # see _code_table
+        self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
         self.finished = False
         self.closed = False
         header = self._header(program, params or {}, seed, options or {}, slices)
@@ -396,15 +396,18 @@ class Recorder(RunHooks):
         return sites
 
     def _code_table(self, thread: Thread) -> np.ndarray:
-        """A thread's sites by the number of the place in the code that wrote (_UNSEEN: not yet
-        looked up), as long as the log's table of places."""
-        table = self._tables.get(thread)
+        """The sites of a thread's script by the number of the place in the code that wrote
+        (_UNSEEN: not yet looked up), as long as the log's table of places. By script, not by
+        thread: a script started again and again (a broadcast's) writes the same sites, and
+        compiled code runs originals only, whose cells stay theirs."""
+        script = (thread.target.name, thread.script_id)
+        table = self._tables.get(script)
         size = len(self._log.sites)
         if table is None or table.size < size:
             grown = np.full(size, _UNSEEN, dtype=np.int64)
             if table is not None:
                 grown[: table.size] = table
-            table = self._tables[thread] = grown
+            table = self._tables[script] = grown
         return table
 
     def _write_bubbles(self) -> None:
