@@ -336,7 +336,6 @@ def test_a_trace_cut_short_inside_compiled_code_ends_at_its_last_write(
     assert list(end.variables.values()) == [49.0] and end.step >= last.step
 
 
-
 # ## The debugger's findings, gathered on compiled code
 
 
