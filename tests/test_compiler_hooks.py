@@ -310,8 +310,12 @@ def test_a_trace_cut_short_inside_compiled_code_ends_at_its_last_write(
     class InterruptedLog(WriteLog):
         __slots__ = ("writes",)
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.writes = 0
+
         def __iadd__(self, write: Any) -> InterruptedLog:
-            self.writes = getattr(self, "writes", 0) + 1
+            self.writes += 1
             if self.writes == 50:
                 raise KeyboardInterrupt
             return super().__iadd__(write)
@@ -687,6 +691,20 @@ def test_reads_past_the_end_are_counted_alike(
     assert len(heard) == calls
     [miss] = hooks.misses.values()
     assert (miss.count, miss.first_index, miss.last_index, miss.length) == (5, 4.0, 8.0, 3)
+
+
+def test_reads_inside_any_list_write_report_at_the_interpreters_clock() -> None:
+    """An `item of` inside a list write other than replace (whose code tells the hooks before it
+    evaluates its inputs) reports at the clock the interpreter has, not the block's cost twice."""
+    prog = Program("reads in list writes")
+    xs = prog.stage.list("xs", [1, 2])
+    with prog.sprite("S").when_flag_clicked():
+        xs.add(xs.item(""))
+        xs.insert(1, xs.item("x"))
+        xs.replace(1, xs.item(" "))
+        xs.delete(xs.item(1.5))
+    events = assert_same_events(prog.build())
+    assert sum(e[0] == "index" for e in events) >= 4
 
 
 def test_text_indices_report_alike() -> None:

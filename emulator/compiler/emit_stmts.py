@@ -305,7 +305,8 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     em.pending += stmt.info.cost
     if stmt.op == "replace":
         em.ex.replacing = (stmt.list.index, stmt.args[0])
-    em.prepare(stmt.args, at_once=True)
+    # A hooked replace evaluates its inputs first; the other writes tell the hooks before.
+    em.prepare(stmt.args, at_once=stmt.op == "replace")
     args = [em.ex(a) for a in stmt.args]
     em.ex.replacing = None
     w = em.w
