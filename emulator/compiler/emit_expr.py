@@ -254,8 +254,7 @@ class ExprEmitter:
         # the enclosing replace writes (the same list at the same pure index) is not logged. The
         # block's read flag (Runtime._flag_reads) is False while no hook hears it, else the hooks'
         # read log, or True when they keep none.
-        name = self.list_name(e.list.index)
-        logged = f"_rl.entries.append(({block}, {name}, {k}, {t}, _rl.stamp)) is None"
+        logged = self.logged_read(e, k, t)
         if self.replacing == (e.list.index, index) and not has_effect(index):
             logged = "True"
         told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
@@ -274,11 +273,10 @@ class ExprEmitter:
         call (a program with a wrong offset reads so on every pass); anything else goes to h_item."""
         assert self.cell is not None and self.list_name is not None and self.read_site is not None
         block, cell = constant(e.block_id), self.cell(e.list.index)
-        name = self.list_name(e.list.index)
         whole = f"{t}.is_integer()"
         if not e.args[0].type.is_number:
             whole = f"type({t}) is float and {whole}"
-        logged = f"_rl.entries.append(({block}, {name}, PAST_END, {t}, _rl.stamp)) is None"
+        logged = self.logged_read(e, "PAST_END", t)
         tally = (
             f"(_hm := _rt.hooks) is not None and (_mt := _hm.read_misses) is not None"
             f" and (_mt := _mt.get({block})) is not None and _mt[0] is thread.target"
@@ -288,6 +286,13 @@ class ExprEmitter:
         return (
             f"(tallied(_mt[2], {t}, len({items})) if {whole} and {tally} and {heard} else {report})"
         )
+
+    def logged_read(self, e: ListExpr, item: str, index: str) -> str:
+        """A read appended to the hooks' read log (ReadLog.read, inline; the log is in _rl), as
+        an expression that is True."""
+        assert self.list_name is not None
+        block, name = constant(e.block_id), self.list_name(e.list.index)
+        return f"_rl.entries.append(({block}, {name}, {item}, {index}, _rl.stamp)) is None"
 
     def fixed_item(self, items: str, value: Value) -> str:
         """An item at a literal index: floored once, here."""

@@ -289,8 +289,8 @@ class Runtime:
         self.blocks += 1  # the hat itself runs as the thread starts
         self._finish_reported = False
         thread = Thread(script.target, script.hat.id, script.first)
-        if self.engine == "compiled" and self._plain is None and self.hooks is None:
-            _ = self.compiled  # sets each script's code
+        if self.engine == "compiled" and self.hooks is None:
+            _ = self.compiled  # on first need: it sets each script's code
         code = script.compiled
         if self.hooks is not None and self.engine == "compiled":
             if self.compiled_hooked is None:
