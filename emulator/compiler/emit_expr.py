@@ -270,7 +270,8 @@ class ExprEmitter:
     def past_end(self, e: ListExpr, t: str, items: str, report: str) -> str:
         """A read outside the list at a whole index, once the hooks keep a tally of the block's
         misses (RunHooks.read_misses): logged if watched and added to the tally, without h_item's
-        call (a program with a wrong offset reads so on every pass); anything else goes to h_item."""
+        call (a program with a wrong offset reads so on every pass); "" at once when nothing hears it;
+        anything else goes to h_item."""
         assert self.cell is not None and self.list_name is not None and self.read_site is not None
         block, cell = constant(e.block_id), self.cell(e.list.index)
         whole = f"{t}.is_integer()"
@@ -282,9 +283,13 @@ class ExprEmitter:
             f" and (_mt := _mt.get({block})) is not None and _mt[0] is thread.target"
             f" and _mt[1] is {cell}"
         )
-        heard = f"(not (_rl := _rd[{self.read_site(e.block_id)}]) or _rl is not True and {logged})"
+        site = self.read_site(e.block_id)
+        heard = f"(not (_rl := _rd[{site}]) or _rl is not True and {logged})"
+        # Read by no hook and heard by none (RunHooks.hears_read_misses): h_item would only return "".
+        unheard = f"{whole} and not _rd[{site}] and (_hm is None or not _hm.hears_read_misses)"
         return (
-            f"(tallied(_mt[2], {t}, len({items})) if {whole} and {tally} and {heard} else {report})"
+            f"(tallied(_mt[2], {t}, len({items})) if {whole} and {tally} and {heard}"
+            f' else "" if {unheard} else {report})'
         )
 
     def logged_read(self, e: ListExpr, item: str, index: str) -> str:
