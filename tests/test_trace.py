@@ -479,6 +479,17 @@ def test_a_trace_diffed_with_itself_has_no_divergence() -> None:
     assert report.divergence is None and not any(c.differ for c in report.lists)
 
 
+@pytest.mark.parametrize("variant", ["buggy", "fixed"])
+def test_the_shipped_traces_are_fresh(variant: str, tmp_path: Path) -> None:
+    """Recording again with the command in traces/README.md gives the shipped file, byte for byte."""
+    out = tmp_path / f"day3-{variant}.trace"
+    args = ["--variant", variant, "--epochs", "1", "--train", "5", "--test", "2", "-o", str(out)]
+    assert main(["record", "day3", *args]) == 0
+    assert out.read_bytes() == (TRACES / out.name).read_bytes(), (
+        "re-record with the command in traces/README.md"
+    )
+
+
 def test_shipped_trace_replays_to_its_own_snapshots() -> None:
     """Replaying every event of a shipped trace from its first snapshot lands on each later snapshot."""
     trace = Trace.open(TRACES / "day3-buggy.trace")
