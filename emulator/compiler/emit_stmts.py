@@ -377,23 +377,22 @@ def _tell_replace(
     """Report an item's replace to the hooks (or log it in their read log), then `store` it."""
     w = em.w
     cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
-    w.line("_h = _rt.hooks")
-    with w.block("if _h is not None:"):
-        with w.block("if _h.log_list_writes:"):  # ReadLog.wrote_item, inline
-            w.line("(_rl := _h.read_log).stamp += 1")
-            name = list_name(em.unit, stmt.list.index)
-            w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
-            with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
-                em.observed_here()
-                w.line("_h.on_log_full()")
-        with w.block("else:"):
-            # Reported before it is stored, as the interpreter does (the recorder relies on it).
+    # ITEM_LOG is the hooks' read log while they log list writes there (Runtime._hand_write_log).
+    with w.block("if (_rl := ITEM_LOG) is not None:"):  # ReadLog.wrote_item, inline
+        w.line("_rl.stamp += 1")
+        name = list_name(em.unit, stmt.list.index)
+        w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
+        with w.block("if len(_e) + len(_rl.entries) >= LOG_LIMIT:"):  # ReadLog.full
             em.observed_here()
-            w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
-        if test:
-            with w.block(f"if {test}:"):
-                em.observed_here()
-                w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
+            w.line("_rt.hooks.on_log_full()")
+    with w.block("elif (_h := _rt.hooks) is not None:"):
+        # Reported before it is stored, as the interpreter does (the recorder relies on it).
+        em.observed_here()
+        w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
+    if test:
+        with w.block(f"if {test} and (_h := _rt.hooks) is not None:"):
+            em.observed_here()
+            w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
     w.line(store)
 
 

@@ -27,6 +27,7 @@ def namespace(
         ns.update(HOOKED_NAMES)
         ns["READ_AT"] = reads.flags
         ns["WRITE_LOG"] = None  # the hooks' WriteLog, while they hear every write (Runtime.retune)
+        ns["ITEM_LOG"] = None  # the hooks' read log, while they log list writes there (the same)
     if unit.pausable:
         ns["HandOff"], ns["frames_at"], ns["PAUSE_AT"] = HandOff, frames_at, pauses.flags
     ns["_rt"], ns["_rng"] = runtime, runtime.rng

@@ -237,12 +237,12 @@ class Findings(RunHooks):
             self.logged_writes = trail.followed - names  # only the trail hears them
             names.update(trail.followed)
         self.reported_writes = names
-        self.hearing_changed()
         self.log_list_writes = (
             self._written is not None
             and self.write_listener is None
             and not any(w.is_list for w in self.watches)
         )
+        self.hearing_changed()
 
     # ## Hooks
 

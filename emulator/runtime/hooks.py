@@ -162,7 +162,8 @@ class RunHooks:
     logged_writes: Container[str] = frozenset()
     # Whether compiled code appends an item it replaces inside its list to read_log.events
     # (ReadLog.wrote_item) instead of calling on_list_write, and calls on_log_full once the log
-    # holds LOG_LIMIT reads and events (only while read_log is set; the values are not kept).
+    # holds LOG_LIMIT reads and events (only while read_log is set; the values are not kept). One
+    # that changes it while attached calls hearing_changed (compiled code holds the log then).
     log_list_writes = False
     # Per block id: (target, list cell, tally) of the block's reads past the end of that list, which
     # compiled code adds a whole-number index's further misses to instead of calling on_list_miss
@@ -177,8 +178,9 @@ class RunHooks:
     on_hearing_changed: Callable[[], None] | None = None
 
     def hearing_changed(self) -> None:
-        """Call after changing reported_writes or wants_origins while attached: compiled code
-        skips the writes of a variable the hooks did not hear (VarCell.heard) until told."""
+        """Call after changing reported_writes, wants_origins, read_log or log_list_writes while
+        attached: compiled code skips the writes of a variable the hooks did not hear
+        (VarCell.heard), and logs list writes where it last was told, until told again."""
         if self.on_hearing_changed is not None:
             self.on_hearing_changed()
 

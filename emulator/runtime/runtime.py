@@ -559,15 +559,19 @@ class Runtime:
         self._hand_write_log()
 
     def _hand_write_log(self) -> None:
-        """Hooked code appends writes to the hooks' WriteLog while they hear every write."""
+        """Hooked code appends writes to the hooks' WriteLog while they hear every write, and an
+        item's replace to their read log while they log list writes there (log_list_writes)."""
         hooks = self.hooks
-        log = None
+        log = item_log = None
         if hooks is not None and hooks.reported_writes is EVERY_VARIABLE:
             log = hooks.write_log
         if log is not None:
             log.sites = self.write_sites
+        if hooks is not None and hooks.log_list_writes:
+            item_log = hooks.read_log
         for compiled in self.compiled_hooked or ():
             compiled.namespace["WRITE_LOG"] = log
+            compiled.namespace["ITEM_LOG"] = item_log
 
     def _flag_reads(self) -> None:
         """A watched read's flag is the hooks' read log (True: they keep none), others False."""
