@@ -348,16 +348,16 @@ class Recorder(RunHooks):
         kept = sites >= 0  # compiled code logs every write; a cell not recorded has site -1
         if not kept.any():
             return
+        every = bool(kept.all())  # as a rule: then nothing needs picking out
         # Site -1 reads the kind after the last, CLEAR: an event with neither item nor value.
         kinds = np.array([row.kind for row in self._site_rows] + [CLEAR])[sites]
-        indexed = np.isin(kinds, _INDEXED)
-        valued = np.flatnonzero(np.isin(kinds, _VALUED)).tolist()
+        valued = np.isin(kinds, _VALUED)
         self._write_tables()
         self.writer.events_chunk(
-            sites[kept],
-            np.array(steps, dtype=np.int64)[kept],
-            np.array(items, dtype=np.int64)[indexed],
-            values if len(valued) == len(values) else [values[k] for k in valued],
+            sites if every else sites[kept],
+            np.array(steps, dtype=np.int64) if every else np.array(steps, dtype=np.int64)[kept],
+            np.array(items, dtype=np.int64)[np.isin(kinds, _INDEXED)],
+            values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
         )
         self._dirty.update(self._site_rows[s].cell for s in np.unique(sites[kept]).tolist())
         self._write_bubbles()
