@@ -38,7 +38,7 @@ class Compiled:
     pauses: BlockFlags  # where pausable code may hand its thread over (none in other flavours)
     reads: BlockFlags  # the reads hooked code may report (none in other flavours)
     target: RuntimeTarget
-    namespace: dict[str, Any]  # its code's globals (hooked code's WRITE_LOG and ITEM_LOG are set here)
+    namespace: dict[str, Any]  # its code's globals (hooked code's log globals are set here)
 
     def text(self) -> str:
         """Every source of the unit, for reading."""
