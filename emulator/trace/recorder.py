@@ -164,6 +164,7 @@ class Recorder(RunHooks):
             self.chunk_events, lambda: self._cut(None), lists=self._lists is None
         )
         self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
+        self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self.finished = False
         self.closed = False
         header = self._header(program, params or {}, seed, options or {}, slices)
@@ -349,8 +350,8 @@ class Recorder(RunHooks):
         if not kept.any():
             return
         every = bool(kept.all())  # as a rule: then nothing needs picking out
-        # Site -1 reads the kind after the last, CLEAR: an event with neither item nor value.
-        kinds = np.array([row.kind for row in self._site_rows] + [CLEAR])[sites]
+        kinds_of, cells_of = self._site_columns()
+        kinds = kinds_of[sites]
         valued = np.isin(kinds, _VALUED)
         self._write_tables()
         self.writer.events_chunk(
@@ -359,19 +360,31 @@ class Recorder(RunHooks):
             np.array(items, dtype=np.int64)[np.isin(kinds, _INDEXED)],
             values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
         )
-        self._dirty.update(self._site_rows[s].cell for s in np.unique(sites[kept]).tolist())
+        self._dirty.update(cells_of[np.unique(sites[kept])].tolist())
         self._write_bubbles()
-        self._snapshot(pending, self._last_values(sites, kinds, values), int(steps[-1]))
+        cells = cells_of[sites]
+        self._snapshot(pending, self._last_values(cells, kinds, values), int(steps[-1]))
+
+    def _site_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each site's kind and cell, by site, and one more at the end for site -1 (a cell not
+        recorded): CLEAR, an event with neither item nor value, and no cell. Made again only
+        after sites were added."""
+        if self._columns[0].size != len(self._site_rows) + 1:
+            rows = self._site_rows
+            self._columns = (
+                np.array([row.kind for row in rows] + [CLEAR], dtype=np.int64),
+                np.array([row.cell for row in rows] + [-1], dtype=np.int64),
+            )
+        return self._columns
 
     def _last_values(
-        self, sites: np.ndarray, kinds: np.ndarray, values: list[Value]
+        self, cells: np.ndarray, kinds: np.ndarray, values: list[Value]
     ) -> dict[int, Value]:
         """Each variable's last value logged in a chunk, by cell. The cells hold the same when
         the chunk is cut, except after an interrupt inside compiled code, which may not have
         written its locals back: the log is the record of what was written."""
         at = np.flatnonzero(kinds == SET)
-        cells = np.array([row.cell for row in self._site_rows], dtype=np.int64)[sites[at]]
-        written, last_in_reverse = np.unique(cells[::-1], return_index=True)
+        written, last_in_reverse = np.unique(cells[at][::-1], return_index=True)
         last = at[at.size - 1 - last_in_reverse]
         return {cell: values[k] for cell, k in zip(written.tolist(), last.tolist(), strict=True)}
 
@@ -383,17 +396,26 @@ class Recorder(RunHooks):
         if not logged.any():
             return sites
         distinct = set(threads)
+        if len(distinct) == 1 and logged.all():  # as a rule: one thread, all in compiled code
+            return self._looked_up(distinct.pop(), codes)
         whose = np.array(threads, dtype=object) if len(distinct) > 1 else None
         for thread in distinct:
             at = logged if whose is None else logged & (whose == thread)
-            table = self._code_table(thread)
-            wanted = codes[at]
-            for code in np.unique(wanted[table[wanted] == _UNSEEN]).tolist():
+            sites[at] = self._looked_up(thread, codes[at])
+        return sites
+
+    def _looked_up(self, thread: Thread, codes: np.ndarray) -> np.ndarray:
+        """The sites of one thread's writes at these places in the code."""
+        table = self._code_table(thread)
+        found = table[codes]
+        unseen = found == _UNSEEN
+        if unseen.any():
+            for code in np.unique(codes[unseen]).tolist():
                 block_id, cell, op = self._log.sites[code]
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
-            sites[at] = table[wanted]
-        return sites
+            found = table[codes]
+        return found
 
     def _code_table(self, thread: Thread) -> np.ndarray:
         """The sites of a thread's script by the number of the place in the code that wrote
