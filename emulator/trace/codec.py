@@ -143,7 +143,7 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
     n = len(values)
     objects = np.empty(n, dtype=object)
     types = list(map(type, values))
-    if set(types) <= {float}:  # every value a float: none needs its tag looked up
+    if types.count(float) == n:  # every value a float: none needs its tag looked up
         tags = np.full(n, TAG_FLOAT, dtype=np.uint8)
         floats = np.array(values, dtype=np.float64).reshape(n)
         float_pos = np.arange(n)
