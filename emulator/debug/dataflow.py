@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from emulator.debug.trail_worker import MOVE_AFTER, SecondProcess, has_second_core
+from emulator.debug.trail_worker import MOVE_AFTER, SecondProcess
 from emulator.opcodes import Opcode, list_access
 from emulator.project import Block, Target
 from emulator.runtime.hooks import ReadLog
 from emulator.runtime.origins import variables_read
+from emulator.second_process import has_second_core
 from emulator.slices import Slice
 from emulator.values import Value, to_number
 

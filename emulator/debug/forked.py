@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from emulator.debug.trail_worker import has_second_core
+from emulator.second_process import has_second_core
 
 T = TypeVar("T")
 

@@ -10,57 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
 import pickle
-import struct
 import subprocess
 import sys
 import weakref
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from emulator import second_process
 from emulator.errors import EmulatorError
-
-try:
-    import fcntl
-except ImportError:  # not on this platform
-    fcntl = None  # type: ignore[assignment]
+from emulator.second_process import read_message, write_message
 
 if TYPE_CHECKING:
     from emulator.debug.dataflow import ReadCounts, ReadGroup
 
-PIPE_BYTES = 1 << 20  # some forty batches
 MOVE_AFTER = 32  # batches counted here before the counting moves: a short run never starts one
 
-_LENGTH = struct.Struct("<Q")
 MARSHALLED, PICKLED = b"m", b"p"  # a message's first byte: how the rest is written
 _LOST = "the read trail's second process ended before the run did"
-
-
-def has_second_core() -> bool:
-    """Whether this process may run on more than one core."""
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except AttributeError:  # no affinity on this platform
-        return (os.cpu_count() or 1) > 1
-
-
-def _write(stream: IO[bytes], data: bytes, kind: bytes = b"") -> None:
-    stream.write(_LENGTH.pack(len(kind) + len(data)))
-    stream.write(kind)
-    stream.write(data)
-    stream.flush()
-
-
-def _read(stream: IO[bytes]) -> bytes:
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        raise EOFError
-    size = _LENGTH.unpack(head)[0]
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return data
 
 
 class SecondProcess:
@@ -68,25 +34,14 @@ class SecondProcess:
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
-        self._end = weakref.finalize(self, _end, process)
+        self._end = weakref.finalize(self, second_process.end, process)
 
     @classmethod
     def start(cls, counts: ReadCounts) -> SecondProcess | None:
         """Move `counts` to a new second process (None if none could start: count here then)."""
-        root = str(Path(__file__).resolve().parents[2])  # where the emulator package lies
-        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path}
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "emulator.debug.trail_worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=env,
-            )
-        except OSError:
+        process = second_process.start("emulator.debug.trail_worker")
+        if process is None:
             return None
-        _widen(process.stdin)
         moved = cls(process)
         try:
             moved._send(("counts", counts))
@@ -127,7 +82,7 @@ class SecondProcess:
         stream = self._process.stdin
         try:
             assert stream is not None
-            _write(stream, data, kind)
+            write_message(stream, data, kind)
         except (OSError, ValueError) as e:  # a broken pipe, or one already closed
             raise EmulatorError(_LOST) from e
 
@@ -135,32 +90,9 @@ class SecondProcess:
         stream = self._process.stdout
         try:
             assert stream is not None
-            return _read(stream)
+            return read_message(stream)
         except (OSError, ValueError, EOFError) as e:
             raise EmulatorError(_LOST) from e
-
-
-def _widen(pipe: IO[bytes] | None) -> None:
-    """Let the pipe hold many batches (Linux), so the run seldom waits while the other side counts."""
-    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-    if pipe is not None and setsize is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(pipe.fileno(), setsize, PIPE_BYTES)
-
-
-def _end(process: subprocess.Popen[bytes]) -> None:
-    """Close the second process's input (it ends there) and wait for it."""
-    for stream in (process.stdin, process.stdout):
-        try:
-            if stream is not None:
-                stream.close()
-        except OSError:
-            pass
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _message(data: bytes) -> tuple[Any, ...]:
@@ -175,15 +107,15 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     counts: Any = None
     while True:
         try:
-            op, *args = _message(_read(source))
+            op, *args = _message(read_message(source))
         except EOFError:
             return
         if op == "counts":
             counts = args[0]
         elif op == "groups":
-            _write(sink, pickle.dumps(counts.groups, protocol=pickle.HIGHEST_PROTOCOL))
+            write_message(sink, pickle.dumps(counts.groups, protocol=pickle.HIGHEST_PROTOCOL))
         elif op == "finish":
-            _write(sink, pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL))
+            write_message(sink, pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL))
             return
         elif op == "take":
             counts.take(*args)

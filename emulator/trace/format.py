@@ -130,6 +130,18 @@ class TraceWriter:
         self._write(PREAMBLE.pack(MAGIC, FORMAT_VERSION))
         self._chunk("header", _json(header_json(header)))
 
+    def state(self) -> tuple[int, int, int, dict[int, int]]:
+        """What a writer needs to go on where this one stops (see resumed)."""
+        return self.level, self.offset, self.events, dict(self._stored_at)
+
+    @classmethod
+    def resumed(cls, sink: BinaryIO, state: tuple[int, int, int, dict[int, int]]) -> TraceWriter:
+        """A writer that goes on from another's state(): its chunks continue the same file."""
+        writer = cls.__new__(cls)
+        writer.sink = sink
+        writer.level, writer.offset, writer.events, writer._stored_at = state
+        return writer
+
     def _write(self, data: bytes) -> None:
         self.sink.write(data)
         self.offset += len(data)

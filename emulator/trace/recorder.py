@@ -21,6 +21,7 @@ from emulator.project import Project
 from emulator.runtime.hooks import WRITE_ITEMS, BubbleKind, ListWrite, MissKind, RunHooks, WriteLog
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
+from emulator.second_process import has_second_core
 from emulator.slices import Slice
 from emulator.trace.events import (
     ADD,
@@ -39,6 +40,7 @@ from emulator.trace.events import (
     ThreadInfo,
 )
 from emulator.trace.format import TraceWriter
+from emulator.trace.writer_process import WriterInSecondProcess
 from emulator.values import Value, bubble_text
 
 if TYPE_CHECKING:
@@ -48,6 +50,11 @@ if TYPE_CHECKING:
 # Measured (tests/bench/bench_trace.py): rebuilding any state = one snapshot + at most this many
 # events, about 25 ms at 50,000; the snapshots it costs are small beside the events.
 DEFAULT_CHUNK_EVENTS = 50_000
+# Events encoded in the recording process before the encoding moves to a second one (see
+# writer_process): a short recording never starts one. It is started a while before, when the
+# recording is START_AT events long (it takes some 0.4 s to be ready).
+MOVE_AFTER = 200_000
+START_AT = 50_000
 LIST_OPS = {
     ListWrite.ADD: ADD,
     ListWrite.INSERT: INSERT,
@@ -140,9 +147,13 @@ class Recorder(RunHooks):
         chunk_events: int = DEFAULT_CHUNK_EVENTS,
         lists: Iterable[str] | None = None,
         variables: Iterable[str] | None = None,
+        move_after: int | None = MOVE_AFTER,
     ) -> None:
         self.runtime = runtime
         self.chunk_events = max(1, chunk_events)
+        # After how many events the encoding moves (None: it stays here).
+        self._move_after = move_after if move_after is not None and has_second_core() else None
+        self._next_writer: WriterInSecondProcess | None = None  # started, not yet handed the writer
         self._lists = None if lists is None else set(lists)
         self._vars = None if variables is None else set(variables)
         if self._vars is not None:  # the others' writes need not be reported at all
@@ -168,7 +179,7 @@ class Recorder(RunHooks):
         self.finished = False
         self.closed = False
         header = self._header(program, params or {}, seed, options or {}, slices)
-        self.writer = TraceWriter(sink, header)
+        self.writer: TraceWriter | WriterInSecondProcess = TraceWriter(sink, header)
         self._new["cells"].clear()
         self._new["blocks"].clear()
         self._snapshot(None, every_list=True)
@@ -364,6 +375,23 @@ class Recorder(RunHooks):
         self._write_bubbles()
         cells = cells_of[sites]
         self._snapshot(pending, self._last_values(cells, kinds, values), int(steps[-1]))
+        if self._move_after is not None:
+            self._move_writer(self._move_after)
+
+    def _move_writer(self, after: int) -> None:
+        """Start the second process at START_AT events (or `after`, if sooner), and hand it the
+        writer after `after` events."""
+        events = self.writer.events
+        if self._next_writer is None and events >= min(START_AT, after):
+            self._next_writer = WriterInSecondProcess.start(self.writer.sink)
+            if self._next_writer is None:  # none could start: the writer stays here
+                self._move_after = None
+        if events >= after and self._next_writer is not None:
+            assert isinstance(self.writer, TraceWriter)
+            if self._next_writer.take_over(self.writer):
+                self.writer = self._next_writer
+            self._next_writer = None
+            self._move_after = None
 
     def _site_columns(self) -> tuple[np.ndarray, np.ndarray]:
         """Each site's kind and cell, by site, and one more at the end for site -1 (a cell not
@@ -471,6 +499,10 @@ class Recorder(RunHooks):
     def close(self, reason: str | None = None) -> Ending:
         """Write what is buffered and the end chunk; `reason` defaults to "finished" or "stopped"."""
         if not self.closed:
+            self._move_after = None  # the last chunk: not worth a second process
+            if self._next_writer is not None:
+                self._next_writer.discard()
+                self._next_writer = None
             self._cut(None)
             self._write_tables()
             self._write_bubbles()
@@ -544,6 +576,7 @@ def record_run(
     date: str | None = None,
     username: str = "",
     engine: str = "compiled",
+    move_after: int | None = MOVE_AFTER,
 ) -> Ending:
     """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink.
 
@@ -581,6 +614,7 @@ def record_run(
         chunk_events=chunk_events,
         lists=lists,
         variables=variables,
+        move_after=move_after,
     )
     runtime.attach(recorder)
     runtime.green_flag()

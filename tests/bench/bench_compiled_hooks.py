@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import io
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from emulator.debug.findings import Findings
 from emulator.programs.day3_mlp import build
@@ -15,19 +17,40 @@ from emulator.runtime.hooks import RunHooks
 from emulator.runtime.runtime import Runtime
 from emulator.trace.recorder import record_run
 
-# CPU seconds of this process: on a shared machine they are steadier than wall-clock time.
+
+class Timing(NamedTuple):
+    """A run's wall-clock and CPU seconds."""
+
+    wall: float
+    cpu: float
 
 
-def timed_run(runtime: Runtime) -> float:
-    """Seconds for a runtime's run from the green flag to its end (starting and compiling not included)."""
+class Clock:
+    """Wall-clock seconds and CPU seconds, this process's and its second processes' (a recording
+    encodes its chunks in one), since it started."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+
+    @staticmethod
+    def _cpu() -> float:
+        ended = resource.getrusage(resource.RUSAGE_CHILDREN)  # children ended and waited for
+        return time.process_time() + ended.ru_utime + ended.ru_stime
+
+    def read(self) -> Timing:
+        return Timing(time.perf_counter() - self.wall, self._cpu() - self.cpu)
+
+
+def timed_run(runtime: Runtime) -> Timing:
+    """A runtime's run from the green flag to its end (starting and compiling not included)."""
     runtime.green_flag()
-    start = time.process_time()
+    clock = Clock()
     runtime.run()
-    return time.process_time() - start
+    return clock.read()
 
 
-def plain(project: Project, engine: str) -> tuple[float, int]:
-    """Seconds and blocks for a run with nothing attached."""
+def plain(project: Project, engine: str) -> tuple[Timing, int]:
+    """The run with nothing attached, and its blocks."""
     runtime = Runtime(project, engine=engine)
     return timed_run(runtime), runtime.blocks
 
@@ -39,13 +62,13 @@ class Silent(RunHooks):
     hears_read_misses = False
 
 
-def silent(project: Project, engine: str) -> float:
-    """Seconds for the run with hooks attached whose every method does nothing."""
+def silent(project: Project, engine: str) -> Timing:
+    """The run with hooks attached whose every method does nothing."""
     return timed_run(Runtime(project, engine=engine, hooks=Silent()))
 
 
-def findings(project: Project, engine: str) -> float:
-    """Seconds for the run with the debugger's findings attached, counting coverage from the start."""
+def findings(project: Project, engine: str) -> Timing:
+    """The run with the debugger's findings attached, counting coverage from the start."""
     hooks = Findings(list(project.targets))
     runtime = Runtime(project, engine=engine, hooks=hooks)
     hooks.block_count = lambda: runtime.blocks
@@ -53,23 +76,23 @@ def findings(project: Project, engine: str) -> float:
     return timed_run(runtime)
 
 
-def recorded(project: Project, engine: str) -> float:
-    """Seconds for the run recorded to a trace in memory, from the green flag to the trace's
-    end: the span the other rows time (starting, compiling and the trace's header not included)."""
-    started: list[float] = []
+def recorded(project: Project, engine: str) -> Timing:
+    """The run recorded to a trace in memory, from the green flag to the trace's end: the span
+    the other rows time (starting, compiling and the trace's header not included)."""
+    clocks: list[Clock] = []
 
     @contextmanager
     def clock(runtime: Runtime) -> Iterator[None]:
-        started.append(time.process_time())
+        clocks.append(Clock())
         yield
 
     record_run(project, io.BytesIO(), program="day3", engine=engine, progress=clock)
-    return time.process_time() - started[0]
+    return clocks[0].read()
 
 
-def best(repeats: int, measure: Callable[[], float]) -> float:
-    """The fastest of `repeats` measurements."""
-    return min(measure() for _ in range(repeats))
+def best(repeats: int, measure: Callable[[], Timing]) -> Timing:
+    """The measurement with the least wall-clock time of `repeats`."""
+    return min((measure() for _ in range(repeats)), key=lambda t: t.wall)
 
 
 def main() -> None:
@@ -84,16 +107,23 @@ def main() -> None:
     print(f"day3 buggy, {args.train} train / {args.test} test samples (best of {args.repeats}):")
     engines = ("compiled", "interpreter") if not args.compiled_only else ("compiled",)
     for engine in engines:
-        base, blocks = min(plain(project, engine) for _ in range(args.repeats))
-        nothing = best(args.repeats, lambda e=engine: silent(project, e))  # type: ignore[misc]
-        found = best(args.repeats, lambda e=engine: findings(project, e))  # type: ignore[misc]
-        trace = best(args.repeats, lambda e=engine: recorded(project, e))  # type: ignore[misc]
-        print(
-            f"  {engine:<11} plain               {base:6.2f} s  {blocks / base / 1e6:5.2f} M blocks/s"
+        base, blocks = min(
+            (plain(project, engine) for _ in range(args.repeats)), key=lambda r: r[0]
         )
-        print(f"  {engine:<11} hooks doing nothing {nothing:6.2f} s  {nothing / base:4.2f}x")
-        print(f"  {engine:<11} findings (explain)  {found:6.2f} s  {found / base:4.2f}x")
-        print(f"  {engine:<11} recorded (record)   {trace:6.2f} s  {trace / base:4.2f}x")
+        rows = {
+            "hooks doing nothing": best(args.repeats, lambda e=engine: silent(project, e)),  # type: ignore[misc]
+            "findings (explain)": best(args.repeats, lambda e=engine: findings(project, e)),  # type: ignore[misc]
+            "recorded (record)": best(args.repeats, lambda e=engine: recorded(project, e)),  # type: ignore[misc]
+        }
+        print(
+            f"  {engine:<11} {'plain':<19} {base.wall:6.2f} s wall {base.cpu:6.2f} s CPU"
+            f"  {blocks / base.wall / 1e6:5.2f} M blocks/s"
+        )
+        for name, t in rows.items():
+            print(
+                f"  {engine:<11} {name:<19} {t.wall:6.2f} s wall {t.cpu:6.2f} s CPU"
+                f"  {t.wall / base.wall:4.2f}x wall, {t.cpu / base.cpu:4.2f}x CPU"
+            )
 
 
 if __name__ == "__main__":

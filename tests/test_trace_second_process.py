@@ -1,0 +1,125 @@
+"""Traces encoded in a second process: the same file as one encoded here, interrupted or not; a lost process fails in one line."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from emulator.dsl import Program, repeat
+from emulator.errors import EmulatorError
+from emulator.programs.day3_mlp import build
+from emulator.project import Project
+from emulator.runtime.hooks import WriteLog
+from emulator.runtime.runtime import Runtime
+from emulator.trace import recorder
+from emulator.trace.recorder import Recorder, record_run
+from emulator.trace.replay import Trace
+from emulator.trace.writer_process import WriterInSecondProcess
+from tests.test_trace import every_kind_program
+
+
+@pytest.fixture
+def moves(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The writers that moved to a second process (on any machine, one core or more)."""
+    monkeypatch.setattr(recorder, "has_second_core", lambda: True)
+    moved: list[Any] = []
+    start = WriterInSecondProcess.start
+
+    def counted(writer: Any) -> Any:
+        moved.append(start(writer))
+        return moved[-1]
+
+    monkeypatch.setattr(WriterInSecondProcess, "start", counted)
+    return moved
+
+
+def counting_program() -> Project:
+    """A custom block without screen refresh that counts to 300, from two scripts one after the other."""
+    prog = Program("counting")
+    total = prog.stage.var("total", 0)
+    sprite = prog.sprite("S")
+    count = sprite.procedure("count", warp=True)
+    with count.define(), repeat(300):
+        total.change(1)
+    with sprite.when_flag_clicked():
+        count()
+        total.set("done")
+        count()
+    return prog.build()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "chunk_events", "engine"),
+    [
+        ("every kind", every_kind_program, 4, "interpreter"),
+        ("every kind", every_kind_program, 4, "compiled"),
+        ("counting", counting_program, 50, "compiled"),
+        ("day3", lambda: build(variant="buggy", epochs=1, train=2, test=1), 5000, "compiled"),
+    ],
+)
+def test_the_second_process_writes_the_same_file(
+    moves: list[Any], name: str, make: Any, chunk_events: int, engine: str
+) -> None:
+    """Moved after its first chunk, the encoding writes the file byte for byte as it would here."""
+    here, there = io.BytesIO(), io.BytesIO()
+    record_run(make(), here, chunk_events=chunk_events, engine=engine, move_after=None)
+    record_run(make(), there, chunk_events=chunk_events, engine=engine, move_after=1)
+    assert len(moves) == 1 and moves[0] is not None
+    assert there.getvalue() == here.getvalue()
+    trace = Trace.from_bytes(there.getvalue())
+    assert trace.ending is not None and trace.ending.reason == "finished"
+
+
+def test_an_interrupted_recording_ends_its_file_the_same(
+    moves: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the move: the chunks on their way and the end come back before it goes on."""
+
+    class InterruptedLog(WriteLog):
+        __slots__ = ("writes",)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.writes = 0
+
+        def __iadd__(self, write: Any) -> InterruptedLog:
+            self.writes += 1
+            if self.writes == 450:
+                raise KeyboardInterrupt
+            return super().__iadd__(write)
+
+    monkeypatch.setattr(recorder, "WriteLog", InterruptedLog)
+    files = []
+    for move_after in (None, 2):
+        sink = io.BytesIO()
+        with pytest.raises(KeyboardInterrupt):
+            record_run(counting_program(), sink, chunk_events=40, move_after=move_after)
+        files.append(sink.getvalue())
+    assert len(moves) == 1 and moves[0] is not None
+    assert files[0] == files[1]
+    trace = Trace.from_bytes(files[1])
+    assert trace.ending is not None and trace.ending.reason == "interrupted"
+    assert trace.event_count == 449
+
+
+def test_a_lost_second_process_fails_in_one_line_and_leaves_whole_chunks(
+    moves: list[Any],
+) -> None:
+    """The second process ending mid-recording: the next chunk fails with one line, and the file
+    holds only the whole chunks it sent back, read as a trace cut short."""
+    runtime = Runtime(counting_program(), engine="interpreter")
+    sink = io.BytesIO()
+    rec = Recorder(runtime, sink, chunk_events=20, move_after=1)
+    runtime.attach(rec)
+    runtime.green_flag()
+    with pytest.raises(recorder.StepLimitReached):
+        runtime.run(max_blocks=200)
+    assert isinstance(rec.writer, WriterInSecondProcess)
+    rec.writer._process.kill()
+    rec.writer._process.wait()
+    with pytest.raises(EmulatorError, match=r"^the trace's second process ended"):
+        rec.close()
+    trace = Trace.from_bytes(sink.getvalue())
+    assert trace.ending is None and trace.event_count >= 20
