@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import resource
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+
+from clock import Clock, Timing  # beside this script
 
 from emulator.debug.findings import Findings
 from emulator.programs.day3_mlp import build
@@ -16,29 +15,6 @@ from emulator.project import Project
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.runtime import Runtime
 from emulator.trace.recorder import record_run
-
-
-class Timing(NamedTuple):
-    """A run's wall-clock and CPU seconds."""
-
-    wall: float
-    cpu: float
-
-
-class Clock:
-    """Wall-clock seconds and CPU seconds, this process's and its second processes' (a recording
-    encodes its chunks in one), since it started."""
-
-    def __init__(self) -> None:
-        self.wall, self.cpu = time.perf_counter(), self._cpu()
-
-    @staticmethod
-    def _cpu() -> float:
-        ended = resource.getrusage(resource.RUSAGE_CHILDREN)  # children ended and waited for
-        return time.process_time() + ended.ru_utime + ended.ru_stime
-
-    def read(self) -> Timing:
-        return Timing(time.perf_counter() - self.wall, self._cpu() - self.cpu)
 
 
 def timed_run(runtime: Runtime) -> Timing:
