@@ -18,6 +18,7 @@ from emulator.project import (
     Target,
     Variable,
 )
+from emulator.runtime.hooks import WriteLog
 from emulator.runtime.runtime import Runtime
 from emulator.state_json import decode_state, dump_state
 
@@ -172,3 +173,22 @@ def calls_of(monkeypatch: Any, module: Any, name: str, noted: Callable[..., Any]
 
     monkeypatch.setattr(module, name, spied)
     return seen
+
+
+def interrupting_log(after: int) -> type[WriteLog]:
+    """A WriteLog that raises KeyboardInterrupt (Ctrl-C) as the `after`-th write is appended."""
+
+    class InterruptedLog(WriteLog):
+        __slots__ = ("writes",)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.writes = 0
+
+        def __iadd__(self, write: Any) -> InterruptedLog:
+            self.writes += 1
+            if self.writes == after:
+                raise KeyboardInterrupt
+            return super().__iadd__(write)
+
+    return InterruptedLog

@@ -27,7 +27,7 @@ from emulator.trace.recorder import Tee, record_run
 from emulator.trace.replay import Trace
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
-from tests.helpers import calls_of
+from tests.helpers import calls_of, interrupting_log
 from tests.test_compiler import INJECTED, _hostile_program, _names_in
 
 
@@ -307,20 +307,7 @@ def test_a_trace_cut_short_inside_compiled_code_ends_at_its_last_write(
     """Ctrl-C in a loop that has not written its locals back: the trace's last state holds the
     last value its events wrote, not the stale cell, at a clock no earlier than that write."""
 
-    class InterruptedLog(WriteLog):
-        __slots__ = ("writes",)
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.writes = 0
-
-        def __iadd__(self, write: Any) -> InterruptedLog:
-            self.writes += 1
-            if self.writes == 50:
-                raise KeyboardInterrupt
-            return super().__iadd__(write)
-
-    monkeypatch.setattr(recorder, "WriteLog", InterruptedLog)
+    monkeypatch.setattr(recorder, "WriteLog", interrupting_log(50))
     prog = Program("interrupted")
     total = prog.stage.var("total", 0)
     sprite = prog.sprite("S")

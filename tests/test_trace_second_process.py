@@ -11,12 +11,12 @@ from emulator.dsl import Program, repeat
 from emulator.errors import EmulatorError
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
-from emulator.runtime.hooks import WriteLog
 from emulator.runtime.runtime import Runtime
 from emulator.trace import recorder
 from emulator.trace.recorder import Recorder, record_run
 from emulator.trace.replay import Trace
 from emulator.trace.writer_process import WriterInSecondProcess
+from tests.helpers import interrupting_log
 from tests.test_trace import every_kind_program
 
 
@@ -77,20 +77,7 @@ def test_an_interrupted_recording_ends_its_file_the_same(
 ) -> None:
     """Ctrl-C after the move: the chunks on their way and the end come back before it goes on."""
 
-    class InterruptedLog(WriteLog):
-        __slots__ = ("writes",)
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.writes = 0
-
-        def __iadd__(self, write: Any) -> InterruptedLog:
-            self.writes += 1
-            if self.writes == 450:
-                raise KeyboardInterrupt
-            return super().__iadd__(write)
-
-    monkeypatch.setattr(recorder, "WriteLog", InterruptedLog)
+    monkeypatch.setattr(recorder, "WriteLog", interrupting_log(450))
     files = []
     for move_after in (None, 2):
         sink = io.BytesIO()

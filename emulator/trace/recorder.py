@@ -581,7 +581,8 @@ def record_run(
     """Run a project from the green flag to its end (or max_steps blocks) and write its trace to sink.
 
     The compiled engine records the same events as the interpreter; a run bounded by max_steps
-    needs the interpreter, which counts blocks one by one, and gets it.
+    needs the interpreter, which counts blocks one by one, and gets it. After move_after events
+    (None: never) the chunks are encoded in a second process, where there is a second core.
     """
     if max_steps is not None:
         engine = "interpreter"

@@ -43,6 +43,7 @@ class WriterInSecondProcess:
         self.events = 0  # as TraceWriter counts them: the events in the chunks handed over
         self._in, self._out = process.stdin.fileno(), process.stdout.fileno()
         self._received = bytearray()
+        self._taken = False  # handed a writer (take_over)
         self._ended = False
 
     @classmethod
@@ -62,7 +63,7 @@ class WriterInSecondProcess:
 
     def take_over(self, writer: TraceWriter) -> bool:
         """Go on with `writer`'s file from here; whether the second process took it."""
-        self.events = writer.events
+        self.events, self._taken = writer.events, True
         try:
             self._send(("resume", writer.state()))
         except EmulatorError:
@@ -71,7 +72,10 @@ class WriterInSecondProcess:
         return True
 
     def discard(self) -> None:
-        """End the second process, with nothing more to write."""
+        """End the second process, with nothing more to write (one never handed a writer is
+        stopped at once: it may still be starting)."""
+        if not self._taken and self._process.poll() is None:
+            self._process.kill()
         self._ended = True
         self._end()
 
