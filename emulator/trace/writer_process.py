@@ -45,6 +45,11 @@ class WriterInSecondProcess:
         self._received = bytearray()
         self._taken = False  # handed a writer (take_over)
         self._ended = False
+        # poll, not select: no limit on the descriptors' numbers.
+        self._both, self._replies = select.poll(), select.poll()
+        self._both.register(self._out, select.POLLIN)
+        self._both.register(self._in, select.POLLOUT)
+        self._replies.register(self._out, select.POLLIN)
 
     @classmethod
     def start(cls, sink: BinaryIO) -> WriterInSecondProcess | None:
@@ -53,10 +58,11 @@ class WriterInSecondProcess:
         process = second_process.start("emulator.trace.writer_process", own_session=True)
         if process is None:
             return None
-        started = cls(process, sink)
         if not second_process.widen(process.stdout):
-            started.discard()
+            process.kill()
+            second_process.end(process)
             return None
+        started = cls(process, sink)
         # Neither end waits on a full pipe while the other waits on it: _send reads as it writes.
         os.set_blocking(started._in, False)
         return started
@@ -126,21 +132,21 @@ class WriterInSecondProcess:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(LENGTH.pack(len(data)) + data)
         while view:
-            readable, writable, _ = select.select([self._out], [self._in], [])
-            if readable and not self._receive():
-                raise EmulatorError(_LOST)
-            if writable:
-                try:
-                    view = view[os.write(self._in, view[: second_process.PIPE_BYTES]) :]
-                except BlockingIOError:
-                    pass
-                except OSError as e:  # a broken pipe: the process ended
-                    raise EmulatorError(_LOST) from e
+            for fd, _ in self._both.poll():
+                if fd == self._out and not self._receive():
+                    raise EmulatorError(_LOST)
+                if fd == self._in:
+                    try:
+                        view = view[os.write(self._in, view[: second_process.PIPE_BYTES]) :]
+                    except BlockingIOError:
+                        pass
+                    except OSError as e:  # a broken pipe: the process ended
+                        raise EmulatorError(_LOST) from e
         self._take_ready()
 
     def _take_ready(self) -> None:
         """Take in what has come back, without waiting for more."""
-        while select.select([self._out], [], [], 0)[0]:
+        while self._replies.poll(0):
             if not self._receive():
                 if not self._ended:
                     raise EmulatorError(_LOST)
