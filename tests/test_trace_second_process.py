@@ -36,7 +36,8 @@ def moves(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 def counting_program() -> Project:
-    """A custom block without screen refresh that counts to 300, from two scripts one after the other."""
+    """A custom block without screen refresh that counts to 300, called twice by one script with a
+    set of the count between."""
     prog = Program("counting")
     total = prog.stage.var("total", 0)
     sprite = prog.sprite("S")

@@ -373,8 +373,8 @@ class Recorder(RunHooks):
         )
         self._dirty.update(cells_of[np.unique(sites[kept])].tolist())
         self._write_bubbles()
-        cells = cells_of[sites]
-        self._snapshot(pending, self._last_values(cells, kinds, values), int(steps[-1]))
+        latest = self._last_values(cells_of, sites, kinds, values)
+        self._snapshot(pending, latest, int(steps[-1]))
         if self._move_after is not None:
             self._move_writer(self._move_after)
 
@@ -406,13 +406,13 @@ class Recorder(RunHooks):
         return self._columns
 
     def _last_values(
-        self, cells: np.ndarray, kinds: np.ndarray, values: list[Value]
+        self, cells_of: np.ndarray, sites: np.ndarray, kinds: np.ndarray, values: list[Value]
     ) -> dict[int, Value]:
         """Each variable's last value logged in a chunk, by cell. The cells hold the same when
         the chunk is cut, except after an interrupt inside compiled code, which may not have
         written its locals back: the log is the record of what was written."""
         at = np.flatnonzero(kinds == SET)
-        written, last_in_reverse = np.unique(cells[at][::-1], return_index=True)
+        written, last_in_reverse = np.unique(cells_of[sites[at]][::-1], return_index=True)
         last = at[at.size - 1 - last_in_reverse]
         return {cell: values[k] for cell, k in zip(written.tolist(), last.tolist(), strict=True)}
 

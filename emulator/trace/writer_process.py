@@ -44,7 +44,6 @@ class WriterInSecondProcess:
         self._in, self._out = process.stdin.fileno(), process.stdout.fileno()
         self._received = bytearray()
         self._taken = False  # handed a writer (take_over)
-        self._ended = False
         # poll, not select: no limit on the descriptors' numbers.
         self._both, self._replies = select.poll(), select.poll()
         self._both.register(self._out, select.POLLIN)
@@ -82,7 +81,6 @@ class WriterInSecondProcess:
         stopped at once: it may still be starting)."""
         if not self._taken and self._process.poll() is None:
             self._process.kill()
-        self._ended = True
         self._end()
 
     # ## TraceWriter's methods
@@ -115,7 +113,6 @@ class WriterInSecondProcess:
     def end(self, ending: Ending) -> None:
         """The end chunk; then every chunk still on its way is written, and the process ends."""
         self._send(("end", ending))
-        self._ended = True
         assert self._process.stdin is not None
         self._process.stdin.close()
         os.set_blocking(self._out, True)
@@ -148,9 +145,7 @@ class WriterInSecondProcess:
         """Take in what has come back, without waiting for more."""
         while self._replies.poll(0):
             if not self._receive():
-                if not self._ended:
-                    raise EmulatorError(_LOST)
-                return
+                raise EmulatorError(_LOST)
 
     def _receive(self) -> bool:
         """Read what the pipe holds and write each whole chunk that came back; False at its end."""

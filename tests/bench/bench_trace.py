@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from clock import cpu_seconds  # beside this script
+from clock import Clock  # beside this script
 
 from emulator.programs.day3 import slices
 from emulator.programs.day3_mlp import build
@@ -47,15 +47,15 @@ def plain_seconds(params: dict) -> tuple[float, float, int]:
     """Wall and CPU seconds and blocks for the run with nothing attached."""
     runtime = Runtime(build(**params))
     runtime.green_flag()
-    wall, cpu = time.perf_counter(), cpu_seconds()
+    clock = Clock()
     runtime.run()
-    return time.perf_counter() - wall, cpu_seconds() - cpu, runtime.blocks
+    return (*clock.read(), runtime.blocks)
 
 
 def recorded_seconds(params: dict, path: Path, chunk_events: int) -> tuple[float, float, int]:
     """Wall and CPU seconds for the same run recorded to a file, and the events recorded."""
     project = build(**params)
-    wall, cpu = time.perf_counter(), cpu_seconds()
+    clock = Clock()
     with open(path, "wb") as sink:
         ending = record_run(
             project,
@@ -66,7 +66,7 @@ def recorded_seconds(params: dict, path: Path, chunk_events: int) -> tuple[float
             chunk_events=chunk_events,
             engine="interpreter",  # beside the plain run above; bench_compiled_hooks.py times compiled
         )
-    return time.perf_counter() - wall, cpu_seconds() - cpu, ending.events
+    return (*clock.read(), ending.events)
 
 
 def seek_times(trace: Trace, samples: int, rng: random.Random) -> list[float]:
