@@ -23,6 +23,7 @@ from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.second_process import has_second_core
 from emulator.slices import Slice
+from emulator.trace.cuts import Cut, write_cut
 from emulator.trace.events import (
     ADD,
     CLEAR,
@@ -63,8 +64,6 @@ LIST_OPS = {
 }
 # Bound once: a member looked up on its class costs a call, and these are read per event.
 _REPLACE = ListWrite.REPLACE
-_INDEXED = (ADD, INSERT, REPLACE, DELETE)  # the kinds of event that store an item
-_VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 _UNSEEN = -2  # a thread's write at a place in the code not looked up yet (-1: not recorded)
 _OWN = -3  # a write these hooks logged themselves holds _OWN - its site: below any place's number
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,7 +181,7 @@ class Recorder(RunHooks):
         self.writer: TraceWriter | WriterInSecondProcess = TraceWriter(sink, header)
         self._new["cells"].clear()
         self._new["blocks"].clear()
-        self._snapshot(None, every_list=True)
+        self.writer.snapshot(self.runtime.blocks, *self._state(None, every_list=True))
 
     # ## Tables
 
@@ -350,31 +349,30 @@ class Recorder(RunHooks):
                 rows.clear()
 
     def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
-        """Write the logged events as a chunk, then a snapshot of the state after them."""
+        """Hand the logged events to the writer as a chunk, with the state after them."""
         log = self._log
         if not log:
             return
-        codes, threads, steps, items, values = (log[k::WRITE_ITEMS] for k in range(WRITE_ITEMS))
+        codes, threads = log[0::WRITE_ITEMS], log[1::WRITE_ITEMS]
+        steps, items, values = log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS]
         log.clear()
         sites = self._sites_of(np.array(codes, dtype=np.int64), threads)
-        kept = sites >= 0  # compiled code logs every write; a cell not recorded has site -1
-        if not kept.any():
+        if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
-        every = bool(kept.all())  # as a rule: then nothing needs picking out
         kinds_of, cells_of = self._site_columns()
-        kinds = kinds_of[sites]
-        valued = np.isin(kinds, _VALUED)
         self._write_tables()
-        self.writer.events_chunk(
-            sites if every else sites[kept],
-            np.array(steps, dtype=np.int64) if every else np.array(steps, dtype=np.int64)[kept],
-            np.array(items, dtype=np.int64)[np.isin(kinds, _INDEXED)],
-            values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
+        written = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])
+        self._dirty.update(cells_of[written].tolist())
+        variables, lists = self._state(pending)
+        clock = self.runtime.blocks
+        cut = Cut(
+            sites, steps, items, values, kinds_of, cells_of, clock, variables, lists, self._bubbles
         )
-        self._dirty.update(cells_of[np.unique(sites[kept])].tolist())
-        self._write_bubbles()
-        latest = self._last_values(cells_of, sites, kinds, values)
-        self._snapshot(pending, latest, int(steps[-1]))
+        self._bubbles = []
+        if isinstance(self.writer, WriterInSecondProcess):
+            self.writer.cut(cut)
+        else:
+            write_cut(self.writer, cut)
         if self._move_after is not None:
             self._move_writer(self._move_after)
 
@@ -404,17 +402,6 @@ class Recorder(RunHooks):
                 np.array([row.cell for row in rows] + [-1], dtype=np.int64),
             )
         return self._columns
-
-    def _last_values(
-        self, cells_of: np.ndarray, sites: np.ndarray, kinds: np.ndarray, values: list[Value]
-    ) -> dict[int, Value]:
-        """Each variable's last value logged in a chunk, by cell. The cells hold the same when
-        the chunk is cut, except after an interrupt inside compiled code, which may not have
-        written its locals back: the log is the record of what was written."""
-        at = np.flatnonzero(kinds == SET)
-        written, last_in_reverse = np.unique(cells_of[sites[at]][::-1], return_index=True)
-        last = at[at.size - 1 - last_in_reverse]
-        return {cell: values[k] for cell, k in zip(written.tolist(), last.tolist(), strict=True)}
 
     def _sites_of(self, codes: np.ndarray, threads: list[Thread]) -> np.ndarray:
         """Each logged write's site: the one it holds where these hooks logged it (below 0), else
@@ -466,21 +453,16 @@ class Recorder(RunHooks):
             self.writer.tables(bubbles=self._bubbles)
             self._bubbles = []
 
-    def _snapshot(
-        self,
-        pending: tuple[Cell, int, Value] | None,
-        latest: dict[int, Value] | None = None,
-        step: int = 0,
-        every_list: bool = False,
-    ) -> None:
-        """The recorded cells now, with `latest` values for variables (see _last_values) and the
-        clock at least `step`."""
+    def _state(
+        self, pending: tuple[Cell, int, Value] | None, every_list: bool = False
+    ) -> tuple[dict[int, Value], dict[int, list[Value] | None]]:
+        """The recorded cells now, by cell: each variable's value and each list's items (None:
+        unchanged since the last snapshot), with a replace not yet stored (`pending`) in place."""
         variables: dict[int, Value] = {}
         lists: dict[int, list[Value] | None] = {}
-        latest = latest or {}
         for index, (row, cell) in enumerate(zip(self._cell_rows, self._recorded(), strict=True)):
             if not row.is_list:
-                variables[index] = latest.get(index, cell.value)
+                variables[index] = cell.value
             elif every_list or index in self._dirty:
                 lists[index] = list(cell.items)
             else:
@@ -491,7 +473,7 @@ class Recorder(RunHooks):
             if items is not None:
                 items[item - 1] = value
         self._dirty.clear()
-        self.writer.snapshot(max(self.runtime.blocks, step), variables, lists)
+        return variables, lists
 
     def _recorded(self) -> list[Cell]:
         return [cell for cell in self._cell_objs if self._cells[id(cell)] >= 0]

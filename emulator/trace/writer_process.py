@@ -9,6 +9,7 @@ chunks. Both ends are this program's own processes: their messages are pickled.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import pickle
@@ -19,14 +20,12 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import IO, Any, BinaryIO
 
-import numpy as np
-
 from emulator import second_process
 from emulator.errors import EmulatorError
 from emulator.second_process import LENGTH, read_message, write_message
+from emulator.trace.cuts import Cut, write_cut
 from emulator.trace.events import BlockInfo, Bubble, CellInfo, Ending, Site, ThreadInfo
 from emulator.trace.format import TraceWriter
-from emulator.values import Value
 
 _LOST = "the trace's second process ended before the recording did"
 
@@ -95,20 +94,10 @@ class WriterInSecondProcess:
     ) -> None:
         self._send(("tables", list(cells), list(blocks), list(threads), list(sites), list(bubbles)))
 
-    def events_chunk(
-        self,
-        sites: np.ndarray,
-        steps: np.ndarray,
-        items: np.ndarray | Sequence[int],
-        values: Sequence[Value],
-    ) -> None:
-        self._send(("events_chunk", sites, steps, items, values))
-        self.events += int(sites.size)
-
-    def snapshot(
-        self, step: int, variables: dict[int, Value], lists: dict[int, list[Value] | None]
-    ) -> None:
-        self._send(("snapshot", step, variables, lists))
+    def cut(self, cut: Cut) -> None:
+        """write_cut, there: the columns are built in the second process."""
+        self._send(("cut", cut))
+        self.events += cut.events
 
     def end(self, ending: Ending) -> None:
         """The end chunk; then every chunk still on its way is written, and the process ends."""
@@ -196,8 +185,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
         assert writer is not None
         methods: dict[str, Callable[..., None]] = {
             "tables": writer.tables,
-            "events_chunk": writer.events_chunk,
-            "snapshot": writer.snapshot,
+            "cut": functools.partial(write_cut, writer),
             "end": writer.end,
         }
         methods[op](*args)
