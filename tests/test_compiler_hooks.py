@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -101,17 +102,22 @@ def events(
     log = EventLog(rt)
     rt.hooks = log
     rt.watch_reads(EVERY_BLOCK)
-
-    def after_frame() -> None:
-        if rt.frame_count >= max_frames:
-            raise _FramesUsedUp
-
-    rt.on_frame = after_frame
+    rt.on_frame = _stop_after_frames(rt, max_frames)
     rt.green_flag()
     with contextlib.suppress(_FramesUsedUp):
         rt.run()
     log.events.append(("origins", _origins(rt)))
     return log.events, rt.blocks, rt.frame_count
+
+
+def _stop_after_frames(rt: Runtime, frames: int) -> Callable[[], None]:
+    """An on_frame that ends the run (_FramesUsedUp) after so many frames."""
+
+    def after_frame() -> None:
+        if rt.frame_count >= frames:
+            raise _FramesUsedUp
+
+    return after_frame
 
 
 def _origins(rt: Runtime) -> dict[tuple[str, str], Any]:
@@ -735,3 +741,100 @@ def test_hooks_that_hear_no_misses_are_not_called_for_them_by_compiled_code() ->
         counted[engine] = hooks.misses
         assert rt.stage.variable(None, "total").value == 0.0
     assert counted == {"interpreter": 5, "compiled": 0}
+
+
+# ## Hooks that hear writes alone (the trace recorder)
+
+
+class HearsWritesAlone(EventLog):
+    """Every report, from hooks that say they hear writes alone, through a write log."""
+
+    hears_writes_only = True
+    hears_read_misses = False
+    wants_origins = False
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.write_log = WriteLog(1_000_000, lambda: None)
+
+
+def _kinds(events: list[tuple[Any, ...]]) -> set[Any]:
+    return {e[0] for e in events}
+
+
+def test_code_for_hooks_that_hear_writes_alone_reads_as_plain_code_does() -> None:
+    """Hooks that hear writes alone get each variable's write in their log and no read, read past
+    the end or origin from compiled code; the interpreter tells them everything, as before."""
+    project = _past_the_end()
+    for engine, told in (("interpreter", {"var", "miss", "finish"}), ("compiled", {"finish"})):
+        rt = Runtime(project, engine=engine)
+        hooks = HearsWritesAlone(rt)
+        rt.attach(hooks)
+        rt.green_flag()
+        rt.run()
+        assert _kinds(hooks.events) == told
+        assert rt.stage.variable(None, "total").value == 0.0
+    logged = hooks.write_log
+    assert len(logged) == WRITE_ITEMS * 10  # i and total, five times each
+    assert [logged.sites[site][1].name for site in logged[0::WRITE_ITEMS]] == ["i", "total"] * 5
+    hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
+    assert "h_item(" not in hooked and ".tracked" not in hooked and "item_of(" in hooked
+
+
+def test_threads_started_after_hooks_that_hear_more_report_to_them() -> None:
+    """Code compiled for hooks that hear writes alone stays with the threads it started; a thread
+    started once hooks that hear reads past the end are attached reports them as the interpreter does."""
+    project = _past_the_end()
+    rt = Runtime(project, engine="compiled")
+    rt.attach(HearsWritesAlone(rt))
+    rt.green_flag()
+    rt.run()
+    later = EventLog(rt)
+    rt.attach(later)
+    rt.green_flag()
+    rt.run()
+    assert sum(e[0] == "miss" for e in later.events) == 5
+    assert sum(e[0] == "var" for e in later.events) == 10
+
+
+def test_watched_reads_are_told_to_hooks_that_say_they_hear_writes_alone() -> None:
+    """A run that watches reads gets the code that tells them, whatever the hooks say."""
+    project = _past_the_end()
+    rt = Runtime(project, engine="compiled")
+    hooks = HearsWritesAlone(rt)
+    rt.attach(hooks)
+    rt.watch_reads(EVERY_BLOCK)
+    rt.green_flag()
+    rt.run()
+    assert sum(e[0] == "read" for e in hooks.events) == 5
+
+
+@settings(
+    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")) // 3,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
+@given(program=strategies.fuzz_programs())
+def test_random_programs_record_the_interpreters_trace(program: dict[str, Any]) -> None:
+    """Recorded on compiled code (the flavour for hooks that hear writes alone), a random
+    program's trace has the interpreter's events, states and chunks."""
+    project = project_from_json(build_project(program))
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project, seed=program["seed"], turbo=program["turbo"], engine=engine)
+        sink = io.BytesIO()
+        hooks = recorder.Recorder(rt, sink, chunk_events=7)
+        rt.attach(hooks)
+        rt.on_frame = _stop_after_frames(rt, 60)
+        rt.green_flag()
+        with contextlib.suppress(_FramesUsedUp):
+            rt.run()
+        hooks.close()
+        traces[engine] = sink.getvalue()
+    expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
+    assert actual == expected
+    assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])

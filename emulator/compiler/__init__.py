@@ -65,16 +65,23 @@ def compile_target(
     scripts: list[Script],
     hooks: bool = False,
     pausable: bool = False,
+    writes_only: bool = False,
 ) -> Compiled:
-    """Lower, optimize, emit and load one target's scripts and the custom blocks they call.
+    """Lower, optimize, emit and load one target's scripts and the custom blocks they call
+    (with `writes_only`, for hooks that hear writes alone: Unit.writes_only).
 
     A target in which the compiler hands a block that may wait or yield (a glide, a backdrop
     switch and wait) to the interpreter gets no functions: a handed-over block runs to its end
     inside generated code, so the interpreter runs the whole target instead.
     """
     every = hooks and runtime.hooks is not None and runtime.hooks.reported_writes is EVERY_VARIABLE
+    # Code that reports no read is lowered as plain code is: a read is no effect there.
     unit = replace(
-        lower_target(runtime, target, scripts, hooks), pausable=pausable, hears_every_write=every
+        lower_target(runtime, target, scripts, hooks and not writes_only),
+        hooks=hooks,
+        pausable=pausable,
+        hears_every_write=every,
+        writes_only=hooks and writes_only,
     )
     if any(_hands_over_a_wait(fn) for fn in unit.functions):
         unit = replace(unit, functions=(), scripts={})
@@ -99,12 +106,13 @@ TOO_DEEP = (RecursionError, SyntaxError, MemoryError)
 
 
 def compile_runtime(
-    runtime: Runtime, hooks: bool = False, pausable: bool = False
+    runtime: Runtime, hooks: bool = False, pausable: bool = False, writes_only: bool = False
 ) -> list[Compiled]:
     """Compile every target; each startable script gets its generator function.
 
     That is Script.compiled, or with `hooks` Script.hooked (the flavour that reports to hooks,
-    and with `pausable` can also hand its thread to the interpreter before a block).
+    and with `pausable` can also hand its thread to the interpreter before a block; with
+    `writes_only` it only logs writes, for hooks that hear nothing else).
     A target too deep to compile whole is compiled a script at a time; a script too deep even
     alone is left to the interpreter (its function stays None).
     """
@@ -114,12 +122,13 @@ def compile_runtime(
             continue  # the VM's block cache decides where their values go: the interpreter keeps it
         scripts = [s for s in runtime.scripts if s.target is target]
         try:
-            units = [compile_target(runtime, target, scripts, hooks, pausable)]
+            units = [compile_target(runtime, target, scripts, hooks, pausable, writes_only)]
         except TOO_DEEP:
             units = [
                 c
                 for s in scripts
-                if (c := _compile_alone(runtime, target, s, hooks, pausable)) is not None
+                if (c := _compile_alone(runtime, target, s, hooks, pausable, writes_only))
+                is not None
             ]
         for compiled in units:
             for script in scripts:
@@ -151,9 +160,14 @@ def _hands_over_a_wait(node: object) -> bool:
 
 
 def _compile_alone(
-    runtime: Runtime, target: RuntimeTarget, script: Script, hooks: bool, pausable: bool
+    runtime: Runtime,
+    target: RuntimeTarget,
+    script: Script,
+    hooks: bool,
+    pausable: bool,
+    writes_only: bool,
 ) -> Compiled | None:
     try:
-        return compile_target(runtime, target, [script], hooks, pausable)
+        return compile_target(runtime, target, [script], hooks, pausable, writes_only)
     except TOO_DEEP:
         return None

@@ -102,15 +102,15 @@ class FunctionEmitter:
         self.procs = {f.name: f for f in unit.functions}
         hoisted = {ref.index for ref in fn.hoisted}
         self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
-        cell = (lambda i: list_cell(unit, i)) if unit.hooks else None
-        name = (lambda i: list_name(unit, i)) if unit.hooks else None
+        self.reads_reported = unit.hooks and not unit.writes_only  # and its reads too
+        reported = self.reads_reported
         self.ex = ExprEmitter(
             self._var,
             lambda i: _items(unit, i, hoisted),
             self._params_source(),
-            cell,
-            name,
-            sites.read if unit.hooks else None,
+            (lambda i: list_cell(unit, i)) if reported else None,
+            (lambda i: list_name(unit, i)) if reported else None,
+            sites.read if reported else None,
         )
         # Scripts never run in warp mode; a warp block without waits outside the tick loop always does.
         self.warp: bool | None = False if fn.proccode is None else (True if fn.warp_fixed else None)
@@ -192,7 +192,7 @@ class FunctionEmitter:
         if any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e)):
             self.store(keep=True)
             self.sync(ahead)
-        elif self.hooks and any(reports(e) for e in exprs):
+        elif self.reads_reported and any(reports(e) for e in exprs):
             if not at_once:
                 self.flush_clock()
             self.ex.observe = self._observed_state(self.pending + ahead)
@@ -219,7 +219,7 @@ class FunctionEmitter:
 
     def observable(self, e: Expr) -> bool:
         """Whether evaluating it again can be seen: a random draw, the interpreter, or a report."""
-        return has_effect(e) or (self.hooks and reports(e))
+        return has_effect(e) or (self.reads_reported and reports(e))
 
     # ## Yields
 
@@ -427,7 +427,7 @@ class FunctionEmitter:
         """Evaluate again, for their random draws (and reports) only, the expressions that have them."""
         drawing = [e for e in exprs if self.observable(e)]
         self.prepare(drawing, ahead)
-        why = "its random draws and reports" if self.hooks else "its random draws"
+        why = "its random draws and reports" if self.reads_reported else "its random draws"
         for e in drawing:
             self.w.line(f"{self.ex(e)}  # evaluated again for {why}")
 

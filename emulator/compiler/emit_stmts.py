@@ -136,9 +136,10 @@ def report_var(
     block's change of the variable stands in for it); a value known not to be a number is never
     NaN or infinite. The cell's flags say whether its origin is kept (VarCell.tracked) and
     whether the hooks hear its writes (VarCell.heard): an origin needs no cell or clock written.
-    Code for hooks that hear every write (Unit.hears_every_write) reports each without a flag."""
-    w, bid = em.w, constant(block_id)
-    if keeps_origin:
+    Code for hooks that hear every write (Unit.hears_every_write) reports each without a flag;
+    for hooks that hear writes alone (Unit.writes_only), without its origin or a test for NaN."""
+    w, bid, alone = em.w, constant(block_id), em.unit.writes_only
+    if keeps_origin and not alone:
         with w.block(f"if {cell}.tracked:"):
             keep_origin(em, block_id, cell, reads)
     test = nonfinite(value, value_type)
@@ -147,8 +148,9 @@ def report_var(
             em.observed()
             _tell_hooks(em, bid, cell, value, test, change)
             return
+        site = em.sites.write(block_id, variable)
         with w.block("if (_wl := WRITE_LOG) is not None:"):
-            log_write(em, em.sites.write(block_id, variable), bid, cell, value, test)
+            log_write(em, site, bid, cell, value, None if alone else test)
         with w.block("else:"):
             em.observed_here()
             _tell_hooks(em, bid, cell, value, test, change)
@@ -355,7 +357,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
             with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
                 site = em.sites.write(stmt.info.id, stmt.list.index, REPLACE)
-                log_write(em, site, bid, cell, x, test, k, store)
+                log_write(em, site, bid, cell, x, None if em.unit.writes_only else test, k, store)
             with w.block("else:"):
                 _tell_replace(em, stmt, bid, k, x, test, store)
         else:

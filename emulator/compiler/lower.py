@@ -76,6 +76,9 @@ class Unit:
     # With hooks: whether those attached when it was compiled heard every variable's writes (a
     # recorder); its code then writes the cells back at each write and reports it without a flag.
     hears_every_write: bool = False
+    # With hooks: whether they hear writes alone (RunHooks.hears_writes_only): the code then reads
+    # as plain code does and keeps no origins, and its writes are only logged.
+    writes_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

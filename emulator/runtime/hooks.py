@@ -174,6 +174,11 @@ class RunHooks:
     # Where compiled code appends writes instead of calling on_var_set, while reported_writes is
     # EVERY_VARIABLE (None: it calls it). Whatever the code appends, on_var_set would have heard.
     write_log: WriteLog | None = None
+    # Whether these hooks hear writes and nothing else (besides bubbles, list adds and deletes,
+    # and the run's end), every variable's write through write_log, and never change what they
+    # hear while attached. Compiled code started for them then logs each write and reads as a
+    # plain run does: no read, read past the end, index quirk, NaN or origin is told.
+    hears_writes_only = False
     # Set by the runtime the hooks are attached to (Runtime.attach): what hearing_changed calls.
     on_hearing_changed: Callable[[], None] | None = None
 

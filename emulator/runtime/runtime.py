@@ -136,6 +136,7 @@ class Runtime:
         self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None]] = []
         self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
+        self._writes_only_code = False  # whether Script.hooked is for hooks hearing writes alone
         self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)
         # With pausable code: the custom blocks a call block in the interpreter enters compiled,
         # so a thread handed to the interpreter runs compiled again from its next call; none
@@ -188,11 +189,40 @@ class Runtime:
             self._plain = self._compile() if self.engine == "compiled" else []
         return self._plain
 
-    def _compile(self, hooks: bool = False) -> list[Compiled]:
+    def _compile(self, hooks: bool = False, writes_only: bool = False) -> list[Compiled]:
         # Imported here: the compiler builds on the runtime, not the other way round.
         from emulator.compiler import compile_runtime
 
-        return compile_runtime(self, hooks, self.pausable and hooks)
+        return compile_runtime(self, hooks, self.pausable and hooks, writes_only)
+
+    def _compile_hooked(self) -> None:
+        """Compile the flavour that reports to hooks, on first need; and again once hooks that
+        hear more than writes are attached where code for hooks that hear writes alone was
+        (threads already running keep theirs: code is chosen as a thread starts)."""
+        writes_only = self._hears_writes_only()
+        if self.compiled_hooked is not None and (writes_only or not self._writes_only_code):
+            return
+        compiled = self._compile(hooks=True, writes_only=writes_only)
+        self._writes_only_code = writes_only
+        self.compiled_hooked = (self.compiled_hooked or []) + compiled
+        if self.pausable:
+            self._calls = {k: v for c in compiled for k, v in c.calls().items()}
+        self.pause_before(self._pause_blocks)
+        self._flag_reads()
+        self._hand_write_log()
+
+    def _hears_writes_only(self) -> bool:
+        """Whether the hooks attached hear every write through their write log and nothing else,
+        and the run neither pauses nor watches reads (RunHooks.hears_writes_only)."""
+        hooks = self.hooks
+        return (
+            hooks is not None
+            and hooks.hears_writes_only
+            and hooks.reported_writes is EVERY_VARIABLE
+            and hooks.write_log is not None
+            and not self.pausable
+            and not self.reads_watched
+        )
 
     def pause_before(self, blocks: Container[str]) -> None:
         """Have pausable compiled code hand its thread to the interpreter before these blocks
@@ -293,13 +323,7 @@ class Runtime:
             _ = self.compiled  # on first need: it sets each script's code
         code = script.compiled
         if self.hooks is not None and self.engine == "compiled":
-            if self.compiled_hooked is None:
-                self.compiled_hooked = self._compile(hooks=True)
-                if self.pausable:
-                    self._calls = {k: v for c in self.compiled_hooked for k, v in c.calls().items()}
-                self.pause_before(self._pause_blocks)
-                self._flag_reads()
-                self._hand_write_log()
+            self._compile_hooked()
             code = script.hooked
             if self._tuned is not self.hooks:  # hooks put in place without attach
                 self.retune()

@@ -132,6 +132,7 @@ class Recorder(RunHooks):
     """Hooks that write a trace of one runtime's writes to a binary sink."""
 
     hears_read_misses = False  # a trace holds writes: reads past the end are not in it
+    hears_writes_only = True  # and never anything else, which compiled code may count on
 
     def __init__(
         self,
