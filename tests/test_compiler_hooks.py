@@ -24,6 +24,7 @@ from emulator.runtime.saved import restore_runtime, save_runtime
 from emulator.runtime.thread import Thread
 from emulator.sb3 import project_from_json
 from emulator.trace import recorder
+from emulator.trace.events import State
 from emulator.trace.recorder import Tee, record_run
 from emulator.trace.replay import Trace
 from tests import strategies
@@ -40,8 +41,12 @@ def _plain(value: Any) -> Any:
         return ("list", value.owner, value.name)
     if hasattr(value, "value") and hasattr(value, "owner"):
         return ("var", value.owner, value.name)
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, State):  # a trace's state: NaN among its values compares as itself
+        return (value.event, value.step, _plain(dict(value.variables)), _plain(dict(value.lists)))
     if isinstance(value, float) and value != value:
         return "NaN"
     return value
@@ -795,6 +800,28 @@ def test_threads_started_after_hooks_that_hear_more_report_to_them() -> None:
     rt.run()
     assert sum(e[0] == "miss" for e in later.events) == 5
     assert sum(e[0] == "var" for e in later.events) == 10
+
+
+def test_a_thread_running_when_other_hooks_are_attached_tells_them_its_writes() -> None:
+    """A thread started on code for hooks that hear writes alone, still running when other hooks
+    take their place, tells those its later writes, as the interpreter does."""
+    prog = Program("handed_over")
+    x = prog.stage.var("x", 0)
+    with prog.sprite("S").when_flag_clicked():
+        x.set(1)
+        wait(0.1)  # some frames
+        x.set(2)
+    project = prog.build()
+    heard = {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project, engine=engine)
+        rt.attach(HearsWritesAlone(rt))
+        later = EventLog(rt)
+        rt.on_frame = lambda: rt.attach(later) if rt.frame_count == 1 else None  # noqa: B023
+        rt.green_flag()
+        rt.run()
+        heard[engine] = [e for e in later.events if e[0] == "var"]
+    assert heard["compiled"] == heard["interpreter"] and [e[-1] for e in heard["compiled"]] == ["2"]
 
 
 def test_watched_reads_are_told_to_hooks_that_say_they_hear_writes_alone() -> None:

@@ -95,8 +95,8 @@ def compile_target(
     functions = load(ns, sources)
     tables = unit.tables
     runtime.write_sites.extend(
-        (block_id, tables.variables[i] if op is None else tables.lists[i], op)
-        for block_id, i, op in sites.writes
+        (block_id, tables.variables[i] if op is None else tables.lists[i], op, ahead)
+        for block_id, i, op, ahead in sites.writes
     )
     return Compiled(unit, sources, functions, pauses, reads, target, ns)
 

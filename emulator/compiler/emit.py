@@ -47,18 +47,18 @@ class Sites:
 
     pauses: list[str]
     reads: dict[str, int]  # block id -> its read site's number, in the order they came
-    # (block id, the unit's variable, or list with how it is written)
-    writes: list[tuple[str, int, ListWrite | None]] = field(default_factory=list)
+    # (block id, the unit's variable, or list with how it is written, the clock's lead there)
+    writes: list[tuple[str, int, ListWrite | None, int]] = field(default_factory=list)
     first_write: int = 0
 
     def read(self, block_id: str) -> int:
         """The read site of a block's `item of` (one per block, however often it is emitted)."""
         return self.reads.setdefault(block_id, len(self.reads))
 
-    def write(self, block_id: str, index: int, op: ListWrite | None = None) -> int:
+    def write(self, block_id: str, index: int, op: ListWrite | None, ahead: int) -> int:
         """A new write site's number: the block writes the unit's variable there (or with `op`,
-        its list)."""
-        self.writes.append((block_id, index, op))
+        its list), with the clock `ahead` blocks past the code's _b."""
+        self.writes.append((block_id, index, op, ahead))
         return self.first_write + len(self.writes) - 1
 
 

@@ -100,15 +100,14 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
 def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
     """set / change, then the report the interpreter makes of it."""
     w, i = em.w, stmt.var.index
-    value = em.ex.temp()
-    w.line(f"{value} = {em.ex(stmt.value)}")
     if i in em.lazy:
-        cell = em.ex.temp()
+        value, cell = em.ex.temp(), em.ex.temp()
+        w.line(f"{value} = {em.ex(stmt.value)}")
         w.line(f"{cell} = VG_{i}()")
         w.line(f"{cell}.value = {value}")
     else:
-        cell = f"V_{i}"
-        w.line(f"v_{i} = {value}")
+        value, cell = f"v_{i}", f"V_{i}"  # the local holds the value until the report
+        w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
         em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
@@ -148,12 +147,15 @@ def report_var(
             em.observed()
             _tell_hooks(em, bid, cell, value, test, change)
             return
-        site = em.sites.write(block_id, variable)
+        site = em.sites.write(block_id, variable, None, em.pending)
         with w.block("if (_wl := WRITE_LOG) is not None:"):
             log_write(em, site, bid, cell, value, None if alone else test)
         with w.block("else:"):
             em.observed_here()
-            _tell_hooks(em, bid, cell, value, test, change)
+            if alone:  # other hooks attached since the thread started: a call keeps it short
+                w.line(f"told(_rt, thread, {bid}, {cell}, {value})")
+            else:
+                _tell_hooks(em, bid, cell, value, test, change)
         return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
         # A write only the hooks' read log hears (the flag is the log): logged, with nothing
@@ -195,10 +197,10 @@ def log_write(
 ) -> None:
     """Append the write to the hooks' WriteLog (in _wl) as on_var_set or on_list_write would hear
     it, then `store` it; only when the log is full or the value NaN or infinite are the cells and
-    the clock written (see logged)."""
+    the clock written (see logged). The clock logged is _b: the site holds what it lacks
+    (Sites.write's `ahead`, em.pending), which saves an addition at every write."""
     w = em.w
-    clock = f"_b + {em.pending}" if em.pending else "_b"
-    w.line(f"_wl += ({site}, thread, {clock}, {item}, {value})")
+    w.line(f"_wl += ({site}, thread, _b, {item}, {value})")
     if store is not None:
         w.line(store)  # before the log is taken in: its snapshot holds the item
     full = "len(_wl) >= _wl.limit"
@@ -356,10 +358,14 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     with w.block(f"if {check}:"):
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
             with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
-                site = em.sites.write(stmt.info.id, stmt.list.index, REPLACE)
+                site = em.sites.write(stmt.info.id, stmt.list.index, REPLACE, em.pending)
                 log_write(em, site, bid, cell, x, None if em.unit.writes_only else test, k, store)
             with w.block("else:"):
-                _tell_replace(em, stmt, bid, k, x, test, store)
+                if em.unit.writes_only:  # as for a variable (report_var): a call keeps it short
+                    em.observed_here()
+                    w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+                else:
+                    _tell_replace(em, stmt, bid, k, x, test, store)
         else:
             _tell_replace(em, stmt, bid, k, x, test, store)
     with w.block("else:"):

@@ -68,6 +68,13 @@ def logged(
         rt.hooks.on_nonfinite(t, block_id, cell.name, value)
 
 
+def told(rt: Runtime, t: Thread, block_id: str, cell: VarCell, value: Value) -> None:
+    """A variable's write, told to the hooks attached (if any) as Runtime.report_var tells it;
+    code compiled for hooks that hear writes alone calls this once they are gone."""
+    if rt.hooks is not None:
+        rt.report_var(t, block_id, cell, value)
+
+
 def h_item(
     rt: Runtime,
     t: Thread,
@@ -201,7 +208,7 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
 
 HOOKED_NAMES: dict[str, Any] = {
     fn.__name__: fn
-    for fn in (seen, tallied, logged, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
+    for fn in (seen, tallied, logged, told, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
 HOOKED_NAMES["PAST_END"] = LIST_INVALID

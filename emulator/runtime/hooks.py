@@ -101,10 +101,11 @@ class WriteLog(list[Any]):
     EVERY_VARIABLE), and, if `lists`, every list item's replace.
 
     It is flat: each write is five items in a row, (write site, thread, clock, item, value). The
-    site numbers a place in the code that writes, `sites[site]` being its (block id, cell, how):
-    how is None for a variable, else the ListWrite (Runtime.write_sites); the clock is
-    runtime.blocks as the interpreter has it at the write; item is 0 for a variable. The hooks
-    may append writes of their own in the same shape, in the order things happened. Once it
+    site numbers a place in the code that writes, `sites[site]` being its (block id, cell, how,
+    ahead): how is None for a variable, else the ListWrite (Runtime.write_sites); the clock is
+    runtime.blocks as the interpreter has it at the write less `ahead` (which the code would
+    otherwise add at every write); item is 0 for a variable. The hooks may append writes of
+    their own in the same shape (ahead 0), in the order things happened. Once it
     holds `limit` items, compiled code brings the cells and the clock up to date (with the item
     stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the list in
     place (compiled code keeps hold of it).
@@ -118,7 +119,7 @@ class WriteLog(list[Any]):
         self.on_full = on_full
         self.lists = lists
         # Set by the runtime the hooks are attached to.
-        self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None]] = []
+        self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
 
 
 WRITE_ITEMS = 5  # the items of one write in a WriteLog

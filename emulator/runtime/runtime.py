@@ -133,7 +133,7 @@ class Runtime:
         self.engine = engine
         self.pausable = pausable and engine == "compiled"
         # Every write hooked code may append to a WriteLog, by its number there.
-        self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None]] = []
+        self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
         self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
         self._writes_only_code = False  # whether Script.hooked is for hooks hearing writes alone

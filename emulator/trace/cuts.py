@@ -25,6 +25,7 @@ class Cut:
 
     sites: np.ndarray
     steps: list[int]
+    ahead: np.ndarray  # what each step lacks (WriteLog.sites)
     items: list[int]
     values: list[Value]
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
@@ -47,7 +48,7 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    steps = np.array(cut.steps, dtype=np.int64)
+    steps = np.array(cut.steps, dtype=np.int64) + cut.ahead
     values = cut.values
     writer.events_chunk(
         sites if every else sites[kept],

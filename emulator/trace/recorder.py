@@ -175,6 +175,7 @@ class Recorder(RunHooks):
             self.chunk_events, lambda: self._cut(None), lists=self._lists is None
         )
         self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
+        self._aheads = np.zeros(0, dtype=np.int64)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self.finished = False
         self.closed = False
@@ -357,7 +358,8 @@ class Recorder(RunHooks):
         codes, threads = log[0::WRITE_ITEMS], log[1::WRITE_ITEMS]
         steps, items, values = log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS]
         log.clear()
-        sites = self._sites_of(np.array(codes, dtype=np.int64), threads)
+        numbers = np.array(codes, dtype=np.int64)
+        sites = self._sites_of(numbers, threads)
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
@@ -366,8 +368,19 @@ class Recorder(RunHooks):
         self._dirty.update(cells_of[written].tolist())
         variables, lists = self._state(pending)
         clock = self.runtime.blocks
+        ahead = self._ahead_of(numbers)
         cut = Cut(
-            sites, steps, items, values, kinds_of, cells_of, clock, variables, lists, self._bubbles
+            sites,
+            steps,
+            ahead,
+            items,
+            values,
+            kinds_of,
+            cells_of,
+            clock,
+            variables,
+            lists,
+            self._bubbles,
         )
         self._bubbles = []
         if isinstance(self.writer, WriterInSecondProcess):
@@ -427,11 +440,19 @@ class Recorder(RunHooks):
         unseen = found == _UNSEEN
         if unseen.any():
             for code in np.unique(codes[unseen]).tolist():
-                block_id, cell, op = self._log.sites[code]
+                block_id, cell, op, _ = self._log.sites[code]
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
             found = table[codes]
         return found
+
+    def _ahead_of(self, codes: np.ndarray) -> np.ndarray:
+        """What each logged write's clock lacks (WriteLog.sites: its place's `ahead`; none
+        for a write these hooks logged themselves)."""
+        sites = self._log.sites
+        if self._aheads.size != len(sites) + 1:
+            self._aheads = np.array([site[3] for site in sites] + [0], dtype=np.int64)
+        return self._aheads[np.where(codes >= 0, codes, -1)]
 
     def _code_table(self, thread: Thread) -> np.ndarray:
         """The sites of a thread's script by the number of the place in the code that wrote
