@@ -24,9 +24,9 @@ class Cut:
     now. Building columns from these is left to the process that writes the trace."""
 
     sites: np.ndarray
-    steps: list[int]
+    steps: np.ndarray
     ahead: np.ndarray  # what each step lacks (WriteLog.sites)
-    items: list[int]
+    items: np.ndarray
     values: list[Value]
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
     cells_of: np.ndarray  # each site's cell, by site, and -1 for site -1
@@ -48,12 +48,12 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    steps = np.array(cut.steps, dtype=np.int64) + cut.ahead
+    steps = cut.steps + cut.ahead
     values = cut.values
     writer.events_chunk(
         sites if every else sites[kept],
         steps if every else steps[kept],
-        np.array(cut.items, dtype=np.int64)[np.isin(kinds, _INDEXED)],
+        cut.items[np.isin(kinds, _INDEXED)],
         values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
     )
     if cut.bubbles:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -355,11 +356,11 @@ class Recorder(RunHooks):
         log = self._log
         if not log:
             return
-        codes, threads = log[0::WRITE_ITEMS], log[1::WRITE_ITEMS]
-        steps, items, values = log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS]
+        codes, threads = _int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
+        steps, items = _int64s(log[2::WRITE_ITEMS]), _int64s(log[3::WRITE_ITEMS])
+        values = log[4::WRITE_ITEMS]
         log.clear()
-        numbers = np.array(codes, dtype=np.int64)
-        sites = self._sites_of(numbers, threads)
+        sites = self._sites_of(codes, threads)
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
@@ -368,7 +369,7 @@ class Recorder(RunHooks):
         self._dirty.update(cells_of[written].tolist())
         variables, lists = self._state(pending)
         clock = self.runtime.blocks
-        ahead = self._ahead_of(numbers)
+        ahead = self._ahead_of(codes)
         cut = Cut(
             sites,
             steps,
@@ -424,9 +425,10 @@ class Recorder(RunHooks):
         logged = codes >= 0
         if not logged.any():
             return sites
-        distinct = set(threads)
-        if len(distinct) == 1 and logged.all():  # as a rule: one thread, all in compiled code
-            return self._looked_up(distinct.pop(), codes)
+        alone = threads.count(threads[0]) == len(threads)  # by identity: quicker than a set
+        if alone and logged.all():  # as a rule: one thread, all in compiled code
+            return self._looked_up(threads[0], codes)
+        distinct = {threads[0]} if alone else set(threads)
         whose = np.array(threads, dtype=object) if len(distinct) > 1 else None
         for thread in distinct:
             at = logged if whose is None else logged & (whose == thread)
@@ -519,6 +521,11 @@ class Recorder(RunHooks):
             )
             self.writer.end(self.ending)
         return self.ending
+
+
+def _int64s(numbers: list[int]) -> np.ndarray:
+    """Whole numbers as an array: through struct, about twice as quick as numpy from a list."""
+    return np.frombuffer(struct.pack(f"<{len(numbers)}q", *numbers), dtype=np.int64)
 
 
 # ## Portable header content
