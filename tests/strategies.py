@@ -3,11 +3,13 @@
 import functools
 import json
 import math
+import os
 import struct
 import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from emulator.opcodes import Opcode
@@ -238,6 +240,24 @@ def spiral_params(draw: st.DrawFn, variant: str = "fixed") -> dict[str, object]:
 # reporters, ("mathop", op, x), ("sprite", opcode, NUMBER_NAME or None) for a sprite's looks and
 # place. Loops that could run for ever are bounded by construction; clones are made only by the
 # flag scripts (and the custom blocks they call), so at most a few dozen live.
+
+# How many random programs the compiler's tests try (the official VM's fuzzer has its own count).
+COMPILER_EXAMPLES = int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150"))
+
+
+def fuzz_settings(max_examples: int) -> settings:
+    """Settings for tests over random programs: no deadline, and the health checks that a slow
+    program, a large one or a saved failure's replay trips left quiet."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+        ],
+    )
+
 
 FUZZ_TEXTS = [
     "",

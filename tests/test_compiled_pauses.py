@@ -3,11 +3,10 @@ interpreter there, and pauses, steps and inspects exactly as a run in the interp
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from emulator.debug.session import DebugSession, Paused
@@ -283,15 +282,7 @@ def test_a_run_without_pauses_stays_compiled() -> None:
     assert handed == []
 
 
-@settings(
-    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")) // 2,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+@strategies.fuzz_settings(strategies.COMPILER_EXAMPLES // 2)
 @given(
     program=strategies.fuzz_programs(),
     data=st.data(),

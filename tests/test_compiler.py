@@ -10,12 +10,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import tokenize
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 
 from emulator.cli import main
 from emulator.compiler import lower_exprs, lower_stmts
@@ -278,15 +277,7 @@ def test_programs_run_the_same(project: Project) -> None:
 # ## Random scripts
 
 
-@settings(
-    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")),
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+@strategies.fuzz_settings(strategies.COMPILER_EXAMPLES)
 @given(program=strategies.fuzz_programs())
 # Found by Hypothesis: a custom block that ends waiting, called last in a script.
 @example(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
@@ -163,15 +162,7 @@ def test_programs_report_the_same(project: Project) -> None:
     assert assert_same_events(project, seed=3, max_frames=100_000)
 
 
-@settings(
-    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")),
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+@strategies.fuzz_settings(strategies.COMPILER_EXAMPLES)
 @given(program=strategies.fuzz_programs())
 def test_random_programs_report_the_same(program: dict[str, Any]) -> None:
     """Compiled with hooks, a random program reports what the interpreter reports."""
@@ -836,15 +827,7 @@ def test_watched_reads_are_told_to_hooks_that_say_they_hear_writes_alone() -> No
     assert sum(e[0] == "read" for e in hooks.events) == 5
 
 
-@settings(
-    max_examples=int(os.environ.get("SCRATCH_COMPILER_EXAMPLES", "150")) // 3,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+@strategies.fuzz_settings(strategies.COMPILER_EXAMPLES // 3)
 @given(program=strategies.fuzz_programs())
 def test_random_programs_record_the_interpreters_trace(program: dict[str, Any]) -> None:
     """Recorded on compiled code (the flavour for hooks that hear writes alone), a random

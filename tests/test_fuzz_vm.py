@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, reject, settings
+from hypothesis import example, given, reject
 
 from emulator.state_json import decode_state as decode_emulator_state
 from tests import strategies
@@ -87,15 +87,7 @@ def _with_found_examples(test: Any) -> Any:
 
 
 # filter_too_much: replaying a saved failure of an open bug rejects every shrink that keeps its trigger.
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+@strategies.fuzz_settings(EXAMPLES)
 @given(program=strategies.fuzz_programs())
 @_with_found_examples
 def test_random_programs_match_vm(vm: VmServer, program: dict[str, Any]) -> None:

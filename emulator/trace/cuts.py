@@ -20,8 +20,8 @@ _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 @dataclass(frozen=True)
 class Cut:
     """The writes logged since the last cut, as the recording process has them: each one's site
-    (-1: a cell not recorded) with its step, item and value as logged; and the recorded cells
-    now. Building columns from these is left to the process that writes the trace."""
+    (-1: a cell not recorded) with its step (less `ahead`), item and value as logged; and the
+    recorded cells now. Building columns from these is left to the process that writes the trace."""
 
     sites: np.ndarray
     steps: np.ndarray
