@@ -20,12 +20,11 @@ _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 @dataclass(frozen=True)
 class Cut:
     """The writes logged since the last cut, as the recording process has them: each one's site
-    (-1: a cell not recorded) with its step (less `ahead`), item and value as logged; and the
-    recorded cells now. Building columns from these is left to the process that writes the trace."""
+    (-1: a cell not recorded) with its step, item and value; and the recorded cells now.
+    Building columns from these is left to the process that writes the trace."""
 
     sites: np.ndarray
     steps: np.ndarray
-    ahead: np.ndarray  # what each step lacks (WriteLog.sites)
     items: np.ndarray
     values: list[Value]
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
@@ -48,7 +47,7 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    steps = cut.steps + cut.ahead
+    steps = cut.steps
     values = cut.values
     writer.events_chunk(
         sites if every else sites[kept],

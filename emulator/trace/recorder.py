@@ -358,7 +358,8 @@ class Recorder(RunHooks):
         if not log:
             return
         codes, threads = _int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
-        steps, items = _int64s(log[2::WRITE_ITEMS]), _int64s(log[3::WRITE_ITEMS])
+        steps = _int64s(log[2::WRITE_ITEMS]) + self._ahead_of(codes)
+        items = _int64s(log[3::WRITE_ITEMS])
         values = log[4::WRITE_ITEMS]
         log.clear()
         sites = self._sites_of(codes, threads)
@@ -370,11 +371,9 @@ class Recorder(RunHooks):
         self._dirty.update(cells_of[written].tolist())
         variables, lists = self._state(pending)
         clock = self.runtime.blocks
-        ahead = self._ahead_of(codes)
         cut = Cut(
             sites,
             steps,
-            ahead,
             items,
             values,
             kinds_of,
