@@ -136,7 +136,6 @@ class Runtime:
         self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
         self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
-        self._writes_only_code = False  # whether Script.hooked is for hooks hearing writes alone
         self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)
         # With pausable code: the custom blocks a call block in the interpreter enters compiled,
         # so a thread handed to the interpreter runs compiled again from its next call; none
@@ -200,10 +199,11 @@ class Runtime:
         hear more than writes are attached where code for hooks that hear writes alone was
         (threads already running keep theirs: code is chosen as a thread starts)."""
         writes_only = self._hears_writes_only()
-        if self.compiled_hooked is not None and (writes_only or not self._writes_only_code):
-            return
+        if self.compiled_hooked is not None:
+            latest = self.compiled_hooked[-1:]  # the flavour Script.hooked holds
+            if writes_only or not any(c.unit.writes_only for c in latest):
+                return
         compiled = self._compile(hooks=True, writes_only=writes_only)
-        self._writes_only_code = writes_only
         self.compiled_hooked = (self.compiled_hooked or []) + compiled
         if self.pausable:
             self._calls = {k: v for c in compiled for k, v in c.calls().items()}

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -170,7 +170,6 @@ class Recorder(RunHooks):
         self._last_list: dict[str, tuple[Any, Any, int, str]] = {}
         self._site_rows: list[Site] = []
         self._new: dict[str, list[Any]] = {"cells": [], "blocks": [], "threads": [], "sites": []}
-        self._dirty: set[int] = set()
         self._bubbles: list[Bubble] = []
         # What compiled code and these hooks append each event to, in order (see _cut).
         self._log = self.write_log = WriteLog(
@@ -185,7 +184,7 @@ class Recorder(RunHooks):
         self.writer: TraceWriter | WriterInSecondProcess = TraceWriter(sink, header)
         self._new["cells"].clear()
         self._new["blocks"].clear()
-        self.writer.snapshot(self.runtime.blocks, *self._state(None, every_list=True))
+        self.writer.snapshot(self.runtime.blocks, *self._state(None, None))
 
     # ## Tables
 
@@ -367,10 +366,8 @@ class Recorder(RunHooks):
             return
         kinds_of, cells_of = self._site_columns()
         self._write_tables()
-        written = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])
-        self._dirty.update(cells_of[written].tolist())
-        variables, lists = self._state(pending)
-        clock = self.runtime.blocks
+        seen = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])  # the sites it wrote at
+        variables, lists = self._state(pending, set(cells_of[seen].tolist()))
         cut = Cut(
             sites,
             steps,
@@ -378,7 +375,7 @@ class Recorder(RunHooks):
             values,
             kinds_of,
             cells_of,
-            clock,
+            self.runtime.blocks,
             variables,
             lists,
             self._bubbles,
@@ -425,13 +422,14 @@ class Recorder(RunHooks):
         logged = codes >= 0
         if not logged.any():
             return sites
-        alone = threads.count(threads[0]) == len(threads)  # by identity: quicker than a set
-        if alone and logged.all():  # as a rule: one thread, all in compiled code
-            return self._looked_up(threads[0], codes)
-        distinct = {threads[0]} if alone else set(threads)
-        whose = np.array(threads, dtype=object) if len(distinct) > 1 else None
-        for thread in distinct:
-            at = logged if whose is None else logged & (whose == thread)
+        if threads.count(threads[0]) == len(threads):  # one thread, as a rule (quicker than a set)
+            if logged.all():  # and all in compiled code
+                return self._looked_up(threads[0], codes)
+            sites[logged] = self._looked_up(threads[0], codes[logged])
+            return sites
+        whose = np.array(threads, dtype=object)
+        for thread in set(threads):
+            at = logged & (whose == thread)
             sites[at] = self._looked_up(thread, codes[at])
         return sites
 
@@ -478,16 +476,17 @@ class Recorder(RunHooks):
             self._bubbles = []
 
     def _state(
-        self, pending: tuple[Cell, int, Value] | None, every_list: bool = False
+        self, pending: tuple[Cell, int, Value] | None, written: Container[int] | None
     ) -> tuple[dict[int, Value], dict[int, list[Value] | None]]:
-        """The recorded cells now, by cell: each variable's value and each list's items (None:
-        unchanged since the last snapshot), with a replace not yet stored (`pending`) in place."""
+        """The recorded cells now, by cell: each variable's value and the items of each list in
+        `written` (None: every list; the others None, unchanged since the last snapshot), with a
+        replace not yet stored (`pending`) in place."""
         variables: dict[int, Value] = {}
         lists: dict[int, list[Value] | None] = {}
         for index, (row, cell) in enumerate(zip(self._cell_rows, self._recorded(), strict=True)):
             if not row.is_list:
                 variables[index] = cell.value
-            elif every_list or index in self._dirty:
+            elif written is None or index in written:
                 lists[index] = list(cell.items)
             else:
                 lists[index] = None
@@ -496,7 +495,6 @@ class Recorder(RunHooks):
             items = lists[self._cells[id(cell)]]
             if items is not None:
                 items[item - 1] = value
-        self._dirty.clear()
         return variables, lists
 
     def _recorded(self) -> list[Cell]:
