@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
+from emulator.compiler import hooked
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
 from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, wait
@@ -775,6 +776,30 @@ def test_code_for_hooks_that_hear_writes_alone_reads_as_plain_code_does() -> Non
     assert [logged.sites[site][1].name for site in logged[0::WRITE_ITEMS]] == ["i", "total"] * 5
     hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
     assert "h_item(" not in hooked and ".tracked" not in hooked and "item_of(" in hooked
+
+
+def test_recorded_code_looks_at_its_log_only_once_the_clock_nears_its_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Recorded, every script runs code for hooks that hear writes alone, which looks at the
+    log's length only once its clock passes the bound room() gave (a small share of its writes)
+    and still cuts every chunk at exactly its size."""
+    looked: list[int] = []
+    wrote = hooked.wrote
+    monkeypatch.setitem(hooked.HOOKED_NAMES, "wrote", lambda *a: looked.append(1) or wrote(*a))
+    project = day3(variant="buggy", epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+    rt = Runtime(project, engine="compiled")
+    sink = io.BytesIO()
+    hooks = recorder.Recorder(rt, sink, chunk_events=2000, move_after=None)
+    rt.attach(hooks)
+    rt.green_flag()
+    rt.run()
+    hooks.close()
+    assert rt.compiled_hooked and all(c.unit.writes_only for c in rt.compiled_hooked)
+    assert all(script.hooked is not None for script in rt.scripts)
+    sizes = _chunk_sizes(sink.getvalue())
+    assert sum(sizes) > 10_000 and set(sizes[:-1]) == {2000}
+    assert 0 < len(looked) < sum(sizes) / 20
 
 
 def test_threads_started_after_hooks_that_hear_more_report_to_them() -> None:

@@ -103,6 +103,11 @@ class FunctionEmitter:
         hoisted = {ref.index for ref in fn.hoisted}
         self.hooks = unit.hooks  # report to the runtime's hooks what the interpreter reports
         self.reads_reported = unit.hooks and not unit.writes_only  # and its reads too
+        # Its writes are appended to the hooks' log in _wl, which is checked only once _b passes
+        # _full (hooked.room): both are read again wherever _b is (resync), given the most any
+        # write here runs ahead of _b (_ah, set once the function's writes are known).
+        self.logs_alone = unit.hears_every_write and unit.writes_only
+        self.most_ahead = 0
         reported = self.reads_reported
         self.ex = ExprEmitter(
             self._var,
@@ -221,6 +226,17 @@ class FunctionEmitter:
         """Whether evaluating it again can be seen: a random draw, the interpreter, or a report."""
         return has_effect(e) or (self.reads_reported and reports(e))
 
+    def resync(self, line: str = "_b = _rt.blocks") -> None:
+        """Read the clock back from the runtime (other code has run), and the hooks' log with it."""
+        self.w.line(line)
+        if self.logs_alone:
+            self.w.line("_wl, _full = room(WRITE_LOG, _b, _ah)")
+
+    def log_site(self, block_id: str, index: int, op: ListWrite | None) -> int:
+        """A write site in this function, `pending` blocks past _b."""
+        self.most_ahead = max(self.most_ahead, self.pending)
+        return self.sites.write(block_id, index, op, self.pending)
+
     # ## Yields
 
     def restart_warp(self) -> None:
@@ -238,7 +254,7 @@ class FunctionEmitter:
         self.store(keep=False)
         self.sync()
         self.w.line(f"yield  # {why}")
-        self.w.line("_b = _rt.blocks")
+        self.resync()
         self.forget_memos()
         if restart:
             self.restart_warp()
@@ -490,6 +506,7 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     w.depth = 1
     for i, name in enumerate(fn.params):
         w.line(f"# a_{i}: argument {name!a}")
+    prologue_from = len(w.lines)
     _prologue(em)
     body_from = len(w.lines)
     em.body(fn.body)
@@ -498,6 +515,10 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     em.store(keep=False)
     em.sync()
     w.line("return")
+    if em.logs_alone:
+        w.lines.insert(
+            prologue_from, f"    _ah = {em.most_ahead}  # the most a write runs ahead of _b"
+        )
     if fn.generator and fn.proccode is None:
         w.line("yield  # never reached: a script is a generator, resumed by the sequencer")
     elif fn.generator and not any("yield" in line for line in w.lines):
@@ -511,7 +532,7 @@ def _prologue(em: FunctionEmitter) -> None:
         w.line("_at = PAUSE_AT  # the pause sites' flags")
     if fn.proccode is None:
         w.line("ctx = None  # no custom block is running")
-        w.line("_b = _rt.blocks")
+        em.resync()
     else:
         if em.warp is None:
             w.line(f"_warp = {'True' if fn.warp else 'warp'}")
@@ -524,7 +545,7 @@ def _prologue(em: FunctionEmitter) -> None:
             em.pause_site(fn.definition)
             w.line(f"_b += {fn.entry_cost}  # the definition hat")
         else:
-            w.line(f"_b = _rt.blocks + {fn.entry_cost}  # the definition hat")
+            em.resync(f"_b = _rt.blocks + {fn.entry_cost}  # the definition hat")
     for ref in fn.hoisted:
         if ref.index not in em.unit.tables.lazy_lists:
             w.line(f"l_{ref.index} = L_{ref.index}  # list {ref.name!a}")

@@ -77,7 +77,7 @@ def simple(em: FunctionEmitter, stmt: Stmt) -> None:
             em.store(keep=False)
             em.sync()
             w.line(f"run_statement(FB_{index}, thread, {em.ex.params})  # the interpreter runs it")
-            w.line("_b = _rt.blocks")
+            em.resync()
 
 
 # ## Variables and lists
@@ -147,15 +147,20 @@ def report_var(
             em.observed()
             _tell_hooks(em, bid, cell, value, test, change)
             return
-        site = em.sites.write(block_id, variable, None, em.pending)
+        site = em.log_site(block_id, variable, None)
+        if em.logs_alone:
+            w.line(f"_wl += ({site}, thread, _b, 0, {value})")
+            with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
+                em.observed_here()
+                w.line(
+                    f"_wl, _full = wrote(_rt, _wl, WRITE_LOG, thread, {bid}, {cell}, {value}, _b, _ah)"
+                )
+            return
         with w.block("if (_wl := WRITE_LOG) is not None:"):
-            log_write(em, site, bid, cell, value, None if alone else test)
+            log_write(em, site, bid, cell, value, test)
         with w.block("else:"):
             em.observed_here()
-            if alone:  # other hooks attached since the thread started: a call keeps it short
-                w.line(f"told(_rt, thread, {bid}, {cell}, {value})")
-            else:
-                _tell_hooks(em, bid, cell, value, test, change)
+            _tell_hooks(em, bid, cell, value, test, change)
         return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
         # A write only the hooks' read log hears (the flag is the log): logged, with nothing
@@ -357,11 +362,21 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     store = f"{items}[{k} - 1] = {x}"
     with w.block(f"if {check}:"):
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
-            with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
-                site = em.sites.write(stmt.info.id, stmt.list.index, REPLACE, em.pending)
-                log_write(em, site, bid, cell, x, None if em.unit.writes_only else test, k, store)
+            alone = em.logs_alone  # then _wl is the log, or one that takes no lists (room)
+            with w.block(
+                "if _wl.lists:" if alone else "if (_wl := WRITE_LOG) is not None and _wl.lists:"
+            ):
+                site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
+                if alone:
+                    w.line(f"_wl += ({site}, thread, _b, {k}, {x})")
+                    w.line(store)
+                    with w.block("if _b > _full:"):
+                        em.observed_here()
+                        w.line("_wl, _full = wrote_item(_wl, WRITE_LOG, _b, _ah)")
+                else:
+                    log_write(em, site, bid, cell, x, test, k, store)
             with w.block("else:"):
-                if em.unit.writes_only:  # as for a variable (report_var): a call keeps it short
+                if alone:  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
                     w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
                 else:
@@ -574,7 +589,7 @@ def broadcast_and_wait(em: FunctionEmitter, stmt: Wait) -> None:
         w.line(f"{started} = _rt.start_broadcast({name}) if {name} is not None else []")
     else:
         w.line(f"{started} = _rt.start_broadcast({name})")
-    w.line("_b = _rt.blocks")
+    em.resync()
     # Still waiting while a thread it started is in the thread list (a restarted receiver is new).
     with w.block(f"while {started} and any_running(_rt, {started}):"):
         if stmt.idle:
@@ -613,7 +628,7 @@ def broadcast(em: FunctionEmitter, stmt: Broadcast) -> None:
             w.line(f"_rt.start_broadcast({name})")
     else:
         w.line(f"_rt.start_broadcast({name})")
-    w.line("_b = _rt.blocks")
+    em.resync()
 
 
 def wait_outside(em: FunctionEmitter, stmt: WaitOutside) -> None:
@@ -629,7 +644,7 @@ def wait_outside(em: FunctionEmitter, stmt: WaitOutside) -> None:
     else:
         em.w.line(f"timed_bubble(_rt, thread, {block_id}, {stmt.kind!r}, {args[0]}, {args[1]})")
     em.w.line("yield  # waits outside the tick loop until it is done")
-    em.w.line("_b = _rt.blocks")
+    em.resync()
     em.continue_after(stmt.after)
 
 
@@ -686,7 +701,7 @@ def call(em: FunctionEmitter, stmt: Call) -> None:
         handed_over(em, stmt.info.id, call_line)
     else:
         w.line(call_line)
-    w.line("_b = _rt.blocks")
+    em.resync()
     if callee.generator and em.warp is True:
         w.line("_lim = warp_limit(thread)  # the callee may have yielded")
     elif callee.generator and em.warp is None:

@@ -17,6 +17,7 @@ from emulator.runtime.hooks import (
     LIST_REPLACE,
     LOG_LIMIT,
     READ_MISS,
+    WRITE_ITEMS,
     WRITE_MISS,
     MissTally,
     WriteLog,
@@ -68,9 +69,57 @@ def logged(
         rt.hooks.on_nonfinite(t, block_id, cell.name, value)
 
 
+# Where code for hooks that hear writes alone appends while no such hooks take its writes: every
+# write then takes the slow path (room's clock of -1), which empties it and tells the hooks.
+NO_LOG = WriteLog(0, lambda: None, lists=False)
+
+
+def room(log: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
+    """The log code for hooks that hear writes alone appends to, and the clock its `_b` must pass
+    before the log can be full: the log is checked only then (wrote), not at each write.
+
+    Each write is a block of its own, at least a block past the one before it; the bound halves
+    that (two writes a block) to be safe. Code whose writes run at most `ahead` blocks past its
+    _b, with the log holding room for m more writes, cannot fill it before _b passes
+    b + (m - 1) // 2 - ahead - 1."""
+    if log is None:
+        return NO_LOG, -1
+    free = (log.limit - len(log)) // WRITE_ITEMS
+    return log, b + (free - 1) // 2 - ahead - 1
+
+
+def wrote(
+    rt: Runtime,
+    log: WriteLog,
+    current: WriteLog | None,
+    t: Thread,
+    block_id: str,
+    cell: VarCell,
+    value: Value,
+    b: int,
+    ahead: int,
+) -> tuple[WriteLog, int]:
+    """After a variable's write appended to `log` when its clock passed room's bound: hand the
+    log over if it is full, or, with no log taking writes, tell the hooks. The cells and the
+    clock are up to date. The log and bound from here on (`current` is the hooks' log now)."""
+    if log is NO_LOG:
+        log.clear()
+        told(rt, t, block_id, cell, value)
+    elif len(log) >= log.limit:
+        log.on_full()
+    return room(current, b, ahead)
+
+
+def wrote_item(log: WriteLog, current: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
+    """wrote, for an item's replace (stored already, with the cells and the clock)."""
+    if len(log) >= log.limit:
+        log.on_full()
+    return room(current, b, ahead)
+
+
 def told(rt: Runtime, t: Thread, block_id: str, cell: VarCell, value: Value) -> None:
     """A variable's write, told to the hooks attached (if any) as Runtime.report_var tells it;
-    code compiled for hooks that hear writes alone calls this once they are gone."""
+    code compiled for hooks that hear writes alone calls this once they are gone (wrote)."""
     if rt.hooks is not None:
         rt.report_var(t, block_id, cell, value)
 
@@ -208,7 +257,21 @@ def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x
 
 HOOKED_NAMES: dict[str, Any] = {
     fn.__name__: fn
-    for fn in (seen, tallied, logged, told, h_item, h_add, h_delete, h_clear, h_insert, h_replace)
+    for fn in (
+        seen,
+        tallied,
+        logged,
+        room,
+        wrote,
+        wrote_item,
+        told,
+        h_item,
+        h_add,
+        h_delete,
+        h_clear,
+        h_insert,
+        h_replace,
+    )
 }
 HOOKED_NAMES["REPLACED"] = LIST_REPLACE
 HOOKED_NAMES["PAST_END"] = LIST_INVALID
