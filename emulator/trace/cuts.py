@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,15 @@ _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 @dataclass(frozen=True)
 class Cut:
     """The writes logged since the last cut, as the recording process has them: each one's site
-    (-1: a cell not recorded) with its step, item and value; and the recorded cells now.
-    Building columns from these is left to the process that writes the trace."""
+    (-1: a cell not recorded) with its step (the clock logged and how far it lags), item and
+    value; and the recorded cells now. Building columns from these (even whole numbers from
+    lists: pickled as they are, they cost the recording less) is left to the process that
+    writes the trace."""
 
     sites: np.ndarray
-    steps: np.ndarray
-    items: np.ndarray
+    clocks: list[int]  # each write's clock as logged
+    lags: np.ndarray  # and what it lacks of the write's step
+    items: list[int]
     values: list[Value]
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
     cells_of: np.ndarray  # each site's cell, by site, and -1 for site -1
@@ -47,18 +51,23 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    steps = cut.steps
+    steps = int64s(cut.clocks) + cut.lags
     values = cut.values
     writer.events_chunk(
         sites if every else sites[kept],
         steps if every else steps[kept],
-        cut.items[np.isin(kinds, _INDEXED)],
+        int64s(cut.items)[np.isin(kinds, _INDEXED)],
         values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
     )
     if cut.bubbles:
         writer.tables(bubbles=cut.bubbles)
     variables = cut.variables | _last_values(cells_of, sites, kinds, values)
     writer.snapshot(max(cut.clock, int(steps[-1])), variables, cut.lists)
+
+
+def int64s(numbers: list[int]) -> np.ndarray:
+    """Whole numbers as an array: through struct, about twice as quick as numpy from a list."""
+    return np.frombuffer(struct.pack(f"<{len(numbers)}q", *numbers), dtype=np.int64)
 
 
 def _last_values(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import struct
 from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -25,7 +24,7 @@ from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.second_process import has_second_core
 from emulator.slices import Slice
-from emulator.trace.cuts import Cut, write_cut
+from emulator.trace.cuts import Cut, int64s, write_cut
 from emulator.trace.events import (
     ADD,
     CLEAR,
@@ -54,10 +53,10 @@ if TYPE_CHECKING:
 # events, about 25 ms at 50,000; the snapshots it costs are small beside the events.
 DEFAULT_CHUNK_EVENTS = 50_000
 # Events encoded in the recording process before the encoding moves to a second one (see
-# writer_process): a short recording never starts one. It is started a while before, when the
-# recording is START_AT events long (it takes some 0.4 s to be ready).
-MOVE_AFTER = 200_000
-START_AT = 50_000
+# writer_process): the first cut starts it and hands it that chunk, so a recording shorter than
+# a chunk never starts one. It takes some 0.4 s to be ready; the chunks cut meanwhile wait in
+# the pipe and in a queue (WriterInSecondProcess._send).
+MOVE_AFTER = 0
 LIST_OPS = {
     ListWrite.ADD: ADD,
     ListWrite.INSERT: INSERT,
@@ -155,7 +154,6 @@ class Recorder(RunHooks):
         self.chunk_events = max(1, chunk_events)
         # After how many events the encoding moves (None: it stays here).
         self._move_after = move_after if move_after is not None and has_second_core() else None
-        self._next_writer: WriterInSecondProcess | None = None  # started, not yet handed the writer
         self._lists = None if lists is None else set(lists)
         self._vars = None if variables is None else set(variables)
         if self._vars is not None:  # the others' writes need not be reported at all
@@ -176,7 +174,7 @@ class Recorder(RunHooks):
             self.chunk_events, lambda: self._cut(None), lists=self._lists is None
         )
         self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
-        self._aheads = np.zeros(0, dtype=np.int64)  # see _ahead_of
+        self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self.finished = False
         self.closed = False
@@ -356,21 +354,22 @@ class Recorder(RunHooks):
         log = self._log
         if not log:
             return
-        codes, threads = _int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
-        steps = _int64s(log[2::WRITE_ITEMS]) + self._ahead_of(codes)
-        items = _int64s(log[3::WRITE_ITEMS])
-        values = log[4::WRITE_ITEMS]
+        codes, threads = int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
+        clocks, items, values = log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS]
         log.clear()
         sites = self._sites_of(codes, threads)
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
+        if self._move_after is not None and self.writer.events >= self._move_after:
+            self._move_writer()
         self._write_tables()
         seen = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])  # the sites it wrote at
         variables, lists = self._state(pending, set(cells_of[seen].tolist()))
         cut = Cut(
             sites,
-            steps,
+            clocks,
+            self._ahead_of(codes),
             items,
             values,
             kinds_of,
@@ -385,23 +384,14 @@ class Recorder(RunHooks):
             self.writer.cut(cut)
         else:
             write_cut(self.writer, cut)
-        if self._move_after is not None:
-            self._move_writer(self._move_after)
 
-    def _move_writer(self, after: int) -> None:
-        """Start the second process at START_AT events (or `after`, if sooner), and hand it the
-        writer after `after` events."""
-        events = self.writer.events
-        if self._next_writer is None and events >= min(START_AT, after):
-            self._next_writer = WriterInSecondProcess.start(self.writer.sink)
-            if self._next_writer is None:  # none could start: the writer stays here
-                self._move_after = None
-        if events >= after and self._next_writer is not None:
-            assert isinstance(self.writer, TraceWriter)
-            if self._next_writer.take_over(self.writer):
-                self.writer = self._next_writer
-            self._next_writer = None
-            self._move_after = None
+    def _move_writer(self) -> None:
+        """Start the second process and hand it the writer (which stays here if none starts)."""
+        assert isinstance(self.writer, TraceWriter)
+        self._move_after = None
+        moved = WriterInSecondProcess.start(self.writer.sink)
+        if moved is not None and moved.take_over(self.writer):
+            self.writer = moved
 
     def _site_columns(self) -> tuple[np.ndarray, np.ndarray]:
         """Each site's kind and cell, by site, and one more at the end for site -1 (a cell not
@@ -451,7 +441,7 @@ class Recorder(RunHooks):
         for a write these hooks logged themselves)."""
         sites = self._log.sites
         if self._aheads.size != len(sites) + 1:
-            self._aheads = np.array([site[3] for site in sites] + [0], dtype=np.int64)
+            self._aheads = np.array([site[3] for site in sites] + [0], dtype=np.int32)
         return self._aheads[np.where(codes >= 0, codes, -1)]
 
     def _code_table(self, thread: Thread) -> np.ndarray:
@@ -504,9 +494,6 @@ class Recorder(RunHooks):
         """Write what is buffered and the end chunk; `reason` defaults to "finished" or "stopped"."""
         if not self.closed:
             self._move_after = None  # the last chunk: not worth a second process
-            if self._next_writer is not None:
-                self._next_writer.discard()
-                self._next_writer = None
             self._cut(None)
             self._write_tables()
             self._write_bubbles()
@@ -519,11 +506,6 @@ class Recorder(RunHooks):
             )
             self.writer.end(self.ending)
         return self.ending
-
-
-def _int64s(numbers: list[int]) -> np.ndarray:
-    """Whole numbers as an array: through struct, about twice as quick as numpy from a list."""
-    return np.frombuffer(struct.pack(f"<{len(numbers)}q", *numbers), dtype=np.int64)
 
 
 # ## Portable header content

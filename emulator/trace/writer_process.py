@@ -13,9 +13,11 @@ import functools
 import io
 import os
 import pickle
+import queue
 import select
 import subprocess
 import sys
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from typing import IO, Any, BinaryIO
@@ -28,11 +30,18 @@ from emulator.trace.events import BlockInfo, Bubble, CellInfo, Ending, Site, Thr
 from emulator.trace.format import TraceWriter
 
 _LOST = "the trace's second process ended before the recording did"
+# Messages waiting for the pipe before a new one waits for room: some chunks' worth, so that the
+# recording goes on while the second process starts (the chunks cut meanwhile queue here).
+QUEUED_MESSAGES = 16
 
 
 class WriterInSecondProcess:
     """TraceWriter's methods, carried out in a second process; the chunks it makes are written
-    to `sink` here, in order, as they come back."""
+    to `sink` here, in order, as they come back.
+
+    A thread of this process (the pump) writes the messages down the pipe and the chunks that
+    come back to the sink: it waits on the pipes with the interpreter's lock released, so the
+    recording only pickles each message and queues it."""
 
     def __init__(self, process: subprocess.Popen[bytes], sink: BinaryIO) -> None:
         assert process.stdin is not None and process.stdout is not None
@@ -43,16 +52,14 @@ class WriterInSecondProcess:
         self._in, self._out = process.stdin.fileno(), process.stdout.fileno()
         self._received = bytearray()
         self._taken = False  # handed a writer (take_over)
-        # poll, not select: no limit on the descriptors' numbers.
-        self._both, self._replies = select.poll(), select.poll()
-        self._both.register(self._out, select.POLLIN)
-        self._both.register(self._in, select.POLLOUT)
-        self._replies.register(self._out, select.POLLIN)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUED_MESSAGES)  # None: the end
+        self._lost: BaseException | None = None  # what stopped the pump, if anything did
+        self._pump = threading.Thread(target=self._run_pump, name="trace writer", daemon=True)
 
     @classmethod
     def start(cls, sink: BinaryIO) -> WriterInSecondProcess | None:
-        """A second process to write to `sink` through, started ahead of take_over so that it
-        is ready by then (None if none could start, or its output pipe could not be widened)."""
+        """A second process to write to `sink` through (None if none could start, or its output
+        pipe could not be widened)."""
         process = second_process.start("emulator.trace.writer_process", own_session=True)
         if process is None:
             return None
@@ -61,13 +68,14 @@ class WriterInSecondProcess:
             second_process.end(process)
             return None
         started = cls(process, sink)
-        # Neither end waits on a full pipe while the other waits on it: _send reads as it writes.
+        # Neither end waits on a full pipe while the other waits on it: _write reads as it writes.
         os.set_blocking(started._in, False)
         return started
 
     def take_over(self, writer: TraceWriter) -> bool:
         """Go on with `writer`'s file from here; whether the second process took it."""
         self.events, self._taken = writer.events, True
+        self._pump.start()
         try:
             self._send(("resume", writer.state()))
         except EmulatorError:
@@ -101,24 +109,51 @@ class WriterInSecondProcess:
 
     def end(self, ending: Ending) -> None:
         """The end chunk; then every chunk still on its way is written, and the process ends."""
-        self._send(("end", ending))
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        os.set_blocking(self._out, True)
-        while self._receive():
-            pass
+        if self._pump.is_alive():
+            self._send(("end", ending))
+            self._put(None)
+            self._pump.join()
         self.discard()
-        if self._received or self._process.returncode != 0:
+        if self._lost is not None or self._received or self._process.returncode != 0:
             raise EmulatorError(_LOST)
 
     # ## The pipes
 
     def _send(self, message: tuple[Any, ...]) -> None:
-        """Write a message whole, taking in what comes back meanwhile."""
+        """Pickle a message and queue it for the pump."""
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(LENGTH.pack(len(data)) + data)
+        self._put(LENGTH.pack(len(data)) + data)
+
+    def _put(self, data: bytes | None) -> None:
+        while self._pump.is_alive():
+            try:
+                self._queue.put(data, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+        raise EmulatorError(_LOST)
+
+    def _run_pump(self) -> None:
+        """The pump: each queued message down the pipe whole, then, at the end, the rest of
+        what comes back; what comes back is written to the sink as it comes."""
+        # poll, not select: no limit on the descriptors' numbers.
+        both = select.poll()
+        both.register(self._out, select.POLLIN)
+        both.register(self._in, select.POLLOUT)
+        try:
+            while (data := self._queue.get()) is not None:
+                self._write(memoryview(data), both)
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            while self._receive():  # it waits for what comes back: all of it, to the end
+                pass
+        except BaseException as e:  # told to the recording, which fails in one line
+            self._lost = e
+
+    def _write(self, view: memoryview, both: select.poll) -> None:
+        """Write a message whole, taking in what comes back meanwhile."""
         while view:
-            for fd, _ in self._both.poll():
+            for fd, _ in both.poll():
                 if fd == self._out and not self._receive():
                     raise EmulatorError(_LOST)
                 if fd == self._in:
@@ -128,13 +163,6 @@ class WriterInSecondProcess:
                         pass
                     except OSError as e:  # a broken pipe: the process ended
                         raise EmulatorError(_LOST) from e
-        self._take_ready()
-
-    def _take_ready(self) -> None:
-        """Take in what has come back, without waiting for more."""
-        while self._replies.poll(0):
-            if not self._receive():
-                raise EmulatorError(_LOST)
 
     def _receive(self) -> bool:
         """Read what the pipe holds and write each whole chunk that came back; False at its end."""
