@@ -13,10 +13,11 @@ from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
 from emulator.trace import recorder
+from emulator.trace.format import TraceWriter
 from emulator.trace.recorder import Recorder, record_run
 from emulator.trace.replay import Trace
 from emulator.trace.writer_process import WriterInSecondProcess
-from tests.helpers import interrupting_log
+from tests.helpers import calls_of, interrupting_log
 from tests.test_trace import every_kind_program
 
 
@@ -60,14 +61,25 @@ def counting_program() -> Project:
         ("day3", lambda: build(variant="buggy", epochs=1, train=2, test=1), 5000, "compiled"),
     ],
 )
+@pytest.mark.parametrize(("move_after", "chunks_here"), [(recorder.MOVE_AFTER, 0), (1, 1)])
 def test_the_second_process_writes_the_same_file(
-    moves: list[Any], name: str, make: Any, chunk_events: int, engine: str
+    moves: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    make: Any,
+    chunk_events: int,
+    engine: str,
+    move_after: int,
+    chunks_here: int,
 ) -> None:
-    """Moved after its first chunk, the encoding writes the file byte for byte as it would here."""
+    """Moved at its first chunk (by default) or after it, the encoding writes the file byte for
+    byte as it would here."""
     here, there = io.BytesIO(), io.BytesIO()
     record_run(make(), here, chunk_events=chunk_events, engine=engine, move_after=None)
-    record_run(make(), there, chunk_events=chunk_events, engine=engine, move_after=1)
+    written_here = calls_of(monkeypatch, TraceWriter, "events_chunk", lambda *args: args[1].size)
+    record_run(make(), there, chunk_events=chunk_events, engine=engine, move_after=move_after)
     assert len(moves) == 1 and moves[0] is not None
+    assert len(written_here) == chunks_here
     assert there.getvalue() == here.getvalue()
     trace = Trace.from_bytes(there.getvalue())
     assert trace.ending is not None and trace.ending.reason == "finished"

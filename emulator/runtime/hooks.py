@@ -108,7 +108,9 @@ class WriteLog(list[Any]):
     their own in the same shape (ahead 0), in the order things happened. Once it
     holds `limit` items, compiled code brings the cells and the clock up to date (with the item
     stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the list in
-    place (compiled code keeps hold of it).
+    place (compiled code keeps hold of it). Code for hooks that hear writes alone looks at the
+    log's length only once its clock nears the first that could fill it (compiler/hooked.py's
+    room): each write is a block of its own.
     """
 
     __slots__ = ("limit", "lists", "on_full", "sites")

@@ -1,7 +1,7 @@
 """Records a run through its hooks: every variable and list write, and a snapshot of the state every K events.
 
 The recorder decides what to record and when to cut a chunk; cuts.py builds the chunk's columns
-(in a second process, writer_process.py, once a recording is long); format.py decides the bytes.
+(in a second process, writer_process.py, from a recording's first chunk); format.py decides the bytes.
 `Tee` lets it run beside another observer (the debugger's Findings).
 """
 

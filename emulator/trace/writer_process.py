@@ -1,10 +1,10 @@
 """A trace's chunks encoded and compressed in a second process, so a long recording encodes on the other core.
 
-The recorder hands its TraceWriter's work here once a recording is long enough (Recorder's
-move_after): each call goes down a pipe to `python -m emulator.trace.writer_process`, which goes on
-with a TraceWriter of its own from where this process's stopped and sends back the bytes of each
-chunk it makes; this process writes them to the trace in order, so the file only ever holds whole
-chunks. Both ends are this program's own processes: their messages are pickled.
+The recorder hands its TraceWriter's work here at its first chunk (Recorder's move_after): each
+call goes down a pipe to `python -m emulator.trace.writer_process`, which goes on with a
+TraceWriter of its own from where this process's stopped and sends back the bytes of each chunk it
+makes; this process writes them to the trace in order, so the file only ever holds whole chunks.
+Both ends are this program's own processes: their messages are pickled.
 """
 
 from __future__ import annotations
