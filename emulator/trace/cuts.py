@@ -22,9 +22,9 @@ _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 class Cut:
     """The writes logged since the last cut, as the recording process has them: each one's site
     (-1: a cell not recorded) with its step (the clock logged and how far it lags), item and
-    value; and the recorded cells now. Building columns from these (even whole numbers from
-    lists: pickled as they are, they cost the recording less) is left to the process that
-    writes the trace."""
+    value; and the recorded cells now. Building columns from these is left to the process that
+    writes the trace (the clocks and items too: as lists, they pickle quicker than the recording
+    process could make arrays of them)."""
 
     sites: np.ndarray
     clocks: list[int]  # each write's clock as logged

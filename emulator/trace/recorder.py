@@ -52,11 +52,11 @@ if TYPE_CHECKING:
 # Measured (tests/bench/bench_trace.py): rebuilding any state = one snapshot + at most this many
 # events, about 25 ms at 50,000; the snapshots it costs are small beside the events.
 DEFAULT_CHUNK_EVENTS = 50_000
-# Events encoded in the recording process before the encoding moves to a second one (see
-# writer_process): the first cut starts it and hands it that chunk, so a recording shorter than
-# a chunk never starts one. It takes some 0.4 s to be ready; the chunks cut meanwhile wait in
-# the pipe and in a queue (WriterInSecondProcess._send).
-MOVE_AFTER = 0
+# Events recorded before the encoding moves to a second one (see writer_process): the chunk that
+# brings the recording to this many is the first the second process writes (a recording of the
+# default chunks: its first), so a short recording never starts one. It takes some 0.4 s to be
+# ready; the chunks cut meanwhile wait in the pipe and in a queue (WriterInSecondProcess._send).
+MOVE_AFTER = DEFAULT_CHUNK_EVENTS
 LIST_OPS = {
     ListWrite.ADD: ADD,
     ListWrite.INSERT: INSERT,
@@ -361,8 +361,9 @@ class Recorder(RunHooks):
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
-        if self._move_after is not None and self.writer.events >= self._move_after:
-            self._move_writer()
+        if self._move_after is not None:
+            if self.writer.events + np.count_nonzero(sites >= 0) >= self._move_after:
+                self._move_writer()
         self._write_tables()
         seen = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])  # the sites it wrote at
         variables, lists = self._state(pending, set(cells_of[seen].tolist()))
