@@ -361,9 +361,9 @@ class Recorder(RunHooks):
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
-        if self._move_after is not None:
-            if self.writer.events + np.count_nonzero(sites >= 0) >= self._move_after:
-                self._move_writer()
+        events = self.writer.events + np.count_nonzero(sites >= 0)  # with this chunk's
+        if self._move_after is not None and events >= self._move_after:
+            self._move_writer()
         self._write_tables()
         seen = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])  # the sites it wrote at
         variables, lists = self._state(pending, set(cells_of[seen].tolist()))
