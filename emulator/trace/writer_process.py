@@ -9,6 +9,7 @@ Both ends are this program's own processes: their messages are pickled.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -54,6 +55,8 @@ class WriterInSecondProcess:
         self._taken = False  # handed a writer (take_over)
         self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUED_MESSAGES)  # None: the end
         self._lost: BaseException | None = None  # what stopped the pump, if anything did
+        self._answers = 0  # the messages that came back (one for each sent, but resume)
+        self._answered = threading.Event()  # every one has (or the pump stopped)
         self._pump = threading.Thread(target=self._run_pump, name="trace writer", daemon=True)
 
     @classmethod
@@ -108,14 +111,16 @@ class WriterInSecondProcess:
         self.events += cut.events
 
     def end(self, ending: Ending) -> None:
-        """The end chunk; then every chunk still on its way is written, and the process ends."""
+        """The end chunk; then every chunk still on its way is written. The process ends on its
+        own (the pump waits for it: its interpreter takes a while to shut down)."""
         if self._pump.is_alive():
             self._send(("end", ending))
             self._put(None)
-            self._pump.join()
-        self.discard()
-        if self._lost is not None or self._received or self._process.returncode != 0:
+            self._answered.wait()
+        if self._lost is not None or self._received:
+            self.discard()
             raise EmulatorError(_LOST)
+        self._end.detach()
 
     # ## The pipes
 
@@ -125,7 +130,7 @@ class WriterInSecondProcess:
         self._put(LENGTH.pack(len(data)) + data)
 
     def _put(self, data: bytes | None) -> None:
-        while self._pump.is_alive():
+        while not self._answered.is_set():  # the pump goes on
             try:
                 self._queue.put(data, timeout=0.1)
                 return
@@ -140,15 +145,23 @@ class WriterInSecondProcess:
         both = select.poll()
         both.register(self._out, select.POLLIN)
         both.register(self._in, select.POLLOUT)
+        sent = 0
         try:
             while (data := self._queue.get()) is not None:
                 self._write(memoryview(data), both)
+                sent += 1
             assert self._process.stdin is not None
             self._process.stdin.close()
-            while self._receive():  # it waits for what comes back: all of it, to the end
-                pass
+            while self._answers < sent - 1:  # every message but the first (resume) has one
+                if not self._receive():
+                    raise EmulatorError(_LOST)
         except BaseException as e:  # told to the recording, which fails in one line
             self._lost = e
+            self._process.kill()
+        finally:
+            self._answered.set()
+        with contextlib.suppress(OSError):
+            self._process.wait()
 
     def _write(self, view: memoryview, both: select.poll) -> None:
         """Write a message whole, taking in what comes back meanwhile."""
@@ -182,6 +195,7 @@ class WriterInSecondProcess:
             start = done + LENGTH.size
             self.sink.write(received[start : start + size])
             done = start + size
+            self._answers += 1
         if done:
             del received[:done]
             self.sink.flush()
