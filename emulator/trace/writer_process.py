@@ -34,6 +34,7 @@ _LOST = "the trace's second process ended before the recording did"
 # Messages waiting for the pipe before a new one waits for room: some chunks' worth, so that the
 # recording goes on while the second process starts (the chunks cut meanwhile queue here).
 QUEUED_MESSAGES = 16
+PUMP = "trace writer's pump"  # its thread's name
 
 
 class WriterInSecondProcess:
@@ -57,7 +58,7 @@ class WriterInSecondProcess:
         self._lost: BaseException | None = None  # what stopped the pump, if anything did
         self._answers = 0  # the messages that came back (one for each sent, but resume)
         self._answered = threading.Event()  # every one has (or the pump stopped)
-        self._pump = threading.Thread(target=self._run_pump, name="trace writer", daemon=True)
+        self._pump = threading.Thread(target=self._run_pump, name=PUMP, daemon=True)
 
     @classmethod
     def start(cls, sink: BinaryIO) -> WriterInSecondProcess | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import resource
+import threading
 import time
 from typing import NamedTuple
+
+from emulator.trace.writer_process import PUMP
 
 
 class Timing(NamedTuple):
@@ -28,4 +31,10 @@ class Clock:
         self.wall, self.cpu = time.perf_counter(), cpu_seconds()
 
     def read(self) -> Timing:
-        return Timing(time.perf_counter() - self.wall, cpu_seconds() - self.cpu)
+        """The wall-clock time until now, and the CPU time until the second processes a
+        recording started have shut down (they end on their own, after it)."""
+        wall = time.perf_counter() - self.wall
+        for thread in threading.enumerate():
+            if thread.name == PUMP:  # it waits for its process, which counts once waited for
+                thread.join()
+        return Timing(wall, cpu_seconds() - self.cpu)
