@@ -430,7 +430,7 @@ class Recorder(RunHooks):
         found = table[codes]
         unseen = found == _UNSEEN
         if unseen.any():
-            for code in np.unique(codes[unseen]).tolist():
+            for code in sorted(set(codes[unseen].tolist())):  # np.unique would import numpy.ma
                 block_id, cell, op, _ = self._log.sites[code]
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
