@@ -149,12 +149,8 @@ def report_var(
             return
         site = em.log_site(block_id, variable, None)
         if em.logs_alone:
-            w.line(f"_wl += ({site}, thread, _b, 0, {value})")
-            with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
-                em.observed_here()
-                w.line(
-                    f"_wl, _full = wrote(_rt, _wl, WRITE_LOG, thread, {bid}, {cell}, {value}, _b, _ah)"
-                )
+            slow = f"wrote(_rt, _wl, WRITE_LOG, thread, {bid}, {cell}, {value}, _b, _ah)"
+            log_alone(em, site, "0", value, slow)
             return
         with w.block("if (_wl := WRITE_LOG) is not None:"):
             log_write(em, site, bid, cell, value, test)
@@ -212,6 +208,21 @@ def log_write(
     with w.block(f"if {full} or {test}:" if test else f"if {full}:"):
         em.observed_here()
         w.line(f"logged(_rt, _wl, thread, {bid}, {cell}, {value})")
+
+
+def log_alone(
+    em: FunctionEmitter, site: int, item: str, value: str, slow: str, store: str | None = None
+) -> None:
+    """log_write, for code for hooks that hear writes alone (FunctionEmitter.logs_alone): the log
+    is looked at only once the clock passes _full (hooked.room), by the call `slow`, which gives
+    back the log and the bound from there on."""
+    w = em.w
+    w.line(f"_wl += ({site}, thread, _b, {item}, {value})")
+    if store is not None:
+        w.line(store)
+    with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
+        em.observed_here()
+        w.line(f"_wl, _full = {slow}")
 
 
 def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> None:
@@ -362,24 +373,17 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     store = f"{items}[{k} - 1] = {x}"
     with w.block(f"if {check}:"):
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
-            alone = em.logs_alone  # then _wl is the log, or one that takes no lists (room)
-            with w.block(
-                "if _wl.lists:" if alone else "if (_wl := WRITE_LOG) is not None and _wl.lists:"
-            ):
-                site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
-                if alone:
-                    w.line(f"_wl += ({site}, thread, _b, {k}, {x})")
-                    w.line(store)
-                    with w.block("if _b > _full:"):
-                        em.observed_here()
-                        w.line("_wl, _full = wrote_item(_wl, WRITE_LOG, _b, _ah)")
-                else:
-                    log_write(em, site, bid, cell, x, test, k, store)
-            with w.block("else:"):
-                if alone:  # as for a variable (report_var): a call keeps it short
+            site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
+            if em.logs_alone:  # _wl is the log, or one that takes no lists (room)
+                with w.block("if _wl.lists:"):
+                    log_alone(em, site, k, x, "checked(_wl, WRITE_LOG, _b, _ah)", store)
+                with w.block("else:"):  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
                     w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
-                else:
+            else:
+                with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
+                    log_write(em, site, bid, cell, x, test, k, store)
+                with w.block("else:"):
                     _tell_replace(em, stmt, bid, k, x, test, store)
         else:
             _tell_replace(em, stmt, bid, k, x, test, store)

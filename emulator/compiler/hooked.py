@@ -99,29 +99,23 @@ def wrote(
     b: int,
     ahead: int,
 ) -> tuple[WriteLog, int]:
-    """After a variable's write appended to `log` when its clock passed room's bound: hand the
-    log over if it is full, or, with no log taking writes, tell the hooks. The cells and the
-    clock are up to date. The log and bound from here on (`current` is the hooks' log now)."""
+    """checked, after a variable's write; with no log taking writes (other hooks attached
+    since the thread started), the write is told to the hooks as Runtime.report_var tells it."""
     if log is NO_LOG:
         log.clear()
-        told(rt, t, block_id, cell, value)
-    elif len(log) >= log.limit:
-        log.on_full()
-    return room(current, b, ahead)
+        if rt.hooks is not None:
+            rt.report_var(t, block_id, cell, value)
+        return room(current, b, ahead)
+    return checked(log, current, b, ahead)
 
 
-def wrote_item(log: WriteLog, current: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
-    """wrote, for an item's replace (stored already, with the cells and the clock)."""
+def checked(log: WriteLog, current: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
+    """After a write appended to `log` when its clock passed room's bound (the cells and the
+    clock are up to date, an item's replace stored): the log handed over if it is full; the log
+    and bound from here on (`current` is the hooks' log now)."""
     if len(log) >= log.limit:
         log.on_full()
     return room(current, b, ahead)
-
-
-def told(rt: Runtime, t: Thread, block_id: str, cell: VarCell, value: Value) -> None:
-    """A variable's write, told to the hooks attached (if any) as Runtime.report_var tells it;
-    code compiled for hooks that hear writes alone calls this once they are gone (wrote)."""
-    if rt.hooks is not None:
-        rt.report_var(t, block_id, cell, value)
 
 
 def h_item(
@@ -263,8 +257,7 @@ HOOKED_NAMES: dict[str, Any] = {
         logged,
         room,
         wrote,
-        wrote_item,
-        told,
+        checked,
         h_item,
         h_add,
         h_delete,

@@ -361,8 +361,7 @@ class Recorder(RunHooks):
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
-        events = self.writer.events + np.count_nonzero(sites >= 0)  # with this chunk's
-        if self._move_after is not None and events >= self._move_after:
+        if self._move_after is not None and self._reaches(self._move_after, sites):
             self._move_writer()
         self._write_tables()
         seen = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])  # the sites it wrote at
@@ -385,6 +384,10 @@ class Recorder(RunHooks):
             self.writer.cut(cut)
         else:
             write_cut(self.writer, cut)
+
+    def _reaches(self, events: int, sites: np.ndarray) -> bool:
+        """Whether the recording holds this many events with the chunk of these sites."""
+        return self.writer.events + int(np.count_nonzero(sites >= 0)) >= events
 
     def _move_writer(self) -> None:
         """Start the second process and hand it the writer (which stays here if none starts)."""
