@@ -197,9 +197,15 @@ def _trace_rows(data: bytes) -> tuple[list[tuple[Any, ...]], Any]:
     return rows, (trace.final_step, snapshots)
 
 
+@pytest.mark.parametrize("part_events", [None, 7])
 @pytest.mark.parametrize("variant", ["buggy", "fixed"])
-def test_record_compiled_writes_the_interpreters_trace(variant: str) -> None:
-    """A trace recorded on compiled code has the interpreter's events, steps and states, chunk by chunk."""
+def test_record_compiled_writes_the_interpreters_trace(
+    monkeypatch: pytest.MonkeyPatch, variant: str, part_events: int | None
+) -> None:
+    """A trace recorded on compiled code has the interpreter's events, steps and states, chunk by
+    chunk, its log taken whole at each chunk or in parts (of 7 writes: a chunk's last is 3)."""
+    if part_events is not None:
+        monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
     project = day3(variant=variant, epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
     traces = {}
     for engine in ("interpreter", "compiled"):
@@ -211,6 +217,31 @@ def test_record_compiled_writes_the_interpreters_trace(variant: str) -> None:
     expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
     assert len(actual[0]) == len(expected[0]) > 1000
     assert actual == expected
+
+
+def test_a_log_taken_in_parts_gives_the_same_file_with_sites_numbered_by_first_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """However the recorder takes the log (in parts of 3 or 7 writes, or whole at each chunk),
+    a compiled run's trace is the same file, and its sites are numbered in the order of their
+    first writes, as the interpreter numbers them (a custom block's writes heard by the hooks
+    among them)."""
+    project = day3(variant="buggy", epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+    files = {}
+    for part_events in (3, 7, 500):
+        monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
+        sink = io.BytesIO()
+        record_run(project, sink, seed=3, chunk_events=500, engine="compiled")
+        files[part_events] = sink.getvalue()
+    assert files[3] == files[7] == files[500]
+    trace = Trace.from_bytes(files[3])
+    tables = trace.tables
+    numbered = [
+        (tables.threads[s.thread], tables.blocks[s.block], tables.cells[s.cell], s.kind)
+        for s in tables.sites
+    ]
+    firsts = dict.fromkeys((e.thread, e.block, e.cell, e.kind) for e in trace.events())
+    assert numbered == list(firsts) and len(numbered) > 100
 
 
 def _two_scripts_in_one_block() -> Project:
@@ -236,16 +267,20 @@ def _chunk_sizes(data: bytes) -> list[int]:
     return [c.count for c in Trace.from_bytes(data).event_chunks]
 
 
+@pytest.mark.parametrize("part_events", [None, 3])
 @pytest.mark.parametrize(
     ("variables", "lists"), [(None, None), (["total", "odd"], None), (None, [])]
 )
 def test_write_log_records_the_interpreters_trace_chunk_by_chunk(
-    variables: Any, lists: Any
+    monkeypatch: pytest.MonkeyPatch, variables: Any, lists: Any, part_events: int | None
 ) -> None:
     """Compiled code appends each write to the recorder's log (WriteLog) instead of calling it:
     two threads writing at the same places in the code, chunks cut every 7 events from inside
-    the code, and NaN among the values give the interpreter's events, states and chunks; with
-    only some variables or lists recorded, the code calls the recorder for those as before."""
+    the code (the log taken whole, or in parts of 3, 3 and 1), and NaN among the values give
+    the interpreter's events, states and chunks; with only some variables or lists recorded,
+    the code calls the recorder for those as before."""
+    if part_events is not None:
+        monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
     project = _two_scripts_in_one_block()
     traces = {}
     for engine in ("interpreter", "compiled"):

@@ -62,6 +62,7 @@ def counting_program() -> Project:
     ],
 )
 @pytest.mark.parametrize("chunks_here", [0, 1])
+@pytest.mark.parametrize("part_events", [None, 3])
 def test_the_second_process_writes_the_same_file(
     moves: list[Any],
     monkeypatch: pytest.MonkeyPatch,
@@ -70,9 +71,13 @@ def test_the_second_process_writes_the_same_file(
     chunk_events: int,
     engine: str,
     chunks_here: int,
+    part_events: int | None,
 ) -> None:
     """Moved at its first chunk (as a recording of the default chunks is) or after one written
-    here, the encoding writes the file byte for byte as it would here."""
+    here, the encoding writes the file byte for byte as it would here, the log taken whole at
+    each chunk or in parts (those taken after the move are handed over pickled)."""
+    if part_events is not None:
+        monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
     here, there = io.BytesIO(), io.BytesIO()
     record_run(make(), here, chunk_events=chunk_events, engine=engine, move_after=None)
     written_here = calls_of(monkeypatch, TraceWriter, "events_chunk", lambda *args: args[1].size)

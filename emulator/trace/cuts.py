@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,19 +19,22 @@ _INDEXED = (ADD, INSERT, REPLACE, DELETE)  # the kinds of event that store an it
 _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 
 
+# One part of a chunk's writes, in the order logged: each write's clock as logged, its item and its
+# value; or the same pickled (packed), where the recording hands its chunks to a second process.
+Writes = tuple[list[int], list[int], list[Value]] | bytes
+
+
 @dataclass(frozen=True)
 class Cut:
     """The writes logged since the last cut, as the recording process has them: each one's site
     (-1: a cell not recorded) with its step (the clock logged and how far it lags), item and
     value; and the recorded cells now. Building columns from these is left to the process that
     writes the trace (the clocks and items too: as lists, they pickle quicker than the recording
-    process could make arrays of them)."""
+    process could make arrays of them). The writes come in the parts the log was taken in."""
 
     sites: np.ndarray
-    clocks: list[int]  # each write's clock as logged
-    lags: np.ndarray  # and what it lacks of the write's step
-    items: list[int]
-    values: list[Value]
+    lags: np.ndarray  # what each write's clock as logged lacks of its step
+    writes: list[Writes]  # the clocks, items and values, part by part
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
     cells_of: np.ndarray  # each site's cell, by site, and -1 for site -1
     clock: int  # the runtime's clock at the cut
@@ -44,6 +48,26 @@ class Cut:
         return int(np.count_nonzero(self.sites >= 0))
 
 
+def packed(writes: Writes) -> bytes:
+    """A part's writes pickled, for a second process (its messages are this program's own)."""
+    return writes if isinstance(writes, bytes) else pickle.dumps(writes, pickle.HIGHEST_PROTOCOL)
+
+
+def joined(parts: list[Writes]) -> tuple[list[int], list[int], list[Value]]:
+    """The clocks, items and values of every part, in order."""
+    unpacked = [pickle.loads(part) if isinstance(part, bytes) else part for part in parts]
+    if len(unpacked) == 1:
+        return unpacked[0]
+    clocks: list[int] = []
+    items: list[int] = []
+    values: list[Value] = []
+    for part_clocks, part_items, part_values in unpacked:
+        clocks += part_clocks
+        items += part_items
+        values += part_values
+    return clocks, items, values
+
+
 def write_cut(writer: TraceWriter, cut: Cut) -> None:
     """Write the cut's events chunk, the bubbles shown meanwhile, and the snapshot after them."""
     sites, kinds_of, cells_of = cut.sites, cut.kinds_of, cut.cells_of
@@ -51,12 +75,12 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    steps = int64s(cut.clocks) + cut.lags
-    values = cut.values
+    clocks, items, values = joined(cut.writes)
+    steps = int64s(clocks) + cut.lags
     writer.events_chunk(
         sites if every else sites[kept],
         steps if every else steps[kept],
-        int64s(cut.items)[np.isin(kinds, _INDEXED)],
+        int64s(items)[np.isin(kinds, _INDEXED)],
         values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
     )
     if cut.bubbles:

@@ -24,7 +24,7 @@ from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.second_process import has_second_core
 from emulator.slices import Slice
-from emulator.trace.cuts import Cut, int64s, write_cut
+from emulator.trace.cuts import Cut, Writes, int64s, packed, write_cut
 from emulator.trace.events import (
     ADD,
     CLEAR,
@@ -57,6 +57,11 @@ DEFAULT_CHUNK_EVENTS = 50_000
 # default chunks: its first), so a short recording never starts one. It takes some 0.4 s to be
 # ready; the chunks cut meanwhile wait in the pipe and in a queue (WriterInSecondProcess._send).
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
+# The log is taken in parts of at most this many writes (Recorder._take): each part's clocks and
+# values are taken, and packed for a second process, while the processor's cache still holds
+# them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at once costs the
+# recording some 0.03x more than parts of 5,000 to 20,000.
+PART_EVENTS = 10_000
 LIST_OPS = {
     ListWrite.ADD: ADD,
     ListWrite.INSERT: INSERT,
@@ -169,10 +174,14 @@ class Recorder(RunHooks):
         self._site_rows: list[Site] = []
         self._new: dict[str, list[Any]] = {"cells": [], "blocks": [], "threads": [], "sites": []}
         self._bubbles: list[Bubble] = []
-        # What compiled code and these hooks append each event to, in order (see _cut).
+        # What compiled code and these hooks append each event to, in order (see _take and _cut).
         self._log = self.write_log = WriteLog(
-            self.chunk_events, lambda: self._cut(None), lists=self._lists is None
+            self._part_size(0), lambda: self._full(None), lists=self._lists is None
         )
+        self._taken = 0  # the writes of the chunk taken from the log so far, in parts:
+        self._part_sites: list[np.ndarray] = []  # their sites,
+        self._part_lags: list[np.ndarray] = []  # what their clocks lack,
+        self._part_writes: list[Writes] = []  # and their clocks, items and values
         self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
@@ -277,13 +286,13 @@ class Recorder(RunHooks):
             entry = self._last_var[block_id] = (
                 thread,
                 cell,
-                self._lookup(thread, block_id, cell, SET),
+                self._heard_site(thread, block_id, cell, SET),
             )
         if entry[2] >= 0:
             log = self._log
             log += (_OWN - entry[2], thread, self.runtime.blocks, 0, value)
             if len(log) >= log.limit:
-                self._cut(None)
+                self._full(None)
 
     def on_list_write(
         self,
@@ -300,7 +309,7 @@ class Recorder(RunHooks):
             entry = self._last_list[block_id] = (
                 thread,
                 cell,
-                self._lookup(thread, block_id, cell, LIST_OPS[op]),
+                self._heard_site(thread, block_id, cell, LIST_OPS[op]),
                 op,
             )
         if entry[2] >= 0:
@@ -308,26 +317,34 @@ class Recorder(RunHooks):
             log += (_OWN - entry[2], thread, self.runtime.blocks, index, new)
             if len(log) >= log.limit:
                 # The runtime reports a replace before it stores it; the snapshot must include it.
-                self._cut((cell, index, new) if op == _REPLACE else None)
+                self._full((cell, index, new) if op == _REPLACE else None)
 
     def on_list_clear(
         self, thread: Thread, block_id: str, cell: ListCell, old: list[Value]
     ) -> None:
-        site = self._lookup(thread, block_id, cell, CLEAR)
+        site = self._heard_site(thread, block_id, cell, CLEAR)
         if site >= 0:
             log = self._log
             log += (_OWN - site, thread, self.runtime.blocks, 0, "")
             if len(log) >= log.limit:
-                self._cut(None)
+                self._full(None)
 
     def _lookup(self, thread: Thread, block_id: str, cell: Cell, kind: int) -> int:
         key = (thread, block_id, cell, kind)
         site = self._sites.get(key)
         return self._site(thread, block_id, cell, kind, key) if site is None else site
 
+    def _heard_site(self, thread: Thread, block_id: str, cell: Cell, kind: int) -> int:
+        """_lookup, for a write these hooks heard: a new site comes after those of the writes
+        logged before it, as if each had been looked up as it was logged (see _look_up_new)."""
+        if (thread, block_id, cell, kind) not in self._sites and self._log:
+            log = self._log
+            self._sites_of(int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS])
+        return self._lookup(thread, block_id, cell, kind)
+
     def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
         # Shown after the events recorded so far, whether or not the chunk holding them is cut yet.
-        event = self.writer.events + len(self._log) // WRITE_ITEMS
+        event = self.writer.events + self._taken + len(self._log) // WRITE_ITEMS
         self._bubbles.append(
             Bubble(event, self.runtime.now_ms, thread.target.name, kind, bubble_text(text))
         )
@@ -349,15 +366,42 @@ class Recorder(RunHooks):
             for rows in new.values():
                 rows.clear()
 
-    def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
-        """Hand the logged events to the writer as a chunk, with the state after them."""
+    def _part_size(self, taken: int) -> int:
+        """How many writes the log takes before its next part: a chunk is chunk_events writes."""
+        return min(PART_EVENTS, self.chunk_events - taken)
+
+    def _full(self, pending: tuple[Cell, int, Value] | None) -> None:
+        """The log holds its limit: take it as a part, and cut the chunk once it has every write."""
+        self._take()
+        if self._taken >= self.chunk_events:
+            self._cut(pending)
+
+    def _take(self) -> None:
+        """Take the logged writes as the chunk's next part (their sites looked up, their clocks,
+        items and values kept: packed, if a second process writes the trace) and clear the log."""
         log = self._log
         if not log:
             return
         codes, threads = int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
-        clocks, items, values = log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS]
+        writes = (log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS])
+        self._taken += len(codes)
         log.clear()
-        sites = self._sites_of(codes, threads)
+        self._part_sites.append(self._sites_of(codes, threads))
+        self._part_lags.append(self._ahead_of(codes))
+        in_second_process = isinstance(self.writer, WriterInSecondProcess)
+        self._part_writes.append(packed(writes) if in_second_process else writes)
+        log.limit = WRITE_ITEMS * self._part_size(self._taken)
+
+    def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
+        """Hand the chunk's writes (the log's last part with them) to the writer as a chunk, with
+        the state after them."""
+        self._take()
+        if not self._taken:
+            return
+        sites, lags = np.concatenate(self._part_sites), np.concatenate(self._part_lags)
+        writes = self._part_writes
+        self._taken, self._part_sites, self._part_lags, self._part_writes = 0, [], [], []
+        self._log.limit = WRITE_ITEMS * self._part_size(0)
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
@@ -368,10 +412,8 @@ class Recorder(RunHooks):
         variables, lists = self._state(pending, set(cells_of[seen].tolist()))
         cut = Cut(
             sites,
-            clocks,
-            self._ahead_of(codes),
-            items,
-            values,
+            lags,
+            writes,
             kinds_of,
             cells_of,
             self.runtime.blocks,
@@ -417,28 +459,32 @@ class Recorder(RunHooks):
         if not logged.any():
             return sites
         if threads.count(threads[0]) == len(threads):  # one thread, as a rule (quicker than a set)
-            if logged.all():  # and all in compiled code
-                return self._looked_up(threads[0], codes)
-            sites[logged] = self._looked_up(threads[0], codes[logged])
-            return sites
-        whose = np.array(threads, dtype=object)
-        for thread in set(threads):
-            at = logged & (whose == thread)
-            sites[at] = self._looked_up(thread, codes[at])
+            groups = [(threads[0], np.flatnonzero(logged))]
+        else:
+            whose = np.array(threads, dtype=object)
+            groups = [(t, np.flatnonzero(logged & (whose == t))) for t in set(threads)]
+        found = [(at, self._code_table(thread)[codes[at]]) for thread, at in groups]
+        if any((places == _UNSEEN).any() for _, places in found):
+            self._look_up_new(codes, threads, [at[places == _UNSEEN] for at, places in found])
+            found = [(at, self._code_table(thread)[codes[at]]) for thread, at in groups]
+        for at, places in found:
+            sites[at] = places
         return sites
 
-    def _looked_up(self, thread: Thread, codes: np.ndarray) -> np.ndarray:
-        """The sites of one thread's writes at these places in the code."""
-        table = self._code_table(thread)
-        found = table[codes]
-        unseen = found == _UNSEEN
-        if unseen.any():
-            for code in sorted(set(codes[unseen].tolist())):  # np.unique would import numpy.ma
+    def _look_up_new(
+        self, codes: np.ndarray, threads: list[Thread], unseen: list[np.ndarray]
+    ) -> None:
+        """Look up the sites of the writes at places in the code not seen before (`unseen`: their
+        positions, by thread), numbering new sites in the order of their first writes: the same
+        however the writes were taken in parts, and from run to run."""
+        at = np.sort(np.concatenate(unseen)).tolist()
+        whose = [threads[k] for k in at]
+        for thread, code in dict.fromkeys(zip(whose, codes[at].tolist(), strict=True)):
+            table = self._code_table(thread)
+            if table[code] == _UNSEEN:  # by script: another thread of it may have looked it up
                 block_id, cell, op, _ = self._log.sites[code]
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
-            found = table[codes]
-        return found
 
     def _ahead_of(self, codes: np.ndarray) -> np.ndarray:
         """What each logged write's clock lacks (WriteLog.sites: its place's `ahead`; none
