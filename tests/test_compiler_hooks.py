@@ -837,6 +837,45 @@ def test_recorded_code_looks_at_its_log_only_once_the_clock_nears_its_room(
     assert 0 < len(looked) < sum(sizes) / 20
 
 
+def _a_write_in_every_block() -> Project:
+    """Scripts whose every block but their loops writes: a straight run of sets, and sets,
+    changes and replaces in a warp custom block and in a loop that yields each pass, with a
+    call between writes."""
+    prog = Program("dense")
+    a, b, c = (prog.stage.var(name, 0) for name in ("a", "b", "c"))
+    xs = prog.stage.list("xs", [0, 0, 0, 0])
+    sprite = prog.sprite("S")
+    burst = sprite.procedure("burst %s", ["k"], warp=True)
+    with burst.define() as (k,), repeat(5):
+        a.change(k)
+        b.set(a + 1)
+        xs.replace(2, b)
+        c.set(join("c", a))
+        xs.replace(4, a)
+    with sprite.when_flag_clicked():
+        for n in range(7):  # a straight run of writes
+            (a, b, c)[n % 3].set(n)
+        with repeat(6):
+            a.set(1)
+            burst(2)
+            b.change(1)
+            xs.replace(1, b)
+    return prog.build()
+
+
+@pytest.mark.parametrize("chunk_events", [1, 2, 3, 5, 8, 13, 21])
+def test_chunks_are_cut_exactly_where_every_block_writes(chunk_events: int) -> None:
+    """Where every block writes, the clock's bound on the log's room (hooked.room) is tightest:
+    the compiled run's chunks still end exactly where the interpreter's do."""
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        record_run(_a_write_in_every_block(), sink, chunk_events=chunk_events, engine=engine)
+        traces[engine] = sink.getvalue()
+    assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+    assert _trace_rows(traces["compiled"]) == _trace_rows(traces["interpreter"])
+
+
 def test_threads_started_after_hooks_that_hear_more_report_to_them() -> None:
     """Code compiled for hooks that hear writes alone stays with the threads it started; a thread
     started once hooks that hear reads past the end are attached reports them as the interpreter does."""

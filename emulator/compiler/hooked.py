@@ -78,14 +78,14 @@ def room(log: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
     """The log code for hooks that hear writes alone appends to, and the clock its `_b` must pass
     before the log can be full: the log is checked only then (wrote), not at each write.
 
-    Each write is a block of its own, at least a block past the one before it; the bound halves
-    that (two writes a block) to be safe. Code whose writes run at most `ahead` blocks past its
-    _b, with the log holding room for m more writes, cannot fill it before _b passes
-    b + (m - 1) // 2 - ahead - 1."""
+    Each write is a block of its own, at least a block past the one before it, so the k-th write
+    from here runs at least k - 1 blocks past b (the clock read back, or the slow path's write's
+    _b). Code whose writes run at most `ahead` blocks past its _b, with the log holding room for
+    m more writes, cannot fill it before _b passes b + m - ahead - 2."""
     if log is None:
         return NO_LOG, -1
     free = (log.limit - len(log)) // WRITE_ITEMS
-    return log, b + (free - 1) // 2 - ahead - 1
+    return log, b + free - ahead - 2
 
 
 def wrote(
