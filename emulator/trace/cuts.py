@@ -21,7 +21,8 @@ _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 
 # One part of a chunk's writes, in the order logged: each write's clock as logged, its item and its
 # value; or the same pickled (packed), where the recording hands its chunks to a second process.
-Writes = tuple[list[int], list[int], list[Value]] | bytes
+Logged = tuple[list[int], list[int], list[Value]]
+Writes = Logged | bytes
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,12 @@ class Cut:
         return int(np.count_nonzero(self.sites >= 0))
 
 
-def packed(writes: Writes) -> bytes:
+def packed(writes: Logged) -> bytes:
     """A part's writes pickled, for a second process (its messages are this program's own)."""
-    return writes if isinstance(writes, bytes) else pickle.dumps(writes, pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(writes, pickle.HIGHEST_PROTOCOL)
 
 
-def joined(parts: list[Writes]) -> tuple[list[int], list[int], list[Value]]:
+def joined(parts: list[Writes]) -> Logged:
     """The clocks, items and values of every part, in order."""
     unpacked = [pickle.loads(part) if isinstance(part, bytes) else part for part in parts]
     if len(unpacked) == 1:
