@@ -176,12 +176,12 @@ class Recorder(RunHooks):
         self._bubbles: list[Bubble] = []
         # What compiled code and these hooks append each event to, in order (see _take and _cut).
         self._log = self.write_log = WriteLog(
-            self._part_size(0), lambda: self._full(None), lists=self._lists is None
+            self.chunk_events, lambda: self._full(None), lists=self._lists is None
         )
-        self._taken = 0  # the writes of the chunk taken from the log so far, in parts:
-        self._part_sites: list[np.ndarray] = []  # their sites,
-        self._part_lags: list[np.ndarray] = []  # what their clocks lack,
-        self._part_writes: list[Writes] = []  # and their clocks, items and values
+        # The chunk's writes taken from the log so far, part by part: their sites, what their
+        # clocks lack, and their clocks, items and values.
+        self._parts: list[tuple[np.ndarray, np.ndarray, Writes]] = []
+        self._limit_part()
         self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
@@ -366,9 +366,14 @@ class Recorder(RunHooks):
             for rows in new.values():
                 rows.clear()
 
-    def _part_size(self, taken: int) -> int:
-        """How many writes the log takes before its next part: a chunk is chunk_events writes."""
-        return min(PART_EVENTS, self.chunk_events - taken)
+    @property
+    def _taken(self) -> int:
+        """How many of the chunk's writes were taken from the log (in parts)."""
+        return sum(sites.size for sites, _, _ in self._parts)
+
+    def _limit_part(self) -> None:
+        """End the log's next part after PART_EVENTS writes, or at the chunk's end if sooner."""
+        self._log.limit = WRITE_ITEMS * min(PART_EVENTS, self.chunk_events - self._taken)
 
     def _full(self, pending: tuple[Cell, int, Value] | None) -> None:
         """The log holds its limit: take it as a part, and cut the chunk once it has every write."""
@@ -384,24 +389,28 @@ class Recorder(RunHooks):
             return
         codes, threads = int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
         writes = (log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS])
-        self._taken += len(codes)
         log.clear()
-        self._part_sites.append(self._sites_of(codes, threads))
-        self._part_lags.append(self._ahead_of(codes))
         in_second_process = isinstance(self.writer, WriterInSecondProcess)
-        self._part_writes.append(packed(writes) if in_second_process else writes)
-        log.limit = WRITE_ITEMS * self._part_size(self._taken)
+        self._parts.append(
+            (
+                self._sites_of(codes, threads),
+                self._ahead_of(codes),
+                packed(writes) if in_second_process else writes,
+            )
+        )
+        self._limit_part()
 
     def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
         """Hand the chunk's writes (the log's last part with them) to the writer as a chunk, with
         the state after them."""
         self._take()
-        if not self._taken:
+        if not self._parts:
             return
-        sites, lags = np.concatenate(self._part_sites), np.concatenate(self._part_lags)
-        writes = self._part_writes
-        self._taken, self._part_sites, self._part_lags, self._part_writes = 0, [], [], []
-        self._log.limit = WRITE_ITEMS * self._part_size(0)
+        parts, self._parts = self._parts, []
+        self._limit_part()
+        sites = np.concatenate([part[0] for part in parts])
+        lags = np.concatenate([part[1] for part in parts])
+        writes = [part[2] for part in parts]
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
