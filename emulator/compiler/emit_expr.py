@@ -236,7 +236,7 @@ class ExprEmitter:
         check = f"1.0 <= ({t} := {self(index)}) < {limit}"
         if not index.type.is_number:
             check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
-        return f"({items}[int({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
+        return f"({items}[floor({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
 
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
@@ -262,7 +262,7 @@ class ExprEmitter:
             f"(not (_rl := _rd[{self.read_site(e.block_id)}]) or ({logged} if _rl is not True"
             f" else (seen(_rt, {self.observe}) or {told}) is None))"
         )
-        check += f" and ({k} := int({t})) == {t} and {heard}"
+        check += f" and ({k} := floor({t})) == {t} and {heard}"
         self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, {self.observe})"
         return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, report)})"

@@ -366,7 +366,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     i, x, k = em.ex.temp(), em.ex.temp(), em.ex.temp()
     w.line(f"{i} = {args[0]}")
     w.line(f"{x} = {args[1]}")
-    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and ({k} := int({i})) == {i}"
+    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and ({k} := floor({i})) == {i}"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     test = nonfinite(x, stmt.args[1].type)
@@ -433,7 +433,7 @@ def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: lis
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     with w.block(f"if {check}:"):
-        w.line(f"{items}[int({i}) - 1] = {x}")
+        w.line(f"{items}[floor({i}) - 1] = {x}")
     with w.block("else:"):
         w.line(f"replace_item({items}, {i}, {x}, _rng)")
 

@@ -7,6 +7,7 @@ for report and in the same order, given inputs the generated code has already ev
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from emulator.runtime.hooks import (
@@ -135,7 +136,7 @@ def h_item(
     # a word, or text that is no number, is cached as 0.
     n = i if type(i) is float else CAST_CACHE.get(i) if type(i) is str else None
     if n is not None and n.is_integer() and 1.0 <= n < len(items) + 1:
-        k = int(n)
+        k = math.floor(n)
         if hooks is not None and block_id in rt.reported_reads:
             seen(rt, blocks, *cells_and_values)
             hooks.on_list_read(t, block_id, cell, i, k)  # Runtime.report_read, inline
@@ -234,7 +235,7 @@ def h_insert(rt: Runtime, t: Thread, block_id: str, cell: ListCell, x: Value, i:
 def h_replace(rt: Runtime, t: Thread, block_id: str, cell: ListCell, i: Value, x: Value) -> None:
     """data_replaceitemoflist with its reports: the write is reported before it is stored."""
     items = cell.items
-    k = int(i) if type(i) is float and 1.0 <= i < len(items) + 1 else 0
+    k = math.floor(i) if type(i) is float and 1.0 <= i < len(items) + 1 else 0
     hooks = rt.hooks
     if k == 0 or k != i:
         k = to_list_index(i, len(items), False, rt.rng)
