@@ -178,6 +178,58 @@ def test_a_loop_casts_a_variable_it_writes_only_numbers_to_once(warp: bool) -> N
     assert out[-2] == ("6" if warp else "15"), out
 
 
+def _arithmetic_a_loop_never_changes(warp: bool) -> Project:
+    """Loops adding up arithmetic on variables they never write: one another thread changes between
+    passes, Infinity * 0 (NaN, read as 0), text, and an inner loop's terms the outer loop writes."""
+    prog = Program("loop_constants")
+    a, b, i, k, total, out = (prog.stage.var(n, 0) for n in ("a", "b", "i", "k", "total", "out"))
+    looping, other = prog.sprite("Loop"), prog.sprite("Other")
+    body = looping.procedure("body", warp=warp)
+    with body.define():
+        a.set("3")
+        b.set(" 4 ")
+        total.set(0)
+        i.set(0)
+        broadcast("go")
+        with repeat(5):  # outside warp the other thread changes a between passes
+            total.change(a * b + i)
+            i.change(1)
+        out.set(total)
+        a.set("Infinity")
+        b.set(0)
+        with repeat(2):
+            total.change((a * b) + 1)
+        out.set(join(out, join(" ", total)))
+        a.set(5)
+        k.set(1)
+        with repeat(3):
+            with repeat(2):
+                total.change(a - (k * 2) + b)
+                total.change((k * 10) - 1)
+            k.change(1)
+        out.set(join(out, join(" ", total)))
+    with looping.when_flag_clicked():
+        body()
+        say(out)
+    with other.when_i_receive("go"):
+        a.set(join("1", "0"))
+    return prog.build()
+
+
+@pytest.mark.parametrize("warp", [False, True], ids=["yielding", "warp"])
+def test_a_loop_computes_arithmetic_it_never_changes_once(warp: bool) -> None:
+    """Loop-invariant code motion: arithmetic on casts a loop keeps of what it never writes is
+    computed before the loop (c_N) and again after its yields, and every run computes what the
+    interpreter computes."""
+    result = assert_same_run(_arithmetic_a_loop_never_changes(warp))
+    assert "c_0 = " in result["source"] and "c_1 = " in result["source"], result["source"]
+    out = result["state"]["variables"]["out"].split(" ")
+    # In warp, 5 x 12 + (0+1+2+3+4); outside it the other thread's "10" lands after the first pass.
+    assert out[0] == ("70" if warp else "182"), out
+    assert out[1] == str(int(out[0]) + 2), out  # Infinity * 0 is NaN, read as 0
+    assert out[2] == str(int(out[1]) + 120), out  # 2 x ((5 - 2k) + (10k - 1)) for k = 1, 2, 3
+
+
 def test_a_sum_with_a_finite_constant_is_never_nan() -> None:
     """A non-NaN number plus, minus or times (non-zero) a finite constant needs no NaN check;
     times 0 does, as Infinity * 0 is NaN."""

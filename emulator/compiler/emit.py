@@ -97,6 +97,7 @@ class FunctionEmitter:
         self.loops: list[set[int]] = []  # the variables loaded at the head of each enclosing loop
         self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
         self.numbers: set[int] = set()  # those of them whose writes in the loop set n_N again
+        self.constants: list[tuple[int, Expr]] = []  # enclosing loops' LoopConstants (c_N)
         self.memos: dict[str, OriginMemo] = {}  # by block id: running sums' memos in the loops here
         self.memo_scopes: list[list[str]] = []  # each enclosing loop's memo locals
         self.procs = {f.name: f for f in unit.functions}
@@ -301,6 +302,7 @@ class FunctionEmitter:
             self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
+            self.compute_constants(self.constants)
             self.measure_lists(sorted(self.ex.lengths))
         self.vars = saved
         # Before the loop block runs again for the next pass: its own frame is on top.
@@ -312,6 +314,12 @@ class FunctionEmitter:
             source = f"v_{i}" if i in self.vars else f"V_{i}.value"
             why = "it writes only numbers to it" if i in self.numbers else "it never writes it"
             self.w.line(f"n_{i} = to_number({source})  # {why}")
+
+    def compute_constants(self, constants: list[tuple[int, Expr]]) -> None:
+        """Compute, once for the passes to come, the arithmetic a loop never changes (c_N)."""
+        for index, e in constants:
+            self.ex.share([e])
+            self.w.line(f"c_{index} = {self.ex(e)}")
 
     def keep_number(self, i: int, value: Expr) -> None:
         """After v_N is set in a loop that keeps its numeric cast in n_N: set n_N too."""

@@ -18,6 +18,7 @@ from emulator.compiler.ir import (
     Invariant,
     Let,
     ListExpr,
+    LoopConstant,
     Op,
     ReadArg,
     ReadVar,
@@ -151,6 +152,8 @@ class ExprEmitter:
                 return self.list_expr(e)
             case Invariant(var=var):
                 return f"n_{var.index}"
+            case LoopConstant(index=index):
+                return f"c_{index}"
             case FallbackExpr(index=index):
                 return f"run_reporter(FB_{index}, thread, {self.params})"
         raise AssertionError(f"unknown expression {e!r}")

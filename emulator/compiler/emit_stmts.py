@@ -462,6 +462,8 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.numbers |= numbers
     em.cast_invariants(invariants)
     em.invariants.extend(invariants)
+    em.compute_constants(list(stmt.constants))
+    em.constants.extend(stmt.constants)
     lengths = [ref.index for ref in stmt.fixed_lengths]
     em.measure_lists(lengths)
     em.ex.lengths.update(lengths)
@@ -487,6 +489,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.loops.pop()
     em.memo_scopes.pop()
     del em.invariants[len(em.invariants) - len(invariants) :]
+    del em.constants[len(em.constants) - len(stmt.constants) :]
     em.numbers -= numbers
     em.ex.lengths.difference_update(lengths)
     em.vars = at_head

@@ -172,6 +172,15 @@ class Invariant:
 
 
 @dataclass(frozen=True, slots=True)
+class LoopConstant:
+    """Arithmetic on constants and invariants that an enclosing loop never changes (c_N): computed
+    once before the loop and again after each of its yields, as the invariants are."""
+
+    index: int
+    type: ValueType
+
+
+@dataclass(frozen=True, slots=True)
 class FallbackExpr:
     """A reporter the compiler does not handle: the interpreter's closure for it is called."""
 
@@ -181,7 +190,19 @@ class FallbackExpr:
     type: ValueType = ANY
 
 
-Expr = Const | ReadVar | ReadArg | Cast | Op | ListExpr | Let | Temp | Invariant | FallbackExpr
+Expr = (
+    Const
+    | ReadVar
+    | ReadArg
+    | Cast
+    | Op
+    | ListExpr
+    | Let
+    | Temp
+    | Invariant
+    | LoopConstant
+    | FallbackExpr
+)
 
 
 # ## Where a thread goes on after a block it waited on outside the tick loop
@@ -260,6 +281,7 @@ class Loop:
     invariants: tuple[VarRef, ...] = ()  # variables whose numeric casts are computed before it
     numbers: tuple[VarRef, ...] = ()  # those of them it writes, only ever numbers
     fixed_lengths: tuple[ListRef, ...] = ()  # lists it reads whose length it never changes
+    constants: tuple[tuple[int, Expr], ...] = ()  # the LoopConstants it computes, by index
 
 
 @dataclass(frozen=True, slots=True)

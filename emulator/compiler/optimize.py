@@ -1,9 +1,10 @@
-"""IR to IR passes, each a plain function: constant folding, type narrowing, hoisting list look-ups."""
+"""IR to IR passes, each a plain function: constant folding, type narrowing, hoisting out of loops."""
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +27,7 @@ from emulator.compiler.ir import (
     ListRef,
     ListWriteStmt,
     Loop,
+    LoopConstant,
     Op,
     ReadVar,
     Say,
@@ -101,7 +103,7 @@ def optimize(
     """
     fn = replace(fn, body=fold_body(fn.body, keep_frames))
     fn = replace(fn, body=narrow(fn.body, {})[0])
-    fn = replace(fn, body=hoist_casts(fn.body, frozenset(lazy)))
+    fn = replace(fn, body=hoist_casts(fn.body, frozenset(lazy), itertools.count()))
     return replace(fn, hoisted=hoist(fn.body))
 
 
@@ -280,30 +282,38 @@ def _lists(stmt: Stmt) -> list[ListRef]:
 # only writes numbers to stays a number: either is cast once, not in every pass
 
 
-def hoist_casts(body: Body, skip: frozenset[int], lists: frozenset[int] = frozenset()) -> Body:
+def hoist_casts(
+    body: Body,
+    skip: frozenset[int],
+    numbering: Iterator[int],
+    lists: frozenset[int] = frozenset(),
+) -> Body:
     """Loops with no call, wait or interpreter in them cast each variable they only read once,
     and each variable they only write numbers to once (its writes keep the cast up to date).
 
-    They also read once the length of each list whose length they never change. `skip` and
-    `lists` are what an enclosing loop computes already.
+    They also read once the length of each list whose length they never change, and compute once
+    the arithmetic on what they never change (LoopConstant, numbered from `numbering`). `skip`
+    and `lists` are what an enclosing loop computes already.
     """
     out: list[Stmt] = []
     for stmt in body:
         if isinstance(stmt, Loop) and not any(calls_out(s) for s in walk(stmt.body)):
-            stmt = _hoist_loop(stmt, skip, lists)
+            stmt = _hoist_loop(stmt, skip, lists, numbering)
         elif isinstance(stmt, If):
             then, orelse = (
-                hoist_casts(stmt.then, skip, lists),
-                hoist_casts(stmt.orelse, skip, lists),
+                hoist_casts(stmt.then, skip, numbering, lists),
+                hoist_casts(stmt.orelse, skip, numbering, lists),
             )
             stmt = replace(stmt, then=then, orelse=orelse)
         elif isinstance(stmt, Loop):
-            stmt = replace(stmt, body=hoist_casts(stmt.body, skip, lists))
+            stmt = replace(stmt, body=hoist_casts(stmt.body, skip, numbering, lists))
         out.append(stmt)
     return tuple(out)
 
 
-def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop:
+def _hoist_loop(
+    loop: Loop, skip: frozenset[int], lists: frozenset[int], numbering: Iterator[int]
+) -> Loop:
     stmts = list(walk(loop.body))
     counters = {s.var.index for s in [loop, *stmts] if isinstance(s, Loop) and s.var}
     each_pass = [e for s in stmts for e in expressions(s)]
@@ -320,7 +330,13 @@ def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop
     chosen = frozenset(found)
     lengths = _fixed_lengths(stmts, each_pass, lists)
     inner_lists = lists | {ref.index for ref in lengths}
-    body = hoist_casts(_replace_casts(loop.body, chosen), skip | chosen, inner_lists)
+    body = _replace_casts(loop.body, chosen)
+    changed = counters | set(numbers)  # every variable the loop writes
+    constants: dict[Expr, int] = {}
+    body = tuple(
+        _map_exprs(s, lambda e: _loop_constants(e, changed, constants, numbering)) for s in body
+    )
+    body = hoist_casts(body, skip | chosen, numbering, inner_lists)
     arg = loop.arg
     if arg is not None and (loop.kind != "repeat" or loop.arg_has_effect):
         arg = _invariant(arg, chosen)
@@ -332,6 +348,7 @@ def _hoist_loop(loop: Loop, skip: frozenset[int], lists: frozenset[int]) -> Loop
         invariants=tuple(found.values()),
         numbers=written,
         fixed_lengths=lengths,
+        constants=tuple((index, e) for e, index in constants.items()),
     )
 
 
@@ -379,6 +396,44 @@ def _invariant(e: Expr, chosen: frozenset[int]) -> Expr:
         case Let(value=value, body=body):
             return replace(e, value=_invariant(value, chosen), body=_invariant(body, chosen))
     return e
+
+
+def _loop_constants(
+    e: Expr, written: set[int], found: dict[Expr, int], numbering: Iterator[int]
+) -> Expr:
+    """The expression with each largest piece of arithmetic that stays the same in every pass of
+    the loop (which writes `written`) made a LoopConstant; `found` gathers them, by index."""
+    if _same_each_pass(e, written) and (
+        isinstance(e, Op) or (isinstance(e, Cast) and isinstance(e.expr, Op))
+    ):
+        if e not in found:
+            found[e] = next(numbering)
+        return LoopConstant(found[e], e.type)
+    match e:
+        case Cast(expr=inner):
+            return replace(e, expr=_loop_constants(inner, written, found, numbering))
+        case Op(args=args) | ListExpr(args=args):
+            args = tuple(_loop_constants(a, written, found, numbering) for a in args)
+            return replace(e, args=args)
+        case Let(value=value, body=body):
+            value = _loop_constants(value, written, found, numbering)
+            return replace(e, value=value, body=_loop_constants(body, written, found, numbering))
+    return e
+
+
+def _same_each_pass(e: Expr, written: set[int]) -> bool:
+    """Whether it is a sum, difference or product (which never raise or draw) of constants, casts
+    the loop keeps of what it never writes, and an enclosing loop's LoopConstants."""
+    match e:
+        case Const() | LoopConstant():
+            return True
+        case Invariant(var=var):
+            return var.index not in written
+        case Cast(to=to, expr=inner) if to is NUMBER:
+            return _same_each_pass(inner, written)
+        case Op(op="add" | "sub" | "mul", args=args):
+            return all(_same_each_pass(a, written) for a in args)
+    return False
 
 
 def _map_exprs(stmt: Stmt, f: Callable[[Expr], Expr]) -> Stmt:
