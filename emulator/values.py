@@ -367,6 +367,9 @@ def index_quirk(index: Value) -> str | None:
 
 def to_list_index(index: Value, length: int, accept_all: bool, rng: RandomSource) -> int:
     """Cast.toListIndex: a 1-based index, LIST_ALL or LIST_INVALID."""
+    if type(index) is float:
+        # The same rule for a number, quicker: an index read past either end, or NaN, is invalid.
+        return math.floor(index) if 1.0 <= index < length + 1 else LIST_INVALID
     if isinstance(index, str):
         # The special words are case-sensitive: "LAST" and "ALL" are read as numbers (0).
         if index == "all":

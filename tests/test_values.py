@@ -905,6 +905,20 @@ def test_to_list_index_is_in_range(index: v.Value, length: int, accept_all: bool
     assert result != LIST_ALL or accept_all
 
 
+@given(strategies.floats_any(), st.integers(0, 50), st.booleans())
+@example(3.999, 3, False)
+@example(0.9999999999999999, 3, False)
+@example(-0.0, 3, False)
+@example(NAN, 3, False)
+@example(4.0, 4, True)
+def test_a_number_and_its_text_are_the_same_list_index(
+    index: float, length: int, accept_all: bool
+) -> None:
+    """toListIndex floors toNumber of either: a float's quick path agrees with its text's."""
+    as_text = to_list_index(to_string(index), length, accept_all, rng())
+    assert to_list_index(index, length, accept_all, rng()) == as_text
+
+
 @given(strategies.floats_any(), strategies.floats_any())
 @example(-6.0, 3.0)
 @example(-5.0, INF)
