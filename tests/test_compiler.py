@@ -180,9 +180,11 @@ def test_a_loop_casts_a_variable_it_writes_only_numbers_to_once(warp: bool) -> N
 
 def _arithmetic_a_loop_never_changes(warp: bool) -> Project:
     """Loops adding up arithmetic on variables they never write: one another thread changes between
-    passes, Infinity * 0 (NaN, read as 0), text, and an inner loop's terms the outer loop writes."""
+    passes, Infinity * 0 (NaN, read as 0), text, an inner loop's terms the outer loop writes, and
+    an inner loop's count (text) another thread changes between passes."""
     prog = Program("loop_constants")
-    a, b, i, k, total, out = (prog.stage.var(n, 0) for n in ("a", "b", "i", "k", "total", "out"))
+    names = ("a", "b", "i", "k", "n", "total", "out")
+    a, b, i, k, n, total, out = (prog.stage.var(name, 0) for name in names)
     looping, other = prog.sprite("Loop"), prog.sprite("Other")
     body = looping.procedure("body", warp=warp)
     with body.define():
@@ -202,8 +204,10 @@ def _arithmetic_a_loop_never_changes(warp: bool) -> Project:
         out.set(join(out, join(" ", total)))
         a.set(5)
         k.set(1)
+        n.set(" 2 ")
+        broadcast("more")
         with repeat(3):
-            with repeat(2):
+            with repeat(n):
                 total.change(a - (k * 2) + b)
                 total.change((k * 10) - 1)
             k.change(1)
@@ -213,6 +217,8 @@ def _arithmetic_a_loop_never_changes(warp: bool) -> Project:
         say(out)
     with other.when_i_receive("go"):
         a.set(join("1", "0"))
+    with other.when_i_receive("more"):
+        n.set(3)
     return prog.build()
 
 
@@ -222,12 +228,13 @@ def test_a_loop_computes_arithmetic_it_never_changes_once(warp: bool) -> None:
     computed before the loop (c_N) and again after its yields, and every run computes what the
     interpreter computes."""
     result = assert_same_run(_arithmetic_a_loop_never_changes(warp))
-    assert "c_0 = " in result["source"] and "c_1 = " in result["source"], result["source"]
+    assert "c_0 = " in result["source"] and "passes(c_" in result["source"], result["source"]
     out = result["state"]["variables"]["out"].split(" ")
     # In warp, 5 x 12 + (0+1+2+3+4); outside it the other thread's "10" lands after the first pass.
     assert out[0] == ("70" if warp else "182"), out
     assert out[1] == str(int(out[0]) + 2), out  # Infinity * 0 is NaN, read as 0
-    assert out[2] == str(int(out[1]) + 120), out  # 2 x ((5 - 2k) + (10k - 1)) for k = 1, 2, 3
+    # n x ((5 - 2k) + (10k - 1)) for k = 1, 2, 3; outside warp n is 3 from the second k on.
+    assert out[2] == str(int(out[1]) + (120 if warp else 168)), out
 
 
 def test_a_sum_with_a_finite_constant_is_never_nan() -> None:

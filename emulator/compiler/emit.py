@@ -313,7 +313,7 @@ class FunctionEmitter:
         for i in indices:
             source = f"v_{i}" if i in self.vars else f"V_{i}.value"
             why = "it writes only numbers to it" if i in self.numbers else "it never writes it"
-            self.w.line(f"n_{i} = to_number({source})  # {why}")
+            self.w.line(f"n_{i} = {self.ex.any_number(source)}  # {why}")
 
     def compute_constants(self, constants: list[tuple[int, Expr]]) -> None:
         """Compute, once for the passes to come, the arithmetic a loop never changes (c_N)."""

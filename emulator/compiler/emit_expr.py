@@ -39,7 +39,7 @@ CALLS = {
     "letter_of": "letter_of",
     "length": "text_length",
     "contains": "text_contains",
-    "count": "repeat_count",
+    "count": "js_round",  # of the count cast to a number: repeat_count
     "js_number": "js_number",
 }
 INFIX = {"add": "+", "sub": "-", "mul": "*", "and": "&", "or": "|"}
@@ -175,19 +175,26 @@ class ExprEmitter:
             return f"(1.0 if {source} else 0.0)"
         if inner.type is STRING:
             return f"to_number({source})"
-        # A float needs only its NaN turned to 0; anything else goes through to_number.
-        if is_name(source):
-            t = first = source
-        else:
-            t = self.temp()
-            first = f"({t} := {source})"
         if inner.type is NUMBER_NAN:
+            t, first = self._once(source)
             return f"({t} if {first} == {t} else 0.0)"
-        # Text seen before is looked up in to_number's own cache without calling it.
+        return self.any_number(source)
+
+    def any_number(self, source: str) -> str:
+        """to_number of a value of any type, inline: a float needs only its NaN turned to 0, and
+        text seen before is looked up in to_number's own cache without calling it."""
+        t, first = self._once(source)
         return (
             f"({t} if type({first}) is float and {t} == {t} "
             f"else CAST_CACHE[{t}] if {t} in CAST_CACHE else to_number({t}))"
         )
+
+    def _once(self, source: str) -> tuple[str, str]:
+        """A name for the value and the source that binds it where it is first read."""
+        if is_name(source):
+            return source, source
+        t = self.temp()
+        return t, f"({t} := {source})"
 
     # ## Operators
 

@@ -83,7 +83,9 @@ def _repeat(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     # The count input runs on every pass (only the first value counts), so a random draw in it
     # repeats, and so does a list read the hooks hear of.
     again = _draws(lw, block) or (lw.hooks and reports(times))
-    return Loop(info, "repeat", Op("count", (times,), NUMBER), body, None, again)
+    # The count is Math.round(toNumber(times)) (repeat_count): a numeric cast a loop around it can keep.
+    count = Op("count", (as_number(times),), NUMBER)
+    return Loop(info, "repeat", count, body, None, again)
 
 
 def _forever(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:

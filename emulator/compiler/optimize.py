@@ -56,7 +56,6 @@ from emulator.values import (
     less_than,
     letter_of,
     mathop,
-    repeat_count,
     text_contains,
     text_length,
     to_boolean,
@@ -83,7 +82,7 @@ FOLD: dict[str, Callable[..., Any]] = {
     "and": lambda a, b: a and b,
     "or": lambda a, b: a or b,
     "not": lambda a: not a,
-    "count": repeat_count,
+    "count": js_round,  # of the count cast to a number: repeat_count
     "js_number": js_number,
 }
 CASTS: dict[ValueType, Callable[[Any], Any]] = {
@@ -422,8 +421,8 @@ def _loop_constants(
 
 
 def _same_each_pass(e: Expr, written: set[int]) -> bool:
-    """Whether it is a sum, difference or product (which never raise or draw) of constants, casts
-    the loop keeps of what it never writes, and an enclosing loop's LoopConstants."""
+    """Whether it is a sum, difference, product or repeat count (which never raise or draw) of
+    constants, casts the loop keeps of what it never writes, and an enclosing loop's LoopConstants."""
     match e:
         case Const() | LoopConstant():
             return True
@@ -431,7 +430,7 @@ def _same_each_pass(e: Expr, written: set[int]) -> bool:
             return var.index not in written
         case Cast(to=to, expr=inner) if to is NUMBER:
             return _same_each_pass(inner, written)
-        case Op(op="add" | "sub" | "mul", args=args):
+        case Op(op="add" | "sub" | "mul" | "count", args=args):
             return all(_same_each_pass(a, written) for a in args)
     return False
 

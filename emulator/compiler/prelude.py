@@ -35,7 +35,6 @@ from emulator.values import (
     list_contents,
     mathop,
     random_between,
-    repeat_count,
     text_contains,
     text_length,
     to_boolean,
@@ -252,7 +251,6 @@ NAMES: dict[str, Any] = {
         list_contents,
         mathop,
         random_between,
-        repeat_count,
         # this module
         item_of,
         item_number,
