@@ -83,7 +83,8 @@ def _repeat(lw: Lowering, block: Block, info: BlockInfo, pos: Position) -> Stmt:
     # The count input runs on every pass (only the first value counts), so a random draw in it
     # repeats, and so does a list read the hooks hear of.
     again = _draws(lw, block) or (lw.hooks and reports(times))
-    # The count is Math.round(toNumber(times)) (repeat_count): a numeric cast a loop around it can keep.
+    # The count is Math.round(toNumber(times)) (repeat_count): its cast is one a loop around the
+    # repeat can keep (hoist_casts), and then the count too (a LoopConstant).
     count = Op("count", (as_number(times),), NUMBER)
     return Loop(info, "repeat", count, body, None, again)
 
