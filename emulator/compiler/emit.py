@@ -7,7 +7,7 @@ The virtual clock is a local too (_b), written back to the runtime at the same p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -315,7 +315,7 @@ class FunctionEmitter:
             why = "it writes only numbers to it" if i in self.numbers else "it never writes it"
             self.w.line(f"n_{i} = {self.ex.any_number(source)}  # {why}")
 
-    def compute_constants(self, constants: list[tuple[int, Expr]]) -> None:
+    def compute_constants(self, constants: Iterable[tuple[int, Expr]]) -> None:
         """Compute, once for the passes to come, the arithmetic a loop never changes (c_N)."""
         for index, e in constants:
             self.ex.share([e])

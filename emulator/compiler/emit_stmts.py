@@ -462,7 +462,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.numbers |= numbers
     em.cast_invariants(invariants)
     em.invariants.extend(invariants)
-    em.compute_constants(list(stmt.constants))
+    em.compute_constants(stmt.constants)
     em.constants.extend(stmt.constants)
     lengths = [ref.index for ref in stmt.fixed_lengths]
     em.measure_lists(lengths)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from emulator.values import Value
@@ -466,6 +466,18 @@ def subexpressions(expr: Expr) -> Iterator[Expr]:
         case Let(value=value, body=body):
             yield from subexpressions(value)
             yield from subexpressions(body)
+
+
+def with_operands(expr: Expr, f: Callable[[Expr], Expr]) -> Expr:
+    """The expression with f applied to each of its direct operands (itself, if it has none)."""
+    match expr:
+        case Cast(expr=inner):
+            return replace(expr, expr=f(inner))
+        case Op(args=args) | ListExpr(args=args):
+            return replace(expr, args=tuple(f(a) for a in args))
+        case Let(value=value, body=body):
+            return replace(expr, value=f(value), body=f(body))
+    return expr
 
 
 def has_effect(expr: Expr) -> bool:

@@ -44,6 +44,7 @@ from emulator.compiler.ir import (
     join_types,
     subexpressions,
     walk,
+    with_operands,
 )
 from emulator.values import (
     divide,
@@ -246,14 +247,10 @@ def _retype(e: Expr, known: Types) -> Expr:
     match e:
         case ReadVar(var=var):
             return replace(e, type=known.get(var.index, e.type))
-        case Cast(expr=inner):
-            return replace(e, expr=_retype(inner, known))
-        case Op(args=args) | ListExpr(args=args):
-            return replace(e, args=tuple(_retype(a, known) for a in args))
         case Let(value=value, body=body):
-            inner = _retype(body, known)
-            return replace(e, value=_retype(value, known), body=inner, type=inner.type)
-    return e
+            body = _retype(body, known)
+            return replace(e, value=_retype(value, known), body=body, type=body.type)
+    return with_operands(e, lambda x: _retype(x, known))
 
 
 # ## Hoisting: the lists a loop reads or writes are bound to locals once, before any loop runs
@@ -388,13 +385,7 @@ def _invariant(e: Expr, chosen: frozenset[int]) -> Expr:
     match e:
         case Cast(to=to, expr=ReadVar(var=var)) if to is NUMBER and var.index in chosen:
             return Invariant(var)
-        case Cast(expr=inner):
-            return replace(e, expr=_invariant(inner, chosen))
-        case Op(args=args) | ListExpr(args=args):
-            return replace(e, args=tuple(_invariant(a, chosen) for a in args))
-        case Let(value=value, body=body):
-            return replace(e, value=_invariant(value, chosen), body=_invariant(body, chosen))
-    return e
+    return with_operands(e, lambda x: _invariant(x, chosen))
 
 
 def _loop_constants(
@@ -408,16 +399,7 @@ def _loop_constants(
         if e not in found:
             found[e] = next(numbering)
         return LoopConstant(found[e], e.type)
-    match e:
-        case Cast(expr=inner):
-            return replace(e, expr=_loop_constants(inner, written, found, numbering))
-        case Op(args=args) | ListExpr(args=args):
-            args = tuple(_loop_constants(a, written, found, numbering) for a in args)
-            return replace(e, args=args)
-        case Let(value=value, body=body):
-            value = _loop_constants(value, written, found, numbering)
-            return replace(e, value=value, body=_loop_constants(body, written, found, numbering))
-    return e
+    return with_operands(e, lambda x: _loop_constants(x, written, found, numbering))
 
 
 def _same_each_pass(e: Expr, written: set[int]) -> bool:
