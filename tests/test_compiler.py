@@ -237,6 +237,43 @@ def test_a_loop_computes_arithmetic_it_never_changes_once(warp: bool) -> None:
     assert out[2] == str(int(out[1]) + (120 if warp else 168)), out
 
 
+def _indices_outside_a_list() -> Project:
+    """Reads and replaces of a three-item list at computed numeric indices outside it or fractional
+    (0, -1, 0.5, 3.5, 4, Infinity, -Infinity, NaN) and at text indices, in a loop."""
+    prog = Program("outside_a_list")
+    items, indices = prog.stage.list("items", [10, 20, 30]), prog.stage.list("indices")
+    k, zero, out = prog.stage.var("k", 0), prog.stage.var("zero", 0), prog.stage.var("out", "")
+    looping = prog.sprite("Loop")
+    with looping.when_flag_clicked():
+        for i in (0, -1, 0.5, 3.5, 4, "2", " 3 ", "last", "x", "random"):
+            indices.add(i)
+        k.set(0)
+        with repeat(indices.length()):
+            k.change(1)
+            at = indices.item(k)
+            # `at * 1` is a float (a number typed as such); `at` itself may be text.
+            out.set(join(out, join(items.item(at * 1), join("/", join(items.item(at), " ")))))
+            items.replace(at * 1, join("n", k))
+            items.replace(at, join("t", k))
+        for index in (1 / zero, (0 - 1) / zero, zero / zero):  # Infinity, -Infinity, NaN
+            out.set(join(out, items.item(index)))
+            items.replace(index, "never")
+        say(out)
+    return prog.build()
+
+
+def test_a_number_outside_a_list_reads_nothing_and_writes_nothing_inline() -> None:
+    """An index known to be a float is read and replaced without a call: outside the list it reads
+    "" and writes nothing, as Cast.toListIndex has it; text indices still go through the call."""
+    result = assert_same_run(_indices_outside_a_list())
+    source = result["source"]
+    assert "else '')" in source, source
+    assert source.count("item_of(") == source.count("is float else item_of("), source
+    # Item 1 is never at an index given (0, -1, 0.5, "x" write nothing); item 3 is "last" at k = 8.
+    items = result["state"]["lists"]["items"]
+    assert items[0] == 10 and items[2] == "t8", items
+
+
 def test_a_sum_with_a_finite_constant_is_never_nan() -> None:
     """A non-NaN number plus, minus or times (non-zero) a finite constant needs no NaN check;
     times 0 does, as Infinity * 0 is NaN."""

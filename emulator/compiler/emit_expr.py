@@ -243,10 +243,11 @@ class ExprEmitter:
         if isinstance(index, Const) and index.value == "last":
             return f"({items}[-1] if {items} else '')"
         t = self.temp()
-        check = f"1.0 <= ({t} := {self(index)}) < {limit}"
-        if not index.type.is_number:
-            check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
-        return f"({items}[floor({t}) - 1] if {check} else item_of({items}, {t}, _rng))"
+        if index.type.is_number:  # a float outside the list (NaN too) reads "" (to_list_index)
+            return f"({items}[floor({t}) - 1] if 1.0 <= ({t} := {self(index)}) < {limit} else '')"
+        check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
+        outside = f"'' if type({t}) is float else item_of({items}, {t}, _rng)"
+        return f"({items}[floor({t}) - 1] if {check} else {outside})"
 
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook

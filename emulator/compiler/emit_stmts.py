@@ -434,8 +434,10 @@ def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: lis
         check = f"type({i}) is float and {check}"
     with w.block(f"if {check}:"):
         w.line(f"{items}[floor({i}) - 1] = {x}")
-    with w.block("else:"):
-        w.line(f"replace_item({items}, {i}, {x}, _rng)")
+    # A float outside the list (NaN too) writes nothing (to_list_index); text goes to the call.
+    if not stmt.args[0].type.is_number:
+        with w.block(f"elif type({i}) is not float:"):
+            w.line(f"replace_item({items}, {i}, {x}, _rng)")
 
 
 # ## Control
