@@ -718,6 +718,32 @@ def test_reads_past_the_end_are_counted_alike(
     assert (miss.count, miss.first_index, miss.last_index, miss.length) == (5, 4.0, 8.0, 3)
 
 
+def test_hooks_attached_mid_run_count_their_own_reads_past_the_end() -> None:
+    """Compiled code keeps the tally of a block's misses where the read is (its miss flag) until
+    the hooks change: hooks attached in the middle of a pass (by a listener of the first hooks)
+    count the misses from there on, in their own tally, as the interpreter has them; the first
+    hooks keep the misses they heard."""
+    project = _past_the_end()
+    counts = {}
+    for engine in ("interpreter", "compiled"):
+        first, second = Findings(list(project.targets)), Findings(list(project.targets))
+        rt = Runtime(project, engine=engine, hooks=first)
+
+        def swap(cell: object, value: object, rt: Runtime = rt, second: Findings = second) -> None:
+            if value == 6:  # after i's write of the third pass, before its read
+                rt.attach(second)
+
+        first.listen("i", swap)
+        rt.green_flag()
+        rt.run()
+        counts[engine] = [
+            [(m.count, m.first_index, m.last_index) for m in hooks.misses.values()]
+            for hooks in (first, second)
+        ]
+    assert counts["compiled"] == counts["interpreter"], counts
+    assert counts["compiled"] == [[(2, 4.0, 5.0)], [(3, 6.0, 8.0)]], counts
+
+
 def test_reads_inside_any_list_write_report_at_the_interpreters_clock() -> None:
     """An `item of` inside a list write other than replace (whose code tells the hooks before it
     evaluates its inputs) reports at the clock the interpreter has, not the block's cost twice."""
@@ -810,7 +836,8 @@ def test_code_for_hooks_that_hear_writes_alone_reads_as_plain_code_does() -> Non
     assert len(logged) == WRITE_ITEMS * 10  # i and total, five times each
     assert [logged.sites[site][1].name for site in logged[0::WRITE_ITEMS]] == ["i", "total"] * 5
     hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
-    assert "h_item(" not in hooked and ".tracked" not in hooked and "item_of(" in hooked
+    # A read at a float index is plain code's: "" past the end, with no call.
+    assert "h_item(" not in hooked and ".tracked" not in hooked and "else '')" in hooked
 
 
 def test_recorded_code_looks_at_its_log_only_once_the_clock_nears_its_room(

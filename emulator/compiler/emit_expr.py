@@ -254,7 +254,8 @@ class ExprEmitter:
         watches this block's reads, is read inline; anything else is reported as the interpreter does."""
         assert self.cell is not None and self.list_name is not None and self.read_site is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
-        t, k = self.temp(), self.temp()
+        t = self.temp()
+        k = f"floor({t})"  # the item, floored where it is needed: is_integer is the quicker test
         value = f"({t} := {self(index)})"
         check = f"1.0 <= {value} < {limit}"
         if not index.type.is_number:
@@ -269,39 +270,30 @@ class ExprEmitter:
         if self.replacing == (e.list.index, index) and not has_effect(index):
             logged = "True"
         told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
+        site = self.read_site(e.block_id)
         heard = (
-            f"(not (_rl := _rd[{self.read_site(e.block_id)}]) or ({logged} if _rl is not True"
+            f"(not (_rl := _rd[{site}]) or ({logged} if _rl is not True"
             f" else (seen(_rt, {self.observe}) or {told}) is None))"
         )
-        check += f" and ({k} := floor({t})) == {t} and {heard}"
+        check += f" and {t}.is_integer() and {heard}"
         self.reads_flags = True
-        report = f"h_item(_rt, thread, {block}, {cell}, {t}, {self.observe})"
-        return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, report)})"
+        report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, {site}, {self.observe})"
+        return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, site, report)})"
 
-    def past_end(self, e: ListExpr, t: str, items: str, report: str) -> str:
-        """A read outside the list at a whole index, once the hooks keep a tally of the block's
-        misses (RunHooks.read_misses): logged if watched and added to the tally, without h_item's
-        call (a program with a wrong offset reads so on every pass); "" at once when nothing hears it;
-        anything else goes to h_item."""
-        assert self.cell is not None and self.list_name is not None and self.read_site is not None
-        block, cell = constant(e.block_id), self.cell(e.list.index)
+    def past_end(self, e: ListExpr, t: str, items: str, site: int, report: str) -> str:
+        """A read outside the list at a whole index, by the site's miss flag (_ms, MISS_AT; see
+        Runtime._flag_reads): False, nothing hears it and it reads "" at once; a tally of the
+        block's misses (RunHooks.read_misses), it is logged if watched and added to the tally
+        without h_item's call (a program with a wrong offset reads so on every pass); True, or
+        anything but a whole index, it goes to h_item."""
         whole = f"{t}.is_integer()"
         if not e.args[0].type.is_number:
             whole = f"type({t}) is float and {whole}"
         logged = self.logged_read(e, "PAST_END", t)
-        tally = (
-            f"(_hm := _rt.hooks) is not None and (_mt := _hm.read_misses) is not None"
-            f" and (_mt := _mt.get({block})) is not None and _mt[0] is thread.target"
-            f" and _mt[1] is {cell}"
-        )
-        site = self.read_site(e.block_id)
+        flag = f"(_mt := (_ms[{site}] if {whole} else True))"
         heard = f"(not (_rl := _rd[{site}]) or _rl is not True and {logged})"
-        # Read by no hook and heard by none (RunHooks.hears_read_misses): h_item would only return "".
-        unheard = f"{whole} and not _rd[{site}] and (_hm is None or not _hm.hears_read_misses)"
-        return (
-            f"(tallied(_mt[2], {t}, len({items})) if {whole} and {tally} and {heard}"
-            f' else "" if {unheard} else {report})'
-        )
+        tally = f"tallied(_mt, {t}, len({items}))"
+        return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {report})'
 
     def logged_read(self, e: ListExpr, item: str, index: str) -> str:
         """A read appended to the hooks' read log (ReadLog.read, inline; the log is in _rl), as

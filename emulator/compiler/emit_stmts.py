@@ -366,12 +366,13 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     i, x, k = em.ex.temp(), em.ex.temp(), em.ex.temp()
     w.line(f"{i} = {args[0]}")
     w.line(f"{x} = {args[1]}")
-    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and ({k} := floor({i})) == {i}"
+    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and {i}.is_integer()"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     test = nonfinite(x, stmt.args[1].type)
     store = f"{items}[{k} - 1] = {x}"
     with w.block(f"if {check}:"):
+        w.line(f"{k} = floor({i})")
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
             site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
             if em.logs_alone:  # _wl is the log, or one that takes no lists (room)

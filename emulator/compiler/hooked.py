@@ -21,6 +21,7 @@ from emulator.runtime.hooks import (
     WRITE_ITEMS,
     WRITE_MISS,
     MissTally,
+    RunHooks,
     WriteLog,
 )
 from emulator.runtime.origins import MAX_DEPTH, joined
@@ -125,11 +126,15 @@ def h_item(
     block_id: str,
     cell: ListCell,
     i: Value,
+    misses: list[Any],
+    site: int,
     blocks: int,
     *cells_and_values: Any,
 ) -> Value:
     """data_itemoflist with its reports: index quirks, watched reads, reads outside the list.
-    Before it calls a hook, the clock and the cells are brought up to date (see seen)."""
+    Before it calls a hook, the clock and the cells are brought up to date (see seen). Once the
+    hooks keep a tally of the block's reads past the end (RunHooks.read_misses), it becomes the
+    site's miss flag (`misses[site]`): generated code adds to it from then on without this call."""
     items = cell.items
     hooks = rt.hooks
     # A whole number, or text that holds one (a number passed on as text), has no quirk to report;
@@ -150,16 +155,18 @@ def h_item(
                 else:
                     seen(rt, blocks, *cells_and_values)
                     hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)
-            tallies = hooks.read_misses
-            kept = tallies.get(block_id) if tallies is not None else None
-            if kept is not None and kept[0] is t.target and kept[1] is cell:
-                tallied(kept[2], i, len(items))
+            kept = _tally(hooks, t, block_id, cell)
+            if kept is not None:
+                tallied(kept, i, len(items))
             elif hooks.hears_read_misses:
                 if cells_and_values:
                     seen(rt, blocks, *cells_and_values)
                 else:  # seen's work, without its call: a wrong offset misses here often
                     rt.blocks = blocks
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
+                kept = _tally(hooks, t, block_id, cell)
+            if kept is not None and misses[site] is True:
+                misses[site] = kept
         return ""
     k = to_list_index(i, len(items), False, rt.rng)
     if hooks is not None:
@@ -172,6 +179,13 @@ def h_item(
             hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
         return ""
     return items[k - 1]
+
+
+def _tally(hooks: RunHooks, t: Thread, block_id: str, cell: ListCell) -> MissTally | None:
+    """The hooks' tally of this block's reads past the end of this list, if they keep one."""
+    tallies = hooks.read_misses
+    kept = tallies.get(block_id) if tallies is not None else None
+    return kept[2] if kept is not None and kept[0] is t.target and kept[1] is cell else None
 
 
 def h_add(rt: Runtime, t: Thread, block_id: str, cell: ListCell, x: Value) -> None:

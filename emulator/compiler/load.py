@@ -18,14 +18,14 @@ if TYPE_CHECKING:
 
 
 def namespace(
-    runtime: Runtime, unit: Unit, pauses: BlockFlags, reads: BlockFlags
+    runtime: Runtime, unit: Unit, pauses: BlockFlags, reads: BlockFlags, misses: BlockFlags
 ) -> dict[str, Any]:
     """The globals of a unit's code: the prelude, the runtime, the flags of its sites, and the
     unit's tables by their names."""
     ns: dict[str, Any] = dict(NAMES)
     if unit.hooks:
         ns.update(HOOKED_NAMES)
-        ns["READ_AT"] = reads.flags
+        ns["READ_AT"], ns["MISS_AT"] = reads.flags, misses.flags
         ns["WRITE_LOG"] = None  # the hooks' WriteLog, while they hear every write (Runtime.retune)
         ns["ITEM_LOG"] = None  # the hooks' read log, while they log list writes there (the same)
     if unit.pausable:

@@ -598,12 +598,17 @@ class Runtime:
             compiled.namespace["ITEM_LOG"] = item_log
 
     def _flag_reads(self) -> None:
-        """A watched read's flag is the hooks' read log (True: they keep none), others False."""
+        """A watched read's flag is the hooks' read log (True: they keep none), others False.
+        A read site's miss flag is True where a read past the end must be told (the hooks hear
+        misses, or the read is watched), else False: nothing to do but read "" (h_item puts the
+        hooks' tally of the block's misses in its place once they keep one)."""
         hooks = self.hooks
         blocks = self.reported_reads if hooks is not None else ()
         log = hooks.read_log if hooks is not None and hooks.read_log is not None else True
+        missed = EVERY_BLOCK if hooks is not None and hooks.hears_read_misses else blocks
         for compiled in self.compiled_hooked or ():
             compiled.reads.flag(blocks, log)
+            compiled.misses.flag(missed)
 
     def report_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
