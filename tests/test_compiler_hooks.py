@@ -395,6 +395,64 @@ def test_findings_on_compiled_code_are_the_interpreters(variant: str) -> None:
         assert expected.misses  # the bug's reads past the end of the weights are found
 
 
+def _items_written_every_way() -> Project:
+    """Replaces of a list's items inline, past the items it had when the run began (after adds),
+    at a fractional index, and while a watch on it comes and goes (a variable's writes tell the
+    findings when: see _coverage_of_every_way); and of another list's after it was cleared."""
+    prog = Program("items_written")
+    xs, ys = prog.stage.list("xs", [1, 2, 3]), prog.stage.list("ys", [1])
+    phase, k = prog.stage.var("phase", 0), prog.stage.var("k", 0)
+    with prog.sprite("S").when_flag_clicked():
+        xs.replace(2, "a")
+        xs.add(4)
+        xs.add(5)
+        k.set(0)
+        with repeat(5):
+            k.change(1)
+            xs.replace(k, join("b", k))
+        xs.replace(1.5, "c")
+        phase.set(1)  # a watch on items 1..2
+        xs.replace(1, "d")
+        xs.replace(4, "e")
+        phase.set(2)  # no watch
+        xs.replace(2, "f")
+        ys.delete_all()
+        ys.add(6)
+        ys.add(7)
+        ys.replace(k - 3, "g")
+    return prog.build()
+
+
+def _coverage_of_every_way(engine: str) -> tuple[Any, ...]:
+    """What the findings make of _items_written_every_way's writes in one engine."""
+    project = _items_written_every_way()
+    hooks = Findings(list(project.targets))
+    rt = Runtime(project, engine=engine, hooks=hooks)
+    hooks.block_count = lambda: rt.blocks
+    hooks.start_coverage()
+    watch = Watch("xs", 1, 2, is_list=True)
+
+    def phase(cell: object, value: object) -> None:
+        hooks.add_watch(watch) if float(str(value)) == 1 else hooks.remove_watch(watch)
+
+    hooks.listen("phase", phase)
+    rt.green_flag()
+    rt.run()
+    return hooks.written, hooks.writers, [hit.text for hit in hooks.watch_hits]
+
+
+def test_items_marked_by_compiled_code_are_the_interpreters_coverage() -> None:
+    """Compiled code marks a replaced item in the findings' marks (RunHooks.item_marks) instead
+    of logging it; the coverage, the last writer of each item and the watch's hits are the
+    interpreter's, whichever way each item was written."""
+    expected, actual = (_coverage_of_every_way(e) for e in ("interpreter", "compiled"))
+    assert actual == expected
+    written, writers, hits = actual
+    assert bytes(written["xs"]) == b"\x01" * 5 and bytes(written["ys"]) == b"\x01\x01", actual
+    xs = writers["xs"]  # d, f, the loop's, e, the loop's
+    assert len(set(xs)) == 4 and xs[2] == xs[4] and len(hits) == 1, actual
+
+
 def test_hostile_names_reported_as_data() -> None:
     """Hostile names and block ids reach the hooks as data: the reporting code splices no project text."""
     project = _hostile_program()

@@ -402,11 +402,24 @@ def _tell_replace(
     test: str | None,
     store: str,
 ) -> None:
-    """Report an item's replace to the hooks (or log it in their read log), then `store` it."""
+    """Report an item's replace to the hooks (or mark it in their marks, or log it in their read
+    log), then `store` it."""
     w = em.w
     cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
+    told = f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})"
+    log = "if"
+    if stmt.list.index not in em.unit.tables.lazy_lists:
+        # The hooks' marks of the list's items, where they keep them (RunHooks.item_marks).
+        with w.block(f"if (_cw := MARKS_{stmt.list.index}) is not None:"):
+            with w.block("try:"):
+                w.line(f"_cw[{k} - 1] = {bid}")
+            with w.block("except IndexError:"):  # an item past the marks
+                em.observed_here()
+                w.line("_h = _rt.hooks")
+                w.line(told)
+        log = "elif"
     # ITEM_LOG is the hooks' read log while they log list writes there (Runtime._hand_write_log).
-    with w.block("if (_rl := ITEM_LOG) is not None:"):  # ReadLog.wrote_item, inline
+    with w.block(f"{log} (_rl := ITEM_LOG) is not None:"):  # ReadLog.wrote_item, inline
         w.line("_rl.stamp += 1")
         name = list_name(em.unit, stmt.list.index)
         w.line(f"(_e := _rl.events).append((len(_rl.entries), {bid}, {name}, {k}))")
@@ -416,7 +429,7 @@ def _tell_replace(
     with w.block("elif (_h := _rt.hooks) is not None:"):
         # Reported before it is stored, as the interpreter does (the recorder relies on it).
         em.observed_here()
-        w.line(f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})")
+        w.line(told)
     if test:
         with w.block(f"if {test} and (_h := _rt.hooks) is not None:"):
             em.observed_here()

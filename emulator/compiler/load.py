@@ -39,6 +39,7 @@ def namespace(
         ns[f"LG_{i}" if i in t.lazy_lists else f"L_{i}"] = cell if i in t.lazy_lists else cell.items
         if unit.hooks and i not in t.lazy_lists:
             ns[f"LC_{i}"], ns[f"LN_{i}"] = cell, cell.name
+            ns[f"MARKS_{i}"] = None  # the hooks' marks of its items (Runtime._hand_write_log)
     for i, closure in enumerate(t.fallbacks):
         ns[f"FB_{i}"] = closure
     for fn in unit.functions:

@@ -136,6 +136,9 @@ class Findings(RunHooks):
         # Read them as `written` and `writers`, which take in the log's waiting writes first.
         self._written: dict[str, bytearray] | None = None
         self._writers: dict[str, list[str]] = {}
+        # Per list name, the block that last replaced each item since they were last taken in,
+        # as compiled code marks them ("": none; see item_marks and _take_marks).
+        self._marks: dict[str, list[str]] = {}
         self.index_quirks: dict[tuple[str, str, str, str], IndexQuirk] = {}
         self._trail: ReadTrail | None = None  # where slice updates got their values (follow)
         # Called after a write of the named variable (sample boundaries, the loss): see listen.
@@ -227,7 +230,9 @@ class Findings(RunHooks):
 
     def _report_writes(self) -> None:
         """Hear the writes of what is listened to, followed, watched, clamped or probed, no others;
-        let list writes wait in the log unless something must hear each as it happens."""
+        let list writes wait in the log or the marks unless something must hear each as it
+        happens (what waits is taken in first: the order of writes to an item is kept)."""
+        self._settle()
         names = set(self.var_listeners)
         names.update(w.name for w in self.watches if not w.is_list)
         names.update(c.variable for c in self.clamps.values())
@@ -243,6 +248,23 @@ class Findings(RunHooks):
             and not any(w.is_list for w in self.watches)
         )
         self.hearing_changed()
+
+    def item_marks(self, cell: ListCell) -> list[str] | None:
+        # Marked, not logged, while coverage is counted and no trail wants the writes in order
+        # among the reads: a mark costs compiled code one store.
+        if not self._marking():
+            return None
+        return self._marks_of(cell.name, len(cell.items))
+
+    def _marking(self) -> bool:
+        return self._written is not None and self.log_list_writes and self._trail is None
+
+    def _marks_of(self, name: str, length: int) -> list[str]:
+        """A list's marks, at least `length` long."""
+        marks = self._marks.setdefault(name, [])
+        if len(marks) < length:
+            marks.extend([""] * (length - len(marks)))
+        return marks
 
     # ## Hooks
 
@@ -283,11 +305,13 @@ class Findings(RunHooks):
         new: Value,
     ) -> None:
         if self._written is not None and op != _DELETE:
-            # In its place among the reads and followed writes, as compiled code logs it.
-            log = self.read_log
-            log.wrote_item(block_id, cell, index)
-            if not self.log_list_writes or log.full():
-                self._settle()
+            if self._marking():  # as compiled code marks it
+                self._marks_of(cell.name, index)[index - 1] = block_id
+            else:  # in its place among the reads and followed writes, as compiled code logs it
+                log = self.read_log
+                log.wrote_item(block_id, cell, index)
+                if not self.log_list_writes or log.full():
+                    self._settle()
             if self.write_listener is not None:
                 self.write_listener(cell.name, index)
         if self.watches and any(w.matches_list(cell.name, index) for w in self.watches):
@@ -302,7 +326,10 @@ class Findings(RunHooks):
         self._settle()
 
     def _settle(self) -> None:
-        """Take in the list writes waiting in the log: coverage, then the trail (if it follows)."""
+        """Take in the list writes waiting in the marks or the log: coverage, then the trail (if
+        it follows)."""
+        if self._marks:
+            self._take_marks()
         log = self.read_log
         if log.events:
             if self._written is not None:
@@ -328,6 +355,24 @@ class Findings(RunHooks):
                 blocks.extend([""] * (index - len(blocks)))
             bits[index - 1] = 1
             blocks[index - 1] = block_id
+
+    def _take_marks(self) -> None:
+        """Mark the items the marks hold as written, by the blocks they name; the marks are
+        cleared in place (compiled code keeps hold of them)."""
+        for name, marks in self._marks.items():
+            marked = [i for i, block_id in enumerate(marks) if block_id]
+            if not marked:
+                continue
+            if self._written is not None:
+                bits, blocks = self._coverage_of(name)
+                if len(bits) <= marked[-1]:
+                    bits.extend(bytes(marked[-1] + 1 - len(bits)))
+                    blocks.extend([""] * (marked[-1] + 1 - len(blocks)))
+                for i in marked:
+                    bits[i] = 1
+                    blocks[i] = marks[i]
+            for i in marked:
+                marks[i] = ""
 
     def _coverage_of(self, name: str) -> tuple[bytearray, list[str]]:
         """A list's written items and their writers (both grow together)."""

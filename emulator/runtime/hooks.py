@@ -207,6 +207,14 @@ class RunHooks:
     ) -> None:
         """A list item was replaced, added, inserted or deleted (op names which; index is 1-based)."""
 
+    def item_marks(self, cell: ListCell) -> list[str] | None:
+        """Where compiled code marks an item its replace writes inside a list, by putting the
+        replacing block's id at the item's place, instead of logging the write in read_log
+        (log_list_writes; asked only while that is set, and again whenever the hearing changes):
+        a list at least as long as the list's items when handed over, kept in place. A replace
+        past its end is told to on_list_write. None: compiled code logs the write."""
+        return None
+
     def on_log_full(self) -> None:
         """read_log holds LOG_LIMIT reads and events or more: take them in (see log_list_writes)."""
 

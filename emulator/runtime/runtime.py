@@ -584,7 +584,8 @@ class Runtime:
 
     def _hand_write_log(self) -> None:
         """Hooked code appends writes to the hooks' WriteLog while they hear every write, and an
-        item's replace to their read log while they log list writes there (log_list_writes)."""
+        item's replace to their read log while they log list writes there (log_list_writes), or
+        marks it in their list's marks where they keep those (RunHooks.item_marks)."""
         hooks = self.hooks
         log = item_log = None
         if hooks is not None and hooks.reported_writes is EVERY_VARIABLE:
@@ -594,8 +595,13 @@ class Runtime:
         if hooks is not None and hooks.log_list_writes:
             item_log = hooks.read_log
         for compiled in self.compiled_hooked or ():
-            compiled.namespace["WRITE_LOG"] = log
-            compiled.namespace["ITEM_LOG"] = item_log
+            ns = compiled.namespace
+            ns["WRITE_LOG"], ns["ITEM_LOG"] = log, item_log
+            tables = compiled.unit.tables
+            for i, cell in enumerate(tables.lists):
+                if i not in tables.lazy_lists:
+                    marks = hooks.item_marks(cell) if hooks is not None and item_log else None
+                    ns[f"MARKS_{i}"] = marks
 
     def _flag_reads(self) -> None:
         """A watched read's flag is the hooks' read log (True: they keep none), others False.
