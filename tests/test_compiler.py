@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import tokenize
 from typing import Any
 
@@ -268,7 +269,9 @@ def test_a_number_outside_a_list_reads_nothing_and_writes_nothing_inline() -> No
     result = assert_same_run(_indices_outside_a_list())
     source = result["source"]
     assert "else '')" in source, source
-    assert source.count("item_of(") == source.count("is float else item_of("), source
+    # A text index goes to the call after the tests for a float and for text holding a number.
+    guarded = r"'' if type\((_t\d+)\) is float else [^\n]*?CAST_CACHE\.get\(\1\)[^\n]*?item_of\("
+    assert len(re.findall(guarded, source)) == source.count("item_of(") > 0, source
     # Item 1 is never at an index given (0, -1, 0.5, "x" write nothing); item 3 is "last" at k = 8.
     items = result["state"]["lists"]["items"]
     assert items[0] == 10 and items[2] == "t8", items

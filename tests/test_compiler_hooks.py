@@ -802,6 +802,34 @@ def test_hooks_attached_mid_run_count_their_own_reads_past_the_end() -> None:
     assert counts["compiled"] == [[(2, 4.0, 5.0)], [(3, 6.0, 8.0)]], counts
 
 
+def test_fractional_indices_are_counted_alike_when_hooks_change_mid_run() -> None:
+    """Reads at fractional indices inside a list (a lookup table's) are counted by compiled code
+    into the block's tally (RunHooks.fractions) after the first; hooks attached in the middle of
+    a pass count the rest in their own, as the interpreter has them."""
+    prog = Program("fractions")
+    xs, i = prog.stage.list("xs", [1, 2, 3, 4, 5, 6, 7, 8]), prog.stage.var("i", 0)
+    total = prog.stage.var("total", 0)
+    with prog.sprite("S").when_flag_clicked(), repeat(6):
+        i.change(1)
+        total.change(xs.item(i + 0.5))
+    project = prog.build()
+    counts = {}
+    for engine in ("interpreter", "compiled"):
+        first, second = Findings(list(project.targets)), Findings(list(project.targets))
+        rt = Runtime(project, engine=engine, hooks=first)
+
+        def swap(cell: object, value: object, rt: Runtime = rt, second: Findings = second) -> None:
+            if value == 3:
+                rt.attach(second)
+
+        first.listen("i", swap)
+        rt.green_flag()
+        rt.run()
+        counts[engine] = [[q.count for q in h.index_quirks.values()] for h in (first, second)]
+        assert rt.stage.variable(None, "total").value == 21.0
+    assert counts["compiled"] == counts["interpreter"] == [[2], [4]], counts
+
+
 def test_reads_inside_any_list_write_report_at_the_interpreters_clock() -> None:
     """An `item of` inside a list write other than replace (whose code tells the hooks before it
     evaluates its inputs) reports at the clock the interpreter has, not the block's cost twice."""

@@ -38,6 +38,7 @@ class Compiled:
     pauses: BlockFlags  # where pausable code may hand its thread over (none in other flavours)
     reads: BlockFlags  # the reads hooked code may report (none in other flavours)
     misses: BlockFlags  # what hooked code does with a read past a list's end, by read site
+    fractions: BlockFlags  # and with a read at a fractional index inside the list
     target: RuntimeTarget
     namespace: dict[str, Any]  # its code's globals (hooked code's log globals are set here)
 
@@ -92,15 +93,15 @@ def compile_target(
     )
     sources, sites = emit_unit(unit, first_write=len(runtime.write_sites))
     pauses, reads = BlockFlags(sites.pauses), BlockFlags(list(sites.reads))
-    misses = BlockFlags(list(sites.reads))
-    ns = namespace(runtime, unit, pauses, reads, misses)
+    misses, fractions = BlockFlags(list(sites.reads)), BlockFlags(list(sites.reads))
+    ns = namespace(runtime, unit, pauses, reads, misses, fractions)
     functions = load(ns, sources)
     tables = unit.tables
     runtime.write_sites.extend(
         (block_id, tables.variables[i] if op is None else tables.lists[i], op, ahead)
         for block_id, i, op, ahead in sites.writes
     )
-    return Compiled(unit, sources, functions, pauses, reads, misses, target, ns)
+    return Compiled(unit, sources, functions, pauses, reads, misses, fractions, target, ns)
 
 
 # What Python raises for source nested too deep for its parser, or blocks too deep for our recursion.

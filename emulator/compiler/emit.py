@@ -519,7 +519,9 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     body_from = len(w.lines)
     em.body(fn.body)
     if em.ex.reads_flags:
-        w.lines.insert(body_from, "    _rd, _ms = READ_AT, MISS_AT  # the read sites' flags")
+        w.lines.insert(
+            body_from, "    _rd, _ms, _fq = READ_AT, MISS_AT, FRACTION_AT  # the read sites' flags"
+        )
     em.store(keep=False)
     em.sync()
     w.line("return")

@@ -246,7 +246,10 @@ class ExprEmitter:
         if index.type.is_number:  # a float outside the list (NaN too) reads "" (to_list_index)
             return f"({items}[floor({t}) - 1] if 1.0 <= ({t} := {self(index)}) < {limit} else '')"
         check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
-        outside = f"'' if type({t}) is float else item_of({items}, {t}, _rng)"
+        # Text holding a number (a number passed on as text) is read by its cached number.
+        n = self.temp()
+        text = f"{items}[floor({n}) - 1] if ({n} := CAST_CACHE.get({t})) is not None and 1.0 <= {n} < {limit}"
+        outside = f"'' if type({t}) is float else {text} else item_of({items}, {t}, _rng)"
         return f"({items}[floor({t}) - 1] if {check} else {outside})"
 
     def reported_item(self, e: ListExpr, items: str) -> str:
@@ -277,15 +280,16 @@ class ExprEmitter:
         )
         check += f" and {t}.is_integer() and {heard}"
         self.reads_flags = True
-        report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, {site}, {self.observe})"
-        return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, site, report)})"
+        report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, _fq, {site}, {self.observe})"
+        fraction = self.fraction(e, t, items, limit, site, report)
+        return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, site, fraction)})"
 
-    def past_end(self, e: ListExpr, t: str, items: str, site: int, report: str) -> str:
+    def past_end(self, e: ListExpr, t: str, items: str, site: int, other: str) -> str:
         """A read outside the list at a whole index, by the site's miss flag (_ms, MISS_AT; see
         Runtime._flag_reads): False, nothing hears it and it reads "" at once; a tally of the
         block's misses (RunHooks.read_misses), it is logged if watched and added to the tally
         without h_item's call (a program with a wrong offset reads so on every pass); True, or
-        anything but a whole index, it goes to h_item."""
+        anything but a whole index, `other`."""
         whole = f"{t}.is_integer()"
         if not e.args[0].type.is_number:
             whole = f"type({t}) is float and {whole}"
@@ -293,7 +297,25 @@ class ExprEmitter:
         flag = f"(_mt := (_ms[{site}] if {whole} else True))"
         heard = f"(not (_rl := _rd[{site}]) or _rl is not True and {logged})"
         tally = f"tallied(_mt, {t}, len({items}))"
-        return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {report})'
+        return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {other})'
+
+    def fraction(self, e: ListExpr, t: str, items: str, limit: str, site: int, report: str) -> str:
+        """A read inside the list at a fractional index, unwatched, by the site's fraction flag
+        (_fq, FRACTION_AT; see Runtime._flag_reads): False, no hook is attached and it reads the
+        item at once; a tally of the block's fractional indices (RunHooks.fractions), the item is
+        read and counted into it without h_item's call (a lookup table read at a scaled argument
+        reads so on every call); True, or any other read, it goes to h_item (`report`)."""
+        inside = f"1.0 <= {t} < {limit}"
+        if not e.args[0].type.is_number:
+            inside = f"type({t}) is float and {inside}"
+        item = f"{items}[floor({t}) - 1]"
+        heard = f"(_mq := _fq[{site}]) is True or _rd[{site}] or not ({inside})"
+        if not e.args[0].type.is_number:  # text holding a whole number inside the list: no quirk
+            n = self.temp()
+            whole = f"({n} := CAST_CACHE.get({t})) is not None and {n}.is_integer()"
+            text = f"type({t}) is str and {whole} and 1.0 <= {n} < {limit} and not _rd[{site}]"
+            report = f"({items}[floor({n}) - 1] if {text} else {report})"
+        return f"({report} if {heard} else {item} if _mq is False else counted(_mq, {item}))"
 
     def logged_read(self, e: ListExpr, item: str, index: str) -> str:
         """A read appended to the hooks' read log (ReadLog.read, inline; the log is in _rl), as

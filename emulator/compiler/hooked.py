@@ -20,6 +20,7 @@ from emulator.runtime.hooks import (
     READ_MISS,
     WRITE_ITEMS,
     WRITE_MISS,
+    FractionTally,
     MissTally,
     RunHooks,
     WriteLog,
@@ -120,6 +121,13 @@ def checked(log: WriteLog, current: WriteLog | None, b: int, ahead: int) -> tupl
     return room(current, b, ahead)
 
 
+def counted(tally: FractionTally, item: Value) -> Value:
+    """A further read at a fractional index inside the list, counted into its block's tally
+    (RunHooks.fractions) as on_list_index would count it; the item read."""
+    tally.count += 1
+    return item
+
+
 def h_item(
     rt: Runtime,
     t: Thread,
@@ -127,6 +135,7 @@ def h_item(
     cell: ListCell,
     i: Value,
     misses: list[Any],
+    fractions: list[Any],
     site: int,
     blocks: int,
     *cells_and_values: Any,
@@ -134,7 +143,8 @@ def h_item(
     """data_itemoflist with its reports: index quirks, watched reads, reads outside the list.
     Before it calls a hook, the clock and the cells are brought up to date (see seen). Once the
     hooks keep a tally of the block's reads past the end (RunHooks.read_misses), it becomes the
-    site's miss flag (`misses[site]`): generated code adds to it from then on without this call."""
+    site's miss flag (`misses[site]`), and their tally of its fractional indices inside the list
+    (RunHooks.fractions) its fraction flag: generated code adds to them without this call."""
     items = cell.items
     hooks = rt.hooks
     # A whole number, or text that holds one (a number passed on as text), has no quirk to report;
@@ -174,6 +184,10 @@ def h_item(
         rt.report_index(t, block_id, cell, i, k)
         if rt.reads_watched:
             rt.report_read(t, block_id, cell, i, k)
+        if k != LIST_INVALID and fractions[site] is True and hooks.fractions is not None:
+            fraction = hooks.fractions.get(block_id)
+            if fraction is not None and fraction[0] is t.target and fraction[1] is cell:
+                fractions[site] = fraction[2]
     if k == LIST_INVALID:
         if hooks is not None:
             hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
@@ -269,6 +283,7 @@ HOOKED_NAMES: dict[str, Any] = {
     for fn in (
         seen,
         tallied,
+        counted,
         logged,
         room,
         wrote,

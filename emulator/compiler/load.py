@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 
 def namespace(
-    runtime: Runtime, unit: Unit, pauses: BlockFlags, reads: BlockFlags, misses: BlockFlags
+    runtime: Runtime,
+    unit: Unit,
+    pauses: BlockFlags,
+    reads: BlockFlags,
+    misses: BlockFlags,
+    fractions: BlockFlags,
 ) -> dict[str, Any]:
     """The globals of a unit's code: the prelude, the runtime, the flags of its sites, and the
     unit's tables by their names."""
@@ -26,6 +31,7 @@ def namespace(
     if unit.hooks:
         ns.update(HOOKED_NAMES)
         ns["READ_AT"], ns["MISS_AT"] = reads.flags, misses.flags
+        ns["FRACTION_AT"] = fractions.flags
         ns["WRITE_LOG"] = None  # the hooks' WriteLog, while they hear every write (Runtime.retune)
         ns["ITEM_LOG"] = None  # the hooks' read log, while they log list writes there (the same)
     if unit.pausable:

@@ -12,10 +12,18 @@ from emulator.debug.provenance import origins
 from emulator.opcodes import Opcode, list_access
 from emulator.program import OffsetProbe
 from emulator.project import VARIABLE, Block, Primitive, Target
-from emulator.runtime.hooks import READ_MISS, ListWrite, MissKind, MissTally, ReadLog, RunHooks
+from emulator.runtime.hooks import (
+    READ_MISS,
+    FractionTally,
+    ListWrite,
+    MissKind,
+    MissTally,
+    ReadLog,
+    RunHooks,
+)
 from emulator.runtime.origins import cells_named, variables_read
 from emulator.value_text import show_value
-from emulator.values import Value, compare, index_quirk, to_number
+from emulator.values import FRACTIONAL_INDEX, Value, compare, index_quirk, to_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Iterable
@@ -128,6 +136,7 @@ class Findings(RunHooks):
         self.misses: dict[tuple[str, str, str, str], Miss] = {}
         self._last_miss: dict[str, tuple[RuntimeTarget, ListCell, MissKind, Miss]] = {}
         self.read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] = {}
+        self.fractions: dict[str, tuple[RuntimeTarget, ListCell, FractionTally]] = {}
         self.nonfinite: dict[tuple[str, str, str], NonFinite] = {}
         self.clamps: dict[tuple[str, str], Clamp] = {
             c.target_block: c.clamp for c in find_clamps(targets)
@@ -449,6 +458,8 @@ class Findings(RunHooks):
                 cell.name, kind, thread.target.name, block_id, index, item
             )
             quirk.index_from = self._index_origins(thread.target, block_id)
+        if kind == FRACTIONAL_INDEX:  # compiled code counts its further ones itself
+            self.fractions[block_id] = (thread.target, cell, quirk)
         quirk.count += 1
 
     def on_list_read(

@@ -127,6 +127,13 @@ class WriteLog(list[Any]):
 WRITE_ITEMS = 5  # the items of one write in a WriteLog
 
 
+class FractionTally(Protocol):
+    """How often one block read one list at a fractional index inside it: an observer's record
+    that compiled code adds to."""
+
+    count: int
+
+
 class MissTally(Protocol):
     """How often one block's reads of one list fell past its end, the lowest and highest index,
     and the list's length at the last: an observer's record that compiled code adds to."""
@@ -172,6 +179,11 @@ class RunHooks:
     # compiled code adds a whole-number index's further misses to instead of calling on_list_miss
     # (None: it calls it for each). The observer puts a block's tally here at its first miss.
     read_misses: dict[str, tuple[RuntimeTarget, ListCell, MissTally]] | None = None
+    # Per block id: (target, list cell, tally) of the block's reads of that list at fractional
+    # indices inside it, which compiled code counts a further one into (the tally's count) instead
+    # of calling on_list_index (None: it calls it for each). The observer puts a block's tally
+    # here at its first; a lookup table read at a scaled argument reads so on every call.
+    fractions: dict[str, tuple[RuntimeTarget, ListCell, FractionTally]] | None = None
     # Whether on_list_miss hears reads past the end (False: compiled code does not call it for them).
     hears_read_misses = True
     # Where compiled code appends writes instead of calling on_var_set, while reported_writes is

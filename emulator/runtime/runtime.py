@@ -606,8 +606,10 @@ class Runtime:
     def _flag_reads(self) -> None:
         """A watched read's flag is the hooks' read log (True: they keep none), others False.
         A read site's miss flag is True where a read past the end must be told (the hooks hear
-        misses, or the read is watched), else False: nothing to do but read "" (h_item puts the
-        hooks' tally of the block's misses in its place once they keep one)."""
+        misses, or the read is watched), else False: nothing to do but read "". Its fraction
+        flag is True where a read at a fractional index must be told (hooks are attached), else
+        False. h_item puts the hooks' tally of the block's misses, or of its fractional indices,
+        in a True flag's place once they keep one."""
         hooks = self.hooks
         blocks = self.reported_reads if hooks is not None else ()
         log = hooks.read_log if hooks is not None and hooks.read_log is not None else True
@@ -615,6 +617,7 @@ class Runtime:
         for compiled in self.compiled_hooked or ():
             compiled.reads.flag(blocks, log)
             compiled.misses.flag(missed)
+            compiled.fractions.flag(EVERY_BLOCK if hooks is not None else ())
 
     def report_index(
         self, thread: Thread, block_id: str, cell: ListCell, index: Value, item: int
