@@ -248,8 +248,9 @@ class ExprEmitter:
         check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
         # Text holding a number (a number passed on as text) is read by its cached number.
         n = self.temp()
-        text = f"{items}[floor({n}) - 1] if ({n} := CAST_CACHE.get({t})) is not None and 1.0 <= {n} < {limit}"
-        outside = f"'' if type({t}) is float else {text} else item_of({items}, {t}, _rng)"
+        cached = f"({n} := CAST_CACHE.get({t})) is not None and 1.0 <= {n} < {limit}"
+        outside = f"'' if type({t}) is float else {items}[floor({n}) - 1] if {cached}"
+        outside += f" else item_of({items}, {t}, _rng)"
         return f"({items}[floor({t}) - 1] if {check} else {outside})"
 
     def reported_item(self, e: ListExpr, items: str) -> str:
