@@ -258,8 +258,7 @@ class ExprEmitter:
         watches this block's reads, is read inline; anything else is reported as the interpreter does."""
         assert self.cell is not None and self.list_name is not None and self.read_site is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
-        t = self.temp()
-        k = f"floor({t})"  # the item, floored where it is needed: is_integer is the quicker test
+        t, k = self.temp(), self.temp()
         value = f"({t} := {self(index)})"
         check = f"1.0 <= {value} < {limit}"
         if not index.type.is_number:
@@ -279,7 +278,9 @@ class ExprEmitter:
             f"(not (_rl := _rd[{site}]) or ({logged} if _rl is not True"
             f" else (seen(_rt, {self.observe}) or {told}) is None))"
         )
-        check += f" and {t}.is_integer() and {heard}"
+        # float.is_integer is quicker than comparing the float with its floor (an int); the
+        # item (a whole number inside the list) is never 0, so its assignment is true.
+        check += f" and {t}.is_integer() and ({k} := floor({t})) and {heard}"
         self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, _fq, {site}, {self.observe})"
         fraction = self.fraction(e, t, items, limit, site, report)

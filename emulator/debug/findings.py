@@ -256,6 +256,8 @@ class Findings(RunHooks):
             and self.write_listener is None
             and not any(w.is_list for w in self.watches)
         )
+        if not self._marking():  # taken in above: settling need not look at them again
+            self._marks = {}
         self.hearing_changed()
 
     def item_marks(self, cell: ListCell) -> list[str] | None:
