@@ -268,6 +268,8 @@ class Findings(RunHooks):
         return self._marks_of(cell.name, len(cell.items))
 
     def _marking(self) -> bool:
+        """Whether list writes are taken as marks (coverage counted, no trail, none heard one
+        by one)."""
         return self._written is not None and self.log_list_writes and self._trail is None
 
     def _marks_of(self, name: str, length: int) -> list[str]:
