@@ -246,12 +246,20 @@ class ExprEmitter:
         if index.type.is_number:  # a float outside the list (NaN too) reads "" (to_list_index)
             return f"({items}[floor({t}) - 1] if 1.0 <= ({t} := {self(index)}) < {limit} else '')"
         check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
-        # Text holding a number (a number passed on as text) is read by its cached number.
-        n = self.temp()
-        cached = f"({n} := CAST_CACHE.get({t})) is not None and 1.0 <= {n} < {limit}"
+        n, cached = self.cached_index(t, limit, whole=False)
         outside = f"'' if type({t}) is float else {items}[floor({n}) - 1] if {cached}"
         outside += f" else item_of({items}, {t}, _rng)"
         return f"({items}[floor({t}) - 1] if {check} else {outside})"
+
+    def cached_index(self, t: str, limit: str, whole: bool) -> tuple[str, str]:
+        """For text holding a number (a number passed on as text): the name its number gets, and a
+        test that to_number's cache holds that number (only text is cached), inside the list and,
+        if `whole`, a whole number."""
+        n = self.temp()
+        test = f"({n} := CAST_CACHE.get({t})) is not None"
+        if whole:
+            test += f" and {n}.is_integer()"
+        return n, f"{test} and 1.0 <= {n} < {limit}"
 
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
@@ -283,6 +291,10 @@ class ExprEmitter:
         check += f" and {t}.is_integer() and ({k} := floor({t})) and {heard}"
         self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, _fq, {site}, {self.observe})"
+        if not index.type.is_number:
+            # Text holding a whole number inside the list, unwatched: nothing to report.
+            n, cached = self.cached_index(t, limit, whole=True)
+            report = f"({items}[floor({n}) - 1] if {cached} and not _rd[{site}] else {report})"
         fraction = self.fraction(e, t, items, limit, site, report)
         return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, site, fraction)})"
 
@@ -306,17 +318,12 @@ class ExprEmitter:
         (_fq, FRACTION_AT; see Runtime._flag_reads): False, no hook is attached and it reads the
         item at once; a tally of the block's fractional indices (RunHooks.fractions), the item is
         read and counted into it without h_item's call (a lookup table read at a scaled argument
-        reads so on every call); True, or any other read, it goes to h_item (`report`)."""
+        reads so on every call); True, or any other read, `report`."""
         inside = f"1.0 <= {t} < {limit}"
         if not e.args[0].type.is_number:
             inside = f"type({t}) is float and {inside}"
         item = f"{items}[floor({t}) - 1]"
         heard = f"(_mq := _fq[{site}]) is True or _rd[{site}] or not ({inside})"
-        if not e.args[0].type.is_number:  # text holding a whole number inside the list: no quirk
-            n = self.temp()
-            whole = f"({n} := CAST_CACHE.get({t})) is not None and {n}.is_integer()"
-            text = f"type({t}) is str and {whole} and 1.0 <= {n} < {limit} and not _rd[{site}]"
-            report = f"({items}[floor({n}) - 1] if {text} else {report})"
         return f"({report} if {heard} else {item} if _mq is False else counted(_mq, {item}))"
 
     def logged_read(self, e: ListExpr, item: str, index: str) -> str:

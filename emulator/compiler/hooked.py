@@ -8,7 +8,7 @@ for report and in the same order, given inputs the generated code has already ev
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from emulator.runtime.hooks import (
     EVERY_VARIABLE,
@@ -22,7 +22,6 @@ from emulator.runtime.hooks import (
     WRITE_MISS,
     FractionTally,
     MissTally,
-    RunHooks,
     WriteLog,
 )
 from emulator.runtime.origins import MAX_DEPTH, joined
@@ -37,8 +36,10 @@ from emulator.values import (
 
 if TYPE_CHECKING:
     from emulator.runtime.runtime import Runtime
-    from emulator.runtime.state import ListCell, VarCell
+    from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
     from emulator.runtime.thread import Thread
+
+T = TypeVar("T")  # a tally the hooks keep per block (MissTally, FractionTally)
 
 
 def seen(rt: Runtime, blocks: int, *cells_and_values: Any) -> None:
@@ -165,7 +166,7 @@ def h_item(
                 else:
                     seen(rt, blocks, *cells_and_values)
                     hooks.on_list_read(t, block_id, cell, i, LIST_INVALID)
-            kept = _tally(hooks, t, block_id, cell)
+            kept = _kept(hooks.read_misses, t, block_id, cell)
             if kept is not None:
                 tallied(kept, i, len(items))
             elif hooks.hears_read_misses:
@@ -174,7 +175,7 @@ def h_item(
                 else:  # seen's work, without its call: a wrong offset misses here often
                     rt.blocks = blocks
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
-                kept = _tally(hooks, t, block_id, cell)
+                kept = _kept(hooks.read_misses, t, block_id, cell)
             if kept is not None and misses[site] is True:
                 misses[site] = kept
         return ""
@@ -184,10 +185,10 @@ def h_item(
         rt.report_index(t, block_id, cell, i, k)
         if rt.reads_watched:
             rt.report_read(t, block_id, cell, i, k)
-        if k != LIST_INVALID and fractions[site] is True and hooks.fractions is not None:
-            fraction = hooks.fractions.get(block_id)
-            if fraction is not None and fraction[0] is t.target and fraction[1] is cell:
-                fractions[site] = fraction[2]
+        if k != LIST_INVALID and fractions[site] is True:
+            counts = _kept(hooks.fractions, t, block_id, cell)
+            if counts is not None:
+                fractions[site] = counts
     if k == LIST_INVALID:
         if hooks is not None:
             hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
@@ -195,9 +196,14 @@ def h_item(
     return items[k - 1]
 
 
-def _tally(hooks: RunHooks, t: Thread, block_id: str, cell: ListCell) -> MissTally | None:
-    """The hooks' tally of this block's reads past the end of this list, if they keep one."""
-    tallies = hooks.read_misses
+def _kept(
+    tallies: dict[str, tuple[RuntimeTarget, ListCell, T]] | None,
+    t: Thread,
+    block_id: str,
+    cell: ListCell,
+) -> T | None:
+    """The hooks' tally (RunHooks.read_misses, RunHooks.fractions) of this block's reads of this
+    list by this thread's target, if they keep one."""
     kept = tallies.get(block_id) if tallies is not None else None
     return kept[2] if kept is not None and kept[0] is t.target and kept[1] is cell else None
 

@@ -376,15 +376,13 @@ class Findings(RunHooks):
             marked = [i for i, block_id in enumerate(marks) if block_id]
             if not marked:
                 continue
-            if self._written is not None:
-                bits, blocks = self._coverage_of(name)
-                if len(bits) <= marked[-1]:
-                    bits.extend(bytes(marked[-1] + 1 - len(bits)))
-                    blocks.extend([""] * (marked[-1] + 1 - len(blocks)))
-                for i in marked:
-                    bits[i] = 1
-                    blocks[i] = marks[i]
+            bits, blocks = self._coverage_of(name)  # marks are kept only while coverage is
+            if len(bits) <= marked[-1]:
+                bits.extend(bytes(marked[-1] + 1 - len(bits)))
+                blocks.extend([""] * (marked[-1] + 1 - len(blocks)))
             for i in marked:
+                bits[i] = 1
+                blocks[i] = marks[i]
                 marks[i] = ""
 
     def _coverage_of(self, name: str) -> tuple[bytearray, list[str]]:

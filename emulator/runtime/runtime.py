@@ -594,14 +594,14 @@ class Runtime:
             log.sites = self.write_sites
         if hooks is not None and hooks.log_list_writes:
             item_log = hooks.read_log
+        marking = hooks if item_log is not None else None  # asked for marks only while logging
         for compiled in self.compiled_hooked or ():
             ns = compiled.namespace
             ns["WRITE_LOG"], ns["ITEM_LOG"] = log, item_log
             tables = compiled.unit.tables
             for i, cell in enumerate(tables.lists):
                 if i not in tables.lazy_lists:
-                    marks = hooks.item_marks(cell) if hooks is not None and item_log else None
-                    ns[f"MARKS_{i}"] = marks
+                    ns[f"MARKS_{i}"] = marking.item_marks(cell) if marking is not None else None
 
     def _flag_reads(self) -> None:
         """A watched read's flag is the hooks' read log (True: they keep none), others False.
