@@ -707,6 +707,49 @@ def test_a_counter_links_again_after_a_set_between_its_changes(warp: bool) -> No
     ]
 
 
+class KeepsOriginsFromTheThirdWrite(RunHooks):
+    """Hears `n`; from its write of 3 on, hooks that keep origins take over (attached in the
+    middle of a pass)."""
+
+    reported_writes = frozenset({"n"})
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+
+    def on_var_set(self, thread: Thread, block_id: str, cell: Any, value: Any) -> None:
+        if value == 3:
+            self.rt.attach(KeepsOrigins())
+
+
+def test_origins_kept_from_the_middle_of_a_warp_loop_are_the_interpreters() -> None:
+    """A loop whose writes are all running sums and counters stops checking origins once a pass
+    changed none (origin_memo.Settling); passes in which no origin was kept never count as such:
+    hooks that keep origins, attached in the middle of a pass, see the interpreter's origins."""
+    prog = Program("warp counting into an index")
+    n, total = prog.stage.var("n", 0), prog.stage.var("total", 0)
+    items = prog.stage.list("items", [1])
+    sprite = prog.sprite("S")
+    count = sprite.procedure("count", [], warp=True)
+    with count.define():
+        n.set(1)
+        with repeat(6):
+            total.change(n * 2)
+            n.change(1)
+    with sprite.when_flag_clicked():
+        count()
+        items.add(items.item(total))
+    project = prog.build()
+    found = {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project, engine=engine)
+        rt.attach(KeepsOriginsFromTheThirdWrite(rt))
+        rt.green_flag()
+        rt.run()
+        found[engine] = [list(origins([rt.stage.variable(None, n)])) for n in ("total", "n")]
+    assert found["compiled"] == found["interpreter"]
+    assert found["compiled"][0], "the sum keeps an origin once the second hooks are attached"
+
+
 def test_only_variables_that_reach_an_index_keep_origins() -> None:
     """The index reads `copy`, `copy` the sum, the sum the counter: they keep origins in both
     engines; `other`, which no index reads, keeps none; a counter's repeated change is one link."""
@@ -828,6 +871,64 @@ def test_fractional_indices_are_counted_alike_when_hooks_change_mid_run() -> Non
         counts[engine] = [[q.count for q in h.index_quirks.values()] for h in (first, second)]
         assert rt.stage.variable(None, "total").value == 21.0
     assert counts["compiled"] == counts["interpreter"] == [[2], [4]], counts
+
+
+def _offsets(offset: float, half_step_at: int, warp: bool, moved_offset: float) -> Project:
+    """Reads and replaces at a counter plus an offset held in a variable, in a loop: the offset
+    may be fractional, the counter may take a half step at one pass, and another script moves the
+    offset while a loop without warp yields; a product of a counter with a huge factor runs out of
+    whole floats (to Infinity). The loop's guard (WholeGuard) must stand for none of it."""
+    prog = Program("offsets")
+    xs = prog.stage.list("xs", list(range(1, 13)))
+    i, off, big = prog.stage.var("i", 0), prog.stage.var("off", offset), prog.stage.var("big", 1)
+    total = prog.stage.var("total", 0)
+    sprite = prog.sprite("S")
+    walk = sprite.procedure("walk", [], warp=warp)
+    with walk.define(), repeat(10):
+        total.change(xs.item(i + off))
+        xs.replace(i + off + 1, total)
+        total.change(xs.item(big * 0 + i))
+        total.change(xs.item(big + 1))
+        big.set(big * 1e200)
+        i.change(1)
+        if half_step_at:
+            with if_(i == half_step_at):
+                i.change(0.5)
+    with sprite.when_flag_clicked():
+        walk()
+    with prog.sprite("Mover").when_flag_clicked():
+        wait(0)
+        off.set(moved_offset)
+    return prog.build()
+
+
+@pytest.mark.parametrize("warp", [False, True])
+@pytest.mark.parametrize(
+    ("offset", "half_step_at", "moved_offset"),
+    [(0, 0, 0), (0.5, 0, 0.5), (0, 4, 0), (0, 0, 0.25), (0.25, 0, 1)],
+)
+def test_indices_made_of_whole_and_fractional_numbers_report_alike(
+    offset: float, half_step_at: int, warp: bool, moved_offset: float
+) -> None:
+    """Every read and replace at a whole index, a fractional one, or one past the end (Infinity
+    too) is reported as the interpreter reports it, and the findings count the same fractional
+    indices and misses, whatever the loop's guard saw when it began."""
+    project = _offsets(offset, half_step_at, warp, moved_offset)
+    events = assert_same_events(project)
+    fractional = offset % 1 or half_step_at or (moved_offset % 1 and not warp)
+    assert any(e[0] == "index" for e in events) == bool(fractional)
+    counted = {}
+    for engine in ("interpreter", "compiled"):
+        hooks = Findings(list(project.targets))
+        rt = Runtime(project, engine=engine, hooks=hooks)
+        rt.green_flag()
+        rt.run()
+        counted[engine] = (
+            sorted(q.count for q in hooks.index_quirks.values()),
+            sorted((m.count, m.first_index, m.last_index) for m in hooks.misses.values()),
+            rt.stage.list(None, "xs").items,
+        )
+    assert counted["compiled"] == counted["interpreter"], counted
 
 
 def test_reads_inside_any_list_write_report_at_the_interpreters_clock() -> None:

@@ -33,6 +33,7 @@ from emulator.compiler.ir import (
 )
 from emulator.compiler.lower import Unit
 from emulator.compiler.origin_memo import OriginMemo
+from emulator.compiler.whole_index import WholeGuard
 from emulator.runtime.hooks import ListWrite
 
 Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
@@ -98,6 +99,7 @@ class FunctionEmitter:
         self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
         self.numbers: set[int] = set()  # those of them whose writes in the loop set n_N again
         self.constants: list[tuple[int, Expr]] = []  # enclosing loops' LoopConstants (c_N)
+        self.guards: list[WholeGuard] = []  # enclosing loops' guards (with hooks)
         self.memos: dict[str, OriginMemo] = {}  # by block id: running sums' memos in the loops here
         self.memo_scopes: list[list[str]] = []  # each enclosing loop's memo locals
         self.procs = {f.name: f for f in unit.functions}
@@ -302,6 +304,7 @@ class FunctionEmitter:
             self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
+            self.check_wholes(self.guards)
             self.compute_constants(self.constants)
             self.measure_lists(sorted(self.ex.lengths))
         self.vars = saved
@@ -314,6 +317,12 @@ class FunctionEmitter:
             source = f"v_{i}" if i in self.vars else f"V_{i}.value"
             why = "it writes only numbers to it" if i in self.numbers else "it never writes it"
             self.w.line(f"n_{i} = {self.ex.any_number(source)}  # {why}")
+
+    def check_wholes(self, guards: Iterable[WholeGuard]) -> None:
+        """Compute, once for the passes to come, whether the list indices a loop's guard covers
+        are whole (WholeGuard)."""
+        for guard in guards:
+            self.w.line(f"{guard.name} = {guard.source()}  # the indices it covers are whole")
 
     def compute_constants(self, constants: Iterable[tuple[int, Expr]]) -> None:
         """Compute, once for the passes to come, the arithmetic a loop never changes (c_N)."""

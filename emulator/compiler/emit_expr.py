@@ -27,6 +27,7 @@ from emulator.compiler.ir import (
     reports,
     subexpressions,
 )
+from emulator.compiler.whole_index import WholeGuard
 from emulator.values import Value, to_number
 
 # Operators written as a call of the values function that the interpreter calls too.
@@ -95,6 +96,7 @@ class ExprEmitter:
         self.shared: dict[Expr, str | None] = {}  # see share()
         # While a replace's inputs are written: its list and index (see reported_item).
         self.replacing: tuple[int, Expr] | None = None
+        self.whole: WholeGuard | None = None  # the innermost loop guard (with hooks)
         self._temps = 0
 
     def temp(self) -> str:
@@ -288,7 +290,7 @@ class ExprEmitter:
         )
         # float.is_integer is quicker than comparing the float with its floor (an int); the
         # item (a whole number inside the list) is never 0, so its assignment is true.
-        check += f" and {t}.is_integer() and ({k} := floor({t})) and {heard}"
+        check += f" and {self.whole_index(index, t)} and ({k} := floor({t})) and {heard}"
         self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, _fq, {site}, {self.observe})"
         if not index.type.is_number:
@@ -297,6 +299,13 @@ class ExprEmitter:
             report = f"({items}[floor({n}) - 1] if {cached} and not _rd[{site}] else {report})"
         fraction = self.fraction(e, t, items, limit, site, report)
         return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, site, fraction)})"
+
+    def whole_index(self, index: Expr, t: str) -> str:
+        """The test that a float index `t`, inside a list, is whole: the loop's guard says so
+        at once where it covers the index (WholeGuard)."""
+        if self.whole is not None and self.whole.covers(index):
+            return f"({self.whole.name} or {t}.is_integer())"
+        return f"{t}.is_integer()"
 
     def past_end(self, e: ListExpr, t: str, items: str, site: int, other: str) -> str:
         """A read outside the list at a whole index, by the site's miss flag (_ms, MISS_AT; see

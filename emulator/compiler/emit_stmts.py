@@ -28,7 +28,8 @@ from emulator.compiler.ir import (
     WaitOutside,
     has_effect,
 )
-from emulator.compiler.origin_memo import loop_memos
+from emulator.compiler.origin_memo import OriginMemo, loop_memos
+from emulator.compiler.whole_index import loop_guard
 from emulator.opcodes import Opcode
 from emulator.runtime.hooks import LIST_REPLACE as REPLACE
 
@@ -139,8 +140,15 @@ def report_var(
     for hooks that hear writes alone (Unit.writes_only), without its origin or a test for NaN."""
     w, bid, alone = em.w, constant(block_id), em.unit.writes_only
     if keeps_origin and not alone:
-        with w.block(f"if {cell}.tracked:"):
-            keep_origin(em, block_id, cell, reads)
+        memo = em.memos.get(block_id)
+        settling = memo.settling if memo else None
+        with w.block(f"if not {settling.settled}:") if settling else nullcontext():
+            with w.block(f"if {cell}.tracked:"):
+                keep_origin(em, block_id, cell, reads)
+            if settling:
+                # Hooks attached in the middle of a pass may keep origins from here on.
+                with w.block("else:"):
+                    w.line(f"{settling.clean} = False")
     test = nonfinite(value, value_type)
     if em.unit.hears_every_write:
         if variable is None:  # a variable made at run time: told as it is written
@@ -281,6 +289,7 @@ def keep_origin(
                 w.line(linked)
             if memo:
                 w.line(f"{memo.kept} = {cell}.origin")
+                unsettled(em, memo)
     elif cell != f"V_{reads[0].index}":
         parents = ", ".join(f"V_{r.index}.origin" for r in reads)
         w.line(f"{cell}.origin = joined({bid}, {cell}.name, ({parents},))")
@@ -292,8 +301,15 @@ def keep_origin(
             w.line(f"{memo.kept} = {cell}.origin")
             for i, name in memo.parents:
                 w.line(f"{name} = V_{i}.origin")
+            unsettled(em, memo)
     else:
         running_sum_origin(em, bid, cell, reads)
+
+
+def unsettled(em: FunctionEmitter, memo: OriginMemo) -> None:
+    """A write found its memo changed: this pass does not settle its loop (Settling)."""
+    if memo.settling is not None:
+        em.w.line(f"{memo.settling.clean} = False")
 
 
 def running_sum_origin(em: FunctionEmitter, bid: str, cell: str, reads: tuple[VarRef, ...]) -> None:
@@ -366,7 +382,8 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     i, x, k = em.ex.temp(), em.ex.temp(), em.ex.temp()
     w.line(f"{i} = {args[0]}")
     w.line(f"{x} = {args[1]}")
-    check = f"1.0 <= {i} < {em.ex.limit(stmt.list.index, items)} and {i}.is_integer()"
+    limit = em.ex.limit(stmt.list.index, items)
+    check = f"1.0 <= {i} < {limit} and {em.ex.whole_index(stmt.args[0], i)}"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     test = nonfinite(x, stmt.args[1].type)
@@ -483,6 +500,14 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     lengths = [ref.index for ref in stmt.fixed_lengths]
     em.measure_lists(lengths)
     em.ex.lengths.update(lengths)
+    outer_guard = em.ex.whole
+    if em.hooks:
+        cast, constants = set(em.invariants), dict(em.constants)
+        guard = loop_guard(stmt, cast, constants, em.ex.temp, em.reads_reported)
+        if guard is not None:
+            em.guards.append(guard)
+            em.check_wholes([guard])
+            em.ex.whole = guard
     if stmt.kind == "for_each":
         counter = state = em.ex.temp()
         w.line(f"{counter} = 0.0")
@@ -492,18 +517,30 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     own = [name for memo in memos.values() for name in memo.locals()]
     for name in own:
         w.line(f"{name} = False  # no origin kept yet (OriginMemo; an origin is a tuple or None)")
+    settling = next((memo.settling for memo in memos.values() if memo.settling), None)
+    if settling is not None:
+        w.line(f"{settling.settled} = False  # no pass has kept every origin yet (Settling)")
+        w.line(f"{settling.clean} = True")
+        own.append(settling.settled)
     em.memo_scopes.append(own)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again
         if stmt.kind in ("until", "while", "for_each"):
             loop_test(em, stmt, counter)
         em.body(stmt.body)
+        if settling is not None:
+            with w.block(f"if not {settling.settled}:"):
+                w.line(f"{settling.settled} = {settling.clean}")
+                w.line(f"{settling.clean} = True")
         em.loop_end(head, stmt.info.id)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
             em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
     em.loops.pop()
     em.memo_scopes.pop()
+    if em.ex.whole is not outer_guard:
+        em.guards.pop()
+        em.ex.whole = outer_guard
     del em.invariants[len(em.invariants) - len(invariants) :]
     del em.constants[len(em.constants) - len(stmt.constants) :]
     em.numbers -= numbers

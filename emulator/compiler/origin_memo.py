@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from emulator.compiler.ir import Body, If, Loop, SetVar, calls_out, walk, writes
+
+
+@dataclass(frozen=True, slots=True)
+class Settling:
+    """Whether a loop's passes still change origins, for a loop whose every variable write is a
+    memo's, run on every pass (none in an if, no loop inside it).
+
+    `clean` stays True through a pass in which each write kept origins and found its memo
+    unchanged; such a pass changed no origin, so the next starts where it started and finds the
+    same: `settled` is set at its end, and from then on the writes skip their origin code. A pass
+    in which a variable keeps no origin is not clean: hooks attached in the middle of a later
+    pass may want them. `settled` is forgotten with the memos (set to False where the loop begins
+    and wherever the thread yields)."""
+
+    settled: str
+    clean: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +40,7 @@ class OriginMemo:
 
     kept: str
     parents: tuple[tuple[int, str], ...]
+    settling: Settling | None = None  # the loop's, if its passes can settle
 
     def locals(self) -> Iterator[str]:
         """The locals this memo keeps."""
@@ -49,7 +66,24 @@ def loop_memos(
             continue  # not a running sum or a counter: its origin is built anew each time
         parents = tuple((r.index, temp()) for r in reads[1:] if r.index in written)
         memos[stmt.info.id] = OriginMemo(temp(), parents)
+    if memos and _settles(loop, memos):
+        settling = Settling(temp(), temp())
+        memos = {bid: replace(memo, settling=settling) for bid, memo in memos.items()}
     return memos
+
+
+def _settles(loop: Loop, memos: dict[str, OriginMemo]) -> bool:
+    """Whether every variable the loop writes is written by a memo's write on every pass: then a
+    pass that changes no origin is followed by passes that change none (Settling)."""
+    if writes(loop):
+        return False
+    direct = {id(stmt) for stmt in loop.body}
+    for stmt in walk(loop.body):
+        if isinstance(stmt, Loop):
+            return False
+        if writes(stmt) and (id(stmt) not in direct or stmt.info.id not in memos):
+            return False
+    return True
 
 
 def _direct(body: Body) -> Iterator[SetVar]:
