@@ -876,11 +876,13 @@ def test_fractional_indices_are_counted_alike_when_hooks_change_mid_run() -> Non
 def _offsets(offset: float, half_step_at: int, warp: bool, moved_offset: float) -> Project:
     """Reads and replaces at a counter plus an offset held in a variable, in a loop: the offset
     may be fractional, the counter may take a half step at one pass, and another script moves the
-    offset while a loop without warp yields; a product of a counter with a huge factor runs out of
-    whole floats (to Infinity). The loop's guard (WholeGuard) must stand for none of it."""
+    offset while a loop without warp yields; a product with a huge factor, and a counter stepped
+    by a huge number, run out of whole floats (to Infinity). The loop's guard (WholeGuard) must
+    stand for none of it."""
     prog = Program("offsets")
     xs = prog.stage.list("xs", list(range(1, 13)))
     i, off, big = prog.stage.var("i", 0), prog.stage.var("off", offset), prog.stage.var("big", 1)
+    huge = prog.stage.var("huge", 0)
     total = prog.stage.var("total", 0)
     sprite = prog.sprite("S")
     walk = sprite.procedure("walk", [], warp=warp)
@@ -889,7 +891,9 @@ def _offsets(offset: float, half_step_at: int, warp: bool, moved_offset: float) 
         xs.replace(i + off + 1, total)
         total.change(xs.item(big * 0 + i))
         total.change(xs.item(big + 1))
+        total.change(xs.item(huge - 1))
         big.set(big * 1e200)
+        huge.change(1e308)
         i.change(1)
         if half_step_at:
             with if_(i == half_step_at):
@@ -917,6 +921,7 @@ def test_indices_made_of_whole_and_fractional_numbers_report_alike(
     events = assert_same_events(project)
     fractional = offset % 1 or half_step_at or (moved_offset % 1 and not warp)
     assert any(e[0] == "index" for e in events) == bool(fractional)
+    assert sum(e[0] == "nonfinite" for e in events) >= 2 * 8  # big's and huge's
     counted = {}
     for engine in ("interpreter", "compiled"):
         hooks = Findings(list(project.targets))

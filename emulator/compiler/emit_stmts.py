@@ -150,6 +150,9 @@ def report_var(
                 with w.block("else:"):
                     w.line(f"{settling.clean} = False")
     test = nonfinite(value, value_type)
+    guard = em.ex.whole
+    if test and guard is not None and variable in guard.counters:
+        test = f"(not {guard.name} and {test})"  # a counter the guard found whole stays finite
     if em.unit.hears_every_write:
         if variable is None:  # a variable made at run time: told as it is written
             em.observed()

@@ -42,6 +42,9 @@ class WholeGuard:
     name: str
     wholes: frozenset[int]
     constants: Mapping[int, Expr]  # the LoopConstants (c_N) in scope, by index
+    # Those of them the loop only steps by whole numbers up to 2**53 or sets to one: whole at
+    # the guard, hence finite, they stay finite (a step that small never reaches Infinity).
+    counters: frozenset[int] = frozenset()
 
     def covers(self, index: Expr) -> bool:
         """Whether the index is whole (or not finite) while the guard is True."""
@@ -72,7 +75,33 @@ def loop_guard(
     if not covered:
         return None
     needed = _closure(loop, set().union(*(_parts(i, constants) for i in covered)), constants)
-    return WholeGuard(temp(), frozenset(needed), constants)
+    values = _written_values(loop)
+    counters = {i for i in needed if _counts(i, values.get(i))}
+    return WholeGuard(temp(), frozenset(needed), constants, frozenset(counters))
+
+
+def _counts(i: int, values: list[Expr] | None) -> bool:
+    """Whether the loop writes variable i and only ever steps it (_step)."""
+    return bool(values) and all(_step(i, v) for v in values or ())
+
+
+def _step(i: int, value: Expr) -> bool:
+    """Whether the value is a small whole number (_small), or variable i plus or minus one."""
+    match value:
+        case Op(op="add", args=(Invariant(var=var), step) | (step, Invariant(var=var))):
+            return var.index == i and _small(step)
+        case Op(op="sub", args=(Invariant(var=var), step)):
+            return var.index == i and _small(step)
+    return _small(value)
+
+
+def _small(e: Expr) -> bool:
+    """Whether it is a whole constant of at most 2**53 either way."""
+    match e:
+        case Const(value=value) | Cast(expr=Const(value=value)):
+            n = to_number(value)
+            return n.is_integer() and abs(n) <= 2.0**53
+    return False
 
 
 def _kept_whole(loop: Loop, candidates: set[int], constants: Mapping[int, Expr]) -> set[int]:

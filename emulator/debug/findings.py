@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from emulator.debug.dataflow import ReadTrail
@@ -373,7 +374,7 @@ class Findings(RunHooks):
         """Mark the items the marks hold as written, by the blocks they name; the marks are
         cleared in place (compiled code keeps hold of them)."""
         for name, marks in self._marks.items():
-            marked = [i for i, block_id in enumerate(marks) if block_id]
+            marked = list(compress(range(len(marks)), marks))  # where a block id is
             if not marked:
                 continue
             bits, blocks = self._coverage_of(name)  # marks are kept only while coverage is
