@@ -284,13 +284,13 @@ class ExprEmitter:
             logged = "True"
         told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
         site = self.read_site(e.block_id)
+        # The item (a whole number inside the list) is never 0, so its assignment is true.
         heard = (
-            f"(not (_rl := _rd[{site}]) or ({logged} if _rl is not True"
-            f" else (seen(_rt, {self.observe}) or {told}) is None))"
+            f"(not _rd[{site}] or ({k} := floor({t})) and ({logged}"
+            f" if (_rl := _rd[{site}]) is not True else (seen(_rt, {self.observe}) or {told}) is None))"
         )
-        # float.is_integer is quicker than comparing the float with its floor (an int); the
-        # item (a whole number inside the list) is never 0, so its assignment is true.
-        check += f" and {self.whole_index(index, t)} and ({k} := floor({t})) and {heard}"
+        # float.is_integer is quicker than comparing the float with its floor (an int).
+        check += f" and {self.whole_index(index, t)} and {heard}"
         self.reads_flags = True
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, _ms, _fq, {site}, {self.observe})"
         if not index.type.is_number:
@@ -298,7 +298,8 @@ class ExprEmitter:
             n, cached = self.cached_index(t, limit, whole=True)
             report = f"({items}[floor({n}) - 1] if {cached} and not _rd[{site}] else {report})"
         fraction = self.fraction(e, t, items, limit, site, report)
-        return f"({items}[{k} - 1] if {check} else {self.past_end(e, t, items, site, fraction)})"
+        item = f"{items}[floor({t}) - 1]"
+        return f"({item} if {check} else {self.past_end(e, t, items, site, fraction)})"
 
     def whole_index(self, index: Expr, t: str) -> str:
         """The test that a float index `t`, inside a list, is whole: the loop's guard says so
