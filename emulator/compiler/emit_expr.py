@@ -319,7 +319,7 @@ class ExprEmitter:
             whole = f"type({t}) is float and {whole}"
         logged = self.logged_read(e, "PAST_END", t)
         flag = f"(_mt := (_ms[{site}] if {whole} else True))"
-        heard = f"(not (_rl := _rd[{site}]) or _rl is not True and {logged})"
+        heard = f"(not _rd[{site}] or (_rl := _rd[{site}]) is not True and {logged})"
         tally = f"tallied(_mt, {t}, len({items}))"
         return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {other})'
 
