@@ -110,12 +110,35 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         value, cell = f"v_{i}", f"V_{i}"  # the local holds the value until the report
         w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
-        em.keep_number(i, stmt.value)
+        if not _kept_by_report(em, stmt):
+            em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
     change = stmt.info.opcode == Opcode.DATA_CHANGEVARIABLEBY
     variable = None if i in em.lazy else i
     report_var(
-        em, stmt.info.id, cell, value, stmt.value.type, reads, stmt.keeps_origin, change, variable
+        em,
+        stmt.info.id,
+        cell,
+        value,
+        stmt.value.type,
+        reads,
+        stmt.keeps_origin,
+        change,
+        variable,
+        keep=i if i not in em.lazy and _kept_by_report(em, stmt) else None,
+    )
+
+
+def _kept_by_report(em: FunctionEmitter, stmt: SetVar) -> bool:
+    """Whether the numeric cast a loop keeps of the variable (keep_number) is set in the two
+    branches of the report's test for NaN and Infinity, rather than after a NaN test of its own:
+    a number that may be NaN, written where that test follows."""
+    value_type = stmt.value.type
+    return (
+        stmt.var.index in em.numbers
+        and value_type.is_number
+        and value_type is not NUMBER
+        and not em.unit.hears_every_write
     )
 
 
@@ -129,6 +152,7 @@ def report_var(
     keeps_origin: bool = True,
     change: bool = False,
     variable: int | None = None,
+    keep: int | None = None,
 ) -> None:
     """Keep where the value came from (if the variable keeps origins) and tell the hooks, as
     Runtime.report_var does, with every cell and the clock up to date (a write only the hooks'
@@ -170,6 +194,8 @@ def report_var(
             _tell_hooks(em, bid, cell, value, test, change)
         return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
+        if keep is not None:  # NaN, Infinity, or a finite number the hooks hear
+            w.line(f"n_{keep} = v_{keep} if v_{keep} == v_{keep} else 0.0")
         # A write only the hooks' read log hears (the flag is the log): logged, with nothing
         # written back (the log keeps no value and no clock).
         only_logged = f"(_rl := {cell}.heard) is not True" + (f" and not ({test})" if test else "")
@@ -178,6 +204,9 @@ def report_var(
         with w.block("else:"):
             em.observed_here()
             _tell_hooks(em, bid, cell, value, test, change)
+    if keep is not None:
+        with w.block("else:"):  # a finite number
+            w.line(f"n_{keep} = v_{keep}")
 
 
 def _tell_hooks(
