@@ -173,6 +173,9 @@ def report_var(
                 # Hooks attached in the middle of a pass may keep origins from here on.
                 with w.block("else:"):
                     w.line(f"{settling.clean} = False")
+                if block_id == settling.last:  # the pass's last write: has it settled?
+                    w.line(f"{settling.settled} = {settling.clean}")
+                    w.line(f"{settling.clean} = True")
     test = nonfinite(value, value_type)
     guard = em.ex.whole
     if test and guard is not None and variable in guard.counters:
@@ -459,9 +462,10 @@ def _tell_replace(
     log = "if"
     if stmt.list.index not in em.unit.tables.lazy_lists:
         # The hooks' marks of the list's items, where they keep them (RunHooks.item_marks).
-        with w.block(f"if (_cw := MARKS_{stmt.list.index}) is not None:"):
+        marks = f"MARKS_{stmt.list.index}"
+        with w.block(f"if {marks} is not None:"):
             with w.block("try:"):
-                w.line(f"_cw[{k} - 1] = {bid}")
+                w.line(f"{marks}[{k} - 1] = {bid}")
             with w.block("except IndexError:"):  # an item past the marks
                 em.observed_here()
                 w.line("_h = _rt.hooks")
@@ -560,10 +564,6 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         if stmt.kind in ("until", "while", "for_each"):
             loop_test(em, stmt, counter)
         em.body(stmt.body)
-        if settling is not None:
-            with w.block(f"if not {settling.settled}:"):
-                w.line(f"{settling.settled} = {settling.clean}")
-                w.line(f"{settling.clean} = True")
         em.loop_end(head, stmt.info.id)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
             em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]

@@ -16,13 +16,15 @@ class Settling:
 
     `clean` stays True through a pass in which each write kept origins and found its memo
     unchanged; such a pass changed no origin, so the next starts where it started and finds the
-    same: `settled` is set at its end, and from then on the writes skip their origin code. A pass
+    same: `settled` is set after its last write (`last`, a block id), and from then on the writes
+    skip their origin code. A pass
     in which a variable keeps no origin is not clean: hooks attached in the middle of a later
     pass may want them. `settled` is forgotten with the memos (set to False where the loop begins
     and wherever the thread yields)."""
 
     settled: str
     clean: str
+    last: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,8 @@ def loop_memos(
         parents = tuple((r.index, temp()) for r in reads[1:] if r.index in written)
         memos[stmt.info.id] = OriginMemo(temp(), parents)
     if memos and _settles(loop, memos):
-        settling = Settling(temp(), temp())
+        last = [stmt for stmt in loop.body if isinstance(stmt, SetVar)][-1]
+        settling = Settling(temp(), temp(), last.info.id)
         memos = {bid: replace(memo, settling=settling) for bid, memo in memos.items()}
     return memos
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
+import statistics
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -66,13 +68,22 @@ def recorded(project: Project, engine: str) -> Timing:
     return clocks[0].read()
 
 
-def best(repeats: int, measure: Callable[[], Timing]) -> Timing:
-    """The measurement with the least wall-clock time of `repeats`."""
-    return min((measure() for _ in range(repeats)), key=lambda t: t.wall)
+def rounds(repeats: int, cases: dict[str, Callable[[], Timing]]) -> list[dict[str, Timing]]:
+    """Each case timed once per round, the cases in turn within a round: a machine that slows
+    down for a while slows a round's cases alike, which their ratios in that round cancel. The
+    garbage a case leaves is collected before the next starts, not during it."""
+    return [{name: collected(measure) for name, measure in cases.items()} for _ in range(repeats)]
+
+
+def collected(measure: Callable[[], Timing]) -> Timing:
+    """A measurement taken after a full garbage collection."""
+    gc.collect()
+    return measure()
 
 
 def main() -> None:
-    """Print each timing and its ratio to the plain run of the same engine."""
+    """Print each case's best time and the median over rounds of its ratio to the plain run of
+    the same engine in that round."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", type=int, default=60)
     parser.add_argument("--test", type=int, default=20)
@@ -80,25 +91,40 @@ def main() -> None:
     parser.add_argument("--compiled-only", action="store_true", help="leave out the interpreter")
     args = parser.parse_args()
     project = build(variant="buggy", epochs=1, train=args.train, test=args.test)
-    print(f"day3 buggy, {args.train} train / {args.test} test samples (best of {args.repeats}):")
+    print(
+        f"day3 buggy, {args.train} train / {args.test} test samples"
+        f" (best of {args.repeats} rounds, the cases in turn; ratios: median of the rounds'):"
+    )
     engines = ("compiled", "interpreter") if not args.compiled_only else ("compiled",)
+    blocks: list[int] = []  # of the plain runs
+
+    def plain_run(engine: str) -> Timing:
+        timing, count = plain(project, engine)
+        blocks.append(count)
+        return timing
+
     for engine in engines:
-        base, blocks = min(
-            (plain(project, engine) for _ in range(args.repeats)), key=lambda r: r[0]
+        results = rounds(
+            args.repeats,
+            {
+                "plain": lambda e=engine: plain_run(e),  # type: ignore[misc]
+                "hooks doing nothing": lambda e=engine: silent(project, e),  # type: ignore[misc]
+                "findings (explain)": lambda e=engine: findings(project, e),  # type: ignore[misc]
+                "recorded (record)": lambda e=engine: recorded(project, e),  # type: ignore[misc]
+            },
         )
-        rows = {
-            "hooks doing nothing": best(args.repeats, lambda e=engine: silent(project, e)),  # type: ignore[misc]
-            "findings (explain)": best(args.repeats, lambda e=engine: findings(project, e)),  # type: ignore[misc]
-            "recorded (record)": best(args.repeats, lambda e=engine: recorded(project, e)),  # type: ignore[misc]
-        }
+        base = min((r["plain"] for r in results), key=lambda t: t.wall)
         print(
             f"  {engine:<11} {'plain':<19} {base.wall:6.2f} s wall {base.cpu:6.2f} s CPU"
-            f"  {blocks / base.wall / 1e6:5.2f} M blocks/s"
+            f"  {blocks[-1] / base.wall / 1e6:5.2f} M blocks/s"
         )
-        for name, t in rows.items():
+        for name in list(results[0])[1:]:
+            t = min((r[name] for r in results), key=lambda t: t.wall)
+            wall = statistics.median(r[name].wall / r["plain"].wall for r in results)
+            cpu = statistics.median(r[name].cpu / r["plain"].cpu for r in results)
             print(
                 f"  {engine:<11} {name:<19} {t.wall:6.2f} s wall {t.cpu:6.2f} s CPU"
-                f"  {t.wall / base.wall:4.2f}x wall, {t.cpu / base.cpu:4.2f}x CPU"
+                f"  {wall:4.2f}x wall, {cpu:4.2f}x CPU"
             )
 
 
