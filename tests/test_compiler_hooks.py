@@ -511,8 +511,9 @@ class StartsHearing(RunHooks):
             self.hearing_changed()
 
 
-def _counting_in_warp() -> Project:
-    """The counter and the sum of _counting, in a custom block that runs without screen refresh."""
+def _counting_in_warp(indexing: bool = False) -> Project:
+    """The counter and the sum of _counting, in a custom block that runs without screen refresh;
+    if `indexing`, the sum then indexes a list (so both keep origins)."""
     prog = Program("warp counting")
     n, total = prog.stage.var("n", 0), prog.stage.var("total", 0)
     sprite = prog.sprite("S")
@@ -524,6 +525,9 @@ def _counting_in_warp() -> Project:
             n.change(1)
     with sprite.when_flag_clicked():
         count()
+        if indexing:
+            items = prog.stage.list("items", [1])
+            items.add(items.item(total))
     return prog.build()
 
 
@@ -725,20 +729,7 @@ def test_origins_kept_from_the_middle_of_a_warp_loop_are_the_interpreters() -> N
     """A loop whose writes are all running sums and counters stops checking origins once a pass
     changed none (origin_memo.Settling); passes in which no origin was kept never count as such:
     hooks that keep origins, attached in the middle of a pass, see the interpreter's origins."""
-    prog = Program("warp counting into an index")
-    n, total = prog.stage.var("n", 0), prog.stage.var("total", 0)
-    items = prog.stage.list("items", [1])
-    sprite = prog.sprite("S")
-    count = sprite.procedure("count", [], warp=True)
-    with count.define():
-        n.set(1)
-        with repeat(6):
-            total.change(n * 2)
-            n.change(1)
-    with sprite.when_flag_clicked():
-        count()
-        items.add(items.item(total))
-    project = prog.build()
+    project = _counting_in_warp(indexing=True)
     found = {}
     for engine in ("interpreter", "compiled"):
         rt = Runtime(project, engine=engine)

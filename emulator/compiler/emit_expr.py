@@ -285,9 +285,10 @@ class ExprEmitter:
         told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
         site = self.read_site(e.block_id)
         # The item (a whole number inside the list) is never 0, so its assignment is true.
+        told = f"(seen(_rt, {self.observe}) or {told}) is None"
         heard = (
-            f"(not _rd[{site}] or ({k} := floor({t})) and ({logged}"
-            f" if (_rl := _rd[{site}]) is not True else (seen(_rt, {self.observe}) or {told}) is None))"
+            f"(not _rd[{site}] or ({k} := floor({t}))"
+            f" and ({logged} if (_rl := _rd[{site}]) is not True else {told}))"
         )
         # float.is_integer is quicker than comparing the float with its floor (an int).
         check += f" and {self.whole_index(index, t)} and {heard}"

@@ -101,6 +101,7 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
 def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
     """set / change, then the report the interpreter makes of it."""
     w, i = em.w, stmt.var.index
+    keep = None  # the variable whose numeric cast the report sets (see _kept_by_report)
     if i in em.lazy:
         value, cell = em.ex.temp(), em.ex.temp()
         w.line(f"{value} = {em.ex(stmt.value)}")
@@ -110,7 +111,8 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         value, cell = f"v_{i}", f"V_{i}"  # the local holds the value until the report
         w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
-        if not _kept_by_report(em, stmt):
+        keep = i if _kept_by_report(em, stmt) else None
+        if keep is None:
             em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
     change = stmt.info.opcode == Opcode.DATA_CHANGEVARIABLEBY
@@ -125,7 +127,7 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         stmt.keeps_origin,
         change,
         variable,
-        keep=i if i not in em.lazy and _kept_by_report(em, stmt) else None,
+        keep=keep,
     )
 
 

@@ -17,10 +17,9 @@ class Settling:
     `clean` stays True through a pass in which each write kept origins and found its memo
     unchanged; such a pass changed no origin, so the next starts where it started and finds the
     same: `settled` is set after its last write (`last`, a block id), and from then on the writes
-    skip their origin code. A pass
-    in which a variable keeps no origin is not clean: hooks attached in the middle of a later
-    pass may want them. `settled` is forgotten with the memos (set to False where the loop begins
-    and wherever the thread yields)."""
+    skip their origin code. A pass in which a variable keeps no origin is not clean: hooks
+    attached in the middle of a later pass may want them. `settled` is forgotten with the memos
+    (set to False where the loop begins and wherever the thread yields)."""
 
     settled: str
     clean: str
