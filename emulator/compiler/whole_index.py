@@ -27,17 +27,19 @@ from emulator.compiler.ir import (
 from emulator.values import to_number
 
 # Sums, differences and products of whole floats are whole or not finite: exact below 2**53, and
-# every float from 2**52 up is whole. An index that is not finite (NaN too) is never inside a list.
+# every float from 2**52 up is whole; with an infinite operand they are not finite (NaN, which the
+# loop's casts and arithmetic may make 0, is whole then). An index that is not finite is never
+# inside a list.
 _WHOLE_OPS = ("add", "sub", "mul")
 
 
 @dataclass(frozen=True, slots=True)
 class WholeGuard:
     """A loop's guard: a local that is True when each variable in `wholes` (their numeric casts,
-    n_N) holds a whole number. The loop keeps them whole (every write it makes to them is whole
-    when they are), so while the guard is True, an index made of them and whole constants by
-    sums, differences and products (`covers`) is whole wherever it is inside a list. It is
-    computed where the loop begins and after each of its yields, as the casts are."""
+    n_N) holds a whole number. The loop keeps them whole or infinite (every write it makes to them
+    is whole or not finite when they are), so while the guard is True, an index made of them and
+    whole constants by sums, differences and products (`covers`) is whole wherever it is inside a
+    list. It is computed where the loop begins and after each of its yields, as the casts are."""
 
     name: str
     wholes: frozenset[int]
