@@ -99,7 +99,6 @@ class FunctionEmitter:
         self.invariants: list[int] = []  # the variables cast once before an enclosing loop (n_N)
         self.numbers: set[int] = set()  # those of them whose writes in the loop set n_N again
         self.constants: list[tuple[int, Expr]] = []  # enclosing loops' LoopConstants (c_N)
-        self.guards: list[WholeGuard] = []  # enclosing loops' guards (with hooks)
         self.memos: dict[str, OriginMemo] = {}  # by block id: running sums' memos in the loops here
         self.memo_scopes: list[list[str]] = []  # each enclosing loop's memo locals
         self.procs = {f.name: f for f in unit.functions}
@@ -304,7 +303,7 @@ class FunctionEmitter:
             self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
-            self.check_wholes(self.guards)
+            self.check_wholes(self.ex.guards)
             self.compute_constants(self.constants)
             self.measure_lists(sorted(self.ex.lengths))
         self.vars = saved

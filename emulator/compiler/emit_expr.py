@@ -96,7 +96,7 @@ class ExprEmitter:
         self.shared: dict[Expr, str | None] = {}  # see share()
         # While a replace's inputs are written: its list and index (see reported_item).
         self.replacing: tuple[int, Expr] | None = None
-        self.whole: WholeGuard | None = None  # the innermost loop guard (with hooks)
+        self.guards: list[WholeGuard] = []  # the enclosing loops' guards (with hooks)
         self._temps = 0
 
     def temp(self) -> str:
@@ -282,10 +282,10 @@ class ExprEmitter:
         logged = self.logged_read(e, k, t)
         if self.replacing == (e.list.index, index) and not has_effect(index):
             logged = "True"
-        told = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
+        call = f"_rt.hooks.on_list_read(thread, {block}, {cell}, {t}, {k})"
+        told = f"(seen(_rt, {self.observe}) or {call}) is None"
         site = self.read_site(e.block_id)
         # The item (a whole number inside the list) is never 0, so its assignment is true.
-        told = f"(seen(_rt, {self.observe}) or {told}) is None"
         heard = (
             f"(not _rd[{site}] or ({k} := floor({t}))"
             f" and ({logged} if (_rl := _rd[{site}]) is not True else {told}))"
@@ -298,15 +298,21 @@ class ExprEmitter:
             # Text holding a whole number inside the list, unwatched: nothing to report.
             n, cached = self.cached_index(t, limit, whole=True)
             report = f"({items}[floor({n}) - 1] if {cached} and not _rd[{site}] else {report})"
-        fraction = self.fraction(e, t, items, limit, site, report)
         item = f"{items}[floor({t}) - 1]"
+        fraction = self.fraction(e, t, item, limit, site, report)
         return f"({item} if {check} else {self.past_end(e, t, items, site, fraction)})"
+
+    @property
+    def guard(self) -> WholeGuard | None:
+        """The innermost loop guard (WholeGuard), if any."""
+        return self.guards[-1] if self.guards else None
 
     def whole_index(self, index: Expr, t: str) -> str:
         """The test that a float index `t`, inside a list, is whole: the loop's guard says so
         at once where it covers the index (WholeGuard)."""
-        if self.whole is not None and self.whole.covers(index):
-            return f"({self.whole.name} or {t}.is_integer())"
+        guard = self.guard
+        if guard is not None and guard.covers(index):
+            return f"({guard.name} or {t}.is_integer())"
         return f"{t}.is_integer()"
 
     def past_end(self, e: ListExpr, t: str, items: str, site: int, other: str) -> str:
@@ -324,7 +330,7 @@ class ExprEmitter:
         tally = f"tallied(_mt, {t}, len({items}))"
         return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {other})'
 
-    def fraction(self, e: ListExpr, t: str, items: str, limit: str, site: int, report: str) -> str:
+    def fraction(self, e: ListExpr, t: str, item: str, limit: str, site: int, report: str) -> str:
         """A read inside the list at a fractional index, unwatched, by the site's fraction flag
         (_fq, FRACTION_AT; see Runtime._flag_reads): False, no hook is attached and it reads the
         item at once; a tally of the block's fractional indices (RunHooks.fractions), the item is
@@ -333,7 +339,6 @@ class ExprEmitter:
         inside = f"1.0 <= {t} < {limit}"
         if not e.args[0].type.is_number:
             inside = f"type({t}) is float and {inside}"
-        item = f"{items}[floor({t}) - 1]"
         heard = f"(_mq := _fq[{site}]) is True or _rd[{site}] or not ({inside})"
         return f"({report} if {heard} else {item} if _mq is False else counted(_mq, {item}))"
 

@@ -179,7 +179,7 @@ def report_var(
                     w.line(f"{settling.settled} = {settling.clean}")
                     w.line(f"{settling.clean} = True")
     test = nonfinite(value, value_type)
-    guard = em.ex.whole
+    guard = em.ex.guard
     if test and guard is not None and variable in guard.counters:
         test = f"(not {guard.name} and {test})"  # a counter the guard found whole stays finite
     if em.unit.hears_every_write:
@@ -538,14 +538,13 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     lengths = [ref.index for ref in stmt.fixed_lengths]
     em.measure_lists(lengths)
     em.ex.lengths.update(lengths)
-    outer_guard = em.ex.whole
+    guarded = len(em.ex.guards)
     if em.hooks:
         cast, constants = set(em.invariants), dict(em.constants)
         guard = loop_guard(stmt, cast, constants, em.ex.temp, em.reads_reported)
         if guard is not None:
-            em.guards.append(guard)
+            em.ex.guards.append(guard)
             em.check_wholes([guard])
-            em.ex.whole = guard
     if stmt.kind == "for_each":
         counter = state = em.ex.temp()
         w.line(f"{counter} = 0.0")
@@ -572,9 +571,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
             em.normalize(head)
     em.loops.pop()
     em.memo_scopes.pop()
-    if em.ex.whole is not outer_guard:
-        em.guards.pop()
-        em.ex.whole = outer_guard
+    del em.ex.guards[guarded:]
     del em.invariants[len(em.invariants) - len(invariants) :]
     del em.constants[len(em.constants) - len(stmt.constants) :]
     em.numbers -= numbers

@@ -32,6 +32,9 @@ from emulator.values import to_number
 # inside a list.
 _WHOLE_OPS = ("add", "sub", "mul")
 
+# Each variable a loop writes, with the values it sets it to (None: it writes it some other way).
+Written = dict[int, list[Expr] | None]
+
 
 @dataclass(frozen=True, slots=True)
 class WholeGuard:
@@ -71,13 +74,13 @@ def loop_guard(
     indices = [index for stmt in _own(loop.body) for index in _indices(stmt, reads)]
     if reads and loop.kind in ("until", "while") and loop.arg is not None:
         indices += _item_indices(loop.arg)
+    values = _written_values(loop)
     candidates = cast & set().union(*(_parts(i, constants) for i in indices))
-    wholes = _kept_whole(loop, candidates, constants)
+    wholes = _kept_whole(values, candidates, constants)
     covered = [i for i in indices if _whole(i, wholes, constants)]
     if not covered:
         return None
-    needed = _closure(loop, set().union(*(_parts(i, constants) for i in covered)), constants)
-    values = _written_values(loop)
+    needed = _closure(values, set().union(*(_parts(i, constants) for i in covered)), constants)
     counters = {i for i in needed if _counts(i, values.get(i))}
     return WholeGuard(temp(), frozenset(needed), constants, frozenset(counters))
 
@@ -88,7 +91,7 @@ def _counts(i: int, values: list[Expr] | None) -> bool:
 
 
 def _step(i: int, value: Expr) -> bool:
-    """Whether the value is a small whole number (_small), or variable i plus or minus one."""
+    """Whether the value is a small whole number (_small), or variable i plus or minus one such."""
     match value:
         case Op(op="add", args=(Invariant(var=var), step) | (step, Invariant(var=var))):
             return var.index == i and _small(step)
@@ -106,10 +109,10 @@ def _small(e: Expr) -> bool:
     return False
 
 
-def _kept_whole(loop: Loop, candidates: set[int], constants: Mapping[int, Expr]) -> set[int]:
-    """The candidates the loop keeps whole: every value it writes to one is whole while all of
-    them are (the largest such set). One it never writes keeps the value the guard saw."""
-    values = _written_values(loop)
+def _kept_whole(values: Written, candidates: set[int], constants: Mapping[int, Expr]) -> set[int]:
+    """The candidates the loop keeps whole: every value it writes to one (`values`) is whole
+    while all of them are (the largest such set). One it never writes keeps the value the guard
+    saw."""
     wholes = set(candidates)
     while broken := {i for i in wholes if i in values and not _keeps(values[i], wholes, constants)}:
         wholes -= broken
@@ -121,10 +124,9 @@ def _keeps(values: list[Expr] | None, wholes: set[int], constants: Mapping[int, 
     return values is not None and all(_whole(v, wholes, constants) for v in values)
 
 
-def _closure(loop: Loop, needed: set[int], constants: Mapping[int, Expr]) -> set[int]:
+def _closure(values: Written, needed: set[int], constants: Mapping[int, Expr]) -> set[int]:
     """The variables the guard must check for `needed` to stay whole: they and those the values
-    the loop writes to them are made of."""
-    values = _written_values(loop)
+    the loop writes to them (`values`) are made of."""
     found, todo = set(needed), list(needed)
     while todo:
         for value in values.get(todo.pop()) or ():
@@ -134,7 +136,7 @@ def _closure(loop: Loop, needed: set[int], constants: Mapping[int, Expr]) -> set
     return found
 
 
-def _written_values(loop: Loop) -> dict[int, list[Expr] | None]:
+def _written_values(loop: Loop) -> Written:
     """Each variable the loop writes (in loops inside it too), with the values it sets it to
     (None: it writes it some other way, as for each's counter)."""
     values: dict[int, list[Expr] | None] = {i: None for i in writes(loop)}

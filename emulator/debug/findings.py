@@ -123,6 +123,13 @@ class Watch:
         return self.is_list and list_name == self.name and self.start <= index <= self.end
 
 
+def _reach(bits: bytearray, blocks: list[str], length: int) -> None:
+    """Grow a list's coverage (its written items and their writers, together) to `length` items."""
+    if len(bits) < length:
+        bits.extend(bytes(length - len(bits)))
+        blocks.extend([""] * (length - len(blocks)))
+
+
 class Findings(RunHooks):
     """The hooks the debugger attaches: records what explain and the inspector report."""
 
@@ -364,9 +371,7 @@ class Findings(RunHooks):
             if list_name is not last:
                 last = list_name
                 bits, blocks = self._coverage_of(list_name)
-            if len(bits) < index:
-                bits.extend(bytes(index - len(bits)))
-                blocks.extend([""] * (index - len(blocks)))
+            _reach(bits, blocks, index)
             bits[index - 1] = 1
             blocks[index - 1] = block_id
 
@@ -378,9 +383,7 @@ class Findings(RunHooks):
             if not marked:
                 continue
             bits, blocks = self._coverage_of(name)  # marks are kept only while coverage is
-            if len(bits) <= marked[-1]:
-                bits.extend(bytes(marked[-1] + 1 - len(bits)))
-                blocks.extend([""] * (marked[-1] + 1 - len(blocks)))
+            _reach(bits, blocks, marked[-1] + 1)
             for i in marked:
                 bits[i] = 1
                 blocks[i] = marks[i]
