@@ -9,33 +9,33 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from emulator.trace.events import ADD, DELETE, INSERT, REPLACE, SET, Bubble
+from emulator.trace.events import ADD, INSERT, REPLACE, SET, Bubble
 from emulator.values import Value
 
 if TYPE_CHECKING:
     from emulator.trace.format import TraceWriter
 
-_INDEXED = (ADD, INSERT, REPLACE, DELETE)  # the kinds of event that store an item
 _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 
 
-# One part of a chunk's writes, in the order logged: each write's clock as logged, its item and its
-# value; or the same pickled (packed), where the recording hands its chunks to a second process.
-Logged = tuple[list[int], list[int], list[Value]]
-Writes = Logged | bytes
+# One part of a chunk's writes, in the order logged: their steps, their items (see Cut) and their
+# values, the values pickled (packed) where the recording hands its chunks to a second process.
+# Arrays, not lists: the recording process makes them about as quickly as it could pickle the
+# lists, and they cross to a second process as plain bytes.
+Logged = tuple[np.ndarray, np.ndarray, list[Value]]
+Writes = tuple[np.ndarray, np.ndarray, list[Value] | bytes]
 
 
 @dataclass(frozen=True)
 class Cut:
     """The writes logged since the last cut, as the recording process has them: each one's site
-    (-1: a cell not recorded) with its step (the clock logged and how far it lags), item and
-    value; and the recorded cells now. Building columns from these is left to the process that
-    writes the trace (the clocks and items too: as lists, they pickle quicker than the recording
-    process could make arrays of them). The writes come in the parts the log was taken in."""
+    (-1: a cell not recorded), step and value, and the items of the recorded cells' list writes
+    (the only events that name one); and the recorded cells now. Building columns from these is
+    left to the process that writes the trace. The writes come in the parts the log was taken
+    in."""
 
     sites: np.ndarray
-    lags: np.ndarray  # what each write's clock as logged lacks of its step
-    writes: list[Writes]  # the clocks, items and values, part by part
+    writes: list[Writes]  # the steps, items and values, part by part
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
     cells_of: np.ndarray  # each site's cell, by site, and -1 for site -1
     clock: int  # the runtime's clock at the cut
@@ -49,24 +49,20 @@ class Cut:
         return int(np.count_nonzero(self.sites >= 0))
 
 
-def packed(writes: Logged) -> bytes:
-    """A part's writes pickled, for a second process (its messages are this program's own)."""
-    return pickle.dumps(writes, pickle.HIGHEST_PROTOCOL)
+def packed(values: list[Value]) -> bytes:
+    """A part's values pickled, for a second process (its messages are this program's own)."""
+    return pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
 
 
 def joined(parts: list[Writes]) -> Logged:
-    """The clocks, items and values of every part, in order."""
-    unpacked = [pickle.loads(part) if isinstance(part, bytes) else part for part in parts]
-    if len(unpacked) == 1:
-        return unpacked[0]
-    clocks: list[int] = []
-    items: list[int] = []
+    """The steps, items and values of every part, in order."""
     values: list[Value] = []
-    for part_clocks, part_items, part_values in unpacked:
-        clocks += part_clocks
-        items += part_items
-        values += part_values
-    return clocks, items, values
+    for _, _, part_values in parts:
+        values += pickle.loads(part_values) if isinstance(part_values, bytes) else part_values
+    if len(parts) == 1:
+        return parts[0][0], parts[0][1], values
+    steps = np.concatenate([part[0] for part in parts])
+    return steps, np.concatenate([part[1] for part in parts]), values
 
 
 def write_cut(writer: TraceWriter, cut: Cut) -> None:
@@ -76,12 +72,11 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    clocks, items, values = joined(cut.writes)
-    steps = int64s(clocks) + cut.lags
+    steps, items, values = joined(cut.writes)
     writer.events_chunk(
         sites if every else sites[kept],
         steps if every else steps[kept],
-        int64s(items)[np.isin(kinds, _INDEXED)],
+        items,
         values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
     )
     if cut.bubbles:

@@ -178,9 +178,9 @@ class Recorder(RunHooks):
         self._log = self.write_log = WriteLog(
             self.chunk_events, lambda: self._full(None), lists=self._lists is None
         )
-        # The chunk's writes taken from the log so far, part by part: their sites, what their
-        # clocks lack, and their clocks, items and values.
-        self._parts: list[tuple[np.ndarray, np.ndarray, Writes]] = []
+        # The chunk's writes taken from the log so far, part by part: their sites, and their
+        # steps, items and values.
+        self._parts: list[tuple[np.ndarray, Writes]] = []
         self._limit_part()
         self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
@@ -369,7 +369,7 @@ class Recorder(RunHooks):
     @property
     def _taken(self) -> int:
         """How many of the chunk's writes were taken from the log (in parts)."""
-        return sum(sites.size for sites, _, _ in self._parts)
+        return sum(sites.size for sites, _ in self._parts)
 
     def _limit_part(self) -> None:
         """End the log's next part after PART_EVENTS writes, or at the chunk's end if sooner."""
@@ -382,22 +382,23 @@ class Recorder(RunHooks):
             self._cut(pending)
 
     def _take(self) -> None:
-        """Take the logged writes as the chunk's next part (their sites looked up, their clocks,
-        items and values kept: packed, if a second process writes the trace) and clear the log."""
+        """Take the logged writes as the chunk's next part (their sites looked up; their steps,
+        items and values kept, the values packed if a second process writes the trace) and clear
+        the log."""
         log = self._log
         if not log:
             return
         codes, threads = int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
-        writes = (log[2::WRITE_ITEMS], log[3::WRITE_ITEMS], log[4::WRITE_ITEMS])
+        steps = int64s(log[2::WRITE_ITEMS]) + self._ahead_of(codes)
+        items, values = int64s(log[3::WRITE_ITEMS]), log[4::WRITE_ITEMS]
         log.clear()
+        sites = self._sites_of(codes, threads)
+        # Only a list's write names an item (1 and up), and only a recorded cell's is kept: the
+        # others' 0s and items need not be carried. Sites fit 32 bits: half the bytes to carry.
+        items = items[(items != 0) & (sites >= 0)]
         in_second_process = isinstance(self.writer, WriterInSecondProcess)
-        self._parts.append(
-            (
-                self._sites_of(codes, threads),
-                self._ahead_of(codes),
-                packed(writes) if in_second_process else writes,
-            )
-        )
+        writes = (steps, items, packed(values) if in_second_process else values)
+        self._parts.append((sites.astype(np.int32), writes))
         self._limit_part()
 
     def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
@@ -409,8 +410,7 @@ class Recorder(RunHooks):
         parts, self._parts = self._parts, []
         self._limit_part()
         sites = np.concatenate([part[0] for part in parts])
-        lags = np.concatenate([part[1] for part in parts])
-        writes = [part[2] for part in parts]
+        writes = [part[1] for part in parts]
         if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
             return
         kinds_of, cells_of = self._site_columns()
@@ -421,7 +421,6 @@ class Recorder(RunHooks):
         variables, lists = self._state(pending, set(cells_of[seen].tolist()))
         cut = Cut(
             sites,
-            lags,
             writes,
             kinds_of,
             cells_of,
