@@ -182,7 +182,8 @@ class Recorder(RunHooks):
         # steps, items and values.
         self._parts: list[tuple[np.ndarray, Writes]] = []
         self._limit_part()
-        self._tables: dict[tuple[str, str], np.ndarray] = {}  # see _code_table
+        # By script: its code table and how many places it has sites for (see _code_table).
+        self._tables: dict[tuple[str, str], tuple[np.ndarray, int]] = {}
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self.finished = False
@@ -460,24 +461,35 @@ class Recorder(RunHooks):
         return self._columns
 
     def _sites_of(self, codes: np.ndarray, threads: list[Thread]) -> np.ndarray:
-        """Each logged write's site: the one it holds where these hooks logged it (below 0), else
-        the site of the thread's write at that place in the code (WriteLog.sites)."""
-        sites = np.where(codes < 0, _OWN - codes, _UNSEEN)
-        logged = codes >= 0
-        if not logged.any():
-            return sites
+        """Each logged write's site: the site of the thread's write at that place in the code
+        (WriteLog.sites), or the one it holds where these hooks logged it (below 0); one look-up
+        in the thread's _code_table either way."""
         if threads.count(threads[0]) == len(threads):  # one thread, as a rule (quicker than a set)
-            groups = [(threads[0], np.flatnonzero(logged))]
+            groups: list[tuple[Thread, np.ndarray | None]] = [(threads[0], None)]
         else:
             whose = np.array(threads, dtype=object)
-            groups = [(t, np.flatnonzero(logged & (whose == t))) for t in set(threads)]
-        found = [(at, self._code_table(thread)[codes[at]]) for thread, at in groups]
+            groups = [(t, np.flatnonzero(whose == t)) for t in set(threads)]
+        found = self._found(codes, groups)
         if any((places == _UNSEEN).any() for _, places in found):
-            self._look_up_new(codes, threads, [at[places == _UNSEEN] for at, places in found])
-            found = [(at, self._code_table(thread)[codes[at]]) for thread, at in groups]
+            unseen = [_positions(at, places == _UNSEEN) for at, places in found]
+            self._look_up_new(codes, threads, unseen)
+            found = self._found(codes, groups)
+        if len(found) == 1 and found[0][0] is None:
+            return found[0][1]
+        sites = np.empty(codes.size, dtype=np.int64)
         for at, places in found:
             sites[at] = places
         return sites
+
+    def _found(
+        self, codes: np.ndarray, groups: list[tuple[Thread, np.ndarray | None]]
+    ) -> list[tuple[np.ndarray | None, np.ndarray]]:
+        """The sites the code tables hold now for each thread's writes (at: their positions; None:
+        all of them)."""
+        return [
+            (at, self._code_table(thread)[codes if at is None else codes[at]])
+            for thread, at in groups
+        ]
 
     def _look_up_new(
         self, codes: np.ndarray, threads: list[Thread], unseen: list[np.ndarray]
@@ -495,26 +507,31 @@ class Recorder(RunHooks):
                 table[code] = self._lookup(thread, block_id, cell, kind)
 
     def _ahead_of(self, codes: np.ndarray) -> np.ndarray:
-        """What each logged write's clock lacks (WriteLog.sites: its place's `ahead`; none
-        for a write these hooks logged themselves)."""
-        sites = self._log.sites
-        if self._aheads.size != len(sites) + 1:
-            self._aheads = np.array([site[3] for site in sites] + [0], dtype=np.int32)
-        return self._aheads[np.where(codes >= 0, codes, -1)]
+        """What each logged write's clock lacks: its place's `ahead` (WriteLog.sites), or none for
+        a write these hooks logged themselves, whose code below 0 picks a 0 from the end of the
+        table (see _code_table)."""
+        places, own = self._log.sites, len(self._site_rows) + 3
+        if self._aheads.size != len(places) + own:
+            self._aheads = np.array([place[3] for place in places] + [0] * own, dtype=np.int64)
+        return self._aheads[codes]
 
     def _code_table(self, thread: Thread) -> np.ndarray:
-        """The sites of a thread's script by the number of the place in the code that wrote
-        (_UNSEEN: not yet looked up), as long as the log's table of places. By script, not by
-        thread: a script started again and again (a broadcast's) writes the same sites, and
-        compiled code runs originals only, whose cells stay theirs."""
+        """The sites of a thread's script by the code its writes were logged with: first by the
+        number of the place in the code that wrote (_UNSEEN: not yet looked up), as many as the
+        log's table of places; then, for the codes below 0 these hooks log their own writes with
+        (_OWN - site), indexed from the end, each site (the codes -1 and -2 are never logged).
+        By script, not by thread: a script started again and again (a broadcast's) writes the
+        same sites, and compiled code runs originals only, whose cells stay theirs."""
         script = (thread.target.name, thread.script_id)
-        table = self._tables.get(script)
-        size = len(self._log.sites)
-        if table is None or table.size < size:
-            grown = np.full(size, _UNSEEN, dtype=np.int64)
+        places, own = len(self._log.sites), len(self._site_rows)
+        table, known = self._tables.get(script, (None, 0))
+        if table is None or known != places or table.size != places + own - _OWN:
+            grown = np.full(places + own - _OWN, _UNSEEN, dtype=np.int64)
             if table is not None:
-                grown[: table.size] = table
-            table = self._tables[script] = grown
+                grown[:known] = table[:known]
+            grown[places + 1 : places + 1 + own] = np.arange(own - 1, -1, -1)
+            table = grown
+            self._tables[script] = (table, places)
         return table
 
     def _write_bubbles(self) -> None:
@@ -564,6 +581,12 @@ class Recorder(RunHooks):
             )
             self.writer.end(self.ending)
         return self.ending
+
+
+def _positions(at: np.ndarray | None, chosen: np.ndarray) -> np.ndarray:
+    """The positions of the chosen writes among all (`at`: those of the writes chosen from; None:
+    all)."""
+    return np.flatnonzero(chosen) if at is None else at[chosen]
 
 
 # ## Portable header content
