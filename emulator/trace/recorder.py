@@ -510,7 +510,7 @@ class Recorder(RunHooks):
         """What each logged write's clock lacks: its place's `ahead` (WriteLog.sites), or none for
         a write these hooks logged themselves, whose code below 0 picks a 0 from the end of the
         table (see _code_table)."""
-        places, own = self._log.sites, len(self._site_rows) + 3
+        places, own = self._log.sites, len(self._site_rows) - _OWN
         if self._aheads.size != len(places) + own:
             self._aheads = np.array([place[3] for place in places] + [0] * own, dtype=np.int64)
         return self._aheads[codes]
