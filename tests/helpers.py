@@ -185,10 +185,10 @@ def interrupting_log(after: int) -> type[WriteLog]:
             super().__init__(*args, **kwargs)
             self.writes = 0
 
-        def __iadd__(self, write: Any) -> InterruptedLog:
+        def append(self, value: Any) -> None:  # a write's value is appended last
             self.writes += 1
             if self.writes == after:
                 raise KeyboardInterrupt
-            return super().__iadd__(write)
+            super().append(value)
 
     return InterruptedLog

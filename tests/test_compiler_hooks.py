@@ -17,7 +17,7 @@ from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
-from emulator.runtime.hooks import EVERY_BLOCK, WRITE_ITEMS, RunHooks, WriteLog
+from emulator.runtime.hooks import EVERY_BLOCK, RunHooks, WriteLog
 from emulator.runtime.origins import index_variables
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.saved import restore_runtime, save_runtime
@@ -332,11 +332,33 @@ def test_hooks_with_a_write_log_hear_no_variable_write_from_compiled_code(
     rt.green_flag()
     rt.run()
     log = hooks.write_log
-    assert heard == heard_items == [] and len(log) == WRITE_ITEMS * 2 * 4 * 3 * 4  # 4 a pass
-    writes = [log[k : k + WRITE_ITEMS] for k in range(0, len(log), WRITE_ITEMS)]
-    names = [log.sites[site][1].name for site, *_ in writes]
+    assert heard == heard_items == [] and len(log) == 2 * 4 * 3 * 4  # 4 a pass
+    assert len(log.codes) == len(log.clocks) == len(log) and len(log.items) == 2 * 4 * 3
+    names = [log.sites[site][1].name for site in log.codes]
     assert names[:5] == ["total", "last", "odd", "xs", "total"]
-    assert writes[3][3:] == [1, 1.0]  # xs's item 1 replaced by total
+    assert (log.items[0], log[3]) == (1, 1.0)  # xs's item 1 replaced by total
+    assert len({id(thread) for _, thread in log.marks}) == 2  # both scripts marked as they wrote
+
+
+def _interrupted_in_a_warp_loop(
+    monkeypatch: pytest.MonkeyPatch, after: int, body: Callable[[Program], None]
+) -> Trace:
+    """The trace of a run whose one script calls a warp block repeating `body` 100 times, cut
+    short by Ctrl-C as the `after`-th write is logged."""
+    monkeypatch.setattr(recorder, "WriteLog", interrupting_log(after))
+    prog = Program("interrupted")
+    sprite = prog.sprite("S")
+    block = sprite.procedure("block", warp=True)
+    with block.define(), repeat(100):
+        body(prog)
+    with sprite.when_flag_clicked():
+        block()
+    sink = io.BytesIO()
+    with pytest.raises(KeyboardInterrupt):
+        record_run(prog.build(), sink, chunk_events=1000, engine="compiled")
+    trace = Trace.from_bytes(sink.getvalue())
+    assert trace.ending is not None and trace.ending.reason == "interrupted"
+    return trace
 
 
 def test_a_trace_cut_short_inside_compiled_code_ends_at_its_last_write(
@@ -345,24 +367,32 @@ def test_a_trace_cut_short_inside_compiled_code_ends_at_its_last_write(
     """Ctrl-C in a loop that has not written its locals back: the trace's last state holds the
     last value its events wrote, not the stale cell, at a clock no earlier than that write."""
 
-    monkeypatch.setattr(recorder, "WriteLog", interrupting_log(50))
-    prog = Program("interrupted")
-    total = prog.stage.var("total", 0)
-    sprite = prog.sprite("S")
-    count = sprite.procedure("count", warp=True)
-    with count.define(), repeat(100):
-        total.change(1)
-    with sprite.when_flag_clicked():
-        count()
-    sink = io.BytesIO()
-    with pytest.raises(KeyboardInterrupt):
-        record_run(prog.build(), sink, chunk_events=1000, engine="compiled")
-    trace = Trace.from_bytes(sink.getvalue())
+    def count(prog: Program) -> None:
+        prog.stage.var("total", 0).change(1)
+
+    trace = _interrupted_in_a_warp_loop(monkeypatch, 50, count)
     last = trace.event(trace.event_count - 1)
-    assert trace.ending is not None and trace.ending.reason == "interrupted"
     assert trace.event_count == 49 and last.value == 49.0
     end = trace.state_at(trace.event_count)  # the snapshot written at the interrupt
     assert list(end.variables.values()) == [49.0] and end.step >= last.step
+
+
+def test_a_trace_cut_short_in_a_list_write_inside_compiled_code_reads_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C as a replace's value is logged, its item already in the log: the trace holds the
+    writes before it, every list write with its item, and reads back whole."""
+
+    def fill(prog: Program) -> None:
+        i = prog.stage.var("i", 0)
+        prog.stage.list("xs", [0, 0, 0]).replace(2, i)
+        i.change(1)
+
+    trace = _interrupted_in_a_warp_loop(monkeypatch, 51, fill)
+    events = list(trace.events())
+    assert len(events) == 50 and [e.item for e in events[0::2]] == [2] * 25
+    cursor = trace.cursor(50)
+    assert cursor.items("xs") == [0, 24.0, 0] and cursor.value("i") == 25.0
 
 
 # ## The debugger's findings, gathered on compiled code
@@ -1016,8 +1046,8 @@ def test_code_for_hooks_that_hear_writes_alone_reads_as_plain_code_does() -> Non
         assert _kinds(hooks.events) == told
         assert rt.stage.variable(None, "total").value == 0.0
     logged = hooks.write_log
-    assert len(logged) == WRITE_ITEMS * 10  # i and total, five times each
-    assert [logged.sites[site][1].name for site in logged[0::WRITE_ITEMS]] == ["i", "total"] * 5
+    assert len(logged) == 10  # i and total, five times each
+    assert [logged.sites[site][1].name for site in logged.codes] == ["i", "total"] * 5
     hooked = "\n".join(c.text() for c in rt.compiled_hooked or [])
     # A read at a float index is plain code's: "" past the end, with no call.
     assert "h_item(" not in hooked and ".tracked" not in hooked and "else '')" in hooked

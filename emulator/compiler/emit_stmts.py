@@ -246,7 +246,9 @@ def log_write(
     the clock written (see logged). The clock logged is _b: the site holds what it lacks
     (Sites.write's `ahead`, em.pending), which saves an addition at every write."""
     w = em.w
-    w.line(f"_wl += ({site}, thread, _b, {item}, {value})")
+    with w.block("if _wl.thread is not thread:"):
+        w.line("_wl.mark(thread)")
+    append_write(em, site, item, value, "_wl.codes", "_wl.clocks")
     if store is not None:
         w.line(store)  # before the log is taken in: its snapshot holds the item
     full = "len(_wl) >= _wl.limit"
@@ -262,12 +264,25 @@ def log_alone(
     is looked at only once the clock passes _full (hooked.room), by the call `slow`, which gives
     back the log and the bound from there on."""
     w = em.w
-    w.line(f"_wl += ({site}, thread, _b, {item}, {value})")
+    append_write(em, site, item, value, "_wc", "_wk")
     if store is not None:
         w.line(store)
     with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
         em.observed_here()
-        w.line(f"_wl, _full = {slow}")
+        w.line(f"_wl, _wc, _wk, _full = {slow}")
+
+
+def append_write(
+    em: FunctionEmitter, site: int, item: str, value: str, codes: str, clocks: str
+) -> None:
+    """Append a write to the log's lists (WriteLog): its site and clock, its item if a list's, and
+    its value last (the log's length counts the writes)."""
+    w = em.w
+    w.line(f"{codes}.append({site})")
+    w.line(f"{clocks}.append(_b)")
+    if item != "0":
+        w.line(f"_wl.items.append({item})")
+    w.line(f"_wl.append({value})")
 
 
 def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> None:
@@ -431,7 +446,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
             if em.logs_alone:  # _wl is the log, or one that takes no lists (room)
                 with w.block("if _wl.lists:"):
-                    log_alone(em, site, k, x, "checked(_wl, WRITE_LOG, _b, _ah)", store)
+                    log_alone(em, site, k, x, "checked(_wl, WRITE_LOG, thread, _b, _ah)", store)
                 with w.block("else:"):  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
                     w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")

@@ -18,7 +18,6 @@ from emulator.runtime.hooks import (
     LIST_REPLACE,
     LOG_LIMIT,
     READ_MISS,
-    WRITE_ITEMS,
     WRITE_MISS,
     FractionTally,
     MissTally,
@@ -77,19 +76,25 @@ def logged(
 # write then takes the slow path (room's clock of -1), which empties it and tells the hooks.
 NO_LOG = WriteLog(0, lambda: None, lists=False)
 
+# What code for hooks that hear writes alone appends a write to (hooked.room): the log (values),
+# its codes and its clocks; and the clock past which the log may be full.
+Room = tuple[WriteLog, list[int], list[int], int]
 
-def room(log: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
-    """The log code for hooks that hear writes alone appends to, and the clock its `_b` must pass
-    before the log can be full: the log is checked only then (wrote), not at each write.
+
+def room(log: WriteLog | None, b: int, ahead: int, t: Thread) -> Room:
+    """The log code for hooks that hear writes alone appends to (with its codes and clocks, for
+    the code to hold), and the clock its `_b` must pass before the log can be full: the log is
+    checked only then (wrote), not at each write. Thread t writes to it from here.
 
     Each write is a block of its own, at least a block past the one before it, so the k-th write
     from here runs at least k - 1 blocks past b (the clock read back, or the slow path's write's
     _b). Code whose writes run at most `ahead` blocks past its _b, with the log holding room for
     m more writes, cannot fill it before _b passes b + m - ahead - 2."""
     if log is None:
-        return NO_LOG, -1
-    free = (log.limit - len(log)) // WRITE_ITEMS
-    return log, b + free - ahead - 2
+        return NO_LOG, NO_LOG.codes, NO_LOG.clocks, -1
+    if log.thread is not t:
+        log.mark(t)
+    return log, log.codes, log.clocks, b + log.limit - len(log) - ahead - 2
 
 
 def wrote(
@@ -102,24 +107,24 @@ def wrote(
     value: Value,
     b: int,
     ahead: int,
-) -> tuple[WriteLog, int]:
+) -> Room:
     """checked, after a variable's write; with no log taking writes (other hooks attached
     since the thread started), the write is told to the hooks as Runtime.report_var tells it."""
     if log is NO_LOG:
         log.clear()
         if rt.hooks is not None:
             rt.report_var(t, block_id, cell, value)
-        return room(current, b, ahead)
-    return checked(log, current, b, ahead)
+        return room(current, b, ahead, t)
+    return checked(log, current, t, b, ahead)
 
 
-def checked(log: WriteLog, current: WriteLog | None, b: int, ahead: int) -> tuple[WriteLog, int]:
+def checked(log: WriteLog, current: WriteLog | None, t: Thread, b: int, ahead: int) -> Room:
     """After a write appended to `log` when its clock passed room's bound (the cells and the
     clock are up to date, an item's replace stored): the log handed over if it is full; the log
     and bound from here on (`current` is the hooks' log now)."""
     if len(log) >= log.limit:
         log.on_full()
-    return room(current, b, ahead)
+    return room(current, b, ahead, t)
 
 
 def counted(tally: FractionTally, item: Value) -> Value:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from emulator.values import Value
 
@@ -95,36 +95,67 @@ class ReadLog:
         return len(self.events) + len(self.entries) >= LOG_LIMIT
 
 
-class WriteLog(list[Any]):
+class WriteLog(list[Value]):
     """Where compiled code appends writes without a call, for hooks that hear every variable's
     write (RunHooks.write_log; the runtime hands it to the code only while reported_writes is
     EVERY_VARIABLE), and, if `lists`, every list item's replace.
 
-    It is flat: each write is five items in a row, (write site, thread, clock, item, value). The
-    site numbers a place in the code that writes, `sites[site]` being its (block id, cell, how,
-    ahead): how is None for a variable, else the ListWrite (Runtime.write_sites); the clock is
-    runtime.blocks as the interpreter has it at the write less `ahead` (which the code would
-    otherwise add at every write); item is 0 for a variable. The hooks may append writes of
-    their own in the same shape (ahead 0), in the order things happened. Once it
-    holds `limit` items, compiled code brings the cells and the clock up to date (with the item
-    stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the list in
-    place (compiled code keeps hold of it). Code for hooks that hear writes alone looks at the
-    log's length only once its clock nears the first that could fill it (compiler/hooked.py's
-    room): each write is a block of its own.
+    A write is kept in parallel lists: its value in the log itself, its site in `codes`, its
+    clock in `clocks`, and, for a list's write, its item in `items` (those alone). The site numbers
+    a place in the code that writes, `sites[site]` being its (block id, cell, how, ahead): how is
+    None for a variable, else the ListWrite (Runtime.write_sites); the clock is runtime.blocks as
+    the interpreter has it at the write less `ahead` (which the code would otherwise add at every
+    write). The thread that writes is marked where it changes (`marks`: the number of writes
+    before it, and the thread), which compiled code does as it starts, resumes or is returned to
+    (compiler/hooked.py's room). Lists rather than a tuple a write: an append to each costs less
+    than building and adding a tuple, and they are taken as arrays with no slicing. The hooks may
+    log writes of their own alike (ahead 0), in the order things happened. Once it holds `limit`
+    writes, compiled code brings the cells and the clock up to date (with the item stored, unlike
+    on_list_write) and calls `on_full`, which takes them in and clears the lists in place
+    (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the log's
+    length only once its clock nears the first that could fill it (room): each write is a block
+    of its own.
     """
 
-    __slots__ = ("limit", "lists", "on_full", "sites")
+    __slots__ = (
+        "clocks",
+        "codes",
+        "items",
+        "limit",
+        "lists",
+        "marks",
+        "on_full",
+        "sites",
+        "thread",
+    )
 
     def __init__(self, writes: int, on_full: Callable[[], None], lists: bool = True) -> None:
         super().__init__()
-        self.limit = WRITE_ITEMS * writes  # full after this many writes
+        self.limit = writes  # full after this many writes
         self.on_full = on_full
         self.lists = lists
+        self.codes: list[int] = []
+        self.clocks: list[int] = []
+        self.items: list[int] = []
+        self.marks: list[tuple[int, Thread]] = []
+        self.thread: Thread | None = None  # the thread marked last
         # Set by the runtime the hooks are attached to.
         self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
 
+    def mark(self, thread: Thread) -> None:
+        """The writes from here on are the thread's (until another is marked)."""
+        self.marks.append((len(self), thread))
+        self.thread = thread
 
-WRITE_ITEMS = 5  # the items of one write in a WriteLog
+    def clear(self) -> None:
+        """Forget every write; the thread marked last writes on."""
+        super().clear()
+        self.codes.clear()
+        self.clocks.clear()
+        self.items.clear()
+        self.marks.clear()
+        if self.thread is not None:
+            self.marks.append((0, self.thread))
 
 
 class FractionTally(Protocol):

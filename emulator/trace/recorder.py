@@ -19,7 +19,7 @@ import numpy as np
 
 from emulator.inputs import Post
 from emulator.project import Project
-from emulator.runtime.hooks import WRITE_ITEMS, BubbleKind, ListWrite, MissKind, RunHooks, WriteLog
+from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks, WriteLog
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.second_process import has_second_core
@@ -291,7 +291,7 @@ class Recorder(RunHooks):
             )
         if entry[2] >= 0:
             log = self._log
-            log += (_OWN - entry[2], thread, self.runtime.blocks, 0, value)
+            self._log_own(thread, entry[2], value)
             if len(log) >= log.limit:
                 self._full(None)
 
@@ -315,7 +315,8 @@ class Recorder(RunHooks):
             )
         if entry[2] >= 0:
             log = self._log
-            log += (_OWN - entry[2], thread, self.runtime.blocks, index, new)
+            log.items.append(index)
+            self._log_own(thread, entry[2], new)
             if len(log) >= log.limit:
                 # The runtime reports a replace before it stores it; the snapshot must include it.
                 self._full((cell, index, new) if op == _REPLACE else None)
@@ -326,9 +327,18 @@ class Recorder(RunHooks):
         site = self._heard_site(thread, block_id, cell, CLEAR)
         if site >= 0:
             log = self._log
-            log += (_OWN - site, thread, self.runtime.blocks, 0, "")
+            self._log_own(thread, site, "")
             if len(log) >= log.limit:
                 self._full(None)
+
+    def _log_own(self, thread: Thread, site: int, value: Value) -> None:
+        """Log a write these hooks heard, its site looked up (a list's write logs its item first)."""
+        log = self._log
+        if log.thread is not thread:
+            log.mark(thread)
+        log.codes.append(_OWN - site)
+        log.clocks.append(self.runtime.blocks)
+        log.append(value)
 
     def _lookup(self, thread: Thread, block_id: str, cell: Cell, kind: int) -> int:
         key = (thread, block_id, cell, kind)
@@ -340,12 +350,12 @@ class Recorder(RunHooks):
         logged before it, as if each had been looked up as it was logged (see _look_up_new)."""
         if (thread, block_id, cell, kind) not in self._sites and self._log:
             log = self._log
-            self._sites_of(int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS])
+            self._sites_of(int64s(log.codes[: len(log)]), log.marks)
         return self._lookup(thread, block_id, cell, kind)
 
     def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
         # Shown after the events recorded so far, whether or not the chunk holding them is cut yet.
-        event = self.writer.events + self._taken + len(self._log) // WRITE_ITEMS
+        event = self.writer.events + self._taken + len(self._log)
         self._bubbles.append(
             Bubble(event, self.runtime.now_ms, thread.target.name, kind, bubble_text(text))
         )
@@ -374,7 +384,7 @@ class Recorder(RunHooks):
 
     def _limit_part(self) -> None:
         """End the log's next part after PART_EVENTS writes, or at the chunk's end if sooner."""
-        self._log.limit = WRITE_ITEMS * min(PART_EVENTS, self.chunk_events - self._taken)
+        self._log.limit = min(PART_EVENTS, self.chunk_events - self._taken)
 
     def _full(self, pending: tuple[Cell, int, Value] | None) -> None:
         """The log holds its limit: take it as a part, and cut the chunk once it has every write."""
@@ -389,14 +399,17 @@ class Recorder(RunHooks):
         log = self._log
         if not log:
             return
-        codes, threads = int64s(log[0::WRITE_ITEMS]), log[1::WRITE_ITEMS]
-        steps = int64s(log[2::WRITE_ITEMS]) + self._ahead_of(codes)
-        items, values = int64s(log[3::WRITE_ITEMS]), log[4::WRITE_ITEMS]
+        n = len(log)  # the writes whose values are in (an interrupt may leave one half logged)
+        whole = len(log.codes) == len(log.clocks) == n
+        codes = int64s(log.codes if whole else log.codes[:n])
+        steps = int64s(log.clocks if whole else log.clocks[:n]) + self._ahead_of(codes)
+        sites = self._sites_of(codes, log.marks)
+        items, values = int64s(log.items), log[:]
+        if not whole:  # only the items of the list writes whose values are in
+            kinds = self._site_columns()[0][sites]
+            items = items[: np.count_nonzero(np.isin(kinds, (ADD, INSERT, REPLACE, DELETE)))]
         log.clear()
-        sites = self._sites_of(codes, threads)
-        # Only a list's write names an item (1 and up), and only a recorded cell's is kept: the
-        # others' 0s and items need not be carried. Sites fit 32 bits: half the bytes to carry.
-        items = items[(items != 0) & (sites >= 0)]
+        # Sites fit 32 bits: half the bytes to carry.
         in_second_process = isinstance(self.writer, WriterInSecondProcess)
         writes = (steps, items, packed(values) if in_second_process else values)
         self._parts.append((sites.astype(np.int32), writes))
@@ -460,19 +473,15 @@ class Recorder(RunHooks):
             )
         return self._columns
 
-    def _sites_of(self, codes: np.ndarray, threads: list[Thread]) -> np.ndarray:
-        """Each logged write's site: the site of the thread's write at that place in the code
-        (WriteLog.sites), or the one it holds where these hooks logged it (below 0); one look-up
-        in the thread's _code_table either way."""
-        if threads.count(threads[0]) == len(threads):  # one thread, as a rule (quicker than a set)
-            groups: list[tuple[Thread, np.ndarray | None]] = [(threads[0], None)]
-        else:
-            whose = np.array(threads, dtype=object)
-            groups = [(t, np.flatnonzero(whose == t)) for t in set(threads)]
+    def _sites_of(self, codes: np.ndarray, marks: list[tuple[int, Thread]]) -> np.ndarray:
+        """Each logged write's site: the site of its thread's write (WriteLog.marks) at that place
+        in the code (WriteLog.sites), or the one it holds where these hooks logged it (below 0);
+        one look-up in the thread's _code_table either way."""
+        groups = _by_thread(marks, codes.size)
         found = self._found(codes, groups)
         if any((places == _UNSEEN).any() for _, places in found):
             unseen = [_positions(at, places == _UNSEEN) for at, places in found]
-            self._look_up_new(codes, threads, unseen)
+            self._look_up_new(codes, _threads(marks, codes.size), unseen)
             found = self._found(codes, groups)
         if len(found) == 1 and found[0][0] is None:
             return found[0][1]
@@ -581,6 +590,27 @@ class Recorder(RunHooks):
             )
             self.writer.end(self.ending)
         return self.ending
+
+
+def _by_thread(
+    marks: list[tuple[int, Thread]], writes: int
+) -> list[tuple[Thread, np.ndarray | None]]:
+    """The positions of the first `writes` writes by thread (None: all of them), from the log's
+    marks."""
+    marked = [(at, thread) for at, thread in marks if at < writes]
+    if len({id(thread) for _, thread in marked}) == 1:  # one thread, as a rule
+        return [(marked[0][1], None)]
+    whose = np.array(_threads(marks, writes), dtype=object)
+    return [(t, np.flatnonzero(whose == t)) for t in dict.fromkeys(t for _, t in marked)]
+
+
+def _threads(marks: list[tuple[int, Thread]], writes: int) -> list[Thread]:
+    """Each of the first `writes` writes' thread, from the log's marks."""
+    threads: list[Thread] = []
+    ends = [at for at, _ in marks[1:]] + [writes]
+    for (at, thread), end in zip(marks, ends, strict=True):
+        threads += [thread] * (min(end, writes) - at)
+    return threads
 
 
 def _positions(at: np.ndarray | None, chosen: np.ndarray) -> np.ndarray:
