@@ -52,10 +52,12 @@ if TYPE_CHECKING:
 # Measured (tests/bench/bench_trace.py): rebuilding any state = one snapshot + at most this many
 # events, about 25 ms at 50,000; the snapshots it costs are small beside the events.
 DEFAULT_CHUNK_EVENTS = 50_000
-# Events recorded before the encoding moves to a second one (see writer_process): the chunk that
-# brings the recording to this many is the first the second process writes (a recording of the
-# default chunks: its first), so a short recording never starts one. It takes some 0.4 s to be
-# ready; the chunks cut meanwhile wait in the pipe and in a queue (WriterInSecondProcess._send).
+# Events recorded before the encoding moves to a second process (see writer_process): the chunk
+# that brings the recording to this many is the first the second process writes (a recording of
+# the default chunks: its first). The process starts with the recording, for it takes some 0.3 s
+# to be ready (the run's compiling and start hide most of it), and a shorter recording ends it
+# unused; the chunks cut before it is ready wait in the pipe and in a queue
+# (WriterInSecondProcess._send).
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
 # The log is taken in parts of at most this many writes (Recorder._take): each part's clocks and
 # values are taken, and packed for a second process, while the processor's cache still holds
@@ -193,6 +195,9 @@ class Recorder(RunHooks):
         self._new["cells"].clear()
         self._new["blocks"].clear()
         self.writer.snapshot(self.runtime.blocks, *self._state(None, None))
+        # Started now, it gets through its start while the run is compiled and begins, ready for
+        # the chunks by the time one reaches move_after (a shorter recording ends it unused).
+        self._second = None if self._move_after is None else WriterInSecondProcess.start(sink)
 
     # ## Tables
 
@@ -454,10 +459,10 @@ class Recorder(RunHooks):
         return self.writer.events + int(np.count_nonzero(sites >= 0)) >= events
 
     def _move_writer(self) -> None:
-        """Start the second process and hand it the writer (which stays here if none starts)."""
+        """Hand the writer to the second process (it stays here if none started)."""
         assert isinstance(self.writer, TraceWriter)
         self._move_after = None
-        moved = WriterInSecondProcess.start(self.writer.sink)
+        moved, self._second = self._second, None
         if moved is not None and moved.take_over(self.writer):
             self.writer = moved
 
@@ -578,6 +583,9 @@ class Recorder(RunHooks):
         """Write what is buffered and the end chunk; `reason` defaults to "finished" or "stopped"."""
         if not self.closed:
             self._move_after = None  # the last chunk: not worth a second process
+            if self._second is not None:
+                self._second.discard()
+                self._second = None
             self._cut(None)
             self._write_tables()
             self._write_bubbles()
