@@ -232,7 +232,7 @@ class FunctionEmitter:
         """Read the clock back from the runtime (other code has run), and the hooks' log with it."""
         self.w.line(line)
         if self.logs_alone:
-            self.w.line("_wl, _wc, _wk, _full = room(WRITE_LOG, _b, _ah, thread)")
+            self.w.line("_wl, _wc, _wk, _full = room(WRITE_LOG, thread, _b, _ah)")
 
     def log_site(self, block_id: str, index: int, op: ListWrite | None) -> int:
         """A write site in this function, `pending` blocks past _b."""

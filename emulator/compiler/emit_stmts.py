@@ -190,7 +190,7 @@ def report_var(
         site = em.log_site(block_id, variable, None)
         if em.logs_alone:
             slow = f"wrote(_rt, _wl, WRITE_LOG, thread, {bid}, {cell}, {value}, _b, _ah)"
-            log_alone(em, site, "0", value, slow)
+            log_alone(em, site, None, value, slow)
             return
         with w.block("if (_wl := WRITE_LOG) is not None:"):
             log_write(em, site, bid, cell, value, test)
@@ -238,7 +238,7 @@ def log_write(
     cell: str,
     value: str,
     test: str | None,
-    item: str = "0",
+    item: str | None = None,
     store: str | None = None,
 ) -> None:
     """Append the write to the hooks' WriteLog (in _wl) as on_var_set or on_list_write would hear
@@ -258,7 +258,12 @@ def log_write(
 
 
 def log_alone(
-    em: FunctionEmitter, site: int, item: str, value: str, slow: str, store: str | None = None
+    em: FunctionEmitter,
+    site: int,
+    item: str | None,
+    value: str,
+    slow: str,
+    store: str | None = None,
 ) -> None:
     """log_write, for code for hooks that hear writes alone (FunctionEmitter.logs_alone): the log
     is looked at only once the clock passes _full (hooked.room), by the call `slow`, which gives
@@ -273,14 +278,14 @@ def log_alone(
 
 
 def append_write(
-    em: FunctionEmitter, site: int, item: str, value: str, codes: str, clocks: str
+    em: FunctionEmitter, site: int, item: str | None, value: str, codes: str, clocks: str
 ) -> None:
-    """Append a write to the log's lists (WriteLog): its site and clock, its item if a list's, and
-    its value last (the log's length counts the writes)."""
+    """Append a write to the log's lists (WriteLog): its site and clock, its item if a list's
+    (None: a variable's), and its value last (the log's length counts the writes)."""
     w = em.w
     w.line(f"{codes}.append({site})")
     w.line(f"{clocks}.append(_b)")
-    if item != "0":
+    if item is not None:
         w.line(f"_wl.items.append({item})")
     w.line(f"_wl.append({value})")
 

@@ -81,7 +81,7 @@ NO_LOG = WriteLog(0, lambda: None, lists=False)
 Room = tuple[WriteLog, list[int], list[int], int]
 
 
-def room(log: WriteLog | None, b: int, ahead: int, t: Thread) -> Room:
+def room(log: WriteLog | None, t: Thread, b: int, ahead: int) -> Room:
     """The log code for hooks that hear writes alone appends to (with its codes and clocks, for
     the code to hold), and the clock its `_b` must pass before the log can be full: the log is
     checked only then (wrote), not at each write. Thread t writes to it from here.
@@ -114,7 +114,7 @@ def wrote(
         log.clear()
         if rt.hooks is not None:
             rt.report_var(t, block_id, cell, value)
-        return room(current, b, ahead, t)
+        return room(current, t, b, ahead)
     return checked(log, current, t, b, ahead)
 
 
@@ -124,7 +124,7 @@ def checked(log: WriteLog, current: WriteLog | None, t: Thread, b: int, ahead: i
     and bound from here on (`current` is the hooks' log now)."""
     if len(log) >= log.limit:
         log.on_full()
-    return room(current, b, ahead, t)
+    return room(current, t, b, ahead)
 
 
 def counted(tally: FractionTally, item: Value) -> Value:

@@ -30,6 +30,7 @@ from emulator.trace.events import (
     CLEAR,
     DELETE,
     FORMAT_VERSION,
+    INDEXED_KINDS,
     INSERT,
     REPLACE,
     SET,
@@ -412,7 +413,7 @@ class Recorder(RunHooks):
         items, values = int64s(log.items), log[:]
         if not whole:  # only the items of the list writes whose values are in
             kinds = self._site_columns()[0][sites]
-            items = items[: np.count_nonzero(np.isin(kinds, (ADD, INSERT, REPLACE, DELETE)))]
+            items = items[: np.count_nonzero(np.isin(kinds, list(INDEXED_KINDS)))]
         log.clear()
         # Sites fit 32 bits: half the bytes to carry.
         in_second_process = isinstance(self.writer, WriterInSecondProcess)
