@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emulator.dsl import Program, repeat
 from emulator.errors import EmulatorError
@@ -13,6 +16,7 @@ from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
 from emulator.trace import recorder
+from emulator.trace.cuts import packed, unpacked
 from emulator.trace.format import TraceWriter
 from emulator.trace.recorder import Recorder, record_run
 from emulator.trace.replay import Trace
@@ -128,3 +132,23 @@ def test_a_lost_second_process_fails_in_one_line_and_leaves_whole_chunks(
         rec.close()
     trace = Trace.from_bytes(sink.getvalue())
     assert trace.ending is None and trace.event_count >= 20
+
+
+@given(
+    st.lists(st.integers(0, 2**62), max_size=40).map(sorted)
+    | st.lists(st.integers(-(2**62), 2**62), max_size=40),
+    st.lists(st.integers(1, 2**40), max_size=10),
+)
+def test_a_part_packed_for_the_second_process_unpacks_to_the_same_numbers(
+    steps: list[int], items: list[int]
+) -> None:
+    """The steps (rising as a rule, by any amount; or not) and items of a part come back from
+    their narrowed form as the same int64 arrays, with its values."""
+    values = [float(k) for k in range(len(steps))]
+    got_steps, got_items, got_values = unpacked(
+        packed(np.array(steps, dtype=np.int64), np.array(items, dtype=np.int64), values)
+    )
+    assert got_steps.dtype == got_items.dtype == np.int64
+    assert got_steps.tolist() == steps
+    assert got_items.tolist() == items
+    assert got_values == values
