@@ -418,8 +418,8 @@ class Recorder(RunHooks):
         in_second_process = isinstance(self.writer, WriterInSecondProcess)
         writes = packed(steps, items, values) if in_second_process else (steps, items, values)
         # Sites fit 16 bits, as a rule (32 else): a quarter of the bytes to carry.
-        narrow = np.int16 if len(self._site_rows) < 2**15 else np.int32
-        self._parts.append((sites.astype(narrow), writes))
+        site_type = np.int16 if len(self._site_rows) < 2**15 else np.int32
+        self._parts.append((sites.astype(site_type), writes))
         self._limit_part()
 
     def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
