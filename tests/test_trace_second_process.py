@@ -137,13 +137,14 @@ def test_a_lost_second_process_fails_in_one_line_and_leaves_whole_chunks(
 @given(
     st.lists(st.integers(0, 2**62), max_size=40).map(sorted)
     | st.lists(st.integers(-(2**62), 2**62), max_size=40),
-    st.lists(st.integers(1, 2**40), max_size=10),
+    st.lists(st.integers(1, 2**40), max_size=10) | st.lists(st.integers(-(2**40), 2**40)),
 )
 def test_a_part_packed_for_the_second_process_unpacks_to_the_same_numbers(
     steps: list[int], items: list[int]
 ) -> None:
-    """The steps (rising as a rule, by any amount; or not) and items of a part come back from
-    their narrowed form as the same int64 arrays, with its values."""
+    """The steps (rising as a rule, by any amount; or not) and items (list indices from 1, as a
+    rule; or not) of a part come back from their narrowed form as the same int64 arrays, with its
+    values."""
     values = [float(k) for k in range(len(steps))]
     got_steps, got_items, got_values = unpacked(
         packed(np.array(steps, dtype=np.int64), np.array(items, dtype=np.int64), values)

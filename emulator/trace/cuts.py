@@ -62,7 +62,9 @@ def packed(steps: np.ndarray, items: np.ndarray, values: list[Value]) -> bytes:
         numbers = (int(steps[0]), narrow(rises))
     else:  # none, or the clock went back (not seen: it never does): kept whole
         numbers = (None, steps)
-    return pickle.dumps((numbers, narrow(items), values), pickle.HIGHEST_PROTOCOL)
+    if not (items < 0).any():  # an item is a list's index, from 1 on: kept whole otherwise
+        items = narrow(items)
+    return pickle.dumps((numbers, items, values), pickle.HIGHEST_PROTOCOL)
 
 
 def unpacked(part: Writes) -> Logged:
