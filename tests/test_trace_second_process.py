@@ -137,7 +137,8 @@ def test_a_lost_second_process_fails_in_one_line_and_leaves_whole_chunks(
 @given(
     st.lists(st.integers(0, 2**62), max_size=40).map(sorted)
     | st.lists(st.integers(-(2**62), 2**62), max_size=40),
-    st.lists(st.integers(1, 2**40), max_size=10) | st.lists(st.integers(-(2**40), 2**40)),
+    st.lists(st.integers(1, 2**40), max_size=10)
+    | st.lists(st.integers(-(2**40), 2**40), max_size=10),
 )
 def test_a_part_packed_for_the_second_process_unpacks_to_the_same_numbers(
     steps: list[int], items: list[int]

@@ -135,6 +135,18 @@ def narrow(array: np.ndarray) -> np.ndarray:
     return array.astype(np.uint64)
 
 
+def rises(numbers: np.ndarray) -> tuple[int, np.ndarray]:
+    """The first of some whole numbers (0 if none) and each one's rise from the one before (0 for
+    the first): how a chunk keeps its steps."""
+    first = int(numbers[0]) if numbers.size else 0
+    return first, np.diff(numbers, prepend=first)
+
+
+def risen(first: int, rises: np.ndarray) -> np.ndarray:
+    """The numbers rises() made these of, as int64."""
+    return first + np.cumsum(rises.astype(np.int64))
+
+
 # ## Values
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from emulator.trace.codec import narrow
+from emulator.trace import codec
 from emulator.trace.events import ADD, INSERT, REPLACE, SET, Bubble
 from emulator.values import Value
 
@@ -52,18 +52,15 @@ class Cut:
 
 def packed(steps: np.ndarray, items: np.ndarray, values: list[Value]) -> bytes:
     """A part's writes pickled for a second process (its messages are this program's own), each
-    number in the narrowest type that holds it: the steps as their first and the rises after it
-    (a byte each, as a rule: the clock counts blocks), the items as they are. A chunk's message
-    then takes some 13 bytes a write, against 23, and fits the pipe whole: the second process
-    gets it while it is busy with the one before."""
-    rises = np.diff(steps)
-    numbers: tuple[int | None, np.ndarray]
-    if steps.size and not (rises < 0).any():
-        numbers = (int(steps[0]), narrow(rises))
-    else:  # none, or the clock went back (not seen: it never does): kept whole
-        numbers = (None, steps)
+    number in the narrowest type that holds it: the steps as their first and their rises, as a
+    chunk keeps them (a byte each, as a rule: the clock counts blocks), the items as they are. A
+    chunk's message then takes some 13 bytes a write, against 23, and fits the pipe whole: the
+    second process gets it while it is busy with the one before."""
+    first, rises = codec.rises(steps)
+    # Kept whole if the clock went back (not seen: it never does).
+    numbers = (None, steps) if (rises < 0).any() else (first, codec.narrow(rises))
     if not (items < 0).any():  # an item is a list's index, from 1 on: kept whole otherwise
-        items = narrow(items)
+        items = codec.narrow(items)
     return pickle.dumps((numbers, items, values), pickle.HIGHEST_PROTOCOL)
 
 
@@ -72,13 +69,7 @@ def unpacked(part: Writes) -> Logged:
     if not isinstance(part, bytes):
         return part
     (first, numbers), items, values = pickle.loads(part)
-    if first is None:
-        steps = numbers
-    else:
-        steps = np.empty(numbers.size + 1, dtype=np.int64)
-        steps[0] = first
-        np.cumsum(numbers, dtype=np.int64, out=steps[1:])
-        steps[1:] += first
+    steps = numbers if first is None else codec.risen(first, numbers)
     return steps, items.astype(np.int64), values
 
 

@@ -194,10 +194,10 @@ class TraceWriter:
         values: Sequence[Value],
     ) -> None:
         """`len(sites)` events: steps per event, items of the indexed ones, values of the valued ones."""
-        step0 = int(steps[0]) if steps.size else 0
+        step0, dsteps = codec.rises(steps)
         cols = codec.Columns()
         cols.add_uint("site", sites)
-        cols.add_uint("dstep", np.diff(steps, prepend=step0))
+        cols.add_uint("dstep", dsteps)
         cols.add_uint("item", np.asarray(items, dtype=np.int64))
         strings = codec.encode_values(cols, "v_", values)
         n = int(sites.size)
@@ -458,7 +458,7 @@ def _steps(step0: int, deltas: np.ndarray) -> np.ndarray:
     """Each event's step from the chunk's first step and the steps between events."""
     if step0 + float(deltas.sum(dtype=np.float64)) > schema.WHOLE_MAX:
         raise ValueError(f"steps run past {schema.WHOLE_MAX:,}")
-    return step0 + np.cumsum(deltas.astype(np.int64))
+    return codec.risen(step0, deltas)
 
 
 def _items(indexed: np.ndarray, items: np.ndarray) -> np.ndarray:

@@ -526,10 +526,16 @@ class Recorder(RunHooks):
         """What each logged write's clock lacks: its place's `ahead` (WriteLog.sites), or none for
         a write these hooks logged themselves, whose code below 0 picks a 0 from the end of the
         table (see _code_table)."""
-        places, own = self._log.sites, len(self._site_rows) - _OWN
-        if self._aheads.size != len(places) + own:
-            self._aheads = np.array([place[3] for place in places] + [0] * own, dtype=np.int64)
+        places, size = self._log.sites, self._codes()
+        if self._aheads.size != size:
+            aheads = [place[3] for place in places]
+            self._aheads = np.array(aheads + [0] * (size - len(places)), dtype=np.int64)
         return self._aheads[codes]
+
+    def _codes(self) -> int:
+        """How many codes a write may be logged with, and so the size of the tables indexed by
+        them: one for each place in the code, then, below 0 (_OWN - site), one for each site."""
+        return len(self._log.sites) + len(self._site_rows) - _OWN
 
     def _code_table(self, thread: Thread) -> np.ndarray:
         """The sites of a thread's script by the code its writes were logged with: first by the
@@ -539,10 +545,10 @@ class Recorder(RunHooks):
         By script, not by thread: a script started again and again (a broadcast's) writes the
         same sites, and compiled code runs originals only, whose cells stay theirs."""
         script = (thread.target.name, thread.script_id)
-        places, own = len(self._log.sites), len(self._site_rows)
+        places, own, size = len(self._log.sites), len(self._site_rows), self._codes()
         table, known = self._tables.get(script, (None, 0))
-        if table is None or known != places or table.size != places + own - _OWN:
-            grown = np.full(places + own - _OWN, _UNSEEN, dtype=np.int64)
+        if table is None or known != places or table.size != size:
+            grown = np.full(size, _UNSEEN, dtype=np.int64)
             if table is not None:
                 grown[:known] = table[:known]
             grown[places + 1 : places + 1 + own] = np.arange(own - 1, -1, -1)
