@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from emulator.compiler import hooked
+from emulator.compiler import hooked, prelude
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
 from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
+from emulator.runtime import sequencer
 from emulator.runtime.hooks import EVERY_BLOCK, RunHooks, WriteLog
 from emulator.runtime.origins import index_variables
 from emulator.runtime.runtime import Runtime
@@ -1186,4 +1187,63 @@ def test_random_programs_record_the_interpreters_trace(program: dict[str, Any]) 
         traces[engine] = sink.getvalue()
     expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
     assert actual == expected
+    assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+
+
+def _a_warp_loop_that_only_writes() -> Project:
+    """A warp block's loop whose passes set and change variables and replace list items (inside
+    the list, at a fractional index, and outside it), while a script without warp writes too."""
+    prog = Program("runs")
+    n, s, other = (prog.stage.var(name, 0) for name in ("n", "s", "other"))
+    xs = prog.stage.list("xs", [0, 0, 0, 0, 0])
+    sprite = prog.sprite("S")
+    fill = sprite.procedure("fill", warp=True)
+    with fill.define(), repeat(300):
+        n.change(1)
+        s.set(n * 0.5)
+        xs.replace(n % 7, s)  # 0 and 6 fall outside the list
+        xs.replace((n % 11) / 2, n)  # half of them fractional
+    with sprite.when_flag_clicked():
+        fill()
+    with sprite.when_flag_clicked(), repeat(40):
+        other.change(1)
+    return prog.build()
+
+
+@pytest.mark.parametrize("part_events", [None, 3])
+@pytest.mark.parametrize("chunk_events", [5, 64])
+@pytest.mark.parametrize(("variables", "lists"), [(None, None), (["s", "other"], None), (None, [])])
+def test_a_loop_that_only_writes_is_logged_as_runs_and_records_the_interpreters_trace(
+    monkeypatch: pytest.MonkeyPatch,
+    part_events: int | None,
+    chunk_events: int,
+    variables: Any,
+    lists: Any,
+) -> None:
+    """Compiled code logs a warp loop's passes as runs (WriteLog.patterns): cut into chunks and
+    parts in the middle of a pass, broken by writes the hooks are told of and by the warp
+    timer's yields (shrunk here, so that the other script writes between them), its trace holds
+    the interpreter's events, states and chunks."""
+    monkeypatch.setattr(sequencer, "WORK_BLOCKS", 300)
+    monkeypatch.setattr(sequencer, "WARP_BLOCKS", 2_000)
+    monkeypatch.setattr(prelude, "WARP_BLOCKS", 2_000)
+    monkeypatch.setitem(prelude.NAMES, "WARP_BLOCKS", 2_000)
+    if part_events is not None:
+        monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
+    traces, patterns = {}, {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(_a_warp_loop_that_only_writes(), engine=engine)
+        sink = io.BytesIO()
+        rec = recorder.Recorder(
+            rt, sink, chunk_events=chunk_events, variables=variables, lists=lists
+        )
+        rt.attach(rec)
+        rt.green_flag()
+        rt.run()
+        rec.close()
+        traces[engine], patterns[engine] = sink.getvalue(), rt.write_patterns
+    assert bool(patterns["compiled"]) == (variables is None) and not patterns["interpreter"]
+    expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
+    assert actual == expected
+    assert len({row[2] for row in expected[0]}) == 2  # both scripts wrote
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])

@@ -91,7 +91,9 @@ def compile_target(
     unit = replace(
         unit, functions=tuple(optimize(fn, lazy, keep_frames=pausable) for fn in unit.functions)
     )
-    sources, sites = emit_unit(unit, first_write=len(runtime.write_sites))
+    sources, sites = emit_unit(
+        unit, first_write=len(runtime.write_sites), first_pattern=len(runtime.write_patterns)
+    )
     pauses, reads = BlockFlags(sites.pauses), BlockFlags(list(sites.reads))
     misses, fractions = BlockFlags(list(sites.reads)), BlockFlags(list(sites.reads))
     ns = namespace(runtime, unit, pauses, reads, misses, fractions)
@@ -101,6 +103,7 @@ def compile_target(
         (block_id, tables.variables[i] if op is None else tables.lists[i], op, ahead)
         for block_id, i, op, ahead in sites.writes
     )
+    runtime.write_patterns.extend(sites.patterns)
     return Compiled(unit, sources, functions, pauses, reads, misses, fractions, target, ns)
 
 

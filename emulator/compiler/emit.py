@@ -31,6 +31,7 @@ from emulator.compiler.ir import (
     walk,
     writes,
 )
+from emulator.compiler.logged_runs import LoggedRun
 from emulator.compiler.lower import Unit
 from emulator.compiler.origin_memo import OriginMemo
 from emulator.compiler.whole_index import WholeGuard
@@ -51,6 +52,10 @@ class Sites:
     # (block id, the unit's variable, or list with how it is written, the clock's lead there)
     writes: list[tuple[str, int, ListWrite | None, int]] = field(default_factory=list)
     first_write: int = 0
+    # Its loops' runs of writes (LoggedRun.patterns), numbered from first_pattern on, as
+    # Runtime.write_patterns holds them.
+    patterns: list[tuple[tuple[int, ...], int, int]] = field(default_factory=list)
+    first_pattern: int = 0
 
     def read(self, block_id: str) -> int:
         """The read site of a block's `item of` (one per block, however often it is emitted)."""
@@ -110,6 +115,7 @@ class FunctionEmitter:
         # write here runs ahead of _b (_ah, set once the function's writes are known).
         self.logs_alone = unit.hears_every_write and unit.writes_only
         self.most_ahead = 0
+        self.run: LoggedRun | None = None  # the loop whose passes' writes are logged as runs
         reported = self.reads_reported
         self.ex = ExprEmitter(
             self._var,
@@ -300,7 +306,11 @@ class FunctionEmitter:
             header = "if _b > _lim:" if self.warp else "if not _warp or _b > _lim:"
             why = "the warp timer ran out: yield at the end of this pass"
         with self.w.block(header):
+            if self.run is not None:
+                self.run.end(self.w)
             self.suspend(why)
+            if self.run is not None:
+                self.run.start(self.w, 0)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
             self.check_wholes(self.ex.guards)
@@ -492,9 +502,11 @@ class Source:
     text: str
 
 
-def emit_unit(unit: Unit, first_write: int = 0) -> tuple[list[Source], Sites]:
+def emit_unit(
+    unit: Unit, first_write: int = 0, first_pattern: int = 0
+) -> tuple[list[Source], Sites]:
     """Every function of a unit, each as its own source; and its flagged sites."""
-    sites = Sites([], {}, first_write=first_write)
+    sites = Sites([], {}, first_write=first_write, first_pattern=first_pattern)
     sources = [
         Source(fn.name, filename(unit.target, fn.title), emit_function(unit, fn, sites))
         for fn in unit.functions

@@ -28,6 +28,7 @@ from emulator.compiler.ir import (
     WaitOutside,
     has_effect,
 )
+from emulator.compiler.logged_runs import LoggedRun, logs_runs
 from emulator.compiler.origin_memo import OriginMemo, loop_memos
 from emulator.compiler.whole_index import loop_guard
 from emulator.opcodes import Opcode
@@ -268,13 +269,27 @@ def log_alone(
     """log_write, for code for hooks that hear writes alone (FunctionEmitter.logs_alone): the log
     is looked at only once the clock passes _full (hooked.room), by the call `slow`, which gives
     back the log and the bound from there on."""
-    w = em.w
-    append_write(em, site, item, value, "_wc", "_wk")
+    w, run = em.w, em.run
+    if run is not None:
+        run.log_value(w, site, item, value)
+    else:
+        append_write(em, site, item, value, "_wc", "_wk")
     if store is not None:
         w.line(store)
     with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
         em.observed_here()
-        w.line(f"_wl, _wc, _wk, _full = {slow}")
+        told(em, f"_wl, _wc, _wk, _full = {slow}")
+
+
+def told(em: FunctionEmitter, line: str) -> None:
+    """A line that may tell the hooks of a write or take their log in: inside a loop whose
+    writes are logged as runs, the run ends before it and starts again after (LoggedRun)."""
+    run = em.run
+    if run is not None:
+        run.end(em.w)
+    em.w.line(line)
+    if run is not None:
+        run.start(em.w)
 
 
 def append_write(
@@ -454,7 +469,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
                     log_alone(em, site, k, x, "checked(_wl, WRITE_LOG, thread, _b, _ah)", store)
                 with w.block("else:"):  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
-                    w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+                    told(em, f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
             else:
                 with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
                     log_write(em, site, bid, cell, x, test, k, store)
@@ -464,7 +479,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             _tell_replace(em, stmt, bid, k, x, test, store)
     with w.block("else:"):
         em.observed_here()
-        w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+        told(em, f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
 
 
 def _tell_replace(
@@ -580,15 +595,23 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         w.line(f"{settling.clean} = True")
         own.append(settling.settled)
     em.memo_scopes.append(own)
+    if logs_runs(em, stmt):
+        em.run = LoggedRun(em.sites.first_pattern + len(em.sites.patterns))
+        em.run.start(w, 0)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again
         if stmt.kind in ("until", "while", "for_each"):
             loop_test(em, stmt, counter)
         em.body(stmt.body)
+        stride = em.pending  # what a pass adds to the clock
         em.loop_end(head, stmt.info.id)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
             em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
+    if em.run is not None:
+        em.run.end(w)
+        em.sites.patterns.extend(em.run.patterns(stride))
+        em.run = None
     em.loops.pop()
     em.memo_scopes.pop()
     del em.ex.guards[guarded:]

@@ -50,6 +50,8 @@ class _Every:
 EVERY_BLOCK = EVERY_VARIABLE = _Every()
 
 
+# The codes a WriteLog logs a loop's run of writes with begin here: above any place in the code.
+PATTERN_BASE = 10**12
 LOG_LIMIT = 1024  # the reads and events a read log holds before compiled code hands it over
 
 
@@ -109,7 +111,15 @@ class WriteLog(list[Value]):
     before it, and the thread), which compiled code does as it starts, resumes or is returned to
     (compiler/hooked.py's room). Lists rather than a tuple a write: an append to each costs less
     than building and adding a tuple, and they are taken as arrays with no slicing. The hooks may
-    log writes of their own alike (ahead 0), in the order things happened. Once it holds `limit`
+    log writes of their own alike (ahead 0), in the order things happened.
+
+    Code for hooks that hear writes alone logs the passes of a loop that only writes (in warp, a
+    pass's writes always the same) as one run: its code, PATTERN_BASE + a number in `patterns`,
+    and its clock are logged once, where the run starts, then each write's value (and item)
+    alone; `ends` gets the log's length where the run ends, before anything else is logged (a
+    run cut short by Ctrl-C has none). `patterns[n]` is (the sites of a pass's writes in order,
+    the blocks a pass adds to the clock, the write the run starts at):
+    trace/log_runs.py gives each write its code and clock again. Once it holds `limit`
     writes, compiled code brings the cells and the clock up to date (with the item stored, unlike
     on_list_write) and calls `on_full`, which takes them in and clears the lists in place
     (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the log's
@@ -120,11 +130,13 @@ class WriteLog(list[Value]):
     __slots__ = (
         "clocks",
         "codes",
+        "ends",
         "items",
         "limit",
         "lists",
         "marks",
         "on_full",
+        "patterns",
         "sites",
         "thread",
     )
@@ -137,10 +149,12 @@ class WriteLog(list[Value]):
         self.codes: list[int] = []
         self.clocks: list[int] = []
         self.items: list[int] = []
+        self.ends: list[int] = []
         self.marks: list[tuple[int, Thread]] = []
         self.thread: Thread | None = None  # the thread marked last
         # Set by the runtime the hooks are attached to.
         self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
+        self.patterns: list[tuple[tuple[int, ...], int, int]] = []
 
     def mark(self, thread: Thread) -> None:
         """The writes from here on are the thread's (until another is marked)."""
@@ -153,6 +167,7 @@ class WriteLog(list[Value]):
         self.codes.clear()
         self.clocks.clear()
         self.items.clear()
+        self.ends.clear()
         self.marks.clear()
         if self.thread is not None:
             self.marks.append((0, self.thread))

@@ -134,6 +134,8 @@ class Runtime:
         self.pausable = pausable and engine == "compiled"
         # Every write hooked code may append to a WriteLog, by its number there.
         self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
+        # The runs of writes loops log (WriteLog.patterns), by their number there.
+        self.write_patterns: list[tuple[tuple[int, ...], int, int]] = []
         self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
         self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)
@@ -591,7 +593,7 @@ class Runtime:
         if hooks is not None and hooks.reported_writes is EVERY_VARIABLE:
             log = hooks.write_log
         if log is not None:
-            log.sites = self.write_sites
+            log.sites, log.patterns = self.write_sites, self.write_patterns
         if hooks is not None and hooks.log_list_writes:
             item_log = hooks.read_log
         marking = hooks if item_log is not None else None  # asked for marks only while logging

@@ -43,6 +43,7 @@ from emulator.trace.events import (
     ThreadInfo,
 )
 from emulator.trace.format import TraceWriter
+from emulator.trace.log_runs import LogRuns
 from emulator.trace.writer_process import WriterInSecondProcess
 from emulator.values import Value, bubble_text
 
@@ -189,6 +190,7 @@ class Recorder(RunHooks):
         self._tables: dict[tuple[str, str], tuple[np.ndarray, int]] = {}
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
+        self._runs = LogRuns()  # reads the log's runs of writes (WriteLog.patterns)
         self.finished = False
         self.closed = False
         header = self._header(program, params or {}, seed, options or {}, slices)
@@ -356,7 +358,7 @@ class Recorder(RunHooks):
         logged before it, as if each had been looked up as it was logged (see _look_up_new)."""
         if (thread, block_id, cell, kind) not in self._sites and self._log:
             log = self._log
-            self._sites_of(int64s(log.codes[: len(log)]), log.marks)
+            self._sites_of(self._runs.per_write(log, len(log))[0], log.marks)
         return self._lookup(thread, block_id, cell, kind)
 
     def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
@@ -398,20 +400,20 @@ class Recorder(RunHooks):
         if self._taken >= self.chunk_events:
             self._cut(pending)
 
-    def _take(self) -> None:
+    def _take(self, last: bool = False) -> None:
         """Take the logged writes as the chunk's next part (their sites looked up; their steps,
         items and values kept, the values packed if a second process writes the trace) and clear
-        the log."""
+        the log. The `last` take, as the recording ends, may find a write half logged (Ctrl-C);
+        the others come between writes."""
         log = self._log
         if not log:
             return
         n = len(log)  # the writes whose values are in (an interrupt may leave one half logged)
-        whole = len(log.codes) == len(log.clocks) == n
-        codes = int64s(log.codes if whole else log.codes[:n])
-        steps = int64s(log.clocks if whole else log.clocks[:n]) + self._ahead_of(codes)
+        codes, clocks = self._runs.per_write(log, n)
+        steps = clocks + self._ahead_of(codes)
         sites = self._sites_of(codes, log.marks)
         items, values = int64s(log.items), log[:]
-        if not whole:  # only the items of the list writes whose values are in
+        if last:  # only the items of the list writes whose values are in
             kinds = self._site_columns()[0][sites]
             items = items[: np.count_nonzero(np.isin(kinds, list(INDEXED_KINDS)))]
         log.clear()
@@ -422,10 +424,10 @@ class Recorder(RunHooks):
         self._parts.append((sites.astype(site_type), writes))
         self._limit_part()
 
-    def _cut(self, pending: tuple[Cell, int, Value] | None) -> None:
+    def _cut(self, pending: tuple[Cell, int, Value] | None, last: bool = False) -> None:
         """Hand the chunk's writes (the log's last part with them) to the writer as a chunk, with
-        the state after them."""
-        self._take()
+        the state after them (`last`: as the recording ends)."""
+        self._take(last)
         if not self._parts:
             return
         parts, self._parts = self._parts, []
@@ -594,7 +596,7 @@ class Recorder(RunHooks):
             if self._second is not None:
                 self._second.discard()
                 self._second = None
-            self._cut(None)
+            self._cut(None, last=True)
             self._write_tables()
             self._write_bubbles()
             self.closed = True
