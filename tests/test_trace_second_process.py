@@ -16,7 +16,7 @@ from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
 from emulator.trace import recorder
-from emulator.trace.cuts import packed, unpacked
+from emulator.trace.cuts import Runs, packed, unpacked
 from emulator.trace.format import TraceWriter
 from emulator.trace.recorder import Recorder, record_run
 from emulator.trace.replay import Trace
@@ -139,18 +139,50 @@ def test_a_lost_second_process_fails_in_one_line_and_leaves_whole_chunks(
     | st.lists(st.integers(-(2**62), 2**62), max_size=40),
     st.lists(st.integers(1, 2**40), max_size=10)
     | st.lists(st.integers(-(2**40), 2**40), max_size=10),
+    st.data(),
 )
 def test_a_part_packed_for_the_second_process_unpacks_to_the_same_numbers(
-    steps: list[int], items: list[int]
+    steps: list[int], items: list[int], data: st.DataObject
 ) -> None:
-    """The steps (rising as a rule, by any amount; or not) and items (list indices from 1, as a
-    rule; or not) of a part come back from their narrowed form as the same int64 arrays, with its
-    values."""
+    """The sites (-1 among them; 16 bits as a rule, or more) and steps (rising as a rule, by any
+    amount; or not) of a part's writes, and its items (list indices from 1, as a rule; or not),
+    come back from their narrowed form as the same int64 arrays, with its values."""
+    sites = data.draw(st.lists(st.integers(-1, 2**40), min_size=len(steps), max_size=len(steps)))
     values = [float(k) for k in range(len(steps))]
-    got_steps, got_items, got_values = unpacked(
-        packed(np.array(steps, dtype=np.int64), np.array(items, dtype=np.int64), values)
-    )
-    assert got_steps.dtype == got_items.dtype == np.int64
+    part = Runs.alone(np.array(sites, dtype=np.int64), np.array(steps, dtype=np.int64))
+    runs, got_items, got_values = unpacked(packed(part, np.array(items, dtype=np.int64), values))
+    got_sites, got_steps = runs.expanded()
+    assert got_sites.dtype == got_steps.dtype == got_items.dtype == np.int64
+    assert got_sites.tolist() == sites
     assert got_steps.tolist() == steps
     assert got_items.tolist() == items
     assert got_values == values
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(1, 4), st.integers(0, 50)), max_size=20))
+def test_runs_packed_for_the_second_process_give_each_write_its_site_and_step(
+    runs: list[tuple[int, int, int]],
+) -> None:
+    """Runs of passes (of any length, starting at any place of a pass) packed and unpacked give
+    each write the site and step it had before."""
+    places = np.arange(100, 120, dtype=np.int64)
+    columns = [
+        [count for count, _, _ in runs],
+        [start for _, start, _ in runs],
+        [size for _, size, _ in runs],
+        [stride for _, _, stride in runs],
+    ]
+    counts, starts, sizes, strides = (np.array(c, dtype=np.int64) for c in columns)
+    part = Runs(
+        np.arange(len(runs), dtype=np.int64) % 8,
+        counts,
+        starts,
+        sizes,
+        strides,
+        np.cumsum(counts * 100).astype(np.int64),
+        places,
+        places % 3,
+    )
+    before = part.expanded()
+    after = unpacked(packed(part, np.zeros(0, dtype=np.int64), []))[0].expanded()
+    assert before[0].tolist() == after[0].tolist() and before[1].tolist() == after[1].tolist()

@@ -19,24 +19,66 @@ if TYPE_CHECKING:
 _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 
 
-# One part of a chunk's writes, in the order logged: their steps, their items (see Cut) and their
-# values; or all three packed into bytes (packed) where the recording hands its chunks to a second
-# process. Arrays, not lists: the recording process makes them about as quickly as it could
-# pickle the lists, and they cross to a second process as plain bytes.
-Logged = tuple[np.ndarray, np.ndarray, list[Value]]
+@dataclass(frozen=True)
+class Runs:
+    """A part's writes in the runs the log kept them in (WriteLog.patterns), each place's site
+    and clock looked up: run k holds counts[k] writes; its j-th, at j' = starts[k] + j, is at
+    place firsts[k] + j' % sizes[k] (its site in `sites`), its step that place's `aheads` past
+    the start of pass j' // sizes[k], the passes starting at clocks[k], strides[k] blocks apart.
+    A write logged alone is a run of one write at a place of its own."""
+
+    firsts: np.ndarray
+    counts: np.ndarray
+    starts: np.ndarray
+    sizes: np.ndarray
+    strides: np.ndarray
+    clocks: np.ndarray
+    sites: np.ndarray  # by place
+    aheads: np.ndarray  # by place
+
+    @staticmethod
+    def alone(sites: np.ndarray, steps: np.ndarray) -> Runs:
+        """Writes each a run of its own."""
+        ones, zeros = np.ones_like(steps), np.zeros_like(steps)
+        return Runs(np.arange(steps.size), ones, zeros, ones, zeros, steps, sites, zeros)
+
+    def expanded(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each write's site and step."""
+        places, passes = self._places(self.counts)
+        steps = np.repeat(self.clocks, self.counts) + passes * np.repeat(self.strides, self.counts)
+        return self.sites[places], steps + self.aheads[places]
+
+    def written(self) -> np.ndarray:
+        """The places written at (some more than once): each run's first pass at most."""
+        return self._places(np.minimum(self.counts, self.sizes))[0]
+
+    def _places(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The place and the pass of each of the first `counts` writes of each run."""
+        ends = np.cumsum(counts)
+        at = np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(
+            self.starts - (ends - counts), counts
+        )
+        passes, place = np.divmod(at, np.repeat(self.sizes, counts))
+        return np.repeat(self.firsts, counts) + place, passes
+
+
+# One part of a chunk's writes, in the order logged: their runs (sites and steps), their items
+# (see Cut) and their values; or all three packed into bytes (packed) where the recording hands
+# its chunks to a second process, which makes each write's site and step from the runs.
+Logged = tuple[Runs, np.ndarray, list[Value]]
 Writes = Logged | bytes
 
 
 @dataclass(frozen=True)
 class Cut:
-    """The writes logged since the last cut, as the recording process has them: each one's site
-    (-1: a cell not recorded), step and value, and the items of the recorded cells' list writes
-    (the only events that name one); and the recorded cells now. Building columns from these is
-    left to the process that writes the trace. The writes come in the parts the log was taken
-    in."""
+    """The writes logged since the last cut, as the recording process has them: their runs
+    (each write's site, -1 for a cell not recorded, and step) and values, and the items of the
+    recorded cells' list writes (the only events that name one); and the recorded cells now.
+    Building columns from these is left to the process that writes the trace. The writes come in
+    the parts the log was taken in."""
 
-    sites: np.ndarray
-    writes: list[Writes]  # the steps, items and values, part by part
+    writes: list[Writes]  # the runs, items and values, part by part
+    events: int  # how many writes are at a recorded cell (site 0 or more): the chunk's events
     kinds_of: np.ndarray  # each site's kind, by site, and CLEAR for site -1
     cells_of: np.ndarray  # each site's cell, by site, and -1 for site -1
     clock: int  # the runtime's clock at the cut
@@ -44,55 +86,62 @@ class Cut:
     lists: dict[int, list[Value] | None]  # each recorded list's items (None: unchanged)
     bubbles: list[Bubble]  # shown since the last cut: written after the events they follow
 
-    @property
-    def events(self) -> int:
-        """How many events the chunk holds."""
-        return int(np.count_nonzero(self.sites >= 0))
 
-
-def packed(steps: np.ndarray, items: np.ndarray, values: list[Value]) -> bytes:
+def packed(runs: Runs, items: np.ndarray, values: list[Value]) -> bytes:
     """A part's writes pickled for a second process (its messages are this program's own), each
-    number in the narrowest type that holds it: the steps as their first and their rises, as a
-    chunk keeps them (a byte each, as a rule: the clock counts blocks), the items as they are. A
-    chunk's message then takes some 13 bytes a write, against 23, and fits the pipe whole: the
-    second process gets it while it is busy with the one before."""
-    first, rises = codec.rises(steps)
-    # Kept whole if the clock went back (not seen: it never does).
-    numbers = (None, steps) if (rises < 0).any() else (first, codec.narrow(rises))
-    if not (items < 0).any():  # an item is a list's index, from 1 on: kept whole otherwise
+    number in the narrowest type that holds it: the runs' clocks as their first and their rises,
+    as a chunk keeps steps (kept whole if the clock went back, which it does not), the sites in
+    16 bits as a rule (a -1 among them), the items as they are (kept whole if one is below 0: an
+    item is a list's index, from 1 on). A chunk's message then fits the pipe whole: the second
+    process gets it while it is busy with the one before."""
+    first, rises = codec.rises(runs.clocks)
+    clocks = (None, runs.clocks) if (rises < 0).any() else (first, codec.narrow(rises))
+    site_type = np.int16 if runs.sites.size == 0 or runs.sites.max() < 2**15 else np.int64
+    counted = [
+        codec.narrow(column)
+        for column in (runs.firsts, runs.counts, runs.starts, runs.sizes, runs.strides, runs.aheads)
+    ]
+    if not (items < 0).any():
         items = codec.narrow(items)
-    return pickle.dumps((numbers, items, values), pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(
+        (counted, clocks, runs.sites.astype(site_type), items, values), pickle.HIGHEST_PROTOCOL
+    )
 
 
 def unpacked(part: Writes) -> Logged:
-    """A part's steps (int64), items (int64) and values, packed or not."""
+    """A part's runs, items (int64) and values, packed or not."""
     if not isinstance(part, bytes):
         return part
-    (first, numbers), items, values = pickle.loads(part)
-    steps = numbers if first is None else codec.risen(first, numbers)
-    return steps, items.astype(np.int64), values
+    counted, (first, numbers), sites, items, values = pickle.loads(part)
+    firsts, counts, starts, sizes, strides, aheads = (c.astype(np.int64) for c in counted)
+    clocks = numbers if first is None else codec.risen(first, numbers)
+    runs = Runs(firsts, counts, starts, sizes, strides, clocks, sites.astype(np.int64), aheads)
+    return runs, items.astype(np.int64), values
 
 
-def joined(parts: list[Writes]) -> Logged:
-    """The steps, items and values of every part, in order."""
+def joined(parts: list[Writes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Value]]:
+    """The sites, steps, items and values of every part's writes, in order."""
     logged = [unpacked(part) for part in parts]
-    if len(logged) == 1:
-        return logged[0]
+    placed = [runs.expanded() for runs, _, _ in logged]
     values: list[Value] = []
     for _, _, part_values in logged:
         values += part_values
-    steps = np.concatenate([part[0] for part in logged])
-    return steps, np.concatenate([part[1] for part in logged]), values
+    return (
+        np.concatenate([sites for sites, _ in placed]),
+        np.concatenate([steps for _, steps in placed]),
+        np.concatenate([items for _, items, _ in logged]),
+        values,
+    )
 
 
 def write_cut(writer: TraceWriter, cut: Cut) -> None:
     """Write the cut's events chunk, the bubbles shown meanwhile, and the snapshot after them."""
-    sites, kinds_of, cells_of = cut.sites, cut.kinds_of, cut.cells_of
+    kinds_of, cells_of = cut.kinds_of, cut.cells_of
+    sites, steps, items, values = joined(cut.writes)
     kept = sites >= 0  # compiled code logs every write; a cell not recorded has site -1
     every = bool(kept.all())  # as a rule: then nothing needs picking out
     kinds = kinds_of[sites]
     valued = np.isin(kinds, _VALUED)
-    steps, items, values = joined(cut.writes)
     writer.events_chunk(
         sites if every else sites[kept],
         steps if every else steps[kept],

@@ -1,4 +1,4 @@
-"""A WriteLog's codes and clocks, with its loops' runs of writes (WriteLog.patterns) made into one code and clock a write again."""
+"""A WriteLog's codes and clocks read as runs of writes (cuts.Runs), its loops' runs (WriteLog.patterns) among them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from emulator.runtime.hooks import PATTERN_BASE
-from emulator.trace.cuts import int64s
+from emulator.trace.cuts import Runs, int64s
 
 if TYPE_CHECKING:
     from emulator.runtime.hooks import WriteLog
@@ -21,37 +21,35 @@ class LogRuns:
         self._columns: tuple[np.ndarray, ...] = ()
 
     def per_write(self, log: WriteLog, writes: int) -> tuple[np.ndarray, np.ndarray]:
-        """The code and the clock of each of the log's first `writes` writes (those whose values
-        are in: a write cut short by Ctrl-C may have its code, or code and clock, alone)."""
+        """The code and the clock of each of the log's first `writes` writes."""
+        return self.runs(log, writes).expanded()
+
+    def runs(self, log: WriteLog, writes: int) -> Runs:
+        """The log's first `writes` writes (those whose values are in: a write cut short by
+        Ctrl-C may have its code, or code and clock, alone) as runs whose places hold codes, not
+        sites, and the clocks the code logged (their aheads 0). A write logged alone is a run of
+        its own: its place holds its code."""
         codes, clocks = int64s(log.codes), int64s(log.clocks)
         logged = min(codes.size, clocks.size)
         codes, clocks = codes[:logged], clocks[:logged]
         runs = np.flatnonzero(codes >= PATTERN_BASE)
         if runs.size == 0:
-            return codes[:writes], clocks[:writes]
+            codes, clocks = codes[:writes], clocks[:writes]
+            return Runs.alone(codes, clocks)
         counts = _counts(codes.size, runs, np.array(log.ends, dtype=np.int64), writes)
         kept = np.cumsum(counts) <= writes  # the last write of all may lack its value
         codes, clocks, counts = codes[kept], clocks[kept], counts[kept]
-        return self._expanded(log, codes, clocks, counts)
-
-    def _expanded(
-        self, log: WriteLog, codes: np.ndarray, clocks: np.ndarray, counts: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each write's code and clock, from the entries (`counts`: the writes of each). An entry
-        logged alone is a pattern of its own code, one write long, whose pass adds nothing."""
         length, stride, start, first_site, sites = self._table(log)
         runs = np.flatnonzero(codes >= PATTERN_BASE)
         pattern = codes[runs] - PATTERN_BASE
-        size, phase, adds = np.ones_like(codes), np.zeros_like(codes), np.zeros_like(codes)
-        size[runs], phase[runs], adds[runs] = length[pattern], start[pattern], stride[pattern]
-        firsts = np.arange(sites.size, sites.size + codes.size)  # in `every`, after the sites
+        sizes, starts, strides = np.ones_like(codes), np.zeros_like(codes), np.zeros_like(codes)
+        sizes[runs], starts[runs], strides[runs] = length[pattern], start[pattern], stride[pattern]
+        firsts = np.arange(sites.size, sites.size + codes.size)  # the places after the patterns'
         firsts[runs] = first_site[pattern]
-        every = np.concatenate((sites, codes))
-        # A write's place in its run, counted from the first write of the run's first pass.
-        at = np.arange(int(counts.sum())) + np.repeat(phase - (np.cumsum(counts) - counts), counts)
-        passes, write = np.divmod(at, np.repeat(size, counts))
-        write_codes = every[np.repeat(firsts, counts) + write]
-        return write_codes, np.repeat(clocks, counts) + passes * np.repeat(adds, counts)
+        alone = codes.copy()
+        alone[runs] = 0  # a run's own place is never written at: any code will do
+        places = np.concatenate((sites, alone))
+        return Runs(firsts, counts, starts, sizes, strides, clocks, places, np.zeros_like(places))
 
     def _table(self, log: WriteLog) -> tuple[np.ndarray, ...]:
         """By pattern: its length, the blocks a pass adds, the write it starts at, where its sites

@@ -12,8 +12,9 @@ import json
 import os
 from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.second_process import has_second_core
 from emulator.slices import Slice
-from emulator.trace.cuts import Cut, Writes, int64s, packed, write_cut
+from emulator.trace.cuts import Cut, Runs, Writes, int64s, packed, write_cut
 from emulator.trace.events import (
     ADD,
     CLEAR,
@@ -79,6 +80,15 @@ _OWN = -3  # a write these hooks logged themselves holds _OWN - its site: below 
 ROOT = Path(__file__).resolve().parents[2]
 
 Cell = Any  # a VarCell or a ListCell
+
+
+class _Part(NamedTuple):
+    """Writes taken from the log at once (Recorder._take)."""
+
+    writes: int
+    events: int  # those at a recorded cell (site 0 or more)
+    written: np.ndarray  # the sites written at, each once
+    logged: Writes
 
 
 class Tee(RunHooks):
@@ -182,9 +192,8 @@ class Recorder(RunHooks):
         self._log = self.write_log = WriteLog(
             self.chunk_events, lambda: self._full(None), lists=self._lists is None
         )
-        # The chunk's writes taken from the log so far, part by part: their sites, and their
-        # steps, items and values.
-        self._parts: list[tuple[np.ndarray, Writes]] = []
+        # The chunk's writes taken from the log so far, part by part.
+        self._parts: list[_Part] = []
         self._limit_part()
         # By script: its code table and how many places it has sites for (see _code_table).
         self._tables: dict[tuple[str, str], tuple[np.ndarray, int]] = {}
@@ -388,7 +397,7 @@ class Recorder(RunHooks):
     @property
     def _taken(self) -> int:
         """How many of the chunk's writes were taken from the log (in parts)."""
-        return sum(sites.size for sites, _ in self._parts)
+        return sum(part.writes for part in self._parts)
 
     def _limit_part(self) -> None:
         """End the log's next part after PART_EVENTS writes, or at the chunk's end if sooner."""
@@ -401,28 +410,46 @@ class Recorder(RunHooks):
             self._cut(pending)
 
     def _take(self, last: bool = False) -> None:
-        """Take the logged writes as the chunk's next part (their sites looked up; their steps,
-        items and values kept, the values packed if a second process writes the trace) and clear
-        the log. The `last` take, as the recording ends, may find a write half logged (Ctrl-C);
-        the others come between writes."""
+        """Take the logged writes as the chunk's next part (their runs' sites looked up; their
+        steps, items and values kept, packed if a second process writes the trace, which makes
+        each write's site and step from the runs) and clear the log. The `last` take, as the
+        recording ends, may find a write half logged (Ctrl-C); the others come between writes."""
         log = self._log
         if not log:
             return
         n = len(log)  # the writes whose values are in (an interrupt may leave one half logged)
-        codes, clocks = self._runs.per_write(log, n)
-        steps = clocks + self._ahead_of(codes)
-        sites = self._sites_of(codes, log.marks)
+        runs, written = self._placed(self._runs.runs(log, n), log.marks, n)
         items, values = int64s(log.items), log[:]
-        if last:  # only the items of the list writes whose values are in
-            kinds = self._site_columns()[0][sites]
-            items = items[: np.count_nonzero(np.isin(kinds, list(INDEXED_KINDS)))]
+        events = n
+        if last or (written < 0).any():  # as a rule, neither: each write's site is not needed
+            sites = runs.expanded()[0]
+            events = int(np.count_nonzero(sites >= 0))
+            if last:  # only the items of the list writes whose values are in
+                kinds = self._site_columns()[0][sites]
+                items = items[: np.count_nonzero(np.isin(kinds, list(INDEXED_KINDS)))]
         log.clear()
         in_second_process = isinstance(self.writer, WriterInSecondProcess)
-        writes = packed(steps, items, values) if in_second_process else (steps, items, values)
-        # Sites fit 16 bits, as a rule (32 else): a quarter of the bytes to carry.
-        site_type = np.int16 if len(self._site_rows) < 2**15 else np.int32
-        self._parts.append((sites.astype(site_type), writes))
+        writes = packed(runs, items, values) if in_second_process else (runs, items, values)
+        self._parts.append(_Part(n, events, written, writes))
         self._limit_part()
+
+    def _placed(
+        self, runs: Runs, marks: list[tuple[int, Thread]], writes: int
+    ) -> tuple[Runs, np.ndarray]:
+        """The log's runs (their places holding codes) with each place's site and ahead looked
+        up, and the sites written at. Where more than one thread wrote, or a place written at
+        has no site yet, each write's site is looked up (_sites_of) and each is a run of its own."""
+        groups = _by_thread(marks, writes)
+        if len(groups) == 1:
+            codes = runs.sites
+            sites = self._code_table(groups[0][0])[codes]
+            written = sites[runs.written()]
+            if not (written == _UNSEEN).any():
+                placed = replace(runs, sites=sites, aheads=self._ahead_of(codes))
+                return placed, np.unique(written)
+        codes, clocks = runs.expanded()
+        sites = self._sites_of(codes, marks)
+        return Runs.alone(sites, clocks + self._ahead_of(codes)), np.unique(sites)
 
     def _cut(self, pending: tuple[Cell, int, Value] | None, last: bool = False) -> None:
         """Hand the chunk's writes (the log's last part with them) to the writer as a chunk, with
@@ -432,19 +459,18 @@ class Recorder(RunHooks):
             return
         parts, self._parts = self._parts, []
         self._limit_part()
-        sites = np.concatenate([part[0] for part in parts])
-        writes = [part[1] for part in parts]
-        if not (sites >= 0).any():  # compiled code logs every write; a cell not recorded has -1
+        events = sum(part.events for part in parts)
+        if events == 0:  # compiled code logs every write; a cell not recorded has site -1
             return
         kinds_of, cells_of = self._site_columns()
-        if self._move_after is not None and self._reaches(self._move_after, sites):
+        if self._move_after is not None and self.writer.events + events >= self._move_after:
             self._move_writer()
         self._write_tables()
-        seen = np.flatnonzero(np.bincount(sites + 1, minlength=1)[1:])  # the sites it wrote at
-        variables, lists = self._state(pending, set(cells_of[seen].tolist()))
+        seen = np.unique(np.concatenate([part.written for part in parts]))
+        variables, lists = self._state(pending, set(cells_of[seen[seen >= 0]].tolist()))
         cut = Cut(
-            sites,
-            writes,
+            [part.logged for part in parts],
+            events,
             kinds_of,
             cells_of,
             self.runtime.blocks,
@@ -457,10 +483,6 @@ class Recorder(RunHooks):
             self.writer.cut(cut)
         else:
             write_cut(self.writer, cut)
-
-    def _reaches(self, events: int, sites: np.ndarray) -> bool:
-        """Whether the recording holds this many events with the chunk of these sites."""
-        return self.writer.events + int(np.count_nonzero(sites >= 0)) >= events
 
     def _move_writer(self) -> None:
         """Hand the writer to the second process (it stays here if none started)."""
