@@ -1247,3 +1247,25 @@ def test_a_loop_that_only_writes_is_logged_as_runs_and_records_the_interpreters_
     assert actual == expected
     assert len({row[2] for row in expected[0]}) == 2  # both scripts wrote
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+
+
+def test_a_warp_loop_logging_runs_tells_hooks_attached_mid_run_its_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A thread in a loop whose writes are logged as runs, still running when other hooks take
+    the recorder's place, tells them its later writes as the interpreter does."""
+    monkeypatch.setattr(sequencer, "WORK_BLOCKS", 300)
+    monkeypatch.setattr(sequencer, "WARP_BLOCKS", 2_000)
+    monkeypatch.setattr(prelude, "WARP_BLOCKS", 2_000)
+    monkeypatch.setitem(prelude.NAMES, "WARP_BLOCKS", 2_000)
+    project = _a_warp_loop_that_only_writes()
+    heard = {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(project, engine=engine)
+        rt.attach(recorder.Recorder(rt, io.BytesIO(), chunk_events=64))
+        later = EventLog(rt)
+        rt.on_frame = lambda: rt.attach(later) if rt.frame_count == 2 else None  # noqa: B023
+        rt.green_flag()
+        rt.run()
+        heard[engine] = [e for e in later.events if e[0] in ("var", "write")]
+    assert heard["compiled"] == heard["interpreter"] and len(heard["compiled"]) > 50

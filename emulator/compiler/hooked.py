@@ -91,6 +91,7 @@ def room(log: WriteLog | None, t: Thread, b: int, ahead: int) -> Room:
     _b). Code whose writes run at most `ahead` blocks past its _b, with the log holding room for
     m more writes, cannot fill it before _b passes b + m - ahead - 2."""
     if log is None:
+        NO_LOG.clear()  # of the runs a loop began and ended there (a write's slow path clears it)
         return NO_LOG, NO_LOG.codes, NO_LOG.clocks, -1
     if log.thread is not t:
         log.mark(t)
