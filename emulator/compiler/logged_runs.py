@@ -27,7 +27,7 @@ class LoggedRun:
     wherever anything else may log: a yield, a call that tells the hooks, the log's slow path; it
     starts again after, at the write that comes next."""
 
-    first: int  # the number in Sites.patterns of the run that starts at a pass's first write
+    first: int  # the number (WriteLog.patterns) of its pattern that starts at a pass's first write
     sites: list[int] = field(default_factory=list)  # its writes' sites so far, in order
 
     def log_value(self, w: Writer, site: int, item: str | None, value: str) -> None:
