@@ -1210,6 +1210,17 @@ def _a_warp_loop_that_only_writes() -> Project:
     return prog.build()
 
 
+@pytest.fixture
+def short_warp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warp timer of 2,000 blocks (frames of 300) in both engines, so that a warp loop yields
+    within a test's run."""
+    monkeypatch.setattr(sequencer, "WORK_BLOCKS", 300)
+    monkeypatch.setattr(sequencer, "WARP_BLOCKS", 2_000)
+    monkeypatch.setattr(prelude, "WARP_BLOCKS", 2_000)
+    monkeypatch.setitem(prelude.NAMES, "WARP_BLOCKS", 2_000)
+
+
+@pytest.mark.usefixtures("short_warp")
 @pytest.mark.parametrize("part_events", [None, 3])
 @pytest.mark.parametrize("chunk_events", [5, 64])
 @pytest.mark.parametrize(("variables", "lists"), [(None, None), (["s", "other"], None), (None, [])])
@@ -1224,10 +1235,6 @@ def test_a_loop_that_only_writes_is_logged_as_runs_and_records_the_interpreters_
     parts in the middle of a pass, broken by writes the hooks are told of and by the warp
     timer's yields (shrunk here, so that the other script writes between them), its trace holds
     the interpreter's events, states and chunks."""
-    monkeypatch.setattr(sequencer, "WORK_BLOCKS", 300)
-    monkeypatch.setattr(sequencer, "WARP_BLOCKS", 2_000)
-    monkeypatch.setattr(prelude, "WARP_BLOCKS", 2_000)
-    monkeypatch.setitem(prelude.NAMES, "WARP_BLOCKS", 2_000)
     if part_events is not None:
         monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
     traces, patterns = {}, {}
@@ -1249,15 +1256,10 @@ def test_a_loop_that_only_writes_is_logged_as_runs_and_records_the_interpreters_
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
 
 
-def test_a_warp_loop_logging_runs_tells_hooks_attached_mid_run_its_writes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("short_warp")
+def test_a_warp_loop_logging_runs_tells_hooks_attached_mid_run_its_writes() -> None:
     """A thread in a loop whose writes are logged as runs, still running when other hooks take
     the recorder's place, tells them its later writes as the interpreter does."""
-    monkeypatch.setattr(sequencer, "WORK_BLOCKS", 300)
-    monkeypatch.setattr(sequencer, "WARP_BLOCKS", 2_000)
-    monkeypatch.setattr(prelude, "WARP_BLOCKS", 2_000)
-    monkeypatch.setitem(prelude.NAMES, "WARP_BLOCKS", 2_000)
     project = _a_warp_loop_that_only_writes()
     heard = {}
     for engine in ("interpreter", "compiled"):

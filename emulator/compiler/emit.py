@@ -245,6 +245,17 @@ class FunctionEmitter:
         self.most_ahead = max(self.most_ahead, self.pending)
         return self.sites.write(block_id, index, op, self.pending)
 
+    @contextmanager
+    def run_broken(self, write: int | None = None) -> Iterator[None]:
+        """Around code that may tell the hooks of a write, take their log in or yield: inside a
+        loop whose writes are logged as runs, the run ends before it and starts again after, at
+        the pass's `write`-th write (None: the one after the last written so far; LoggedRun)."""
+        if self.run is not None:
+            self.run.end(self.w)
+        yield
+        if self.run is not None:
+            self.run.start(self.w, write)
+
     # ## Yields
 
     def restart_warp(self) -> None:
@@ -306,11 +317,8 @@ class FunctionEmitter:
             header = "if _b > _lim:" if self.warp else "if not _warp or _b > _lim:"
             why = "the warp timer ran out: yield at the end of this pass"
         with self.w.block(header):
-            if self.run is not None:
-                self.run.end(self.w)
-            self.suspend(why)
-            if self.run is not None:
-                self.run.start(self.w, 0)
+            with self.run_broken(write=0):  # the next pass's first write starts it again
+                self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
             self.check_wholes(self.ex.guards)

@@ -278,18 +278,8 @@ def log_alone(
         w.line(store)
     with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
         em.observed_here()
-        told(em, f"_wl, _wc, _wk, _full = {slow}")
-
-
-def told(em: FunctionEmitter, line: str) -> None:
-    """A line that may tell the hooks of a write or take their log in: inside a loop whose
-    writes are logged as runs, the run ends before it and starts again after (LoggedRun)."""
-    run = em.run
-    if run is not None:
-        run.end(em.w)
-    em.w.line(line)
-    if run is not None:
-        run.start(em.w)
+        with em.run_broken():
+            w.line(f"_wl, _wc, _wk, _full = {slow}")
 
 
 def append_write(
@@ -469,7 +459,8 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
                     log_alone(em, site, k, x, "checked(_wl, WRITE_LOG, thread, _b, _ah)", store)
                 with w.block("else:"):  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
-                    told(em, f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+                    with em.run_broken():
+                        w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
             else:
                 with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
                     log_write(em, site, bid, cell, x, test, k, store)
@@ -479,7 +470,8 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             _tell_replace(em, stmt, bid, k, x, test, store)
     with w.block("else:"):
         em.observed_here()
-        told(em, f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+        with em.run_broken():
+            w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
 
 
 def _tell_replace(

@@ -37,10 +37,10 @@ class LogRuns:
             codes, clocks = codes[:writes], clocks[:writes]
             return Runs.alone(codes, clocks)
         counts = _counts(codes.size, runs, np.array(log.ends, dtype=np.int64), writes)
-        kept = np.cumsum(counts) <= writes  # the last write of all may lack its value
-        codes, clocks, counts = codes[kept], clocks[kept], counts[kept]
+        # The last write of all may lack its value: the entries kept are those before it.
+        kept = int(np.count_nonzero(np.cumsum(counts) <= writes))
+        codes, clocks, counts, runs = codes[:kept], clocks[:kept], counts[:kept], runs[runs < kept]
         length, stride, start, first_site, sites = self._table(log)
-        runs = np.flatnonzero(codes >= PATTERN_BASE)
         pattern = codes[runs] - PATTERN_BASE
         sizes, starts, strides = np.ones_like(codes), np.zeros_like(codes), np.zeros_like(codes)
         sizes[runs], starts[runs], strides[runs] = length[pattern], start[pattern], stride[pattern]
