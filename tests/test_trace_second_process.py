@@ -16,10 +16,12 @@ from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
 from emulator.trace import recorder
-from emulator.trace.cuts import Runs, packed, unpacked
+from emulator.trace.cuts import packed, unpacked
 from emulator.trace.format import TraceWriter
+from emulator.trace.log_runs import LogPart
 from emulator.trace.recorder import Recorder, record_run
 from emulator.trace.replay import Trace
+from emulator.trace.runs import Runs
 from emulator.trace.writer_process import WriterInSecondProcess
 from tests.helpers import calls_of, interrupting_log
 from tests.test_trace import every_kind_program
@@ -56,12 +58,30 @@ def counting_program() -> Project:
     return prog.build()
 
 
+def two_lists_program() -> Project:
+    """A warp loop whose passes replace an item of one list, count, and replace an item of
+    another: a chunk of two writes holds a run that wrote the first list and not the second."""
+    prog = Program("two lists")
+    first, second = prog.stage.list("first", [0] * 32), prog.stage.list("second", [0] * 32)
+    count = prog.stage.var("count", 1)
+    sprite = prog.sprite("S")
+    passes = sprite.procedure("passes", warp=True)
+    with passes.define(), repeat(30):
+        first.replace(count, count)
+        count.change(1)
+        second.replace(count, count)
+    with sprite.when_flag_clicked():
+        passes()
+    return prog.build()
+
+
 @pytest.mark.parametrize(
     ("name", "make", "chunk_events", "engine"),
     [
         ("every kind", every_kind_program, 4, "interpreter"),
         ("every kind", every_kind_program, 4, "compiled"),
         ("counting", counting_program, 50, "compiled"),
+        ("two lists", two_lists_program, 2, "compiled"),
         ("day3", lambda: build(variant="buggy", epochs=1, train=2, test=1), 5000, "compiled"),
     ],
 )
@@ -92,6 +112,20 @@ def test_the_second_process_writes_the_same_file(
     assert there.getvalue() == here.getvalue()
     trace = Trace.from_bytes(there.getvalue())
     assert trace.ending is not None and trace.ending.reason == "finished"
+
+
+@pytest.mark.parametrize(("make", "chunk_events"), [(counting_program, 50), (two_lists_program, 2)])
+def test_parts_one_thread_logged_at_known_places_cross_as_logged(
+    moves: list[Any], monkeypatch: pytest.MonkeyPatch, make: Any, chunk_events: int
+) -> None:
+    """Once its places' sites are known, a part one thread logged goes to the second process as
+    the log held it (LogPart), and the file is the one written here."""
+    here, there = io.BytesIO(), io.BytesIO()
+    record_run(make(), here, chunk_events=chunk_events, move_after=None)
+    crossed = calls_of(monkeypatch, LogPart, "taken", lambda log, *tables: len(log))
+    record_run(make(), there, chunk_events=chunk_events, move_after=1)
+    assert moves[0] is not None and crossed and min(crossed) > 0
+    assert there.getvalue() == here.getvalue()
 
 
 def test_an_interrupted_recording_ends_its_file_the_same(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,8 @@ import numpy as np
 
 from emulator.trace import codec
 from emulator.trace.events import ADD, INSERT, REPLACE, SET, Bubble
+from emulator.trace.log_runs import LogPart
+from emulator.trace.runs import Logged, Runs
 from emulator.values import Value
 
 if TYPE_CHECKING:
@@ -19,54 +20,10 @@ if TYPE_CHECKING:
 _VALUED = (SET, ADD, INSERT, REPLACE)  # and those that store a value
 
 
-@dataclass(frozen=True)
-class Runs:
-    """A part's writes in the runs the log kept them in (WriteLog.patterns), each place's site
-    and clock looked up: run k holds counts[k] writes; its j-th, at j' = starts[k] + j, is at
-    place firsts[k] + j' % sizes[k] (its site in `sites`), its step that place's `aheads` past
-    the start of pass j' // sizes[k], the passes starting at clocks[k], strides[k] blocks apart.
-    A write logged alone is a run of one write at a place of its own."""
-
-    firsts: np.ndarray
-    counts: np.ndarray
-    starts: np.ndarray
-    sizes: np.ndarray
-    strides: np.ndarray
-    clocks: np.ndarray
-    sites: np.ndarray  # by place
-    aheads: np.ndarray  # by place
-
-    @staticmethod
-    def alone(sites: np.ndarray, steps: np.ndarray) -> Runs:
-        """Writes each a run of its own."""
-        ones, zeros = np.ones_like(steps), np.zeros_like(steps)
-        return Runs(np.arange(steps.size), ones, zeros, ones, zeros, steps, sites, zeros)
-
-    def expanded(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each write's site and step."""
-        places, passes = self._places(self.counts)
-        steps = np.repeat(self.clocks, self.counts) + passes * np.repeat(self.strides, self.counts)
-        return self.sites[places], steps + self.aheads[places]
-
-    def written(self) -> np.ndarray:
-        """The places written at (some more than once): each run's first pass at most."""
-        return self._places(np.minimum(self.counts, self.sizes))[0]
-
-    def _places(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The place and the pass of each of the first `counts` writes of each run."""
-        ends = np.cumsum(counts)
-        at = np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(
-            self.starts - (ends - counts), counts
-        )
-        passes, place = np.divmod(at, np.repeat(self.sizes, counts))
-        return np.repeat(self.firsts, counts) + place, passes
-
-
-# One part of a chunk's writes, in the order logged: their runs (sites and steps), their items
-# (see Cut) and their values; or all three packed into bytes (packed) where the recording hands
-# its chunks to a second process, which makes each write's site and step from the runs.
-Logged = tuple[Runs, np.ndarray, list[Value]]
-Writes = Logged | bytes
+# One part of a chunk's writes (runs.Logged); where the recording hands its chunks to a second
+# process, packed into bytes (packed), or as the log held them (log_runs.LogPart), from which that
+# process makes each write's site and step.
+Writes = Logged | bytes | LogPart
 
 
 @dataclass(frozen=True)
@@ -83,7 +40,8 @@ class Cut:
     cells_of: np.ndarray  # each site's cell, by site, and -1 for site -1
     clock: int  # the runtime's clock at the cut
     variables: dict[int, Value]  # each recorded variable's cell's value at the cut, by cell
-    lists: dict[int, list[Value] | None]  # each recorded list's items (None: unchanged)
+    lists: dict[int, list[Value] | None]  # each recorded list's items (None: unchanged; or not
+    # written in the chunk, which write_cut finds out)
     bubbles: list[Bubble]  # shown since the last cut: written after the events they follow
 
 
@@ -109,7 +67,9 @@ def packed(runs: Runs, items: np.ndarray, values: list[Value]) -> bytes:
 
 
 def unpacked(part: Writes) -> Logged:
-    """A part's runs, items (int64) and values, packed or not."""
+    """A part's runs, items (int64) and values, in whichever form it came."""
+    if isinstance(part, LogPart):
+        return part.read()
     if not isinstance(part, bytes):
         return part
     counted, (first, numbers), sites, items, values = pickle.loads(part)
@@ -151,12 +111,10 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     if cut.bubbles:
         writer.tables(bubbles=cut.bubbles)
     variables = cut.variables | _last_values(cells_of, sites, kinds, values)
-    writer.snapshot(max(cut.clock, int(steps[-1])), variables, cut.lists)
-
-
-def int64s(numbers: list[int]) -> np.ndarray:
-    """Whole numbers as an array: through struct, about twice as quick as numpy from a list."""
-    return np.frombuffer(struct.pack(f"<{len(numbers)}q", *numbers), dtype=np.int64)
+    written = set(cells_of[np.unique(sites)].tolist())
+    # The recording may hand over lists it only knows may have been written (LogPart).
+    lists = {cell: items if cell in written else None for cell, items in cut.lists.items()}
+    writer.snapshot(max(cut.clock, int(steps[-1])), variables, lists)
 
 
 def _last_values(

@@ -20,12 +20,19 @@ import numpy as np
 
 from emulator.inputs import Post
 from emulator.project import Project
-from emulator.runtime.hooks import BubbleKind, ListWrite, MissKind, RunHooks, WriteLog
+from emulator.runtime.hooks import (
+    PATTERN_BASE,
+    BubbleKind,
+    ListWrite,
+    MissKind,
+    RunHooks,
+    WriteLog,
+)
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.sequencer import StepLimitReached
 from emulator.second_process import has_second_core
 from emulator.slices import Slice
-from emulator.trace.cuts import Cut, Runs, Writes, int64s, packed, write_cut
+from emulator.trace.cuts import Cut, Writes, packed, write_cut
 from emulator.trace.events import (
     ADD,
     CLEAR,
@@ -44,7 +51,8 @@ from emulator.trace.events import (
     ThreadInfo,
 )
 from emulator.trace.format import TraceWriter
-from emulator.trace.log_runs import LogRuns
+from emulator.trace.log_runs import LogPart, LogRuns
+from emulator.trace.runs import Runs, int64s
 from emulator.trace.writer_process import WriterInSecondProcess
 from emulator.values import Value, bubble_text
 
@@ -62,9 +70,9 @@ DEFAULT_CHUNK_EVENTS = 50_000
 # unused; the chunks cut before it is ready wait in the pipe and in a queue
 # (WriterInSecondProcess._send).
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
-# The log is taken in parts of at most this many writes (Recorder._take): each part's clocks and
-# values are taken, and packed for a second process, while the processor's cache still holds
-# them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at once costs the
+# The log is taken in parts of at most this many writes (Recorder._take): each part's codes,
+# clocks and values are taken, and pickled for a second process, while the processor's cache
+# still holds them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at once costs the
 # recording some 0.03x more than parts of 5,000 to 20,000.
 PART_EVENTS = 10_000
 LIST_OPS = {
@@ -197,6 +205,9 @@ class Recorder(RunHooks):
         self._limit_part()
         # By script: its code table and how many places it has sites for (see _code_table).
         self._tables: dict[tuple[str, str], tuple[np.ndarray, int]] = {}
+        # By script: the codes its writes may be logged with whose sites are known and recorded,
+        # and those sites (a pattern's: all of its places'); a site once looked up stays.
+        self._known: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self._runs = LogRuns()  # reads the log's runs of writes (WriteLog.patterns)
@@ -410,14 +421,22 @@ class Recorder(RunHooks):
             self._cut(pending)
 
     def _take(self, last: bool = False) -> None:
-        """Take the logged writes as the chunk's next part (their runs' sites looked up; their
-        steps, items and values kept, packed if a second process writes the trace, which makes
-        each write's site and step from the runs) and clear the log. The `last` take, as the
-        recording ends, may find a write half logged (Ctrl-C); the others come between writes."""
+        """Take the logged writes as the chunk's next part and clear the log: where a second
+        process writes the trace, as a rule as the log held them (_as_logged), which that process
+        reads as runs; else their runs' sites looked up here, their steps, items and values kept
+        (packed for a second process, which makes each write's site and step from the runs). The
+        `last` take, as the recording ends, may find a write half logged (Ctrl-C); the others come
+        between writes."""
         log = self._log
         if not log:
             return
         n = len(log)  # the writes whose values are in (an interrupt may leave one half logged)
+        quick = None if last else self._as_logged(log, n)
+        if quick is not None:
+            log.clear()
+            self._parts.append(quick)
+            self._limit_part()
+            return
         runs, written = self._placed(self._runs.runs(log, n), log.marks, n)
         items, values = int64s(log.items), log[:]
         events = n
@@ -432,6 +451,45 @@ class Recorder(RunHooks):
         writes = packed(runs, items, values) if in_second_process else (runs, items, values)
         self._parts.append(_Part(n, events, written, writes))
         self._limit_part()
+
+    def _as_logged(self, log: WriteLog, writes: int) -> _Part | None:
+        """The log's writes as a part the second process reads the runs of (LogPart), where it
+        writes the trace and one thread logged them all at places whose sites are known and
+        recorded: the recording then only pickles the log. None otherwise."""
+        if not isinstance(self.writer, WriterInSecondProcess):
+            return None
+        threads = {thread for at, thread in log.marks if at < writes}
+        if len(threads) != 1:
+            return None
+        thread = threads.pop()
+        known = self._known_codes(thread)
+        codes = set(log.codes)
+        for code in codes - known.keys():
+            sites = self._known_sites(thread, code)
+            if sites is None:
+                return None
+            known[code] = sites
+        written = np.array(sorted({site for code in codes for site in known[code]}))
+        table = self._code_table(thread)
+        part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
+        return _Part(writes, writes, written, part)
+
+    def _known_codes(self, thread: Thread) -> dict[int, tuple[int, ...]]:
+        """The codes known for the thread's script (_known)."""
+        return self._known.setdefault((thread.target.name, thread.script_id), {})
+
+    def _known_sites(self, thread: Thread, code: int) -> tuple[int, ...] | None:
+        """The sites a write logged with `code` by the thread may be at (a run's: its pattern's
+        places'), if all are known and recorded; None if not."""
+        if code <= _OWN:
+            return (_OWN - code,)  # these hooks log only recorded cells' writes
+        table = self._code_table(thread)
+        if code >= PATTERN_BASE:
+            places = list(self._log.patterns[code - PATTERN_BASE][0])
+        else:
+            places = [code]
+        sites = tuple(table[places].tolist())
+        return None if any(site < 0 for site in sites) else sites
 
     def _placed(
         self, runs: Runs, marks: list[tuple[int, Thread]], writes: int
@@ -550,11 +608,15 @@ class Recorder(RunHooks):
         """What each logged write's clock lacks: its place's `ahead` (WriteLog.sites), or none for
         a write these hooks logged themselves, whose code below 0 picks a 0 from the end of the
         table (see _code_table)."""
+        return self._ahead_table()[codes]
+
+    def _ahead_table(self) -> np.ndarray:
+        """_ahead_of's table, by code (as _code_table's)."""
         places, size = self._log.sites, self._codes()
         if self._aheads.size != size:
             aheads = [place[3] for place in places]
             self._aheads = np.array(aheads + [0] * (size - len(places)), dtype=np.int64)
-        return self._aheads[codes]
+        return self._aheads
 
     def _codes(self) -> int:
         """How many codes a write may be logged with, and so the size of the tables indexed by
