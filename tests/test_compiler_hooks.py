@@ -1078,6 +1078,33 @@ def test_recorded_code_looks_at_its_log_only_once_the_clock_nears_its_room(
     assert 0 < len(looked) < sum(sizes) / 20
 
 
+def test_recorded_code_hands_a_part_over_short_of_full_where_it_looks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the code looks at its log (hooked.checked), it hands a part over once it holds
+    PART_EVENTS - PART_SLACK writes: fewer looks than filling each part to the last write, the
+    chunks still exactly their size, and the same file."""
+    monkeypatch.setattr(recorder, "PART_EVENTS", 500)
+    project = day3(variant="buggy", epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
+    looked: list[int] = []
+    checked = hooked.checked
+    monkeypatch.setitem(hooked.HOOKED_NAMES, "checked", lambda *a: looked.append(1) or checked(*a))
+    taken = calls_of(monkeypatch, recorder.Recorder, "_take", lambda rec, *a: len(rec._log))
+    files, looks, parts = [], [], []
+    for slack in (0, 100):
+        monkeypatch.setattr(recorder, "PART_SLACK", slack)
+        sink, looked_before, taken_before = io.BytesIO(), len(looked), len(taken)
+        record_run(project, sink, chunk_events=4_000, move_after=None)
+        files.append(sink.getvalue())
+        looks.append(len(looked) - looked_before)
+        parts.append([size for size in taken[taken_before:] if size])
+    assert files[0] == files[1]
+    sizes = _chunk_sizes(files[1])
+    assert sum(sizes) > 10_000 and set(sizes[:-1]) == {4_000}
+    assert looks[1] < looks[0] * 2 / 3
+    assert set(parts[0][:-1]) == {500} and any(400 <= size < 500 for size in parts[1])
+
+
 def _a_write_in_every_block() -> Project:
     """Scripts whose every block but their loops writes: a straight run of sets, and sets,
     changes and replaces in a warp custom block and in a loop that yields each pass, with a

@@ -121,9 +121,10 @@ def wrote(
 
 def checked(log: WriteLog, current: WriteLog | None, t: Thread, b: int, ahead: int) -> Room:
     """After a write appended to `log` when its clock passed room's bound (the cells and the
-    clock are up to date, an item's replace stored): the log handed over if it is full; the log
-    and bound from here on (`current` is the hooks' log now)."""
-    if len(log) >= log.limit:
+    clock are up to date, an item's replace stored): the log handed over if it is full, or as
+    near full as its slack allows (WriteLog.slack); the log and bound from here on (`current` is
+    the hooks' log now)."""
+    if len(log) >= log.limit - log.slack:
         log.on_full()
     return room(current, t, b, ahead)
 

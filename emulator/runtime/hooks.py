@@ -124,7 +124,8 @@ class WriteLog(list[Value]):
     on_list_write) and calls `on_full`, which takes them in and clears the lists in place
     (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the log's
     length only once its clock nears the first that could fill it (room): each write is a block
-    of its own.
+    of its own; when it looks, it hands the log over once it holds `limit - slack` writes, short
+    of full if the hooks allow (the recorder's parts need not be full; its chunks end exactly).
     """
 
     __slots__ = (
@@ -138,12 +139,14 @@ class WriteLog(list[Value]):
         "on_full",
         "patterns",
         "sites",
+        "slack",
         "thread",
     )
 
     def __init__(self, writes: int, on_full: Callable[[], None], lists: bool = True) -> None:
         super().__init__()
         self.limit = writes  # full after this many writes
+        self.slack = 0  # how many writes short of full compiled code may hand it over (above)
         self.on_full = on_full
         self.lists = lists
         self.codes: list[int] = []
