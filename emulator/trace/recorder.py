@@ -477,7 +477,7 @@ class Recorder(RunHooks):
             if sites is None:
                 return None
             known[code] = sites
-        written = np.array(sorted({site for code in codes for site in known[code]}))
+        written = np.array(sorted({site for code in codes for site in known[code]}), np.int64)
         table = self._code_table(thread)
         part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
         return _Part(writes, writes, written, part)
