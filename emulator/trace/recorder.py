@@ -72,8 +72,8 @@ DEFAULT_CHUNK_EVENTS = 50_000
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
 # The log is taken in parts of at most this many writes (Recorder._take): each part's codes,
 # clocks and values are taken, and pickled for a second process, while the processor's cache
-# still holds them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at once costs the
-# recording some 0.03x more than parts of 5,000 to 20,000.
+# still holds them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at
+# once costs the recording some 0.03x more than parts of 5,000 to 20,000.
 PART_EVENTS = 10_000
 # Compiled code looks at its log only once its clock nears the first that could fill it
 # (hooked.room), and ever more often as it fills: a part may end this many writes short of
@@ -423,7 +423,8 @@ class Recorder(RunHooks):
         self._log.slack = min(PART_SLACK, PART_EVENTS - 1) if left > PART_EVENTS else 0
 
     def _full(self, pending: tuple[Cell, int, Value] | None) -> None:
-        """The log holds its limit: take it as a part, and cut the chunk once it has every write."""
+        """The log holds its limit (or, where compiled code looked, is within its slack of it):
+        take it as a part, and cut the chunk once it has every write."""
         self._take()
         if self._taken >= self.chunk_events:
             self._cut(pending)
