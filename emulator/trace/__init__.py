@@ -3,7 +3,8 @@
 recorder.Recorder(runtime, sink)   hooks that write a trace (Tee runs it beside other hooks)
 recorder.record_run(project, sink) run a project from the green flag, recording
 cuts.write_cut(writer, cut)        a chunk's columns and snapshot from the logged writes
-log_runs.LogRuns                   the write log's entries and loops' runs as cuts.Runs
+log_runs.LogRuns                   the write log's entries and loops' runs as runs.Runs
+log_runs.LogPart                   a part of the log as logged, read as runs on the other side
 writer_process                     the same, in a second process, for long recordings
 replay.Trace.open(path)            header, tables, chunk index; state_at(n), event(n),
                                    last_write_before(n, name, items), writes_to(name, item),

@@ -213,7 +213,7 @@ class Recorder(RunHooks):
         # By script: the codes its writes may be logged with whose sites are known and recorded,
         # and those sites (a pattern's: all of its places'); a site once looked up stays.
         self._known: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
-        self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_of
+        self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_table
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self._runs = LogRuns()  # reads the log's runs of writes (WriteLog.patterns)
         self.finished = False
@@ -471,7 +471,7 @@ class Recorder(RunHooks):
         if len(threads) != 1:
             return None
         thread = threads.pop()
-        known = self._known_codes(thread)
+        known = self._known.setdefault((thread.target.name, thread.script_id), {})
         codes = set(log.codes)
         for code in codes - known.keys():
             sites = self._known_sites(thread, code)
@@ -482,10 +482,6 @@ class Recorder(RunHooks):
         table = self._code_table(thread)
         part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
         return _Part(writes, writes, written, part)
-
-    def _known_codes(self, thread: Thread) -> dict[int, tuple[int, ...]]:
-        """The codes known for the thread's script (_known)."""
-        return self._known.setdefault((thread.target.name, thread.script_id), {})
 
     def _known_sites(self, thread: Thread, code: int) -> tuple[int, ...] | None:
         """The sites a write logged with `code` by the thread may be at (a run's: its pattern's
@@ -512,11 +508,11 @@ class Recorder(RunHooks):
             sites = self._code_table(groups[0][0])[codes]
             written = sites[runs.written()]
             if not (written == _UNSEEN).any():
-                placed = replace(runs, sites=sites, aheads=self._ahead_of(codes))
+                placed = replace(runs, sites=sites, aheads=self._ahead_table()[codes])
                 return placed, np.unique(written)
         codes, clocks = runs.expanded()
         sites = self._sites_of(codes, marks)
-        return Runs.alone(sites, clocks + self._ahead_of(codes)), np.unique(sites)
+        return Runs.alone(sites, clocks + self._ahead_table()[codes]), np.unique(sites)
 
     def _cut(self, pending: tuple[Cell, int, Value] | None, last: bool = False) -> None:
         """Hand the chunk's writes (the log's last part with them) to the writer as a chunk, with
@@ -613,14 +609,10 @@ class Recorder(RunHooks):
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
 
-    def _ahead_of(self, codes: np.ndarray) -> np.ndarray:
-        """What each logged write's clock lacks: its place's `ahead` (WriteLog.sites), or none for
-        a write these hooks logged themselves, whose code below 0 picks a 0 from the end of the
-        table (see _code_table)."""
-        return self._ahead_table()[codes]
-
     def _ahead_table(self) -> np.ndarray:
-        """_ahead_of's table, by code (as _code_table's)."""
+        """By code (as _code_table), what a logged write's clock lacks: its place's `ahead`
+        (WriteLog.sites), or none for a write these hooks logged themselves, whose code below 0
+        picks a 0 from the end of the table."""
         places, size = self._log.sites, self._codes()
         if self._aheads.size != size:
             aheads = [place[3] for place in places]
