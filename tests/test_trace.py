@@ -17,13 +17,14 @@ from emulator.cli import main
 from emulator.dsl import Program, repeat
 from emulator.runtime.hooks import RunHooks
 from emulator.runtime.runtime import Runtime
+from emulator.trace import codec
 from emulator.trace.diff import diff, same_value
 from emulator.trace.events import KIND_NAMES
 from emulator.trace.format import TraceError
 from emulator.trace.recorder import Recorder, Tee, record_run
 from emulator.trace.replay import Trace
 from tests.helpers import Blocks, project
-from tests.strategies import scratch_values
+from tests.strategies import floats_any, scratch_values
 
 TRACES = Path(__file__).resolve().parents[1] / "traces"
 NAN, INF = float("nan"), float("inf")
@@ -253,6 +254,22 @@ def test_every_value_keeps_its_type(value: Any) -> None:
     for n, state in enumerate(script.states):
         got = trace.state_at(n)
         assert same_state({**got.variables, **{k: list(v) for k, v in got.lists.items()}}, state), n
+
+
+@given(
+    st.lists(
+        st.one_of(scratch_values(), floats_any(), st.sampled_from([0.1, -2.5, 7.0])), max_size=60
+    )
+)
+def test_any_mix_of_values_decodes_from_its_columns_as_it_was(values: list[Any]) -> None:
+    """Values as a chunk stores them (all floats, or mixed with strings, booleans and None, a
+    float repeated or not) read back identical: same type, same bits, same order."""
+    columns = codec.Columns()
+    strings = codec.encode_values(columns, "v_", values)
+    meta, cols = codec.unpack(columns.pack({"v_strings": strings}))
+    decoded = codec.decode_values(meta, cols, "v_").values
+    assert len(decoded) == len(values)
+    assert all(same_value(a, b) for a, b in zip(decoded, values, strict=True))
 
 
 # ## Damaged files
