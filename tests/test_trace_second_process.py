@@ -83,7 +83,7 @@ def two_lists_program() -> Project:
         ("counting", counting_program, 50, 3, "compiled"),
         ("two lists", two_lists_program, 2, 3, "compiled"),
         # Parts of some hundreds, which a chunk's end and the parts' slack cut anywhere: in parts
-        # of 3, day3's 300,000 writes would take a minute a case.
+        # of 3, day3's 61,605 writes took a minute a case.
         ("day3", lambda: build(variant="buggy", epochs=1, train=2, test=1), 5000, 700, "compiled"),
     ],
 )
