@@ -125,7 +125,7 @@ def _last_values(
     chunk is cut, except after an interrupt inside compiled code, which may not have written
     its locals back: the log is the record of what was written."""
     at = np.flatnonzero(kinds == SET)
-    last = np.full(max(int(cells_of.max()) + 1, 0), -1)  # by cell: its last SET's event
+    last = np.full(int(cells_of.max()) + 1, -1)  # by cell: its last SET's event (cells_of holds -1)
     np.maximum.at(last, cells_of[sites[at]], at)  # a SET is always at a recorded cell (0 or more)
     written = np.flatnonzero(last >= 0)
     return {
