@@ -13,6 +13,7 @@ its chunk (a distance of 0 would otherwise send decode_values round for ever).
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 from collections.abc import Sequence
@@ -165,10 +166,10 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
         is_float = tags == TAG_FLOAT
         float_pos = np.flatnonzero(is_float)
         others = np.flatnonzero(~is_float).tolist()
-        numbers = list(values)  # each value that is not a number made 0.0 to read them at once
-        for k in others:
-            numbers[k] = 0.0
-        floats = np.fromiter(numbers, np.float64, n)[float_pos]
+        # The numbers read at once, picked out by the mask's bytes: no Python step per value.
+        floats = np.fromiter(
+            itertools.compress(values, is_float.tobytes()), np.float64, len(float_pos)
+        )
     whole = (
         (floats == np.trunc(floats))
         & (np.abs(floats) <= _INT32_MAX)
