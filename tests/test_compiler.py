@@ -293,6 +293,49 @@ def test_a_sum_with_a_finite_constant_is_never_nan() -> None:
     assert fold(Op("add", (n, n), NUMBER_NAN)).type is NUMBER_NAN
 
 
+def nan_inside_arithmetic(warp: bool) -> Project:
+    """Sums, differences and products with NaN inside them (Infinity * 0, Infinity - Infinity),
+    which Scratch reads as 0 at the next operation, as list indices and as operands, in a loop and
+    out of it, then the same arithmetic without NaN."""
+    prog = Program("nan_inside")
+    names = ("a", "b", "c", "i", "total", "out")
+    a, b, c, i, total, out = (prog.stage.var(name, 0) for name in names)
+    items = prog.stage.list("items", [10, 20, 30, 40, 50])
+    looping = prog.sprite("Loop")
+    body = looping.procedure("body", warp=warp)
+    with body.define():
+        i.set(0)
+        with repeat(3):
+            i.change(1)
+            read = items.item((a * b) + c + 1)  # NaN + 1 + 1 reads item 2
+            out.set(join(out, join(read, " ")))
+            read = items.item((i * c) + (a - a) + 1)
+            out.set(join(out, join(read, join(" ", join(items.item(i * 2 - 1), " ")))))
+            total.change((((a * b) + c) * 2) + (a - a))
+            items.replace((a * b) + i + (c * 0), join("r", i))
+        out.set(join(out, join(total, items.item((a * b) + (b * a)))))
+    with looping.when_flag_clicked():
+        out.set("")
+        for first, second in (("Infinity", 0), ("-Infinity", "Infinity"), (3, " 2 ")):
+            a.set(first)
+            b.set(second)
+            c.set(1)
+            body()
+            out.set(join(out, "|"))
+        say(out)
+    return prog.build()
+
+
+@pytest.mark.parametrize("warp", [False, True], ids=["yielding", "warp"])
+def test_nan_inside_arithmetic_is_read_as_zero_where_the_interpreter_reads_it(warp: bool) -> None:
+    """A tree of sums, differences and products is computed without its inner NaN tests first and
+    again with them only when its root is NaN: the reads, writes and sums are the interpreter's."""
+    result = assert_same_run(nan_inside_arithmetic(warp))
+    assert re.search(r"else '' if (_t\d+) == \1 else", result["source"]), result["source"]
+    out = result["state"]["variables"]["out"].split("|")
+    assert out[0].split(" ")[:3] == ["20", "20", "10"], out  # Infinity * 0 and Infinity - Infinity
+
+
 def test_two_targets_of_one_name_each_run_their_own_custom_blocks() -> None:
     """A sprite named like the stage (project.json allows it) calls its own custom block, compiled too."""
 

@@ -31,7 +31,7 @@ from emulator.trace.replay import Trace
 from tests import strategies
 from tests.conformance.cases._fuzz import build_project
 from tests.helpers import calls_of, interrupting_log
-from tests.test_compiler import INJECTED, _hostile_program, _names_in
+from tests.test_compiler import INJECTED, _hostile_program, _names_in, nan_inside_arithmetic
 
 
 def _plain(value: Any) -> Any:
@@ -424,6 +424,26 @@ def test_findings_on_compiled_code_are_the_interpreters(variant: str) -> None:
     assert sum(w is not None for w in expected_origins.values()) > 10
     if variant == "buggy":
         assert expected.misses  # the bug's reads past the end of the weights are found
+
+
+@pytest.mark.parametrize("warp", [False, True], ids=["yielding", "warp"])
+def test_nan_inside_arithmetic_is_reported_as_the_interpreter_reports_it(warp: bool) -> None:
+    """Indices whose sums and products are NaN inside (read as 0) are computed again with their
+    NaN tests, and heard at the interpreter's index: every event, the findings and the trace."""
+    project = nan_inside_arithmetic(warp)
+    assert assert_same_events(project)
+    (expected, _), (actual, _) = (
+        _findings(project, engine) for engine in ("interpreter", "compiled")
+    )
+    for name in ("misses", "index_quirks", "nonfinite", "written", "writers"):
+        assert getattr(actual, name) == getattr(expected, name), name
+    assert expected.nonfinite and expected.misses  # Infinity written, item 0 read
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        record_run(project, sink, program="nan_inside", engine=engine)
+        traces[engine] = _trace_rows(sink.getvalue())
+    assert traces["compiled"] == traces["interpreter"]
 
 
 def _items_written_every_way() -> Project:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import TypeGuard
 
 from emulator.compiler.ir import (
     BOOLEAN,
@@ -44,6 +45,9 @@ CALLS = {
     "js_number": "js_number",
 }
 INFIX = {"add": "+", "sub": "-", "mul": "*", "and": "&", "or": "|"}
+# The operators whose result is NaN whenever an operand is (IEEE 754), so that a NaN anywhere
+# in a tree of them reaches its root.
+ARITHMETIC = ("add", "sub", "mul")
 COMPARE = {"lt": ("<", "less_than"), "gt": (">", "greater_than"), "eq": ("==", "equals")}
 LIST_CALLS = {"item_num": "item_number", "contains": "list_has", "contents": "list_contents"}
 
@@ -97,6 +101,7 @@ class ExprEmitter:
         # While a replace's inputs are written: its list and index (see reported_item).
         self.replacing: tuple[int, Expr] | None = None
         self.guards: list[WholeGuard] = []  # the enclosing loops' guards (with hooks)
+        self.collapsing = True  # whether NaN tests may be collapsed (see collapsible)
         self._temps = 0
 
     def temp(self) -> str:
@@ -164,6 +169,9 @@ class ExprEmitter:
 
     def cast(self, e: Cast) -> str:
         inner = e.expr
+        if _nan_tested(e) and self.collapsible(inner):
+            u = self.temp()
+            return f"({u} if ({u} := {self.bare(inner)}) == {u} else {self.tested(e)})"
         if e.to is STRING:
             return f"to_string({self(inner)})"
         if e.to is BOOLEAN:
@@ -190,6 +198,42 @@ class ExprEmitter:
             f"({t} if type({first}) is float and {t} == {t} "
             f"else CAST_CACHE[{t}] if {t} in CAST_CACHE else to_number({t}))"
         )
+
+    # ## NaN tests inside sums, differences and products
+
+    # Scratch casts a NaN operand to 0 (a test at each inner operation of a tree like
+    # `(a + b * c) + 1`), but NaN propagates through + - *: if the tree computed without the inner
+    # tests is not NaN at its root, none of them would have fired, and its value is the tested
+    # one's. So the tree is computed bare first and the tested tree only when the root is NaN: one
+    # test where there were several, or none where the root is tested anyway (an index's range).
+
+    def collapsible(self, e: Expr) -> bool:
+        """Whether e is such a tree with an inner NaN test, that is safe to compute twice: it draws
+        no random number, reports no read to hooks, and shares no part of it with the statement."""
+        spine = list(_spine(e))
+        return (
+            self.collapsing
+            and any(_nan_tested(x) for x in spine)
+            and not has_effect(e)
+            and not (self.cell is not None and reports(e))
+            and not any(x in self.shared for x in spine)
+        )
+
+    def tested(self, e: Expr) -> str:
+        """The tree with every NaN test (what bare() leaves out)."""
+        self.collapsing, was = False, self.collapsing
+        try:
+            return self(e)
+        finally:
+            self.collapsing = was
+
+    def bare(self, e: Expr) -> str:
+        """The tree without its inner NaN tests (see collapsible)."""
+        if _nan_tested(e):
+            return self.bare(e.expr)
+        if _arithmetic(e):
+            return f"({self.bare(e.args[0])} {INFIX[e.op]} {self.bare(e.args[1])})"
+        return self(e)
 
     def _once(self, source: str) -> tuple[str, str]:
         """A name for the value and the source that binds it where it is first read."""
@@ -246,12 +290,25 @@ class ExprEmitter:
             return f"({items}[-1] if {items} else '')"
         t = self.temp()
         if index.type.is_number:  # a float outside the list (NaN too) reads "" (to_list_index)
-            return f"({items}[floor({t}) - 1] if 1.0 <= ({t} := {self(index)}) < {limit} else '')"
+            if not self.collapsible(index):
+                return self.number_item(items, t, self(index), limit, "''")
+            # A NaN fails the range test: the read is made again at the tested index then. The
+            # bare index is written first, as it is evaluated first (see share).
+            u, bare = self.temp(), self.bare(index)
+            tested = self.number_item(items, t, self.tested(index), limit, "''")
+            return self.number_item(items, u, bare, limit, f"'' if {u} == {u} else {tested}")
         check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
         n, cached = self.cached_index(t, limit, whole=False)
         outside = f"'' if type({t}) is float else {items}[floor({n}) - 1] if {cached}"
         outside += f" else item_of({items}, {t}, _rng)"
         return f"({items}[floor({t}) - 1] if {check} else {outside})"
+
+    @staticmethod
+    def number_item(items: str, t: str, index_source: str, limit: str, outside: str) -> str:
+        """The item at a float index (bound to `t`), or `outside` when it is not inside the list."""
+        return (
+            f"({items}[floor({t}) - 1] if 1.0 <= ({t} := {index_source}) < {limit} else {outside})"
+        )
 
     def cached_index(self, t: str, limit: str, whole: bool) -> tuple[str, str]:
         """For text holding a number (a number passed on as text): the name its number gets, and a
@@ -266,10 +323,24 @@ class ExprEmitter:
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
         watches this block's reads, is read inline; anything else is reported as the interpreter does."""
+        index = e.args[0]
+        if not (index.type.is_number and self.collapsible(index)):
+            _, item, inside, outside = self.reported_at(e, items, self(index))
+            return f"({item} if {inside} else {outside})"
+        # A NaN fails the range test: the read is made again at the tested index then (written
+        # second, as it is evaluated second: see share).
+        t, item, inside, outside = self.reported_at(e, items, self.bare(index))
+        _, t_item, t_inside, t_outside = self.reported_at(e, items, self.tested(index))
+        tested = f"({t_item} if {t_inside} else {t_outside})"
+        return f"({item} if {inside} else {outside} if {t} == {t} else {tested})"
+
+    def reported_at(self, e: ListExpr, items: str, index_source: str) -> tuple[str, str, str, str]:
+        """reported_item at the index `index_source` computes: the index's name, the item, the
+        test that it is read inline, and the source of any other read."""
         assert self.cell is not None and self.list_name is not None and self.read_site is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
         t, k = self.temp(), self.temp()
-        value = f"({t} := {self(index)})"
+        value = f"({t} := {index_source})"
         check = f"1.0 <= {value} < {limit}"
         if not index.type.is_number:
             check = f"type({value}) is float and 1.0 <= {t} < {limit}"
@@ -300,7 +371,7 @@ class ExprEmitter:
             report = f"({items}[floor({n}) - 1] if {cached} and not _rd[{site}] else {report})"
         item = f"{items}[floor({t}) - 1]"
         fraction = self.fraction(e, t, item, limit, site, report)
-        return f"({item} if {check} else {self.past_end(e, t, items, site, fraction)})"
+        return t, item, check, self.past_end(e, t, items, site, fraction)
 
     @property
     def guard(self) -> WholeGuard | None:
@@ -356,3 +427,26 @@ class ExprEmitter:
             return "''"
         k = math.floor(n)
         return f"({items}[{k - 1}] if len({items}) >= {k} else '')"
+
+
+def _arithmetic(e: Expr) -> TypeGuard[Op]:
+    """Whether e is a sum, difference or product."""
+    return isinstance(e, Op) and e.op in ARITHMETIC
+
+
+def _nan_tested(e: Expr) -> TypeGuard[Cast]:
+    """Whether e is the cast that turns a sum, difference or product's NaN into 0."""
+    return (
+        isinstance(e, Cast) and e.to is NUMBER and e.expr.type is NUMBER_NAN and _arithmetic(e.expr)
+    )
+
+
+def _spine(e: Expr) -> Iterator[Expr]:
+    """The arithmetic operators and NaN tests of a tree of them, from its root (see bare)."""
+    if _nan_tested(e):
+        yield e
+        yield from _spine(e.expr)
+    elif _arithmetic(e):
+        yield e
+        for a in e.args:
+            yield from _spine(a)
