@@ -312,6 +312,10 @@ def nan_inside_arithmetic(warp: bool) -> Project:
             read = items.item((i * c) + (a - a) + 1)
             out.set(join(out, join(read, join(" ", join(items.item(i * 2 - 1), " ")))))
             total.change((((a * b) + c) * 2) + (a - a))
+            # The same with the loop's counter inside (computed at each pass): 0 * a is NaN.
+            read = items.item(((i * 0) * a) + (i * c) + 1)
+            out.set(join(out, join(read, " ")))
+            total.change(((i * 0) * a) + (i * b))
             items.replace((a * b) + i + (c * 0), join("r", i))
         out.set(join(out, join(total, items.item((a * b) + (b * a)))))
     with looping.when_flag_clicked():
@@ -332,6 +336,7 @@ def test_nan_inside_arithmetic_is_read_as_zero_where_the_interpreter_reads_it(wa
     again with them only when its root is NaN: the reads, writes and sums are the interpreter's."""
     result = assert_same_run(nan_inside_arithmetic(warp))
     assert re.search(r"else '' if (_t\d+) == \1 else", result["source"]), result["source"]
+    assert re.search(r"if \((v_\d+) := [^\n]*\) == \1:\n", result["source"]), result["source"]
     out = result["state"]["variables"]["out"].split("|")
     assert out[0].split(" ")[:3] == ["20", "20", "10"], out  # Infinity * 0 and Infinity - Infinity
 

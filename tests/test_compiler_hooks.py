@@ -436,8 +436,9 @@ def test_nan_inside_arithmetic_is_reported_as_the_interpreter_reports_it(warp: b
         _findings(project, engine) for engine in ("interpreter", "compiled")
     )
     for name in ("misses", "index_quirks", "nonfinite", "written", "writers"):
-        assert getattr(actual, name) == getattr(expected, name), name
-    assert expected.nonfinite and expected.misses  # Infinity written, item 0 read
+        # as text: a finding's first value may be NaN, which equals nothing
+        assert repr(getattr(actual, name)) == repr(getattr(expected, name)), name
+    assert expected.nonfinite and expected.misses  # Infinity and NaN written, item 0 read
     traces = {}
     for engine in ("interpreter", "compiled"):
         sink = io.BytesIO()

@@ -9,6 +9,7 @@ from emulator.compiler.emit_expr import constant
 from emulator.compiler.ir import (
     ANY,
     NUMBER,
+    NUMBER_NAN,
     Broadcast,
     Call,
     Const,
@@ -93,10 +94,25 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
         set_var_reported(em, stmt)
     elif i in em.lazy:
         em.w.line(f"VG_{i}().value = {em.ex(stmt.value)}")
+    elif i in em.numbers and stmt.value.type is NUMBER_NAN and em.ex.collapsible(stmt.value):
+        set_kept_number(em, i, stmt.value)
     else:
         em.w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
         em.keep_number(i, stmt.value)
+
+
+def set_kept_number(em: FunctionEmitter, i: int, value: Expr) -> None:
+    """Set v_N and the numeric cast a loop keeps of it (n_N) to a sum, difference or product with
+    NaN tests inside: computed bare (ExprEmitter.collapsible), a root that is not NaN is the value
+    and its own cast; only a NaN root is computed again with the tests, and cast."""
+    w = em.w
+    with w.block(f"if (v_{i} := {em.ex.bare(value)}) == v_{i}:"):
+        w.line(f"n_{i} = v_{i}")
+    with w.block("else:"):
+        w.line(f"v_{i} = {em.ex.tested(value)}")
+        w.line(f"n_{i} = v_{i} if v_{i} == v_{i} else 0.0")
+    em.vars[i] = True
 
 
 def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
