@@ -94,12 +94,19 @@ def set_var(em: FunctionEmitter, stmt: SetVar) -> None:
         set_var_reported(em, stmt)
     elif i in em.lazy:
         em.w.line(f"VG_{i}().value = {em.ex(stmt.value)}")
-    elif i in em.numbers and stmt.value.type is NUMBER_NAN and em.ex.collapsible(stmt.value):
+    elif _sets_a_kept_sum(em, stmt):
         set_kept_number(em, i, stmt.value)
     else:
         em.w.line(f"v_{i} = {em.ex(stmt.value)}")
         em.vars[i] = True
         em.keep_number(i, stmt.value)
+
+
+def _sets_a_kept_sum(em: FunctionEmitter, stmt: SetVar) -> bool:
+    """Whether set_kept_number writes the statement: a variable the loop keeps as a number, set
+    to a sum, difference or product with NaN tests inside."""
+    value = stmt.value
+    return stmt.var.index in em.numbers and value.type is NUMBER_NAN and em.ex.collapsible(value)
 
 
 def set_kept_number(em: FunctionEmitter, i: int, value: Expr) -> None:
@@ -126,11 +133,14 @@ def set_var_reported(em: FunctionEmitter, stmt: SetVar) -> None:
         w.line(f"{cell}.value = {value}")
     else:
         value, cell = f"v_{i}", f"V_{i}"  # the local holds the value until the report
-        w.line(f"v_{i} = {em.ex(stmt.value)}")
-        em.vars[i] = True
         keep = i if _kept_by_report(em, stmt) else None
-        if keep is None:
-            em.keep_number(i, stmt.value)
+        if keep is None and _sets_a_kept_sum(em, stmt):
+            set_kept_number(em, i, stmt.value)
+        else:
+            w.line(f"v_{i} = {em.ex(stmt.value)}")
+            em.vars[i] = True
+            if keep is None:
+                em.keep_number(i, stmt.value)
     reads = None if i in em.lazy else stmt.origin_reads
     change = stmt.info.opcode == Opcode.DATA_CHANGEVARIABLEBY
     variable = None if i in em.lazy else i
