@@ -438,7 +438,7 @@ def test_nan_inside_arithmetic_is_reported_as_the_interpreter_reports_it(warp: b
     for name in ("misses", "index_quirks", "nonfinite", "written", "writers"):
         # as text: a finding's first value may be NaN, which equals nothing
         assert repr(getattr(actual, name)) == repr(getattr(expected, name)), name
-    assert expected.nonfinite and expected.misses  # Infinity and NaN written, item 0 read
+    assert expected.nonfinite and expected.misses  # NaN and Infinity summed, items past the end
     traces = {}
     for engine in ("interpreter", "compiled"):
         sink = io.BytesIO()
