@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeGuard
 
 from emulator.compiler.ir import (
+    ARITHMETIC,
     BOOLEAN,
     NUMBER,
     NUMBER_NAN,
@@ -45,10 +46,10 @@ CALLS = {
     "js_number": "js_number",
 }
 INFIX = {"add": "+", "sub": "-", "mul": "*", "and": "&", "or": "|"}
-# The operators whose result is NaN whenever an operand is (IEEE 754), so that a NaN anywhere
-# in a tree of them reaches its root.
-ARITHMETIC = ("add", "sub", "mul")
 COMPARE = {"lt": ("<", "less_than"), "gt": (">", "greater_than"), "eq": ("==", "equals")}
+# A list read's source at an index: the index's name, the item, the test that the item is read
+# inline, and the source of any other read (see ExprEmitter.read_at).
+Read = tuple[str, str, str, str]
 LIST_CALLS = {"item_num": "item_number", "contains": "list_has", "contents": "list_contents"}
 
 
@@ -288,27 +289,31 @@ class ExprEmitter:
             return self.fixed_item(items, index.value)
         if isinstance(index, Const) and index.value == "last":
             return f"({items}[-1] if {items} else '')"
-        t = self.temp()
         if index.type.is_number:  # a float outside the list (NaN too) reads "" (to_list_index)
-            if not self.collapsible(index):
-                return self.number_item(items, t, self(index), limit, "''")
-            # A NaN fails the range test: the read is made again at the tested index then. The
-            # bare index is written first, as it is evaluated first (see share).
-            u, bare = self.temp(), self.bare(index)
-            tested = self.number_item(items, t, self.tested(index), limit, "''")
-            return self.number_item(items, u, bare, limit, f"'' if {u} == {u} else {tested}")
+            return self.read_at(index, lambda source: self.number_read(items, source, limit))
+        t = self.temp()
         check = f"type({t} := {self(index)}) is float and 1.0 <= {t} < {limit}"
         n, cached = self.cached_index(t, limit, whole=False)
         outside = f"'' if type({t}) is float else {items}[floor({n}) - 1] if {cached}"
         outside += f" else item_of({items}, {t}, _rng)"
         return f"({items}[floor({t}) - 1] if {check} else {outside})"
 
-    @staticmethod
-    def number_item(items: str, t: str, index_source: str, limit: str, outside: str) -> str:
-        """The item at a float index (bound to `t`), or `outside` when it is not inside the list."""
-        return (
-            f"({items}[floor({t}) - 1] if 1.0 <= ({t} := {index_source}) < {limit} else {outside})"
-        )
+    def number_read(self, items: str, index_source: str, limit: str) -> Read:
+        """A read at a float index: the item inside the list, "" outside it."""
+        t = self.temp()
+        return t, f"{items}[floor({t}) - 1]", f"1.0 <= ({t} := {index_source}) < {limit}", "''"
+
+    def read_at(self, index: Expr, read: Callable[[str], Read]) -> str:
+        """The read `read` makes at the index; at a collapsible tree's bare value, and again at
+        the tested index where that is NaN (a NaN fails the range test). The bare index is written
+        first, as it is evaluated first (see share)."""
+        if not (index.type.is_number and self.collapsible(index)):
+            _, item, inside, outside = read(self(index))
+            return f"({item} if {inside} else {outside})"
+        t, item, inside, outside = read(self.bare(index))
+        _, t_item, t_inside, t_outside = read(self.tested(index))
+        tested = f"({t_item} if {t_inside} else {t_outside})"
+        return f"({item} if {inside} else {outside} if {t} == {t} else {tested})"
 
     def cached_index(self, t: str, limit: str, whole: bool) -> tuple[str, str]:
         """For text holding a number (a number passed on as text): the name its number gets, and a
@@ -323,20 +328,10 @@ class ExprEmitter:
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
         watches this block's reads, is read inline; anything else is reported as the interpreter does."""
-        index = e.args[0]
-        if not (index.type.is_number and self.collapsible(index)):
-            _, item, inside, outside = self.reported_at(e, items, self(index))
-            return f"({item} if {inside} else {outside})"
-        # A NaN fails the range test: the read is made again at the tested index then (written
-        # second, as it is evaluated second: see share).
-        t, item, inside, outside = self.reported_at(e, items, self.bare(index))
-        _, t_item, t_inside, t_outside = self.reported_at(e, items, self.tested(index))
-        tested = f"({t_item} if {t_inside} else {t_outside})"
-        return f"({item} if {inside} else {outside} if {t} == {t} else {tested})"
+        return self.read_at(e.args[0], lambda source: self.reported_at(e, items, source))
 
-    def reported_at(self, e: ListExpr, items: str, index_source: str) -> tuple[str, str, str, str]:
-        """reported_item at the index `index_source` computes: the index's name, the item, the
-        test that it is read inline, and the source of any other read."""
+    def reported_at(self, e: ListExpr, items: str, index_source: str) -> Read:
+        """reported_item's read at the index `index_source` computes."""
         assert self.cell is not None and self.list_name is not None and self.read_site is not None
         index, limit = e.args[0], self.limit(e.list.index, items)
         t, k = self.temp(), self.temp()
@@ -430,7 +425,8 @@ class ExprEmitter:
 
 
 def _arithmetic(e: Expr) -> TypeGuard[Op]:
-    """Whether e is a sum, difference or product."""
+    """Whether e is a sum, difference or product (a NaN operand anywhere in a tree of them reaches
+    its root)."""
     return isinstance(e, Op) and e.op in ARITHMETIC
 
 

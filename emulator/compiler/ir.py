@@ -124,6 +124,11 @@ class Cast:
     type: ValueType
 
 
+# Sums, differences and products: the operators a float computes as JavaScript's numbers do (IEEE
+# 754, a NaN operand giving NaN), written as Python's own + - *.
+ARITHMETIC = ("add", "sub", "mul")
+
+
 @dataclass(frozen=True, slots=True)
 class Op:
     """An operator of values.py applied to its operands, which are already cast as it needs."""

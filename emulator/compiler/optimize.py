@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from emulator.compiler.ir import (
+    ARITHMETIC,
     BOOLEAN,
     NUMBER,
     STRING,
@@ -135,7 +136,7 @@ def fold(e: Expr) -> Expr:
 def _never_nan(op: str, args: tuple[Expr, ...]) -> ValueType | None:
     """NUMBER for a sum, difference or product that cannot be NaN: a number that is never NaN
     and a finite constant (non-zero for a product, as Infinity * 0 is NaN)."""
-    if op not in ("add", "sub", "mul") or any(a.type is not NUMBER for a in args):
+    if op not in ARITHMETIC or any(a.type is not NUMBER for a in args):
         return None
     finite = [a for a in args if isinstance(a, Const) and math.isfinite(a.value)]  # type: ignore[arg-type]
     if op == "mul":

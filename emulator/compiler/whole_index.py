@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from emulator.compiler.ir import (
+    ARITHMETIC,
     Body,
     Cast,
     Const,
@@ -29,8 +30,7 @@ from emulator.values import to_number
 # Sums, differences and products of whole floats are whole or not finite: exact below 2**53, and
 # every float from 2**52 up is whole; with an infinite operand they are not finite (NaN, which the
 # loop's casts and arithmetic may make 0, is whole then). An index that is not finite is never
-# inside a list.
-_WHOLE_OPS = ("add", "sub", "mul")
+# inside a list (ir.ARITHMETIC).
 
 # Each variable a loop writes, with the values it sets it to (None: it writes it some other way).
 Written = dict[int, list[Expr] | None]
@@ -198,6 +198,6 @@ def _whole(e: Expr, wholes: set[int] | frozenset[int], constants: Mapping[int, E
             return index in constants and _whole(constants[index], wholes, constants)
         case Cast(expr=inner, type=to) if to.is_number:
             return _whole(inner, wholes, constants)
-        case Op(op=op, args=args) if op in _WHOLE_OPS:
+        case Op(op=op, args=args) if op in ARITHMETIC:
             return all(_whole(a, wholes, constants) for a in args)
     return False
