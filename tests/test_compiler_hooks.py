@@ -834,24 +834,33 @@ def test_a_restored_snapshot_restores_origins() -> None:
     assert cell.origin == before
 
 
-def _past_the_end() -> Project:
-    """Five reads past the end of a 3-item list, at 4 to 8."""
+def _past_the_end(warp: bool = False) -> Project:
+    """Five reads past the end of a 3-item list, at 4 to 8, in a loop that keeps the list's
+    length: a script's, which yields after every pass, or a custom block's in warp, which never
+    does (compiled code counts the misses in locals there until something may look)."""
     prog = Program("past_the_end")
     xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
     total = prog.stage.var("total", 0)
-    with prog.sprite("S").when_flag_clicked(), repeat(5):
+    sprite = prog.sprite("S")
+    walk = sprite.procedure("walk", [], warp=True)
+    with walk.define() if warp else sprite.when_flag_clicked(), repeat(5):
         i.change(1)
         total.change(xs.item(i))
+    if warp:
+        with sprite.when_flag_clicked():
+            walk()
     return prog.build()
 
 
+@pytest.mark.parametrize("warp", [False, True])
 @pytest.mark.parametrize(("engine", "calls"), [("interpreter", 5), ("compiled", 1)])
 def test_reads_past_the_end_are_counted_alike(
-    monkeypatch: pytest.MonkeyPatch, engine: str, calls: int
+    monkeypatch: pytest.MonkeyPatch, engine: str, calls: int, warp: bool
 ) -> None:
     """Five reads past the end of a 3-item list: compiled code tells on_list_miss of the first and
-    adds the rest to the block's tally (RunHooks.read_misses); the findings are the interpreter's."""
-    project = _past_the_end()
+    adds the rest to the block's tally (RunHooks.read_misses), counted in locals in the loop;
+    the findings are the interpreter's."""
+    project = _past_the_end(warp)
     heard = calls_of(monkeypatch, Findings, "on_list_miss", lambda self, t, b, c, k, i, n: i)
     hooks = Findings(list(project.targets))
     rt = Runtime(project, engine=engine, hooks=hooks)
@@ -860,14 +869,17 @@ def test_reads_past_the_end_are_counted_alike(
     assert len(heard) == calls
     [miss] = hooks.misses.values()
     assert (miss.count, miss.first_index, miss.last_index, miss.length) == (5, 4.0, 8.0, 3)
+    if engine == "compiled":
+        assert "flushed(" in "".join(c.text() for c in rt.compiled_hooked or ())
 
 
-def test_hooks_attached_mid_run_count_their_own_reads_past_the_end() -> None:
+@pytest.mark.parametrize("warp", [False, True])
+def test_hooks_attached_mid_run_count_their_own_reads_past_the_end(warp: bool) -> None:
     """Compiled code keeps the tally of a block's misses where the read is (its miss flag) until
     the hooks change: hooks attached in the middle of a pass (by a listener of the first hooks)
     count the misses from there on, in their own tally, as the interpreter has them; the first
-    hooks keep the misses they heard."""
-    project = _past_the_end()
+    hooks keep the misses they heard, those counted in locals too."""
+    project = _past_the_end(warp)
     counts = {}
     for engine in ("interpreter", "compiled"):
         first, second = Findings(list(project.targets)), Findings(list(project.targets))
@@ -886,6 +898,37 @@ def test_hooks_attached_mid_run_count_their_own_reads_past_the_end() -> None:
         ]
     assert counts["compiled"] == counts["interpreter"], counts
     assert counts["compiled"] == [[(2, 4.0, 5.0)], [(3, 6.0, 8.0)]], counts
+
+
+def test_reads_past_the_end_are_in_the_tally_when_another_script_runs() -> None:
+    """A loop that yields after every pass counts its reads past the end in locals between its
+    yields: another script's turn, in the same frame, finds each in the tally (a listener of
+    its variable looks), as the interpreter has it."""
+    prog = Program("past_the_end_each_frame")
+    xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
+    total, tick = prog.stage.var("total", 0), prog.stage.var("tick", 0)
+    with prog.sprite("S").when_flag_clicked(), repeat(6):
+        i.change(1)
+        total.change(xs.item(i))
+        total.change(xs.item(i + 10))
+    with prog.sprite("T").when_flag_clicked(), repeat(6):
+        tick.change(1)
+    project = prog.build()
+    seen = {}
+    for engine in ("interpreter", "compiled"):
+        hooks = Findings(list(project.targets))
+        looks: list[list[tuple[int, float, float]]] = []
+
+        def look(cell: object, value: object, hooks: Findings = hooks, looks: list = looks) -> None:
+            looks.append([(m.count, m.first_index, m.last_index) for m in hooks.misses.values()])
+
+        hooks.listen("tick", look)
+        rt = Runtime(project, engine=engine, hooks=hooks)
+        rt.green_flag()
+        rt.run()
+        seen[engine] = looks
+    assert seen["compiled"] == seen["interpreter"], seen
+    assert seen["compiled"][-1] == [(5, 4.0, 8.0), (5, 14.0, 18.0)], seen  # T looks first
 
 
 def test_fractional_indices_are_counted_alike_when_hooks_change_mid_run() -> None:

@@ -102,6 +102,8 @@ class ExprEmitter:
         # While a replace's inputs are written: its list and index (see reported_item).
         self.replacing: tuple[int, Expr] | None = None
         self.guards: list[WholeGuard] = []  # the enclosing loops' guards (with hooks)
+        # The read sites whose misses the function counts in locals (counted_miss): their lists.
+        self.counted_misses: dict[int, str] = {}
         self.collapsing = True  # whether NaN tests may be collapsed (see collapsible)
         self._temps = 0
 
@@ -393,8 +395,32 @@ class ExprEmitter:
         logged = self.logged_read(e, "PAST_END", t)
         flag = f"(_mt := (_ms[{site}] if {whole} else True))"
         heard = f"(not _rd[{site}] or (_rl := _rd[{site}]) is not True and {logged})"
-        tally = f"tallied(_mt, {t}, len({items}))"
+        if e.list.index in self.lengths:
+            tally = self.counted_miss(t, items, site)
+        else:
+            tally = f"tallied(_mt, {t}, len({items}))"
         return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {other})'
+
+    def counted_miss(self, t: str, items: str, site: int) -> str:
+        """A miss (a whole index `t` past the list's end, added to the tally in _mt) inside a loop
+        that keeps the list's length, counted without a call: the site's locals hold the tally
+        they count for (_mkN), and how many misses, the lowest and the highest index since it was
+        last flushed (hooked.flushed, wherever anything may look at the tally: FunctionEmitter.
+        flush_misses). A miss for another tally, or the first since a flush, flushes what the
+        locals hold and starts them again. "" either way."""
+        self.counted_misses[site] = items
+        tally, count, first, last = (f"_m{x}{site}" for x in "kcfl")
+        counted = (
+            f"_mt is {tally} and ({count} := {count} + 1)"
+            f" and ({t} >= {first} or ({first} := {t}) is not None)"
+            f" and ({t} <= {last} or ({last} := {t}) is not None)"
+        )
+        again = (
+            f"flushed({tally}, {count}, {first}, {last}, len({items})) is None"
+            f" and ({tally} := _mt) is not None and ({count} := 1)"
+            f" and ({first} := {t}) is not None and ({last} := {t}) is not None"
+        )
+        return f'("" if {counted} else {again} and "")'
 
     def fraction(self, e: ListExpr, t: str, item: str, limit: str, site: int, report: str) -> str:
         """A read inside the list at a fractional index, unwatched, by the site's fraction flag

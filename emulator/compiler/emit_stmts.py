@@ -630,6 +630,8 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         em.run.end(w)
         em.sites.patterns.extend(em.run.patterns(stride))
         em.run = None
+    if lengths:
+        em.flush_misses()  # the lengths it kept are the misses' lengths no more
     em.loops.pop()
     em.memo_scopes.pop()
     del em.ex.guards[guarded:]

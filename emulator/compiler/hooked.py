@@ -61,6 +61,20 @@ def tallied(tally: MissTally, i: float, length: int) -> str:
     return ""
 
 
+def flushed(tally: MissTally | None, count: int, first: float, last: float, length: int) -> None:
+    """Misses at one site that a loop counted in its locals (ExprEmitter.past_end), added to
+    their tally as tallied would have added each: generated code calls this wherever anything
+    may look at the tally (a yield, a call out, the loop's end) and forgets the tally there."""
+    if tally is None:
+        return
+    tally.count += count
+    if first < tally.first_index:
+        tally.first_index = first
+    if last > tally.last_index:
+        tally.last_index = last
+    tally.length = length
+
+
 def logged(
     rt: Runtime, log: WriteLog, t: Thread, block_id: str, cell: VarCell, value: Value
 ) -> None:
@@ -296,6 +310,7 @@ HOOKED_NAMES: dict[str, Any] = {
     for fn in (
         seen,
         tallied,
+        flushed,
         counted,
         logged,
         room,
