@@ -395,11 +395,17 @@ class ExprEmitter:
         logged = self.logged_read(e, "PAST_END", t)
         flag = f"(_mt := (_ms[{site}] if {whole} else True))"
         heard = f"(not _rd[{site}] or (_rl := _rd[{site}]) is not True and {logged})"
-        if e.list.index in self.lengths:
-            tally = self.counted_miss(t, items, site)
-        else:
-            tally = f"tallied(_mt, {t}, len({items}))"
-        return f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {other})'
+        kept = e.list.index in self.lengths  # a loop keeps the list's length: locals count
+        tally = self.counted_miss(t, items, site) if kept else f"tallied(_mt, {t}, len({items}))"
+        general = (
+            f'("" if {flag} is False else {tally} if _mt is not True and {heard} else {other})'
+        )
+        if not kept:
+            return general
+        # The common case first, in the fewest steps: the locals count for the site's tally, the
+        # index is whole and nothing watches the read.
+        counting = f"_ms[{site}] is _mk{site} and {whole} and not _rd[{site}]"
+        return f'("" if {counting} and {self.counted(t, site)} else {general})'
 
     def counted_miss(self, t: str, items: str, site: int) -> str:
         """A miss (a whole index `t` past the list's end, added to the tally in _mt) inside a loop
@@ -410,17 +416,23 @@ class ExprEmitter:
         locals hold and starts them again. "" either way."""
         self.counted_misses[site] = items
         tally, count, first, last = (f"_m{x}{site}" for x in "kcfl")
-        counted = (
-            f"_mt is {tally} and ({count} := {count} + 1)"
-            f" and ({t} >= {first} or ({first} := {t}) is not None)"
-            f" and ({t} <= {last} or ({last} := {t}) is not None)"
-        )
+        counted = f"_mt is {tally} and {self.counted(t, site)}"
         again = (
             f"flushed({tally}, {count}, {first}, {last}, len({items})) is None"
             f" and ({tally} := _mt) is not None and ({count} := 1)"
             f" and ({first} := {t}) is not None and ({last} := {t}) is not None"
         )
         return f'("" if {counted} else {again} and "")'
+
+    @staticmethod
+    def counted(t: str, site: int) -> str:
+        """One more miss at `t` in the site's locals (counted_miss), as an expression that is true."""
+        count, first, last = (f"_m{x}{site}" for x in "cfl")
+        return (
+            f"({count} := {count} + 1)"
+            f" and ({t} >= {first} or ({first} := {t}) is not None)"
+            f" and ({t} <= {last} or ({last} := {t}) is not None)"
+        )
 
     def fraction(self, e: ListExpr, t: str, item: str, limit: str, site: int, report: str) -> str:
         """A read inside the list at a fractional index, unwatched, by the site's fraction flag
