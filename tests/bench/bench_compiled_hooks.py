@@ -83,7 +83,8 @@ def collected(measure: Callable[[], Timing]) -> Timing:
 
 def main() -> None:
     """Print each case's best time and the median over rounds of its ratio to the plain run of
-    the same engine in that round."""
+    the same engine in that round (with the lowest and highest round's: how far the machine
+    moved them)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", type=int, default=60)
     parser.add_argument("--test", type=int, default=20)
@@ -93,7 +94,8 @@ def main() -> None:
     project = build(variant="buggy", epochs=1, train=args.train, test=args.test)
     print(
         f"day3 buggy, {args.train} train / {args.test} test samples"
-        f" (best of {args.repeats} rounds, the cases in turn; ratios: median of the rounds'):"
+        f" (best of {args.repeats} rounds, the cases in turn; ratios: median of the rounds',"
+        " lowest-highest):"
     )
     engines = ("compiled", "interpreter") if not args.compiled_only else ("compiled",)
     blocks: list[int] = []  # of the plain runs
@@ -120,11 +122,12 @@ def main() -> None:
         )
         for name in list(results[0])[1:]:
             t = min((r[name] for r in results), key=lambda t: t.wall)
-            wall = statistics.median(r[name].wall / r["plain"].wall for r in results)
+            walls = [r[name].wall / r["plain"].wall for r in results]
             cpu = statistics.median(r[name].cpu / r["plain"].cpu for r in results)
             print(
                 f"  {engine:<11} {name:<19} {t.wall:6.2f} s wall {t.cpu:6.2f} s CPU"
-                f"  {wall:4.2f}x wall, {cpu:4.2f}x CPU"
+                f"  {statistics.median(walls):4.2f}x wall ({min(walls):4.2f}x-{max(walls):4.2f}x),"
+                f" {cpu:4.2f}x CPU"
             )
 
 
