@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from emulator.compiler import hooked, prelude
+from emulator.compiler import counted_misses, hooked, prelude
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
 from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, wait
@@ -929,6 +929,66 @@ def test_reads_past_the_end_are_in_the_tally_when_another_script_runs() -> None:
         seen[engine] = looks
     assert seen["compiled"] == seen["interpreter"], seen
     assert seen["compiled"][-1] == [(5, 4.0, 8.0), (5, 14.0, 18.0)], seen  # T looks first
+
+
+def test_reads_past_the_end_are_in_the_tally_when_a_hook_hears_the_next_pass() -> None:
+    """A warp loop never yields: the hooks hear a write at the top of each pass, and find there
+    the misses of the passes before, which the code counted in locals further down the loop."""
+    prog = Program("past_the_end_each_pass")
+    xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
+    total = prog.stage.var("total", 0)
+    sprite = prog.sprite("S")
+    walk = sprite.procedure("walk", [], warp=True)
+    with walk.define(), repeat(6):
+        i.change(1)
+        total.change(xs.item(i))
+        total.change(xs.item(i + 10))
+    with sprite.when_flag_clicked():
+        walk()
+    project = prog.build()
+    seen = {}
+    for engine in ("interpreter", "compiled"):
+        hooks = Findings(list(project.targets))
+        looks: list[list[tuple[int, float, float]]] = []
+
+        def look(cell: object, value: object, hooks: Findings = hooks, looks: list = looks) -> None:
+            looks.append([(m.count, m.first_index, m.last_index) for m in hooks.misses.values()])
+
+        hooks.listen("i", look)
+        rt = Runtime(project, engine=engine, hooks=hooks)
+        rt.green_flag()
+        rt.run()
+        seen[engine] = looks
+    assert seen["compiled"] == seen["interpreter"], seen
+    assert seen["compiled"][-1] == [(5, 4.0, 8.0), (5, 14.0, 18.0)], seen
+
+
+def test_a_flush_mark_becomes_the_flushes_its_place_may_need() -> None:
+    """Where no counted site may have counted yet, a mark is dropped (a block it leaves empty
+    gets a pass); where one may, it becomes that site's flush, at the mark's indentation."""
+    mark = counted_misses.MARK
+    site = counted_misses.CountedSite("l_4", order=0, loops=(2,))
+    marks = [
+        counted_misses.Mark(0, ()),
+        counted_misses.Mark(0, (1,)),
+        counted_misses.Mark(0, (1, 2)),
+    ]
+    lines = [
+        "    if a:",
+        f"        {mark}0",
+        "    b = 1",
+        f"    {mark}1",
+        f"    {mark}2",
+        "    c = 2",
+    ]
+    assert counted_misses.placed(lines, {23: site}, marks) == [
+        "    if a:",
+        "        pass",
+        "    b = 1",
+        "    if _mk23 is not None:",
+        "        _mk23 = flushed(_mk23, _mc23, _mf23, _ml23, len(l_4))",
+        "    c = 2",
+    ]
 
 
 def test_fractional_indices_are_counted_alike_when_hooks_change_mid_run() -> None:

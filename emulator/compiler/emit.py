@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from emulator.compiler import counted_misses
 from emulator.compiler.emit_expr import ExprEmitter, constant
 from emulator.compiler.ir import (
     NUMBER,
@@ -38,9 +39,6 @@ from emulator.compiler.whole_index import WholeGuard
 from emulator.runtime.hooks import ListWrite
 
 Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
-# Where misses counted in locals are flushed (FunctionEmitter.flush_misses), until the function's
-# end knows which sites count them: a line no project text can make (NUL is escaped in it).
-FLUSH_MISSES = "\x00flush the misses counted in locals"
 
 
 @dataclass
@@ -119,6 +117,8 @@ class FunctionEmitter:
         self.logs_alone = unit.hears_every_write and unit.writes_only
         self.most_ahead = 0
         self.run: LoggedRun | None = None  # the loop whose passes' writes are logged as runs
+        self.marks: list[counted_misses.Mark] = []  # where counted misses are flushed, in order
+        self.loops_begun = 0  # the loops written so far (each one's number: ExprEmitter.loop_path)
         reported = self.reads_reported
         self.ex = ExprEmitter(
             self._var,
@@ -238,9 +238,10 @@ class FunctionEmitter:
     def flush_misses(self) -> None:
         """Where anything outside this function may look at the hooks' tallies (a yield, a call
         out, a report to the hooks) or a loop that keeps a list's length ends: misses counted in
-        locals there (ExprEmitter.counted_miss) are added to their tallies (placed_flushes)."""
+        locals (ExprEmitter.counted_miss) are added to their tallies here (counted_misses)."""
         if self.reads_reported:
-            self.w.line(FLUSH_MISSES)
+            self.w.line(f"{counted_misses.MARK}{len(self.marks)}")
+            self.marks.append(counted_misses.Mark(len(self.ex.counted_misses), self.ex.loop_path))
 
     def observable(self, e: Expr) -> bool:
         """Whether evaluating it again can be seen: a random draw, the interpreter, or a report."""
@@ -565,9 +566,9 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     em.store(keep=False)
     em.sync()
     w.line("return")
-    w.lines = placed_flushes(w.lines, em.ex.counted_misses)
+    w.lines = counted_misses.placed(w.lines, em.ex.counted_misses, em.marks)
     if em.ex.counted_misses:
-        w.lines.insert(prologue_from, counted_misses_start(em.ex.counted_misses))
+        w.lines.insert(prologue_from, counted_misses.start(em.ex.counted_misses))
     if em.logs_alone:
         w.lines.insert(
             prologue_from, f"    _ah = {em.most_ahead}  # the most a write runs ahead of _b"
@@ -577,48 +578,6 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     elif fn.generator and not any("yield" in line for line in w.lines):
         w.line("yield  # never reached: its callers resume it with `yield from`")
     return "\n".join(w.lines) + "\n"
-
-
-def counted_misses_start(sites: dict[int, str]) -> str:
-    """The line that starts the locals counting each site's misses (ExprEmitter.counted_miss)
-    with no tally."""
-    names = ", ".join(f"_m{x}{site}" for site in sorted(sites) for x in "kcfl")
-    values = ", ".join("None, 0, 0.0, 0.0" for _ in sites)
-    return f"    {names} = {values}  # misses past a list's end counted in locals"
-
-
-def placed_flushes(lines: list[str], sites: dict[int, str]) -> list[str]:
-    """The lines with each FLUSH_MISSES mark replaced by the code that adds the misses counted
-    at `sites` (site -> its list) to their tallies, or, with no site, dropped (a block it leaves
-    empty gets a pass)."""
-    placed: list[str] = []
-    for k, line in enumerate(lines):
-        if line.strip() != FLUSH_MISSES:
-            placed.append(line)
-            continue
-        indent = line[: len(line) - len(line.lstrip())]
-        for site, items in sorted(sites.items()):
-            tally = f"_mk{site}"
-            placed.append(f"{indent}if {tally} is not None:")
-            placed.append(
-                f"{indent}    {tally} = flushed({tally}, _mc{site}, _mf{site}, _ml{site}, len({items}))"
-            )
-        if not sites and _opens_block(placed, indent) and not _goes_on(lines, k, indent):
-            placed.append(f"{indent}pass")
-    return placed
-
-
-def _opens_block(placed: list[str], indent: str) -> bool:
-    """Whether the last line placed opens a block that `indent` is inside and holds nothing yet."""
-    return bool(placed) and placed[-1].endswith(":") and not placed[-1].startswith(indent)
-
-
-def _goes_on(lines: list[str], k: int, indent: str) -> bool:
-    """Whether a line after the k-th, other than a FLUSH_MISSES mark, is still at `indent`."""
-    for line in lines[k + 1 :]:
-        if line.strip() != FLUSH_MISSES:
-            return line.startswith(indent) and line[len(indent) : len(indent) + 1] != ""
-    return False
 
 
 def _prologue(em: FunctionEmitter) -> None:

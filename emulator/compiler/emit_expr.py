@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TypeGuard
 
+from emulator.compiler.counted_misses import CountedSite
 from emulator.compiler.ir import (
     ARITHMETIC,
     BOOLEAN,
@@ -102,8 +103,10 @@ class ExprEmitter:
         # While a replace's inputs are written: its list and index (see reported_item).
         self.replacing: tuple[int, Expr] | None = None
         self.guards: list[WholeGuard] = []  # the enclosing loops' guards (with hooks)
-        # The read sites whose misses the function counts in locals (counted_miss): their lists.
-        self.counted_misses: dict[int, str] = {}
+        # The read sites whose misses the function counts in locals (counted_miss), and the
+        # numbers of the loops around the code being written (FunctionEmitter.loops_begun).
+        self.counted_misses: dict[int, CountedSite] = {}
+        self.loop_path: tuple[int, ...] = ()
         self.collapsing = True  # whether NaN tests may be collapsed (see collapsible)
         self._temps = 0
 
@@ -414,7 +417,9 @@ class ExprEmitter:
         last flushed (hooked.flushed, wherever anything may look at the tally: FunctionEmitter.
         flush_misses). A miss for another tally, or the first since a flush, flushes what the
         locals hold and starts them again. "" either way."""
-        self.counted_misses[site] = items
+        if site not in self.counted_misses:
+            order = len(self.counted_misses)
+            self.counted_misses[site] = CountedSite(items, order, self.loop_path)
         tally, count, first, last = (f"_m{x}{site}" for x in "kcfl")
         counted = f"_mt is {tally} and {self.counted(t, site)}"
         again = (
