@@ -900,17 +900,27 @@ def test_hooks_attached_mid_run_count_their_own_reads_past_the_end(warp: bool) -
     assert counts["compiled"] == [[(2, 4.0, 5.0)], [(3, 6.0, 8.0)]], counts
 
 
-def test_reads_past_the_end_are_in_the_tally_when_another_script_runs() -> None:
-    """A loop that yields after every pass counts its reads past the end in locals between its
-    yields: another script's turn, in the same frame, finds each in the tally (a listener of
-    its variable looks), as the interpreter has it."""
-    prog = Program("past_the_end_each_frame")
+@pytest.mark.parametrize(("warp", "listened"), [(False, "tick"), (True, "i")])
+def test_reads_past_the_end_counted_in_locals_are_in_the_tally_when_hooks_look(
+    warp: bool, listened: str
+) -> None:
+    """Compiled code counts a loop's reads past the end in locals, and the hooks find each in the
+    tally when they look, as the interpreter has it: without warp the loop yields after every
+    pass, and another script's turn in the same frame looks (a listener of its variable); in
+    warp it never yields, and the hooks look as they hear a write at the top of each pass, the
+    misses of the passes before counted further down the loop."""
+    prog = Program("past_the_end_looked_at")
     xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
     total, tick = prog.stage.var("total", 0), prog.stage.var("tick", 0)
-    with prog.sprite("S").when_flag_clicked(), repeat(6):
+    sprite = prog.sprite("S")
+    walk = sprite.procedure("walk", [], warp=True)
+    with walk.define() if warp else sprite.when_flag_clicked(), repeat(6):
         i.change(1)
         total.change(xs.item(i))
         total.change(xs.item(i + 10))
+    if warp:
+        with sprite.when_flag_clicked():
+            walk()
     with prog.sprite("T").when_flag_clicked(), repeat(6):
         tick.change(1)
     project = prog.build()
@@ -922,44 +932,13 @@ def test_reads_past_the_end_are_in_the_tally_when_another_script_runs() -> None:
         def look(cell: object, value: object, hooks: Findings = hooks, looks: list = looks) -> None:
             looks.append([(m.count, m.first_index, m.last_index) for m in hooks.misses.values()])
 
-        hooks.listen("tick", look)
+        hooks.listen(listened, look)
         rt = Runtime(project, engine=engine, hooks=hooks)
         rt.green_flag()
         rt.run()
         seen[engine] = looks
     assert seen["compiled"] == seen["interpreter"], seen
-    assert seen["compiled"][-1] == [(5, 4.0, 8.0), (5, 14.0, 18.0)], seen  # T looks first
-
-
-def test_reads_past_the_end_are_in_the_tally_when_a_hook_hears_the_next_pass() -> None:
-    """A warp loop never yields: the hooks hear a write at the top of each pass, and find there
-    the misses of the passes before, which the code counted in locals further down the loop."""
-    prog = Program("past_the_end_each_pass")
-    xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
-    total = prog.stage.var("total", 0)
-    sprite = prog.sprite("S")
-    walk = sprite.procedure("walk", [], warp=True)
-    with walk.define(), repeat(6):
-        i.change(1)
-        total.change(xs.item(i))
-        total.change(xs.item(i + 10))
-    with sprite.when_flag_clicked():
-        walk()
-    project = prog.build()
-    seen = {}
-    for engine in ("interpreter", "compiled"):
-        hooks = Findings(list(project.targets))
-        looks: list[list[tuple[int, float, float]]] = []
-
-        def look(cell: object, value: object, hooks: Findings = hooks, looks: list = looks) -> None:
-            looks.append([(m.count, m.first_index, m.last_index) for m in hooks.misses.values()])
-
-        hooks.listen("i", look)
-        rt = Runtime(project, engine=engine, hooks=hooks)
-        rt.green_flag()
-        rt.run()
-        seen[engine] = looks
-    assert seen["compiled"] == seen["interpreter"], seen
+    # The last look comes before the last pass's reads (T looks first in a frame).
     assert seen["compiled"][-1] == [(5, 4.0, 8.0), (5, 14.0, 18.0)], seen
 
 
