@@ -566,7 +566,8 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
     em.store(keep=False)
     em.sync()
     w.line("return")
-    w.lines = counted_misses.placed(w.lines, em.ex.counted_misses, em.marks)
+    if em.marks:
+        w.lines = counted_misses.placed(w.lines, em.ex.counted_misses, em.marks)
     if em.ex.counted_misses:
         w.lines.insert(prologue_from, counted_misses.start(em.ex.counted_misses))
     if em.logs_alone:

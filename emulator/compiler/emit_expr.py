@@ -390,8 +390,9 @@ class ExprEmitter:
         """A read outside the list at a whole index, by the site's miss flag (_ms, MISS_AT; see
         Runtime._flag_reads): False, nothing hears it and it reads "" at once; a tally of the
         block's misses (RunHooks.read_misses), it is logged if watched and added to the tally
-        without h_item's call (a program with a wrong offset reads so on every pass); True, or
-        anything but a whole index, `other`."""
+        without h_item's call (a program with a wrong offset reads so on every pass), counted in
+        locals inside a loop that keeps the list's length (counted_miss); True, or anything but a
+        whole index, `other`."""
         whole = f"{t}.is_integer()"
         if not e.args[0].type.is_number:
             whole = f"type({t}) is float and {whole}"
@@ -408,7 +409,7 @@ class ExprEmitter:
         # The common case first, in the fewest steps: the locals count for the site's tally, the
         # index is whole and nothing watches the read.
         counting = f"_ms[{site}] is _mk{site} and {whole} and not _rd[{site}]"
-        return f'("" if {counting} and {self.counted(t, site)} else {general})'
+        return f'("" if {counting} and {self.one_more_miss(t, site)} else {general})'
 
     def counted_miss(self, t: str, items: str, site: int) -> str:
         """A miss (a whole index `t` past the list's end, added to the tally in _mt) inside a loop
@@ -421,7 +422,7 @@ class ExprEmitter:
             order = len(self.counted_misses)
             self.counted_misses[site] = CountedSite(items, order, self.loop_path)
         tally, count, first, last = (f"_m{x}{site}" for x in "kcfl")
-        counted = f"_mt is {tally} and {self.counted(t, site)}"
+        counted = f"_mt is {tally} and {self.one_more_miss(t, site)}"
         again = (
             f"flushed({tally}, {count}, {first}, {last}, len({items})) is None"
             f" and ({tally} := _mt) is not None and ({count} := 1)"
@@ -430,7 +431,7 @@ class ExprEmitter:
         return f'("" if {counted} else {again} and "")'
 
     @staticmethod
-    def counted(t: str, site: int) -> str:
+    def one_more_miss(t: str, site: int) -> str:
         """One more miss at `t` in the site's locals (counted_miss), as an expression that is true."""
         count, first, last = (f"_m{x}{site}" for x in "cfl")
         return (
