@@ -13,7 +13,7 @@ from hypothesis import given
 from emulator.compiler import counted_misses, hooked, prelude
 from emulator.debug.findings import Findings, Watch
 from emulator.debug.provenance import origins
-from emulator.dsl import Program, broadcast_and_wait, if_, join, repeat, wait
+from emulator.dsl import Program, TargetBuilder, broadcast_and_wait, if_, join, repeat, wait
 from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
@@ -841,15 +841,21 @@ def _past_the_end(warp: bool = False) -> Project:
     prog = Program("past_the_end")
     xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
     total = prog.stage.var("total", 0)
-    sprite = prog.sprite("S")
-    walk = sprite.procedure("walk", [], warp=True)
-    with walk.define() if warp else sprite.when_flag_clicked(), repeat(5):
+    with _loop_of(prog.sprite("S"), warp), repeat(5):
         i.change(1)
         total.change(xs.item(i))
-    if warp:
-        with sprite.when_flag_clicked():
-            walk()
     return prog.build()
+
+
+def _loop_of(sprite: TargetBuilder, warp: bool) -> contextlib.AbstractContextManager[object]:
+    """Where a loop goes: the sprite's green-flag script, or a custom block in warp that the
+    script calls."""
+    if not warp:
+        return sprite.when_flag_clicked()
+    walk = sprite.procedure("walk", [], warp=True)
+    with sprite.when_flag_clicked():
+        walk()
+    return walk.define()
 
 
 @pytest.mark.parametrize("warp", [False, True])
@@ -912,15 +918,10 @@ def test_reads_past_the_end_counted_in_locals_are_in_the_tally_when_hooks_look(
     prog = Program("past_the_end_looked_at")
     xs, i = prog.stage.list("xs", [1, 2, 3]), prog.stage.var("i", 3)
     total, tick = prog.stage.var("total", 0), prog.stage.var("tick", 0)
-    sprite = prog.sprite("S")
-    walk = sprite.procedure("walk", [], warp=True)
-    with walk.define() if warp else sprite.when_flag_clicked(), repeat(6):
+    with _loop_of(prog.sprite("S"), warp), repeat(6):
         i.change(1)
         total.change(xs.item(i))
         total.change(xs.item(i + 10))
-    if warp:
-        with sprite.when_flag_clicked():
-            walk()
     with prog.sprite("T").when_flag_clicked(), repeat(6):
         tick.change(1)
     project = prog.build()
