@@ -62,7 +62,7 @@ def tallied(tally: MissTally, i: float, length: int) -> str:
 
 
 def flushed(tally: MissTally | None, count: int, first: float, last: float, length: int) -> None:
-    """Misses at one site that a loop counted in its locals (ExprEmitter.past_end), added to
+    """Misses at one site that a loop counted in its locals (ExprEmitter.counted_miss), added to
     their tally as tallied would have added each: generated code calls this wherever anything
     may look at the tally (a yield, a call out, the loop's end) and forgets the tally there."""
     if tally is None:
