@@ -947,11 +947,11 @@ def test_a_flush_mark_becomes_the_flushes_its_place_may_need() -> None:
     """Where no counted site may have counted yet, a mark is dropped (a block it leaves empty
     gets a pass); where one may, it becomes that site's flush, at the mark's indentation."""
     mark = counted_misses.MARK
-    site = counted_misses.CountedSite("l_4", order=0, loops=(2,))
+    site = counted_misses.CountedSite("l_4", loops=("inner",))
     marks = [
         counted_misses.Mark(0, ()),
-        counted_misses.Mark(0, (1,)),
-        counted_misses.Mark(0, (1, 2)),
+        counted_misses.Mark(0, ("outer",)),
+        counted_misses.Mark(0, ("outer", "inner")),
     ]
     lines = [
         "    if a:",

@@ -13,11 +13,10 @@ MARK = "\x00flush the misses counted in locals "
 @dataclass(frozen=True)
 class CountedSite:
     """A read site whose misses locals count (ExprEmitter.counted_miss): the list it reads, and
-    where it is: how many such sites came before it in the function's text, and its loops."""
+    the loops around it (their blocks)."""
 
     items: str
-    order: int
-    loops: tuple[int, ...]
+    loops: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -26,13 +25,13 @@ class Mark:
     function's text, inside which loops."""
 
     order: int
-    loops: tuple[int, ...]
+    loops: tuple[str, ...]
 
-    def pending(self, site: CountedSite) -> bool:
-        """Whether the site may have counted misses by the time the code reaches here: it comes
-        before in the text, or a loop around both runs it again after it (code runs forward but
-        for its loops)."""
-        return site.order < self.order or bool(set(site.loops) & set(self.loops))
+    def pending(self, order: int, site: CountedSite) -> bool:
+        """Whether the `order`-th counted site in the text may have counted misses by the time
+        the code reaches here: it comes before, or a loop around both runs it again after it
+        (code runs forward but for its loops)."""
+        return order < self.order or bool(set(site.loops) & set(self.loops))
 
 
 def start(sites: dict[int, CountedSite]) -> str:
@@ -43,9 +42,9 @@ def start(sites: dict[int, CountedSite]) -> str:
 
 
 def placed(lines: list[str], sites: dict[int, CountedSite], marks: list[Mark]) -> list[str]:
-    """The lines with each mark replaced by the code that adds the misses the sites there may
-    have counted to their tallies (hooked.flushed), or dropped where none may have (a block
-    that leaves empty gets a pass)."""
+    """The lines with each mark replaced by the code that adds the misses the sites (in the order
+    of the text) there may have counted to their tallies (hooked.flushed), or dropped where none
+    may have (a block that leaves empty gets a pass)."""
     out: list[str] = []
     for k, line in enumerate(lines):
         text = line.lstrip()
@@ -54,7 +53,7 @@ def placed(lines: list[str], sites: dict[int, CountedSite], marks: list[Mark]) -
             continue
         indent = line[: len(line) - len(text)]
         mark = marks[int(text[len(MARK) :])]
-        pending = [(site, c) for site, c in sorted(sites.items()) if mark.pending(c)]
+        pending = sorted((s, c) for k, (s, c) in enumerate(sites.items()) if mark.pending(k, c))
         for site, c in pending:
             tally = f"_mk{site}"
             out.append(f"{indent}if {tally} is not None:")

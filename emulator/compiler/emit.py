@@ -118,7 +118,6 @@ class FunctionEmitter:
         self.most_ahead = 0
         self.run: LoggedRun | None = None  # the loop whose passes' writes are logged as runs
         self.marks: list[counted_misses.Mark] = []  # where counted misses are flushed, in order
-        self.loops_begun = 0  # the loops written so far (each one's number: ExprEmitter.loop_path)
         reported = self.reads_reported
         self.ex = ExprEmitter(
             self._var,
@@ -422,12 +421,17 @@ class FunctionEmitter:
 
     @contextmanager
     def level(self, block_id: str, is_loop: bool, state: str) -> Iterator[None]:
-        """Inside a C-block's mouth: its frame is one of the levels."""
+        """Inside a C-block's mouth: its frame is one of the levels (and a loop's block one of
+        the loops around the code, ExprEmitter.loop_path)."""
         self.levels.append(f"({constant(block_id)}, {is_loop}, {state})")
+        around = self.ex.loop_path
+        if is_loop:
+            self.ex.loop_path = (*around, block_id)
         try:
             yield
         finally:
             self.levels.pop()
+            self.ex.loop_path = around
 
     # ## Statements
 

@@ -103,10 +103,10 @@ class ExprEmitter:
         # While a replace's inputs are written: its list and index (see reported_item).
         self.replacing: tuple[int, Expr] | None = None
         self.guards: list[WholeGuard] = []  # the enclosing loops' guards (with hooks)
-        # The read sites whose misses the function counts in locals (counted_miss), and the
-        # numbers of the loops around the code being written (FunctionEmitter.loops_begun).
+        # The read sites whose misses the function counts in locals (counted_miss), in the order
+        # they are written, and the loops (their blocks) around the code being written.
         self.counted_misses: dict[int, CountedSite] = {}
-        self.loop_path: tuple[int, ...] = ()
+        self.loop_path: tuple[str, ...] = ()
         self.collapsing = True  # whether NaN tests may be collapsed (see collapsible)
         self._temps = 0
 
@@ -418,9 +418,7 @@ class ExprEmitter:
         last flushed (hooked.flushed, wherever anything may look at the tally: FunctionEmitter.
         flush_misses). A miss for another tally, or the first since a flush, flushes what the
         locals hold and starts them again. "" either way."""
-        if site not in self.counted_misses:
-            order = len(self.counted_misses)
-            self.counted_misses[site] = CountedSite(items, order, self.loop_path)
+        self.counted_misses.setdefault(site, CountedSite(items, self.loop_path))
         tally, count, first, last = (f"_m{x}{site}" for x in "kcfl")
         counted = f"_mt is {tally} and {self.one_more_miss(t, site)}"
         again = (

@@ -616,8 +616,6 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     if logs_runs(em, stmt):
         em.run = LoggedRun(em.sites.first_pattern + len(em.sites.patterns))
         em.run.start(w, 0)
-    em.loops_begun += 1
-    em.ex.loop_path += (em.loops_begun,)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again
         if stmt.kind in ("until", "while", "for_each"):
@@ -632,7 +630,6 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         em.run.end(w)
         em.sites.patterns.extend(em.run.patterns(stride))
         em.run = None
-    em.ex.loop_path = em.ex.loop_path[:-1]
     if lengths:
         em.flush_misses()  # the lengths it kept are the misses' lengths no more
     em.loops.pop()
