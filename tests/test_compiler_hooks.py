@@ -1210,27 +1210,31 @@ def test_recorded_code_hands_a_part_over_short_of_full_where_it_looks(
 
 
 def _a_write_in_every_block() -> Project:
-    """Scripts whose every block but their loops writes: a straight run of sets, and sets,
-    changes and replaces in a warp custom block and in a loop that yields each pass, with a
-    call between writes."""
+    """Scripts whose every block but their loops writes: a straight run of sets and adds, and
+    sets, changes, replaces and adds in a warp custom block and in a loop that yields each pass,
+    with a call between writes."""
     prog = Program("dense")
     a, b, c = (prog.stage.var(name, 0) for name in ("a", "b", "c"))
     xs = prog.stage.list("xs", [0, 0, 0, 0])
+    ys = prog.stage.list("ys", [])
     sprite = prog.sprite("S")
     burst = sprite.procedure("burst %s", ["k"], warp=True)
     with burst.define() as (k,), repeat(5):
         a.change(k)
         b.set(a + 1)
         xs.replace(2, b)
+        ys.add(b)
         c.set(join("c", a))
         xs.replace(4, a)
     with sprite.when_flag_clicked():
         for n in range(7):  # a straight run of writes
             (a, b, c)[n % 3].set(n)
+            ys.add(n)
         with repeat(6):
             a.set(1)
             burst(2)
             b.change(1)
+            ys.add(join("y", b))
             xs.replace(1, b)
     return prog.build()
 

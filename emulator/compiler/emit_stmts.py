@@ -33,6 +33,7 @@ from emulator.compiler.logged_runs import LoggedRun, logs_runs
 from emulator.compiler.origin_memo import OriginMemo, loop_memos
 from emulator.compiler.whole_index import loop_guard
 from emulator.opcodes import Opcode
+from emulator.runtime.hooks import LIST_ADD as ADD
 from emulator.runtime.hooks import LIST_REPLACE as REPLACE
 
 
@@ -437,6 +438,9 @@ def list_write(em: FunctionEmitter, stmt: ListWriteStmt) -> None:
     if em.hooks and stmt.op == "replace":
         reported_replace(em, stmt, args)
         return
+    if stmt.op == "add" and em.logs_alone and stmt.list.index not in em.unit.tables.lazy_lists:
+        logged_add(em, stmt, args[0])
+        return
     if em.hooks:
         em.observed()
         cell = list_cell(em.unit, stmt.list.index)
@@ -498,6 +502,24 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
         em.observed_here()
         with em.run_broken():
             w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
+
+
+def logged_add(em: FunctionEmitter, stmt: ListWriteStmt, value: str) -> None:
+    """add, in code for hooks that hear writes alone (FunctionEmitter.logs_alone): stored and
+    logged inline as a replace is, its item the list's new length, while the log takes list
+    writes and the list is under Scratch's limit; otherwise told through h_add as before."""
+    w, bid = em.w, constant(stmt.info.id)
+    cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
+    x = em.ex.temp()
+    w.line(f"{x} = {value}")
+    site = em.log_site(stmt.info.id, stmt.list.index, ADD)
+    with w.block(f"if _wl.lists and len({items}) < LIST_ITEM_LIMIT:"):
+        w.line(f"{items}.append({x})")  # before the log is taken in: its snapshot holds the item
+        log_alone(em, site, f"len({items})", x, "checked(_wl, WRITE_LOG, thread, _b, _ah)")
+    with w.block("else:"):
+        em.observed_here()
+        with em.run_broken():
+            w.line(f"h_add(_rt, thread, {bid}, {cell}, {x})")
 
 
 def _tell_replace(

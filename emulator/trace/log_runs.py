@@ -65,15 +65,18 @@ class LogPart:
 
     @staticmethod
     def taken(log: WriteLog, patterns: Patterns, sites: np.ndarray, aheads: np.ndarray) -> LogPart:
-        """Every write in the log, its codes to be placed by `sites` and `aheads` (by code)."""
-        logged = (log.codes, log.clocks, log.ends, int64s(log.items), log[:])
+        """Every write in the log, its codes to be placed by `sites` and `aheads` (by code); its
+        items go as the log holds them (made an array on the other side: pickling the list costs
+        this process less than making it one)."""
+        logged = (log.codes, log.clocks, log.ends, log.items, log[:])
         return LogPart(pickle.dumps((*logged, patterns, sites, aheads), pickle.HIGHEST_PROTOCOL))
 
     def read(self) -> Logged:
         """Its runs (their places holding sites, their aheads looked up), items and values."""
         codes, clocks, ends, items, values, patterns, sites, aheads = pickle.loads(self.data)
         runs = runs_of(int64s(codes), int64s(clocks), ends, len(values), patterns)
-        return replace(runs, sites=sites[runs.sites], aheads=aheads[runs.sites]), items, values
+        placed = replace(runs, sites=sites[runs.sites], aheads=aheads[runs.sites])
+        return placed, int64s(items), values
 
 
 def runs_of(

@@ -80,6 +80,8 @@ PART_EVENTS = 10_000
 # PART_EVENTS where the code looks (WriteLog.slack), which spares the looks close to the end
 # (measured on day3 at 60 samples: 12,560 slow paths of the code to 4,769).
 PART_SLACK = 1_000
+# The sets of codes whose sites written at are kept (Recorder._written_at): more are let go.
+WRITTEN_KEPT = 1_024
 LIST_OPS = {
     ListWrite.ADD: ADD,
     ListWrite.INSERT: INSERT,
@@ -213,6 +215,9 @@ class Recorder(RunHooks):
         # By script: the codes its writes may be logged with whose sites are known and recorded,
         # and those sites (a pattern's: all of its places'); a site once looked up stays.
         self._known: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
+        # By script and the set of codes a part was logged with: the sites written at
+        # (_written_at).
+        self._written_by_codes: dict[tuple[str, str, frozenset[int]], np.ndarray] = {}
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_table
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self._runs = LogRuns()  # reads the log's runs of writes (WriteLog.patterns)
@@ -471,17 +476,32 @@ class Recorder(RunHooks):
         if len(threads) != 1:
             return None
         thread = threads.pop()
-        known = self._known.setdefault((thread.target.name, thread.script_id), {})
-        codes = set(log.codes)
+        codes = frozenset(log.codes)
+        written = self._written_by_codes.get((thread.target.name, thread.script_id, codes))
+        if written is None:
+            written = self._written_at(thread, codes)
+            if written is None:
+                return None
+        table = self._code_table(thread)
+        part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
+        return _Part(writes, writes, written, part)
+
+    def _written_at(self, thread: Thread, codes: frozenset[int]) -> np.ndarray | None:
+        """The sites the thread's writes logged with these codes are at, each once, sorted (kept
+        for the next part its script logs with the same codes: a loop's parts as a rule are);
+        None if one is not known and recorded."""
+        script = (thread.target.name, thread.script_id)
+        known = self._known.setdefault(script, {})
         for code in codes - known.keys():
             sites = self._known_sites(thread, code)
             if sites is None:
                 return None
             known[code] = sites
         written = np.array(sorted({site for code in codes for site in known[code]}), np.int64)
-        table = self._code_table(thread)
-        part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
-        return _Part(writes, writes, written, part)
+        if len(self._written_by_codes) >= WRITTEN_KEPT:
+            self._written_by_codes.clear()
+        self._written_by_codes[(*script, codes)] = written
+        return written
 
     def _known_sites(self, thread: Thread, code: int) -> tuple[int, ...] | None:
         """The sites a write logged with `code` by the thread may be at (a run's: its pattern's
