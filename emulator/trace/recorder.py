@@ -436,8 +436,8 @@ class Recorder(RunHooks):
 
     def _take(self, last: bool = False) -> None:
         """Take the logged writes as the chunk's next part and clear the log: where a second
-        process writes the trace, as a rule as the log held them (_as_logged), which that process
-        reads as runs; else their runs' sites looked up here, their steps, items and values kept
+        process writes the trace (or is starting to), as a rule as the log held them (_as_logged),
+        which that process reads as runs; else their runs' sites looked up here, their steps, items and values kept
         (packed for a second process, which makes each write's site and step from the runs). The
         `last` take, as the recording ends, may find a write half logged (Ctrl-C); the others come
         between writes."""
@@ -461,8 +461,7 @@ class Recorder(RunHooks):
                 kinds = self._site_columns()[0][sites]
                 items = items[: np.count_nonzero(np.isin(kinds, list(INDEXED_KINDS)))]
         log.clear()
-        in_second_process = isinstance(self.writer, WriterInSecondProcess)
-        writes = packed(runs, items, values) if in_second_process else (runs, items, values)
+        writes = packed(runs, items, values) if self._for_second() else (runs, items, values)
         self._parts.append(_Part(n, events, written, writes))
         self._limit_part()
 
@@ -470,7 +469,7 @@ class Recorder(RunHooks):
         """The log's writes as a part the second process reads the runs of (LogPart), where it
         writes the trace and one thread logged them all at places whose sites are known and
         recorded: the recording then only pickles the log. None otherwise."""
-        if not isinstance(self.writer, WriterInSecondProcess):
+        if not self._for_second():
             return None
         threads = {thread for at, thread in log.marks if at < writes}
         if len(threads) != 1:
@@ -485,6 +484,12 @@ class Recorder(RunHooks):
         table = self._code_table(thread)
         part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
         return _Part(writes, writes, written, part)
+
+    def _for_second(self) -> bool:
+        """Whether the parts are taken for a second process: one writes the trace, or has started
+        and takes over at the first chunk's cut (the first chunk's parts go to it; should it not
+        take over, this process reads them as well)."""
+        return self._second is not None or isinstance(self.writer, WriterInSecondProcess)
 
     def _written_at(self, thread: Thread, codes: frozenset[int]) -> np.ndarray | None:
         """The sites the thread's writes logged with these codes are at, each once, sorted (kept
