@@ -64,16 +64,18 @@ class LogPart:
     data: bytes
 
     @staticmethod
-    def taken(log: WriteLog, patterns: Patterns, sites: np.ndarray, aheads: np.ndarray) -> LogPart:
-        """Every write in the log, its codes to be placed by `sites` and `aheads` (by code); its
+    def taken(log: WriteLog, tables: bytes) -> LogPart:
+        """Every write in the log, with `tables`: its patterns as columns, and the sites and the
+        aheads by code, pickled (the recording pickles them once for as long as they last). Its
         items go as the log holds them (made an array on the other side: pickling the list costs
         this process less than making it one)."""
         logged = (log.codes, log.clocks, log.ends, log.items, log[:])
-        return LogPart(pickle.dumps((*logged, patterns, sites, aheads), pickle.HIGHEST_PROTOCOL))
+        return LogPart(pickle.dumps((*logged, tables), pickle.HIGHEST_PROTOCOL))
 
     def read(self) -> Logged:
         """Its runs (their places holding sites, their aheads looked up), items and values."""
-        codes, clocks, ends, items, values, patterns, sites, aheads = pickle.loads(self.data)
+        codes, clocks, ends, items, values, tables = pickle.loads(self.data)
+        patterns, sites, aheads = pickle.loads(tables)
         runs = runs_of(int64s(codes), int64s(clocks), ends, len(values), patterns)
         placed = replace(runs, sites=sites[runs.sites], aheads=aheads[runs.sites])
         return placed, int64s(items), values

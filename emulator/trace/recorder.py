@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
+from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
@@ -219,6 +221,10 @@ class Recorder(RunHooks):
         # (_written_at).
         self._written_by_codes: dict[tuple[str, str, frozenset[int]], np.ndarray] = {}
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_table
+        self._lookups = 0  # how often a code table was filled in place (_look_up_new)
+        # The tables a LogPart carries, the number of lookups then, and their pickle
+        # (_pickled_tables).
+        self._tables_pickled: tuple[tuple[Any, ...], int, bytes] | None = None
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self._runs = LogRuns()  # reads the log's runs of writes (WriteLog.patterns)
         self.finished = False
@@ -478,12 +484,27 @@ class Recorder(RunHooks):
         codes = frozenset(log.codes)
         written = self._written_by_codes.get((thread.target.name, thread.script_id, codes))
         if written is None:
+            if self._unseen(thread, codes):
+                # Places first written in this part: their sites are numbered in the order of
+                # their first writes, as the slow path (_placed) would number them.
+                self._sites_of(self._runs.per_write(log, writes)[0], log.marks)
             written = self._written_at(thread, codes)
             if written is None:
                 return None
-        table = self._code_table(thread)
-        part = LogPart.taken(log, self._runs.table(log), table, self._ahead_table())
-        return _Part(writes, writes, written, part)
+        return _Part(writes, writes, written, LogPart.taken(log, self._pickled_tables(thread)))
+
+    def _pickled_tables(self, thread: Thread) -> bytes:
+        """The tables that place a LogPart's writes (LogPart.taken), pickled: made again only
+        when one of them is new or a code table was filled in place (_look_up_new) since."""
+        tables = (self._runs.table(self._log), self._code_table(thread), self._ahead_table())
+        last = self._tables_pickled
+        if last is None or last[1] != self._lookups or any(map(is_not, last[0], tables)):
+            last = self._tables_pickled = (
+                tables,
+                self._lookups,
+                pickle.dumps(tables, pickle.HIGHEST_PROTOCOL),
+            )
+        return last[2]
 
     def _for_second(self) -> bool:
         """Whether the parts are taken for a second process: one writes the trace, or has started
@@ -513,13 +534,23 @@ class Recorder(RunHooks):
         places'), if all are known and recorded; None if not."""
         if code <= _OWN:
             return (_OWN - code,)  # these hooks log only recorded cells' writes
-        table = self._code_table(thread)
-        if code >= PATTERN_BASE:
-            places = list(self._log.patterns[code - PATTERN_BASE][0])
-        else:
-            places = [code]
-        sites = tuple(table[places].tolist())
+        sites = tuple(self._code_table(thread)[self._places(code)].tolist())
         return None if any(site < 0 for site in sites) else sites
+
+    def _places(self, code: int) -> list[int]:
+        """The places in the code a write logged with `code` may be at (a run's: its pattern's);
+        none for one these hooks logged themselves."""
+        if code <= _OWN:
+            return []
+        if code >= PATTERN_BASE:
+            return list(self._log.patterns[code - PATTERN_BASE][0])
+        return [code]
+
+    def _unseen(self, thread: Thread, codes: Iterable[int]) -> bool:
+        """Whether a place the thread's writes logged with these codes may be at has no site
+        looked up yet."""
+        places = [place for code in codes for place in self._places(code)]
+        return bool((self._code_table(thread)[places] == _UNSEEN).any())
 
     def _placed(
         self, runs: Runs, marks: list[tuple[int, Thread]], writes: int
@@ -633,6 +664,7 @@ class Recorder(RunHooks):
                 block_id, cell, op, _ = self._log.sites[code]
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
+                self._lookups += 1
 
     def _ahead_table(self) -> np.ndarray:
         """By code (as _code_table), what a logged write's clock lacks: its place's `ahead`
