@@ -442,11 +442,11 @@ class Recorder(RunHooks):
 
     def _take(self, last: bool = False) -> None:
         """Take the logged writes as the chunk's next part and clear the log: where a second
-        process writes the trace (or is starting to), as a rule as the log held them (_as_logged),
-        which that process reads as runs; else their runs' sites looked up here, their steps, items and values kept
-        (packed for a second process, which makes each write's site and step from the runs). The
-        `last` take, as the recording ends, may find a write half logged (Ctrl-C); the others come
-        between writes."""
+        process writes the trace (or is starting to), as a rule as the log held them
+        (_as_logged), which that process reads as runs; else their runs' sites looked up here,
+        their steps, items and values kept (packed for a second process, which makes each write's
+        site and step from the runs). The `last` take, as the recording ends, may find a write
+        half logged (Ctrl-C); the others come between writes."""
         log = self._log
         if not log:
             return
@@ -473,8 +473,9 @@ class Recorder(RunHooks):
 
     def _as_logged(self, log: WriteLog, writes: int) -> _Part | None:
         """The log's writes as a part the second process reads the runs of (LogPart), where it
-        writes the trace and one thread logged them all at places whose sites are known and
-        recorded: the recording then only pickles the log. None otherwise."""
+        writes the trace (or is starting to) and one thread logged them all at places whose sites
+        are recorded (those first written here looked up now): the recording then only pickles
+        the log. None otherwise."""
         if not self._for_second():
             return None
         threads = {thread for at, thread in log.marks if at < writes}
