@@ -53,7 +53,7 @@ def placed(lines: list[str], sites: dict[int, CountedSite], marks: list[Mark]) -
             continue
         indent = line[: len(line) - len(text)]
         mark = marks[int(text[len(MARK) :])]
-        pending = sorted((s, c) for k, (s, c) in enumerate(sites.items()) if mark.pending(k, c))
+        pending = sorted((s, c) for n, (s, c) in enumerate(sites.items()) if mark.pending(n, c))
         for site, c in pending:
             tally = f"_mk{site}"
             out.append(f"{indent}if {tally} is not None:")

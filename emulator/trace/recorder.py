@@ -221,10 +221,8 @@ class Recorder(RunHooks):
         # (_written_at).
         self._written_by_codes: dict[tuple[str, str, frozenset[int]], np.ndarray] = {}
         self._aheads = np.zeros(0, dtype=np.int32)  # see _ahead_table
-        self._lookups = 0  # how often a code table was filled in place (_look_up_new)
-        # The tables a LogPart carries, the number of lookups then, and their pickle
-        # (_pickled_tables).
-        self._tables_pickled: tuple[tuple[Any, ...], int, bytes] | None = None
+        # The tables a LogPart carries and their pickle (_pickled_tables).
+        self._tables_pickled: tuple[tuple[Any, ...], bytes] | None = None
         self._columns = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # _site_columns
         self._runs = LogRuns()  # reads the log's runs of writes (WriteLog.patterns)
         self.finished = False
@@ -482,30 +480,19 @@ class Recorder(RunHooks):
         if len(threads) != 1:
             return None
         thread = threads.pop()
-        codes = frozenset(log.codes)
-        written = self._written_by_codes.get((thread.target.name, thread.script_id, codes))
+        written = self._written_at(thread, log, writes)
         if written is None:
-            if self._unseen(thread, codes):
-                # Places first written in this part: their sites are numbered in the order of
-                # their first writes, as the slow path (_placed) would number them.
-                self._sites_of(self._runs.per_write(log, writes)[0], log.marks)
-            written = self._written_at(thread, codes)
-            if written is None:
-                return None
+            return None
         return _Part(writes, writes, written, LogPart.taken(log, self._pickled_tables(thread)))
 
     def _pickled_tables(self, thread: Thread) -> bytes:
         """The tables that place a LogPart's writes (LogPart.taken), pickled: made again only
-        when one of them is new or a code table was filled in place (_look_up_new) since."""
+        when one of them is new, or a code table was filled in place (_look_up_new forgets it)."""
         tables = (self._runs.table(self._log), self._code_table(thread), self._ahead_table())
         last = self._tables_pickled
-        if last is None or last[1] != self._lookups or any(map(is_not, last[0], tables)):
-            last = self._tables_pickled = (
-                tables,
-                self._lookups,
-                pickle.dumps(tables, pickle.HIGHEST_PROTOCOL),
-            )
-        return last[2]
+        if last is None or any(map(is_not, last[0], tables)):
+            last = self._tables_pickled = (tables, pickle.dumps(tables, pickle.HIGHEST_PROTOCOL))
+        return last[1]
 
     def _for_second(self) -> bool:
         """Whether the parts are taken for a second process: one writes the trace, or has started
@@ -513,11 +500,18 @@ class Recorder(RunHooks):
         take over, this process reads them as well)."""
         return self._second is not None or isinstance(self.writer, WriterInSecondProcess)
 
-    def _written_at(self, thread: Thread, codes: frozenset[int]) -> np.ndarray | None:
-        """The sites the thread's writes logged with these codes are at, each once, sorted (kept
-        for the next part its script logs with the same codes: a loop's parts as a rule are);
-        None if one is not known and recorded."""
+    def _written_at(self, thread: Thread, log: WriteLog, writes: int) -> np.ndarray | None:
+        """The sites the thread's writes in the log are at, each once, sorted (kept by script and
+        the log's set of codes, for the next part logged with the same: a loop's parts as a rule
+        are); None if one is not recorded. Places first written here are looked up in the order
+        of their first writes, as the slow path (_placed) would number them."""
         script = (thread.target.name, thread.script_id)
+        codes = frozenset(log.codes)
+        written = self._written_by_codes.get((*script, codes))
+        if written is not None:
+            return written
+        if self._unseen(thread, codes):
+            self._sites_of(self._runs.per_write(log, writes)[0], log.marks)
         known = self._known.setdefault(script, {})
         for code in codes - known.keys():
             sites = self._known_sites(thread, code)
@@ -665,7 +659,7 @@ class Recorder(RunHooks):
                 block_id, cell, op, _ = self._log.sites[code]
                 kind = SET if op is None else LIST_OPS[op]
                 table[code] = self._lookup(thread, block_id, cell, kind)
-                self._lookups += 1
+                self._tables_pickled = None  # filled in place: pickled again
 
     def _ahead_table(self) -> np.ndarray:
         """By code (as _code_table), what a logged write's clock lacks: its place's `ahead`
