@@ -341,7 +341,8 @@ def _random_index(length: int, rng: RandomSource) -> int:
 
 FRACTIONAL_INDEX = "fractional"
 NON_NUMERIC_INDEX = "not a number"
-_LIST_WORDS = frozenset(("all", "last", "random", "any"))
+# The words a list index may be (Cast.LIST_ALL, "last", "random", "any"): no quirk to report.
+LIST_WORDS = frozenset(("all", "last", "random", "any"))
 
 
 def index_quirk(index: Value) -> str | None:
@@ -351,7 +352,7 @@ def index_quirk(index: Value) -> str | None:
     number as 0, both silently: a program that computes a fractional index rarely means it.
     """
     if type(index) is str:
-        if index in _LIST_WORDS:
+        if index in LIST_WORDS:
             return None
         n = js_number(index)
         if n != n or not index.strip(_JS_WHITESPACE):

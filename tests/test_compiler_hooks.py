@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any
 
 import pytest
@@ -101,13 +101,20 @@ class _FramesUsedUp(Exception):
 
 
 def events(
-    project: Project, engine: str, *, seed: int = 0, turbo: bool = False, max_frames: int = 60
+    project: Project,
+    engine: str,
+    *,
+    seed: int = 0,
+    turbo: bool = False,
+    max_frames: int = 60,
+    watched: Container[str] = EVERY_BLOCK,
 ) -> tuple[list[tuple[Any, ...]], int, int]:
-    """The hook events of a run from the green flag, its block count and frame count."""
+    """The hook events of a run from the green flag, its block count and frame count; the
+    `watched` blocks' reads are reported."""
     rt = Runtime(project, seed=seed, turbo=turbo, engine=engine)
     log = EventLog(rt)
     rt.hooks = log
-    rt.watch_reads(EVERY_BLOCK)
+    rt.watch_reads(watched)
     rt.on_frame = _stop_after_frames(rt, max_frames)
     rt.green_flag()
     with contextlib.suppress(_FramesUsedUp):
@@ -1074,6 +1081,32 @@ def test_reads_inside_any_list_write_report_at_the_interpreters_clock() -> None:
         xs.delete(xs.item(1.5))
     events = assert_same_events(prog.build())
     assert sum(e[0] == "index" for e in events) >= 4
+
+
+@pytest.mark.parametrize("watched", ["every read", "no read", "the second read"])
+def test_literal_indices_report_alike(watched: str) -> None:
+    """Items read at literal indices (numbers, and text as a project holds them: whole, spaced,
+    hexadecimal, fractional, words, past the end, from a list emptied later) are read and
+    reported the same in both engines, whether the reads are watched or not."""
+    prog = Program("literal_indices")
+    xs, total = prog.stage.list("xs", [5, 6, 7]), prog.stage.var("total", 0)
+    literals = ["1", " 2 ", "0x2", "3.0", 2.0, "4", "2.5", "last", "", 1.0]
+    with prog.sprite("S").when_flag_clicked():
+        with repeat(2):
+            for literal in literals:
+                total.change(xs.item(literal))
+        xs.delete_all()
+        for literal in literals:
+            total.change(xs.item(literal))
+    project = prog.build()
+    reads = [
+        b.id for t in project.targets for b in t.blocks.values() if b.opcode == "data_itemoflist"
+    ]
+    blocks = {"every read": EVERY_BLOCK, "no read": frozenset(), "the second read": {reads[1]}}
+    events = assert_same_events(project, watched=blocks[watched])
+    assert any(e[0] == "miss" for e in events)  # "4", and every read of the emptied list
+    assert any(e[0] == "index" for e in events)  # "2.5", ""
+    assert sum(e[0] == "read" for e in events) == {"every read": 30, "no read": 0}.get(watched, 2)
 
 
 def test_text_indices_report_alike() -> None:

@@ -31,7 +31,7 @@ from emulator.compiler.ir import (
     subexpressions,
 )
 from emulator.compiler.whole_index import WholeGuard
-from emulator.values import Value, to_number
+from emulator.values import LIST_WORDS, Value, index_quirk, to_number
 
 # Operators written as a call of the values function that the interpreter calls too.
 CALLS = {
@@ -332,8 +332,16 @@ class ExprEmitter:
 
     def reported_item(self, e: ListExpr, items: str) -> str:
         """item (index) of list, for hooks: a whole float index inside the list, when no hook
-        watches this block's reads, is read inline; anything else is reported as the interpreter does."""
-        return self.read_at(e.args[0], lambda source: self.reported_at(e, items, source))
+        watches this block's reads, is read inline; anything else is reported as the interpreter does.
+        A literal index naming an item (text, as a project holds its numbers) is read at that item
+        at once while it is inside the list and unwatched: such a read has nothing to report."""
+        general = self.read_at(e.args[0], lambda source: self.reported_at(e, items, source))
+        k = literal_item(e.args[0])
+        if k is None:
+            return general
+        assert self.read_site is not None
+        site = self.read_site(e.block_id)
+        return f"({items}[{k - 1}] if len({items}) >= {k} and not _rd[{site}] else {general})"
 
     def reported_at(self, e: ListExpr, items: str, index_source: str) -> Read:
         """reported_item's read at the index `index_source` computes."""
@@ -393,9 +401,10 @@ class ExprEmitter:
         without h_item's call (a program with a wrong offset reads so on every pass), counted in
         locals inside a loop that keeps the list's length (counted_miss); True, or anything but a
         whole index, `other`."""
-        whole = f"{t}.is_integer()"
-        if not e.args[0].type.is_number:
-            whole = f"type({t}) is float and {whole}"
+        index = e.args[0]
+        whole = self.whole_index(index, t)
+        if not index.type.is_number:
+            whole = f"type({t}) is float and {t}.is_integer()"
         logged = self.logged_read(e, "PAST_END", t)
         flag = f"(_mt := (_ms[{site}] if {whole} else True))"
         heard = f"(not _rd[{site}] or (_rl := _rd[{site}]) is not True and {logged})"
@@ -464,6 +473,18 @@ class ExprEmitter:
             return "''"
         k = math.floor(n)
         return f"({items}[{k - 1}] if len({items}) >= {k} else '')"
+
+
+def literal_item(index: Expr) -> int | None:
+    """The item a literal index names where Scratch reads it as that item with nothing to report
+    (a whole number from 1, as a number or text holding one; index_quirk), else None."""
+    if not isinstance(index, Const):
+        return None
+    value = index.value
+    if value in LIST_WORDS or index_quirk(value) is not None:
+        return None
+    n = to_number(value)
+    return int(n) if math.isfinite(n) and n >= 1.0 and n.is_integer() else None
 
 
 def _arithmetic(e: Expr) -> TypeGuard[Op]:
