@@ -198,6 +198,7 @@ class Recorder(RunHooks):
         self._cell_objs: list[Cell] = []
         self._cell_rows: list[CellInfo] = []
         self._blocks: dict[tuple[str, str], int] = {}
+        self._paths: dict[str, str] = {}  # each file's path a block's source names, made portable
         self._threads: dict[tuple[str, str], int] = {}
         self._sites: dict[tuple[Any, str, Any, int], int] = {}
         self._last_var: dict[str, tuple[Any, Any, int]] = {}
@@ -295,7 +296,9 @@ class Recorder(RunHooks):
         index = self._blocks.get((target, block_id))
         if index is None:
             index = self._blocks[(target, block_id)] = len(self._blocks)
-            self._new["blocks"].append([target, block_id, opcode, portable_source(source)])
+            self._new["blocks"].append(
+                [target, block_id, opcode, portable_source(source, self._paths)]
+            )
         return index
 
     def _site(
@@ -788,12 +791,15 @@ def portable_path(path: str) -> str:
         return full.name
 
 
-def portable_source(source: str | None) -> str | None:
-    """'path:line' with the path made portable."""
+def portable_source(source: str | None, paths: dict[str, str]) -> str | None:
+    """'path:line' with the path made portable (found in `paths`, else made and kept there: a
+    file's blocks share its path, and resolving it asks the file system)."""
     if source is None or ":" not in source:
         return source
     path, line = source.rsplit(":", 1)
-    return f"{portable_path(path)}:{line}"
+    if path not in paths:
+        paths[path] = portable_path(path)
+    return f"{paths[path]}:{line}"
 
 
 def project_sha256(project: Project) -> str:
