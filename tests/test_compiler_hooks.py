@@ -887,6 +887,32 @@ def test_reads_past_the_end_are_counted_alike(
 
 
 @pytest.mark.parametrize("warp", [False, True])
+@pytest.mark.parametrize("order", [[6, 9, 4, 12, 5, 7], [12, 9, 7, 6, 5, 4], [4, 5, 6, 7, 9, 12]])
+def test_reads_past_the_end_keep_their_lowest_and_highest_in_any_order(
+    warp: bool, order: list[int]
+) -> None:
+    """Misses counted in locals keep the lowest and the highest index whatever order they come
+    in (rising, falling, below the first, between): the interpreter's tally."""
+    prog = Program("past_the_end_in_any_order")
+    xs, ks = prog.stage.list("xs", [1, 2, 3]), prog.stage.list("ks", order)
+    i, total = prog.stage.var("i", 0), prog.stage.var("total", 0)
+    with _loop_of(prog.sprite("S"), warp), repeat(len(order)):
+        i.change(1)
+        total.change(xs.item(ks.item(i) + 0))
+    project = prog.build()
+    tallies = {}
+    for engine in ("interpreter", "compiled"):
+        hooks = Findings(list(project.targets))
+        rt = Runtime(project, engine=engine, hooks=hooks)
+        rt.green_flag()
+        rt.run()
+        tallies[engine] = [(m.count, m.first_index, m.last_index) for m in hooks.misses.values()]
+        if engine == "compiled":
+            assert "flushed(" in "".join(c.text() for c in rt.compiled_hooked or ())
+    assert tallies["compiled"] == tallies["interpreter"] == [(6, 4.0, 12.0)], tallies
+
+
+@pytest.mark.parametrize("warp", [False, True])
 def test_hooks_attached_mid_run_count_their_own_reads_past_the_end(warp: bool) -> None:
     """Compiled code keeps the tally of a block's misses where the read is (its miss flag) until
     the hooks change: hooks attached in the middle of a pass (by a listener of the first hooks)

@@ -439,12 +439,14 @@ class ExprEmitter:
 
     @staticmethod
     def one_more_miss(t: str, site: int) -> str:
-        """One more miss at `t` in the site's locals (counted_miss), as an expression that is true."""
+        """One more miss at `t` in the site's locals (counted_miss), as an expression that is true.
+        A new highest is tested first, and the lowest only below it: a wrong offset as a rule
+        reads on past the end, each pass further."""
         count, first, last = (f"_m{x}{site}" for x in "cfl")
         return (
             f"({count} := {count} + 1)"
-            f" and ({t} >= {first} or ({first} := {t}) is not None)"
-            f" and ({t} <= {last} or ({last} := {t}) is not None)"
+            f" and ({t} > {last} and ({last} := {t}) is not None"
+            f" or {t} >= {first} or ({first} := {t}) is not None)"
         )
 
     def fraction(self, e: ListExpr, t: str, item: str, limit: str, site: int, report: str) -> str:
