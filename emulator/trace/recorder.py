@@ -513,10 +513,11 @@ class Recorder(RunHooks):
         written = self._written_by_codes.get((*script, codes))
         if written is not None:
             return written
-        if self._unseen(thread, codes):
+        known = self._known.setdefault(script, {})  # codes whose places all have their sites
+        new = codes - known.keys()
+        if new and self._unseen(thread, new):
             self._sites_of(self._runs.per_write(log, writes)[0], log.marks)
-        known = self._known.setdefault(script, {})
-        for code in codes - known.keys():
+        for code in new:
             sites = self._known_sites(thread, code)
             if sites is None:
                 return None
