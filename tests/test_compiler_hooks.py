@@ -406,6 +406,15 @@ def test_a_trace_cut_short_in_a_list_write_inside_compiled_code_reads_back(
 # ## The debugger's findings, gathered on compiled code
 
 
+def _run_with_findings(project: Project, engine: str) -> tuple[Findings, Runtime]:
+    """A run from the green flag with the debugger's findings attached, and its runtime."""
+    hooks = Findings(list(project.targets))
+    rt = Runtime(project, engine=engine, hooks=hooks)
+    rt.green_flag()
+    rt.run()
+    return hooks, rt
+
+
 def _findings(project: Project, engine: str) -> tuple[Findings, dict[tuple[str, str], Any]]:
     """The findings of a run, and where each variable's value came from at its end."""
     hooks = Findings(list(project.targets))
@@ -875,10 +884,7 @@ def test_reads_past_the_end_are_counted_alike(
     the findings are the interpreter's."""
     project = _past_the_end(warp)
     heard = calls_of(monkeypatch, Findings, "on_list_miss", lambda self, t, b, c, k, i, n: i)
-    hooks = Findings(list(project.targets))
-    rt = Runtime(project, engine=engine, hooks=hooks)
-    rt.green_flag()
-    rt.run()
+    hooks, rt = _run_with_findings(project, engine)
     assert len(heard) == calls
     [miss] = hooks.misses.values()
     assert (miss.count, miss.first_index, miss.last_index, miss.length) == (5, 4.0, 8.0, 3)
@@ -902,10 +908,7 @@ def test_reads_past_the_end_keep_their_lowest_and_highest_in_any_order(
     project = prog.build()
     tallies = {}
     for engine in ("interpreter", "compiled"):
-        hooks = Findings(list(project.targets))
-        rt = Runtime(project, engine=engine, hooks=hooks)
-        rt.green_flag()
-        rt.run()
+        hooks, rt = _run_with_findings(project, engine)
         tallies[engine] = [(m.count, m.first_index, m.last_index) for m in hooks.misses.values()]
         if engine == "compiled":
             assert "flushed(" in "".join(c.text() for c in rt.compiled_hooked or ())
@@ -1083,10 +1086,7 @@ def test_indices_made_of_whole_and_fractional_numbers_report_alike(
     assert sum(e[0] == "nonfinite" for e in events) >= 2 * 8  # big's and huge's
     counted = {}
     for engine in ("interpreter", "compiled"):
-        hooks = Findings(list(project.targets))
-        rt = Runtime(project, engine=engine, hooks=hooks)
-        rt.green_flag()
-        rt.run()
+        hooks, rt = _run_with_findings(project, engine)
         counted[engine] = (
             sorted(q.count for q in hooks.index_quirks.values()),
             sorted((m.count, m.first_index, m.last_index) for m in hooks.misses.values()),
