@@ -125,11 +125,12 @@ def main() -> None:
             t = min((r[name] for r in results), key=lambda t: t.wall)
             walls = [r[name].wall / r["plain"].wall for r in results]
             cpu = statistics.median(r[name].cpu / r["plain"].cpu for r in results)
+            own = min(r[name].thread for r in results) / min(r["plain"].thread for r in results)
             print(
                 f"  {engine:<11} {name:<19} {t.wall:6.2f} s wall {t.cpu:6.2f} s CPU"
                 f"  best {t.wall / base.wall:4.2f}x;"
                 f" {statistics.median(walls):4.2f}x wall ({min(walls):4.2f}x-{max(walls):4.2f}x),"
-                f" {cpu:4.2f}x CPU"
+                f" {cpu:4.2f}x CPU; its thread's best {own:4.2f}x"
             )
 
 

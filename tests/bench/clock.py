@@ -11,10 +11,12 @@ from emulator.trace.writer_process import PUMP
 
 
 class Timing(NamedTuple):
-    """A run's wall-clock and CPU seconds."""
+    """A run's wall-clock and CPU seconds, and the CPU seconds of the thread that ran it (a
+    recording's own work: neither its second process nor its waiting for it)."""
 
     wall: float
     cpu: float
+    thread: float
 
 
 def cpu_seconds() -> float:
@@ -28,13 +30,13 @@ class Clock:
     """Wall-clock and CPU seconds since it started."""
 
     def __init__(self) -> None:
-        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        self.wall, self.cpu, self.thread = time.perf_counter(), cpu_seconds(), time.thread_time()
 
     def read(self) -> Timing:
         """The wall-clock time until now, and the CPU time until the second processes a
         recording started have shut down (they end on their own, after it)."""
-        wall = time.perf_counter() - self.wall
+        wall, own = time.perf_counter() - self.wall, time.thread_time() - self.thread
         for thread in threading.enumerate():
             if thread.name == PUMP:  # it waits for its process, which counts once waited for
                 thread.join()
-        return Timing(wall, cpu_seconds() - self.cpu)
+        return Timing(wall, cpu_seconds() - self.cpu, own)
