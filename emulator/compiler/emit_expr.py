@@ -402,9 +402,11 @@ class ExprEmitter:
         locals inside a loop that keeps the list's length (counted_miss); True, or anything but a
         whole index, `other`."""
         index = e.args[0]
-        whole = self.whole_index(index, t)
-        if not index.type.is_number:
-            whole = f"type({t}) is float and {t}.is_integer()"
+        whole = (
+            self.whole_index(index, t)
+            if index.type.is_number
+            else f"type({t}) is float and {t}.is_integer()"
+        )
         logged = self.logged_read(e, "PAST_END", t)
         flag = f"(_mt := (_ms[{site}] if {whole} else True))"
         heard = f"(not _rd[{site}] or (_rl := _rd[{site}]) is not True and {logged})"
@@ -485,8 +487,8 @@ def literal_item(index: Expr) -> int | None:
     value = index.value
     if value in LIST_WORDS or index_quirk(value) is not None:
         return None
-    n = to_number(value)
-    return int(n) if math.isfinite(n) and n >= 1.0 and n.is_integer() else None
+    n = to_number(value)  # whole, or infinite: index_quirk found no fraction
+    return int(n) if math.isfinite(n) and n >= 1.0 else None
 
 
 def _arithmetic(e: Expr) -> TypeGuard[Op]:

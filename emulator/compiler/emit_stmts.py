@@ -36,6 +36,10 @@ from emulator.opcodes import Opcode
 from emulator.runtime.hooks import LIST_ADD as ADD
 from emulator.runtime.hooks import LIST_REPLACE as REPLACE
 
+# A list write's slow path in code for hooks that hear writes alone (log_alone): the log handed
+# over if full, and the log and the clock's bound from there on (hooked.checked).
+CHECKED = "checked(_wl, WRITE_LOG, thread, _b, _ah)"
+
 
 def statement(em: FunctionEmitter, stmt: Stmt) -> None:
     """Write one statement."""
@@ -486,7 +490,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
             if em.logs_alone:  # _wl is the log, or one that takes no lists (room)
                 with w.block("if _wl.lists:"):
-                    log_alone(em, site, k, x, "checked(_wl, WRITE_LOG, thread, _b, _ah)", store)
+                    log_alone(em, site, k, x, CHECKED, store)
                 with w.block("else:"):  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
                     with em.run_broken():
@@ -515,7 +519,7 @@ def logged_add(em: FunctionEmitter, stmt: ListWriteStmt, value: str) -> None:
     site = em.log_site(stmt.info.id, stmt.list.index, ADD)
     with w.block(f"if _wl.lists and len({items}) < LIST_ITEM_LIMIT:"):
         w.line(f"{items}.append({x})")  # before the log is taken in: its snapshot holds the item
-        log_alone(em, site, f"len({items})", x, "checked(_wl, WRITE_LOG, thread, _b, _ah)")
+        log_alone(em, site, f"len({items})", x, CHECKED)
     with w.block("else:"):
         em.observed_here()
         with em.run_broken():

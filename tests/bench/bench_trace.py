@@ -49,8 +49,8 @@ def plain_seconds(params: dict) -> tuple[float, float, int]:
     runtime.green_flag()
     clock = Clock()
     runtime.run()
-    wall, cpu, _ = clock.read()
-    return wall, cpu, runtime.blocks
+    timing = clock.read()
+    return timing.wall, timing.cpu, runtime.blocks
 
 
 def recorded_seconds(params: dict, path: Path, chunk_events: int) -> tuple[float, float, int]:
@@ -67,8 +67,8 @@ def recorded_seconds(params: dict, path: Path, chunk_events: int) -> tuple[float
             chunk_events=chunk_events,
             engine="interpreter",  # beside the plain run above; bench_compiled_hooks.py times compiled
         )
-    wall, cpu, _ = clock.read()
-    return wall, cpu, ending.events
+    timing = clock.read()
+    return timing.wall, timing.cpu, ending.events
 
 
 def seek_times(trace: Trace, samples: int, rng: random.Random) -> list[float]:
