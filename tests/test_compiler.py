@@ -296,7 +296,7 @@ def test_a_sum_with_a_finite_constant_is_never_nan() -> None:
 def nan_inside_arithmetic(warp: bool) -> Project:
     """Sums, differences and products with NaN inside them (Infinity * 0, Infinity - Infinity),
     which Scratch reads as 0 at the next operation, as list indices and as operands, in a loop and
-    out of it, then the same arithmetic without NaN."""
+    out of it, some with list items among their operands, then the same arithmetic without NaN."""
     prog = Program("nan_inside")
     names = ("a", "b", "c", "i", "total", "out")
     a, b, c, i, total, out = (prog.stage.var(name, 0) for name in names)
@@ -317,6 +317,10 @@ def nan_inside_arithmetic(warp: bool) -> Project:
             out.set(join(out, join(read, " ")))
             total.change(((i * 0) * a) + (i * b))
             items.replace((a * b) + i + (c * 0), join("r", i))
+            # Items read inside such trees, as operands and in an index: each read once.
+            total.change(((items.item(i) * a) * b) + items.item(i + 4))
+            read = items.item(((items.item(i) * b) * a) + (items.item(i + 5) * c) + 1)
+            out.set(join(out, join(read, " ")))
         out.set(join(out, join(total, items.item((a * b) + (b * a)))))
     with looping.when_flag_clicked():
         out.set("")

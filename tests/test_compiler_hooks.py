@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Callable, Container
 from typing import Any
 
@@ -138,15 +139,20 @@ def _origins(rt: Runtime) -> dict[tuple[str, str], Any]:
     return {(t.name, c.id): c.origin for t in rt.targets for c in t.variables.values()}
 
 
+def hooked_source(project: Project) -> str:
+    """The code compiled for a run with hooks attached."""
+    rt = Runtime(project, engine="compiled")
+    rt.hooks = RunHooks()
+    rt.green_flag()
+    return "\n".join(c.text() for c in rt.compiled_hooked or [])
+
+
 def assert_same_events(project: Project, **params: Any) -> list[tuple[Any, ...]]:
     """Both engines report the same events, in the same order, at the same clock."""
     expected = events(project, "interpreter", **params)
     actual = events(project, "compiled", **params)
     if actual != expected:
-        rt = Runtime(project, engine="compiled")
-        rt.hooks = RunHooks()
-        rt.green_flag()
-        source = "\n".join(c.text() for c in rt.compiled_hooked or [])
+        source = hooked_source(project)
         for n, (a, b) in enumerate(zip(expected[0], actual[0], strict=False)):
             assert a == b, f"event {n}: {a} != {b}\n--- generated source ---\n{source}"
         assert actual == expected, f"\n--- generated source ---\n{source}"
@@ -448,6 +454,11 @@ def test_nan_inside_arithmetic_is_reported_as_the_interpreter_reports_it(warp: b
     NaN tests, and heard at the interpreter's index: every event, the findings and the trace."""
     project = nan_inside_arithmetic(warp)
     assert assert_same_events(project)
+    # The trees with items among their operands are computed bare too: the bare tree binds each
+    # item it reads (to _tN), and the tested tree reads that instead of the item.
+    source = hooked_source(project)
+    bound = re.findall(r"\((_t\d+) := \(_t\d+ if type\(\(_t\d+ := \(l_\d+\[", source)
+    assert bound and all(re.search(rf"\b{name}\b(?! :=)", source) for name in bound), source
     (expected, _), (actual, _) = (
         _findings(project, engine) for engine in ("interpreter", "compiled")
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from typing import TypeGuard
 
@@ -108,6 +108,9 @@ class ExprEmitter:
         self.counted_misses: dict[int, CountedSite] = {}
         self.loop_path: tuple[str, ...] = ()
         self.collapsing = True  # whether NaN tests may be collapsed (see collapsible)
+        # The reads a bare tree being written binds, and those its tested tree reads (collapsed).
+        self.bound: list[tuple[Expr, str]] = []
+        self.reread: deque[tuple[Expr, str]] = deque()
         self._temps = 0
 
     def temp(self) -> str:
@@ -135,6 +138,8 @@ class ExprEmitter:
                     counts[y] -= (counts[x] - 1) * n
 
     def __call__(self, e: Expr) -> str:
+        if self.reread and e is self.reread[0][0]:
+            return self.reread.popleft()[1]  # read by the bare tree (see collapsed)
         if e not in self.shared:
             return self.write(e)
         name = self.shared[e]
@@ -177,7 +182,8 @@ class ExprEmitter:
         inner = e.expr
         if _nan_tested(e) and self.collapsible(inner):
             u = self.temp()
-            return f"({u} if ({u} := {self.bare(inner)}) == {u} else {self.tested(e)})"
+            bare, tested = self.collapsed(inner, e)
+            return f"({u} if ({u} := {bare}) == {u} else {tested})"
         if e.to is STRING:
             return f"to_string({self(inner)})"
         if e.to is BOOLEAN:
@@ -215,31 +221,47 @@ class ExprEmitter:
 
     def collapsible(self, e: Expr) -> bool:
         """Whether e is such a tree with an inner NaN test, that is safe to compute twice: it draws
-        no random number, reports no read to hooks, and shares no part of it with the statement."""
+        no random number and shares no part of it with the statement."""
         spine = list(_spine(e))
         return (
             self.collapsing
             and any(_nan_tested(x) for x in spine)
             and not has_effect(e)
-            and not (self.cell is not None and reports(e))
             and not any(x in self.shared for x in spine)
         )
 
-    def tested(self, e: Expr) -> str:
-        """The tree with every NaN test (what bare() leaves out)."""
-        self.collapsing, was = False, self.collapsing
+    def collapsed(self, e: Expr, tested: Expr | None = None) -> tuple[str, str]:
+        """The tree bare (without its inner NaN tests) and `tested` (e with them, by default),
+        written in the order they run. The tested tree runs only after the bare one, and
+        Scratch reads each item once: where the code reports reads to hooks, the bare tree binds
+        each read to a temporary that the tested tree reads again instead of reading the item."""
+        outer_bound, outer_reread = self.bound, self.reread
+        self.bound = []
         try:
-            return self(e)
+            bare = self._bare(e)
+            self.reread = deque(self.bound)
+            self.collapsing, was = False, self.collapsing
+            try:
+                again = self(e if tested is None else tested)
+            finally:
+                self.collapsing = was
+            assert not self.reread, "a read of the bare tree is not in the tested tree"
+            return bare, again
         finally:
-            self.collapsing = was
+            self.bound, self.reread = outer_bound, outer_reread
 
-    def bare(self, e: Expr) -> str:
-        """The tree without its inner NaN tests (see collapsible)."""
+    def _bare(self, e: Expr) -> str:
+        """The tree without its inner NaN tests; a read the hooks hear of bound (see collapsed)."""
         if _nan_tested(e):
-            return self.bare(e.expr)
+            return self._bare(e.expr)
         if _arithmetic(e):
-            return f"({self.bare(e.args[0])} {INFIX[e.op]} {self.bare(e.args[1])})"
-        return self(e)
+            return f"({self._bare(e.args[0])} {INFIX[e.op]} {self._bare(e.args[1])})"
+        source = self(e)
+        if self.cell is None or not reports(e):
+            return source
+        t = self.temp()
+        self.bound.append((e, t))
+        return f"({t} := {source})"
 
     def _once(self, source: str) -> tuple[str, str]:
         """A name for the value and the source that binds it where it is first read."""
@@ -315,8 +337,9 @@ class ExprEmitter:
         if not (index.type.is_number and self.collapsible(index)):
             _, item, inside, outside = read(self(index))
             return f"({item} if {inside} else {outside})"
-        t, item, inside, outside = read(self.bare(index))
-        _, t_item, t_inside, t_outside = read(self.tested(index))
+        bare, tested_index = self.collapsed(index)
+        t, item, inside, outside = read(bare)
+        _, t_item, t_inside, t_outside = read(tested_index)
         tested = f"({t_item} if {t_inside} else {t_outside})"
         return f"({item} if {inside} else {outside} if {t} == {t} else {tested})"
 
@@ -505,7 +528,7 @@ def _nan_tested(e: Expr) -> TypeGuard[Cast]:
 
 
 def _spine(e: Expr) -> Iterator[Expr]:
-    """The arithmetic operators and NaN tests of a tree of them, from its root (see bare)."""
+    """The arithmetic operators and NaN tests of a tree of them, from its root (see _bare)."""
     if _nan_tested(e):
         yield e
         yield from _spine(e.expr)

@@ -119,10 +119,11 @@ def set_kept_number(em: FunctionEmitter, i: int, value: Expr) -> None:
     NaN tests inside: computed bare (ExprEmitter.collapsible), a root that is not NaN is the value
     and its own cast; only a NaN root is computed again with the tests, and cast."""
     w = em.w
-    with w.block(f"if (v_{i} := {em.ex.bare(value)}) == v_{i}:"):
+    bare, tested = em.ex.collapsed(value)
+    with w.block(f"if (v_{i} := {bare}) == v_{i}:"):
         w.line(f"n_{i} = v_{i}")
     with w.block("else:"):
-        w.line(f"v_{i} = {em.ex.tested(value)}")
+        w.line(f"v_{i} = {tested}")
         w.line(f"n_{i} = v_{i} if v_{i} == v_{i} else 0.0")
     em.vars[i] = True
 
