@@ -1476,3 +1476,47 @@ def test_a_warp_loop_logging_runs_tells_hooks_attached_mid_run_its_writes() -> N
         rt.run()
         heard[engine] = [e for e in later.events if e[0] in ("var", "write")]
     assert heard["compiled"] == heard["interpreter"] and len(heard["compiled"]) > 50
+
+
+def test_read_site_flags_are_globals_of_the_code_kept_as_the_flags() -> None:
+    """Hooked code reads each read site's flags as globals of its own (RD_N, MS_N, FQ_N), which
+    hold what the flags hold after every change: reads watched and not, a miss flag that becomes
+    the hooks' tally once they keep one, hooks taken away."""
+    prog = Program("site_flags")
+    xs, k, total = prog.stage.list("xs", [5, 6, 7]), prog.stage.var("k", 0), prog.stage.var("t", 0)
+    with prog.sprite("S").when_flag_clicked():
+        k.set(0)
+        with repeat(5):
+            k.change(1)
+            total.change(xs.item(k) + xs.item(k * 0.5))  # past the end, and at fractions
+    project = prog.build()
+    hooks = Findings(list(project.targets))
+    rt = Runtime(project, engine="compiled", hooks=hooks)
+    rt.green_flag()
+
+    def assert_mirrored() -> None:
+        compiled = rt.compiled_hooked or []
+        assert compiled
+        for unit in compiled:
+            for flags, prefix in (
+                (unit.reads, "RD_"),
+                (unit.misses, "MS_"),
+                (unit.fractions, "FQ_"),
+            ):
+                mirrored = [unit.namespace[f"{prefix}{site}"] for site in range(len(flags.flags))]
+                assert mirrored == flags.flags and all(
+                    a is b for a, b in zip(mirrored, flags.flags, strict=True)
+                )
+
+    assert_mirrored()
+    rt.watch_reads(EVERY_BLOCK)
+    assert_mirrored()
+    rt.watch_reads(frozenset())
+    rt.run()
+    assert_mirrored()
+    flags = [
+        f for unit in rt.compiled_hooked or [] for f in (*unit.misses.flags, *unit.fractions.flags)
+    ]
+    assert any(f not in (True, False) for f in flags)  # tallies in the flags' places
+    rt.attach(None)
+    assert_mirrored()

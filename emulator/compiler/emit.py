@@ -44,7 +44,7 @@ Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than i
 @dataclass
 class Sites:
     """One unit's flagged sites so far, in order: the blocks its pausable code may hand its thread
-    over before (PAUSE_AT), the blocks whose reads its hooked code may report (READ_AT), and the
+    over before (PAUSE_AT), the blocks whose reads its hooked code may report (their flags: RD_N), and the
     writes its hooked code may append to a WriteLog (numbered from first_write on, as
     Runtime.write_sites holds them)."""
 
@@ -561,12 +561,7 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
         w.line(f"# a_{i}: argument {name!a}")
     prologue_from = len(w.lines)
     _prologue(em)
-    body_from = len(w.lines)
     em.body(fn.body)
-    if em.ex.reads_flags:
-        w.lines.insert(
-            body_from, "    _rd, _ms, _fq = READ_AT, MISS_AT, FRACTION_AT  # the read sites' flags"
-        )
     em.store(keep=False)
     em.sync()
     w.line("return")

@@ -34,6 +34,7 @@ from emulator.values import (
 )
 
 if TYPE_CHECKING:
+    from emulator.runtime.block_flags import BlockFlags
     from emulator.runtime.runtime import Runtime
     from emulator.runtime.state import ListCell, RuntimeTarget, VarCell
     from emulator.runtime.thread import Thread
@@ -156,8 +157,8 @@ def h_item(
     block_id: str,
     cell: ListCell,
     i: Value,
-    misses: list[Any],
-    fractions: list[Any],
+    misses: BlockFlags,
+    fractions: BlockFlags,
     site: int,
     blocks: int,
     *cells_and_values: Any,
@@ -165,7 +166,7 @@ def h_item(
     """data_itemoflist with its reports: index quirks, watched reads, reads outside the list.
     Before it calls a hook, the clock and the cells are brought up to date (see seen). Once the
     hooks keep a tally of the block's reads past the end (RunHooks.read_misses), it becomes the
-    site's miss flag (`misses[site]`), and their tally of its fractional indices inside the list
+    site's miss flag (`misses`), and their tally of its fractional indices inside the list
     (RunHooks.fractions) its fraction flag: generated code adds to them without this call."""
     items = cell.items
     hooks = rt.hooks
@@ -197,8 +198,8 @@ def h_item(
                     rt.blocks = blocks
                 hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))
                 kept = _kept(hooks.read_misses, t, block_id, cell)
-            if kept is not None and misses[site] is True:
-                misses[site] = kept
+            if kept is not None and misses.flags[site] is True:
+                misses.set(site, kept)
         return ""
     k = to_list_index(i, len(items), False, rt.rng)
     if hooks is not None:
@@ -206,10 +207,10 @@ def h_item(
         rt.report_index(t, block_id, cell, i, k)
         if rt.reads_watched:
             rt.report_read(t, block_id, cell, i, k)
-        if k != LIST_INVALID and fractions[site] is True:
+        if k != LIST_INVALID and fractions.flags[site] is True:
             counts = _kept(hooks.fractions, t, block_id, cell)
             if counts is not None:
-                fractions[site] = counts
+                fractions.set(site, counts)
     if k == LIST_INVALID:
         if hooks is not None:
             hooks.on_list_miss(t, block_id, cell, READ_MISS, i, len(items))

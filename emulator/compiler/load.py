@@ -10,7 +10,7 @@ from emulator.compiler.emit import Source
 from emulator.compiler.hooked import HOOKED_NAMES
 from emulator.compiler.lower import Unit
 from emulator.compiler.prelude import NAMES
-from emulator.runtime.block_flags import BlockFlags
+from emulator.runtime.block_flags import FRACTION_FLAG, MISS_FLAG, READ_FLAG, BlockFlags
 from emulator.runtime.handoff import HandOff, frames_at
 
 if TYPE_CHECKING:
@@ -30,8 +30,10 @@ def namespace(
     ns: dict[str, Any] = dict(NAMES)
     if unit.hooks:
         ns.update(HOOKED_NAMES)
-        ns["READ_AT"], ns["MISS_AT"] = reads.flags, misses.flags
-        ns["FRACTION_AT"] = fractions.flags
+        reads.bind(ns, READ_FLAG)
+        misses.bind(ns, MISS_FLAG)
+        fractions.bind(ns, FRACTION_FLAG)
+        ns["MISS_FLAGS"], ns["FRACTION_FLAGS"] = misses, fractions  # h_item sets them
         ns["WRITE_LOG"] = None  # the hooks' WriteLog, while they hear every write (Runtime.retune)
         ns["ITEM_LOG"] = None  # the hooks' read log, while they log list writes there (the same)
     if unit.pausable:
