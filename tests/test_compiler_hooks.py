@@ -1089,9 +1089,16 @@ def test_indices_made_of_whole_and_fractional_numbers_report_alike(
 ) -> None:
     """Every read and replace at a whole index, a fractional one, or one past the end (Infinity
     too) is reported as the interpreter reports it, and the findings count the same fractional
-    indices and misses, whatever the loop's guard saw when it began."""
+    indices and misses, whatever the loop's guard saw when it began; a recording (whose code
+    tells the writes alone, a fractional index's as its item) holds the same writes."""
     project = _offsets(offset, half_step_at, warp, moved_offset)
     events = assert_same_events(project)
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        record_run(project, sink, program="offsets", engine=engine)
+        traces[engine] = _trace_rows(sink.getvalue())
+    assert traces["compiled"] == traces["interpreter"]
     fractional = offset % 1 or half_step_at or (moved_offset % 1 and not warp)
     assert any(e[0] == "index" for e in events) == bool(fractional)
     assert sum(e[0] == "nonfinite" for e in events) >= 2 * 8  # big's and huge's

@@ -480,7 +480,9 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     w.line(f"{i} = {args[0]}")
     w.line(f"{x} = {args[1]}")
     limit = em.ex.limit(stmt.list.index, items)
-    check = f"1.0 <= {i} < {limit} and {em.ex.whole_index(stmt.args[0], i)}"
+    check = f"1.0 <= {i} < {limit}"
+    if not em.unit.writes_only:  # a fractional index is an index quirk told to the hooks
+        check += f" and {em.ex.whole_index(stmt.args[0], i)}"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     test = nonfinite(x, stmt.args[1].type)
@@ -619,7 +621,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     em.measure_lists(lengths)
     em.ex.lengths.update(lengths)
     guarded = len(em.ex.guards)
-    if em.hooks:
+    if em.hooks and not em.unit.writes_only:  # (which tells no index quirk and no NaN)
         cast, constants = set(em.invariants), dict(em.constants)
         guard = loop_guard(stmt, cast, constants, em.ex.temp, em.reads_reported)
         if guard is not None:
