@@ -488,8 +488,8 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     test = nonfinite(x, stmt.args[1].type)
     store = f"{items}[{k} - 1] = {x}"
     with w.block(f"if {check}:"):
-        w.line(f"{k} = floor({i})")
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
+            w.line(f"{k} = floor({i})")
             site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
             if em.logs_alone:  # _wl is the log, or one that takes no lists (room)
                 with w.block("if _wl.lists:"):
@@ -502,9 +502,10 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
                 with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
                     log_write(em, site, bid, cell, x, test, k, store)
                 with w.block("else:"):
-                    _tell_replace(em, stmt, bid, k, x, test, store)
+                    _tell_replace(em, stmt, bid, (k, f"{k} - 1"), x, test)
         else:
-            _tell_replace(em, stmt, bid, k, x, test, store)
+            w.line(f"{k} = floor({i}) - 1")  # the item's place in the list: one step, not two
+            _tell_replace(em, stmt, bid, (f"{k} + 1", k), x, test)
     with w.block("else:"):
         em.observed_here()
         with em.run_broken():
@@ -533,23 +534,23 @@ def _tell_replace(
     em: FunctionEmitter,
     stmt: ListWriteStmt,
     bid: str,
-    k: str,
+    item: tuple[str, str],
     x: str,
     test: str | None,
-    store: str,
 ) -> None:
     """Report an item's replace to the hooks (or mark it in their marks, or log it in their read
-    log), then `store` it."""
+    log), then store it; `item` is its number and its place in the list (one less)."""
     w = em.w
+    k, at = item
     cell, items = list_cell(em.unit, stmt.list.index), em.ex.items(stmt.list.index)
-    told = f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{k} - 1], {x})"
+    told = f"_h.on_list_write(thread, {bid}, {cell}, REPLACED, {k}, {items}[{at}], {x})"
     log = "if"
     if stmt.list.index not in em.unit.tables.lazy_lists:
         # The hooks' marks of the list's items, where they keep them (RunHooks.item_marks).
         marks = f"MARKS_{stmt.list.index}"
         with w.block(f"if {marks} is not None:"):
             with w.block("try:"):
-                w.line(f"{marks}[{k} - 1] = {bid}")
+                w.line(f"{marks}[{at}] = {bid}")
             with w.block("except IndexError:"):  # an item past the marks
                 em.observed_here()
                 w.line("_h = _rt.hooks")
@@ -571,7 +572,7 @@ def _tell_replace(
         with w.block(f"if {test} and (_h := _rt.hooks) is not None:"):
             em.observed_here()
             w.line(f"_h.on_nonfinite(thread, {bid}, {cell}.name, {x})")
-    w.line(store)
+    w.line(f"{items}[{at}] = {x}")
 
 
 def replace_item(em: FunctionEmitter, stmt: ListWriteStmt, items: str, args: list[str]) -> None:
