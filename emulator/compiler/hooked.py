@@ -144,6 +144,33 @@ def checked(log: WriteLog, current: WriteLog | None, t: Thread, b: int, ahead: i
     return room(current, t, b, ahead)
 
 
+def tell_var(
+    rt: Runtime, t: Thread, block_id: str, cell: VarCell, value: Value, change: bool
+) -> None:
+    """A variable's write told to the hooks, by hooked code that has brought the cells and the
+    clock up to date: as Runtime.report_var tells it (its origin kept by the code), a write only
+    the hooks' read log hears appended to it as the code appends one (a `change` right after
+    the same block's change of the variable takes that event's place)."""
+    hooks = rt.hooks
+    if hooks is None:
+        return
+    heard = hooks.reported_writes
+    if heard is EVERY_VARIABLE or cell.name in heard:
+        if cell.name in hooks.logged_writes:
+            log = hooks.read_log
+            assert log is not None
+            event = (len(log.entries), block_id, cell.name)
+            events = log.events
+            if change and events and events[-1][1] == block_id and events[-1][2] == cell.name:
+                events[-1] = event
+            else:
+                events.append(event)
+        else:
+            hooks.on_var_set(t, block_id, cell, value)
+    if type(value) is float and value * 0.0 != 0.0:
+        hooks.on_nonfinite(t, block_id, cell.name, value)
+
+
 def counted(tally: FractionTally, item: Value) -> Value:
     """A further read at a fractional index inside the list, counted into its block's tally
     (RunHooks.fractions) as on_list_index would count it; the item read."""
@@ -318,6 +345,7 @@ HOOKED_NAMES: dict[str, Any] = {
         wrote,
         checked,
         h_item,
+        tell_var,
         h_add,
         h_delete,
         h_clear,
