@@ -211,6 +211,16 @@ def _trace_rows(data: bytes) -> tuple[list[tuple[Any, ...]], Any]:
     return rows, (trace.final_step, snapshots)
 
 
+def assert_same_recordings(project: Project, program: str) -> None:
+    """A recording of the run holds the same events and states under both engines."""
+    traces = {}
+    for engine in ("interpreter", "compiled"):
+        sink = io.BytesIO()
+        record_run(project, sink, program=program, engine=engine)
+        traces[engine] = _trace_rows(sink.getvalue())
+    assert traces["compiled"] == traces["interpreter"]
+
+
 @pytest.mark.parametrize("part_events", [None, 7])
 @pytest.mark.parametrize("variant", ["buggy", "fixed"])
 def test_record_compiled_writes_the_interpreters_trace(
@@ -466,12 +476,7 @@ def test_nan_inside_arithmetic_is_reported_as_the_interpreter_reports_it(warp: b
         # as text: a finding's first value may be NaN, which equals nothing
         assert repr(getattr(actual, name)) == repr(getattr(expected, name)), name
     assert expected.nonfinite and expected.misses  # NaN and Infinity summed, items past the end
-    traces = {}
-    for engine in ("interpreter", "compiled"):
-        sink = io.BytesIO()
-        record_run(project, sink, program="nan_inside", engine=engine)
-        traces[engine] = _trace_rows(sink.getvalue())
-    assert traces["compiled"] == traces["interpreter"]
+    assert_same_recordings(project, "nan_inside")
 
 
 def _items_written_every_way() -> Project:
@@ -1093,12 +1098,7 @@ def test_indices_made_of_whole_and_fractional_numbers_report_alike(
     tells the writes alone, a fractional index's as its item) holds the same writes."""
     project = _offsets(offset, half_step_at, warp, moved_offset)
     events = assert_same_events(project)
-    traces = {}
-    for engine in ("interpreter", "compiled"):
-        sink = io.BytesIO()
-        record_run(project, sink, program="offsets", engine=engine)
-        traces[engine] = _trace_rows(sink.getvalue())
-    assert traces["compiled"] == traces["interpreter"]
+    assert_same_recordings(project, "offsets")
     fractional = offset % 1 or half_step_at or (moved_offset % 1 and not warp)
     assert any(e[0] == "index" for e in events) == bool(fractional)
     assert sum(e[0] == "nonfinite" for e in events) >= 2 * 8  # big's and huge's

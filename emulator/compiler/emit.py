@@ -44,9 +44,9 @@ Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than i
 @dataclass
 class Sites:
     """One unit's flagged sites so far, in order: the blocks its pausable code may hand its thread
-    over before (PAUSE_AT), the blocks whose reads its hooked code may report (their flags: RD_N), and the
-    writes its hooked code may append to a WriteLog (numbered from first_write on, as
-    Runtime.write_sites holds them)."""
+    over before (PAUSE_AT), the blocks whose reads its hooked code may report (each site's flags
+    are globals: block_flags.READ_FLAG and the others), and the writes its hooked code may append
+    to a WriteLog (numbered from first_write on, as Runtime.write_sites holds them)."""
 
     pauses: list[str]
     reads: dict[str, int]  # block id -> its read site's number, in the order they came

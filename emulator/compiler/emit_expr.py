@@ -31,6 +31,7 @@ from emulator.compiler.ir import (
     subexpressions,
 )
 from emulator.compiler.whole_index import WholeGuard
+from emulator.runtime.block_flags import FRACTION_FLAG, MISS_FLAG, READ_FLAG
 from emulator.values import LIST_WORDS, Value, index_quirk, to_number
 
 # Operators written as a call of the values function that the interpreter calls too.
@@ -93,7 +94,7 @@ class ExprEmitter:
         # Where a list's cell is, when the code reports to hooks (None: it never does).
         self.cell = cell
         self.list_name = list_name  # and where its name is
-        self.read_site = read_site  # a block's read site's number (its flags: RD_N), with hooks
+        self.read_site = read_site  # a block's read site's number (its flags' globals), with hooks
         # With hooks: the clock and the (cell, local) pairs seen() writes before a report, as
         # they are before the statement being emitted (FunctionEmitter.prepare sets it).
         self.observe = "_b"
@@ -363,7 +364,7 @@ class ExprEmitter:
             return general
         assert self.read_site is not None
         site = self.read_site(e.block_id)
-        return f"({items}[{k - 1}] if len({items}) >= {k} and not RD_{site} else {general})"
+        return f"({items}[{k - 1}] if len({items}) >= {k} and not {READ_FLAG}{site} else {general})"
 
     def reported_at(self, e: ListExpr, items: str, index_source: str) -> Read:
         """reported_item's read at the index `index_source` computes."""
@@ -388,8 +389,8 @@ class ExprEmitter:
         site = self.read_site(e.block_id)
         # The item (a whole number inside the list) is never 0, so its assignment is true.
         heard = (
-            f"(not RD_{site} or ({k} := floor({t}))"
-            f" and ({logged} if (_rl := RD_{site}) is not True else {told}))"
+            f"(not {READ_FLAG}{site} or ({k} := floor({t}))"
+            f" and ({logged} if (_rl := {READ_FLAG}{site}) is not True else {told}))"
         )
         # float.is_integer is quicker than comparing the float with its floor (an int).
         check += f" and {self.whole_index(index, t)} and {heard}"
@@ -398,7 +399,9 @@ class ExprEmitter:
         if not index.type.is_number:
             # Text holding a whole number inside the list, unwatched: nothing to report.
             n, cached = self.cached_index(t, limit, whole=True)
-            report = f"({items}[floor({n}) - 1] if {cached} and not RD_{site} else {report})"
+            report = (
+                f"({items}[floor({n}) - 1] if {cached} and not {READ_FLAG}{site} else {report})"
+            )
         item = f"{items}[floor({t}) - 1]"
         fraction = self.fraction(e, t, item, limit, site, report)
         return t, item, check, self.past_end(e, t, items, site, fraction)
@@ -417,7 +420,7 @@ class ExprEmitter:
         return f"{t}.is_integer()"
 
     def past_end(self, e: ListExpr, t: str, items: str, site: int, other: str) -> str:
-        """A read outside the list at a whole index, by the site's miss flag (MS_N; see
+        """A read outside the list at a whole index, by the site's miss flag (MISS_FLAG; see
         Runtime._flag_reads): False, nothing hears it and it reads "" at once; a tally of the
         block's misses (RunHooks.read_misses), it is logged if watched and added to the tally
         without h_item's call (a program with a wrong offset reads so on every pass), counted in
@@ -430,8 +433,8 @@ class ExprEmitter:
             else f"type({t}) is float and {t}.is_integer()"
         )
         logged = self.logged_read(e, "PAST_END", t)
-        flag = f"(_mt := (MS_{site} if {whole} else True))"
-        heard = f"(not RD_{site} or (_rl := RD_{site}) is not True and {logged})"
+        flag = f"(_mt := ({MISS_FLAG}{site} if {whole} else True))"
+        heard = f"(not {READ_FLAG}{site} or (_rl := {READ_FLAG}{site}) is not True and {logged})"
         kept = e.list.index in self.lengths  # a loop keeps the list's length: locals count
         tally = self.counted_miss(t, items, site) if kept else f"tallied(_mt, {t}, len({items}))"
         general = (
@@ -441,7 +444,7 @@ class ExprEmitter:
             return general
         # The common case first, in the fewest steps: the locals count for the site's tally, the
         # index is whole and nothing watches the read.
-        counting = f"MS_{site} is _mk{site} and {whole} and not RD_{site}"
+        counting = f"{MISS_FLAG}{site} is _mk{site} and {whole} and not {READ_FLAG}{site}"
         return f'("" if {counting} and {self.one_more_miss(t, site)} else {general})'
 
     def counted_miss(self, t: str, items: str, site: int) -> str:
@@ -475,14 +478,14 @@ class ExprEmitter:
 
     def fraction(self, e: ListExpr, t: str, item: str, limit: str, site: int, report: str) -> str:
         """A read inside the list at a fractional index, unwatched, by the site's fraction flag
-        (FQ_N; see Runtime._flag_reads): False, no hook is attached and it reads the
-        item at once; a tally of the block's fractional indices (RunHooks.fractions), the item is
-        read and counted into it without h_item's call (a lookup table read at a scaled argument
-        reads so on every call); True, or any other read, `report`."""
+        (FRACTION_FLAG; see Runtime._flag_reads): False, no hook is attached and it reads the item
+        at once; a tally of the block's fractional indices (RunHooks.fractions), the item is read
+        and counted into it without h_item's call (a lookup table read at a scaled argument reads
+        so on every call); True, or any other read, `report`."""
         inside = f"1.0 <= {t} < {limit}"
         if not e.args[0].type.is_number:
             inside = f"type({t}) is float and {inside}"
-        heard = f"(_mq := FQ_{site}) is True or RD_{site} or not ({inside})"
+        heard = f"(_mq := {FRACTION_FLAG}{site}) is True or {READ_FLAG}{site} or not ({inside})"
         return f"({report} if {heard} else {item} if _mq is False else counted(_mq, {item}))"
 
     def logged_read(self, e: ListExpr, item: str, index: str) -> str:

@@ -475,10 +475,10 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
     test = nonfinite(x, stmt.args[1].type)
-    store = f"{items}[{k} - 1] = {x}"
     with w.block(f"if {check}:"):
         if em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists:
             w.line(f"{k} = floor({i})")
+            store = f"{items}[{k} - 1] = {x}"
             site = em.log_site(stmt.info.id, stmt.list.index, REPLACE)
             if em.logs_alone:  # _wl is the log, or one that takes no lists (room)
                 with w.block("if _wl.lists:"):
