@@ -336,6 +336,7 @@ class FunctionEmitter:
             self.check_wholes(self.ex.guards)
             self.compute_constants(self.constants)
             self.measure_lists(sorted(self.ex.lengths))
+            self.guard_limits(self.ex.guards)
         self.vars = saved
         # Before the loop block runs again for the next pass: its own frame is on top.
         self.pause_site(block_id, own_frame=False)
@@ -352,6 +353,13 @@ class FunctionEmitter:
         are whole (WholeGuard)."""
         for guard in guards:
             self.w.line(f"{guard.name} = {guard.source()}  # the indices it covers are whole")
+
+    def guard_limits(self, guards: Iterable[WholeGuard]) -> None:
+        """Set, once for the passes to come, the guards' limits of the lists whose lengths the
+        loops keep (WholeGuard.limit)."""
+        for guard in guards:
+            for name, value in guard.limits():
+                self.w.line(f"{name} = {value}")
 
     def compute_constants(self, constants: Iterable[tuple[int, Expr]]) -> None:
         """Compute, once for the passes to come, the arithmetic a loop never changes (c_N)."""

@@ -392,8 +392,11 @@ class ExprEmitter:
             f"(not {READ_FLAG}{site} or ({k} := floor({t}))"
             f" and ({logged} if (_rl := {READ_FLAG}{site}) is not True else {told}))"
         )
-        # float.is_integer is quicker than comparing the float with its floor (an int).
-        check += f" and {self.whole_index(index, t)} and {heard}"
+        guarded = self.guarded_limit(e.list.index, index)
+        if guarded is not None:  # inside the list and whole (WholeGuard.limit)
+            check = f"1.0 <= {value} < {guarded} and {heard}"
+        else:  # float.is_integer is quicker than comparing the float with its floor (an int)
+            check += f" and {self.whole_index(index, t)} and {heard}"
         flags = f"MISS_FLAGS, FRACTION_FLAGS, {site}"
         report = f"h_item(_rt, thread, {block}, {cell}, {t}, {flags}, {self.observe})"
         if not index.type.is_number:
@@ -403,6 +406,12 @@ class ExprEmitter:
                 f"({items}[floor({n}) - 1] if {cached} and not {READ_FLAG}{site} else {report})"
             )
         item = f"{items}[floor({t}) - 1]"
+        if guarded is not None:
+            # While the guard holds, the index is whole (WholeGuard) and so outside the list here;
+            # while it does not, the limit let no index in: h_item reads it, whatever it is.
+            assert self.guard is not None
+            past = self.past_end(e, t, items, site, report, known_whole=True)
+            return t, item, check, f"({past} if {self.guard.name} else {report})"
         fraction = self.fraction(e, t, item, limit, site, report)
         return t, item, check, self.past_end(e, t, items, site, fraction)
 
@@ -410,6 +419,14 @@ class ExprEmitter:
     def guard(self) -> WholeGuard | None:
         """The innermost loop guard (WholeGuard), if any."""
         return self.guards[-1] if self.guards else None
+
+    def guarded_limit(self, list_index: int, index: Expr) -> str | None:
+        """The innermost loop guard's limit of the list (WholeGuard.limit) where the guard covers
+        the index and a loop keeps the list's length, else None."""
+        guard = self.guard
+        if guard is None or not index.type.is_number or not guard.covers(index):
+            return None
+        return guard.limit(list_index)
 
     def whole_index(self, index: Expr, t: str) -> str:
         """The test that a float index `t`, inside a list, is whole: the loop's guard says so
@@ -419,21 +436,28 @@ class ExprEmitter:
             return f"({guard.name} or {t}.is_integer())"
         return f"{t}.is_integer()"
 
-    def past_end(self, e: ListExpr, t: str, items: str, site: int, other: str) -> str:
+    def past_end(
+        self, e: ListExpr, t: str, items: str, site: int, other: str, known_whole: bool = False
+    ) -> str:
         """A read outside the list at a whole index, by the site's miss flag (MISS_FLAG; see
         Runtime._flag_reads): False, nothing hears it and it reads "" at once; a tally of the
         block's misses (RunHooks.read_misses), it is logged if watched and added to the tally
         without h_item's call (a program with a wrong offset reads so on every pass), counted in
         locals inside a loop that keeps the list's length (counted_miss); True, or anything but a
-        whole index, `other`."""
+        whole index, `other`. With `known_whole` (a loop's guard holds) the index is not tested."""
         index = e.args[0]
-        whole = (
-            self.whole_index(index, t)
-            if index.type.is_number
-            else f"type({t}) is float and {t}.is_integer()"
-        )
+        if known_whole:
+            whole = ""
+            flag = f"(_mt := {MISS_FLAG}{site})"
+        else:
+            tested = (
+                self.whole_index(index, t)
+                if index.type.is_number
+                else f"type({t}) is float and {t}.is_integer()"
+            )
+            whole = f" and {tested}"
+            flag = f"(_mt := ({MISS_FLAG}{site} if {tested} else True))"
         logged = self.logged_read(e, "PAST_END", t)
-        flag = f"(_mt := ({MISS_FLAG}{site} if {whole} else True))"
         heard = f"(not {READ_FLAG}{site} or (_rl := {READ_FLAG}{site}) is not True and {logged})"
         kept = e.list.index in self.lengths  # a loop keeps the list's length: locals count
         tally = self.counted_miss(t, items, site) if kept else f"tallied(_mt, {t}, len({items}))"
@@ -444,7 +468,7 @@ class ExprEmitter:
             return general
         # The common case first, in the fewest steps: the locals count for the site's tally, the
         # index is whole and nothing watches the read.
-        counting = f"{MISS_FLAG}{site} is _mk{site} and {whole} and not {READ_FLAG}{site}"
+        counting = f"{MISS_FLAG}{site} is _mk{site}{whole} and not {READ_FLAG}{site}"
         return f'("" if {counting} and {self.one_more_miss(t, site)} else {general})'
 
     def counted_miss(self, t: str, items: str, site: int) -> str:

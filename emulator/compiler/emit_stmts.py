@@ -469,8 +469,9 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
     w.line(f"{i} = {args[0]}")
     w.line(f"{x} = {args[1]}")
     limit = em.ex.limit(stmt.list.index, items)
-    check = f"1.0 <= {i} < {limit}"
-    if not em.unit.writes_only:  # a fractional index is an index quirk told to the hooks
+    guarded = em.ex.guarded_limit(stmt.list.index, stmt.args[0])
+    check = f"1.0 <= {i} < {guarded or limit}"
+    if guarded is None and not em.unit.writes_only:  # a fractional index is an index quirk
         check += f" and {em.ex.whole_index(stmt.args[0], i)}"
     if not stmt.args[0].type.is_number:
         check = f"type({i}) is float and {check}"
@@ -613,10 +614,12 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     guarded = len(em.ex.guards)
     if em.hooks and not em.unit.writes_only:  # (which tells no index quirk and no NaN)
         cast, constants = set(em.invariants), dict(em.constants)
-        guard = loop_guard(stmt, cast, constants, em.ex.temp, em.reads_reported)
+        kept = frozenset(em.ex.lengths)
+        guard = loop_guard(stmt, cast, constants, em.ex.temp, em.reads_reported, kept)
         if guard is not None:
             em.ex.guards.append(guard)
             em.check_wholes([guard])
+            em.guard_limits([guard])
     if stmt.kind == "for_each":
         counter = state = em.ex.temp()
         w.line(f"{counter} = 0.0")

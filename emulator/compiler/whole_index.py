@@ -50,6 +50,8 @@ class WholeGuard:
     # Those of them the loop only steps by whole numbers up to 2**53 or sets to one: whole at
     # the guard, hence finite, they stay finite (a step that small never reaches Infinity).
     counters: frozenset[int] = frozenset()
+    # The lists whose lengths the loops keep (z_N) where the guard begins: it has a limit of each.
+    lists: frozenset[int] = frozenset()
 
     def covers(self, index: Expr) -> bool:
         """Whether the index is whole (or not finite) while the guard is True."""
@@ -59,6 +61,18 @@ class WholeGuard:
         """The guard's value."""
         return " and ".join(f"n_{i}.is_integer()" for i in sorted(self.wholes))
 
+    def limit(self, list_index: int) -> str | None:
+        """The local that holds the list's kept length + 1 (z_N) while the guard is True, and 1.0
+        while it is False (None: it has none for that list): an index the guard covers is then
+        inside the list and whole by one test, and none is inside while the guard does not hold
+        (hooked code reads and writes it the general way then)."""
+        return f"{self.name}z{list_index}" if list_index in self.lists else None
+
+    def limits(self) -> Iterator[tuple[str, str]]:
+        """Each of its limits, and its value."""
+        for i in sorted(self.lists):
+            yield f"{self.name}z{i}", f"z_{i} if {self.name} else 1.0"
+
 
 def loop_guard(
     loop: Loop,
@@ -66,11 +80,12 @@ def loop_guard(
     constants: Mapping[int, Expr],
     temp: Callable[[], str],
     reads: bool,
+    lists: frozenset[int] = frozenset(),
 ) -> WholeGuard | None:
     """The guard for the list indices of a loop's own statements (not those of loops inside it):
     its replaces' and, if `reads` (code that reports reads), its reads'; None if it would cover
     none of them. `cast`: the variables whose n_N are set where the loop begins (its own casts
-    and its enclosing loops')."""
+    and its enclosing loops'); `lists`: the lists whose lengths are kept there (its limits)."""
     indices = [index for stmt in _own(loop.body) for index in _indices(stmt, reads)]
     if reads and loop.kind in ("until", "while") and loop.arg is not None:
         indices += _item_indices(loop.arg)
@@ -82,7 +97,7 @@ def loop_guard(
         return None
     needed = _closure(values, set().union(*(_parts(i, constants) for i in covered)), constants)
     counters = {i for i in needed if _counts(i, values.get(i))}
-    return WholeGuard(temp(), frozenset(needed), constants, frozenset(counters))
+    return WholeGuard(temp(), frozenset(needed), constants, frozenset(counters), lists)
 
 
 def _counts(i: int, values: list[Expr] | None) -> bool:
