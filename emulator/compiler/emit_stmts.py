@@ -218,7 +218,7 @@ def report_var(
     if em.unit.hears_every_write:
         if variable is None:  # a variable made at run time: told as it is written
             em.observed()
-            _tell_hooks(em, bid, cell, value, change)
+            _tell_hooks(em, bid, cell, value)
             return
         site = em.log_site(block_id, variable, None)
         if em.logs_alone:
@@ -229,7 +229,7 @@ def report_var(
             log_write(em, site, bid, cell, value, test)
         with w.block("else:"):
             em.observed_here()
-            _tell_hooks(em, bid, cell, value, change)
+            _tell_hooks(em, bid, cell, value)
         return
     with w.block(f"if {cell}.heard or {test}:" if test else f"if {cell}.heard:"):
         if keep is not None:  # NaN, Infinity, or a finite number the hooks hear
@@ -241,16 +241,16 @@ def report_var(
             log_var_write(em, bid, cell, change)
         with w.block("else:"):
             em.observed_here()
-            _tell_hooks(em, bid, cell, value, change)
+            _tell_hooks(em, bid, cell, value)
     if keep is not None:
         with w.block("else:"):  # a finite number
             w.line(f"n_{keep} = v_{keep}")
 
 
-def _tell_hooks(em: FunctionEmitter, bid: str, cell: str, value: str, change: bool) -> None:
+def _tell_hooks(em: FunctionEmitter, bid: str, cell: str, value: str) -> None:
     """Tell the hooks of the write as Runtime.report_var does (hooked.tell_var): one call, as
     the hooks hear few writes one by one (the read log and the write log take the rest inline)."""
-    em.w.line(f"tell_var(_rt, thread, {bid}, {cell}, {value}, {change})")
+    em.w.line(f"tell_var(_rt, thread, {bid}, {cell}, {value})")
 
 
 def log_write(

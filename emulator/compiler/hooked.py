@@ -144,27 +144,18 @@ def checked(log: WriteLog, current: WriteLog | None, t: Thread, b: int, ahead: i
     return room(current, t, b, ahead)
 
 
-def tell_var(
-    rt: Runtime, t: Thread, block_id: str, cell: VarCell, value: Value, change: bool
-) -> None:
+def tell_var(rt: Runtime, t: Thread, block_id: str, cell: VarCell, value: Value) -> None:
     """A variable's write told to the hooks, by hooked code that has brought the cells and the
     clock up to date: as Runtime.report_var tells it (its origin kept by the code), a write only
-    the hooks' read log hears appended to it as the code appends one (a `change` right after
-    the same block's change of the variable takes that event's place)."""
+    the hooks' read log hears logged there (ReadLog.wrote)."""
     hooks = rt.hooks
     if hooks is None:
         return
     heard = hooks.reported_writes
     if heard is EVERY_VARIABLE or cell.name in heard:
         if cell.name in hooks.logged_writes:
-            log = hooks.read_log
-            assert log is not None
-            event = (len(log.entries), block_id, cell.name)
-            events = log.events
-            if change and events and events[-1][1] == block_id and events[-1][2] == cell.name:
-                events[-1] = event
-            else:
-                events.append(event)
+            assert hooks.read_log is not None
+            hooks.read_log.wrote(block_id, cell.name)
         else:
             hooks.on_var_set(t, block_id, cell, value)
     if type(value) is float and value * 0.0 != 0.0:
