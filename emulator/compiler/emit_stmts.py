@@ -336,11 +336,12 @@ def log_var_write(em: FunctionEmitter, bid: str, cell: str, change: bool) -> Non
 
 
 def nonfinite(value: str, value_type: ValueType) -> str | None:
-    """The test that a value is NaN or an infinity (None: it is known not to be a float). A finite
-    float times zero is zero (or -0.0, equal to it); an infinity's or NaN's is NaN."""
+    """The test that a value is NaN or an infinity (None: it is known not to be a float), true or
+    false as a condition: a finite float less itself is 0.0, false; an infinity or NaN less
+    itself is NaN, true (fewer steps than comparing the value times zero with zero)."""
     if value_type.is_number:
-        return f"{value} * 0.0 != 0.0"
-    return f"type({value}) is float and {value} * 0.0 != 0.0" if value_type is ANY else None
+        return f"{value} - {value}"
+    return f"type({value}) is float and {value} - {value}" if value_type is ANY else None
 
 
 def keep_origin(
