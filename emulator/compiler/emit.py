@@ -8,7 +8,7 @@ The virtual clock is a local too (_b), written back to the runtime at the same p
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from emulator.compiler import counted_misses
@@ -32,7 +32,7 @@ from emulator.compiler.ir import (
     walk,
     writes,
 )
-from emulator.compiler.logged_runs import LOOK_AGAIN, LoggedRun, room_for_passes
+from emulator.compiler.logged_runs import LoggedRun
 from emulator.compiler.lower import Unit
 from emulator.compiler.origin_memo import OriginMemo
 from emulator.compiler.whole_index import WholeGuard
@@ -117,10 +117,6 @@ class FunctionEmitter:
         self.logs_alone = unit.hears_every_write and unit.writes_only
         self.most_ahead = 0
         self.run: LoggedRun | None = None  # the loop whose passes' writes are logged as runs
-        # In that loop, whether the pass emitted now runs only when it began with room in the log
-        # for all its writes (logged_pass), and the sites its first copy took, given out again.
-        self.pass_has_room = False
-        self.replay: Iterator[int] | None = None
         self.marks: list[counted_misses.Mark] = []  # where counted misses are flushed, in order
         reported = self.reads_reported
         self.ex = ExprEmitter(
@@ -257,18 +253,8 @@ class FunctionEmitter:
             self.w.line("_wl, _wc, _wk, _full = room(WRITE_LOG, thread, _b, _ah)")
 
     def log_site(self, block_id: str, index: int, op: ListWrite | None) -> int:
-        """A write site in this function, `pending` blocks past _b (while a pass is emitted
-        again, the site its first copy took there: logged_pass)."""
+        """A write site in this function, `pending` blocks past _b."""
         self.most_ahead = max(self.most_ahead, self.pending)
-        if self.replay is not None:
-            site = next(self.replay)
-            assert self.sites.writes[site - self.sites.first_write] == (
-                block_id,
-                index,
-                op,
-                self.pending,
-            )
-            return site
         return self.sites.write(block_id, index, op, self.pending)
 
     @contextmanager
@@ -342,20 +328,15 @@ class FunctionEmitter:
         else:
             header = "if _b > _lim:" if self.warp else "if not _warp or _b > _lim:"
             why = "the warp timer ran out: yield at the end of this pass"
-        # A loop logged as runs looks at the log's room here too, at once (room_for_passes).
-        looks = self.w.block(f"if _b > {LOOK_AGAIN}:") if self.run is not None else nullcontext()
-        with looks:
-            with self.w.block(header):
-                with self.run_broken(write=0):  # the next pass's first write starts it again
-                    self.suspend(why)
-                self.load(sorted(head))
-                self.cast_invariants(self.invariants)
-                self.check_wholes(self.ex.guards)
-                self.compute_constants(self.constants)
-                self.measure_lists(sorted(self.ex.lengths))
-                self.guard_limits(self.ex.guards)
-            if self.run is not None:
-                room_for_passes(self.w)
+        with self.w.block(header):
+            with self.run_broken(write=0):  # the next pass's first write starts it again
+                self.suspend(why)
+            self.load(sorted(head))
+            self.cast_invariants(self.invariants)
+            self.check_wholes(self.ex.guards)
+            self.compute_constants(self.constants)
+            self.measure_lists(sorted(self.ex.lengths))
+            self.guard_limits(self.ex.guards)
         self.vars = saved
         # Before the loop block runs again for the next pass: its own frame is on top.
         self.pause_site(block_id, own_frame=False)

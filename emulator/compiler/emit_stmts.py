@@ -29,7 +29,7 @@ from emulator.compiler.ir import (
     WaitOutside,
     has_effect,
 )
-from emulator.compiler.logged_runs import LoggedRun, logged_pass, logs_runs, room_for_passes
+from emulator.compiler.logged_runs import LoggedRun, logs_runs
 from emulator.compiler.origin_memo import OriginMemo, loop_memos
 from emulator.compiler.whole_index import loop_guard
 from emulator.opcodes import Opcode
@@ -297,8 +297,6 @@ def log_alone(
         append_write(em, site, item, value, "_wc", "_wk")
     if store is not None:
         w.line(store)
-    if em.pass_has_room:
-        return  # its pass began with room for all its writes (logged_pass)
     with w.block("if _b > _full:"):  # the log may be full, or take no writes (room)
         em.observed_here()
         with em.run_broken():
@@ -641,15 +639,11 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
     if logs_runs(em, stmt):
         em.run = LoggedRun(em.sites.first_pattern + len(em.sites.patterns))
         em.run.start(w, 0)
-        room_for_passes(w)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again
         if stmt.kind in ("until", "while", "for_each"):
             loop_test(em, stmt, counter)
-        if em.run is not None:
-            logged_pass(em, stmt.body)
-        else:
-            em.body(stmt.body)
+        em.body(stmt.body)
         stride = em.pending  # what a pass adds to the clock
         em.loop_end(head, stmt.info.id)
         if stmt.kind == "repeat" and stmt.arg_has_effect:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from emulator.compiler.ir import (
-    Body,
     FallbackExpr,
     ListWriteStmt,
     Loop,
@@ -16,13 +15,8 @@ from emulator.compiler.ir import (
 )
 from emulator.runtime.hooks import PATTERN_BASE
 
-# Locals of a loop logged as runs: whether the pass about to run looks at the log's room at each
-# write (it begins with _b past _full: the log may fill, or take no writes, in it), and the clock
-# past which a pass's end looks again (the warp timer's or the log's, whichever comes first).
-CAREFUL, LOOK_AGAIN = "_cf", "_le"
-
 if TYPE_CHECKING:
-    from emulator.compiler.emit import FunctionEmitter, Vars, Writer
+    from emulator.compiler.emit import FunctionEmitter, Writer
 
 
 @dataclass
@@ -83,51 +77,3 @@ def logs_runs(em: FunctionEmitter, loop: Loop) -> bool:
             return False
     exprs = [loop.arg, *(e for stmt in loop.body for e in expressions(stmt))]
     return not any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e))
-
-
-def room_for_passes(w: Writer) -> None:
-    """Before a loop logged as runs, and at a pass's end once _b passes LOOK_AGAIN: whether the
-    next pass has room for its writes. Each of them runs at most _ah blocks past the pass's _b,
-    which stays the same through it, as does _full (a pass neither yields nor calls out:
-    logs_runs); so one that begins with _b not past _full cannot fill the log (hooked.room), and
-    its writes need not look at it."""
-    w.line(f"{CAREFUL} = _b > _full")
-    w.line(f"{LOOK_AGAIN} = min(_lim, _full)")
-
-
-def logged_pass(em: FunctionEmitter, body: Body) -> None:
-    """A pass of a loop logged as runs, emitted twice from the same state: a copy whose writes
-    look at the log's room (for a pass that begins without room for all of them: CAREFUL), and
-    one whose writes do not. The copy emitted first takes the write sites; the other is given
-    the same (FunctionEmitter.log_site), so both log the same runs."""
-    run, start = em.run, em.sites.first_write + len(em.sites.writes)
-    assert run is not None
-    fast = _copy(em, body, has_room=True)
-    em.replay = iter(range(start, em.sites.first_write + len(em.sites.writes)))
-    careful = _copy(em, body, has_room=False)
-    assert next(em.replay, None) is None and fast[1:] == careful[1:]  # the same writes and state
-    em.replay = None
-    _, run.sites, em.vars, em.pending = fast
-    em.w.line(f"if {CAREFUL}:")
-    em.w.lines.extend(careful[0])
-    em.w.line("else:")
-    em.w.lines.extend(fast[0])
-
-
-def _copy(
-    em: FunctionEmitter, body: Body, has_room: bool
-) -> tuple[list[str], list[int], Vars, int]:
-    """One copy of the pass (logged_pass): its lines, one level in; its writes' sites; and the
-    locals' state and the clock's pending blocks at its end. The emitter is left as it was."""
-    w, run = em.w, em.run
-    assert run is not None
-    outer, state, pending, sites = w.lines, dict(em.vars), em.pending, list(run.sites)
-    w.lines = []
-    w.depth += 1
-    em.pass_has_room = has_room
-    em.body(body)
-    copy = (w.lines, run.sites, em.vars, em.pending)
-    em.pass_has_room = False
-    w.depth -= 1
-    w.lines, em.vars, em.pending, run.sites = outer, state, pending, sites
-    return copy
