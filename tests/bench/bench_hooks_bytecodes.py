@@ -91,7 +91,10 @@ def per_sample(case: Callable[[Project], Counts], train: int) -> Counts:
 
 def main() -> None:
     """Print each case's bytecodes a training sample, in the generated code and in all, and
-    their ratios to the plain run's: unlike time, the same on every machine and in every hour."""
+    their ratios to the plain run's: unlike time, the same on every machine and in every hour.
+    A trace sees each bytecode as written, not as CPython specialises and fuses them as it runs:
+    a change that trades two loads and a compare for a flag's test and a long jump counts fewer
+    here and may cost the same (bench_hooks_instructions.py counts instructions)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", type=int, default=2, help="samples of the shorter run")
     args = parser.parse_args()
