@@ -88,12 +88,13 @@ def main() -> None:
         for case in CASES
     }
     base = per_sample["plain"]
+    print("  " + " " * 10 + "".join(f"{name:>23}" for name in SHOWN.values()))
     for case in CASES:
         cells = [
-            f"{name} {per_sample[case][e] / 1e6:7.2f} M ({per_sample[case][e] / base[e]:4.2f}x)"
-            for e, name in SHOWN.items()
+            f"{per_sample[case][e] / 1e6:13.3f} M  {per_sample[case][e] / base[e]:4.2f}x"
+            for e in SHOWN
         ]
-        print(f"  {case:<9} " + ", ".join(cells))
+        print(f"  {case:<10}" + "".join(cells))
 
 
 if __name__ == "__main__":
