@@ -12,6 +12,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from emulator.debug.findings import Findings
+from emulator.programs.day3_mlp import build
+from emulator.runtime.runtime import Runtime
+from emulator.trace.recorder import record_run
+
 # callgrind's events with --branch-sim=yes: instructions, conditional branches and their
 # mispredictions, indirect jumps (CPython dispatches each bytecode through one) and theirs.
 EVENTS = ("Ir", "Bc", "Bcm", "Bi", "Bim")
@@ -22,11 +27,6 @@ CASES = ("plain", "findings", "recorded")
 def run_case(case: str, train: int) -> None:
     """Run day3 buggy with `train` training samples and one test sample, as the case has it:
     plain, with the debugger's findings attached, or recorded to a trace in memory."""
-    from emulator.debug.findings import Findings
-    from emulator.programs.day3_mlp import build
-    from emulator.runtime.runtime import Runtime
-    from emulator.trace.recorder import record_run
-
     project = build(variant="buggy", epochs=1, train=train, test=1)
     if case == "recorded":
         record_run(project, io.BytesIO(), program="day3", engine="compiled")
