@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from clock import Clock, Timing  # beside this script
+from with_findings import findings_runtime
 
-from emulator.debug.findings import Findings
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.hooks import RunHooks
@@ -47,11 +47,7 @@ def silent(project: Project, engine: str) -> Timing:
 
 def findings(project: Project, engine: str) -> Timing:
     """The run with the debugger's findings attached, counting coverage from the start."""
-    hooks = Findings(list(project.targets))
-    runtime = Runtime(project, engine=engine, hooks=hooks)
-    hooks.block_count = lambda: runtime.blocks
-    hooks.start_coverage()
-    return timed_run(runtime)
+    return timed_run(findings_runtime(project, engine))
 
 
 def recorded(project: Project, engine: str) -> Timing:

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from emulator.debug.findings import Findings
+from with_findings import findings_runtime  # beside this script
+
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
@@ -58,10 +59,7 @@ def plain(project: Project) -> Counts:
 def findings(project: Project) -> Counts:
     """The run with the debugger's findings attached, counting coverage from the start."""
     counts: Counts = Counter()
-    hooks = Findings(list(project.targets))
-    runtime = Runtime(project, engine="compiled", hooks=hooks)
-    hooks.block_count = lambda: runtime.blocks
-    hooks.start_coverage()
+    runtime = findings_runtime(project)
     runtime.green_flag()
     with counting(counts):
         runtime.run()

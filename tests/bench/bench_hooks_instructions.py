@@ -12,7 +12,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from emulator.debug.findings import Findings
+from with_findings import findings_runtime  # beside this script
+
 from emulator.programs.day3_mlp import build
 from emulator.runtime.runtime import Runtime
 from emulator.trace.recorder import record_run
@@ -31,11 +32,9 @@ def run_case(case: str, train: int) -> None:
     if case == "recorded":
         record_run(project, io.BytesIO(), program="day3", engine="compiled")
         return
-    hooks = Findings(list(project.targets)) if case == "findings" else None
-    runtime = Runtime(project, engine="compiled", hooks=hooks)
-    if hooks is not None:
-        hooks.block_count = lambda: runtime.blocks
-        hooks.start_coverage()
+    runtime = (
+        findings_runtime(project) if case == "findings" else Runtime(project, engine="compiled")
+    )
     runtime.green_flag()
     runtime.run()
 
