@@ -19,7 +19,7 @@ from hypothesis import event, example, given
 
 from emulator.cli import main
 from emulator.compiler import lower_exprs, lower_stmts
-from emulator.dsl import Program, broadcast, broadcast_and_wait, if_, join, repeat, say
+from emulator.dsl import Program, broadcast, broadcast_and_wait, if_, join, repeat, say, wait
 from emulator.dsl_sprite import change_x
 from emulator.errors import EmulatorError
 from emulator.programs.apple_orange import build as apple_orange
@@ -86,6 +86,23 @@ def assert_same_run(project: Project | dict[str, Any], **params: Any) -> dict[st
     for key in ("frames", "finished", "blocks"):
         assert actual[key] == expected[key], f"{key}: {actual[key]} != {expected[key]}{where}"
     return actual
+
+
+def test_a_warp_block_called_after_a_pass_that_went_on_at_once_times_its_own_warp() -> None:
+    """A lone loop without warp that goes on at once after a pass (next_turn_is_at_once) still
+    ends its turn there, and with it the warp timer: a warp custom block it calls next times its
+    500 ms from its own start, so a wait inside it busy-waits to the interpreter's clock."""
+    prog = Program("warp_again")
+    a = prog.stage.var("a", "")
+    sprite = prog.sprite("S")
+    busy = sprite.procedure("busy", warp=True)
+    with busy.define():
+        a.set("")
+        a.change(1)
+        wait(0.05)
+    with sprite.when_flag_clicked(), repeat(2):
+        busy()
+    assert_same_run(prog.build())
 
 
 def _lone_loop(moves: bool) -> Project:

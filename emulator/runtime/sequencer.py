@@ -343,13 +343,18 @@ def next_turn_is_at_once(rt: Runtime, blocks: int) -> bool:
 
     So it is when the thread is the only one (none started, none left to prune), the frame's work
     budget is not spent, and no redraw ends the frame: the tick ends, the next begins, and nothing
-    runs in between. Compiled loops ask it rather than yield, and skip the round trip.
+    runs in between. Compiled loops ask it rather than yield, and skip the round trip; the turn
+    ends all the same, and with it the thread's warp timer (as _after_turn stops it), so that a
+    warp custom block called after it times its 500 ms from its own start.
     """
-    return (
+    if (
         len(rt.threads) == 1
         and blocks - rt.sequencer.cursor.frame_start < WORK_BLOCKS
         and (rt.turbo or not rt.redraw_requested)
-    )
+    ):
+        rt.threads[0].warp_start = -1
+        return True
+    return False
 
 
 def _compiled_turn(thread: Thread) -> bool:
