@@ -1422,6 +1422,32 @@ def _a_warp_loop_that_only_writes() -> Project:
     return prog.build()
 
 
+def _a_warp_loop_that_counts() -> Project:
+    """A warp block's loop whose passes change counters (LoggedRun.counters): from text, by a
+    step that does not add up exactly, past 2**53 (where adding 1 stops counting), the pass's
+    last write among them; while a script without warp writes too, to a counter among them."""
+    prog = Program("counters")
+    i, j, big, t, other = (prog.stage.var(name, 0) for name in ("i", "j", "big", "t", "other"))
+    xs = prog.stage.list("xs", [0, 0, 0, 0, 0])
+    sprite = prog.sprite("S")
+    fill = sprite.procedure("fill", warp=True)
+    with fill.define():
+        i.set("7")
+        big.set(2**53 - 100)
+        with repeat(300):
+            i.change(1)
+            t.set(i * j)
+            j.change(0.1)
+            xs.replace(i % 5 + 1, t)
+            big.change(1)
+    with sprite.when_flag_clicked():
+        fill()
+    with sprite.when_flag_clicked(), repeat(40):
+        other.change(1)
+        i.change(1000)  # between the loop's yields: it counts on from there
+    return prog.build()
+
+
 @pytest.fixture
 def short_warp(monkeypatch: pytest.MonkeyPatch) -> None:
     """A warp timer of 2,000 blocks (frames of 300) in both engines, so that a warp loop yields
@@ -1465,6 +1491,32 @@ def test_a_loop_that_only_writes_is_logged_as_runs_and_records_the_interpreters_
     expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
     assert actual == expected
     assert len({row[2] for row in expected[0]}) == 2  # both scripts wrote
+    assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+
+
+@pytest.mark.usefixtures("short_warp")
+@pytest.mark.parametrize("part_events", [None, 3])
+@pytest.mark.parametrize("chunk_events", [5, 64])
+def test_a_loops_counters_logged_as_runs_record_the_interpreters_trace(
+    monkeypatch: pytest.MonkeyPatch, part_events: int | None, chunk_events: int
+) -> None:
+    """A counter's change in a loop logged as runs logs no value (WriteLog.bases): cut into
+    chunks and parts anywhere in a pass and broken by the warp timer's yields, its trace holds
+    the interpreter's events, values and states."""
+    if part_events is not None:
+        monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
+    traces, patterns = {}, {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(_a_warp_loop_that_counts(), engine=engine)
+        sink = io.BytesIO()
+        rec = recorder.Recorder(rt, sink, chunk_events=chunk_events)
+        rt.attach(rec)
+        rt.green_flag()
+        rt.run()
+        rec.close()
+        traces[engine], patterns[engine] = sink.getvalue(), rt.write_patterns
+    assert [p.counters for p in patterns["compiled"]] == [3] * 6  # i, j and big; not t
+    assert _trace_rows(traces["compiled"]) == _trace_rows(traces["interpreter"])
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
 
 

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulator.runtime.hooks import PATTERN_BASE, WriteLog
+from emulator.runtime.hooks import PATTERN_BASE, RunPattern, WriteLog
 from emulator.trace.log_runs import LogRuns
 
-# Patterns as LoggedRun.patterns makes them: a pass's sites, what it adds to the clock, and one
-# entry for each write a run may start at.
+# What a counter's change adds, or None: a write whose value is logged.
+_step = st.one_of(
+    st.none(), st.sampled_from([1.0, -1.0, 0.5, 0.1, 3.0, 0.0, -0.0, 1e300]), st.floats(-1e6, 1e6)
+)
+# Patterns as LoggedRun.patterns makes them: a pass's sites, what it adds to the clock, its
+# counters' steps, and one entry for each write a run may start at.
 _patterns = st.lists(
-    st.tuples(st.lists(st.integers(0, 40), min_size=1, max_size=4), st.integers(1, 30)),
+    st.tuples(
+        st.lists(st.tuples(st.integers(0, 40), _step), min_size=1, max_size=4),
+        st.integers(1, 30),
+    ),
     min_size=1,
     max_size=4,
 ).map(
     lambda loops: [
-        (tuple(sites), stride, start) for sites, stride in loops for start in range(len(sites) + 1)
+        RunPattern(
+            tuple(site for site, _ in writes),
+            stride,
+            start,
+            tuple(step for _, step in writes),
+        )
+        for writes, stride in loops
+        for start in range(len(writes) + 1)
     ]
+)
+# What a counter holds as a run starts.
+_base = st.one_of(
+    st.sampled_from([0.0, -0.0, 2.0**53 - 2, -(2.0**53), math.inf, -math.inf]),
+    st.integers(-1000, 1000).map(float),
+    st.floats(allow_nan=False),
 )
 # The log's entries: a write logged alone (its code), or a run (its pattern and how many writes).
 _entries = st.lists(
@@ -31,28 +52,46 @@ _entries = st.lists(
 )
 
 
-def _log(patterns: list[Any], entries: list[Any], clocks: list[int]) -> tuple[WriteLog, list[Any]]:
-    """A log holding the entries (a run's values are its writes' numbers), and the code and clock
-    of each write, made pass by pass."""
+def _log(
+    patterns: list[Any], entries: list[Any], clocks: list[int], bases: list[float] | None = None
+) -> tuple[WriteLog, list[Any], list[Any]]:
+    """A log holding the entries (a write's value is its number, a counter's None, which the
+    run's counter's value as it starts, from `bases` in turn, makes again), and the code and clock
+    of each write, made pass by pass; and each write's value."""
     log = WriteLog(10**6, lambda: None)
     log.patterns = patterns
+    bases = bases or [0.0]
     expected: list[tuple[int, int]] = []
+    values: list[Any] = []
     for entry, clock in zip(entries, clocks, strict=False):
         if entry[0] == "alone":
             log.codes.append(entry[1])
             expected.append((entry[1], clock))
             log.clocks.append(clock)
             log.append(len(expected))
+            values.append(len(expected))
             continue
         number = entry[1] % len(patterns)
-        sites, stride, start = patterns[number]
+        sites, stride, start, steps = patterns[number]
         log.codes.append(PATTERN_BASE + number)
         log.clocks.append(clock)
+        counters = {}
+        for k, step in enumerate(steps):
+            if step is not None:
+                counters[k] = bases[len(log.bases) % len(bases)]
+                log.bases.append(counters[k])
         for k in range(start, start + entry[2]):
             expected.append((sites[k % len(sites)], clock + (k // len(sites)) * stride))
-            log.append(len(expected))
+            step = steps[k % len(sites)]
+            if step is None:
+                log.append(len(expected))
+                values.append(len(expected))
+            else:
+                counters[k % len(sites)] += step
+                log.append(None)
+                values.append(counters[k % len(sites)])
         log.ends.append(len(log))
-    return log, expected
+    return log, expected, values
 
 
 @given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30))
@@ -61,9 +100,42 @@ def test_each_write_gets_its_code_and_clock_back(
 ) -> None:
     """Writes logged alone and runs starting at any write of a pass, of any length (none too),
     come back in order, each with the code and the clock it would have been logged with alone."""
-    log, expected = _log(patterns, entries, clocks)
+    log, expected, _ = _log(patterns, entries, clocks)
     codes, steps = LogRuns().per_write(log, len(log))
     assert list(zip(codes.tolist(), steps.tolist(), strict=True)) == expected
+
+
+def _same(values: list[Any]) -> list[Any]:
+    """Values told apart as the trace tells them: 0.0 from -0.0, 1 from 1.0."""
+    return [(type(v), math.copysign(1, v) if v == 0 else 0, v) for v in values]
+
+
+@given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30))
+def test_a_counters_values_are_made_again_as_the_code_added_them(
+    patterns: list[Any], entries: list[Any], clocks: list[int]
+) -> None:
+    """A counter's change logs None; its values come back from the counter's value as the run
+    started, its step added once a pass, in order: each the float the code made."""
+    for bases in ([0.0], [-0.0, 7.0], [2.0**53 - 2, 0.25, math.inf, -1e308]):
+        log, _, values = _log(patterns, entries, clocks, bases)
+        runs = LogRuns()
+        assert _same(runs.values(log, runs.runs(log, len(log)))) == _same(values)
+
+
+@given(
+    _patterns,
+    _entries,
+    st.lists(st.integers(0, 10**9), min_size=30, max_size=30),
+    st.lists(_base, min_size=1, max_size=5),
+)
+def test_a_counter_counts_up_from_any_value(
+    patterns: list[Any], entries: list[Any], clocks: list[int], bases: list[float]
+) -> None:
+    """Whatever a counter holds as a run starts (whole or not, near 2**53, infinite), each value
+    made again is the one adding its step pass by pass gives."""
+    log, _, values = _log(patterns, entries, clocks, bases)
+    runs = LogRuns()
+    assert _same(runs.values(log, runs.runs(log, len(log)))) == _same(values)
 
 
 @given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30), st.data())
@@ -72,15 +144,20 @@ def test_a_log_cut_short_gives_the_writes_whose_values_are_in(
 ) -> None:
     """Ctrl-C: a run not ended yet holds the writes logged since it started, and a write logged
     alone whose value is not in (its code, or its code and clock, logged) is left out."""
-    log, expected = _log(patterns, entries, clocks)
+    log, expected, values = _log(patterns, entries, clocks)
     if log.codes and log.codes[-1] >= PATTERN_BASE:
         log.ends.pop()  # the last run not ended
-    else:
+    elif data.draw(st.booleans()):
         log.codes.append(7)  # a write logged alone, cut short before its value
         if data.draw(st.booleans()):
             log.clocks.append(0)
-    codes, steps = LogRuns().per_write(log, len(log))
+    else:
+        log.codes.append(PATTERN_BASE)  # a run cut short before its counters' values
+        log.clocks.append(0)
+    runs = LogRuns()
+    codes, steps = runs.per_write(log, len(log))
     assert list(zip(codes.tolist(), steps.tolist(), strict=True)) == expected
+    assert _same(runs.values(log, runs.runs(log, len(log)))) == _same(values)
 
 
 def test_a_log_with_no_run_is_read_as_it_is() -> None:

@@ -36,7 +36,7 @@ from emulator.compiler.logged_runs import LoggedRun
 from emulator.compiler.lower import Unit
 from emulator.compiler.origin_memo import OriginMemo
 from emulator.compiler.whole_index import WholeGuard
-from emulator.runtime.hooks import ListWrite
+from emulator.runtime.hooks import ListWrite, RunPattern
 
 Vars = dict[int, bool]  # a loaded variable -> whether its local is newer than its cell
 
@@ -55,7 +55,7 @@ class Sites:
     first_write: int = 0
     # Its loops' runs of writes (LoggedRun.patterns), numbered from first_pattern on, as
     # Runtime.write_patterns holds them.
-    patterns: list[tuple[tuple[int, ...], int, int]] = field(default_factory=list)
+    patterns: list[RunPattern] = field(default_factory=list)
     first_pattern: int = 0
 
     def read(self, block_id: str) -> int:
@@ -328,9 +328,10 @@ class FunctionEmitter:
         else:
             header = "if _b > _lim:" if self.warp else "if not _warp or _b > _lim:"
             why = "the warp timer ran out: yield at the end of this pass"
-        with self.w.block(header):
-            with self.run_broken(write=0):  # the next pass's first write starts it again
-                self.suspend(why)
+        # The next pass's first write starts the run again, once the numbers are read again
+        # (its counters' among them: LoggedRun.start).
+        with self.w.block(header), self.run_broken(write=0):
+            self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
             self.check_wholes(self.ex.guards)

@@ -29,7 +29,7 @@ from emulator.compiler.ir import (
     WaitOutside,
     has_effect,
 )
-from emulator.compiler.logged_runs import LoggedRun, logs_runs
+from emulator.compiler.logged_runs import LoggedRun, counters, logs_runs
 from emulator.compiler.origin_memo import OriginMemo, loop_memos
 from emulator.compiler.whole_index import loop_guard
 from emulator.opcodes import Opcode
@@ -223,7 +223,7 @@ def report_var(
         site = em.log_site(block_id, variable, None)
         if em.logs_alone:
             slow = f"wrote(_rt, _wl, WRITE_LOG, thread, {bid}, {cell}, {value}, _b, _ah)"
-            log_alone(em, site, None, value, slow)
+            log_alone(em, site, None, value, slow, variable=variable)
             return
         with w.block("if (_wl := WRITE_LOG) is not None:"):
             log_write(em, site, bid, cell, value, test)
@@ -286,13 +286,14 @@ def log_alone(
     value: str,
     slow: str,
     store: str | None = None,
+    variable: int | None = None,
 ) -> None:
     """log_write, for code for hooks that hear writes alone (FunctionEmitter.logs_alone): the log
     is looked at only once the clock passes _full (hooked.room), by the call `slow`, which gives
-    back the log and the bound from there on."""
+    back the log and the bound from there on. `variable`: the one written, if not a list."""
     w, run = em.w, em.run
     if run is not None:
-        run.log_value(w, site, item, value)
+        run.log_value(w, site, item, value, variable)
     else:
         append_write(em, site, item, value, "_wc", "_wk")
     if store is not None:
@@ -637,7 +638,7 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         own.append(settling.settled)
     em.memo_scopes.append(own)
     if logs_runs(em, stmt):
-        em.run = LoggedRun(em.sites.first_pattern + len(em.sites.patterns))
+        em.run = LoggedRun(em.sites.first_pattern + len(em.sites.patterns), counters(em, stmt))
         em.run.start(w, 0)
     with w.block(header), em.level(stmt.info.id, True, state):
         em.pending = cost  # every pass runs the loop block again

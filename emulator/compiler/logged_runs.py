@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from emulator.compiler.ir import (
+    Const,
     FallbackExpr,
+    Invariant,
     ListWriteStmt,
     Loop,
+    Op,
     SetVar,
     expressions,
     subexpressions,
 )
-from emulator.runtime.hooks import PATTERN_BASE
+from emulator.runtime.hooks import PATTERN_BASE, RunPattern
 
 if TYPE_CHECKING:
     from emulator.compiler.emit import FunctionEmitter, Writer
@@ -25,35 +29,45 @@ class LoggedRun:
     at the same blocks past its start, and adds the same to the clock, so a run of passes logs its
     code and clock once (start) and each write its value (and item) alone. The run ends (end)
     wherever anything else may log: a yield, a call that tells the hooks, the log's slow path; it
-    starts again after, at the write that comes next."""
+    starts again after, at the write that comes next. A counter's change (counters) logs None: the
+    run logs the counter's value as it starts instead (WriteLog.bases)."""
 
     first: int  # the number (WriteLog.patterns) of its pattern that starts at a pass's first write
+    counters: dict[int, float]  # by variable: what its change adds each pass (counters)
     sites: list[int] = field(default_factory=list)  # its writes' sites so far, in order
+    steps: list[float | None] = field(default_factory=list)  # by write: its counter's step
 
-    def log_value(self, w: Writer, site: int, item: str | None, value: str) -> None:
-        """A write of the pass, at `site`: its item (a list's) and value alone."""
+    def log_value(
+        self, w: Writer, site: int, item: str | None, value: str, variable: int | None
+    ) -> None:
+        """A write of the pass, at `site`: its item (a list's) and value alone; None for the
+        value of a counter's change."""
+        step = self.counters.get(variable) if item is None and variable is not None else None
         self.sites.append(site)
+        self.steps.append(step)
         if item is not None:
             w.line(f"_wl.items.append({item})")
-        w.line(f"_wl.append({value})")
+        w.line("_wl.append(None)" if step is not None else f"_wl.append({value})")
 
     def start(self, w: Writer, write: int | None = None) -> None:
         """Log a run starting at _b's pass, at its `write`-th write (None: the one after the last
-        written so far)."""
+        written so far), and its counters' values (their numbers, n_N, held up to date)."""
         at = len(self.sites) if write is None else write
         w.line(f"_wc.append({PATTERN_BASE + self.first + at})")
         w.line("_wk.append(_b)")
+        for variable in self.counters:
+            w.line(f"_wl.bases.append(n_{variable})")
 
     @staticmethod
     def end(w: Writer) -> None:
         """End the run: the log's length now is where it ends."""
         w.line("_wl.ends.append(len(_wl))")
 
-    def patterns(self, stride: int) -> list[tuple[tuple[int, ...], int, int]]:
+    def patterns(self, stride: int) -> list[RunPattern]:
         """Its entries for WriteLog.patterns, one for each write a run may start at (the last:
         the first of the next pass), given the blocks a pass adds to the clock."""
-        sites = tuple(self.sites)
-        return [(sites, stride, write) for write in range(len(sites) + 1)]
+        sites, steps = tuple(self.sites), tuple(self.steps)
+        return [RunPattern(sites, stride, write, steps) for write in range(len(sites) + 1)]
 
 
 def logs_runs(em: FunctionEmitter, loop: Loop) -> bool:
@@ -77,3 +91,28 @@ def logs_runs(em: FunctionEmitter, loop: Loop) -> bool:
             return False
     exprs = [loop.arg, *(e for stmt in loop.body for e in expressions(stmt))]
     return not any(isinstance(x, FallbackExpr) for e in exprs for x in subexpressions(e))
+
+
+def counters(em: FunctionEmitter, loop: Loop) -> dict[int, float]:
+    """The variables of a loop logged as runs whose one write in a pass is `change by` a number
+    (finite: NaN never comes of it), by what it adds: the loop keeps each one's number (n_N) up
+    to date, so a run knows their values from the one it starts with."""
+    writes = [stmt.var.index for stmt in loop.body if isinstance(stmt, SetVar)]
+    found: dict[int, float] = {}
+    for stmt in loop.body:
+        if not isinstance(stmt, SetVar) or writes.count(stmt.var.index) != 1:
+            continue
+        value = stmt.value
+        if not (isinstance(value, Op) and value.op == "add" and len(value.args) == 2):
+            continue
+        counter, step = value.args
+        if (
+            isinstance(counter, Invariant)
+            and counter.var.index == stmt.var.index
+            and stmt.var.index in em.numbers
+            and isinstance(step, Const)
+            and type(step.value) is float
+            and math.isfinite(step.value)
+        ):
+            found[stmt.var.index] = step.value
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from emulator.values import Value
 
@@ -97,6 +97,22 @@ class ReadLog:
         return len(self.events) + len(self.entries) >= LOG_LIMIT
 
 
+class RunPattern(NamedTuple):
+    """A loop's pass as its runs log it (WriteLog.patterns), from one of the pass's writes on."""
+
+    sites: tuple[int, ...]  # the sites of the pass's writes, in order
+    stride: int  # the blocks a pass adds to the clock
+    start: int  # the write the run starts at
+    # By write: what a counter's change adds (a run logs None for its value, which is the
+    # counter's value as the run started, WriteLog.bases, plus this once a pass), or None.
+    steps: tuple[float | None, ...]
+
+    @property
+    def counters(self) -> int:
+        """How many counters a run of it logs the values of as it starts (WriteLog.bases)."""
+        return sum(step is not None for step in self.steps)
+
+
 class WriteLog(list[Value]):
     """Where compiled code appends writes without a call, for hooks that hear every variable's
     write (RunHooks.write_log; the runtime hands it to the code only while reported_writes is
@@ -114,21 +130,24 @@ class WriteLog(list[Value]):
     log writes of their own alike (ahead 0), in the order things happened.
 
     Code for hooks that hear writes alone logs the passes of a loop that only writes (in warp, a
-    pass's writes always the same) as one run: its code, PATTERN_BASE + a number in `patterns`,
-    and its clock are logged once, where the run starts, then each write's value (and item)
-    alone; `ends` gets the log's length where the run ends, before anything else is logged (a
-    run cut short by Ctrl-C has none). `patterns[n]` is (the sites of a pass's writes in order,
-    the blocks a pass adds to the clock, the write the run starts at):
-    trace/log_runs.py gives each write its code and clock again. Once it holds `limit`
-    writes, compiled code brings the cells and the clock up to date (with the item stored, unlike
-    on_list_write) and calls `on_full`, which takes them in and clears the lists in place
-    (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the log's
-    length only once its clock nears the first that could fill it (room): each write is a block
-    of its own; when it looks, it hands the log over once it holds `limit - slack` writes, short
-    of full if the hooks allow (the recorder's parts need not be full; its chunks end exactly).
+    pass's writes always the same) as one run: its code, PATTERN_BASE + a number in `patterns`, and
+    its clock are logged once, where the run starts, then each write's value (and item) alone;
+    `ends` gets the log's length where the run ends, before anything else is logged (a run cut short
+    by Ctrl-C has none). `patterns[n]` is a RunPattern: trace/log_runs.py gives each write its code
+    and clock again. A counter's change in such a pass (`change v by c`, c a number, v written
+    nowhere else in the pass) logs None for its value; the run, as it starts, logs the counter's
+    value then in `bases`, and trace/log_runs.py makes each value again by adding c as the code did.
+    Once it holds `limit` writes, compiled code brings the cells and the clock up to date (with the
+    item stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the lists
+    in place (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the
+    log's length only once its clock nears the first that could fill it (room): each write is a
+    block of its own; when it looks, it hands the log over once it holds `limit - slack` writes,
+    short of full if the hooks allow (the recorder's parts need not be full; its chunks end
+    exactly).
     """
 
     __slots__ = (
+        "bases",
         "clocks",
         "codes",
         "ends",
@@ -153,11 +172,12 @@ class WriteLog(list[Value]):
         self.clocks: list[int] = []
         self.items: list[int] = []
         self.ends: list[int] = []
+        self.bases: list[float] = []
         self.marks: list[tuple[int, Thread]] = []
         self.thread: Thread | None = None  # the thread marked last
         # Set by the runtime the hooks are attached to.
         self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
-        self.patterns: list[tuple[tuple[int, ...], int, int]] = []
+        self.patterns: list[RunPattern] = []
 
     def mark(self, thread: Thread) -> None:
         """The writes from here on are the thread's (until another is marked)."""
@@ -171,6 +191,7 @@ class WriteLog(list[Value]):
         self.clocks.clear()
         self.items.clear()
         self.ends.clear()
+        self.bases.clear()
         self.marks.clear()
         if self.thread is not None:
             self.marks.append((0, self.thread))

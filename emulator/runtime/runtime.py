@@ -13,7 +13,14 @@ from emulator.project import Block, Project, Target
 from emulator.rng import JsRandom
 from emulator.runtime.block_cache import BlockCache
 from emulator.runtime.devices import Devices, Keyboard, Mouse, parse_date
-from emulator.runtime.hooks import EVERY_BLOCK, EVERY_VARIABLE, BubbleKind, ListWrite, RunHooks
+from emulator.runtime.hooks import (
+    EVERY_BLOCK,
+    EVERY_VARIABLE,
+    BubbleKind,
+    ListWrite,
+    RunHooks,
+    RunPattern,
+)
 from emulator.runtime.linker import Linker
 from emulator.runtime.nodes import Stmt
 from emulator.runtime.origins import Origins
@@ -135,7 +142,7 @@ class Runtime:
         # Every write hooked code may append to a WriteLog, by its number there.
         self.write_sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
         # The runs of writes loops log (WriteLog.patterns), by their number there.
-        self.write_patterns: list[tuple[tuple[int, ...], int, int]] = []
+        self.write_patterns: list[RunPattern] = []
         self._plain: list[Compiled] | None = None  # see compiled
         self.compiled_hooked: list[Compiled] | None = None  # compiled on first need
         self._tuned: RunHooks | None = None  # the hooks the flags were last set for (retune)

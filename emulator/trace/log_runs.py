@@ -12,11 +12,17 @@ from emulator.runtime.hooks import PATTERN_BASE
 from emulator.trace.runs import Logged, Runs, int64s
 
 if TYPE_CHECKING:
-    from emulator.runtime.hooks import WriteLog
+    from emulator.runtime.hooks import RunPattern, WriteLog
+    from emulator.values import Value
 
 # By pattern (WriteLog.patterns): its length, the blocks a pass adds, the write it starts at,
-# where its sites begin in the sites; and the sites (LogRuns.table).
-Patterns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+# where its sites begin in the sites, and how many counters a run logs as it starts; the sites;
+# and its counters', pattern by pattern: their writes' places in a pass and their steps.
+Patterns = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]
+# Short of this, whole floats add up exactly in any order (counted_up).
+_EXACT = 2.0**53
 
 
 class LogRuns:
@@ -42,16 +48,14 @@ class LogRuns:
         """The log's patterns as columns (Patterns)."""
         patterns = log.patterns
         if self._known != len(patterns):
-            lengths = np.array([len(sites) for sites, _, _ in patterns], dtype=np.int64)
-            self._columns = (
-                lengths,
-                np.array([stride for _, stride, _ in patterns], dtype=np.int64),
-                np.array([start for _, _, start in patterns], dtype=np.int64),
-                np.cumsum(lengths) - lengths,
-                np.array([site for sites, _, _ in patterns for site in sites], dtype=np.int64),
-            )
+            self._columns = _columns(patterns)
             self._known = len(patterns)
         return self._columns
+
+    def values(self, log: WriteLog, runs: Runs) -> list[Value]:
+        """The log's values, a counter's a run left out made again (counted_up) from its runs
+        (LogRuns.runs)."""
+        return counted_up(int64s(log.codes), runs, self.table(log), log[:], log.bases)
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,16 @@ class LogPart:
         aheads by code, pickled (the recording pickles them once for as long as they last). Its
         items go as the log holds them (made an array on the other side: pickling the list costs
         this process less than making it one)."""
-        logged = (log.codes, log.clocks, log.ends, log.items, log[:])
+        logged = (log.codes, log.clocks, log.ends, log.items, log[:], log.bases)
         return LogPart(pickle.dumps((*logged, tables), pickle.HIGHEST_PROTOCOL))
 
     def read(self) -> Logged:
         """Its runs (their places holding sites, their aheads looked up), items and values."""
-        codes, clocks, ends, items, values, tables = pickle.loads(self.data)
+        codes, clocks, ends, items, values, bases, tables = pickle.loads(self.data)
         patterns, sites, aheads = pickle.loads(tables)
-        runs = runs_of(int64s(codes), int64s(clocks), ends, len(values), patterns)
+        codes = int64s(codes)
+        runs = runs_of(codes, int64s(clocks), ends, len(values), patterns)
+        values = counted_up(codes, runs, patterns, values, bases)
         placed = replace(runs, sites=sites[runs.sites], aheads=aheads[runs.sites])
         return placed, int64s(items), values
 
@@ -95,7 +101,7 @@ def runs_of(
     # The last write of all may lack its value: the entries kept are those before it.
     kept = int(np.count_nonzero(np.cumsum(counts) <= writes))
     codes, clocks, counts, runs = codes[:kept], clocks[:kept], counts[:kept], runs[runs < kept]
-    length, stride, start, first_site, sites = patterns
+    length, stride, start, first_site, _, sites, _, _ = patterns
     pattern = codes[runs] - PATTERN_BASE
     sizes, starts, strides = np.ones_like(codes), np.zeros_like(codes), np.zeros_like(codes)
     sizes[runs], starts[runs], strides[runs] = length[pattern], start[pattern], stride[pattern]
@@ -107,9 +113,72 @@ def runs_of(
     return Runs(firsts, counts, starts, sizes, strides, clocks, places, np.zeros_like(places))
 
 
+def counted_up(
+    codes: np.ndarray, runs: Runs, patterns: Patterns, values: list[Value], bases: list[float]
+) -> list[Value]:
+    """`values` (a list of the log's own) with the value of each counter's change a run logged
+    None for put in: the counter's value as the run started (`bases`, in the order of the runs
+    and their patterns' counters) plus its step, added once a pass in order, as the code added
+    it. A run begun as Ctrl-C came may lack its bases: it holds no write yet."""
+    if not bases:
+        return values
+    *_, counters, _, places, steps = patterns
+    pattern = codes[: runs.counts.size] - PATTERN_BASE
+    logs = np.zeros_like(pattern)
+    logs[pattern >= 0] = counters[pattern[pattern >= 0]]
+    total = min(int(logs.sum()), len(bases))
+    # Each counter of each run, in the order their bases were logged.
+    entry = np.repeat(np.arange(logs.size), logs)[:total]
+    nth = np.arange(total) - np.repeat(np.cumsum(logs) - logs, logs)[:total]
+    counter = (np.cumsum(counters) - counters)[pattern[entry]] + nth
+    size, count = runs.sizes[entry], runs.counts[entry]
+    first = (places[counter] - runs.starts[entry]) % size  # its first write in the run
+    writes = np.where(first < count, (count - 1 - first) // size + 1, 0)
+    first += (np.cumsum(runs.counts) - runs.counts)[entry]
+    base, step = np.array(bases[:total], dtype=np.float64), steps[counter]
+    made = _made(base, step, writes)
+    at = np.cumsum(writes) - writes
+    rows = zip(first.tolist(), writes.tolist(), size.tolist(), at.tolist(), strict=True)
+    for k, n, every, m in rows:
+        if n:
+            values[k : k + every * (n - 1) + 1 : every] = made[m : m + n]
+    return values
+
+
+def _made(base: np.ndarray, step: np.ndarray, writes: np.ndarray) -> list[float]:
+    """Each counter's values, base plus step once a write, its `writes` of them in turn."""
+    passes = np.arange(int(writes.sum())) - np.repeat(np.cumsum(writes) - writes, writes) + 1
+    made = np.repeat(base, writes) + np.repeat(step, writes) * passes
+    # Whole numbers short of 2**53 add up exactly, in any order; others, one at a time.
+    exact = (base == np.trunc(base)) & (step == np.trunc(step))
+    exact &= np.abs(base) + writes * np.abs(step) < _EXACT
+    at = np.cumsum(writes) - writes
+    for k in np.flatnonzero(~exact & (writes > 0)).tolist():
+        adds = np.full(int(writes[k]) + 1, step[k])
+        adds[0] = base[k]
+        made[at[k] : at[k] + writes[k]] = np.cumsum(adds)[1:]
+    return made.tolist()
+
+
+def _columns(patterns: list[RunPattern]) -> Patterns:
+    """The patterns as columns (Patterns)."""
+    lengths = np.array([len(p.sites) for p in patterns], dtype=np.int64)
+    counters = [(k, step) for p in patterns for k, step in enumerate(p.steps) if step is not None]
+    return (
+        lengths,
+        np.array([p.stride for p in patterns], dtype=np.int64),
+        np.array([p.start for p in patterns], dtype=np.int64),
+        np.cumsum(lengths) - lengths,
+        np.array([p.counters for p in patterns], dtype=np.int64),
+        np.array([site for p in patterns for site in p.sites], dtype=np.int64),
+        np.array([k for k, _ in counters], dtype=np.int64),
+        np.array([step for _, step in counters], dtype=np.float64),
+    )
+
+
 def _no_patterns() -> Patterns:
     empty = np.zeros(0, dtype=np.int64)
-    return empty, empty, empty, empty, empty
+    return empty, empty, empty, empty, empty, empty, empty, np.zeros(0)
 
 
 def _counts(entries: int, runs: np.ndarray, ends: np.ndarray, writes: int) -> np.ndarray:

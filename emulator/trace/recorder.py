@@ -458,8 +458,9 @@ class Recorder(RunHooks):
             self._parts.append(quick)
             self._limit_part()
             return
-        runs, written = self._placed(self._runs.runs(log, n), log.marks, n)
-        items, values = int64s(log.items), log[:]
+        runs = self._runs.runs(log, n)
+        items, values = int64s(log.items), self._runs.values(log, runs)
+        runs, written = self._placed(runs, log.marks, n)
         events = n
         if last or (written < 0).any():  # as a rule, neither: each write's site is not needed
             sites = runs.expanded()[0]
@@ -542,7 +543,7 @@ class Recorder(RunHooks):
         if code <= _OWN:
             return []
         if code >= PATTERN_BASE:
-            return list(self._log.patterns[code - PATTERN_BASE][0])
+            return list(self._log.patterns[code - PATTERN_BASE].sites)
         return [code]
 
     def _unseen(self, thread: Thread, codes: Iterable[int]) -> bool:
