@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from emulator.runtime.hooks import PATTERN_BASE
-from emulator.trace.runs import Logged, Runs, int64s
+from emulator.trace.runs import Logged, Runs, int64_bytes, int64s
 
 if TYPE_CHECKING:
     from emulator.runtime.hooks import RunPattern, WriteLog
@@ -71,20 +71,20 @@ class LogPart:
     def taken(log: WriteLog, tables: bytes) -> LogPart:
         """Every write in the log, with `tables`: its patterns as columns, and the sites and the
         aheads by code, pickled (the recording pickles them once for as long as they last). Its
-        items go as the log holds them (made an array on the other side: pickling the list costs
-        this process less than making it one)."""
-        logged = (log.codes, log.clocks, log.ends, log.items, log[:], log.bases)
+        codes, clocks and items go as int64s' bytes."""
+        numbers = [int64_bytes(column) for column in (log.codes, log.clocks, log.items)]
+        logged = (*numbers, log.ends, log[:], log.bases)
         return LogPart(pickle.dumps((*logged, tables), pickle.HIGHEST_PROTOCOL))
 
     def read(self) -> Logged:
         """Its runs (their places holding sites, their aheads looked up), items and values."""
-        codes, clocks, ends, items, values, bases, tables = pickle.loads(self.data)
+        *numbers, ends, values, bases, tables = pickle.loads(self.data)
+        codes, clocks, items = (np.frombuffer(column, dtype=np.int64) for column in numbers)
         patterns, sites, aheads = pickle.loads(tables)
-        codes = int64s(codes)
-        runs = runs_of(codes, int64s(clocks), ends, len(values), patterns)
+        runs = runs_of(codes, clocks, ends, len(values), patterns)
         values = counted_up(codes, runs, patterns, values, bases)
         placed = replace(runs, sites=sites[runs.sites], aheads=aheads[runs.sites])
-        return placed, int64s(items), values
+        return placed, items, values
 
 
 def runs_of(

@@ -59,7 +59,13 @@ class Runs:
 
 def int64s(numbers: list[int]) -> np.ndarray:
     """Whole numbers as an array: through struct, about twice as quick as numpy from a list."""
-    return np.frombuffer(struct.pack(f"<{len(numbers)}q", *numbers), dtype=np.int64)
+    return np.frombuffer(int64_bytes(numbers), dtype=np.int64)
+
+
+def int64_bytes(numbers: list[int]) -> bytes:
+    """Whole numbers as int64s' bytes (np.frombuffer reads them back): quicker to make, and to
+    pickle, than the list pickled."""
+    return struct.pack(f"<{len(numbers)}q", *numbers)
 
 
 # A part of a chunk's writes, in the order logged: their runs (sites and steps), their items
