@@ -19,7 +19,7 @@ from emulator.programs.apple_orange import build as apple_orange
 from emulator.programs.day3_mlp import build as day3
 from emulator.project import Project
 from emulator.runtime import sequencer
-from emulator.runtime.hooks import EVERY_BLOCK, RunHooks, WriteLog
+from emulator.runtime.hooks import EVERY_BLOCK, RunHooks, RunPattern, WriteLog
 from emulator.runtime.origins import index_variables
 from emulator.runtime.runtime import Runtime
 from emulator.runtime.saved import restore_runtime, save_runtime
@@ -1448,6 +1448,24 @@ def _a_warp_loop_that_counts() -> Project:
     return prog.build()
 
 
+def _recorded_by_both(
+    build: Callable[[], Project], **options: Any
+) -> tuple[dict[str, bytes], dict[str, list[RunPattern]]]:
+    """The trace each engine's run of the project records in memory (Recorder's `options`), and
+    the patterns of the runs its code logged (Runtime.write_patterns)."""
+    traces, patterns = {}, {}
+    for engine in ("interpreter", "compiled"):
+        rt = Runtime(build(), engine=engine)
+        sink = io.BytesIO()
+        rec = recorder.Recorder(rt, sink, **options)
+        rt.attach(rec)
+        rt.green_flag()
+        rt.run()
+        rec.close()
+        traces[engine], patterns[engine] = sink.getvalue(), rt.write_patterns
+    return traces, patterns
+
+
 @pytest.fixture
 def short_warp(monkeypatch: pytest.MonkeyPatch) -> None:
     """A warp timer of 2,000 blocks (frames of 300) in both engines, so that a warp loop yields
@@ -1475,18 +1493,9 @@ def test_a_loop_that_only_writes_is_logged_as_runs_and_records_the_interpreters_
     the interpreter's events, states and chunks."""
     if part_events is not None:
         monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
-    traces, patterns = {}, {}
-    for engine in ("interpreter", "compiled"):
-        rt = Runtime(_a_warp_loop_that_only_writes(), engine=engine)
-        sink = io.BytesIO()
-        rec = recorder.Recorder(
-            rt, sink, chunk_events=chunk_events, variables=variables, lists=lists
-        )
-        rt.attach(rec)
-        rt.green_flag()
-        rt.run()
-        rec.close()
-        traces[engine], patterns[engine] = sink.getvalue(), rt.write_patterns
+    traces, patterns = _recorded_by_both(
+        _a_warp_loop_that_only_writes, chunk_events=chunk_events, variables=variables, lists=lists
+    )
     assert bool(patterns["compiled"]) == (variables is None) and not patterns["interpreter"]
     expected, actual = _trace_rows(traces["interpreter"]), _trace_rows(traces["compiled"])
     assert actual == expected
@@ -1505,16 +1514,7 @@ def test_a_loops_counters_logged_as_runs_record_the_interpreters_trace(
     the interpreter's events, values and states."""
     if part_events is not None:
         monkeypatch.setattr(recorder, "PART_EVENTS", part_events)
-    traces, patterns = {}, {}
-    for engine in ("interpreter", "compiled"):
-        rt = Runtime(_a_warp_loop_that_counts(), engine=engine)
-        sink = io.BytesIO()
-        rec = recorder.Recorder(rt, sink, chunk_events=chunk_events)
-        rt.attach(rec)
-        rt.green_flag()
-        rt.run()
-        rec.close()
-        traces[engine], patterns[engine] = sink.getvalue(), rt.write_patterns
+    traces, patterns = _recorded_by_both(_a_warp_loop_that_counts, chunk_events=chunk_events)
     assert [p.counters for p in patterns["compiled"]] == [3] * 6  # i, j and big; not t
     assert _trace_rows(traces["compiled"]) == _trace_rows(traces["interpreter"])
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
