@@ -119,7 +119,7 @@ def test_a_counters_values_are_made_again_as_the_code_added_them(
     for bases in ([0.0], [-0.0, 7.0], [2.0**53 - 2, 0.25, math.inf, -1e308]):
         log, _, values = _log(patterns, entries, clocks, bases)
         runs = LogRuns()
-        assert _same(runs.values(log, runs.runs(log, len(log)))) == _same(values)
+        assert _same(runs.logged(log, len(log))[1]) == _same(values)
 
 
 @given(
@@ -135,7 +135,7 @@ def test_a_counter_counts_up_from_any_value(
     made again is the one adding its step pass by pass gives."""
     log, _, values = _log(patterns, entries, clocks, bases)
     runs = LogRuns()
-    assert _same(runs.values(log, runs.runs(log, len(log)))) == _same(values)
+    assert _same(runs.logged(log, len(log))[1]) == _same(values)
 
 
 @given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30), st.data())
@@ -157,7 +157,7 @@ def test_a_log_cut_short_gives_the_writes_whose_values_are_in(
     runs = LogRuns()
     codes, steps = runs.per_write(log, len(log))
     assert list(zip(codes.tolist(), steps.tolist(), strict=True)) == expected
-    assert _same(runs.values(log, runs.runs(log, len(log)))) == _same(values)
+    assert _same(runs.logged(log, len(log))[1]) == _same(values)
 
 
 def test_a_log_with_no_run_is_read_as_it_is() -> None:

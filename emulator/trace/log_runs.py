@@ -42,8 +42,17 @@ class LogRuns:
         Ctrl-C may have its code, or code and clock, alone) as runs whose places hold codes, not
         sites, and the clocks the code logged (their aheads 0). A write logged alone is a run of
         its own: its place holds its code."""
-        codes, clocks = int64s(log.codes), int64s(log.clocks)
-        return runs_of(codes, clocks, log.ends, writes, self.table(log))
+        return self._runs_of(int64s(log.codes), log, writes)
+
+    def logged(self, log: WriteLog, writes: int) -> tuple[Runs, list[Value]]:
+        """LogRuns.runs, and the log's values, each counter's that a run left out made again
+        (counted_up)."""
+        codes = int64s(log.codes)
+        runs = self._runs_of(codes, log, writes)
+        return runs, counted_up(codes, runs, self.table(log), log[:], log.bases)
+
+    def _runs_of(self, codes: np.ndarray, log: WriteLog, writes: int) -> Runs:
+        return runs_of(codes, int64s(log.clocks), log.ends, writes, self.table(log))
 
     def table(self, log: WriteLog) -> Patterns:
         """The log's patterns as columns (Patterns)."""
@@ -52,11 +61,6 @@ class LogRuns:
             self._columns = _columns(patterns)
             self._known = len(patterns)
         return self._columns
-
-    def values(self, log: WriteLog, runs: Runs) -> list[Value]:
-        """The log's values, a counter's a run left out made again (counted_up) from its runs
-        (LogRuns.runs)."""
-        return counted_up(int64s(log.codes), runs, self.table(log), log[:], log.bases)
 
 
 @dataclass(frozen=True)

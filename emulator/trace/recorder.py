@@ -458,9 +458,9 @@ class Recorder(RunHooks):
             self._parts.append(quick)
             self._limit_part()
             return
-        runs = self._runs.runs(log, n)
-        items, values = int64s(log.items), self._runs.values(log, runs)
+        runs, values = self._runs.logged(log, n)
         runs, written = self._placed(runs, log.marks, n)
+        items = int64s(log.items)
         events = n
         if last or (written < 0).any():  # as a rule, neither: each write's site is not needed
             sites = runs.expanded()[0]

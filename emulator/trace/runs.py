@@ -39,10 +39,6 @@ class Runs:
         steps = np.repeat(self.clocks, self.counts) + passes * np.repeat(self.strides, self.counts)
         return self.sites[places], steps + self.aheads[places]
 
-    def places(self) -> np.ndarray:
-        """Each write's place."""
-        return self._places(self.counts)[0]
-
     def written(self) -> np.ndarray:
         """The places written at (some more than once): each run's first pass at most."""
         return self._places(np.minimum(self.counts, self.sizes))[0]
