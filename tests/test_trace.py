@@ -23,6 +23,7 @@ from emulator.trace.events import KIND_NAMES
 from emulator.trace.format import TraceError
 from emulator.trace.recorder import Recorder, Tee, record_run
 from emulator.trace.replay import Trace
+from emulator.trace.value_columns import ValueColumns
 from tests.helpers import Blocks, project
 from tests.strategies import floats_any, scratch_values
 
@@ -265,7 +266,7 @@ def test_any_mix_of_values_decodes_from_its_columns_as_it_was(values: list[Any])
     """Values as a chunk stores them (all floats, or mixed with strings, booleans and None, a
     float repeated or not) read back identical: same type, same bits, same order."""
     columns = codec.Columns()
-    strings = codec.encode_values(columns, "v_", values)
+    strings = codec.encode_values(columns, "v_", ValueColumns.of(values))
     meta, cols = codec.unpack(columns.pack({"v_strings": strings}))
     decoded = codec.decode_values(meta, cols, "v_").values
     assert len(decoded) == len(values)

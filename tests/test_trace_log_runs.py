@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import pickle
 from typing import Any
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.runtime.hooks import PATTERN_BASE, RunPattern, WriteLog
-from emulator.trace.log_runs import LogRuns
+from emulator.trace.log_runs import LogPart, LogRuns, read_parts
 
 # What a counter's change adds, or None: a write whose value is logged.
 _step = st.one_of(
@@ -68,8 +70,8 @@ def _log(
             log.codes.append(entry[1])
             expected.append((entry[1], clock))
             log.clocks.append(clock)
-            log.append(len(expected))
-            values.append(len(expected))
+            log.append(float(len(expected)))
+            values.append(float(len(expected)))
             continue
         number = entry[1] % len(patterns)
         sites, stride, start, steps = patterns[number]
@@ -84,8 +86,8 @@ def _log(
             expected.append((sites[k % len(sites)], clock + (k // len(sites)) * stride))
             step = steps[k % len(sites)]
             if step is None:
-                log.append(len(expected))
-                values.append(len(expected))
+                log.append(float(len(expected)))
+                values.append(float(len(expected)))
             else:
                 counters[k % len(sites)] += step
                 log.append(None)
@@ -119,7 +121,7 @@ def test_a_counters_values_are_made_again_as_the_code_added_them(
     for bases in ([0.0], [-0.0, 7.0], [2.0**53 - 2, 0.25, math.inf, -1e308]):
         log, _, values = _log(patterns, entries, clocks, bases)
         runs = LogRuns()
-        assert _same(runs.logged(log, len(log))[1]) == _same(values)
+        assert _same(runs.logged(log, len(log))[1].listed()) == _same(values)
 
 
 @given(
@@ -135,7 +137,7 @@ def test_a_counter_counts_up_from_any_value(
     made again is the one adding its step pass by pass gives."""
     log, _, values = _log(patterns, entries, clocks, bases)
     runs = LogRuns()
-    assert _same(runs.logged(log, len(log))[1]) == _same(values)
+    assert _same(runs.logged(log, len(log))[1].listed()) == _same(values)
 
 
 @given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30), st.data())
@@ -157,7 +159,7 @@ def test_a_log_cut_short_gives_the_writes_whose_values_are_in(
     runs = LogRuns()
     codes, steps = runs.per_write(log, len(log))
     assert list(zip(codes.tolist(), steps.tolist(), strict=True)) == expected
-    assert _same(runs.logged(log, len(log))[1]) == _same(values)
+    assert _same(runs.logged(log, len(log))[1].listed()) == _same(values)
 
 
 def test_a_log_with_no_run_is_read_as_it_is() -> None:
@@ -167,3 +169,45 @@ def test_a_log_with_no_run_is_read_as_it_is() -> None:
     log += ["a", "b"]
     codes, steps = LogRuns().per_write(log, 2)
     assert codes.tolist() == [3, 4] and steps.tolist() == [10, 12]
+
+
+@given(
+    _patterns,
+    st.lists(
+        st.tuples(_entries, st.sampled_from(["whole", "run not ended", "bases not logged"])),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.integers(0, 10**9), min_size=30, max_size=30),
+)
+def test_parts_read_together_give_the_writes_each_gives_alone(
+    patterns: list[Any], parts: list[Any], clocks: list[int]
+) -> None:
+    """Parts placed with the same tables are read as one; each write comes back with the same
+    site, step, item and value as when each part is read alone, whether a part's last run was
+    ended, or was cut short before its counters' values (Ctrl-C: then each is read alone)."""
+    sites, aheads = np.arange(61) + 100, np.arange(61) % 3
+    logs = []
+    for entries, how in parts:
+        log = _log(patterns, entries, clocks, [2.0, 0.5])[0]
+        log.items += range(1, len(log) + 1)
+        if how == "run not ended" and log.codes and log.codes[-1] >= PATTERN_BASE:
+            log.ends.pop()
+        elif how == "bases not logged":
+            log.codes.append(PATTERN_BASE + len(patterns) - 1)
+            log.clocks.append(0)
+        tables = pickle.dumps((LogRuns().table(log), sites, aheads))
+        logs.append(LogPart.taken(log, tables))
+    together = _writes(read_parts(logs))
+    assert together == _writes([part.read() for part in logs])
+
+
+def _writes(logged: list[Any]) -> tuple[list[Any], ...]:
+    """The sites, steps, items and values of parts read, one after the other."""
+    expanded = [runs.expanded() for runs, _, _ in logged]
+    return (
+        [site for sites, _ in expanded for site in sites.tolist()],
+        [step for _, steps in expanded for step in steps.tolist()],
+        [item for _, items, _ in logged for item in items.tolist()],
+        _same([value for _, _, values in logged for value in values.listed()]),
+    )

@@ -22,6 +22,7 @@ from emulator.trace.log_runs import LogPart
 from emulator.trace.recorder import Recorder, record_run
 from emulator.trace.replay import Trace
 from emulator.trace.runs import Runs
+from emulator.trace.value_columns import ValueColumns
 from emulator.trace.writer_process import WriterInSecondProcess
 from tests.helpers import calls_of, interrupting_log
 from tests.test_trace import every_kind_program
@@ -188,13 +189,14 @@ def test_a_part_packed_for_the_second_process_unpacks_to_the_same_numbers(
     sites = data.draw(st.lists(st.integers(-1, 2**40), min_size=len(steps), max_size=len(steps)))
     values = [float(k) for k in range(len(steps))]
     part = Runs.alone(np.array(sites, dtype=np.int64), np.array(steps, dtype=np.int64))
-    runs, got_items, got_values = unpacked(packed(part, np.array(items, dtype=np.int64), values))
+    columns = ValueColumns.of(values)
+    runs, got_items, got_values = unpacked(packed(part, np.array(items, dtype=np.int64), columns))
     got_sites, got_steps = runs.expanded()
     assert got_sites.dtype == got_steps.dtype == got_items.dtype == np.int64
     assert got_sites.tolist() == sites
     assert got_steps.tolist() == steps
     assert got_items.tolist() == items
-    assert got_values == values
+    assert got_values.listed() == values
 
 
 @given(st.lists(st.tuples(st.integers(0, 9), st.integers(1, 4), st.integers(0, 50)), max_size=20))
@@ -222,5 +224,5 @@ def test_runs_packed_for_the_second_process_give_each_write_its_site_and_step(
         places % 3,
     )
     before = part.expanded()
-    after = unpacked(packed(part, np.zeros(0, dtype=np.int64), []))[0].expanded()
+    after = unpacked(packed(part, np.zeros(0, dtype=np.int64), ValueColumns.of([])))[0].expanded()
     assert before[0].tolist() == after[0].tolist() and before[1].tolist() == after[1].tolist()

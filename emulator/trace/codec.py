@@ -13,29 +13,27 @@ its chunk (a distance of 0 would otherwise send decode_values round for ever).
 
 from __future__ import annotations
 
-import itertools
 import json
 import struct
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from emulator.trace import schema
+from emulator.trace.value_columns import (
+    TAG_FALSE,
+    TAG_FLOAT,
+    TAG_INT,
+    TAG_NONE,
+    TAG_REF,
+    TAG_STR,
+    TAG_TRUE,
+    ValueColumns,
+)
 from emulator.values import Value
 
-# Value tags, one byte per value.
-TAG_FLOAT = 0  # a new float, in the "fresh" column
-TAG_INT = 1  # a float with an integer value in int32 range (not -0), in the "ints" column
-TAG_REF = (
-    2  # a float equal (bit for bit) to an earlier non-integer float; "refs" holds the distance
-)
-TAG_STR = 3
-TAG_TRUE = 4
-TAG_FALSE = 5
-TAG_NONE = 6
+__all__ = ["TAG_FALSE", "TAG_FLOAT", "TAG_INT", "TAG_NONE", "TAG_REF", "TAG_STR", "TAG_TRUE"]
 
-_TYPE_TAG = {float: TAG_FLOAT, int: TAG_FLOAT, str: TAG_STR, bool: TAG_TRUE, type(None): TAG_NONE}
 _META_LEN = struct.Struct("<I")
 _INT32_MAX = 2**31 - 1
 # The column types the writer makes: the only ones a reader accepts (a dtype is untrusted text).
@@ -151,25 +149,12 @@ def risen(first: int, rises: np.ndarray) -> np.ndarray:
 # ## Values
 
 
-def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[str]:
+def encode_values(cols: Columns, prefix: str, values: ValueColumns) -> list[str]:
     """Add the columns that hold `values`; returns the string table for the meta."""
-    n = len(values)
-    types = list(map(type, values))
-    if types.count(float) == n:  # every value a float: none needs its tag looked up
-        tags = np.full(n, TAG_FLOAT, dtype=np.uint8)
-        floats = np.array(values, dtype=np.float64).reshape(n)
-        float_pos = np.arange(n)
-        others: list[int] = []
-    else:
-        # One byte per value (a bytearray from a map: the fastest way measured, and writable).
-        tags = np.frombuffer(bytearray(map(_TYPE_TAG.__getitem__, types)), np.uint8)
-        is_float = tags == TAG_FLOAT
-        float_pos = np.flatnonzero(is_float)
-        others = np.flatnonzero(~is_float).tolist()
-        # The numbers read at once, picked out by the mask's bytes: no Python step per value.
-        floats = np.fromiter(
-            itertools.compress(values, is_float.tobytes()), np.float64, len(float_pos)
-        )
+    tags = values.tags.copy()
+    is_float = tags == TAG_FLOAT
+    float_pos = np.flatnonzero(is_float)
+    floats = values.floats if float_pos.size == tags.size else values.floats[float_pos]
     whole = (
         (floats == np.trunc(floats))
         & (np.abs(floats) <= _INT32_MAX)
@@ -180,13 +165,7 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
     distance = _back_references(other.view(np.uint64))
     tags[float_pos[~whole][distance > 0]] = TAG_REF
     table: dict[str, int] = {}
-    string_ids: list[int] = []
-    for k in others:  # strings, booleans and None, in order
-        value = values[k]
-        if isinstance(value, str):  # exactly a str: a subclass has no tag
-            string_ids.append(table.setdefault(value, len(table)))
-        elif value is False:
-            tags[k] = TAG_FALSE
+    string_ids = [table.setdefault(v, len(table)) for v in values.others if type(v) is str]
     cols.add(prefix + "tags", tags)
     cols.add(prefix + "ints", floats[whole].astype(np.int32), shuffle=True)
     cols.add_uint(prefix + "refs", distance[distance > 0])
@@ -197,11 +176,22 @@ def encode_values(cols: Columns, prefix: str, values: Sequence[Value]) -> list[s
 
 def _back_references(bits: np.ndarray) -> np.ndarray:
     """For each value, how far back the same bits were last seen (0 when never)."""
-    order = np.argsort(bits, kind="stable")  # stable: equal values stay in their original order
-    ordered = bits[order]
-    repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
     distance = np.zeros(bits.size, dtype=np.int64)
-    distance[order[repeat]] = order[repeat] - order[repeat - 1]
+    if bits.size < 2:
+        return distance
+    order = np.argsort(bits)  # equal values next to each other, in any order among themselves
+    ordered = bits[order]
+    repeat = ordered[1:] == ordered[:-1]
+    if bits.size < 2**32:  # each value's position after its rank among the distinct values,
+        # sorted: the equal ones in the order of their positions (quicker than a stable argsort)
+        rank = np.concatenate(([0], np.cumsum(~repeat))).astype(np.uint64)
+        order = (
+            np.sort((rank << np.uint64(32)) | order.astype(np.uint64)) & np.uint64(0xFFFFFFFF)
+        ).astype(np.int64)
+    else:
+        order = np.argsort(bits, kind="stable")
+    again = np.flatnonzero(repeat) + 1
+    distance[order[again]] = order[again] - order[again - 1]
     return distance
 
 

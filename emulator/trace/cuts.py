@@ -10,8 +10,9 @@ import numpy as np
 
 from emulator.trace import codec
 from emulator.trace.events import KIND_NAMES, SET, VALUED_KINDS, Bubble
-from emulator.trace.log_runs import LogPart
+from emulator.trace.log_runs import LogPart, read_parts
 from emulator.trace.runs import Logged, Runs
+from emulator.trace.value_columns import ValueColumns
 from emulator.values import Value
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Cut:
     bubbles: list[Bubble]  # shown since the last cut: written after the events they follow
 
 
-def packed(runs: Runs, items: np.ndarray, values: list[Value]) -> bytes:
+def packed(runs: Runs, items: np.ndarray, values: ValueColumns) -> bytes:
     """A part's writes pickled for a second process (its messages are this program's own), each
     number in the narrowest type that holds it: the runs' clocks as their first and their rises,
     as a chunk keeps steps (kept whole if the clock went back, which it does not), the sites in
@@ -80,18 +81,24 @@ def unpacked(part: Writes) -> Logged:
     return runs, items.astype(np.int64), values
 
 
-def joined(parts: list[Writes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Value]]:
+def joined(parts: list[Writes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, ValueColumns]:
     """The sites, steps, items and values of every part's writes, in order."""
-    logged = [unpacked(part) for part in parts]
+    logged: list[Logged] = []
+    as_logged: list[LogPart] = []  # read together (read_parts)
+    for part in [*parts, None]:
+        if isinstance(part, LogPart):
+            as_logged.append(part)
+            continue
+        logged += read_parts(as_logged)
+        as_logged = []
+        if part is not None:
+            logged.append(unpacked(part))
     placed = [runs.expanded() for runs, _, _ in logged]
-    values: list[Value] = []
-    for _, _, part_values in logged:
-        values += part_values
     return (
         np.concatenate([sites for sites, _ in placed]),
         np.concatenate([steps for _, steps in placed]),
         np.concatenate([items for _, items, _ in logged]),
-        values,
+        ValueColumns.joined([values for _, _, values in logged]),
     )
 
 
@@ -107,7 +114,7 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
         sites if every else sites[kept],
         steps if every else steps[kept],
         items,
-        values if valued.all() else [values[k] for k in np.flatnonzero(valued).tolist()],
+        values if valued.all() else values.taken(np.flatnonzero(valued)),
     )
     if cut.bubbles:
         writer.tables(bubbles=cut.bubbles)
@@ -119,7 +126,7 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
 
 
 def _last_values(
-    cells_of: np.ndarray, sites: np.ndarray, kinds: np.ndarray, values: list[Value]
+    cells_of: np.ndarray, sites: np.ndarray, kinds: np.ndarray, values: ValueColumns
 ) -> dict[int, Value]:
     """Each variable's last value logged in a chunk, by cell. The cells hold the same when the
     chunk is cut, except after an interrupt inside compiled code, which may not have written
@@ -128,9 +135,7 @@ def _last_values(
     last = np.full(int(cells_of.max()) + 1, -1)  # by cell: its last SET's event (cells_of holds -1)
     np.maximum.at(last, cells_of[sites[at]], at)  # a SET is always at a recorded cell (0 or more)
     written = np.flatnonzero(last >= 0)
-    return {
-        cell: values[k] for cell, k in zip(written.tolist(), last[written].tolist(), strict=True)
-    }
+    return dict(zip(written.tolist(), values.listed(last[written]), strict=True))
 
 
 def _marked(numbers: np.ndarray, size: int) -> np.ndarray:

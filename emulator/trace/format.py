@@ -56,6 +56,7 @@ from emulator.trace.events import (
     Site,
     ThreadInfo,
 )
+from emulator.trace.value_columns import ValueColumns
 from emulator.values import Value
 
 T = TypeVar("T")
@@ -191,7 +192,7 @@ class TraceWriter:
         sites: np.ndarray,
         steps: np.ndarray,
         items: np.ndarray | Sequence[int],
-        values: Sequence[Value],
+        values: ValueColumns,
     ) -> None:
         """`len(sites)` events: steps per event, items of the indexed ones, values of the valued ones."""
         step0, dsteps = codec.rises(steps)
@@ -215,7 +216,7 @@ class TraceWriter:
         for items in stored.values():
             flat.extend(items or ())
         cols = codec.Columns()
-        strings = codec.encode_values(cols, "v_", flat)
+        strings = codec.encode_values(cols, "v_", ValueColumns.of(flat))
         meta = {
             "vars": list(variables),
             "lists": [[c, len(items or ())] for c, items in stored.items()],

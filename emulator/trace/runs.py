@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emulator.values import Value
+from emulator.trace.value_columns import ValueColumns
 
 
 @dataclass(frozen=True)
@@ -66,4 +66,4 @@ def int64_bytes(numbers: list[int]) -> bytes:
 
 # A part of a chunk's writes, in the order logged: their runs (sites and steps), their items
 # (see cuts.Cut) and their values.
-Logged = tuple[Runs, np.ndarray, list[Value]]
+Logged = tuple[Runs, np.ndarray, ValueColumns]

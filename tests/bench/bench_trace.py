@@ -38,6 +38,7 @@ from emulator.trace.events import (
 from emulator.trace.format import TraceWriter
 from emulator.trace.recorder import DEFAULT_CHUNK_EVENTS, record_run
 from emulator.trace.replay import Trace
+from emulator.trace.value_columns import ValueColumns
 
 # Both wall-clock and CPU seconds are printed: on a shared machine CPU time is the steadier measure
 # of what recording costs (a long recording's second process's included).
@@ -123,7 +124,7 @@ def synthetic_trace(path: Path, events: int, chunk_events: int, seed: int = 1) -
             items = rng.integers(1, n_items + 1, int(is_list.sum()))
             steps = step + np.cumsum(rng.integers(1, 20, n))
             step = int(steps[-1])
-            writer.events_chunk(sites, steps, items.tolist(), values.tolist())
+            writer.events_chunk(sites, steps, items.tolist(), ValueColumns.of(values.tolist()))
             variables[sites[~is_list]] = values[
                 ~is_list
             ]  # later writes win, as replay applies them
