@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emulator import second_process
 from emulator.dsl import Program, repeat
 from emulator.errors import EmulatorError
 from emulator.programs.day3_mlp import build
@@ -226,3 +227,24 @@ def test_runs_packed_for_the_second_process_give_each_write_its_site_and_step(
     before = part.expanded()
     after = unpacked(packed(part, np.zeros(0, dtype=np.int64), ValueColumns.of([])))[0].expanded()
     assert before[0].tolist() == after[0].tolist() and before[1].tolist() == after[1].tolist()
+
+
+@pytest.mark.parametrize("own", [None, "glibc.malloc.arena_max=1"])
+def test_a_second_process_keeps_what_it_frees_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, own: str | None
+) -> None:
+    """The second process starts with its allocator set to keep freed memory; a setting of the
+    user's own stands."""
+    started: dict[str, str] = {}
+
+    def popen(args: list[str], **options: Any) -> None:
+        started.update(options["env"])
+        raise OSError("not started here")
+
+    monkeypatch.setattr(second_process.subprocess, "Popen", popen)
+    if own is None:
+        monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    else:
+        monkeypatch.setenv("GLIBC_TUNABLES", own)
+    assert second_process.start("emulator.trace.writer_process") is None
+    assert started["GLIBC_TUNABLES"] == (own or second_process.ALLOCATOR["GLIBC_TUNABLES"])

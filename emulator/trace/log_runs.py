@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import itertools
 import pickle
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
@@ -199,16 +198,18 @@ def counted_up(
     first = (places[counter] - runs.starts[entry]) % size  # its first write in the run
     writes = np.where(first < count, (count - 1 - first) // size + 1, 0)
     first += (np.cumsum(runs.counts) - runs.counts)[entry]
-    # Each counter's writes are `size` apart: the Nones the run logged there become numbers (one
-    # slice each, at C speed) for the scan, which then takes them for numbers (ValueColumns.of).
-    some = writes > 0
-    ends = (first + size * (writes - 1) + 1)[some]
-    into = map(slice, first[some].tolist(), ends.tolist(), size[some].tolist())
-    deque(map(values.__setitem__, into, map(_zeros, writes[some].tolist())), maxlen=0)
-    columns = ValueColumns.of(values)
+    # Each counter's writes are `size` apart. Only the values the log holds are scanned for
+    # their types (ValueColumns.of: each value a step): the counters' are numbers.
     at = np.repeat(first, writes) + np.repeat(size, writes) * _nths(writes)
-    columns.floats[at] = _made(np.array(bases[:total], dtype=np.float64), steps[counter], writes)
-    return columns
+    logged = np.ones(len(values), dtype=bool)
+    logged[at] = False
+    held = ValueColumns.of(list(itertools.compress(values, logged.tobytes())))
+    tags = np.zeros(len(values), dtype=np.uint8)
+    tags[logged] = held.tags
+    floats = np.empty(len(values), dtype=np.float64)
+    floats[logged] = held.floats
+    floats[at] = _made(np.array(bases[:total], dtype=np.float64), steps[counter], writes)
+    return ValueColumns(tags, floats, held.others)
 
 
 def _bases_logged(
@@ -224,10 +225,6 @@ def _bases_logged(
 def _bases_wanted(codes: np.ndarray, runs: Runs, patterns: Patterns) -> int:
     """How many bases the runs' counters log as they start."""
     return int(_bases_logged(codes, runs, patterns[4])[1].sum())
-
-
-def _zeros(n: int) -> list[float]:
-    return [0.0] * n
 
 
 def _nths(counts: np.ndarray) -> np.ndarray:
