@@ -49,9 +49,10 @@ class ValueColumns(NamedTuple):
         floats = np.zeros(n, np.float64)
         # The numbers read at once, picked out by the mask's bytes: no Python step per value.
         floats[is_number] = np.fromiter(itertools.compress(values, is_number.tobytes()), np.float64)
-        at = np.flatnonzero(~is_number).tolist()
-        others = [values[k] for k in at]
-        tags[[k for k, value in zip(at, others, strict=True) if value is False]] = TAG_FALSE
+        others = list(itertools.compress(values, (~is_number).tobytes()))
+        for k in np.flatnonzero(tags == TAG_TRUE).tolist():  # a boolean: True or False
+            if values[k] is False:
+                tags[k] = TAG_FALSE
         return ValueColumns(tags, floats, others)
 
     @staticmethod
