@@ -13,5 +13,6 @@ replay.Trace.open(path)            header, tables, chunk index; state_at(n), eve
 diff.diff(a, b)                    first divergence and end-of-run differences
 render                             all of the above as text lines
 format, codec                      the bytes (format.TraceError for a file that cannot be read)
+deflate                            a chunk's zlib stream, random-looking stretches stored as they are
 schema, layout                     the checks an untrusted file passes: every field, the chunks' order
 """

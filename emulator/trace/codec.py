@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from emulator.trace import schema
+from emulator.trace import deflate, schema
 from emulator.trace.value_columns import (
     TAG_FALSE,
     TAG_FLOAT,
@@ -40,6 +40,8 @@ _INT32_MAX = 2**31 - 1
 DTYPES = frozenset({"|u1", "<u2", "<u4", "<u8", "<i4", "<f8"})
 _COLUMN = (schema.text, schema.text, schema.whole, schema.flag)  # name, dtype, count, shuffled
 VALUE_COLUMNS = ("tags", "ints", "refs", "fresh", "strs")
+# A float64's low six bytes hold mantissa alone: only they may look random (Columns.noise).
+FLOAT_NOISE_PLANES = 6
 
 
 class Columns:
@@ -48,19 +50,32 @@ class Columns:
     def __init__(self) -> None:
         self.cols: list[list[Any]] = []
         self.parts: list[bytes] = []
+        self.size = 0  # the columns' bytes so far
+        self.noise: list[tuple[int, int]] = []  # stretches of them that look random (deflate)
 
     def add(self, name: str, array: np.ndarray, shuffle: bool = False) -> None:
         """Append a column; `shuffle` stores its bytes plane by plane (high bytes of numbers compress well)."""
         array = np.ascontiguousarray(array)
-        data = (
-            array.view(np.uint8).reshape(-1, array.itemsize).T.tobytes()
-            if shuffle and array.itemsize > 1
-            else array.tobytes()
-        )
-        self.cols.append(
-            [name, array.dtype.str, int(array.size), bool(shuffle and array.itemsize > 1)]
-        )
+        shuffled = shuffle and array.itemsize > 1
+        planes = array.view(np.uint8).reshape(-1, array.itemsize).T if shuffled else None
+        data = planes.tobytes() if planes is not None else array.tobytes()
+        if planes is not None and array.dtype == np.float64:
+            self._look_for_noise(planes)
+        self.cols.append([name, array.dtype.str, int(array.size), shuffled])
         self.parts.append(data)
+        self.size += len(data)
+
+    def _look_for_noise(self, planes: np.ndarray) -> None:
+        """Note which of a float column's six low planes (its bytes of mantissa alone) look
+        random."""
+        count = planes.shape[1]
+        for k in range(FLOAT_NOISE_PLANES):
+            if not deflate.looks_random(planes[k]):
+                continue
+            start = self.size + k * count
+            if self.noise and self.noise[-1][1] == start:
+                start = self.noise.pop()[0]
+            self.noise.append((start, self.size + (k + 1) * count))
 
     def add_uint(self, name: str, array: np.ndarray) -> None:
         """Append non-negative integers in the narrowest unsigned type that holds them."""
@@ -68,10 +83,16 @@ class Columns:
 
     def pack(self, meta: dict[str, Any]) -> bytes:
         """The payload: meta (with the column list) and the columns."""
+        return self.packed(meta)[0]
+
+    def packed(self, meta: dict[str, Any]) -> tuple[bytes, list[tuple[int, int]]]:
+        """The payload, and the stretches of it that look random (see deflate.compressed)."""
         head = json.dumps(
             {**meta, "cols": self.cols}, sort_keys=True, separators=(",", ":")
         ).encode()
-        return _META_LEN.pack(len(head)) + head + b"".join(self.parts)
+        columns_at = _META_LEN.size + len(head)
+        noise = [(columns_at + start, columns_at + end) for start, end in self.noise]
+        return _META_LEN.pack(len(head)) + head + b"".join(self.parts), noise
 
 
 def unpack(raw: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

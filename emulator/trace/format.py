@@ -41,7 +41,7 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 
 from emulator.errors import InputFileError
-from emulator.trace import codec, schema
+from emulator.trace import codec, deflate, schema
 from emulator.trace.events import (
     FORMAT_VERSION,
     INDEXED_KINDS,
@@ -147,8 +147,18 @@ class TraceWriter:
         self.sink.write(data)
         self.offset += len(data)
 
-    def _chunk(self, kind: str, raw: bytes, first: int = 0, count: int = 0, step: int = 0) -> int:
-        payload = zlib.compress(raw, self.level) if self.level > 0 else raw
+    def _chunk(
+        self,
+        kind: str,
+        raw: bytes,
+        first: int = 0,
+        count: int = 0,
+        step: int = 0,
+        noise: Sequence[tuple[int, int]] = (),
+    ) -> int:
+        """Write a chunk; `noise`: stretches of `raw` that look random, stored as they are inside
+        the zlib stream (deflate.compressed)."""
+        payload = deflate.compressed(raw, self.level, noise) if self.level > 0 else raw
         codec_id = CODEC_ZLIB if self.level > 0 else CODEC_STORED
         start = CHUNK.pack(
             CHUNK_MAGIC,
@@ -202,7 +212,8 @@ class TraceWriter:
         cols.add_uint("item", np.asarray(items, dtype=np.int64))
         strings = codec.encode_values(cols, "v_", values)
         n = int(sites.size)
-        self._chunk("events", cols.pack({"v_strings": strings}), self.events, n, step0)
+        raw, noise = cols.packed({"v_strings": strings})
+        self._chunk("events", raw, self.events, n, step0, noise)
         self.events += n
 
     def snapshot(
@@ -223,7 +234,8 @@ class TraceWriter:
             "refs": [[c, self._stored_at[c]] for c in lists if c not in stored],
             "v_strings": strings,
         }
-        at = self._chunk("snapshot", cols.pack(meta), self.events, 0, step)
+        raw, noise = cols.packed(meta)
+        at = self._chunk("snapshot", raw, self.events, 0, step, noise)
         for c in stored:
             self._stored_at[c] = at
 
