@@ -45,6 +45,7 @@ class Cut:
     lists: dict[int, list[Value] | None]  # each recorded list's items (None: unchanged; or not
     # written in the chunk, which write_cut finds out)
     bubbles: list[Bubble]  # shown since the last cut: written after the events they follow
+    last: bool = False  # the recording's last cut, as it ends (Ctrl-C among the ways)
 
 
 def packed(runs: Runs, items: np.ndarray, values: ValueColumns) -> bytes:
@@ -118,7 +119,9 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
     )
     if cut.bubbles:
         writer.tables(bubbles=cut.bubbles)
-    variables = cut.variables | _last_values(cells_of, sites, kinds, values)
+    variables = cut.variables
+    if cut.last:  # an interrupt may have stopped compiled code before it wrote its locals back
+        variables = variables | _last_values(cells_of, sites, kinds, values)
     written = set(cells_of[_marked(sites, cells_of.size)].tolist())
     # The recording may hand over lists it only knows may have been written (LogPart).
     lists = {cell: items if cell in written else None for cell, items in cut.lists.items()}
@@ -128,9 +131,11 @@ def write_cut(writer: TraceWriter, cut: Cut) -> None:
 def _last_values(
     cells_of: np.ndarray, sites: np.ndarray, kinds: np.ndarray, values: ValueColumns
 ) -> dict[int, Value]:
-    """Each variable's last value logged in a chunk, by cell. The cells hold the same when the
-    chunk is cut, except after an interrupt inside compiled code, which may not have written
-    its locals back: the log is the record of what was written."""
+    """Each variable's last value logged in a chunk, by cell. The cells hold the same when a
+    chunk is cut as the run goes (compiled code writes its locals back before anything that may
+    cut one, and the interpreter stores a value before it tells the hooks), but not always as the
+    recording ends: an interrupt inside compiled code may leave its locals unwritten, and the
+    log is the record of what was written."""
     at = np.flatnonzero(kinds == SET)
     last = np.full(int(cells_of.max()) + 1, -1)  # by cell: its last SET's event (cells_of holds -1)
     np.maximum.at(last, cells_of[sites[at]], at)  # a SET is always at a recorded cell (0 or more)

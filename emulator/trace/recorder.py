@@ -596,6 +596,7 @@ class Recorder(RunHooks):
             variables,
             lists,
             self._bubbles,
+            last,
         )
         self._bubbles = []
         if isinstance(self.writer, WriterInSecondProcess):
