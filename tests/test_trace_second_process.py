@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from emulator.errors import EmulatorError
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
-from emulator.trace import recorder
+from emulator.trace import recorder, writer_process
 from emulator.trace.cuts import packed, unpacked
 from emulator.trace.format import TraceWriter
 from emulator.trace.log_runs import LogPart
@@ -248,3 +249,22 @@ def test_a_second_process_keeps_what_it_frees_unless_told_otherwise(
         monkeypatch.setenv("GLIBC_TUNABLES", own)
     assert second_process.start("emulator.trace.writer_process") is None
     assert started["GLIBC_TUNABLES"] == (own or second_process.ALLOCATOR["GLIBC_TUNABLES"])
+
+
+def test_while_the_pump_runs_the_recording_lets_go_of_the_lock_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From the move to the end the process switches threads at least every
+    PUMP_SWITCH_INTERVAL (the pump waits no longer for the lock), then at its own rate again."""
+    seen: list[float] = []
+    taken = WriterInSecondProcess.cut
+
+    def cut(self: WriterInSecondProcess, *args: Any) -> None:
+        seen.append(sys.getswitchinterval())
+        taken(self, *args)
+
+    monkeypatch.setattr(WriterInSecondProcess, "cut", cut)
+    own = sys.getswitchinterval()
+    record_run(counting_program(), io.BytesIO(), chunk_events=50, move_after=1)
+    assert seen and max(seen) <= writer_process.PUMP_SWITCH_INTERVAL < own
+    assert sys.getswitchinterval() == own

@@ -35,6 +35,12 @@ _LOST = "the trace's second process ended before the recording did"
 # recording goes on while the second process starts (the chunks cut meanwhile queue here).
 QUEUED_MESSAGES = 16
 PUMP = "trace writer's pump"  # its thread's name
+# While the pump runs, the recording's thread lets go of the interpreter's lock at least this
+# often (seconds) when the pump asks for it. The pump asks each time it wakes (a message queued,
+# room in the pipe, a chunk come back) and, at Python's default of 5 ms, waited so long that it
+# fed the second process slower than the recording cut chunks: at day3's full size the queue
+# stayed full, some 19 messages behind, from the first second on; at 0.5 ms, 2.
+PUMP_SWITCH_INTERVAL = 0.0005
 
 
 class WriterInSecondProcess:
@@ -59,6 +65,7 @@ class WriterInSecondProcess:
         self._answers = 0  # the messages that came back (one for each sent, but resume)
         self._answered = threading.Event()  # every one has (or the pump stopped)
         self._pump = threading.Thread(target=self._run_pump, name=PUMP, daemon=True)
+        self._switch_interval: float | None = None  # the process's own, while the pump runs
 
     @classmethod
     def start(cls, sink: BinaryIO) -> WriterInSecondProcess | None:
@@ -79,6 +86,8 @@ class WriterInSecondProcess:
     def take_over(self, writer: TraceWriter) -> bool:
         """Go on with `writer`'s file from here; whether the second process took it."""
         self.events, self._taken = writer.events, True
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, PUMP_SWITCH_INTERVAL))
         self._pump.start()
         try:
             self._send(("resume", writer.state()))
@@ -93,6 +102,13 @@ class WriterInSecondProcess:
         if not self._taken and self._process.poll() is None:
             self._process.kill()
         self._end()
+        self._switch_back()
+
+    def _switch_back(self) -> None:
+        """The process's own switch interval again, once the pump is done."""
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     # ## TraceWriter's methods
 
@@ -122,6 +138,7 @@ class WriterInSecondProcess:
             self.discard()
             raise EmulatorError(_LOST)
         self._end.detach()
+        self._switch_back()
 
     # ## The pipes
 
