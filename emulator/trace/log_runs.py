@@ -224,7 +224,8 @@ def _bases_logged(
 
 def _bases_wanted(codes: np.ndarray, runs: Runs, patterns: Patterns) -> int:
     """How many bases the runs' counters log as they start."""
-    return int(_bases_logged(codes, runs, patterns[4])[1].sum())
+    _, _, _, _, counters, *_ = patterns
+    return int(_bases_logged(codes, runs, counters)[1].sum())
 
 
 def _nths(counts: np.ndarray) -> np.ndarray:
