@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from emulator.runtime.hooks import PATTERN_BASE
-from emulator.trace.runs import Logged, Runs, int64_bytes, int64s
+from emulator.trace.runs import Logged, Runs, int64_bytes, int64s, nths
 from emulator.trace.value_columns import ValueColumns
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def counted_up(
     total = min(int(logs.sum()), len(bases))
     # Each counter of each run, in the order their bases were logged.
     entry = np.repeat(np.arange(logs.size), logs)[:total]
-    nth = np.arange(total) - np.repeat(np.cumsum(logs) - logs, logs)[:total]
+    nth = nths(logs)[:total]
     counter = (np.cumsum(counters) - counters)[pattern[entry]] + nth
     size, count = runs.sizes[entry], runs.counts[entry]
     first = (places[counter] - runs.starts[entry]) % size  # its first write in the run
@@ -200,7 +200,7 @@ def counted_up(
     first += (np.cumsum(runs.counts) - runs.counts)[entry]
     # Each counter's writes are `size` apart. Only the values the log holds are scanned for
     # their types (ValueColumns.of: each value a step): the counters' are numbers.
-    at = np.repeat(first, writes) + np.repeat(size, writes) * _nths(writes)
+    at = np.repeat(first, writes) + np.repeat(size, writes) * nths(writes)
     logged = np.ones(len(values), dtype=bool)
     logged[at] = False
     held = ValueColumns.of(list(itertools.compress(values, logged.tobytes())))
@@ -228,14 +228,9 @@ def _bases_wanted(codes: np.ndarray, runs: Runs, patterns: Patterns) -> int:
     return int(_bases_logged(codes, runs, counters)[1].sum())
 
 
-def _nths(counts: np.ndarray) -> np.ndarray:
-    """0, 1, ... counts[k] - 1 for each k in turn."""
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-
-
 def _made(base: np.ndarray, step: np.ndarray, writes: np.ndarray) -> np.ndarray:
     """Each counter's values, base plus step once a write, its `writes` of them in turn."""
-    made = np.repeat(base, writes) + np.repeat(step, writes) * (_nths(writes) + 1)
+    made = np.repeat(base, writes) + np.repeat(step, writes) * (nths(writes) + 1)
     # Whole numbers short of 2**53 add up exactly, in any order; others, one at a time.
     exact = (base == np.trunc(base)) & (step == np.trunc(step))
     exact &= np.abs(base) + writes * np.abs(step) < _EXACT

@@ -45,12 +45,14 @@ class Runs:
 
     def _places(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The place and the pass of each of the first `counts` writes of each run."""
-        ends = np.cumsum(counts)
-        at = np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(
-            self.starts - (ends - counts), counts
-        )
+        at = nths(counts) + np.repeat(self.starts, counts)
         passes, place = np.divmod(at, np.repeat(self.sizes, counts))
         return np.repeat(self.firsts, counts) + place, passes
+
+
+def nths(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ... counts[k] - 1 for each k in turn."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 def int64s(numbers: list[int]) -> np.ndarray:
