@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-import sys
+import os
+import signal
+import threading
 from typing import Any
 
 import numpy as np
@@ -17,7 +19,7 @@ from emulator.errors import EmulatorError
 from emulator.programs.day3_mlp import build
 from emulator.project import Project
 from emulator.runtime.runtime import Runtime
-from emulator.trace import recorder, writer_process
+from emulator.trace import recorder
 from emulator.trace.cuts import packed, unpacked
 from emulator.trace.format import TraceWriter
 from emulator.trace.log_runs import LogPart
@@ -251,20 +253,84 @@ def test_a_second_process_keeps_what_it_frees_unless_told_otherwise(
     assert started["GLIBC_TUNABLES"] == (own or second_process.ALLOCATOR["GLIBC_TUNABLES"])
 
 
-def test_while_the_pump_runs_the_recording_lets_go_of_the_lock_often(
-    monkeypatch: pytest.MonkeyPatch,
+def big_list_program() -> Project:
+    """A warp loop that replaces items of a list of 150,000 texts: each chunk's snapshot of the
+    list is some 2 MB pickled, twice what the pipe holds."""
+    prog = Program("big list")
+    items = prog.stage.list("items", [f"item {k}" for k in range(150_000)])
+    count = prog.stage.var("count", 1)
+    sprite = prog.sprite("S")
+    passes = sprite.procedure("passes", warp=True)
+    with passes.define(), repeat(200):
+        items.replace(count, count)
+        count.change(7)
+    with sprite.when_flag_clicked():
+        passes()
+    return prog.build()
+
+
+def test_the_recording_goes_on_while_the_second_process_is_held_up(
+    moves: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From the move to the end the process switches threads at least every
-    PUMP_SWITCH_INTERVAL (the pump waits no longer for the lock), then at its own rate again."""
-    seen: list[float] = []
-    taken = WriterInSecondProcess.cut
+    """The second process stopped from its start: every chunk is handed over (messages larger
+    than the pipe holds wait in this process) without waiting for it; once it goes on, at the
+    end, the file is the one written here."""
+    here, there = io.BytesIO(), io.BytesIO()
+    record_run(big_list_program(), here, chunk_events=40, move_after=None)
+    start = WriterInSecondProcess.start
+    held: list[WriterInSecondProcess] = []
 
-    def cut(self: WriterInSecondProcess, *args: Any) -> None:
-        seen.append(sys.getswitchinterval())
-        taken(self, *args)
+    def stopped(sink: Any) -> WriterInSecondProcess | None:
+        started = start(sink)
+        assert started is not None
+        os.kill(started._process.pid, signal.SIGSTOP)
+        held.append(started)
+        return started
 
-    monkeypatch.setattr(WriterInSecondProcess, "cut", cut)
-    own = sys.getswitchinterval()
-    record_run(counting_program(), io.BytesIO(), chunk_events=50, move_after=1)
-    assert seen and max(seen) <= writer_process.PUMP_SWITCH_INTERVAL < own
-    assert sys.getswitchinterval() == own
+    waiting_at_end: list[int] = []
+    end = WriterInSecondProcess.end
+
+    def go_on(self: WriterInSecondProcess, ending: Any) -> None:
+        waiting_at_end.append(sum(len(message) for message in self._waiting))
+        os.kill(self._process.pid, signal.SIGCONT)
+        end(self, ending)
+
+    monkeypatch.setattr(WriterInSecondProcess, "start", stopped)
+    monkeypatch.setattr(WriterInSecondProcess, "end", go_on)
+    # Should a message wait for the process, it goes on after a while and the test fails.
+    safety = threading.Timer(20, lambda: [os.kill(w._process.pid, signal.SIGCONT) for w in held])
+    safety.start()
+    try:
+        record_run(big_list_program(), there, chunk_events=40, move_after=1)
+    finally:
+        safety.cancel()
+        for w in held:
+            os.kill(w._process.pid, signal.SIGCONT)
+    assert waiting_at_end and waiting_at_end[0] > 4 * second_process.PIPE_BYTES
+    assert there.getvalue() == here.getvalue()
+
+
+def test_ctrl_c_as_a_message_goes_down_the_pipe_loses_none_of_it(
+    moves: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C that comes while part of a message is written to the pipe is raised once its bytes
+    are counted: the recording ends as interrupted, every chunk handed over in the file."""
+    wrote = os.write
+    writes: list[int] = []  # to the second process's pipe
+
+    def write(fd: int, data: Any) -> int:
+        done = wrote(fd, data)
+        if moves and moves[0] is not None and fd == moves[0]._in:
+            writes.append(done)
+            if len(writes) == 3:  # the first two: the move, the first chunk
+                signal.raise_signal(signal.SIGINT)
+        return done
+
+    monkeypatch.setattr(os, "write", write)
+    sink = io.BytesIO()
+    with pytest.raises(KeyboardInterrupt):
+        record_run(big_list_program(), sink, chunk_events=40, move_after=1)
+    assert len(writes) > 3
+    trace = Trace.from_bytes(sink.getvalue())
+    assert trace.ending is not None and trace.ending.reason == "interrupted"
+    assert trace.event_count >= 40

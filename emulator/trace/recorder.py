@@ -69,7 +69,7 @@ DEFAULT_CHUNK_EVENTS = 50_000
 # that brings the recording to this many is the first the second process writes (a recording of
 # the default chunks: its first). The process starts with the recording, for it takes some 0.3 s
 # to be ready (the run's compiling and start hide most of it), and a shorter recording ends it
-# unused; the chunks cut before it is ready wait in the pipe and in a queue
+# unused; the chunks cut before it is ready wait in the pipe and, beyond, in this process
 # (WriterInSecondProcess._send).
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
 # The log is taken in parts of at most this many writes (Recorder._take): each part's codes,

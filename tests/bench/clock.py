@@ -7,7 +7,7 @@ import threading
 import time
 from typing import NamedTuple
 
-from emulator.trace.writer_process import PUMP
+from emulator.trace.writer_process import WAITER
 
 
 class Timing(NamedTuple):
@@ -37,6 +37,6 @@ class Clock:
         recording started have shut down (they end on their own, after it)."""
         wall, own = time.perf_counter() - self.wall, time.thread_time() - self.thread
         for thread in threading.enumerate():
-            if thread.name == PUMP:  # it waits for its process, which counts once waited for
+            if thread.name == WAITER:  # the process counts once waited for
                 thread.join()
         return Timing(wall, cpu_seconds() - self.cpu, own)
