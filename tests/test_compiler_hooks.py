@@ -1263,8 +1263,8 @@ def test_recorded_code_hands_a_part_over_short_of_full_where_it_looks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Where the code looks at its log (hooked.checked), it hands a part over once it holds
-    PART_EVENTS - PART_SLACK writes: fewer looks than filling each part to the last write, the
-    chunks still exactly their size, and the same file."""
+    PART_EVENTS - PART_SLACK writes, and lets a part grow to PART_REACH times PART_EVENTS before
+    it must look: fewer looks each, the chunks still exactly their size, and the same file."""
     monkeypatch.setattr(recorder, "PART_EVENTS", 500)
     project = day3(variant="buggy", epochs=1, train=2, test=1, layers=(196, 6, 10), seed=3)
     looked: list[int] = []
@@ -1272,18 +1272,20 @@ def test_recorded_code_hands_a_part_over_short_of_full_where_it_looks(
     monkeypatch.setitem(hooked.HOOKED_NAMES, "checked", lambda *a: looked.append(1) or checked(*a))
     taken = calls_of(monkeypatch, recorder.Recorder, "_take", lambda rec, *a: len(rec._log))
     files, looks, parts = [], [], []
-    for slack in (0, 100):
+    for slack, reach in ((0, 1), (100, 1), (100, 2)):
         monkeypatch.setattr(recorder, "PART_SLACK", slack)
+        monkeypatch.setattr(recorder, "PART_REACH", reach)
         sink, looked_before, taken_before = io.BytesIO(), len(looked), len(taken)
         record_run(project, sink, chunk_events=4_000, move_after=None)
         files.append(sink.getvalue())
         looks.append(len(looked) - looked_before)
         parts.append([size for size in taken[taken_before:] if size])
-    assert files[0] == files[1]
-    sizes = _chunk_sizes(files[1])
+    assert files[0] == files[1] == files[2]
+    sizes = _chunk_sizes(files[2])
     assert sum(sizes) > 10_000 and set(sizes[:-1]) == {4_000}
-    assert looks[1] < looks[0] * 2 / 3
+    assert looks[2] < looks[1] < looks[0] * 2 / 3
     assert set(parts[0][:-1]) == {500} and any(400 <= size < 500 for size in parts[1])
+    assert max(parts[1]) <= 500 and max(parts[2]) <= 1_000
 
 
 def _a_write_in_every_block() -> Project:
