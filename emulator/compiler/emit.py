@@ -88,6 +88,18 @@ class Writer:
         yield
         self.depth -= 1
 
+    @contextmanager
+    def unless(self, usual: str) -> Iterator[None]:
+        """Lines that run only when the test `usual` (as a rule true) is false, written as
+        `if usual: pass` and `else:`. CPython 3.11 fuses a comparison with the conditional jump
+        after it, for the types it sees, only when that jump is short (no EXTENDED_ARG before it);
+        over a long body, `if _b > _lim:` stayed an unspecialised comparison in every pass of a
+        loop. Here the long jump is the unconditional one after `pass`."""
+        with self.block(f"if {usual}:"):
+            self.line("pass  # as a rule")
+        with self.block("else:"):
+            yield
+
 
 class FunctionEmitter:
     """Writes one Function. Statement kinds live in emit_stmts; this holds the state they share."""
@@ -312,8 +324,7 @@ class FunctionEmitter:
             self.suspend(why)
         else:
             self.flush_clock()
-            test = "_b > _lim" if self.warp else "not _warp or _b > _lim"
-            with self.w.block(f"if {test}:"):
+            with self.w.unless("_b <= _lim" if self.warp else "_warp and _b <= _lim"):
                 self.suspend(why)
 
     def loop_end(self, head: set[int], block_id: str) -> None:
@@ -323,14 +334,14 @@ class FunctionEmitter:
         saved = dict(self.vars)
         if self.warp is False:
             # The yield's round trip through the sequencer is most of a short pass's time.
-            header = "if not next_turn_is_at_once(_rt, _b):"
+            yields = self.w.block("if not next_turn_is_at_once(_rt, _b):")
             why = "a loop without warp yields after every pass"
         else:
-            header = "if _b > _lim:" if self.warp else "if not _warp or _b > _lim:"
+            yields = self.w.unless("_b <= _lim" if self.warp else "_warp and _b <= _lim")
             why = "the warp timer ran out: yield at the end of this pass"
         # The next pass's first write starts the run again, once the numbers are read again
         # (its counters' among them: LoggedRun.start).
-        with self.w.block(header), self.run_broken(write=0):
+        with yields, self.run_broken(write=0):
             self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)

@@ -104,7 +104,8 @@ def room(log: WriteLog | None, t: Thread, b: int, ahead: int) -> Room:
     Each write is a block of its own, at least a block past the one before it, so the k-th write
     from here runs at least k - 1 blocks past b (the clock read back, or the slow path's write's
     _b). Code whose writes run at most `ahead` blocks past its _b, with the log holding room for
-    m more writes, cannot fill it before _b passes b + m - ahead - 2."""
+    m more writes, cannot fill it before _b passes b + m - ahead - 2 (the bound generated code
+    moves on by itself where it looks and the log is short: emit_stmts.ROOM_BOUND)."""
     if log is None:
         NO_LOG.clear()  # of the runs a loop began and ended there (a write's slow path clears it)
         return NO_LOG, NO_LOG.codes, NO_LOG.clocks, -1

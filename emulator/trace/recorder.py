@@ -72,7 +72,7 @@ DEFAULT_CHUNK_EVENTS = 50_000
 # unused; the chunks cut before it is ready wait in the pipe and, beyond, in this process
 # (WriterInSecondProcess._send).
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
-# The log is taken in parts of at most this many writes (Recorder._take): each part's codes,
+# The log is taken in parts of about this many writes (Recorder._take): each part's codes,
 # clocks and values are taken, and pickled for a second process, while the processor's cache
 # still holds them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at
 # once costs the recording some 0.03x more than parts of 5,000 to 20,000.
