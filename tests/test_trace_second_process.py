@@ -63,21 +63,28 @@ def counting_program() -> Project:
     return prog.build()
 
 
-def two_lists_program() -> Project:
-    """A warp loop whose passes replace an item of one list, count, and replace an item of
-    another: a chunk of two writes holds a run that wrote the first list and not the second."""
+def two_lists_program(first: list[Any] | None = None, passes: int = 30) -> Project:
+    """A warp loop whose passes replace an item of one list (`first`, or 32 zeros), count, and
+    replace an item of another: a chunk of two writes holds a run that wrote the first list and
+    not the second."""
     prog = Program("two lists")
-    first, second = prog.stage.list("first", [0] * 32), prog.stage.list("second", [0] * 32)
+    one, other = prog.stage.list("first", first or [0] * 32), prog.stage.list("second", [0] * 32)
     count = prog.stage.var("count", 1)
     sprite = prog.sprite("S")
-    passes = sprite.procedure("passes", warp=True)
-    with passes.define(), repeat(30):
-        first.replace(count, count)
+    procedure = sprite.procedure("passes", warp=True)
+    with procedure.define(), repeat(passes):
+        one.replace(count, count)
         count.change(1)
-        second.replace(count, count)
+        other.replace(count, count)
     with sprite.when_flag_clicked():
-        passes()
+        procedure()
     return prog.build()
+
+
+def big_list_program() -> Project:
+    """two_lists_program over a first list of 150,000 texts: each chunk's snapshot of it is some
+    2 MB pickled, twice what the pipe holds."""
+    return two_lists_program([f"item {k}" for k in range(150_000)], passes=200)
 
 
 @pytest.mark.parametrize(
@@ -251,22 +258,6 @@ def test_a_second_process_keeps_what_it_frees_unless_told_otherwise(
         monkeypatch.setenv("GLIBC_TUNABLES", own)
     assert second_process.start("emulator.trace.writer_process") is None
     assert started["GLIBC_TUNABLES"] == (own or second_process.ALLOCATOR["GLIBC_TUNABLES"])
-
-
-def big_list_program() -> Project:
-    """A warp loop that replaces items of a list of 150,000 texts: each chunk's snapshot of the
-    list is some 2 MB pickled, twice what the pipe holds."""
-    prog = Program("big list")
-    items = prog.stage.list("items", [f"item {k}" for k in range(150_000)])
-    count = prog.stage.var("count", 1)
-    sprite = prog.sprite("S")
-    passes = sprite.procedure("passes", warp=True)
-    with passes.define(), repeat(200):
-        items.replace(count, count)
-        count.change(7)
-    with sprite.when_flag_clicked():
-        passes()
-    return prog.build()
 
 
 def test_the_recording_goes_on_while_the_second_process_is_held_up(

@@ -72,7 +72,7 @@ DEFAULT_CHUNK_EVENTS = 50_000
 # unused; the chunks cut before it is ready wait in the pipe and, beyond, in this process
 # (WriterInSecondProcess._send).
 MOVE_AFTER = DEFAULT_CHUNK_EVENTS
-# The log is taken in parts of about this many writes (Recorder._take): each part's codes,
+# The log is taken in parts of about this many writes (Recorder._limit_part): each part's codes,
 # clocks and values are taken, and pickled for a second process, while the processor's cache
 # still holds them. Measured on day3 (tests/bench/bench_compiled_hooks.py): taking 50,000 at
 # once costs the recording some 0.03x more than parts of 5,000 to 20,000.
@@ -433,9 +433,11 @@ class Recorder(RunHooks):
         return sum(part.writes for part in self._parts)
 
     def _limit_part(self) -> None:
-        """End the log's next part once it holds PART_EVENTS writes (less PART_SLACK where the
-        code looks: it may then hold up to PART_REACH times as many, never past the chunk's end),
-        or exactly at the chunk's end if that comes sooner."""
+        """Where the log's next part ends: exactly at the chunk's end if that comes within
+        PART_EVENTS writes; else at PART_REACH times PART_EVENTS writes where each write is
+        checked, and where compiled code looks now and then (hooked.checked), at the first look
+        that finds PART_EVENTS - PART_SLACK or more (it looks before the part could pass that
+        limit)."""
         left = self.chunk_events - self._taken
         log = self._log
         if left > PART_EVENTS:

@@ -32,8 +32,8 @@ from emulator.trace.events import BlockInfo, Bubble, CellInfo, Ending, Site, Thr
 from emulator.trace.format import TraceWriter
 
 _LOST = "the trace's second process ended before the recording did"
-# Messages waiting for the pipe before a new one waits for room: some chunks' worth, so that the
-# recording goes on while the second process starts (the chunks cut meanwhile queue here).
+# With more messages than this waiting for the pipe, the recording waits for room: some chunks'
+# worth, so that it goes on while the second process starts (the chunks cut meanwhile wait here).
 QUEUED_MESSAGES = 16
 WAITER = "trace writer's waiter"  # the name of the thread that waits for the process to end
 
