@@ -972,7 +972,7 @@ def pack_columns(meta: dict, cols: dict[str, np.ndarray]) -> bytes:
     out = codec.Columns()
     for name, _, _, shuffled in meta["cols"]:
         out.add(name, cols[name], shuffle=shuffled)
-    return out.pack({k: v for k, v in meta.items() if k != "cols"})
+    return out.packed({k: v for k, v in meta.items() if k != "cols"})[0]
 
 
 @st.composite

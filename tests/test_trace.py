@@ -267,7 +267,7 @@ def test_any_mix_of_values_decodes_from_its_columns_as_it_was(values: list[Any])
     float repeated or not) read back identical: same type, same bits, same order."""
     columns = codec.Columns()
     strings = codec.encode_values(columns, "v_", ValueColumns.of(values))
-    meta, cols = codec.unpack(columns.pack({"v_strings": strings}))
+    meta, cols = codec.unpack(columns.packed({"v_strings": strings})[0])
     decoded = codec.decode_values(meta, cols, "v_").values
     assert len(decoded) == len(values)
     assert all(same_value(a, b) for a, b in zip(decoded, values, strict=True))

@@ -324,8 +324,13 @@ class FunctionEmitter:
             self.suspend(why)
         else:
             self.flush_clock()
-            with self.w.unless("_b <= _lim" if self.warp else "_warp and _b <= _lim"):
+            with self.w.unless(self.warp_time_left()):
                 self.suspend(why)
+
+    def warp_time_left(self) -> str:
+        """The test that the code goes on without yielding: in warp (or, where that is known
+        only at run time, if in warp) with time left on the warp timer."""
+        return "_b <= _lim" if self.warp else "_warp and _b <= _lim"
 
     def loop_end(self, head: set[int], block_id: str) -> None:
         """The end of a pass: a loop yields unless it runs in warp with time left."""
@@ -337,7 +342,7 @@ class FunctionEmitter:
             yields = self.w.block("if not next_turn_is_at_once(_rt, _b):")
             why = "a loop without warp yields after every pass"
         else:
-            yields = self.w.unless("_b <= _lim" if self.warp else "_warp and _b <= _lim")
+            yields = self.w.unless(self.warp_time_left())
             why = "the warp timer ran out: yield at the end of this pass"
         # The next pass's first write starts the run again, once the numbers are read again
         # (its counters' among them: LoggedRun.start).

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 from emulator.compiler.emit import FunctionEmitter, list_cell, list_name
 from emulator.compiler.emit_expr import constant
@@ -488,15 +489,8 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
         check = f"type({i}) is float and {check}"
     test = nonfinite(x, stmt.args[1].type)
     inline = em.unit.hears_every_write and stmt.list.index not in em.unit.tables.lazy_lists
-    # The index outside the list first: a short branch, so that the comparisons' jumps are short
-    # (Writer.unless says why). A run goes on at the write after this one, which the branch after
-    # it logs in the run (LoggedRun.log_value).
-    run = em.run if inline and em.logs_alone else None
-    with w.block(f"if not ({check}):"):
-        em.observed_here()
-        with em.run_broken(write=None if run is None else len(run.sites) + 1):
-            w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
-    with w.block("else:"):
+    call = f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})"
+    with _call_unless(em, check, call, logs_in_run=inline and em.logs_alone):
         if inline:
             w.line(f"{k} = floor({i})")
             store = f"{items}[{k} - 1] = {x}"
@@ -518,6 +512,21 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
             _tell_replace(em, stmt, bid, (f"{k} + 1", k), x, test)
 
 
+@contextmanager
+def _call_unless(em: FunctionEmitter, usual: str, call: str, logs_in_run: bool) -> Iterator[None]:
+    """The lines under it where the test `usual` holds; else the write told by `call` (the
+    hooks' handler). The call's branch comes first, as it is short, so that the comparisons'
+    jumps are (Writer.unless says why); a run goes on after it at the write after this one,
+    which the lines under it log in the run if `logs_in_run` (LoggedRun.log_value)."""
+    run = em.run if logs_in_run else None
+    with em.w.block(f"if not ({usual}):"):
+        em.observed_here()
+        with em.run_broken(write=None if run is None else len(run.sites) + 1):
+            em.w.line(call)
+    with em.w.block("else:"):
+        yield
+
+
 def logged_add(em: FunctionEmitter, stmt: ListWriteStmt, value: str) -> None:
     """add, in code for hooks that hear writes alone (FunctionEmitter.logs_alone): stored and
     logged inline as a replace is, its item the list's new length, while the log takes list
@@ -527,13 +536,8 @@ def logged_add(em: FunctionEmitter, stmt: ListWriteStmt, value: str) -> None:
     x = em.ex.temp()
     w.line(f"{x} = {value}")
     site = em.log_site(stmt.info.id, stmt.list.index, ADD)
-    # The call first, as for a replace (reported_replace).
-    run = em.run
-    with w.block(f"if not (_wl.lists and len({items}) < LIST_ITEM_LIMIT):"):
-        em.observed_here()
-        with em.run_broken(write=None if run is None else len(run.sites) + 1):
-            w.line(f"h_add(_rt, thread, {bid}, {cell}, {x})")
-    with w.block("else:"):
+    call = f"h_add(_rt, thread, {bid}, {cell}, {x})"
+    with _call_unless(em, f"_wl.lists and len({items}) < LIST_ITEM_LIMIT", call, logs_in_run=True):
         w.line(f"{items}.append({x})")  # before the log is taken in: its snapshot holds the item
         log_alone(em, site, f"len({items})", x, CHECKED)
 
@@ -934,7 +938,7 @@ def _call_yields(em: FunctionEmitter, stmt: Call, callee_warp: bool) -> None:
     w = em.w
     recursion = f"recursive(ctx, PC_{stmt.proc.index}, {stmt.depth})"
     if em.warp is True:
-        with w.unless("_b <= _lim"):
+        with w.unless(em.warp_time_left()):
             em.suspend("the warp timer ran out: yield before the custom block runs")
         return
     if em.warp is False:

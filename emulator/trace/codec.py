@@ -81,12 +81,9 @@ class Columns:
         """Append non-negative integers in the narrowest unsigned type that holds them."""
         self.add(name, narrow(array), shuffle=True)
 
-    def pack(self, meta: dict[str, Any]) -> bytes:
-        """The payload: meta (with the column list) and the columns."""
-        return self.packed(meta)[0]
-
     def packed(self, meta: dict[str, Any]) -> tuple[bytes, list[tuple[int, int]]]:
-        """The payload, and the stretches of it that look random (see deflate.compressed)."""
+        """The payload (meta, with the column list, and the columns), and the stretches of it
+        that look random (see deflate.compressed)."""
         head = json.dumps(
             {**meta, "cols": self.cols}, sort_keys=True, separators=(",", ":")
         ).encode()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -85,15 +86,13 @@ def unpacked(part: Writes) -> Logged:
 def joined(parts: list[Writes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, ValueColumns]:
     """The sites, steps, items and values of every part's writes, in order."""
     logged: list[Logged] = []
-    as_logged: list[LogPart] = []  # read together (read_parts)
-    for part in [*parts, None]:
-        if isinstance(part, LogPart):
-            as_logged.append(part)
-            continue
-        logged += read_parts(as_logged)
-        as_logged = []
-        if part is not None:
-            logged.append(unpacked(part))
+    for as_logged, group in itertools.groupby(parts, key=lambda part: isinstance(part, LogPart)):
+        stretch = list(group)
+        # Parts handed over as logged are read together (read_parts).
+        if as_logged:
+            logged += read_parts(cast("list[LogPart]", stretch))
+        else:
+            logged += [unpacked(part) for part in stretch]
     placed = [runs.expanded() for runs, _, _ in logged]
     return (
         np.concatenate([sites for sites, _ in placed]),

@@ -8,13 +8,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-ZLIB_HEADER = (
-    b"\x78\x5e"  # deflate, a 32 KiB window, "fast" levels (what zlib.compress at 2 writes)
-)
+# deflate, a 32 KiB window, "fast" levels (what zlib.compress at 2 writes)
+ZLIB_HEADER = b"\x78\x5e"
 _STORED_MOST = 65_535  # bytes a stored block holds
-_STORED_BLOCK = struct.Struct(
-    "<BHH"
-)  # not the last block, stored; its length and the length's complement
+# A stored block's head: not the last block, stored; its length and the length's complement.
+_STORED_BLOCK = struct.Struct("<BHH")
 # A stretch of bytes is kept as it is when it is long enough to matter and its bytes, and the
 # steps from each to the next, spread over the 256 values near evenly (near 8 bits of entropy
 # each): deflate then finds neither repeats nor skew to code, and spends its time looking.

@@ -14,9 +14,8 @@ from emulator.values import Value
 # the first and the last four, codec adds the other two.
 TAG_FLOAT = 0  # a new float, in the "fresh" column
 TAG_INT = 1  # a float with an integer value in int32 range (not -0), in the "ints" column
-TAG_REF = (
-    2  # a float equal (bit for bit) to an earlier non-integer float; "refs" holds the distance
-)
+# a float equal (bit for bit) to an earlier non-integer float; "refs" holds the distance
+TAG_REF = 2
 TAG_STR = 3
 TAG_TRUE = 4
 TAG_FALSE = 5

@@ -128,7 +128,7 @@ class WriterInSecondProcess:
             self._process.stdin.close()
             while self._answers < self._sent - 1:
                 self._both.poll()
-                self._exchange(write=False)
+                self._exchange()
         except EmulatorError:
             self.discard()
             raise
@@ -164,11 +164,10 @@ class WriterInSecondProcess:
                 return
             self._both.poll()
 
-    def _exchange(self, write: bool = True) -> None:
+    def _exchange(self) -> None:
         """What waits down the pipe, as far as it takes it now, and what came back taken in."""
         with _signals_held():
-            if write:
-                self._write()
+            self._write()
             if not self._receive():
                 raise EmulatorError(_LOST)
 
