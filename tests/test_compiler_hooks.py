@@ -435,7 +435,7 @@ def test_a_trace_cut_short_in_a_list_write_inside_compiled_code_reads_back(
         prog.stage.list("xs", [0, 0, 0]).replace(2, i)
         i.change(1)
 
-    trace = _interrupted_in_a_warp_loop(monkeypatch, 51, fill)
+    trace = _interrupted_in_a_warp_loop(monkeypatch, 26, fill)  # i's change logs no value
     events = list(trace.events())
     assert len(events) == 50 and [e.item for e in events[0::2]] == [2] * 25
     cursor = trace.cursor(50)
@@ -1297,7 +1297,7 @@ def test_recorded_code_hands_a_part_over_short_of_full_where_it_looks(
         monkeypatch.setitem(
             hooked.HOOKED_NAMES, name, lambda *a, slow=slow: called.append(1) or slow(*a)
         )
-    taken = calls_of(monkeypatch, recorder.Recorder, "_take", lambda rec, *a: len(rec._log))
+    taken = calls_of(monkeypatch, recorder.Recorder, "_take", lambda rec, *a: rec._log.events)
     files, calls, parts = [], [], []
     for slack, reach in ((0, 1), (100, 1), (100, 2)):
         monkeypatch.setattr(recorder, "PART_SLACK", slack)
@@ -1547,6 +1547,41 @@ def test_a_loops_counters_logged_as_runs_record_the_interpreters_trace(
     assert [p.counters for p in patterns["compiled"]] == [3] * 6  # i, j and big; not t
     assert _trace_rows(traces["compiled"]) == _trace_rows(traces["interpreter"])
     assert _chunk_sizes(traces["compiled"]) == _chunk_sizes(traces["interpreter"])
+
+
+@pytest.mark.usefixtures("short_warp")
+def test_a_loops_counters_log_nothing_and_are_counted_where_their_runs_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The log holds a value for every write but a counter's change in a run: its 300 passes
+    of three counters (i, j, big) log 900 fewer values than the writes each part is taken with
+    (WriteLog.events), however the parts and chunks cut the passes."""
+    monkeypatch.setattr(recorder, "PART_EVENTS", 3)
+    taken = calls_of(
+        monkeypatch, recorder.Recorder, "_take", lambda rec, *a: (len(rec._log), rec._log.events)
+    )
+    _recorded_by_both(_a_warp_loop_that_counts, chunk_events=5)  # the interpreter's: one each
+    values = sum(held for held, _ in taken)
+    assert values > 0 and sum(writes for _, writes in taken) - values == 900
+
+
+def test_a_loop_of_counters_alone_is_not_logged_as_runs() -> None:
+    """A warp loop whose every write is a counter's change logs each write alone (a run of it
+    would log no value for Ctrl-C to end it at) and records the interpreter's trace."""
+    prog = Program("counting")
+    a, b = prog.stage.var("a", 0), prog.stage.var("b", 0)
+    sprite = prog.sprite("S")
+    block = sprite.procedure("count", warp=True)
+    with block.define(), repeat(50):
+        a.change(1)
+        b.change(2)
+    with sprite.when_flag_clicked():
+        block()
+    project = prog.build()
+    traces, patterns = _recorded_by_both(lambda: project, chunk_events=7)
+    assert patterns["compiled"] == [] and _trace_rows(traces["compiled"]) == _trace_rows(
+        traces["interpreter"]
+    )
 
 
 @pytest.mark.usefixtures("short_warp")

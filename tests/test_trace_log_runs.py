@@ -55,17 +55,23 @@ _entries = st.lists(
 
 
 def _log(
-    patterns: list[Any], entries: list[Any], clocks: list[int], bases: list[float] | None = None
+    patterns: list[Any],
+    entries: list[Any],
+    clocks: list[int],
+    bases: list[float] | None = None,
+    ended: bool = True,
 ) -> tuple[WriteLog, list[Any], list[Any]]:
-    """A log holding the entries (a write's value is its number, a counter's None, which the
-    run's counter's value as it starts, from `bases` in turn, makes again), and the code and clock
-    of each write, made pass by pass; and each write's value."""
+    """A log holding the entries (a write's value is its number; a counter's change logs
+    nothing, its value made again from the run's counter's value as it starts, from `bases` in
+    turn), and the code and clock of each write, made pass by pass; and each write's value. Unless
+    `ended`, the last entry, if a run, is not ended (Ctrl-C came): it holds the writes through
+    its last value and the counters' changes right after it in its pass."""
     log = WriteLog(10**6, lambda: None)
     log.patterns = patterns
     bases = bases or [0.0]
     expected: list[tuple[int, int]] = []
     values: list[Any] = []
-    for entry, clock in zip(entries, clocks, strict=False):
+    for n, (entry, clock) in enumerate(zip(entries, clocks, strict=False)):
         if entry[0] == "alone":
             log.codes.append(entry[1])
             expected.append((entry[1], clock))
@@ -82,18 +88,38 @@ def _log(
             if step is not None:
                 counters[k] = bases[len(log.bases) % len(bases)]
                 log.bases.append(counters[k])
-        for k in range(start, start + entry[2]):
-            expected.append((sites[k % len(sites)], clock + (k // len(sites)) * stride))
+        cut_short = not ended and n == len(entries) - 1
+        made: list[tuple[tuple[int, int], Any, bool]] = []  # each write, its value, if logged
+        for k in range(
+            start, start + (_through_last_value(steps, start, entry[2]) if cut_short else entry[2])
+        ):
+            write = (sites[k % len(sites)], clock + (k // len(sites)) * stride)
             step = steps[k % len(sites)]
             if step is None:
-                log.append(float(len(expected)))
-                values.append(float(len(expected)))
+                made.append((write, float(len(expected) + len(made) + 1), True))
             else:
                 counters[k % len(sites)] += step
-                log.append(None)
-                values.append(counters[k % len(sites)])
-        log.ends.append(len(log))
+                made.append((write, counters[k % len(sites)], False))
+        expected += [write for write, _, _ in made]
+        values += [value for _, value, _ in made]
+        log += [value for _, value, logged in made if logged]
+        if not cut_short:
+            skipped = sum(not logged for _, _, logged in made)
+            log.ends.append(len(log) + log.skipped + skipped)
+            log.skipped += skipped
     return log, expected, values
+
+
+def _through_last_value(steps: tuple[Any, ...], start: int, writes: int) -> int:
+    """Of a run's first `writes` writes from `start`, those through its last value, and the
+    counters' changes right after it up to its pass's end (a run cut short by Ctrl-C)."""
+    valued = [k for k in range(start, start + writes) if steps[k % len(steps)] is None]
+    if not valued:
+        return 0
+    after = valued[-1] + 1
+    while after % len(steps) and steps[after % len(steps)] is not None:
+        after += 1
+    return after - start
 
 
 @given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30))
@@ -103,7 +129,7 @@ def test_each_write_gets_its_code_and_clock_back(
     """Writes logged alone and runs starting at any write of a pass, of any length (none too),
     come back in order, each with the code and the clock it would have been logged with alone."""
     log, expected, _ = _log(patterns, entries, clocks)
-    codes, steps = LogRuns().per_write(log, len(log))
+    codes, steps = LogRuns().per_write(log, log.events)
     assert list(zip(codes.tolist(), steps.tolist(), strict=True)) == expected
 
 
@@ -116,12 +142,12 @@ def _same(values: list[Any]) -> list[Any]:
 def test_a_counters_values_are_made_again_as_the_code_added_them(
     patterns: list[Any], entries: list[Any], clocks: list[int]
 ) -> None:
-    """A counter's change logs None; its values come back from the counter's value as the run
+    """A counter's change logs nothing; its values come back from the counter's value as the run
     started, its step added once a pass, in order: each the float the code made."""
     for bases in ([0.0], [-0.0, 7.0], [2.0**53 - 2, 0.25, math.inf, -1e308]):
         log, _, values = _log(patterns, entries, clocks, bases)
         runs = LogRuns()
-        assert _same(runs.logged(log, len(log))[1].listed()) == _same(values)
+        assert _same(runs.logged(log, log.events)[1].listed()) == _same(values)
 
 
 @given(
@@ -137,18 +163,19 @@ def test_a_counter_counts_up_from_any_value(
     made again is the one adding its step pass by pass gives."""
     log, _, values = _log(patterns, entries, clocks, bases)
     runs = LogRuns()
-    assert _same(runs.logged(log, len(log))[1].listed()) == _same(values)
+    assert _same(runs.logged(log, log.events)[1].listed()) == _same(values)
 
 
 @given(_patterns, _entries, st.lists(st.integers(0, 10**9), min_size=30, max_size=30), st.data())
 def test_a_log_cut_short_gives_the_writes_whose_values_are_in(
     patterns: list[Any], entries: list[Any], clocks: list[int], data: st.DataObject
 ) -> None:
-    """Ctrl-C: a run not ended yet holds the writes logged since it started, and a write logged
-    alone whose value is not in (its code, or its code and clock, logged) is left out."""
-    log, expected, values = _log(patterns, entries, clocks)
+    """Ctrl-C: a run not ended yet holds the writes made since it started through its last
+    value and the counters' changes right after it, and a write logged alone whose value is not
+    in (its code, or its code and clock, logged) is left out."""
+    log, expected, values = _log(patterns, entries, clocks, ended=False)
     if log.codes and log.codes[-1] >= PATTERN_BASE:
-        log.ends.pop()  # the last run not ended
+        pass  # the last run not ended
     elif data.draw(st.booleans()):
         log.codes.append(7)  # a write logged alone, cut short before its value
         if data.draw(st.booleans()):
@@ -157,9 +184,9 @@ def test_a_log_cut_short_gives_the_writes_whose_values_are_in(
         log.codes.append(PATTERN_BASE)  # a run cut short before its counters' values
         log.clocks.append(0)
     runs = LogRuns()
-    codes, steps = runs.per_write(log, len(log))
+    codes, steps = runs.per_write(log, log.events)
     assert list(zip(codes.tolist(), steps.tolist(), strict=True)) == expected
-    assert _same(runs.logged(log, len(log))[1].listed()) == _same(values)
+    assert _same(runs.logged(log, log.events)[1].listed()) == _same(values)
 
 
 def test_a_log_with_no_run_is_read_as_it_is() -> None:
@@ -189,11 +216,9 @@ def test_parts_read_together_give_the_writes_each_gives_alone(
     sites, aheads = np.arange(61) + 100, np.arange(61) % 3
     logs = []
     for entries, how in parts:
-        log = _log(patterns, entries, clocks, [2.0, 0.5])[0]
+        log = _log(patterns, entries, clocks, [2.0, 0.5], ended=how != "run not ended")[0]
         log.items += range(1, len(log) + 1)
-        if how == "run not ended" and log.codes and log.codes[-1] >= PATTERN_BASE:
-            log.ends.pop()
-        elif how == "bases not logged":
+        if how == "bases not logged":
             log.codes.append(PATTERN_BASE + len(patterns) - 1)
             log.clocks.append(0)
         tables = pickle.dumps((LogRuns().table(log), sites, aheads))

@@ -138,7 +138,7 @@ def test_parts_one_thread_logged_at_known_places_cross_as_logged(
     the log held it (LogPart), and the file is the one written here."""
     here, there = io.BytesIO(), io.BytesIO()
     record_run(make(), here, chunk_events=chunk_events, move_after=None)
-    crossed = calls_of(monkeypatch, LogPart, "taken", lambda log, *tables: len(log))
+    crossed = calls_of(monkeypatch, LogPart, "taken", lambda log, *tables: log.events)
     record_run(make(), there, chunk_events=chunk_events, move_after=1)
     assert moves[0] is not None and crossed and min(crossed) > 0
     assert there.getvalue() == here.getvalue()

@@ -129,6 +129,7 @@ class FunctionEmitter:
         self.logs_alone = unit.hears_every_write and unit.writes_only
         self.most_ahead = 0
         self.run: LoggedRun | None = None  # the loop whose passes' writes are logged as runs
+        self.strides: dict[str, int] = {}  # by local (LoggedRun.stride_name): its loop's stride
         self.marks: list[counted_misses.Mark] = []  # where counted misses are flushed, in order
         reported = self.reads_reported
         self.ex = ExprEmitter(
@@ -270,12 +271,13 @@ class FunctionEmitter:
         return self.sites.write(block_id, index, op, self.pending)
 
     @contextmanager
-    def run_broken(self, write: int | None = None) -> Iterator[None]:
+    def run_broken(self, write: int | None = None, through: int | None = None) -> Iterator[None]:
         """Around code that may tell the hooks of a write, take their log in or yield: inside a
-        loop whose writes are logged as runs, the run ends before it and starts again after, at
-        the pass's `write`-th write (None: the one after the last written so far; LoggedRun)."""
+        loop whose writes are logged as runs, the run ends before it, the pass at _b's first
+        `through` writes made (None: those written so far), and starts again after, at the
+        pass's `write`-th write (None: the one after the last written so far; LoggedRun)."""
         if self.run is not None:
-            self.run.end(self.w)
+            self.run.end(self.w, len(self.run.sites) if through is None else through)
         yield
         if self.run is not None:
             self.run.start(self.w, write)
@@ -346,7 +348,7 @@ class FunctionEmitter:
             why = "the warp timer ran out: yield at the end of this pass"
         # The next pass's first write starts the run again, once the numbers are read again
         # (its counters' among them: LoggedRun.start).
-        with yields, self.run_broken(write=0):
+        with yields, self.run_broken(write=0, through=0):  # _b is the next pass's
             self.suspend(why)
             self.load(sorted(head))
             self.cast_invariants(self.invariants)
@@ -598,6 +600,8 @@ def emit_function(unit: Unit, fn: Function, sites: Sites) -> str:
         w.lines.insert(
             prologue_from, f"    _ah = {em.most_ahead}  # the most a write runs ahead of _b"
         )
+    for name, stride in em.strides.items():
+        w.lines.insert(prologue_from, f"    {name} = {stride}  # the blocks a pass of a run adds")
     if fn.generator and fn.proccode is None:
         w.line("yield  # never reached: a script is a generator, resumed by the sequencer")
     elif fn.generator and not any("yield" in line for line in w.lines):

@@ -44,8 +44,11 @@ CHECKED = "checked(_wl, WRITE_LOG, thread, _b, _ah)"
 # it is handed over (hooked.checked), only the bound moves on, as hooked.room computes it: the run
 # goes on and nothing is written back. Most looks are these (day3: 36 of 38 a training sample,
 # 30 of them as a chunk's exact end nears), and the calls they save cost about a microsecond.
-STILL_ROOM = "_wl is WRITE_LOG and _wl.thread is thread and len(_wl) < _wl.limit - _wl.slack"
-ROOM_BOUND = "_b + _wl.limit - len(_wl) - _ah - 2"
+# The log's writes (_e) are WriteLog.events, with those of the run going on (LoggedRun.skipped).
+STILL_ROOM = (
+    "_wl is WRITE_LOG and _wl.thread is thread and (_e := {events}) < _wl.limit - _wl.slack"
+)
+ROOM_BOUND = "_b + _wl.limit - _e - _ah - 2"
 
 
 def statement(em: FunctionEmitter, stmt: Stmt) -> None:
@@ -280,7 +283,7 @@ def log_write(
     append_write(em, site, item, value, "_wl.codes", "_wl.clocks")
     if store is not None:
         w.line(store)  # before the log is taken in: its snapshot holds the item
-    full = "len(_wl) >= _wl.limit"
+    full = "len(_wl) + _wl.skipped >= _wl.limit"  # WriteLog.events
     with w.block(f"if {full} or {test}:" if test else f"if {full}:"):
         em.observed_here()
         w.line(f"logged(_rt, _wl, thread, {bid}, {cell}, {value})")
@@ -305,8 +308,11 @@ def log_alone(
         append_write(em, site, item, value, "_wc", "_wk")
     if store is not None:
         w.line(store)
+    events = "len(_wl) + _wl.skipped"
+    if run is not None and run.counters:
+        events += f" + {run.skipped(len(run.sites))}"
     with w.unless("_b <= _full"):  # the log may be full, or take no writes (room)
-        with w.block(f"if {STILL_ROOM}:"):
+        with w.block(f"if {STILL_ROOM.format(events=events)}:"):
             w.line(f"_full = {ROOM_BOUND}")
         with w.block("else:"):
             em.observed_here()
@@ -500,7 +506,7 @@ def reported_replace(em: FunctionEmitter, stmt: ListWriteStmt, args: list[str]) 
                     log_alone(em, site, k, x, CHECKED, store)
                 with w.block("else:"):  # as for a variable (report_var): a call keeps it short
                     em.observed_here()
-                    with em.run_broken():
+                    with em.run_broken(through=None if em.run is None else len(em.run.sites) - 1):
                         w.line(f"h_replace(_rt, thread, {bid}, {cell}, {i}, {x})")
             else:
                 with w.block("if (_wl := WRITE_LOG) is not None and _wl.lists:"):
@@ -665,14 +671,17 @@ def loop(em: FunctionEmitter, stmt: Loop) -> None:
         if stmt.kind in ("until", "while", "for_each"):
             loop_test(em, stmt, counter)
         em.body(stmt.body)
-        stride = em.pending  # what a pass adds to the clock
+        if em.run is not None:
+            em.run.stride = em.pending  # what a pass adds to the clock
+            if em.run.counters:  # its runs' ends and looks inside the pass tell passes by it
+                em.strides[em.run.stride_name] = em.pending
         em.loop_end(head, stmt.info.id)
         if stmt.kind == "repeat" and stmt.arg_has_effect:
             em.effects((stmt.arg,), ahead=cost)  # type: ignore[arg-type]
             em.normalize(head)
     if em.run is not None:
-        em.run.end(w)
-        em.sites.patterns.extend(em.run.patterns(stride))
+        em.run.end(w, 0)  # _b is where a next pass would start
+        em.sites.patterns.extend(em.run.patterns())
         em.run = None
     if lengths:
         em.flush_misses()  # the lengths it kept are the misses' lengths no more

@@ -81,7 +81,7 @@ def logged(
 ) -> None:
     """After generated code appended a write to the hooks' WriteLog: hand the log over once it is
     full, and tell the hooks of NaN or an infinity, as Runtime.report_var does."""
-    if len(log) >= log.limit:
+    if len(log) + log.skipped >= log.limit:  # WriteLog.events, without a call
         log.on_full()
     if type(value) is float and value * 0.0 != 0.0 and rt.hooks is not None:
         rt.hooks.on_nonfinite(t, block_id, cell.name, value)
@@ -111,7 +111,7 @@ def room(log: WriteLog | None, t: Thread, b: int, ahead: int) -> Room:
         return NO_LOG, NO_LOG.codes, NO_LOG.clocks, -1
     if log.thread is not t:
         log.mark(t)
-    return log, log.codes, log.clocks, b + log.limit - len(log) - ahead - 2
+    return log, log.codes, log.clocks, b + log.limit - len(log) - log.skipped - ahead - 2
 
 
 def wrote(
@@ -140,7 +140,7 @@ def checked(log: WriteLog, current: WriteLog | None, t: Thread, b: int, ahead: i
     clock are up to date, an item's replace stored): the log handed over if it is full, or as
     near full as its slack allows (WriteLog.slack); the log and bound from here on (`current` is
     the hooks' log now)."""
-    if len(log) >= log.limit - log.slack:
+    if len(log) + log.skipped >= log.limit - log.slack:  # WriteLog.events
         log.on_full()
     return room(current, t, b, ahead)
 

@@ -103,7 +103,7 @@ class RunPattern(NamedTuple):
     sites: tuple[int, ...]  # the sites of the pass's writes, in order
     stride: int  # the blocks a pass adds to the clock
     start: int  # the write the run starts at
-    # By write: what a counter's change adds (a run logs None for its value, which is the
+    # By write: what a counter's change adds (a run logs nothing for it: its value is the
     # counter's value as the run started, WriteLog.bases, plus this once a pass), or None.
     steps: tuple[float | None, ...]
 
@@ -135,15 +135,17 @@ class WriteLog(list[Value]):
     `ends` gets the log's length where the run ends, before anything else is logged (a run cut short
     by Ctrl-C has none). `patterns[n]` is a RunPattern: trace/log_runs.py gives each write its code
     and clock again. A counter's change in such a pass (`change v by c`, c a number, v written
-    nowhere else in the pass) logs None for its value; the run, as it starts, logs the counter's
-    value then in `bases`, and trace/log_runs.py makes each value again by adding c as the code did.
+    nowhere else in the pass) logs nothing: the run, as it starts, logs the counter's value then in
+    `bases`, and trace/log_runs.py makes each value again by adding c as the code did. So that the
+    log's writes are counted all the same, `ends` gets the number of writes (`events`) where the
+    run ends, each run's counters' writes having been added to `skipped` as it ended.
     Once it holds `limit` writes, compiled code brings the cells and the clock up to date (with the
     item stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the lists
     in place (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the
     log's length only once its clock nears the first that could fill it (room): each write is a
     block of its own; when it looks, it hands the log over once it holds `limit - slack` writes,
     short of full if the hooks allow (the recorder's parts need not be full; its chunks end
-    exactly).
+    exactly). Where it looks inside a run, it counts the run's counters' writes so far itself.
     """
 
     __slots__ = (
@@ -158,6 +160,7 @@ class WriteLog(list[Value]):
         "on_full",
         "patterns",
         "sites",
+        "skipped",
         "slack",
         "thread",
     )
@@ -166,6 +169,7 @@ class WriteLog(list[Value]):
         super().__init__()
         self.limit = writes  # full after this many writes
         self.slack = 0  # how many writes short of full compiled code may hand it over (above)
+        self.skipped = 0  # the writes of the runs ended so far that it holds no value of (above)
         self.on_full = on_full
         self.lists = lists
         self.codes: list[int] = []
@@ -179,9 +183,15 @@ class WriteLog(list[Value]):
         self.sites: list[tuple[str, VarCell | ListCell, ListWrite | None, int]] = []
         self.patterns: list[RunPattern] = []
 
+    @property
+    def events(self) -> int:
+        """How many writes it holds: those whose values it holds, and those its runs skipped
+        (no run is going on where this is asked, but where Ctrl-C came: see `skipped`)."""
+        return len(self) + self.skipped
+
     def mark(self, thread: Thread) -> None:
         """The writes from here on are the thread's (until another is marked)."""
-        self.marks.append((len(self), thread))
+        self.marks.append((self.events, thread))
         self.thread = thread
 
     def clear(self) -> None:
@@ -192,6 +202,7 @@ class WriteLog(list[Value]):
         self.items.clear()
         self.ends.clear()
         self.bases.clear()
+        self.skipped = 0
         self.marks.clear()
         if self.thread is not None:
             self.marks.append((0, self.thread))

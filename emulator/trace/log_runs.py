@@ -41,10 +41,10 @@ class LogRuns:
         return self.runs(log, writes).expanded()
 
     def runs(self, log: WriteLog, writes: int) -> Runs:
-        """The log's first `writes` writes (those whose values are in: a write cut short by
-        Ctrl-C may have its code, or code and clock, alone) as runs whose places hold codes, not
-        sites, and the clocks the code logged (their aheads 0). A write logged alone is a run of
-        its own: its place holds its code."""
+        """The log's first `writes` writes (WriteLog.events: those whose values are in, and those
+        its runs skipped; a write cut short by Ctrl-C may have its code, or code and clock, alone)
+        as runs whose places hold codes, not sites, and the clocks the code logged (their aheads
+        0). A write logged alone is a run of its own: its place holds its code."""
         return self._runs_of(int64s(log.codes), log, writes)
 
     def logged(self, log: WriteLog, writes: int) -> tuple[Runs, ValueColumns]:
@@ -81,7 +81,7 @@ class LogPart:
         aheads by code, pickled (the recording pickles them once for as long as they last). Its
         codes, clocks and items go as int64s' bytes."""
         numbers = [int64_bytes(column) for column in (log.codes, log.clocks, log.items)]
-        logged = (*numbers, log.ends, log[:], log.bases)
+        logged = (*numbers, log.ends, log[:], log.bases, log.skipped)
         return LogPart(pickle.dumps((*logged, tables), pickle.HIGHEST_PROTOCOL))
 
     def read(self) -> Logged:
@@ -109,6 +109,7 @@ class _Loaded(NamedTuple):
     ends: list[int]
     values: list[Value]
     bases: list[float]
+    skipped: int
     tables: bytes
 
 
@@ -122,9 +123,9 @@ def _read_together(
     stretch: list[_Loaded], tables: tuple[Patterns, np.ndarray, np.ndarray]
 ) -> list[Logged]:
     """Parts placed with the same tables read as one: their writes one after the other, each
-    part's ends after the writes before it, and the run a part's take cut (its last, not ended)
-    ended where the part ends: the next part starts it again. Should their counters' bases not
-    add up (a part cut short by Ctrl-C: never one taken whole), each part is read alone."""
+    part's ends after the writes before it. Should a part before the last hold a run not ended,
+    or their counters' bases not add up (a part cut short by Ctrl-C: never one taken whole),
+    each part is read alone."""
     patterns, sites, aheads = tables
     codes, clocks, items = (
         np.frombuffer(b"".join(column), dtype=np.int64)
@@ -137,25 +138,37 @@ def _read_together(
     values: list[Value] = []
     ends: list[int] = []
     bases: list[float] = []
-    for part in stretch:
-        ends += [len(values) + end for end in part.ends]
-        values += part.values
-        bases += part.bases
+    events = 0  # the writes of the parts before
+    for part in stretch[:-1]:
         started = np.count_nonzero(np.frombuffer(part.codes, dtype=np.int64) >= PATTERN_BASE)
         if started > len(part.ends):
-            ends.append(len(values))
-    runs = runs_of(codes, clocks, ends, len(values), patterns)
+            return _read_alone(stretch, tables)
+    for part in stretch:
+        ends += [events + end for end in part.ends]
+        values += part.values
+        bases += part.bases
+        events += len(part.values) + part.skipped
+    runs = runs_of(codes, clocks, ends, events, patterns)
     if len(stretch) > 1 and _bases_wanted(codes, runs, patterns) != len(bases):
-        return [logged for part in stretch for logged in _read_together([part], tables)]
+        return _read_alone(stretch, tables)
     columns = counted_up(codes, runs, patterns, values, bases)
     placed = replace(runs, sites=sites[runs.sites], aheads=aheads[runs.sites])
     return [(placed, items, columns)]
 
 
+def _read_alone(
+    stretch: list[_Loaded], tables: tuple[Patterns, np.ndarray, np.ndarray]
+) -> list[Logged]:
+    """Each part of the stretch read by itself."""
+    return [logged for part in stretch for logged in _read_together([part], tables)]
+
+
 def runs_of(
     codes: np.ndarray, clocks: np.ndarray, ends: list[int], writes: int, patterns: Patterns
 ) -> Runs:
-    """LogRuns.runs, of a log's codes, clocks and ends, its patterns as columns."""
+    """LogRuns.runs, of a log's codes, clocks and ends (its writes where each run ended), its
+    patterns as columns. A run not ended (Ctrl-C came) holds the writes through its last value
+    and the counters' changes right after it (_spanned)."""
     logged = min(codes.size, clocks.size)
     codes, clocks = codes[:logged], clocks[:logged]
     runs = np.flatnonzero(codes >= PATTERN_BASE)
@@ -166,6 +179,9 @@ def runs_of(
     # The last write of all may lack its value: the entries kept are those before it.
     kept = int(np.count_nonzero(np.cumsum(counts) <= writes))
     codes, clocks, counts, runs = codes[:kept], clocks[:kept], counts[:kept], runs[runs < kept]
+    if runs.size > len(ends):  # its count is of the values it holds
+        last = runs[-1]
+        counts[last] = _spanned(patterns, int(codes[last]) - PATTERN_BASE, int(counts[last]))
     length, stride, start, first_site, _, sites, _, _ = patterns
     pattern = codes[runs] - PATTERN_BASE
     sizes, starts, strides = np.ones_like(codes), np.zeros_like(codes), np.zeros_like(codes)
@@ -181,10 +197,11 @@ def runs_of(
 def counted_up(
     codes: np.ndarray, runs: Runs, patterns: Patterns, values: list[Value], bases: list[float]
 ) -> ValueColumns:
-    """`values` (a list of the log's own) as columns, with the value of each counter's change a
-    run logged None for put in: the counter's value as the run started (`bases`, in the order of
-    the runs and their patterns' counters) plus its step, added once a pass in order, as the code
-    added it. A run begun as Ctrl-C came may lack its bases: it holds no write yet."""
+    """`values` (a list of the log's own) as columns of every write's, with the value of each
+    counter's change a run logged nothing for put in its place: the counter's value as the run
+    started (`bases`, in the order of the runs and their patterns' counters) plus its step, added
+    once a pass in order, as the code added it. A run begun as Ctrl-C came may lack its bases: it
+    holds no write yet."""
     if not bases:
         return ValueColumns.of(values)
     *_, counters, _, places, steps = patterns
@@ -201,15 +218,35 @@ def counted_up(
     # Each counter's writes are `size` apart. Only the values the log holds are scanned for
     # their types (ValueColumns.of: each value a step): the counters' are numbers.
     at = np.repeat(first, writes) + np.repeat(size, writes) * nths(writes)
-    logged = np.ones(len(values), dtype=bool)
+    logged = np.ones(len(values) + at.size, dtype=bool)
     logged[at] = False
-    held = ValueColumns.of(list(itertools.compress(values, logged.tobytes())))
-    tags = np.zeros(len(values), dtype=np.uint8)
+    held = ValueColumns.of(values)
+    tags = np.zeros(logged.size, dtype=np.uint8)
     tags[logged] = held.tags
-    floats = np.empty(len(values), dtype=np.float64)
+    floats = np.empty(logged.size, dtype=np.float64)
     floats[logged] = held.floats
     floats[at] = _made(np.array(bases[:total], dtype=np.float64), steps[counter], writes)
     return ValueColumns(tags, floats, held.others)
+
+
+def _spanned(patterns: Patterns, pattern: int, values: int) -> int:
+    """How many writes a run of the pattern not ended (Ctrl-C came) is taken to hold, given the
+    `values` it logged: those through its last value (none: none) and the counters' changes
+    right after it in its pass. Ctrl-C comes where a call returns or a pass ends: inside a
+    value's expression or at the pass's end, never between a write and the changes after it."""
+    length, _, start, _, counters, _, places, _ = patterns
+    if values == 0:
+        return 0
+    size, begin = int(length[pattern]), int(start[pattern])
+    first = int(np.sum(counters[:pattern]))
+    counting = set(places[first : first + counters[pattern]].tolist())
+    # The writes that log a value, by how far each is from the run's first in a pass's turn.
+    valued = sorted((k - begin) % size for k in range(size) if k not in counting)
+    passes, nth = divmod(values - 1, len(valued))
+    after = begin + passes * size + valued[nth] + 1  # counted from its first pass's first write
+    while after % size and after % size in counting:
+        after += 1
+    return after - begin
 
 
 def _bases_logged(

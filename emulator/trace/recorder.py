@@ -342,7 +342,7 @@ class Recorder(RunHooks):
         if entry[2] >= 0:
             log = self._log
             self._log_own(thread, entry[2], value)
-            if len(log) >= log.limit:
+            if log.events >= log.limit:
                 self._full(None)
 
     def on_list_write(
@@ -367,7 +367,7 @@ class Recorder(RunHooks):
             log = self._log
             log.items.append(index)
             self._log_own(thread, entry[2], new)
-            if len(log) >= log.limit:
+            if log.events >= log.limit:
                 # The runtime reports a replace before it stores it; the snapshot must include it.
                 self._full((cell, index, new) if op == _REPLACE else None)
 
@@ -378,7 +378,7 @@ class Recorder(RunHooks):
         if site >= 0:
             log = self._log
             self._log_own(thread, site, "")
-            if len(log) >= log.limit:
+            if log.events >= log.limit:
                 self._full(None)
 
     def _log_own(self, thread: Thread, site: int, value: Value) -> None:
@@ -398,14 +398,14 @@ class Recorder(RunHooks):
     def _heard_site(self, thread: Thread, block_id: str, cell: Cell, kind: int) -> int:
         """_lookup, for a write these hooks heard: a new site comes after those of the writes
         logged before it, as if each had been looked up as it was logged (see _look_up_new)."""
-        if (thread, block_id, cell, kind) not in self._sites and self._log:
+        if (thread, block_id, cell, kind) not in self._sites and self._log.events:
             log = self._log
-            self._sites_of(self._runs.per_write(log, len(log))[0], log.marks)
+            self._sites_of(self._runs.per_write(log, log.events)[0], log.marks)
         return self._lookup(thread, block_id, cell, kind)
 
     def on_say(self, thread: Thread, block_id: str, kind: BubbleKind, text: Value) -> None:
         # Shown after the events recorded so far, whether or not the chunk holding them is cut yet.
-        event = self.writer.events + self._taken + len(self._log)
+        event = self.writer.events + self._taken + self._log.events
         self._bubbles.append(
             Bubble(event, self.runtime.now_ms, thread.target.name, kind, bubble_text(text))
         )
@@ -459,11 +459,13 @@ class Recorder(RunHooks):
         (_as_logged), which that process reads as runs; else their runs' sites looked up here,
         their steps, items and values kept (packed for a second process, which makes each write's
         site and step from the runs). The `last` take, as the recording ends, may find a write
-        half logged (Ctrl-C); the others come between writes."""
+        half logged, or a run not ended (Ctrl-C); the others come between writes and runs."""
         log = self._log
-        if not log:
+        n = log.events  # those whose values are in (an interrupt may leave one half logged)
+        if last and log.ends:  # Ctrl-C may come between a run's end and its count (LoggedRun.end)
+            n = max(n, log.ends[-1])
+        if not n:
             return
-        n = len(log)  # the writes whose values are in (an interrupt may leave one half logged)
         quick = None if last else self._as_logged(log, n)
         if quick is not None:
             log.clear()
