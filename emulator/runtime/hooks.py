@@ -132,13 +132,13 @@ class WriteLog(list[Value]):
     Code for hooks that hear writes alone logs the passes of a loop that only writes (in warp, a
     pass's writes always the same) as one run: its code, PATTERN_BASE + a number in `patterns`, and
     its clock are logged once, where the run starts, then each write's value (and item) alone;
-    `ends` gets the log's length where the run ends, before anything else is logged (a run cut short
-    by Ctrl-C has none). `patterns[n]` is a RunPattern: trace/log_runs.py gives each write its code
-    and clock again. A counter's change in such a pass (`change v by c`, c a number, v written
-    nowhere else in the pass) logs nothing: the run, as it starts, logs the counter's value then in
-    `bases`, and trace/log_runs.py makes each value again by adding c as the code did. So that the
-    log's writes are counted all the same, `ends` gets the number of writes (`events`) where the
-    run ends, each run's counters' writes having been added to `skipped` as it ended.
+    `ends` gets the log's writes (`events`) where the run ends, before anything else is logged (a
+    run cut short by Ctrl-C has none). `patterns[n]` is a RunPattern: trace/log_runs.py gives each
+    write its code and clock again. A counter's change in such a pass (`change v by c`, c a number,
+    v written nowhere else in the pass) logs nothing: the run, as it starts, logs the counter's
+    value then in `bases`, and trace/log_runs.py makes each value again by adding c as the code
+    did; where it ends, it adds how many such writes it made to `skipped`, so that the log's
+    writes are counted all the same.
     Once it holds `limit` writes, compiled code brings the cells and the clock up to date (with the
     item stored, unlike on_list_write) and calls `on_full`, which takes them in and clears the lists
     in place (compiled code keeps hold of them). Code for hooks that hear writes alone looks at the
