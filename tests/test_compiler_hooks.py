@@ -1585,6 +1585,41 @@ def test_a_loop_of_counters_alone_is_not_logged_as_runs() -> None:
 
 
 @pytest.mark.usefixtures("short_warp")
+def test_a_trace_cut_short_as_its_log_is_cleared_keeps_the_part_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C inside the log's clear, just after a part was taken (the log half cleared: its
+    values gone, its runs' counts not): the trace keeps that part, and reads back as the first
+    events of the whole recording."""
+    monkeypatch.setattr(recorder, "PART_EVENTS", 50)
+    whole = io.BytesIO()
+    record_run(_a_warp_loop_that_counts(), whole, chunk_events=200, move_after=None)
+
+    class HalfCleared(WriteLog):
+        __slots__ = ("clears",)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.clears = 0
+
+        def clear(self) -> None:
+            self.clears += 1
+            if self.clears == 5:
+                list.clear(self)
+                raise KeyboardInterrupt
+            super().clear()
+
+    monkeypatch.setattr(recorder, "WriteLog", HalfCleared)
+    parts = calls_of(monkeypatch, recorder.Recorder, "_hand_over", lambda rec, part: part.events)
+    sink = io.BytesIO()
+    with pytest.raises(KeyboardInterrupt):
+        record_run(_a_warp_loop_that_counts(), sink, chunk_events=200, move_after=None)
+    rows = _trace_rows(sink.getvalue())[0]
+    assert len(parts) == 5 and len(rows) == sum(parts)
+    assert rows == _trace_rows(whole.getvalue())[0][: len(rows)]
+
+
+@pytest.mark.usefixtures("short_warp")
 def test_a_warp_loop_logging_runs_tells_hooks_attached_mid_run_its_writes() -> None:
     """A thread in a loop whose writes are logged as runs, still running when other hooks take
     the recorder's place, tells them its later writes as the interpreter does."""

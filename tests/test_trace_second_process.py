@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import signal
 import threading
 from typing import Any
@@ -325,3 +326,35 @@ def test_ctrl_c_as_a_message_goes_down_the_pipe_loses_none_of_it(
     trace = Trace.from_bytes(sink.getvalue())
     assert trace.ending is not None and trace.ending.reason == "interrupted"
     assert trace.event_count >= 40
+
+
+def test_ctrl_c_another_thread_takes_as_a_message_is_made_loses_none_of_it(
+    moves: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C sent to the process while a chunk's message is pickled, and taken by another of its
+    threads (as numpy's may, where the main thread holds the signal back by a mask): it is raised
+    once the message waits with its events counted, and the file reads back as the first events
+    of the whole recording, that chunk's among them."""
+    whole = io.BytesIO()
+    record_run(big_list_program(), whole, chunk_events=40, move_after=None)
+    dump = pickle.dump
+    cuts: list[int] = []
+
+    def interrupted(message: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(message, tuple) and message[:1] == ("cut",):
+            cuts.append(message[1].events)
+            if len(cuts) == 3:
+                sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
+                sender.start()
+                sender.join()
+        dump(message, *args, **kwargs)
+
+    monkeypatch.setattr(pickle, "dump", interrupted)
+    sink = io.BytesIO()
+    with pytest.raises(KeyboardInterrupt):
+        record_run(big_list_program(), sink, chunk_events=40, move_after=1)
+    trace, full = Trace.from_bytes(sink.getvalue()), Trace.from_bytes(whole.getvalue())
+    assert trace.ending is not None and trace.ending.reason == "interrupted"
+    assert len(cuts) == 3 and trace.event_count >= sum(cuts)
+    rows = [(e.step, e.cell, e.item, e.value) for e in trace.events()]
+    assert rows == [(e.step, e.cell, e.item, e.value) for e in full.events()][: len(rows)]

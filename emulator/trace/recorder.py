@@ -217,6 +217,7 @@ class Recorder(RunHooks):
         )
         # The chunk's writes taken from the log so far, part by part.
         self._parts: list[_Part] = []
+        self._handing_over = False  # between a part's adding and its log's clearing (_hand_over)
         self._limit_part()
         # By script: its code table and how many places it has sites for (see _code_table).
         self._tables: dict[tuple[str, str], tuple[np.ndarray, int]] = {}
@@ -461,6 +462,10 @@ class Recorder(RunHooks):
         site and step from the runs). The `last` take, as the recording ends, may find a write
         half logged, or a run not ended (Ctrl-C); the others come between writes and runs."""
         log = self._log
+        if self._handing_over:  # Ctrl-C came as the log's writes were handed over: they were
+            log.clear()
+            self._handing_over = False
+            return
         n = log.events  # those whose values are in (an interrupt may leave one half logged)
         if last and log.ends:  # Ctrl-C may come between a run's end and its count (LoggedRun.end)
             n = max(n, log.ends[-1])
@@ -468,9 +473,7 @@ class Recorder(RunHooks):
             return
         quick = None if last else self._as_logged(log, n)
         if quick is not None:
-            log.clear()
-            self._parts.append(quick)
-            self._limit_part()
+            self._hand_over(quick)
             return
         runs, values = self._runs.logged(log, n)
         runs, written = self._placed(runs, log.marks, n)
@@ -482,9 +485,18 @@ class Recorder(RunHooks):
             if last:  # only the items of the list writes whose values are in
                 kinds = self._site_columns()[0][sites]
                 items = items[: np.count_nonzero(np.isin(kinds, list(INDEXED_KINDS)))]
-        log.clear()
         writes = packed(runs, items, values) if self._for_second() else (runs, items, values)
-        self._parts.append(_Part(n, events, written, writes))
+        self._hand_over(_Part(n, events, written, writes))
+
+    def _hand_over(self, part: _Part) -> None:
+        """Add the part taken and clear the log: Ctrl-C may come in between, or inside the clear
+        (not one step, and a log half cleared reads as other writes), and the last take then
+        finds the log marked as handed over, and only clears it (no check of Ctrl-C comes
+        between setting a flag and the call after it)."""
+        self._handing_over = True
+        self._parts.append(part)
+        self._log.clear()
+        self._handing_over = False
         self._limit_part()
 
     def _as_logged(self, log: WriteLog, writes: int) -> _Part | None:

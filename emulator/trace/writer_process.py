@@ -22,6 +22,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from types import FrameType
 from typing import IO, Any, BinaryIO
 
 from emulator import second_process
@@ -112,10 +113,8 @@ class WriterInSecondProcess:
         self._send(("tables", list(cells), list(blocks), list(threads), list(sites), list(bubbles)))
 
     def cut(self, cut: Cut) -> None:
-        """write_cut, there: the columns are built in the second process (its events counted
-        first: a Ctrl-C held back while the message went down the pipe comes as _send returns)."""
-        self.events += cut.events
-        self._send(("cut", cut))
+        """write_cut, there: the columns are built in the second process."""
+        self._send(("cut", cut), cut.events)
 
     def end(self, ending: Ending) -> None:
         """The end chunk; then every chunk still on its way is written. The process ends on its
@@ -142,17 +141,21 @@ class WriterInSecondProcess:
 
     # ## The pipes
 
-    def _send(self, message: tuple[Any, ...]) -> None:
+    def _send(self, message: tuple[Any, ...], events: int = 0) -> None:
         """Pickle a message after room for its length, and move it on with those waiting (into
         a file object: measured a fifth quicker than pickle.dumps, and no copy to put the length
-        first)."""
-        framed = io.BytesIO()
-        framed.write(bytes(LENGTH.size))
-        pickle.dump(message, framed, protocol=pickle.HIGHEST_PROTOCOL)
-        data = framed.getbuffer()
-        LENGTH.pack_into(data, 0, len(data) - LENGTH.size)
-        self._waiting.append(data)
-        self._sent += 1
+        first), its events counted. Ctrl-C is held back until it waits there: one that came while
+        it was pickled would lose it, and the trace its events, those after it read back from the
+        wrong place."""
+        with _signals_held():
+            framed = io.BytesIO()
+            framed.write(bytes(LENGTH.size))
+            pickle.dump(message, framed, protocol=pickle.HIGHEST_PROTOCOL)
+            data = framed.getbuffer()
+            LENGTH.pack_into(data, 0, len(data) - LENGTH.size)
+            self._waiting.append(data)
+            self._sent += 1
+            self.events += events
         self._move(QUEUED_MESSAGES)
 
     def _move(self, most: int) -> None:
@@ -216,23 +219,26 @@ class WriterInSecondProcess:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C held back until the block ends: raised between a write or read down the pipes and
-    the count of its bytes, it would lose them, and the messages after would be read from the
-    wrong place. Waiting on the pipes is left open to it."""
-    if _SIGMASK is None:
+    """Ctrl-C held back until the block ends: raised while a message is made, or between a write
+    or read down the pipes and the count of its bytes, it would lose them, and the messages after
+    would be read from the wrong place. Waiting on the pipes is left open to it. A handler of its
+    own takes it meanwhile, and the one before is called with it after: a signal mask would not
+    do, for the process's other threads (numpy's among them) take the signal the main thread
+    holds back, and the interpreter raises it in the main thread all the same. Only the main
+    thread hears Ctrl-C, and only it may set a handler."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = _SIGMASK(signal.SIG_BLOCK, _HELD)
+    came: list[FrameType | None] = []
+    before = signal.signal(signal.SIGINT, lambda _, frame: came.append(frame))
     try:
         yield
     finally:
-        _SIGMASK(signal.SIG_SETMASK, held)
-
-
-_SIGMASK = getattr(signal, "pthread_sigmask", None)  # not on every platform
-# The signal whose handler raises as a rule (KeyboardInterrupt): holding back all that are valid
-# took 115 us a time, this one 1.6 us.
-_HELD = {signal.SIGINT}
+        signal.signal(signal.SIGINT, before)
+        if came and callable(before):
+            before(signal.SIGINT, came[0])
+        elif came and before == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
 
 
 # ## The second process
