@@ -462,11 +462,11 @@ class Recorder(RunHooks):
         site and step from the runs). The `last` take, as the recording ends, may find a write
         half logged, or a run not ended (Ctrl-C); the others come between writes and runs."""
         log = self._log
-        if self._handing_over:  # Ctrl-C came as the log's writes were handed over: they were
+        if self._handing_over:  # Ctrl-C came inside _hand_over: the part is in, the log not clear
             log.clear()
             self._handing_over = False
             return
-        n = log.events  # those whose values are in (an interrupt may leave one half logged)
+        n = log.events  # whose values are in, or skipped (an interrupt may leave one half logged)
         if last and log.ends:  # Ctrl-C may come between a run's end and its count (LoggedRun.end)
             n = max(n, log.ends[-1])
         if not n:

@@ -225,12 +225,14 @@ def _signals_held() -> Iterator[None]:
     own takes it meanwhile, and the one before is called with it after: a signal mask would not
     do, for the process's other threads (numpy's among them) take the signal the main thread
     holds back, and the interpreter raises it in the main thread all the same. Only the main
-    thread hears Ctrl-C, and only it may set a handler."""
-    if threading.current_thread() is not threading.main_thread():
+    thread hears Ctrl-C, and only it may set a handler (nor can one set outside Python be put
+    back)."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is None or threading.current_thread() is not threading.main_thread():
         yield
         return
     came: list[FrameType | None] = []
-    before = signal.signal(signal.SIGINT, lambda _, frame: came.append(frame))
+    signal.signal(signal.SIGINT, lambda _, frame: came.append(frame))
     try:
         yield
     finally:
