@@ -56,8 +56,8 @@ class LoggedRun:
 
     @property
     def stride_name(self) -> str:
-        """The local that holds the stride where the code is written before the stride is known
-        (the function's prologue sets it: FunctionEmitter.strides)."""
+        """The local that holds the stride, which code inside the pass is written before it is
+        known (the function's prologue sets it: FunctionEmitter.strides)."""
         return f"_stride{self.first}"
 
     def skipped(self, through: int) -> str:
@@ -65,8 +65,7 @@ class LoggedRun:
         `through` writes made (0: none of it), as an expression."""
         if not self.counters:
             return "0"
-        stride = self.stride_name if self.stride is None else str(self.stride)
-        made = f"(_b - _r0) // {stride}"
+        made = f"(_b - _r0) // {self.stride_name}"
         if len(self.counters) > 1:
             made += f" * {len(self.counters)}"
         counted = self._counted(through)

@@ -156,23 +156,26 @@ class WriterInSecondProcess:
             self._waiting.append(data)
             self._sent += 1
             self.events += events
+            self._pass_on()
         self._move(QUEUED_MESSAGES)
 
     def _move(self, most: int) -> None:
-        """Write what waits as far as the pipe takes it and take in what came back, waiting on
-        the pipes until no more than `most` messages wait."""
-        while True:
-            self._exchange()
-            if len(self._waiting) <= most:
-                return
+        """Wait on the pipes, moving what waits and what comes back, until no more than `most`
+        messages wait."""
+        while len(self._waiting) > most:
             self._both.poll()
+            self._exchange()
 
     def _exchange(self) -> None:
-        """What waits down the pipe, as far as it takes it now, and what came back taken in."""
+        """_pass_on, Ctrl-C held back meanwhile."""
         with _signals_held():
-            self._write()
-            if not self._receive():
-                raise EmulatorError(_LOST)
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        """What waits down the pipe, as far as it takes it now, and what came back taken in."""
+        self._write()
+        if not self._receive():
+            raise EmulatorError(_LOST)
 
     def _write(self) -> None:
         """The waiting messages down the pipe, in order, as far as it takes them now."""
